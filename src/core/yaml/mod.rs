@@ -1,0 +1,312 @@
+//! An error-tolerant YAML tree with byte spans for every key, value and container.
+//!
+//! The tree is built from parser events and is always returned, even for broken input: a
+//! syntax error closes the open containers and is reported next to the partial tree, so
+//! features such as completion keep working while the user is typing.
+
+mod json;
+mod parse;
+mod resolve;
+
+pub use json::{ToJson, to_json};
+pub use parse::parse;
+pub use resolve::{ScalarValue, resolve_plain};
+
+use crate::core::text::TextRange;
+
+/// Index of a node in its [`Tree`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub u32);
+
+/// How a scalar was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScalarStyle {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
+
+impl ScalarStyle {
+    #[must_use]
+    pub fn is_quoted(self) -> bool {
+        matches!(self, Self::SingleQuoted | Self::DoubleQuoted)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scalar {
+    /// The scalar's text after escape processing and folding.
+    pub text: String,
+    pub style: ScalarStyle,
+    /// The value as PyYAML's safe loader reads it (YAML 1.1 rules).
+    pub value: ScalarValue,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub key: NodeId,
+    pub value: NodeId,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeKind {
+    Scalar(Scalar),
+    Mapping { entries: Vec<Entry>, flow: bool },
+    Sequence { items: Vec<NodeId>, flow: bool },
+    /// `*name`: refers to an anchored node (`None` when the anchor is unknown).
+    Alias { target: Option<NodeId> },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// Source range of the node. For a value that was left empty (`key:`) this is an empty
+    /// range right after the key's colon.
+    pub span: TextRange,
+    pub kind: NodeKind,
+    /// Parent container, if any.
+    pub parent: Option<NodeId>,
+}
+
+/// A comment and its range (from `#` to the end of the line).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    pub span: TextRange,
+    pub text: String,
+}
+
+/// What went wrong while reading the YAML.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum YamlErrorKind {
+    /// The text is not valid YAML; the tree holds what was read before the error.
+    Syntax,
+    /// A key appears twice in one mapping; `first` is where it was first written.
+    DuplicateKey { key: String, first: TextRange },
+    /// The file holds more than one YAML document.
+    MultipleDocuments,
+    /// An alias names an anchor that is not defined before it.
+    UnknownAnchor,
+    /// Expanding aliases would make the document too large (an "alias bomb").
+    AliasBudget,
+    /// An alias refers to a node that contains the alias.
+    RecursiveAlias,
+    /// A tag the safe loader cannot construct (`!python/object`, `!custom`).
+    UnknownTag { tag: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct YamlError {
+    pub range: TextRange,
+    pub kind: YamlErrorKind,
+    pub message: String,
+}
+
+/// One step of a path into the document.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PathSeg {
+    Key(String),
+    Index(usize),
+}
+
+/// The parsed document.
+#[derive(Clone, Debug, Default)]
+pub struct Tree {
+    pub nodes: Vec<Node>,
+    pub root: Option<NodeId>,
+    pub comments: Vec<Comment>,
+}
+
+impl Tree {
+    #[must_use]
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id.0 as usize]
+    }
+
+    /// Follows aliases to the node they stand for (at most a few hops; a broken alias
+    /// resolves to itself).
+    #[must_use]
+    pub fn resolve(&self, mut id: NodeId) -> NodeId {
+        for _ in 0..16 {
+            match self.node(id).kind {
+                NodeKind::Alias { target: Some(t) } if t != id => id = t,
+                _ => break,
+            }
+        }
+        id
+    }
+
+    /// The scalar at `id` (after aliases), if it is one.
+    #[must_use]
+    pub fn scalar(&self, id: NodeId) -> Option<&Scalar> {
+        match &self.node(self.resolve(id)).kind {
+            NodeKind::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The scalar's text when `id` is a string-like scalar (any scalar, read as text).
+    #[must_use]
+    pub fn text(&self, id: NodeId) -> Option<&str> {
+        self.scalar(id).map(|s| s.text.as_str())
+    }
+
+    /// The entries of the mapping at `id` (after aliases), or an empty slice.
+    #[must_use]
+    pub fn entries(&self, id: NodeId) -> &[Entry] {
+        match &self.node(self.resolve(id)).kind {
+            NodeKind::Mapping { entries, .. } => entries,
+            _ => &[],
+        }
+    }
+
+    /// The items of the sequence at `id` (after aliases), or an empty slice.
+    #[must_use]
+    pub fn items(&self, id: NodeId) -> &[NodeId] {
+        match &self.node(self.resolve(id)).kind {
+            NodeKind::Sequence { items, .. } => items,
+            _ => &[],
+        }
+    }
+
+    #[must_use]
+    pub fn is_mapping(&self, id: NodeId) -> bool {
+        matches!(self.node(self.resolve(id)).kind, NodeKind::Mapping { .. })
+    }
+
+    #[must_use]
+    pub fn is_sequence(&self, id: NodeId) -> bool {
+        matches!(self.node(self.resolve(id)).kind, NodeKind::Sequence { .. })
+    }
+
+    /// Whether the node is a null scalar (`~`, `null` or nothing at all).
+    #[must_use]
+    pub fn is_null(&self, id: NodeId) -> bool {
+        matches!(self.scalar(id), Some(Scalar { value: ScalarValue::Null, .. }))
+    }
+
+    /// The entry of a mapping whose key text is `key` (the last one when duplicated, as the
+    /// loader keeps the last).
+    #[must_use]
+    pub fn entry(&self, map: NodeId, key: &str) -> Option<Entry> {
+        self.entries(map).iter().rev().find(|e| self.text(e.key) == Some(key)).copied()
+    }
+
+    /// The value under `key` in the mapping `map`.
+    #[must_use]
+    pub fn get(&self, map: NodeId, key: &str) -> Option<NodeId> {
+        self.entry(map, key).map(|e| e.value)
+    }
+
+    /// The value of a top-level key.
+    #[must_use]
+    pub fn top(&self, key: &str) -> Option<NodeId> {
+        self.root.and_then(|r| self.get(r, key))
+    }
+
+    /// The node at a path from the root, following aliases.
+    #[must_use]
+    pub fn at_path(&self, path: &[PathSeg]) -> Option<NodeId> {
+        let mut cur = self.root?;
+        for seg in path {
+            cur = match seg {
+                PathSeg::Key(k) => self.get(cur, k)?,
+                PathSeg::Index(i) => *self.items(cur).get(*i)?,
+            };
+        }
+        Some(cur)
+    }
+
+    /// The entry whose value is at `path` (the last segment must be a key).
+    #[must_use]
+    pub fn entry_at_path(&self, path: &[PathSeg]) -> Option<Entry> {
+        let (last, parent) = path.split_last()?;
+        let PathSeg::Key(k) = last else { return None };
+        let map = self.at_path(parent)?;
+        self.entry(map, k)
+    }
+
+    /// The string value of a top-level key, when it is a scalar.
+    #[must_use]
+    pub fn top_text(&self, key: &str) -> Option<&str> {
+        self.top(key).and_then(|id| self.text(id))
+    }
+
+    /// The innermost node whose span contains `offset` (ends inclusive), walking from the root.
+    #[must_use]
+    pub fn node_at(&self, offset: u32) -> Option<NodeId> {
+        let mut cur = self.root?;
+        if !contains(self.node(cur).span, offset) {
+            return None;
+        }
+        'descend: loop {
+            match &self.node(cur).kind {
+                NodeKind::Mapping { entries, .. } => {
+                    for e in entries {
+                        for id in [e.key, e.value] {
+                            if contains(self.node(id).span, offset) {
+                                cur = id;
+                                continue 'descend;
+                            }
+                        }
+                    }
+                    return Some(cur);
+                }
+                NodeKind::Sequence { items, .. } => {
+                    for &id in items {
+                        if contains(self.node(id).span, offset) {
+                            cur = id;
+                            continue 'descend;
+                        }
+                    }
+                    return Some(cur);
+                }
+                _ => return Some(cur),
+            }
+        }
+    }
+
+    /// The path from the root to `id`, and whether `id` is a mapping key.
+    #[must_use]
+    pub fn path_of(&self, id: NodeId) -> (Vec<PathSeg>, bool) {
+        let mut path = Vec::new();
+        let mut is_key = false;
+        let mut cur = id;
+        let mut first = true;
+        while let Some(parent) = self.node(cur).parent {
+            match &self.node(parent).kind {
+                NodeKind::Mapping { entries, .. } => {
+                    if let Some(e) = entries.iter().find(|e| e.key == cur || e.value == cur) {
+                        if e.key == cur && first {
+                            is_key = true;
+                        }
+                        path.push(PathSeg::Key(self.text(e.key).unwrap_or_default().to_owned()));
+                    }
+                }
+                NodeKind::Sequence { items, .. } => {
+                    if let Some(i) = items.iter().position(|&x| x == cur) {
+                        path.push(PathSeg::Index(i));
+                    }
+                }
+                _ => {}
+            }
+            first = false;
+            cur = parent;
+        }
+        path.reverse();
+        (path, is_key)
+    }
+}
+
+fn contains(span: TextRange, offset: u32) -> bool {
+    u32::from(span.start()) <= offset && offset <= u32::from(span.end())
+}
+
+/// A parse result: always a tree, plus the problems found.
+#[derive(Clone, Debug, Default)]
+pub struct Parsed {
+    pub tree: Tree,
+    pub errors: Vec<YamlError>,
+}
+#[cfg(test)]
+mod tests;

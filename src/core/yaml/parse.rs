@@ -1,0 +1,338 @@
+//! Builds a [`Tree`] from granit-parser events. Never fails: errors are collected beside the
+//! (possibly partial) tree.
+
+use std::collections::HashMap;
+
+use granit_parser::{Event, Marker, Parser, ScalarStyle as GStyle, Span, StructureStyle, Tag};
+
+use super::{
+    Comment, Entry, Node, NodeId, NodeKind, Parsed, Scalar, ScalarStyle, ScalarValue, Tree, YamlError,
+    YamlErrorKind, resolve_plain,
+};
+use crate::core::text::{TextRange, TextSize};
+
+/// Hard limits that keep hostile input from taking unbounded time or memory.
+const MAX_NODES: usize = 2_000_000;
+const MAX_COMMENTS: usize = 200_000;
+
+struct Frame {
+    id: NodeId,
+    is_map: bool,
+    pending_key: Option<NodeId>,
+    seen: HashMap<String, TextRange>,
+    /// End offset of the last child, for block containers' spans.
+    last_end: u32,
+}
+
+struct Builder<'t> {
+    text: &'t str,
+    tree: Tree,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, NodeId>,
+    errors: Vec<YamlError>,
+    documents: usize,
+    done: bool,
+}
+
+fn offset(text: &str, m: &Marker) -> u32 {
+    let off = m.byte_offset().unwrap_or_else(|| {
+        // Char index to byte offset, for inputs without byte offsets.
+        text.char_indices().nth(m.index()).map_or(text.len(), |(b, _)| b)
+    });
+    u32::try_from(off.min(text.len())).unwrap_or(u32::MAX)
+}
+
+fn range(a: u32, b: u32) -> TextRange {
+    TextRange::new(TextSize::from(a), TextSize::from(b.max(a)))
+}
+
+/// Parses `text` as a single YAML document.
+#[must_use]
+pub fn parse(text: &str) -> Parsed {
+    let mut options = granit_parser::Options::default();
+    options.emit_unresolved_aliases = true;
+    let mut parser = Parser::new_from_str_with_options(text, options);
+    let mut b = Builder {
+        text,
+        tree: Tree::default(),
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        errors: Vec::new(),
+        documents: 0,
+        done: false,
+    };
+    loop {
+        match parser.next_event() {
+            None => break,
+            Some(Ok((event, span))) => {
+                b.event(event, span);
+                if b.done {
+                    break;
+                }
+            }
+            Some(Err(err)) => {
+                let at = offset(text, err.marker());
+                let message = describe_scan_error(&err.info());
+                b.errors.push(YamlError { range: range(at, at), kind: YamlErrorKind::Syntax, message });
+                break;
+            }
+        }
+    }
+    b.finish()
+}
+
+/// Turns the parser's message into a sentence for users.
+fn describe_scan_error(info: &str) -> String {
+    let info = info.trim();
+    let mut s = String::from("invalid YAML: ");
+    s.push_str(info);
+    s
+}
+
+impl Builder<'_> {
+    fn span_range(&self, span: &Span) -> (u32, u32) {
+        (offset(self.text, &span.start), offset(self.text, &span.end))
+    }
+
+    fn push_node(&mut self, span: TextRange, kind: NodeKind) -> Option<NodeId> {
+        if self.tree.nodes.len() >= MAX_NODES {
+            if !self.done {
+                self.errors.push(YamlError {
+                    range: span,
+                    kind: YamlErrorKind::Syntax,
+                    message: format!("the document has more than {MAX_NODES} nodes; the rest is not read"),
+                });
+            }
+            self.done = true;
+            return None;
+        }
+        let id = NodeId(u32::try_from(self.tree.nodes.len()).unwrap_or(u32::MAX));
+        let parent = self.stack.last().map(|f| f.id);
+        self.tree.nodes.push(Node { span, kind, parent });
+        Some(id)
+    }
+
+    fn event(&mut self, event: Event<'_>, span: Span) {
+        let (start, end) = self.span_range(&span);
+        match event {
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Anchor(..) => {}
+            Event::DocumentStart(..) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    self.errors.push(YamlError {
+                        range: range(start, end.max(start + 3).min(u32::try_from(self.text.len()).unwrap_or(0))),
+                        kind: YamlErrorKind::MultipleDocuments,
+                        message: "rockcraft.yaml must hold a single YAML document, but a second one starts here; remove the `---` and what follows, or merge the documents".into(),
+                    });
+                    self.done = true;
+                }
+            }
+            Event::Comment(text, _) => {
+                if self.tree.comments.len() < MAX_COMMENTS {
+                    self.tree.comments.push(Comment { span: range(start, end), text: text.into_owned() });
+                }
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let style = match style {
+                    GStyle::Plain => ScalarStyle::Plain,
+                    GStyle::SingleQuoted => ScalarStyle::SingleQuoted,
+                    GStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
+                    GStyle::Literal => ScalarStyle::Literal,
+                    GStyle::Folded => ScalarStyle::Folded,
+                };
+                let text = value.into_owned();
+                let mut typed = if style == ScalarStyle::Plain { resolve_plain(&text) } else { ScalarValue::Str };
+                if let Some(tag) = tag.as_deref() {
+                    typed = self.apply_scalar_tag(tag, &text, typed, range(start, end));
+                }
+                let Some(id) = self.push_node(range(start, end), NodeKind::Scalar(Scalar { text, style, value: typed }))
+                else {
+                    return;
+                };
+                if anchor != 0 {
+                    self.anchors.insert(anchor, id);
+                }
+                self.attach(id);
+            }
+            Event::Alias(anchor) => {
+                let target = self.anchors.get(&anchor).copied();
+                if let Some(id) = self.push_node(range(start, end), NodeKind::Alias { target }) {
+                    self.attach(id);
+                }
+            }
+            Event::UnresolvedAlias(name) => {
+                self.errors.push(YamlError {
+                    range: range(start, end),
+                    kind: YamlErrorKind::UnknownAnchor,
+                    message: format!("the alias `*{name}` refers to no anchor: define `&{name}` on a node before this point"),
+                });
+                if let Some(id) = self.push_node(range(start, end), NodeKind::Alias { target: None }) {
+                    self.attach(id);
+                }
+            }
+            Event::SequenceStart(style, anchor, tag) => {
+                self.open(false, style, anchor, tag.as_deref(), start, end);
+            }
+            Event::MappingStart(style, anchor, tag) => {
+                self.open(true, style, anchor, tag.as_deref(), start, end);
+            }
+            Event::SequenceEnd | Event::MappingEnd => self.close(end),
+            _ => {}
+        }
+    }
+
+    fn open(&mut self, is_map: bool, style: StructureStyle, anchor: usize, tag: Option<&Tag>, start: u32, end: u32) {
+        let flow = style == StructureStyle::Flow;
+        let kind = if is_map {
+            NodeKind::Mapping { entries: Vec::new(), flow }
+        } else {
+            NodeKind::Sequence { items: Vec::new(), flow }
+        };
+        let Some(id) = self.push_node(range(start, end), kind) else { return };
+        if let Some(tag) = tag {
+            let want = if is_map { "map" } else { "seq" };
+            let ok = tag.is_yaml_core_schema_tag(want) || (!is_map && tag.is_yaml_core_schema_tag("omap"));
+            if !ok {
+                self.errors.push(unknown_tag(tag, range(start, end)));
+            }
+        }
+        if anchor != 0 {
+            self.anchors.insert(anchor, id);
+        }
+        self.stack.push(Frame { id, is_map, pending_key: None, seen: HashMap::new(), last_end: end });
+    }
+
+    /// Closes the innermost container at `end` (the end of its closing event).
+    fn close(&mut self, end: u32) {
+        let Some(frame) = self.stack.pop() else { return };
+        let node = &mut self.tree.nodes[frame.id.0 as usize];
+        let flow = matches!(node.kind, NodeKind::Mapping { flow: true, .. } | NodeKind::Sequence { flow: true, .. });
+        let stop = if flow { end.max(frame.last_end) } else { frame.last_end };
+        node.span = range(u32::from(node.span.start()), stop);
+        self.attach(frame.id);
+    }
+
+    /// Hangs a finished node on the innermost open container (or makes it the root).
+    fn attach(&mut self, id: NodeId) {
+        let span = self.tree.nodes[id.0 as usize].span;
+        let Some(frame) = self.stack.last_mut() else {
+            if self.tree.root.is_none() {
+                self.tree.root = Some(id);
+            }
+            return;
+        };
+        frame.last_end = frame.last_end.max(u32::from(span.end()));
+        let parent = frame.id;
+        if frame.is_map {
+            match frame.pending_key.take() {
+                None => frame.pending_key = Some(id),
+                Some(key) => {
+                    self.place_empty_value(key, id);
+                    let Some(frame) = self.stack.last_mut() else { return };
+                    let mut dup = None;
+                    if let NodeKind::Scalar(s) = &self.tree.nodes[key.0 as usize].kind {
+                        let key_span = self.tree.nodes[key.0 as usize].span;
+                        if let Some(first) = frame.seen.get(&s.text) {
+                            dup = Some((s.text.clone(), *first, key_span));
+                        } else {
+                            frame.seen.insert(s.text.clone(), key_span);
+                        }
+                    }
+                    if let NodeKind::Mapping { entries, .. } = &mut self.tree.nodes[parent.0 as usize].kind {
+                        entries.push(Entry { key, value: id });
+                    }
+                    if let Some((name, first, here)) = dup {
+                        let line = self.text[..u32::from(first.start()) as usize].matches('\n').count() + 1;
+                        self.errors.push(YamlError {
+                            range: here,
+                            kind: YamlErrorKind::DuplicateKey { key: name.clone(), first },
+                            message: format!(
+                                "duplicate key `{name}`: it is already set on line {line}, and rockcraft refuses a file with a key repeated in one mapping; keep one of the two"
+                            ),
+                        });
+                    }
+                }
+            }
+        } else if let NodeKind::Sequence { items, .. } = &mut self.tree.nodes[parent.0 as usize].kind {
+            items.push(id);
+        }
+    }
+
+    /// An empty value (`key:`) gets an empty span right after the key's colon, where a user
+    /// would type the value.
+    fn place_empty_value(&mut self, key: NodeId, value: NodeId) {
+        let node = &self.tree.nodes[value.0 as usize];
+        let empty = matches!(&node.kind, NodeKind::Scalar(s) if s.text.is_empty() && s.style == ScalarStyle::Plain);
+        if !empty || !node.span.is_empty() {
+            return;
+        }
+        let key_end = u32::from(self.tree.nodes[key.0 as usize].span.end()) as usize;
+        let rest = &self.text[key_end.min(self.text.len())..];
+        let skipped = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        if rest[skipped..].starts_with(':') {
+            let at = u32::try_from(key_end + skipped + 1).unwrap_or(u32::MAX);
+            self.tree.nodes[value.0 as usize].span = range(at, at);
+        }
+    }
+
+    fn apply_scalar_tag(&mut self, tag: &Tag, text: &str, typed: ScalarValue, at: TextRange) -> ScalarValue {
+        let Some(core) = tag.core_suffix() else {
+            // `!` alone (the non-specific tag) forces a string.
+            if tag.handle() == "!" && tag.suffix().is_empty() {
+                return ScalarValue::Str;
+            }
+            self.errors.push(unknown_tag(tag, at));
+            return typed;
+        };
+        let plain = resolve_plain(text);
+        match core {
+            "str" => ScalarValue::Str,
+            "null" => ScalarValue::Null,
+            "bool" if matches!(plain, ScalarValue::Bool(_)) => plain,
+            "int" if matches!(plain, ScalarValue::Int(_) | ScalarValue::BigInt(_)) => plain,
+            "float" if matches!(plain, ScalarValue::Float(_)) => plain,
+            "float" if matches!(plain, ScalarValue::Int(_)) => match plain {
+                #[allow(clippy::cast_precision_loss)]
+                ScalarValue::Int(i) => ScalarValue::Float(i as f64),
+                _ => plain,
+            },
+            _ => {
+                self.errors.push(YamlError {
+                    range: at,
+                    kind: YamlErrorKind::UnknownTag { tag: format!("!!{core}") },
+                    message: format!("`{text}` cannot be read as `!!{core}`; remove the tag or fix the value"),
+                });
+                typed
+            }
+        }
+    }
+
+    fn finish(mut self) -> Parsed {
+        // Close whatever a syntax error left open, giving a dangling key an empty value so the
+        // partial tree stays well-formed.
+        while let Some(frame) = self.stack.last() {
+            if let Some(key) = frame.pending_key {
+                let at = u32::from(self.tree.nodes[key.0 as usize].span.end());
+                let value = Scalar { text: String::new(), style: ScalarStyle::Plain, value: ScalarValue::Null };
+                if let Some(id) = self.push_node(range(at, at), NodeKind::Scalar(value)) {
+                    self.attach(id);
+                } else if let Some(f) = self.stack.last_mut() {
+                    f.pending_key = None;
+                }
+                continue;
+            }
+            let end = frame.last_end;
+            self.close(end);
+        }
+        Parsed { tree: self.tree, errors: self.errors }
+    }
+}
+
+fn unknown_tag(tag: &Tag, at: TextRange) -> YamlError {
+    let shown = tag.original();
+    YamlError {
+        range: at,
+        kind: YamlErrorKind::UnknownTag { tag: shown.clone() },
+        message: format!("rockcraft reads YAML with a safe loader that does not know the tag `{shown}`; remove it"),
+    }
+}

@@ -1,0 +1,185 @@
+//! YAML 1.1 scalar typing as PyYAML's safe loader applies it (rockcraft reads files with PyYAML).
+//!
+//! `version: 0.1` is a float, `yes`/`on`/`off` are booleans, `1_000` and `0x1f` are integers,
+//! `0755` is octal, `1:30` is sexagesimal (90), `2024-01-01` is a date.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// The value of a scalar.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScalarValue {
+    Null,
+    Bool(bool),
+    Int(i64),
+    /// An integer too large for `i64` (kept as decimal digits).
+    BigInt(String),
+    Float(f64),
+    /// A date or date-time (PyYAML builds a `datetime` object).
+    Timestamp,
+    Str,
+}
+
+impl ScalarValue {
+    /// The type name as a user would say it.
+    #[must_use]
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::Null => "null",
+            Self::Bool(_) => "boolean",
+            Self::Int(_) | Self::BigInt(_) => "integer",
+            Self::Float(_) => "number",
+            Self::Timestamp => "date",
+            Self::Str => "string",
+        }
+    }
+}
+
+static INT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$")
+        .expect("static regex")
+});
+static FLOAT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+        .expect("static regex")
+});
+static TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$")
+        .expect("static regex")
+});
+
+/// Types a plain (unquoted) scalar the way PyYAML's `SafeLoader` does.
+#[must_use]
+pub fn resolve_plain(text: &str) -> ScalarValue {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return ScalarValue::Null,
+        "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            return ScalarValue::Bool(true);
+        }
+        "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            return ScalarValue::Bool(false);
+        }
+        _ => {}
+    }
+    let first = text.as_bytes()[0];
+    if matches!(first, b'-' | b'+' | b'0'..=b'9' | b'.') {
+        if INT.is_match(text) {
+            return int_value(text);
+        }
+        if FLOAT.is_match(text) {
+            return ScalarValue::Float(float_value(text));
+        }
+        if first.is_ascii_digit() && TIMESTAMP.is_match(text) {
+            return ScalarValue::Timestamp;
+        }
+    }
+    ScalarValue::Str
+}
+
+/// Reads an integer matched by [`INT`] the way PyYAML's `construct_yaml_int` does.
+fn int_value(text: &str) -> ScalarValue {
+    let cleaned: String = text.chars().filter(|&c| c != '_').collect();
+    let (neg, digits) = match cleaned.as_bytes().first() {
+        Some(b'-') => (true, &cleaned[1..]),
+        Some(b'+') => (false, &cleaned[1..]),
+        _ => (false, cleaned.as_str()),
+    };
+    let parsed: Option<i128> = if digits == "0" {
+        Some(0)
+    } else if let Some(bin) = digits.strip_prefix("0b") {
+        i128::from_str_radix(bin, 2).ok()
+    } else if let Some(hex) = digits.strip_prefix("0x") {
+        i128::from_str_radix(hex, 16).ok()
+    } else if digits.starts_with('0') {
+        i128::from_str_radix(digits, 8).ok()
+    } else if digits.contains(':') {
+        let mut total: i128 = 0;
+        for part in digits.split(':') {
+            total = total.saturating_mul(60).saturating_add(part.parse::<i128>().unwrap_or(0));
+        }
+        Some(total)
+    } else {
+        digits.parse::<i128>().ok()
+    };
+    match parsed.map(|v| if neg { -v } else { v }) {
+        Some(v) => match i64::try_from(v) {
+            Ok(v) => ScalarValue::Int(v),
+            Err(_) => ScalarValue::BigInt(v.to_string()),
+        },
+        None => ScalarValue::BigInt(cleaned),
+    }
+}
+
+/// Reads a float matched by [`FLOAT`] the way PyYAML's `construct_yaml_float` does.
+fn float_value(text: &str) -> f64 {
+    let cleaned: String = text.chars().filter(|&c| c != '_').collect::<String>().to_ascii_lowercase();
+    let (sign, body) = match cleaned.as_bytes().first() {
+        Some(b'-') => (-1.0, &cleaned[1..]),
+        Some(b'+') => (1.0, &cleaned[1..]),
+        _ => (1.0, cleaned.as_str()),
+    };
+    if body == ".inf" {
+        return sign * f64::INFINITY;
+    }
+    if body == ".nan" {
+        return f64::NAN;
+    }
+    if body.contains(':') {
+        let mut total = 0.0;
+        for part in body.split(':') {
+            total = total * 60.0 + part.parse::<f64>().unwrap_or(0.0);
+        }
+        return sign * total;
+    }
+    // Python's float() accepts "1." and "1.e+5"; make them explicit for Rust.
+    let normalised = body.replace(".e", ".0e");
+    let normalised = if normalised.ends_with('.') { format!("{normalised}0") } else { normalised };
+    let normalised = if normalised.starts_with('.') { format!("0{normalised}") } else { normalised };
+    sign * normalised.parse::<f64>().unwrap_or(f64::NAN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_1_1_typing_matches_pyyaml() {
+        use ScalarValue::*;
+        let cases: &[(&str, ScalarValue)] = &[
+            ("", Null),
+            ("~", Null),
+            ("null", Null),
+            ("yes", Bool(true)),
+            ("On", Bool(true)),
+            ("OFF", Bool(false)),
+            ("n", Str),
+            ("y", Str),
+            ("0.1", Float(0.1)),
+            ("1.10", Float(1.1)),
+            ("1.", Float(1.0)),
+            ("-.5", Str), // PyYAML's float pattern needs a digit before "." when signed
+            (".5", Float(0.5)),
+            ("1e5", Str),
+            ("1.0e+5", Float(100_000.0)),
+            ("1_000", Int(1000)),
+            ("0755", Int(493)),
+            ("09", Str),
+            ("0x1f", Int(31)),
+            ("0b101", Int(5)),
+            ("1:30", Int(90)),
+            ("-42", Int(-42)),
+            ("2024-01-31", Timestamp),
+            ("ubuntu@24.04", Str),
+            ("24.04", Float(24.04)),
+            ("1.2.3", Str),
+            ("_daemon_", Str),
+        ];
+        for (text, want) in cases {
+            assert_eq!(&resolve_plain(text), want, "{text:?}");
+        }
+        assert!(matches!(resolve_plain(".inf"), Float(f) if f.is_infinite()));
+        assert!(matches!(resolve_plain(".NaN"), Float(f) if f.is_nan()));
+        assert!(matches!(resolve_plain("99999999999999999999999"), BigInt(_)));
+    }
+}

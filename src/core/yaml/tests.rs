@@ -1,0 +1,196 @@
+//! Tests of the YAML tree: spans, typing, partial trees, duplicates and aliases.
+
+use super::*;
+
+/// Prints the tree as an indented outline with each node's source slice.
+fn dump(text: &str) -> String {
+    let parsed = parse(text);
+    let mut out = String::new();
+    if let Some(root) = parsed.tree.root {
+        walk(&parsed.tree, text, root, 0, &mut out);
+    }
+    for e in &parsed.errors {
+        let (a, b) = (u32::from(e.range.start()) as usize, u32::from(e.range.end()) as usize);
+        out.push_str(&format!("error {a}..{b} {:?}: {}\n", kind_name(&e.kind), e.message));
+    }
+    out
+}
+
+fn kind_name(k: &YamlErrorKind) -> &'static str {
+    match k {
+        YamlErrorKind::Syntax => "syntax",
+        YamlErrorKind::DuplicateKey { .. } => "duplicate",
+        YamlErrorKind::MultipleDocuments => "documents",
+        YamlErrorKind::UnknownAnchor => "anchor",
+        YamlErrorKind::AliasBudget => "budget",
+        YamlErrorKind::RecursiveAlias => "recursive",
+        YamlErrorKind::UnknownTag { .. } => "tag",
+    }
+}
+
+fn walk(tree: &Tree, text: &str, id: NodeId, depth: usize, out: &mut String) {
+    let n = tree.node(id);
+    let (a, b) = (u32::from(n.span.start()) as usize, u32::from(n.span.end()) as usize);
+    let pad = "  ".repeat(depth);
+    match &n.kind {
+        NodeKind::Scalar(s) => out.push_str(&format!("{pad}{:?} {:?} {a}..{b} {:?}\n", s.value, s.style, &text[a..b])),
+        NodeKind::Mapping { entries, flow } => {
+            out.push_str(&format!("{pad}map{} {a}..{b}\n", if *flow { " flow" } else { "" }));
+            for e in entries {
+                walk(tree, text, e.key, depth + 1, out);
+                walk(tree, text, e.value, depth + 2, out);
+            }
+        }
+        NodeKind::Sequence { items, flow } => {
+            out.push_str(&format!("{pad}seq{} {a}..{b}\n", if *flow { " flow" } else { "" }));
+            for &i in items {
+                walk(tree, text, i, depth + 1, out);
+            }
+        }
+        NodeKind::Alias { target } => out.push_str(&format!("{pad}alias -> {target:?} {a}..{b}\n")),
+    }
+}
+
+#[test]
+fn spans_of_keys_values_and_containers() {
+    insta::assert_snapshot!(dump("name: app\nplatforms:\n  amd64:\nparts:\n  p:\n    prime: [a, 'b']\n    stage:\n      - c # note\n"), @r#"
+    map 0..82
+      Str Plain 0..4 "name"
+        Str Plain 6..9 "app"
+      Str Plain 10..19 "platforms"
+        map 23..28
+          Str Plain 23..28 "amd64"
+            Null Plain 28..28 ""
+      Str Plain 30..35 "parts"
+        map 39..82
+          Str Plain 39..40 "p"
+            map 46..82
+              Str Plain 46..51 "prime"
+                seq flow 53..61
+                  Str Plain 54..55 "a"
+                  Str SingleQuoted 57..60 "'b'"
+              Str Plain 66..71 "stage"
+                seq 79..82
+                  Str Plain 81..82 "c"
+    "#);
+}
+
+#[test]
+fn partial_tree_on_unclosed_flow_sequence() {
+    insta::assert_snapshot!(dump("parts:\n  p:\n    prime: [a, \n"), @r#"
+    map 0..25
+      Str Plain 0..5 "parts"
+        map 9..25
+          Str Plain 9..10 "p"
+            map 16..25
+              Str Plain 16..21 "prime"
+                seq flow 23..25
+                  Str Plain 24..25 "a"
+    error 23..23 "syntax": invalid YAML: unclosed bracket '['
+    "#);
+}
+
+#[test]
+fn partial_tree_on_half_typed_key() {
+    insta::assert_snapshot!(dump("name: x\nparts:\n  p:\n    plug\n"), @r#"
+    map 0..28
+      Str Plain 0..4 "name"
+        Str Plain 6..7 "x"
+      Str Plain 8..13 "parts"
+        map 17..28
+          Str Plain 17..18 "p"
+            Str Plain 24..28 "plug"
+    "#);
+}
+
+#[test]
+fn duplicate_keys_are_reported_and_parsing_goes_on() {
+    insta::assert_snapshot!(dump("base: bare\nname: a\nbase: ubuntu@24.04\nsummary: s\n"), @r#"
+    map 0..48
+      Str Plain 0..4 "base"
+        Str Plain 6..10 "bare"
+      Str Plain 11..15 "name"
+        Str Plain 17..18 "a"
+      Str Plain 19..23 "base"
+        Str Plain 25..37 "ubuntu@24.04"
+      Str Plain 38..45 "summary"
+        Str Plain 47..48 "s"
+    error 19..23 "duplicate": duplicate key `base`: it is already set on line 1, and rockcraft refuses a file with a key repeated in one mapping; keep one of the two
+    "#);
+}
+
+#[test]
+fn aliases_and_merge_keys_expand_in_json() {
+    let text = "x: &p {plugin: nil, source: .}\nparts:\n  a: *p\n  b:\n    <<: *p\n    plugin: dump\n";
+    let parsed = parse(text);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let json = to_json(&parsed.tree);
+    assert!(json.errors.is_empty());
+    insta::assert_snapshot!(json.value.to_string(), @r#"{"x":{"plugin":"nil","source":"."},"parts":{"a":{"plugin":"nil","source":"."},"b":{"plugin":"dump","source":"."}}}"#);
+}
+
+#[test]
+fn alias_bomb_is_cut_short_with_an_error() {
+    let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let prev = format!("*a{}", i - 1);
+        text.push_str(&format!("a{i}: &a{i} [{}]\n", vec![prev; 10].join(", ")));
+    }
+    let parsed = parse(&text);
+    let start = std::time::Instant::now();
+    let json = to_json(&parsed.tree);
+    assert!(start.elapsed().as_secs() < 5);
+    assert!(json.errors.iter().any(|e| e.kind == YamlErrorKind::AliasBudget));
+}
+
+#[test]
+fn unknown_alias_tag_and_second_document() {
+    insta::assert_snapshot!(dump("a: *nope\nb: !custom x\nc: !!int 12\n---\nd: 1\n"), @r#"
+    map 0..33
+      Str Plain 0..1 "a"
+        alias -> None 3..8
+      Str Plain 9..10 "b"
+        Str Plain 20..21 "x"
+      Str Plain 22..23 "c"
+        Int(12) Plain 31..33 "12"
+    error 3..8 "anchor": the alias `*nope` refers to no anchor: define `&nope` on a node before this point
+    error 20..21 "tag": rockcraft reads YAML with a safe loader that does not know the tag `!custom`; remove it
+    error 34..37 "documents": rockcraft.yaml must hold a single YAML document, but a second one starts here; remove the `---` and what follows, or merge the documents
+    "#);
+}
+
+#[test]
+fn byte_offsets_after_non_ascii_block_scalar() {
+    let text = "description: |\n  héllo ☕ wörld 𝄞\nname: app\n";
+    let parsed = parse(text);
+    let name = parsed.tree.entry(parsed.tree.root.unwrap(), "name").unwrap();
+    let span = parsed.tree.node(name.key).span;
+    assert_eq!(&text[span.start().into()..span.end().into()], "name");
+    assert_eq!(parsed.tree.text(name.value), Some("app"));
+    assert_eq!(parsed.tree.text(parsed.tree.top("description").unwrap()), Some("héllo ☕ wörld 𝄞\n"));
+}
+
+#[test]
+fn typed_values_follow_yaml_1_1() {
+    let text = "version: 0.1\non: yes\nq: '0.1'\nn: 1_000\nd: 2024-01-01\ne:\n";
+    let json = to_json(&parse(text).tree).value;
+    insta::assert_snapshot!(json.to_string(), @r#"{"version":0.1,"on":true,"q":"0.1","n":1000,"d":"2024-01-01","e":null}"#);
+}
+
+#[test]
+fn binary_junk_and_empty_input_never_panic() {
+    for text in ["", "\0\0\u{1}", "- [", "{", "key: \"unterminated", ":", "- - - -", "\t\tx: 1", "a: b: c", "? a\n: b\n", "&a [*a]"] {
+        let parsed = parse(text);
+        let _ = to_json(&parsed.tree);
+    }
+    let deep = "[".repeat(10_000);
+    let parsed = parse(&deep);
+    assert!(!parsed.errors.is_empty());
+}
+
+#[test]
+fn merge_key_order_matches_pyyaml() {
+    let text = "a: &a {k: 1, j: 1}\nb: &b {k: 2, m: 2}\nc:\n  <<: [*a, *b]\n  z: 0\n";
+    let json = to_json(&parse(text).tree).value;
+    assert_eq!(json["c"].to_string(), r#"{"k":1,"m":2,"j":1,"z":0}"#);
+}
