@@ -1,5 +1,12 @@
 //! The analysis core: plain text in, plain data with byte ranges out. No protocol types, no
 //! async runtime, no file-system access except through traits.
 
+pub mod analysis;
+pub mod diagnostic;
+pub mod document;
+pub mod extensions;
+pub mod rules;
+pub mod schema;
+pub mod suggest;
 pub mod text;
 pub mod yaml;

@@ -1,7 +1,7 @@
 //! Byte ranges, line/column conversion and position encodings, independent of any protocol.
 
-pub use line_index::{TextRange, TextSize};
 use line_index::{LineCol, WideEncoding, WideLineCol};
+pub use line_index::{TextRange, TextSize};
 
 /// How a client counts columns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -30,7 +30,10 @@ pub struct Lines {
 impl Lines {
     #[must_use]
     pub fn new(text: &str) -> Self {
-        Self { index: line_index::LineIndex::new(text), len: u32::try_from(text.len()).unwrap_or(u32::MAX) }
+        Self {
+            index: line_index::LineIndex::new(text),
+            len: u32::try_from(text.len()).unwrap_or(u32::MAX),
+        }
     }
 
     /// The position of a byte offset. Offsets past the end clamp to the end; offsets inside a
@@ -43,10 +46,19 @@ impl Lines {
         }
         let lc = self.index.line_col(TextSize::from(offset));
         match enc {
-            Encoding::Utf8 => Position { line: lc.line, col: lc.col },
+            Encoding::Utf8 => Position {
+                line: lc.line,
+                col: lc.col,
+            },
             Encoding::Utf16 => match self.index.to_wide(WideEncoding::Utf16, lc) {
-                Some(w) => Position { line: w.line, col: w.col },
-                None => Position { line: lc.line, col: lc.col },
+                Some(w) => Position {
+                    line: w.line,
+                    col: w.col,
+                },
+                None => Position {
+                    line: lc.line,
+                    col: lc.col,
+                },
             },
         }
     }
@@ -82,7 +94,9 @@ impl Lines {
     /// The zero-based line number of an offset.
     #[must_use]
     pub fn line_of(&self, offset: u32) -> u32 {
-        self.index.line_col(TextSize::from(offset.min(self.len))).line
+        self.index
+            .line_col(TextSize::from(offset.min(self.len)))
+            .line
     }
 
     /// The byte range of a line, without its line break.
@@ -92,7 +106,10 @@ impl Lines {
         let s: usize = r.start().into();
         let e: usize = r.end().into();
         let content = text[s..e].trim_end_matches(['\n', '\r']);
-        Some((u32::try_from(s).ok()?, u32::try_from(s + content.len()).ok()?))
+        Some((
+            u32::try_from(s).ok()?,
+            u32::try_from(s + content.len()).ok()?,
+        ))
     }
 
     #[must_use]
@@ -119,8 +136,20 @@ mod tests {
         let text = "a: 1\nname: é ☕ 𝄞 x\n";
         let lines = Lines::new(text);
         let x = u32::try_from(text.find(" x").unwrap() + 1).unwrap();
-        assert_eq!(lines.position(text, x, Encoding::Utf8), Position { line: 1, col: 6 + 2 + 1 + 3 + 1 + 4 + 1 });
-        assert_eq!(lines.position(text, x, Encoding::Utf16), Position { line: 1, col: 6 + 1 + 1 + 1 + 1 + 2 + 1 });
+        assert_eq!(
+            lines.position(text, x, Encoding::Utf8),
+            Position {
+                line: 1,
+                col: 6 + 2 + 1 + 3 + 1 + 4 + 1
+            }
+        );
+        assert_eq!(
+            lines.position(text, x, Encoding::Utf16),
+            Position {
+                line: 1,
+                col: 6 + 1 + 1 + 1 + 1 + 2 + 1
+            }
+        );
         for enc in [Encoding::Utf8, Encoding::Utf16] {
             let p = lines.position(text, x, enc);
             assert_eq!(lines.offset(text, p, enc), x);
@@ -128,9 +157,25 @@ mod tests {
         // A column in the middle of the surrogate pair snaps back to the character start.
         let clef = u32::try_from(text.find('𝄞').unwrap()).unwrap();
         let p = lines.position(text, clef, Encoding::Utf16);
-        assert_eq!(lines.offset(text, Position { line: 1, col: p.col + 1 }, Encoding::Utf16), clef);
+        assert_eq!(
+            lines.offset(
+                text,
+                Position {
+                    line: 1,
+                    col: p.col + 1
+                },
+                Encoding::Utf16
+            ),
+            clef
+        );
         // Past the end of a line clamps to the line end; past the last line clamps to the end.
-        assert_eq!(lines.offset(text, Position { line: 0, col: 99 }, Encoding::Utf16), 4);
-        assert_eq!(lines.offset(text, Position { line: 9, col: 0 }, Encoding::Utf16), lines.len());
+        assert_eq!(
+            lines.offset(text, Position { line: 0, col: 99 }, Encoding::Utf16),
+            4
+        );
+        assert_eq!(
+            lines.offset(text, Position { line: 9, col: 0 }, Encoding::Utf16),
+            lines.len()
+        );
     }
 }

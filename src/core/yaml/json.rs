@@ -27,12 +27,21 @@ pub fn to_json(tree: &Tree) -> ToJson {
     // Each node of the source may be produced many times through aliases; allow a generous
     // multiple of the document's own size, then stop.
     let budget = tree.nodes.len().saturating_mul(4).max(100_000);
-    let mut ctx = Ctx { tree, budget, errors: Vec::new(), active: Vec::new(), exhausted: false };
+    let mut ctx = Ctx {
+        tree,
+        budget,
+        errors: Vec::new(),
+        active: Vec::new(),
+        exhausted: false,
+    };
     let value = match tree.root {
         Some(root) => ctx.value(root),
         None => Value::Null,
     };
-    ToJson { value, errors: ctx.errors }
+    ToJson {
+        value,
+        errors: ctx.errors,
+    }
 }
 
 /// The JSON form of a scalar value.
@@ -42,8 +51,14 @@ pub fn scalar_json(text: &str, value: &ScalarValue) -> Value {
         ScalarValue::Null => Value::Null,
         ScalarValue::Bool(b) => Value::Bool(*b),
         ScalarValue::Int(i) => Value::Number((*i).into()),
-        ScalarValue::BigInt(s) => s.parse::<f64>().ok().and_then(Number::from_f64).map_or(Value::String(s.clone()), Value::Number),
-        ScalarValue::Float(f) => Number::from_f64(*f).map_or_else(|| Value::String(text.to_owned()), Value::Number),
+        ScalarValue::BigInt(s) => s
+            .parse::<f64>()
+            .ok()
+            .and_then(Number::from_f64)
+            .map_or(Value::String(s.clone()), Value::Number),
+        ScalarValue::Float(f) => {
+            Number::from_f64(*f).map_or_else(|| Value::String(text.to_owned()), Value::Number)
+        }
         ScalarValue::Timestamp | ScalarValue::Str => Value::String(text.to_owned()),
     }
 }
@@ -65,7 +80,9 @@ impl Ctx<'_> {
         let node = self.tree.node(id);
         match &node.kind {
             NodeKind::Scalar(s) => scalar_json(&s.text, &s.value),
-            NodeKind::Sequence { items, .. } => Value::Array(items.iter().map(|&i| self.value(i)).collect()),
+            NodeKind::Sequence { items, .. } => {
+                Value::Array(items.iter().map(|&i| self.value(i)).collect())
+            }
             NodeKind::Mapping { entries, .. } => {
                 let mut map = Map::new();
                 let mut merged: Vec<Map<String, Value>> = Vec::new();

@@ -53,10 +53,18 @@ pub struct Entry {
 #[derive(Clone, Debug, PartialEq)]
 pub enum NodeKind {
     Scalar(Scalar),
-    Mapping { entries: Vec<Entry>, flow: bool },
-    Sequence { items: Vec<NodeId>, flow: bool },
+    Mapping {
+        entries: Vec<Entry>,
+        flow: bool,
+    },
+    Sequence {
+        items: Vec<NodeId>,
+        flow: bool,
+    },
     /// `*name`: refers to an anchored node (`None` when the anchor is unknown).
-    Alias { target: Option<NodeId> },
+    Alias {
+        target: Option<NodeId>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -182,14 +190,24 @@ impl Tree {
     /// Whether the node is a null scalar (`~`, `null` or nothing at all).
     #[must_use]
     pub fn is_null(&self, id: NodeId) -> bool {
-        matches!(self.scalar(id), Some(Scalar { value: ScalarValue::Null, .. }))
+        matches!(
+            self.scalar(id),
+            Some(Scalar {
+                value: ScalarValue::Null,
+                ..
+            })
+        )
     }
 
     /// The entry of a mapping whose key text is `key` (the last one when duplicated, as the
     /// loader keeps the last).
     #[must_use]
     pub fn entry(&self, map: NodeId, key: &str) -> Option<Entry> {
-        self.entries(map).iter().rev().find(|e| self.text(e.key) == Some(key)).copied()
+        self.entries(map)
+            .iter()
+            .rev()
+            .find(|e| self.text(e.key) == Some(key))
+            .copied()
     }
 
     /// The value under `key` in the mapping `map`.
@@ -280,7 +298,9 @@ impl Tree {
                         if e.key == cur && first {
                             is_key = true;
                         }
-                        path.push(PathSeg::Key(self.text(e.key).unwrap_or_default().to_owned()));
+                        path.push(PathSeg::Key(
+                            self.text(e.key).unwrap_or_default().to_owned(),
+                        ));
                     }
                 }
                 NodeKind::Sequence { items, .. } => {

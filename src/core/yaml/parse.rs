@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use granit_parser::{Event, Marker, Parser, ScalarStyle as GStyle, Span, StructureStyle, Tag};
 
 use super::{
-    Comment, Entry, Node, NodeId, NodeKind, Parsed, Scalar, ScalarStyle, ScalarValue, Tree, YamlError,
-    YamlErrorKind, resolve_plain,
+    Comment, Entry, Node, NodeId, NodeKind, Parsed, Scalar, ScalarStyle, ScalarValue, Tree,
+    YamlError, YamlErrorKind, resolve_plain,
 };
 use crate::core::text::{TextRange, TextSize};
 
@@ -37,7 +37,9 @@ struct Builder<'t> {
 fn offset(text: &str, m: &Marker) -> u32 {
     let off = m.byte_offset().unwrap_or_else(|| {
         // Char index to byte offset, for inputs without byte offsets.
-        text.char_indices().nth(m.index()).map_or(text.len(), |(b, _)| b)
+        text.char_indices()
+            .nth(m.index())
+            .map_or(text.len(), |(b, _)| b)
     });
     u32::try_from(off.min(text.len())).unwrap_or(u32::MAX)
 }
@@ -73,7 +75,11 @@ pub fn parse(text: &str) -> Parsed {
             Some(Err(err)) => {
                 let at = offset(text, err.marker());
                 let message = describe_scan_error(&err.info());
-                b.errors.push(YamlError { range: range(at, at), kind: YamlErrorKind::Syntax, message });
+                b.errors.push(YamlError {
+                    range: range(at, at),
+                    kind: YamlErrorKind::Syntax,
+                    message,
+                });
                 break;
             }
         }
@@ -100,7 +106,9 @@ impl Builder<'_> {
                 self.errors.push(YamlError {
                     range: span,
                     kind: YamlErrorKind::Syntax,
-                    message: format!("the document has more than {MAX_NODES} nodes; the rest is not read"),
+                    message: format!(
+                        "the document has more than {MAX_NODES} nodes; the rest is not read"
+                    ),
                 });
             }
             self.done = true;
@@ -129,7 +137,10 @@ impl Builder<'_> {
             }
             Event::Comment(text, _) => {
                 if self.tree.comments.len() < MAX_COMMENTS {
-                    self.tree.comments.push(Comment { span: range(start, end), text: text.into_owned() });
+                    self.tree.comments.push(Comment {
+                        span: range(start, end),
+                        text: text.into_owned(),
+                    });
                 }
             }
             Event::Scalar(value, style, anchor, tag) => {
@@ -141,12 +152,22 @@ impl Builder<'_> {
                     GStyle::Folded => ScalarStyle::Folded,
                 };
                 let text = value.into_owned();
-                let mut typed = if style == ScalarStyle::Plain { resolve_plain(&text) } else { ScalarValue::Str };
+                let mut typed = if style == ScalarStyle::Plain {
+                    resolve_plain(&text)
+                } else {
+                    ScalarValue::Str
+                };
                 if let Some(tag) = tag.as_deref() {
                     typed = self.apply_scalar_tag(tag, &text, typed, range(start, end));
                 }
-                let Some(id) = self.push_node(range(start, end), NodeKind::Scalar(Scalar { text, style, value: typed }))
-                else {
+                let Some(id) = self.push_node(
+                    range(start, end),
+                    NodeKind::Scalar(Scalar {
+                        text,
+                        style,
+                        value: typed,
+                    }),
+                ) else {
                     return;
                 };
                 if anchor != 0 {
@@ -166,7 +187,9 @@ impl Builder<'_> {
                     kind: YamlErrorKind::UnknownAnchor,
                     message: format!("the alias `*{name}` refers to no anchor: define `&{name}` on a node before this point"),
                 });
-                if let Some(id) = self.push_node(range(start, end), NodeKind::Alias { target: None }) {
+                if let Some(id) =
+                    self.push_node(range(start, end), NodeKind::Alias { target: None })
+                {
                     self.attach(id);
                 }
             }
@@ -181,17 +204,34 @@ impl Builder<'_> {
         }
     }
 
-    fn open(&mut self, is_map: bool, style: StructureStyle, anchor: usize, tag: Option<&Tag>, start: u32, end: u32) {
+    fn open(
+        &mut self,
+        is_map: bool,
+        style: StructureStyle,
+        anchor: usize,
+        tag: Option<&Tag>,
+        start: u32,
+        end: u32,
+    ) {
         let flow = style == StructureStyle::Flow;
         let kind = if is_map {
-            NodeKind::Mapping { entries: Vec::new(), flow }
+            NodeKind::Mapping {
+                entries: Vec::new(),
+                flow,
+            }
         } else {
-            NodeKind::Sequence { items: Vec::new(), flow }
+            NodeKind::Sequence {
+                items: Vec::new(),
+                flow,
+            }
         };
-        let Some(id) = self.push_node(range(start, end), kind) else { return };
+        let Some(id) = self.push_node(range(start, end), kind) else {
+            return;
+        };
         if let Some(tag) = tag {
             let want = if is_map { "map" } else { "seq" };
-            let ok = tag.is_yaml_core_schema_tag(want) || (!is_map && tag.is_yaml_core_schema_tag("omap"));
+            let ok = tag.is_yaml_core_schema_tag(want)
+                || (!is_map && tag.is_yaml_core_schema_tag("omap"));
             if !ok {
                 self.errors.push(unknown_tag(tag, range(start, end)));
             }
@@ -199,15 +239,30 @@ impl Builder<'_> {
         if anchor != 0 {
             self.anchors.insert(anchor, id);
         }
-        self.stack.push(Frame { id, is_map, pending_key: None, seen: HashMap::new(), last_end: end });
+        self.stack.push(Frame {
+            id,
+            is_map,
+            pending_key: None,
+            seen: HashMap::new(),
+            last_end: end,
+        });
     }
 
     /// Closes the innermost container at `end` (the end of its closing event).
     fn close(&mut self, end: u32) {
-        let Some(frame) = self.stack.pop() else { return };
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
         let node = &mut self.tree.nodes[frame.id.0 as usize];
-        let flow = matches!(node.kind, NodeKind::Mapping { flow: true, .. } | NodeKind::Sequence { flow: true, .. });
-        let stop = if flow { end.max(frame.last_end) } else { frame.last_end };
+        let flow = matches!(
+            node.kind,
+            NodeKind::Mapping { flow: true, .. } | NodeKind::Sequence { flow: true, .. }
+        );
+        let stop = if flow {
+            end.max(frame.last_end)
+        } else {
+            frame.last_end
+        };
         node.span = range(u32::from(node.span.start()), stop);
         self.attach(frame.id);
     }
@@ -228,7 +283,9 @@ impl Builder<'_> {
                 None => frame.pending_key = Some(id),
                 Some(key) => {
                     self.place_empty_value(key, id);
-                    let Some(frame) = self.stack.last_mut() else { return };
+                    let Some(frame) = self.stack.last_mut() else {
+                        return;
+                    };
                     let mut dup = None;
                     if let NodeKind::Scalar(s) = &self.tree.nodes[key.0 as usize].kind {
                         let key_span = self.tree.nodes[key.0 as usize].span;
@@ -238,11 +295,16 @@ impl Builder<'_> {
                             frame.seen.insert(s.text.clone(), key_span);
                         }
                     }
-                    if let NodeKind::Mapping { entries, .. } = &mut self.tree.nodes[parent.0 as usize].kind {
+                    if let NodeKind::Mapping { entries, .. } =
+                        &mut self.tree.nodes[parent.0 as usize].kind
+                    {
                         entries.push(Entry { key, value: id });
                     }
                     if let Some((name, first, here)) = dup {
-                        let line = self.text[..u32::from(first.start()) as usize].matches('\n').count() + 1;
+                        let line = self.text[..u32::from(first.start()) as usize]
+                            .matches('\n')
+                            .count()
+                            + 1;
                         self.errors.push(YamlError {
                             range: here,
                             kind: YamlErrorKind::DuplicateKey { key: name.clone(), first },
@@ -253,7 +315,9 @@ impl Builder<'_> {
                     }
                 }
             }
-        } else if let NodeKind::Sequence { items, .. } = &mut self.tree.nodes[parent.0 as usize].kind {
+        } else if let NodeKind::Sequence { items, .. } =
+            &mut self.tree.nodes[parent.0 as usize].kind
+        {
             items.push(id);
         }
     }
@@ -275,7 +339,13 @@ impl Builder<'_> {
         }
     }
 
-    fn apply_scalar_tag(&mut self, tag: &Tag, text: &str, typed: ScalarValue, at: TextRange) -> ScalarValue {
+    fn apply_scalar_tag(
+        &mut self,
+        tag: &Tag,
+        text: &str,
+        typed: ScalarValue,
+        at: TextRange,
+    ) -> ScalarValue {
         let Some(core) = tag.core_suffix() else {
             // `!` alone (the non-specific tag) forces a string.
             if tag.handle() == "!" && tag.suffix().is_empty() {
@@ -299,8 +369,12 @@ impl Builder<'_> {
             _ => {
                 self.errors.push(YamlError {
                     range: at,
-                    kind: YamlErrorKind::UnknownTag { tag: format!("!!{core}") },
-                    message: format!("`{text}` cannot be read as `!!{core}`; remove the tag or fix the value"),
+                    kind: YamlErrorKind::UnknownTag {
+                        tag: format!("!!{core}"),
+                    },
+                    message: format!(
+                        "`{text}` cannot be read as `!!{core}`; remove the tag or fix the value"
+                    ),
                 });
                 typed
             }
@@ -313,7 +387,11 @@ impl Builder<'_> {
         while let Some(frame) = self.stack.last() {
             if let Some(key) = frame.pending_key {
                 let at = u32::from(self.tree.nodes[key.0 as usize].span.end());
-                let value = Scalar { text: String::new(), style: ScalarStyle::Plain, value: ScalarValue::Null };
+                let value = Scalar {
+                    text: String::new(),
+                    style: ScalarStyle::Plain,
+                    value: ScalarValue::Null,
+                };
                 if let Some(id) = self.push_node(range(at, at), NodeKind::Scalar(value)) {
                     self.attach(id);
                 } else if let Some(f) = self.stack.last_mut() {
@@ -324,7 +402,10 @@ impl Builder<'_> {
             let end = frame.last_end;
             self.close(end);
         }
-        Parsed { tree: self.tree, errors: self.errors }
+        Parsed {
+            tree: self.tree,
+            errors: self.errors,
+        }
     }
 }
 
@@ -333,6 +414,8 @@ fn unknown_tag(tag: &Tag, at: TextRange) -> YamlError {
     YamlError {
         range: at,
         kind: YamlErrorKind::UnknownTag { tag: shown.clone() },
-        message: format!("rockcraft reads YAML with a safe loader that does not know the tag `{shown}`; remove it"),
+        message: format!(
+            "rockcraft reads YAML with a safe loader that does not know the tag `{shown}`; remove it"
+        ),
     }
 }

@@ -96,7 +96,9 @@ fn int_value(text: &str) -> ScalarValue {
     } else if digits.contains(':') {
         let mut total: i128 = 0;
         for part in digits.split(':') {
-            total = total.saturating_mul(60).saturating_add(part.parse::<i128>().unwrap_or(0));
+            total = total
+                .saturating_mul(60)
+                .saturating_add(part.parse::<i128>().unwrap_or(0));
         }
         Some(total)
     } else {
@@ -113,7 +115,11 @@ fn int_value(text: &str) -> ScalarValue {
 
 /// Reads a float matched by [`FLOAT`] the way PyYAML's `construct_yaml_float` does.
 fn float_value(text: &str) -> f64 {
-    let cleaned: String = text.chars().filter(|&c| c != '_').collect::<String>().to_ascii_lowercase();
+    let cleaned: String = text
+        .chars()
+        .filter(|&c| c != '_')
+        .collect::<String>()
+        .to_ascii_lowercase();
     let (sign, body) = match cleaned.as_bytes().first() {
         Some(b'-') => (-1.0, &cleaned[1..]),
         Some(b'+') => (1.0, &cleaned[1..]),
@@ -134,8 +140,16 @@ fn float_value(text: &str) -> f64 {
     }
     // Python's float() accepts "1." and "1.e+5"; make them explicit for Rust.
     let normalised = body.replace(".e", ".0e");
-    let normalised = if normalised.ends_with('.') { format!("{normalised}0") } else { normalised };
-    let normalised = if normalised.starts_with('.') { format!("0{normalised}") } else { normalised };
+    let normalised = if normalised.ends_with('.') {
+        format!("{normalised}0")
+    } else {
+        normalised
+    };
+    let normalised = if normalised.starts_with('.') {
+        format!("0{normalised}")
+    } else {
+        normalised
+    };
     sign * normalised.parse::<f64>().unwrap_or(f64::NAN)
 }
 
@@ -180,6 +194,9 @@ mod tests {
         }
         assert!(matches!(resolve_plain(".inf"), Float(f) if f.is_infinite()));
         assert!(matches!(resolve_plain(".NaN"), Float(f) if f.is_nan()));
-        assert!(matches!(resolve_plain("99999999999999999999999"), BigInt(_)));
+        assert!(matches!(
+            resolve_plain("99999999999999999999999"),
+            BigInt(_)
+        ));
     }
 }

@@ -10,8 +10,15 @@ fn dump(text: &str) -> String {
         walk(&parsed.tree, text, root, 0, &mut out);
     }
     for e in &parsed.errors {
-        let (a, b) = (u32::from(e.range.start()) as usize, u32::from(e.range.end()) as usize);
-        out.push_str(&format!("error {a}..{b} {:?}: {}\n", kind_name(&e.kind), e.message));
+        let (a, b) = (
+            u32::from(e.range.start()) as usize,
+            u32::from(e.range.end()) as usize,
+        );
+        out.push_str(&format!(
+            "error {a}..{b} {:?}: {}\n",
+            kind_name(&e.kind),
+            e.message
+        ));
     }
     out
 }
@@ -30,19 +37,33 @@ fn kind_name(k: &YamlErrorKind) -> &'static str {
 
 fn walk(tree: &Tree, text: &str, id: NodeId, depth: usize, out: &mut String) {
     let n = tree.node(id);
-    let (a, b) = (u32::from(n.span.start()) as usize, u32::from(n.span.end()) as usize);
+    let (a, b) = (
+        u32::from(n.span.start()) as usize,
+        u32::from(n.span.end()) as usize,
+    );
     let pad = "  ".repeat(depth);
     match &n.kind {
-        NodeKind::Scalar(s) => out.push_str(&format!("{pad}{:?} {:?} {a}..{b} {:?}\n", s.value, s.style, &text[a..b])),
+        NodeKind::Scalar(s) => out.push_str(&format!(
+            "{pad}{:?} {:?} {a}..{b} {:?}\n",
+            s.value,
+            s.style,
+            &text[a..b]
+        )),
         NodeKind::Mapping { entries, flow } => {
-            out.push_str(&format!("{pad}map{} {a}..{b}\n", if *flow { " flow" } else { "" }));
+            out.push_str(&format!(
+                "{pad}map{} {a}..{b}\n",
+                if *flow { " flow" } else { "" }
+            ));
             for e in entries {
                 walk(tree, text, e.key, depth + 1, out);
                 walk(tree, text, e.value, depth + 2, out);
             }
         }
         NodeKind::Sequence { items, flow } => {
-            out.push_str(&format!("{pad}seq{} {a}..{b}\n", if *flow { " flow" } else { "" }));
+            out.push_str(&format!(
+                "{pad}seq{} {a}..{b}\n",
+                if *flow { " flow" } else { "" }
+            ));
             for &i in items {
                 walk(tree, text, i, depth + 1, out);
             }
@@ -121,7 +142,8 @@ fn duplicate_keys_are_reported_and_parsing_goes_on() {
 
 #[test]
 fn aliases_and_merge_keys_expand_in_json() {
-    let text = "x: &p {plugin: nil, source: .}\nparts:\n  a: *p\n  b:\n    <<: *p\n    plugin: dump\n";
+    let text =
+        "x: &p {plugin: nil, source: .}\nparts:\n  a: *p\n  b:\n    <<: *p\n    plugin: dump\n";
     let parsed = parse(text);
     assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
     let json = to_json(&parsed.tree);
@@ -140,7 +162,11 @@ fn alias_bomb_is_cut_short_with_an_error() {
     let start = std::time::Instant::now();
     let json = to_json(&parsed.tree);
     assert!(start.elapsed().as_secs() < 5);
-    assert!(json.errors.iter().any(|e| e.kind == YamlErrorKind::AliasBudget));
+    assert!(
+        json.errors
+            .iter()
+            .any(|e| e.kind == YamlErrorKind::AliasBudget)
+    );
 }
 
 #[test]
@@ -163,11 +189,17 @@ fn unknown_alias_tag_and_second_document() {
 fn byte_offsets_after_non_ascii_block_scalar() {
     let text = "description: |\n  héllo ☕ wörld 𝄞\nname: app\n";
     let parsed = parse(text);
-    let name = parsed.tree.entry(parsed.tree.root.unwrap(), "name").unwrap();
+    let name = parsed
+        .tree
+        .entry(parsed.tree.root.unwrap(), "name")
+        .unwrap();
     let span = parsed.tree.node(name.key).span;
     assert_eq!(&text[span.start().into()..span.end().into()], "name");
     assert_eq!(parsed.tree.text(name.value), Some("app"));
-    assert_eq!(parsed.tree.text(parsed.tree.top("description").unwrap()), Some("héllo ☕ wörld 𝄞\n"));
+    assert_eq!(
+        parsed.tree.text(parsed.tree.top("description").unwrap()),
+        Some("héllo ☕ wörld 𝄞\n")
+    );
 }
 
 #[test]
@@ -179,7 +211,19 @@ fn typed_values_follow_yaml_1_1() {
 
 #[test]
 fn binary_junk_and_empty_input_never_panic() {
-    for text in ["", "\0\0\u{1}", "- [", "{", "key: \"unterminated", ":", "- - - -", "\t\tx: 1", "a: b: c", "? a\n: b\n", "&a [*a]"] {
+    for text in [
+        "",
+        "\0\0\u{1}",
+        "- [",
+        "{",
+        "key: \"unterminated",
+        ":",
+        "- - - -",
+        "\t\tx: 1",
+        "a: b: c",
+        "? a\n: b\n",
+        "&a [*a]",
+    ] {
         let parsed = parse(text);
         let _ = to_json(&parsed.tree);
     }

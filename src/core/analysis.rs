@@ -1,0 +1,73 @@
+//! The fast analysis run on every edit: parse, schema, project-model rules.
+
+use crate::core::diagnostic::{Diagnostic, Severity};
+use crate::core::document::Document;
+use crate::core::yaml::YamlErrorKind;
+use crate::core::{rules, schema};
+
+/// A document and everything found wrong with it, sorted by position.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub doc: Document,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses and checks a `rockcraft.yaml` text. Never fails.
+#[must_use]
+pub fn analyze(text: &str) -> Analysis {
+    let doc = Document::parse(text);
+    let diagnostics = diagnose(&doc);
+    Analysis { doc, diagnostics }
+}
+
+/// All diagnostics of a parsed document.
+#[must_use]
+pub fn diagnose(doc: &Document) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = doc
+        .yaml_errors
+        .iter()
+        .map(|e| yaml_diagnostic(doc, e))
+        .collect();
+    let broken = doc.yaml_errors.iter().any(|e| {
+        matches!(
+            e.kind,
+            YamlErrorKind::Syntax | YamlErrorKind::MultipleDocuments
+        )
+    });
+    if broken {
+        // A partial tree would produce misleading "missing key" errors; report only the
+        // syntax problem until the YAML reads again.
+        return out;
+    }
+    out.extend(schema::validate::validate(doc));
+    rules::check(doc, &mut out);
+    out.sort_by_key(|d| (d.range.start(), d.range.end(), d.severity));
+    out
+}
+
+fn yaml_diagnostic(doc: &Document, e: &crate::core::yaml::YamlError) -> Diagnostic {
+    let code = match e.kind {
+        YamlErrorKind::Syntax => "yaml-syntax",
+        YamlErrorKind::DuplicateKey { .. } => "duplicate-key",
+        YamlErrorKind::MultipleDocuments => "multiple-documents",
+        YamlErrorKind::UnknownAnchor => "unknown-anchor",
+        YamlErrorKind::AliasBudget => "alias-bomb",
+        YamlErrorKind::RecursiveAlias => "recursive-alias",
+        YamlErrorKind::UnknownTag { .. } => "unknown-tag",
+    };
+    let mut d = Diagnostic::new(e.range, Severity::Error, code, e.message.clone());
+    if let YamlErrorKind::DuplicateKey { first, .. } = &e.kind {
+        d = d.with_related(*first, "first set here");
+    }
+    if e.range.is_empty() {
+        // Widen an empty error range to the rest of its line so editors show it.
+        let line = doc.lines.line_of(u32::from(e.range.start()));
+        if let Some((s, end)) = doc.lines.line_range(&doc.text, line) {
+            let start = u32::from(e.range.start()).max(s);
+            if end > start {
+                d.range = crate::core::text::TextRange::new(start.into(), end.into());
+            }
+        }
+    }
+    d
+}

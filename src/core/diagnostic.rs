@@ -1,0 +1,110 @@
+//! Diagnostics as plain data: byte ranges, a severity, a stable code, a message and optional fixes.
+
+use crate::core::text::TextRange;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    Information,
+    Hint,
+}
+
+impl Severity {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+            Self::Information => "info",
+            Self::Hint => "hint",
+        }
+    }
+}
+
+/// A text replacement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub range: TextRange,
+    pub text: String,
+}
+
+/// A quick fix: a titled set of edits that repairs the problem.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    pub edits: Vec<Edit>,
+}
+
+/// Another place that explains the problem (e.g. the first of two duplicate keys).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub range: TextRange,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub range: TextRange,
+    pub severity: Severity,
+    /// Stable identifier such as `unknown-key`; documented in the README.
+    pub code: &'static str,
+    pub message: String,
+    pub related: Vec<Related>,
+    pub fixes: Vec<Fix>,
+}
+
+impl Diagnostic {
+    #[must_use]
+    pub fn new(
+        range: TextRange,
+        severity: Severity,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            range,
+            severity,
+            code,
+            message: message.into(),
+            related: Vec::new(),
+            fixes: Vec::new(),
+        }
+    }
+
+    #[must_use]
+    pub fn error(range: TextRange, code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(range, Severity::Error, code, message)
+    }
+
+    #[must_use]
+    pub fn warning(range: TextRange, code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(range, Severity::Warning, code, message)
+    }
+
+    #[must_use]
+    pub fn with_fix(
+        mut self,
+        title: impl Into<String>,
+        range: TextRange,
+        text: impl Into<String>,
+    ) -> Self {
+        self.fixes.push(Fix {
+            title: title.into(),
+            edits: vec![Edit {
+                range,
+                text: text.into(),
+            }],
+        });
+        self
+    }
+
+    #[must_use]
+    pub fn with_related(mut self, range: TextRange, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            range,
+            message: message.into(),
+        });
+        self
+    }
+}

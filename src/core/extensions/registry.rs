@@ -1,0 +1,140 @@
+//! The six registered extensions with their base dispatch (V1/V2), experimental flags and the
+//! names of the parts and services they generate.
+
+/// One registered extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExtensionInfo {
+    /// The name written in `extensions:` (`flask-framework`).
+    pub name: &'static str,
+    /// The framework's short name, used for the generated service (`flask`).
+    pub service: &'static str,
+    /// The prefix every `prime`/`stage` entry of the install-app part must start with.
+    pub app_prefix: &'static str,
+    /// Bases of the first generation (picked when the build base is one of them).
+    pub v1_bases: &'static [&'static str],
+    pub v1_experimental: bool,
+    /// Bases of the second generation (experimental).
+    pub v2_bases: &'static [&'static str],
+    pub v2_experimental: bool,
+    /// Part names the extension generates, without the `<name>/` prefix.
+    pub parts: &'static [&'static str],
+    /// Services the extension generates.
+    pub services: &'static [&'static str],
+}
+
+const V2: &[&str] = &["ubuntu@26.04"];
+
+/// All registered extensions, sorted by name.
+pub const EXTENSIONS: &[ExtensionInfo] = &[
+    ExtensionInfo {
+        name: "django-framework",
+        service: "django",
+        app_prefix: "django/app/",
+        v1_bases: &["bare", "ubuntu@22.04", "ubuntu:22.04", "ubuntu@24.04"],
+        v1_experimental: false,
+        v2_bases: V2,
+        v2_experimental: true,
+        parts: &[
+            "dependencies",
+            "install-app",
+            "config-files",
+            "statsd-exporter",
+            "logging",
+            "runtime",
+            "runtime-libs",
+        ],
+        services: &["django", "statsd-exporter"],
+    },
+    ExtensionInfo {
+        name: "expressjs-framework",
+        service: "expressjs",
+        app_prefix: "app/",
+        v1_bases: &["bare", "ubuntu@24.04"],
+        v1_experimental: false,
+        v2_bases: V2,
+        v2_experimental: true,
+        parts: &["install-app", "runtime", "logging"],
+        services: &["expressjs"],
+    },
+    ExtensionInfo {
+        name: "fastapi-framework",
+        service: "fastapi",
+        app_prefix: "app/",
+        v1_bases: &["bare", "ubuntu@24.04"],
+        v1_experimental: false,
+        v2_bases: V2,
+        v2_experimental: true,
+        parts: &[
+            "dependencies",
+            "install-app",
+            "runtime",
+            "logging",
+            "assets",
+        ],
+        services: &["fastapi"],
+    },
+    ExtensionInfo {
+        name: "flask-framework",
+        service: "flask",
+        app_prefix: "flask/app/",
+        v1_bases: &["bare", "ubuntu@22.04", "ubuntu:22.04", "ubuntu@24.04"],
+        v1_experimental: false,
+        v2_bases: V2,
+        v2_experimental: true,
+        parts: &[
+            "dependencies",
+            "install-app",
+            "config-files",
+            "statsd-exporter",
+            "logging",
+            "runtime",
+            "runtime-libs",
+        ],
+        services: &["flask", "statsd-exporter"],
+    },
+    ExtensionInfo {
+        name: "go-framework",
+        service: "go",
+        app_prefix: "app/",
+        v1_bases: &["bare", "ubuntu@24.04"],
+        v1_experimental: false,
+        v2_bases: V2,
+        v2_experimental: true,
+        parts: &["base-layout", "install-app", "runtime", "logging", "assets"],
+        services: &["go"],
+    },
+    ExtensionInfo {
+        name: "spring-boot-framework",
+        service: "spring-boot",
+        app_prefix: "app/",
+        v1_bases: &["bare", "ubuntu@24.04"],
+        v1_experimental: true,
+        v2_bases: V2,
+        v2_experimental: true,
+        parts: &["install-app", "runtime", "assets"],
+        services: &["spring-boot"],
+    },
+];
+
+/// Looks an extension up by the name written in `extensions:`.
+#[must_use]
+pub fn find(name: &str) -> Option<&'static ExtensionInfo> {
+    EXTENSIONS.iter().find(|e| e.name == name)
+}
+
+/// The extension a part name belongs to (`flask-framework/install-app` → flask-framework).
+#[must_use]
+pub fn owner_of_part(part: &str) -> Option<&'static ExtensionInfo> {
+    let (prefix, _) = part.split_once('/')?;
+    find(prefix)
+}
+
+/// Every supported base of an extension, sorted and without duplicates, as
+/// `rockcraft list-extensions` prints them.
+#[must_use]
+pub fn all_bases(ext: &ExtensionInfo) -> Vec<&'static str> {
+    let mut v: Vec<&str> = ext.v1_bases.iter().chain(ext.v2_bases).copied().collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}

@@ -1,0 +1,78 @@
+//! `extensions:` must be a non-empty list of registered extension names.
+
+use crate::core::diagnostic::{Diagnostic, Severity};
+use crate::core::document::Document;
+use crate::core::extensions::registry::{self, EXTENSIONS};
+use crate::core::suggest;
+
+pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
+    let Some(entry) = doc.top_entry("extensions") else {
+        return;
+    };
+    let tree = &doc.tree;
+    let names: Vec<&str> = EXTENSIONS.iter().map(|e| e.name).collect();
+    if !tree.is_sequence(entry.value) {
+        if let Some(text) = tree.text(entry.value).filter(|t| !t.is_empty()) {
+            let range = doc.range(entry.value);
+            out.push(
+                Diagnostic::error(
+                    range,
+                    "invalid-type",
+                    format!("`extensions` must be a list: rockcraft would read `{text}` letter by letter. Write `extensions: [{text}]`"),
+                )
+                .with_fix("Make it a one-item list", range, format!("[{text}]")),
+            );
+        } else {
+            out.push(Diagnostic::error(
+                doc.value_range(entry),
+                "invalid-type",
+                format!("`extensions` must be a list of extension names, for example `[flask-framework]`; known extensions: {}", names.join(", ")),
+            ));
+        }
+        return;
+    }
+    let items = tree.items(entry.value);
+    if items.is_empty() {
+        out.push(Diagnostic::error(
+            doc.key_range(entry),
+            "empty-extensions",
+            "`extensions: []` is rejected by rockcraft: list at least one extension or remove the key",
+        ));
+        return;
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for &item in items {
+        let range = doc.range(item);
+        let Some(name) = tree.text(item).filter(|_| tree.scalar(item).is_some()) else {
+            out.push(Diagnostic::error(
+                range,
+                "invalid-type",
+                "each item of `extensions` must be an extension name",
+            ));
+            continue;
+        };
+        if registry::find(name).is_none() {
+            let mut d = Diagnostic::error(
+                range,
+                "unknown-extension",
+                format!(
+                    "rockcraft has no extension `{name}`; the extensions are {}",
+                    names.join(", ")
+                ),
+            );
+            if let Some(s) = suggest::closest(name, names.iter().copied()) {
+                d.message = format!("rockcraft has no extension `{name}`; did you mean `{s}`?");
+                d = d.with_fix(format!("Replace with `{s}`"), range, s);
+            }
+            out.push(d);
+        } else if seen.contains(&name) {
+            out.push(Diagnostic::new(
+                range,
+                Severity::Warning,
+                "duplicate-extension",
+                format!("`{name}` is listed twice; rockcraft applies it twice, which duplicates what it adds. Remove this one"),
+            ));
+        }
+        seen.push(name);
+    }
+}
