@@ -1,1 +1,39 @@
-fn main() {}
+//! The `rockcraft-lsp` binary: the language server (default) and the command-line checker.
+#![deny(clippy::print_stdout)]
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use rockcraft_lsp::cli::{self, Command};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = match cli::parse_args(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "error: {e}\n\n{}", cli::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    match command {
+        Command::Version => {
+            let _ = writeln!(stdout, "rockcraft-lsp {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
+        Command::Help => {
+            let _ = write!(stdout, "{}", cli::USAGE);
+            ExitCode::SUCCESS
+        }
+        Command::Check { paths, json } => {
+            let report = cli::check::run(&paths, json);
+            let _ = stdout.write_all(report.stdout.as_bytes());
+            let _ = std::io::stderr().write_all(report.stderr.as_bytes());
+            ExitCode::from(u8::try_from(report.exit_code).unwrap_or(2))
+        }
+        Command::Serve => {
+            drop(stdout);
+            rockcraft_lsp::server::run_stdio()
+        }
+    }
+}

@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod diagnostic;
 pub mod document;
+pub mod emit;
 pub mod extensions;
 pub mod rules;
 pub mod schema;

@@ -1,20 +1,32 @@
 //! "Did you mean" suggestions by edit distance.
 
-/// Levenshtein distance over characters.
+/// Edit distance over characters, counting a swap of two neighbours as one edit (optimal
+/// string alignment), so `enabeld` is one typo away from `enabled`.
 #[must_use]
 pub fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        cur[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j + 1] + 1).min(cur[j] + 1).min(prev[j] + cost);
-        }
-        std::mem::swap(&mut prev, &mut cur);
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for i in 0..=a.len() {
+        d[i * w] = i;
     }
-    prev[b.len()]
+    for (j, cell) in d.iter_mut().enumerate().take(w) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+        }
+    }
+    d[a.len() * w + b.len()]
 }
 
 /// The closest candidate to `word`, if it is close enough to be a likely typo.
@@ -22,15 +34,25 @@ pub fn distance(a: &str, b: &str) -> usize {
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let lower = word.to_lowercase().replace('_', "-");
     let mut best: Option<(usize, &str)> = None;
+    let mut tied = false;
     for c in candidates {
         let d = distance(&lower, c);
         // Allow about one typo per four characters, at least one.
         let limit = (c.chars().count() / 4).max(1);
-        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, c));
+        if d > limit {
+            continue;
+        }
+        match best {
+            Some((bd, _)) if d == bd => tied = true,
+            Some((bd, _)) if d > bd => {}
+            _ => {
+                best = Some((d, c));
+                tied = false;
+            }
         }
     }
-    best.map(|(_, c)| c)
+    // Two equally close candidates: guessing would mislead.
+    if tied { None } else { best.map(|(_, c)| c) }
 }
 
 #[cfg(test)]
@@ -46,5 +68,9 @@ mod tests {
         assert_eq!(closest("run_user", ["run-user", "parts"]), Some("run-user"));
         assert_eq!(closest("colour", ["license", "name", "contact"]), None);
         assert_eq!(closest("enabeld", ["enabled", "disabled"]), Some("enabled"));
+        assert_eq!(
+            closest("ubuntu@23.04", ["ubuntu@22.04", "ubuntu@20.04"]),
+            None
+        );
     }
 }

@@ -1,4 +1,45 @@
-//! rockcraft's 12-factor extensions: what each one is called, which bases it supports and
-//! what it adds to a project.
+//! rockcraft's 12-factor extensions, re-implemented natively: the registry, base dispatch,
+//! each extension's checks and generated parts and services, and the merge into the project.
 
+pub mod apply;
+pub mod error;
+pub mod frameworks;
+pub mod fs;
+pub mod merge;
+pub mod model;
 pub mod registry;
+pub mod validate;
+
+use serde_json::{Map, Value};
+
+pub use error::{Anchor, ErrorKind, ExpandError};
+pub use fs::{DirEntry, MemoryFs, ProjectFs, RealFs};
+
+/// Where rockcraft's extension data files live; printed as the `source` of config-file parts.
+pub const DEFAULT_EXTENSIONS_DIR: &str = "/snap/rockcraft/current/share/rockcraft/extensions";
+
+/// Inputs an expansion needs besides the project data.
+pub struct Context<'a> {
+    pub fs: &'a dyn ProjectFs,
+    /// `ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS` is set to a non-empty value.
+    pub experimental: bool,
+    /// The extension data directory printed in generated parts.
+    pub extensions_dir: &'a str,
+}
+
+/// One extension generation (V1 or V2 class in rockcraft): its checks and the root snippet
+/// (`run_user`/`run-user`, `services`, `parts`) it merges into the project.
+pub trait Extension {
+    /// The name written in `extensions:`.
+    fn name(&self) -> &'static str;
+    /// Builds the snippet from the current project data (which already holds what earlier
+    /// extensions added). Runs the extension's project checks first.
+    ///
+    /// # Errors
+    /// A project that does not meet the extension's requirements.
+    fn root_snippet(
+        &self,
+        project: &Map<String, Value>,
+        ctx: &Context<'_>,
+    ) -> Result<Map<String, Value>, ExpandError>;
+}

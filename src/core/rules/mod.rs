@@ -2,17 +2,114 @@
 //!
 //! Each rule is `pub fn check(doc: &Document, out: &mut Vec<Diagnostic>)` and must never
 //! panic on any tree (broken input reaches the rules with a partial tree only when the YAML
-//! itself is valid).
+//! itself is valid). `out` already holds the YAML and schema diagnostics when the rules run,
+//! so a rule can avoid reporting a problem a second time.
 
-use crate::core::diagnostic::Diagnostic;
+use crate::core::diagnostic::{Diagnostic, Severity};
 use crate::core::document::Document;
+use crate::core::text::{TextRange, TextSize};
+use crate::core::yaml::{Entry, NodeId, ScalarValue};
 
+mod base;
+mod checks;
+mod entrypoint;
+mod environment;
 mod extensions;
+mod license;
+mod name;
+mod packages;
+mod platforms;
+mod plugins;
+mod references;
+mod version;
 
 /// Runs every rule.
 pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     extensions::check(doc, out);
+    name::check(doc, out);
+    version::check(doc, out);
+    base::check(doc, out);
+    environment::check(doc, out);
+    platforms::check(doc, out);
+    entrypoint::check(doc, out);
+    plugins::check(doc, out);
+    packages::check(doc, out);
+    checks::check(doc, out);
+    references::check(doc, out);
+    license::check(doc, out);
+}
+
+/// The text of a scalar that the loader reads as a string (not a number, boolean or null).
+fn string_value(doc: &Document, id: NodeId) -> Option<&str> {
+    doc.tree
+        .scalar(id)
+        .filter(|s| s.value == ScalarValue::Str)
+        .map(|s| s.text.as_str())
+}
+
+/// The strings of a list, or of a single string written in place of a list, with their nodes.
+/// Items that are not strings are skipped (the schema reports them).
+fn string_items(doc: &Document, id: NodeId) -> Vec<(NodeId, &str)> {
+    if doc.tree.is_sequence(id) {
+        doc.tree
+            .items(id)
+            .iter()
+            .filter_map(|&i| string_value(doc, i).map(|t| (i, t)))
+            .collect()
+    } else {
+        string_value(doc, id).map(|t| (id, t)).into_iter().collect()
+    }
+}
+
+/// Whether an error is already reported at `range` (by the YAML reader or the schema), so a
+/// rule does not report the same mistake twice.
+fn error_at(out: &[Diagnostic], range: TextRange) -> bool {
+    out.iter()
+        .any(|d| d.severity == Severity::Error && d.range == range)
+}
+
+/// An edit that adds `line` (without line break) as a new line after the line holding the
+/// end of `entry`, indented like the entry's key: `(range, text)` for [`Diagnostic::with_fix`].
+fn insert_line_after(doc: &Document, entry: Entry, line: &str) -> (TextRange, String) {
+    let key = doc.range(entry.key);
+    let key_line = doc.lines.line_of(u32::from(key.start()));
+    let indent = doc
+        .lines
+        .line_range(&doc.text, key_line)
+        .map_or(0, |(s, _)| u32::from(key.start()).saturating_sub(s));
+    let pad = " ".repeat(indent as usize);
+    let end = doc.range(entry.value).end().max(key.end());
+    let last_line = doc.lines.line_of(u32::from(end));
+    match doc.lines.line_range(&doc.text, last_line + 1) {
+        Some((next_start, _)) => (
+            TextRange::empty(TextSize::from(next_start)),
+            format!("{pad}{line}\n"),
+        ),
+        None => {
+            let eol = doc
+                .lines
+                .line_range(&doc.text, last_line)
+                .map_or(doc.lines.len(), |(_, e)| e);
+            (
+                TextRange::empty(TextSize::from(eol)),
+                format!("\n{pad}{line}"),
+            )
+        }
+    }
+}
+
+/// Formats names as `` `a`, `b` and `c` `` for messages.
+fn quote_list<S: AsRef<str>>(names: &[S]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{}`", n.as_ref())).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod golden_tests;

@@ -177,7 +177,7 @@ fn expected(schema: &'static Value) -> String {
             "boolean" => "true or false".to_owned(),
             "null" => "empty".to_owned(),
             "object" => "a mapping".to_owned(),
-            "array" => match schema.get("items").map(|i| expected(i)) {
+            "array" => match schema.get("items").map(expected) {
                 Some(i) if i.starts_with("a string") => "a list of strings".to_owned(),
                 Some(i) if i.starts_with("a mapping") => "a list of mappings".to_owned(),
                 _ => "a list".to_owned(),
@@ -295,12 +295,11 @@ impl Validator<'_> {
             out.push(self.type_error(id, schema, loc));
             return out;
         }
-        if let Some(c) = schema.get("const") {
-            if let Some(want) = c.as_str() {
-                if self.doc.tree.text(id) != Some(want) {
-                    out.push(self.enum_error(id, &[want], loc));
-                }
-            }
+        if let Some(c) = schema.get("const")
+            && let Some(want) = c.as_str()
+            && self.doc.tree.text(id) != Some(want)
+        {
+            out.push(self.enum_error(id, &[want], loc));
         }
         if let Some(values) = schema.get("enum").and_then(Value::as_array) {
             let allowed: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
@@ -310,10 +309,9 @@ impl Validator<'_> {
                 .scalar(id)
                 .filter(|_| self.kind(id) == Kind::Str)
                 .map(|s| s.text.as_str())
+                && !allowed.contains(&text)
             {
-                if !allowed.contains(&text) {
-                    out.push(self.enum_error(id, &allowed, loc));
-                }
+                out.push(self.enum_error(id, &allowed, loc));
             }
         }
         match self.kind(id) {
@@ -333,6 +331,18 @@ impl Validator<'_> {
         match keys.as_slice() {
             // `ubuntu:22.04` is rewritten by rockcraft (with a warning from the base rule).
             ["base" | "build-base"] if matches!(text, "ubuntu:20.04" | "ubuntu:22.04") => {
+                Some(Vec::new())
+            }
+            // A check with zero or several kinds: the `checks` rule explains it; the `oneOf`
+            // branches would only add misleading "unknown key"/"missing key" noise.
+            ["checks", _]
+                if self.doc.tree.is_mapping(id)
+                    && ["http", "tcp", "exec"]
+                        .iter()
+                        .filter(|k| self.doc.tree.get(id, k).is_some())
+                        .count()
+                        != 1 =>
+            {
                 Some(Vec::new())
             }
             // Numeric versions are turned into strings by the model.
@@ -455,26 +465,24 @@ impl Validator<'_> {
         let len = text.chars().count() as u64;
         let range = self.doc.range(id);
         let name = loc.name();
-        if let Some(min) = schema.get("minLength").and_then(Value::as_u64) {
-            if len < min {
-                let msg = if len == 0 {
-                    format!("`{name}` must not be empty")
-                } else {
-                    format!(
-                        "`{name}` must be at least {min} characters long, but `{text}` has {len}"
-                    )
-                };
-                out.push(Diagnostic::error(range, "too-short", msg));
-            }
+        if let Some(min) = schema.get("minLength").and_then(Value::as_u64)
+            && len < min
+        {
+            let msg = if len == 0 {
+                format!("`{name}` must not be empty")
+            } else {
+                format!("`{name}` must be at least {min} characters long, but `{text}` has {len}")
+            };
+            out.push(Diagnostic::error(range, "too-short", msg));
         }
-        if let Some(max) = schema.get("maxLength").and_then(Value::as_u64) {
-            if len > max {
-                out.push(Diagnostic::error(
+        if let Some(max) = schema.get("maxLength").and_then(Value::as_u64)
+            && len > max
+        {
+            out.push(Diagnostic::error(
                     range,
                     "too-long",
                     format!("`{name}` may be at most {max} characters long, but this one has {len}; shorten it"),
                 ));
-            }
         }
     }
 
@@ -489,23 +497,23 @@ impl Validator<'_> {
         };
         let name = loc.name();
         let range = self.doc.range(id);
-        if let Some(min) = schema.get("minimum").and_then(Value::as_f64) {
-            if n < min {
-                out.push(Diagnostic::error(
-                    range,
-                    "out-of-range",
-                    format!("`{name}` must be at least {min}, not {n}"),
-                ));
-            }
+        if let Some(min) = schema.get("minimum").and_then(Value::as_f64)
+            && n < min
+        {
+            out.push(Diagnostic::error(
+                range,
+                "out-of-range",
+                format!("`{name}` must be at least {min}, not {n}"),
+            ));
         }
-        if let Some(max) = schema.get("maximum").and_then(Value::as_f64) {
-            if n > max {
-                out.push(Diagnostic::error(
-                    range,
-                    "out-of-range",
-                    format!("`{name}` must be at most {max}, not {n}"),
-                ));
-            }
+        if let Some(max) = schema.get("maximum").and_then(Value::as_f64)
+            && n > max
+        {
+            out.push(Diagnostic::error(
+                range,
+                "out-of-range",
+                format!("`{name}` must be at most {max}, not {n}"),
+            ));
         }
     }
 
@@ -522,18 +530,18 @@ impl Validator<'_> {
                 out.extend(self.check(item, item_schema, &loc.item(i)));
             }
         }
-        if let Some(min) = schema.get("minItems").and_then(Value::as_u64) {
-            if (items.len() as u64) < min {
-                out.push(Diagnostic::error(
-                    self.doc.range(id),
-                    "too-short",
-                    format!(
-                        "`{}` needs at least {min} item{}",
-                        loc.name(),
-                        if min == 1 { "" } else { "s" }
-                    ),
-                ));
-            }
+        if let Some(min) = schema.get("minItems").and_then(Value::as_u64)
+            && (items.len() as u64) < min
+        {
+            out.push(Diagnostic::error(
+                self.doc.range(id),
+                "too-short",
+                format!(
+                    "`{}` needs at least {min} item{}",
+                    loc.name(),
+                    if min == 1 { "" } else { "s" }
+                ),
+            ));
         }
         if schema.get("uniqueItems").and_then(Value::as_bool) == Some(true) {
             let mut seen: Vec<&str> = Vec::new();
@@ -583,18 +591,17 @@ impl Validator<'_> {
             if let Some(names) = schema
                 .pointer("/propertyNames/not/enum")
                 .and_then(Value::as_array)
+                && names.iter().any(|n| n.as_str() == Some(key))
             {
-                if names.iter().any(|n| n.as_str() == Some(key)) {
-                    out.push(Diagnostic::error(
-                        self.doc.range(e.key),
-                        "reserved-name",
-                        format!(
-                            "`{key}` is a reserved name and cannot be used {}; pick another name",
-                            loc.container()
-                        ),
-                    ));
-                    continue;
-                }
+                out.push(Diagnostic::error(
+                    self.doc.range(e.key),
+                    "reserved-name",
+                    format!(
+                        "`{key}` is a reserved name and cannot be used {}; pick another name",
+                        loc.container()
+                    ),
+                ));
+                continue;
             }
             let child = loc.child(key, *e);
             if let Some(s) = props.and_then(|p| p.get(key)) {
@@ -735,7 +742,12 @@ impl Validator<'_> {
             msg.push_str(&format!("; did you mean `{s}`?"));
         }
         if allowed.len() > 1 {
-            msg.push_str(&format!(" Allowed values: {}", quote_list(allowed)));
+            msg.push_str(if suggestion.is_some() {
+                " Allowed values: "
+            } else {
+                ". Allowed values: "
+            });
+            msg.push_str(&quote_list(allowed));
         }
         let mut d = Diagnostic::error(range, "invalid-value", msg);
         let mut ordered: Vec<&str> = suggestion.into_iter().collect();
@@ -798,13 +810,12 @@ impl Validator<'_> {
         }
         if want.starts_with("a string")
             && matches!(kind, Kind::Int | Kind::Float | Kind::Bool | Kind::Date)
+            && let Some(s) = scalar.filter(|s| s.style == ScalarStyle::Plain)
         {
-            if let Some(s) = scalar.filter(|s| s.style == ScalarStyle::Plain) {
-                msg.push_str(&format!("; quote it: \"{}\"", s.text));
-                d = Diagnostic::error(range, "invalid-type", msg);
-                d = d.with_fix("Quote the value", range, format!("\"{}\"", s.text));
-                return d;
-            }
+            msg.push_str(&format!("; quote it: \"{}\"", s.text));
+            d = Diagnostic::error(range, "invalid-type", msg);
+            d = d.with_fix("Quote the value", range, format!("\"{}\"", s.text));
+            return d;
         }
         Diagnostic::error(range, "invalid-type", msg)
     }

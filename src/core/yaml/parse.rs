@@ -135,13 +135,11 @@ impl Builder<'_> {
                     self.done = true;
                 }
             }
-            Event::Comment(text, _) => {
-                if self.tree.comments.len() < MAX_COMMENTS {
-                    self.tree.comments.push(Comment {
-                        span: range(start, end),
-                        text: text.into_owned(),
-                    });
-                }
+            Event::Comment(text, _) if self.tree.comments.len() < MAX_COMMENTS => {
+                self.tree.comments.push(Comment {
+                    span: range(start, end),
+                    text: text.into_owned(),
+                });
             }
             Event::Scalar(value, style, anchor, tag) => {
                 let style = match style {
@@ -325,10 +323,18 @@ impl Builder<'_> {
     /// An empty value (`key:`) gets an empty span right after the key's colon, where a user
     /// would type the value.
     fn place_empty_value(&mut self, key: NodeId, value: NodeId) {
-        let node = &self.tree.nodes[value.0 as usize];
-        let empty = matches!(&node.kind, NodeKind::Scalar(s) if s.text.is_empty() && s.style == ScalarStyle::Plain);
-        if !empty || !node.span.is_empty() {
+        let node = &mut self.tree.nodes[value.0 as usize];
+        if !node.span.is_empty() {
             return;
+        }
+        match &mut node.kind {
+            // The parser reports a missing value as an implicit `~`; it was never written.
+            NodeKind::Scalar(s)
+                if s.style == ScalarStyle::Plain && s.value == ScalarValue::Null =>
+            {
+                s.text.clear()
+            }
+            _ => return,
         }
         let key_end = u32::from(self.tree.nodes[key.0 as usize].span.end()) as usize;
         let rest = &self.text[key_end.min(self.text.len())..];

@@ -81,7 +81,7 @@ fn spans_of_keys_values_and_containers() {
       Str Plain 10..19 "platforms"
         map 23..28
           Str Plain 23..28 "amd64"
-            Null Plain 28..28 ""
+            Null Plain 29..29 ""
       Str Plain 30..35 "parts"
         map 39..82
           Str Plain 39..40 "p"
@@ -237,4 +237,15 @@ fn merge_key_order_matches_pyyaml() {
     let text = "a: &a {k: 1, j: 1}\nb: &b {k: 2, m: 2}\nc:\n  <<: [*a, *b]\n  z: 0\n";
     let json = to_json(&parse(text).tree).value;
     assert_eq!(json["c"].to_string(), r#"{"k":1,"m":2,"j":1,"z":0}"#);
+}
+
+#[test]
+fn empty_value_span_sits_after_the_colon_at_top_level() {
+    let text = "name: a\nbuild-base:\nbase: bare\n";
+    let parsed = parse(text);
+    let e = parsed
+        .tree
+        .entry(parsed.tree.root.unwrap(), "build-base")
+        .unwrap();
+    assert_eq!(u32::from(parsed.tree.node(e.value).span.start()), 19);
 }

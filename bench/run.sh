@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Benchmarks the release server with lspbench: start-up, open/edit -> diagnostics, bursts,
+# completion/hover latency and peak RSS on the init template, the error sample and a
+# generated 22k-line file. Usage: bench/run.sh [RUNS]   (default 5)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS="${1:-5}"
+cargo build --release --quiet
+BIN="$PWD/target/release/rockcraft-lsp"
+OUT="$PWD/target/bench"
+mkdir -p "$OUT/large"
+python3 bench/gen_large.py -o "$OUT/large/rockcraft.yaml"
+run() { # name file edits extra-args...
+  local name=$1 file=$2 edits=$3; shift 3
+  python3 bench/lspbench.py --server "$BIN" --file "$file" --edits "$edits" --burst 10 \
+    --runs "$RUNS" --json "$OUT/$name.json" "$@" > "$OUT/$name.txt"
+  python3 - "$name" "$OUT/$name.json" <<'PY'
+import json, sys
+name, path = sys.argv[1], sys.argv[2]
+d = json.load(open(path))
+a = d.get("aggregate") or d.get("median") or {}
+def f(v):
+    return "-" if v is None else (f"{v:.2f}" if isinstance(v, float) else str(v))
+comp = "/".join(f(v) for v in (a.get("completion_ms") or {}).values())
+hov = "/".join(f(v) for v in (a.get("hover_ms") or {}).values())
+rss = a.get("vmhwm_kb")
+print(f"| {name} | {f(a.get('initialize_ms'))} | {f(a.get('open_to_diagnostics_ms'))} | "
+      f"{f(a.get('edit_p50_ms'))} / {f(a.get('edit_p95_ms'))} / {f(a.get('edit_max_ms'))} | "
+      f"{f(a.get('burst_last_edit_to_final_ms'))} | {comp or '-'} | {hov or '-'} | "
+      f"{'-' if rss is None else f'{rss / 1024:.1f}'} | {f(a.get('diagnostic_count'))} |")
+PY
+}}
+echo "| sample | init ms | open→diag ms | edit p50 / p95 / max ms | burst→final ms | completion ms | hover ms | VmHWM MiB | diags |"
+echo "|---|---|---|---|---|---|---|---|---|"
+run flask bench/samples/flask/rockcraft.yaml 30 --complete-at 7:7 --hover-at 7:2
+run flask-edited bench/samples/flask-edited/rockcraft.yaml 30 --complete-at 63:13 --hover-at 64:5
+run errors bench/samples/errors/rockcraft.yaml 30 --complete-at 25:13 --hover-at 26:5
+run large "$OUT/large/rockcraft.yaml" 20 --complete-at 4:7 --hover-at 4:2
+echo "reports: $OUT/*.txt"

@@ -1,0 +1,238 @@
+//! `rockcraft-lsp check`: compiler-style diagnostics for `rockcraft.yaml` files, or JSON.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use crate::core::analysis::analyze;
+use crate::core::diagnostic::Severity;
+use crate::core::document::Document;
+use crate::core::text::TextRange;
+
+/// Files larger than this are reported instead of analysed.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Directories never searched.
+const SKIP_DIRS: &[&str] = &[
+    ".git",
+    "node_modules",
+    ".yarn",
+    "target",
+    ".venv",
+    "venv",
+    "__pycache__",
+];
+
+/// What a check run produced.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Text for stdout.
+    pub stdout: String,
+    /// Text for stderr (summary, I/O problems).
+    pub stderr: String,
+    pub exit_code: i32,
+}
+
+/// Finds the `rockcraft.yaml` files named by `paths` (files as given, directories searched).
+///
+/// # Errors
+/// A path that does not exist or cannot be read.
+pub fn collect_files(paths: &[String]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for p in paths {
+        let path = Path::new(p);
+        let meta = std::fs::metadata(path).map_err(|e| format!("{p}: {e}"))?;
+        if meta.is_dir() {
+            walk(path, &mut out, 0);
+        } else {
+            out.push(path.to_path_buf());
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
+    if depth > 32 {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for e in entries {
+        let Ok(ft) = e.file_type() else { continue };
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if ft.is_dir() {
+            if !SKIP_DIRS.contains(&name.as_ref()) {
+                walk(&e.path(), out, depth + 1);
+            }
+        } else if ft.is_file() && name == "rockcraft.yaml" {
+            out.push(e.path());
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(doc: &Document, offset: u32) -> (u32, u32, u32) {
+    let line = doc.lines.line_of(offset);
+    let (start, _) = doc.lines.line_range(&doc.text, line).unwrap_or((0, 0));
+    let prefix = doc
+        .text
+        .get(start as usize..offset as usize)
+        .unwrap_or_default();
+    (
+        line + 1,
+        u32::try_from(prefix.chars().count()).unwrap_or(0) + 1,
+        start,
+    )
+}
+
+/// Checks the given paths.
+#[must_use]
+pub fn run(paths: &[String], json_output: bool) -> Report {
+    let mut report = Report::default();
+    let files = match collect_files(paths) {
+        Ok(f) => f,
+        Err(e) => {
+            report.stderr = format!("error: {e}\n");
+            report.exit_code = 2;
+            return report;
+        }
+    };
+    if files.is_empty() {
+        report.stderr = "error: no rockcraft.yaml found\n".into();
+        report.exit_code = 2;
+        return report;
+    }
+    let (mut errors, mut warnings) = (0usize, 0usize);
+    let mut json_items = Vec::new();
+    let mut io_failed = false;
+    for file in &files {
+        let shown = file.display().to_string();
+        let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+        if size > MAX_FILE_BYTES {
+            let _ = writeln!(
+                report.stderr,
+                "error: {shown}: the file is {size} bytes, too large to check"
+            );
+            io_failed = true;
+            continue;
+        }
+        let text = match std::fs::read(file) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(_) => {
+                    let _ = writeln!(report.stderr, "error: {shown}: not UTF-8 text");
+                    io_failed = true;
+                    continue;
+                }
+            },
+            Err(e) => {
+                let _ = writeln!(report.stderr, "error: {shown}: {e}");
+                io_failed = true;
+                continue;
+            }
+        };
+        let analysis = analyze(&text);
+        let doc = &analysis.doc;
+        for d in &analysis.diagnostics {
+            match d.severity {
+                Severity::Error => errors += 1,
+                Severity::Warning => warnings += 1,
+                _ => {}
+            }
+            let (l1, c1, _) = line_col(doc, u32::from(d.range.start()));
+            let (l2, c2, _) = line_col(doc, u32::from(d.range.end()));
+            if json_output {
+                json_items.push(json!({
+                    "path": shown,
+                    "range": {
+                        "start": {"line": l1, "column": c1, "offset": u32::from(d.range.start())},
+                        "end": {"line": l2, "column": c2, "offset": u32::from(d.range.end())},
+                    },
+                    "severity": d.severity.as_str(),
+                    "code": d.code,
+                    "message": d.message,
+                    "fixes": d.fixes.iter().map(|f| json!({
+                        "title": f.title,
+                        "edits": f.edits.iter().map(|e| json!({
+                            "start": u32::from(e.range.start()),
+                            "end": u32::from(e.range.end()),
+                            "text": e.text,
+                        })).collect::<Vec<_>>(),
+                    })).collect::<Vec<_>>(),
+                }));
+            } else {
+                render(
+                    &mut report.stdout,
+                    &shown,
+                    doc,
+                    d.range,
+                    d.severity,
+                    d.code,
+                    &d.message,
+                );
+            }
+        }
+    }
+    if json_output {
+        report.stdout = serde_json::to_string_pretty(&json_items).unwrap_or_else(|_| "[]".into());
+        report.stdout.push('\n');
+    }
+    let _ = writeln!(
+        report.stderr,
+        "{} {}, {} {} in {} file{}",
+        errors,
+        if errors == 1 { "error" } else { "errors" },
+        warnings,
+        if warnings == 1 { "warning" } else { "warnings" },
+        files.len(),
+        if files.len() == 1 { "" } else { "s" }
+    );
+    report.exit_code = if io_failed { 2 } else { i32::from(errors > 0) };
+    report
+}
+
+/// Writes one diagnostic the way compilers do: a location line, the source line and carets.
+fn render(
+    out: &mut String,
+    path: &str,
+    doc: &Document,
+    range: TextRange,
+    sev: Severity,
+    code: &str,
+    message: &str,
+) {
+    let start = u32::from(range.start());
+    let (line, col, line_start) = line_col(doc, start);
+    let _ = writeln!(
+        out,
+        "{path}:{line}:{col}: {}[{code}]: {message}",
+        sev.as_str()
+    );
+    let Some((_, line_end)) = doc.lines.line_range(&doc.text, line - 1) else {
+        return;
+    };
+    let src = doc
+        .text
+        .get(line_start as usize..line_end as usize)
+        .unwrap_or_default();
+    let gutter = line.to_string().len();
+    let end = u32::from(range.end()).min(line_end).max(start);
+    let width = doc
+        .text
+        .get(start as usize..end as usize)
+        .map_or(1, |s| s.chars().count().max(1));
+    let _ = writeln!(out, "{:gutter$} |", "");
+    let _ = writeln!(out, "{line} | {src}");
+    let _ = writeln!(
+        out,
+        "{:gutter$} | {}{}",
+        "",
+        " ".repeat(col as usize - 1),
+        "^".repeat(width)
+    );
+}

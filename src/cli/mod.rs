@@ -1,0 +1,103 @@
+//! The command line: argument parsing and the `check` command. Output goes to stdout only
+//! from here, never from the server.
+
+pub mod check;
+pub mod expand;
+
+/// What the user asked for.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Command {
+    Serve,
+    Version,
+    Help,
+    Check { paths: Vec<String>, json: bool },
+}
+
+pub const USAGE: &str = "\
+rockcraft-lsp: language server and checker for rockcraft.yaml
+
+Usage:
+  rockcraft-lsp [--stdio]                      run the language server on stdin/stdout
+  rockcraft-lsp check [PATH...] [--format text|json]
+                                               check rockcraft.yaml files (PATH: files or
+                                               directories searched for rockcraft.yaml;
+                                               default: the current directory)
+  rockcraft-lsp --version | --help
+
+Exit status of check: 0 no errors, 1 errors found, 2 usage or I/O error.
+";
+
+/// Parses the arguments (without the program name).
+///
+/// # Errors
+/// Returns a message for unknown options or missing values.
+pub fn parse_args(args: &[String]) -> Result<Command, String> {
+    let mut it = args.iter();
+    let Some(first) = it.next() else {
+        return Ok(Command::Serve);
+    };
+    match first.as_str() {
+        "--stdio" => Ok(Command::Serve),
+        "--version" | "-V" => Ok(Command::Version),
+        "--help" | "-h" | "help" => Ok(Command::Help),
+        "check" => {
+            let mut paths = Vec::new();
+            let mut json = false;
+            while let Some(a) = it.next() {
+                match a.as_str() {
+                    "--format" => match it.next().map(String::as_str) {
+                        Some("json") => json = true,
+                        Some("text") => json = false,
+                        Some(other) => {
+                            return Err(format!("unknown format `{other}`: use `text` or `json`"));
+                        }
+                        None => return Err("`--format` needs a value: `text` or `json`".into()),
+                    },
+                    "--format=json" => json = true,
+                    "--format=text" => json = false,
+                    s if s.starts_with('-') && s != "-" => {
+                        return Err(format!("unknown option `{s}` for `check`"));
+                    }
+                    s => paths.push(s.to_owned()),
+                }
+            }
+            if paths.is_empty() {
+                paths.push(".".into());
+            }
+            Ok(Command::Check { paths, json })
+        }
+        other => Err(format!("unknown command `{other}`")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn parses_commands() {
+        assert_eq!(parse_args(&args("")), Ok(Command::Serve));
+        assert_eq!(parse_args(&args("--stdio")), Ok(Command::Serve));
+        assert_eq!(
+            parse_args(&args("check")),
+            Ok(Command::Check {
+                paths: vec![".".into()],
+                json: false
+            })
+        );
+        assert_eq!(
+            parse_args(&args("check a b --format json")),
+            Ok(Command::Check {
+                paths: vec!["a".into(), "b".into()],
+                json: true
+            })
+        );
+        assert!(parse_args(&args("check --format")).is_err());
+        assert!(parse_args(&args("check --bogus")).is_err());
+        assert!(parse_args(&args("frobnicate")).is_err());
+    }
+}

@@ -1,0 +1,515 @@
+//! Applies the extensions a project declares: rockcraft's `apply_extensions`, with its base
+//! dispatch (V1/V2), experimental gate and base check, then the snippet merge.
+
+use serde_json::{Map, Value};
+
+use super::merge::{is_truthy, merge_into};
+use super::registry::{self, ExtensionInfo};
+use super::{Anchor, Context, ErrorKind, ExpandError, Extension, frameworks};
+
+/// Documentation page of the extension reference, as rockcraft links it.
+pub const EXTENSIONS_DOC_SLUG: &str = "/reference/extensions/";
+
+/// The project after its extensions were applied.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Applied {
+    /// The expanded (not yet validated) project data.
+    pub data: Value,
+    /// Progress lines rockcraft prints on stderr, such as
+    /// `*EXPERIMENTAL* extension 'spring-boot-framework' enabled`.
+    pub notes: Vec<String>,
+}
+
+/// Applies every extension declared in `raw["extensions"]`.
+///
+/// # Errors
+/// An unknown extension, an unsupported or experimental base, or a project the extension
+/// rejects.
+pub fn apply_extensions(raw: &Value, ctx: &Context<'_>) -> Result<Applied, ExpandError> {
+    let mut notes = Vec::new();
+    let data = apply_with_notes(raw, ctx, &mut notes)?;
+    Ok(Applied { data, notes })
+}
+
+/// Like [`apply_extensions`], but the stderr notes are kept in `notes` even when a later step
+/// fails (rockcraft prints the experimental notice before the error).
+///
+/// # Errors
+/// As [`apply_extensions`].
+pub fn apply_with_notes(
+    raw: &Value,
+    ctx: &Context<'_>,
+    notes: &mut Vec<String>,
+) -> Result<Value, ExpandError> {
+    apply_with(raw, ctx, notes, &|name| frameworks::get(name))
+}
+
+/// The extension implementation for a name; a parameter so tests can use fakes.
+pub type Lookup<'f> = dyn Fn(&str) -> Option<Box<dyn Extension>> + 'f;
+
+/// The algorithm, with the extension implementations supplied by `lookup`.
+///
+/// # Errors
+/// As [`apply_extensions`].
+pub fn apply_with(
+    raw: &Value,
+    ctx: &Context<'_>,
+    notes: &mut Vec<String>,
+    lookup: &Lookup<'_>,
+) -> Result<Value, ExpandError> {
+    let Value::Object(map) = raw else {
+        return Ok(raw.clone());
+    };
+    let declared = match map.get("extensions") {
+        Some(v) if is_truthy(v) => v.clone(),
+        // rockcraft leaves a falsy `extensions` in place; model validation then rejects it.
+        _ => return Ok(raw.clone()),
+    };
+    let mut project = map.clone();
+    project.shift_remove("extensions");
+    let names = declared_names(&declared)?;
+    for name in &names {
+        apply_one(&mut project, name, &declared, ctx, notes, lookup)?;
+    }
+    Ok(Value::Object(project))
+}
+
+/// The names rockcraft iterates over: `sorted(declared)`. A string is iterated letter by
+/// letter and a mapping by its keys, exactly like Python would.
+fn declared_names(declared: &Value) -> Result<Vec<String>, ExpandError> {
+    let mut names: Vec<String> = match declared {
+        Value::Array(items) => {
+            if let Some(bad) = items.iter().find(|v| !v.is_string()) {
+                // rockcraft fails with a Python TypeError (an internal error, exit 70).
+                return Err(ExpandError {
+                    kind: ErrorKind::Unreadable,
+                    message: format!("every item of `extensions` must be an extension name, not `{}`", python_str(bad)),
+                    resolution: Some("Write the extensions as a list of names, for example `extensions: [flask-framework]`.".into()),
+                    doc_slug: Some(EXTENSIONS_DOC_SLUG.into()),
+                    anchor: Anchor::Path(vec![crate::core::yaml::PathSeg::Key("extensions".into())]),
+                });
+            }
+            items.iter().map(python_str).collect()
+        }
+        Value::String(s) => s.chars().map(String::from).collect(),
+        Value::Object(m) => m.keys().cloned().collect(),
+        other => {
+            return Err(ExpandError {
+                kind: ErrorKind::Unreadable,
+                message: format!(
+                    "`extensions` must be a list of extension names, not `{}`",
+                    python_str(other)
+                ),
+                resolution: Some(
+                    "Write the extensions as a list, for example `extensions: [flask-framework]`."
+                        .into(),
+                ),
+                doc_slug: Some(EXTENSIONS_DOC_SLUG.into()),
+                anchor: Anchor::Path(vec![crate::core::yaml::PathSeg::Key("extensions".into())]),
+            });
+        }
+    };
+    names.sort();
+    Ok(names)
+}
+
+/// How Python's `str()` shows a loaded YAML scalar.
+fn python_str(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "None".into(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        other => other.to_string(),
+    }
+}
+
+/// rockcraft's `get_project_base`: the build base when set, else the base, in `ubuntu@X`
+/// form; `None` for anything that is not a `distro@series` pair (such as `bare`).
+#[must_use]
+pub fn project_base(project: &Map<String, Value>) -> Option<String> {
+    let pick = project
+        .get("build-base")
+        .filter(|v| is_truthy(v))
+        .or_else(|| project.get("base"))?;
+    let mut base = pick.as_str()?.to_owned();
+    if base.matches(':').count() == 1 && !base.contains('@') {
+        base = base.replacen(':', "@", 1);
+    }
+    if base == "devel" {
+        base = "ubuntu@devel".into();
+    }
+    (base.matches('@').count() == 1).then_some(base)
+}
+
+/// Which generation of the extension applies, and whether it is experimental.
+fn generation(
+    info: &ExtensionInfo,
+    project: &Map<String, Value>,
+) -> (&'static [&'static str], bool, bool) {
+    let v1 = project_base(project).is_some_and(|b| info.v1_bases.contains(&b.as_str()));
+    if v1 {
+        (info.v1_bases, info.v1_experimental, true)
+    } else {
+        (info.v2_bases, info.v2_experimental, false)
+    }
+}
+
+fn apply_one(
+    project: &mut Map<String, Value>,
+    name: &str,
+    declared: &Value,
+    ctx: &Context<'_>,
+    notes: &mut Vec<String>,
+    lookup: &Lookup<'_>,
+) -> Result<(), ExpandError> {
+    let anchor = Anchor::Extension(name.to_owned());
+    let Some(info) = registry::find(name) else {
+        return Err(unknown_extension(name, declared, anchor));
+    };
+    let (bases, experimental, is_v1) = generation(info, project);
+    if let Some(base_value) = project.get("base") {
+        let base = python_str(base_value);
+        if experimental {
+            if !ctx.experimental {
+                return Err(experimental_error(info, &base, project, is_v1, anchor));
+            }
+            notes.push(format!("*EXPERIMENTAL* extension '{name}' enabled"));
+        }
+        if !bases.contains(&base.as_str()) {
+            return Err(unsupported_base(info, &base, project, anchor));
+        }
+    }
+    let Some(ext) = lookup(name) else {
+        return Err(ExpandError::project(
+            anchor,
+            format!("the {name} extension is registered but not implemented in rockcraft-lsp yet"),
+        ));
+    };
+    if !project.contains_key("base") {
+        // rockcraft skips its checks and then crashes reading `base`.
+        return Err(ExpandError::project(
+            Anchor::Document,
+            format!("the {name} extension needs a `base`: add `base: ubuntu@24.04` (or `base: bare` with a `build-base`)"),
+        )
+        .resolution("Set the `base` key.")
+        .doc("/reference/rockcraft-yaml"));
+    }
+    let snippet = ext.root_snippet(project, ctx)?;
+    merge_into(project, snippet);
+    if !project.contains_key("parts") {
+        project.insert("parts".into(), Value::Object(Map::new()));
+    }
+    Ok(())
+}
+
+fn unknown_extension(name: &str, declared: &Value, anchor: Anchor) -> ExpandError {
+    let known: Vec<&str> = registry::EXTENSIONS.iter().map(|e| e.name).collect();
+    let message = if let Value::String(s) = declared {
+        format!(
+            "Extension '{name}' does not exist: `extensions` is the string '{s}', which rockcraft reads letter by letter. Write it as a list: `extensions: [{s}]`"
+        )
+    } else {
+        format!(
+            "Extension '{name}' does not exist; the known extensions are {}",
+            known.join(", ")
+        )
+    };
+    let fix = if let Value::String(s) = declared {
+        format!("Write `extensions: [{s}]`.")
+    } else {
+        "Use one of the names listed by `rockcraft list-extensions`.".into()
+    };
+    ExpandError::project(anchor, message)
+        .resolution(fix)
+        .doc(EXTENSIONS_DOC_SLUG)
+}
+
+fn v1_bases_text(info: &ExtensionInfo) -> String {
+    info.v1_bases
+        .iter()
+        .map(|b| format!("'{b}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn experimental_error(
+    info: &ExtensionInfo,
+    base: &str,
+    project: &Map<String, Value>,
+    is_v1: bool,
+    anchor: Anchor,
+) -> ExpandError {
+    let name = info.name;
+    let message = if is_v1 {
+        format!(
+            "Extension is experimental: '{name}' is experimental on every base, so it has to be enabled explicitly"
+        )
+    } else {
+        let on = match project.get("build-base").filter(|v| is_truthy(v)) {
+            Some(bb) => format!("build-base '{}'", python_str(bb)),
+            None => format!("base '{base}'"),
+        };
+        format!(
+            "Extension is experimental: '{name}' with {on} uses its experimental generation (stable bases: {})",
+            v1_bases_text(info)
+        )
+    };
+    ExpandError::project(anchor, message)
+        .resolution(
+            "Run with ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS=True to enable experimental extensions, or use a supported base.",
+        )
+        .doc(EXTENSIONS_DOC_SLUG)
+}
+
+fn unsupported_base(
+    info: &ExtensionInfo,
+    base: &str,
+    project: &Map<String, Value>,
+    anchor: Anchor,
+) -> ExpandError {
+    let name = info.name;
+    let build_base = project
+        .get("build-base")
+        .filter(|v| is_truthy(v))
+        .map(python_str);
+    let mut message = format!(
+        "Extension '{name}' does not support base: '{base}' (supported: {})",
+        registry::all_bases(info)
+            .iter()
+            .map(|b| format!("'{b}'"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if base == "bare" {
+        if let Some(bb) = build_base {
+            message.push_str(&format!(
+                "; with `base: bare` the build-base must be one of the stable bases, not '{bb}'"
+            ));
+        } else {
+            message.push_str("; `base: bare` needs a `build-base`");
+        }
+    }
+    ExpandError::project(anchor, message)
+        .resolution(format!("Change `base` to a base {name} supports."))
+        .doc(format!("/reference/extensions/{name}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::extensions::MemoryFs;
+    use serde_json::json;
+
+    /// A fake extension that adds a part, a service, `run_user` and records what it saw.
+    struct Fake(&'static str);
+
+    impl Extension for Fake {
+        fn name(&self) -> &'static str {
+            self.0
+        }
+        fn root_snippet(
+            &self,
+            project: &Map<String, Value>,
+            _ctx: &Context<'_>,
+        ) -> Result<Map<String, Value>, ExpandError> {
+            let seen: Vec<String> = project
+                .get("parts")
+                .and_then(Value::as_object)
+                .map(|p| p.keys().cloned().collect())
+                .unwrap_or_default();
+            let snippet = json!({
+                "run_user": "_daemon_",
+                "services": {self.0: {"override": "replace", "command": "x", "after": ["a"]}},
+                "parts": {format!("{}/install-app", self.0): {"plugin": "dump", "seen": seen}},
+            });
+            Ok(snippet.as_object().cloned().unwrap_or_default())
+        }
+    }
+
+    fn lookup(name: &str) -> Option<Box<dyn Extension>> {
+        registry::find(name).map(|i| Box::new(Fake(i.name)) as Box<dyn Extension>)
+    }
+
+    fn run(raw: &Value, experimental: bool) -> (Result<Value, ExpandError>, Vec<String>) {
+        let fs = MemoryFs::new();
+        let ctx = Context {
+            fs: &fs,
+            experimental,
+            extensions_dir: "/ext",
+        };
+        let mut notes = Vec::new();
+        let r = apply_with(raw, &ctx, &mut notes, &lookup);
+        (r, notes)
+    }
+
+    #[test]
+    fn falsy_extensions_leave_the_project_untouched() {
+        for ext in [json!([]), json!(null), json!(""), json!({})] {
+            let raw = json!({"name": "a", "base": "ubuntu@24.04", "extensions": ext});
+            assert_eq!(run(&raw, false).0.unwrap(), raw);
+        }
+        let raw = json!({"name": "a"});
+        assert_eq!(run(&raw, false).0.unwrap(), raw);
+    }
+
+    #[test]
+    fn applies_in_sorted_order_and_each_sees_the_previous() {
+        let raw = json!({"base": "ubuntu@24.04", "extensions": ["flask-framework", "fastapi-framework"], "name": "a"});
+        let out = run(&raw, false).0.unwrap();
+        assert!(out.get("extensions").is_none());
+        let parts: Vec<&String> = out["parts"].as_object().unwrap().keys().collect();
+        assert_eq!(
+            parts,
+            [
+                "fastapi-framework/install-app",
+                "flask-framework/install-app"
+            ]
+        );
+        assert_eq!(
+            out["parts"]["flask-framework/install-app"]["seen"],
+            json!(["fastapi-framework/install-app"])
+        );
+        let keys: Vec<&String> = out.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["base", "name", "run_user", "services", "parts"]);
+    }
+
+    #[test]
+    fn duplicates_are_applied_twice() {
+        let raw = json!({"base": "ubuntu@24.04", "extensions": ["go-framework", "go-framework"]});
+        let out = run(&raw, false).0.unwrap();
+        assert_eq!(out["services"]["go-framework"]["after"], json!(["a"]));
+        assert_eq!(
+            out["parts"]["go-framework/install-app"]["seen"],
+            json!(["go-framework/install-app"])
+        );
+    }
+
+    #[test]
+    fn string_extensions_are_read_per_character() {
+        let raw = json!({"base": "ubuntu@24.04", "extensions": "flask-framework"});
+        let err = run(&raw, false).0.unwrap_err();
+        assert!(
+            err.message.starts_with("Extension '-' does not exist"),
+            "{}",
+            err.message
+        );
+        assert_eq!(err.anchor, Anchor::Extension("-".into()));
+        assert_eq!(err.exit_code(), 1);
+    }
+
+    #[test]
+    fn non_string_names_are_an_internal_error_in_rockcraft() {
+        let raw = json!({"base": "ubuntu@24.04", "extensions": ["flask-framework", 1]});
+        assert_eq!(run(&raw, false).0.unwrap_err().exit_code(), 70);
+        let raw = json!({"base": "ubuntu@24.04", "extensions": 5});
+        assert_eq!(run(&raw, false).0.unwrap_err().exit_code(), 70);
+    }
+
+    #[test]
+    fn unknown_extension() {
+        let raw = json!({"base": "ubuntu@24.04", "extensions": ["nope-framework"]});
+        let err = run(&raw, false).0.unwrap_err();
+        assert!(
+            err.message
+                .starts_with("Extension 'nope-framework' does not exist")
+        );
+        assert_eq!(err.anchor, Anchor::Extension("nope-framework".into()));
+    }
+
+    #[test]
+    fn project_base_rules() {
+        let b = |v: Value| project_base(v.as_object().unwrap());
+        assert_eq!(
+            b(json!({"base": "ubuntu:22.04"})),
+            Some("ubuntu@22.04".into())
+        );
+        assert_eq!(b(json!({"base": "bare"})), None);
+        assert_eq!(
+            b(json!({"base": "bare", "build-base": "devel"})),
+            Some("ubuntu@devel".into())
+        );
+        assert_eq!(b(json!({"base": "bare", "build-base": ""})), None);
+        assert_eq!(
+            b(json!({"base": "ubuntu@24.04", "build-base": "ubuntu@26.04"})),
+            Some("ubuntu@26.04".into())
+        );
+        assert_eq!(b(json!({})), None);
+    }
+
+    #[test]
+    fn dispatch_uses_build_base_but_checks_base() {
+        // bare without build-base → V2 → experimental.
+        let raw = json!({"base": "bare", "extensions": ["flask-framework"]});
+        let err = run(&raw, false).0.unwrap_err();
+        assert!(
+            err.message
+                .starts_with("Extension is experimental: 'flask-framework'")
+        );
+        assert_eq!(
+            err.resolution
+                .as_deref()
+                .map(|r| r.contains("ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS")),
+            Some(true)
+        );
+        let (r, notes) = run(&raw, true);
+        assert!(
+            r.unwrap_err()
+                .message
+                .starts_with("Extension 'flask-framework' does not support base: 'bare'")
+        );
+        assert_eq!(
+            notes,
+            ["*EXPERIMENTAL* extension 'flask-framework' enabled"]
+        );
+        // bare + a stable build base → V1, accepted.
+        let raw = json!({"base": "bare", "build-base": "ubuntu@24.04", "extensions": ["flask-framework"]});
+        assert!(run(&raw, false).0.is_ok());
+        // colon base accepted by flask V1.
+        let raw = json!({"base": "ubuntu:22.04", "extensions": ["flask-framework"]});
+        assert!(run(&raw, false).0.is_ok());
+        // 26.04 with the env var → V2, accepted with a note.
+        let raw = json!({"base": "ubuntu@26.04", "extensions": ["go-framework"]});
+        let (r, notes) = run(&raw, true);
+        assert!(r.is_ok());
+        assert_eq!(notes.len(), 1);
+        // 24.04 base with 26.04 build base → V2 → base not supported.
+        let raw = json!({"base": "ubuntu@24.04", "build-base": "ubuntu@26.04", "extensions": ["go-framework"]});
+        let err = run(&raw, true).0.unwrap_err();
+        assert!(
+            err.message
+                .starts_with("Extension 'go-framework' does not support base: 'ubuntu@24.04'")
+        );
+    }
+
+    #[test]
+    fn spring_boot_is_always_experimental() {
+        let raw = json!({"base": "ubuntu@24.04", "extensions": ["spring-boot-framework"]});
+        assert!(
+            run(&raw, false)
+                .0
+                .unwrap_err()
+                .message
+                .starts_with("Extension is experimental")
+        );
+        let (r, notes) = run(&raw, true);
+        assert!(r.is_ok());
+        assert_eq!(
+            notes,
+            ["*EXPERIMENTAL* extension 'spring-boot-framework' enabled"]
+        );
+    }
+
+    #[test]
+    fn parts_created_and_user_values_win() {
+        let raw = json!({"base": "ubuntu@24.04", "extensions": ["go-framework"], "run_user": "root",
+            "services": {"go-framework": {"command": "mine", "after": ["b", "a"]}}});
+        let out = run(&raw, false).0.unwrap();
+        assert_eq!(out["run_user"], json!("root"));
+        assert_eq!(
+            out["services"]["go-framework"],
+            json!({"command": "mine", "after": ["a", "b"], "override": "replace"})
+        );
+        assert!(out["parts"].is_object());
+    }
+}

@@ -1,0 +1,82 @@
+//! Why an expansion failed, where in the project the fix belongs, and how rockcraft would exit.
+
+use crate::core::yaml::PathSeg;
+
+/// Where the problem should be shown in `rockcraft.yaml`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Anchor {
+    /// The extension's item in `extensions:`.
+    Extension(String),
+    /// A key path in the (source) project, e.g. `parts.flask-framework/install-app.prime[2]`.
+    Path(Vec<PathSeg>),
+    /// A project file other than rockcraft.yaml (`requirements.txt`, `app/package.json`).
+    File(String),
+    /// The document as a whole.
+    Document,
+}
+
+/// The class of failure, which decides rockcraft's exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// A problem with the project (exit 1).
+    Project,
+    /// An input rockcraft cannot read, such as a broken pyproject.toml (exit 70).
+    Unreadable,
+    /// rockcraft.yaml itself is missing (exit 66).
+    NoProjectFile,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExpandError {
+    pub kind: ErrorKind,
+    /// What is wrong, in our own words, naming the file and the extension.
+    pub message: String,
+    /// How to fix it.
+    pub resolution: Option<String>,
+    /// rockcraft documentation path (`/reference/extensions/flask-framework`), if any.
+    pub doc_slug: Option<String>,
+    pub anchor: Anchor,
+}
+
+impl ExpandError {
+    #[must_use]
+    pub fn project(anchor: Anchor, message: impl Into<String>) -> Self {
+        Self {
+            kind: ErrorKind::Project,
+            message: message.into(),
+            resolution: None,
+            doc_slug: None,
+            anchor,
+        }
+    }
+
+    #[must_use]
+    pub fn resolution(mut self, text: impl Into<String>) -> Self {
+        self.resolution = Some(text.into());
+        self
+    }
+
+    #[must_use]
+    pub fn doc(mut self, slug: impl Into<String>) -> Self {
+        self.doc_slug = Some(slug.into());
+        self
+    }
+
+    /// rockcraft's exit code for this failure.
+    #[must_use]
+    pub fn exit_code(&self) -> i32 {
+        match self.kind {
+            ErrorKind::Project => 1,
+            ErrorKind::Unreadable => 70,
+            ErrorKind::NoProjectFile => 66,
+        }
+    }
+
+    /// The documentation link rockcraft prints.
+    #[must_use]
+    pub fn doc_url(&self) -> Option<String> {
+        self.doc_slug
+            .as_ref()
+            .map(|s| format!("https://documentation.ubuntu.com/rockcraft/latest{s}"))
+    }
+}

@@ -1,0 +1,484 @@
+//! Helpers shared by the framework extensions: reading the user's project data with Python's
+//! `dict.get` semantics, the `_daemon_` permissions, the logging part, Python versions per
+//! build base, and the `prime`/`stage` prefix rules with their include/exclude modes.
+
+use serde_json::{Map, Value, json};
+
+use super::super::Context;
+
+use super::super::{Anchor, ErrorKind, ExpandError, ProjectFs};
+use crate::core::yaml::PathSeg;
+
+/// UID and GID of `_daemon_`, the only supported `run-user`.
+pub const DAEMON_ID: u32 = 584_792;
+
+/// Root entries rockcraft never copies into the app directory (`fnmatch` patterns).
+const IGNORED_ROOT_ENTRIES: &[&str] = &["node_modules", ".git", ".yarn", "*.rock"];
+
+/// Python's truthiness for a loaded YAML/JSON value.
+#[must_use]
+pub fn truthy(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+    }
+}
+
+/// `project["parts"][part]` when both are mappings.
+#[must_use]
+pub fn user_part<'a>(
+    project: &'a Map<String, Value>,
+    part: &str,
+) -> Option<&'a Map<String, Value>> {
+    project.get("parts")?.as_object()?.get(part)?.as_object()
+}
+
+/// Whether the user declared `part` at all (whatever its value).
+#[must_use]
+pub fn has_user_part(project: &Map<String, Value>, part: &str) -> bool {
+    project
+        .get("parts")
+        .and_then(Value::as_object)
+        .is_some_and(|p| p.contains_key(part))
+}
+
+/// `project["parts"][part][key]`.
+#[must_use]
+pub fn user_part_key<'a>(
+    project: &'a Map<String, Value>,
+    part: &str,
+    key: &str,
+) -> Option<&'a Value> {
+    user_part(project, part)?.get(key)
+}
+
+/// Whether the user set a (truthy) `command` for `service`.
+#[must_use]
+pub fn user_sets_command(project: &Map<String, Value>, service: &str) -> bool {
+    project
+        .get("services")
+        .and_then(Value::as_object)
+        .and_then(|s| s.get(service))
+        .and_then(Value::as_object)
+        .and_then(|s| s.get("command"))
+        .is_some_and(truthy)
+}
+
+/// An error rockcraft does not anticipate (a Python exception, exit 70).
+#[must_use]
+pub fn internal(anchor: Anchor, message: impl Into<String>) -> ExpandError {
+    ExpandError {
+        kind: ErrorKind::Unreadable,
+        message: message.into(),
+        resolution: None,
+        doc_slug: None,
+        anchor,
+    }
+}
+
+/// The rock `name` as written.
+///
+/// # Errors
+/// No string `name` (rockcraft crashes on `yaml_data["name"]`).
+pub fn rock_name(project: &Map<String, Value>) -> Result<&str, ExpandError> {
+    match project.get("name") {
+        Some(Value::String(s)) => Ok(s),
+        Some(_) => Err(internal(
+            Anchor::Path(vec![key("name")]),
+            "AttributeError: the rock 'name' must be a string",
+        )),
+        None => Err(internal(Anchor::Document, "KeyError: 'name'")),
+    }
+}
+
+/// The rock name as a Python package name: `-` → `_`, lower-cased.
+///
+/// # Errors
+/// As [`rock_name`].
+pub fn snake_name(project: &Map<String, Value>) -> Result<String, ExpandError> {
+    Ok(rock_name(project)?.replace('-', "_").to_lowercase())
+}
+
+/// Whether the project's `base` is `bare`.
+#[must_use]
+pub fn is_bare(project: &Map<String, Value>) -> bool {
+    project.get("base").and_then(Value::as_str) == Some("bare")
+}
+
+/// The Python version of a bare project's build base (`3.10`, `3.12`).
+///
+/// # Errors
+/// A build base without a known Python version.
+pub fn bare_python_version(
+    project: &Map<String, Value>,
+    doc_slug: &str,
+) -> Result<&'static str, ExpandError> {
+    let build_base = project
+        .get("build-base")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    match build_base {
+        "ubuntu@22.04" | "ubuntu:22.04" => Ok("3.10"),
+        "ubuntu@24.04" | "ubuntu:24.04" => Ok("3.12"),
+        other => {
+            let shown = match project.get("build-base") {
+                Some(Value::String(_)) => other.to_owned(),
+                Some(v) => v.to_string(),
+                None => "None".to_owned(),
+            };
+            Err(ExpandError::project(
+                Anchor::Path(vec![key("build-base")]),
+                format!("Unable to determine the Python version for the build-base {shown}"),
+            )
+            .doc(doc_slug))
+        }
+    }
+}
+
+/// A path segment for a mapping key.
+#[must_use]
+pub fn key(k: &str) -> PathSeg {
+    PathSeg::Key(k.to_owned())
+}
+
+/// `{owner, group}` (or `{path, owner, group}`) for `_daemon_`.
+#[must_use]
+pub fn daemon_permission(path: Option<&str>) -> Value {
+    match path {
+        Some(p) => json!({"path": p, "owner": DAEMON_ID, "group": DAEMON_ID}),
+        None => json!({"owner": DAEMON_ID, "group": DAEMON_ID}),
+    }
+}
+
+/// rockcraft's `gen_logging_part`: promtail directories plus extra lines and permissions.
+#[must_use]
+pub fn logging_part(extra_lines: &[String], extra_permissions: Vec<Value>) -> Value {
+    let mut lines = vec![
+        "craftctl default".to_owned(),
+        "mkdir -p $CRAFT_PART_INSTALL/opt/promtail".to_owned(),
+        "mkdir -p $CRAFT_PART_INSTALL/etc/promtail".to_owned(),
+    ];
+    lines.extend_from_slice(extra_lines);
+    let mut permissions = vec![
+        daemon_permission(Some("opt/promtail")),
+        daemon_permission(Some("etc/promtail")),
+    ];
+    permissions.extend(extra_permissions);
+    json!({"plugin": "nil", "override-build": lines.join("\n"), "permissions": permissions})
+}
+
+/// The bare-base runtime part of the Python extensions.
+#[must_use]
+pub fn bare_runtime_part() -> Value {
+    json!({
+        "plugin": "nil",
+        "override-build": "mkdir -m 777 ${CRAFT_PART_INSTALL}/tmp\nln -sf /usr/bin/bash ${CRAFT_PART_INSTALL}/usr/bin/sh",
+        "stage-packages": ["bash_bins", "coreutils_bins", "ca-certificates_data"],
+    })
+}
+
+/// A user `prime`/`stage` list checked against the extension's prefix rule.
+pub struct PrefixRule<'a> {
+    /// The part holding the list (`flask-framework/install-app`).
+    pub part: &'a str,
+    /// `prime` or `stage`.
+    pub key: &'a str,
+    /// The required prefix after an optional `-` and spaces (`flask/app`, `app/`).
+    pub prefix: &'a str,
+    /// rockcraft's message when an entry does not match.
+    pub message: &'a str,
+    pub doc_slug: &'a str,
+}
+
+impl PrefixRule<'_> {
+    /// rockcraft's `re.match("-? *<prefix>", entry)`.
+    #[must_use]
+    pub fn matches(&self, entry: &str) -> bool {
+        let rest = entry.strip_prefix('-').unwrap_or(entry);
+        rest.trim_start_matches(' ').starts_with(self.prefix)
+    }
+
+    /// The user's list (empty when absent), after checking that every entry matches.
+    ///
+    /// # Errors
+    /// An entry without the prefix (anchored at that entry), or a list that is not a list of
+    /// strings (rockcraft crashes on it).
+    pub fn user_entries(&self, project: &Map<String, Value>) -> Result<Vec<String>, ExpandError> {
+        let path = |i: Option<usize>| {
+            let mut p = vec![key("parts"), key(self.part), key(self.key)];
+            p.extend(i.map(PathSeg::Index));
+            Anchor::Path(p)
+        };
+        let entries: Vec<String> = match user_part_key(project, self.part, self.key) {
+            None => Vec::new(),
+            Some(Value::Array(items)) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    match item {
+                        Value::String(s) => out.push(s.clone()),
+                        other => {
+                            return Err(internal(
+                                path(Some(i)),
+                                format!(
+                                    "TypeError: expected string or bytes-like object, got {}",
+                                    type_name(other)
+                                ),
+                            ));
+                        }
+                    }
+                }
+                out
+            }
+            // Python iterates a string letter by letter: no single letter carries the prefix.
+            Some(Value::String(s)) if s.is_empty() => Vec::new(),
+            Some(Value::String(_)) => {
+                return Err(ExpandError::project(path(None), self.message).doc(self.doc_slug));
+            }
+            Some(other) => {
+                return Err(internal(
+                    path(None),
+                    format!("TypeError: '{}' object is not iterable", type_name(other)),
+                ));
+            }
+        };
+        if let Some(i) = entries.iter().position(|e| !self.matches(e)) {
+            return Err(ExpandError::project(path(Some(i)), self.message).doc(self.doc_slug));
+        }
+        Ok(entries)
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "NoneType",
+        Value::Bool(_) => "bool",
+        Value::Number(n) if n.is_f64() => "float",
+        Value::Number(_) => "int",
+        Value::String(_) => "str",
+        Value::Array(_) => "list",
+        Value::Object(_) => "dict",
+    }
+}
+
+/// Include mode: the list is non-empty and its **first** entry is non-empty and does not
+/// start with `-`. Only the first entry decides.
+#[must_use]
+pub fn include_mode(entries: &[String]) -> bool {
+    entries
+        .first()
+        .is_some_and(|e| !e.is_empty() && !e.starts_with('-'))
+}
+
+/// `{relpath(entry, base): entry}` for every entry, in order (later duplicates overwrite the
+/// value but keep the first position, like a Python dict).
+#[must_use]
+pub fn organize_from_entries(entries: &[String], base: &str) -> Map<String, Value> {
+    let mut map = Map::new();
+    for e in entries {
+        map.insert(relpath(e, base), Value::String(e.clone()));
+    }
+    map
+}
+
+/// `{name: dest/name}` for every entry of the project root, sorted by code point, skipping
+/// `node_modules`, `.git`, `.yarn` and `*.rock`.
+#[must_use]
+pub fn organize_root(fs: &dyn ProjectFs, dest: &str) -> Map<String, Value> {
+    let mut map = Map::new();
+    for entry in fs.list("") {
+        if is_ignored(&entry.name) {
+            continue;
+        }
+        let target = format!("{dest}/{}", entry.name);
+        map.insert(entry.name, Value::String(target));
+    }
+    map
+}
+
+fn is_ignored(name: &str) -> bool {
+    IGNORED_ROOT_ENTRIES
+        .iter()
+        .any(|p| match p.strip_prefix('*') {
+            Some(suffix) => name.ends_with(suffix),
+            None => name == *p,
+        })
+}
+
+/// The values of an organize map, in order.
+#[must_use]
+pub fn organize_values(map: &Map<String, Value>) -> Vec<Value> {
+    map.values().cloned().collect()
+}
+
+/// `os.path.relpath(path, start)` for two relative POSIX paths.
+#[must_use]
+pub fn relpath(path: &str, start: &str) -> String {
+    let p = normalize(path);
+    let s = normalize(start);
+    let common = p.iter().zip(&s).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&str> = std::iter::repeat_n("..", s.len() - common).collect();
+    parts.extend(p[common..].iter().map(String::as_str));
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    }
+}
+
+fn normalize(path: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for comp in path.split('/') {
+        match comp {
+            "" | "." => {}
+            ".." if out.last().is_some_and(|l| l != "..") => {
+                out.pop();
+            }
+            other => out.push(other.to_owned()),
+        }
+    }
+    out
+}
+
+/// The assets rule shared by go-framework and spring-boot-framework.
+pub struct AssetsRule<'a> {
+    pub part: &'a str,
+    pub message: &'a str,
+    pub doc_slug: &'a str,
+    /// Root entries staged by default when they exist.
+    pub defaults: &'a [&'a str],
+}
+
+/// The assets part in include mode (`None` otherwise): organize from the stage entries.
+///
+/// # Errors
+/// A stage entry that does not start with `app/`.
+pub fn assets_part(
+    project: &Map<String, Value>,
+    ctx: &Context<'_>,
+    rule: &AssetsRule<'_>,
+) -> Result<Option<Value>, ExpandError> {
+    let prefix = PrefixRule {
+        part: rule.part,
+        key: "stage",
+        prefix: "app/",
+        message: rule.message,
+        doc_slug: rule.doc_slug,
+    };
+    let mut stage = prefix.user_entries(project)?;
+    if stage.is_empty() {
+        stage = rule
+            .defaults
+            .iter()
+            .filter(|f| ctx.fs.exists(f))
+            .map(|f| format!("app/{f}"))
+            .collect();
+    }
+    if !include_mode(&stage) {
+        return Ok(None);
+    }
+    let organize = organize_from_entries(&stage, "app");
+    Ok(Some(
+        json!({"plugin": "dump", "source": ".", "organize": organize, "stage": stage}),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::extensions::MemoryFs;
+
+    fn project(yaml_json: Value) -> Map<String, Value> {
+        yaml_json.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn relpath_like_python() {
+        assert_eq!(relpath("flask/app/app.py", "flask/app"), "app.py");
+        assert_eq!(relpath("flask/app", "flask/app"), ".");
+        assert_eq!(relpath("flask/apple.py", "flask/app"), "../apple.py");
+        assert_eq!(
+            relpath("-flask/app/secret.txt", "flask/app"),
+            "../../-flask/app/secret.txt"
+        );
+        assert_eq!(relpath("flask/app/*.py", "flask/app"), "*.py");
+        assert_eq!(relpath("app/static/", "app"), "static");
+        assert_eq!(relpath("app/./a/../b", "app"), "b");
+    }
+
+    #[test]
+    fn prefix_rule_modes() {
+        let rule = PrefixRule {
+            part: "p",
+            key: "prime",
+            prefix: "flask/app",
+            message: "bad",
+            doc_slug: "/x",
+        };
+        assert!(
+            rule.matches("flask/app/a")
+                && rule.matches("-flask/app/a")
+                && rule.matches("- flask/app")
+        );
+        assert!(rule.matches("flask/apple.py") && rule.matches("  flask/app"));
+        assert!(
+            !rule.matches("app/a") && !rule.matches("--flask/app") && !rule.matches("-\tflask/app")
+        );
+        let p = project(json!({"parts": {"p": {"prime": ["flask/app/a", "app/b"]}}}));
+        let err = rule.user_entries(&p).unwrap_err();
+        assert_eq!(err.message, "bad");
+        assert_eq!(
+            err.anchor,
+            Anchor::Path(vec![
+                key("parts"),
+                key("p"),
+                key("prime"),
+                PathSeg::Index(1)
+            ])
+        );
+        assert_eq!(err.doc_slug.as_deref(), Some("/x"));
+        assert!(include_mode(&["flask/app/a".into(), "-flask/app/b".into()]));
+        assert!(!include_mode(&[
+            "-flask/app/b".into(),
+            "flask/app/a".into()
+        ]));
+        assert!(!include_mode(&[]));
+        let p = project(json!({"parts": {"p": {"prime": "flask/app"}}}));
+        assert!(rule.user_entries(&p).is_err());
+        let p = project(json!({"parts": {"p": {"prime": [1]}}}));
+        assert_eq!(
+            rule.user_entries(&p).unwrap_err().kind,
+            ErrorKind::Unreadable
+        );
+    }
+
+    #[test]
+    fn root_organize_skips_ignored_and_sorts() {
+        let fs = MemoryFs::new()
+            .file("a.txt", "")
+            .file("Zebra.txt", "")
+            .file(".env", "")
+            .file("my.rock", "")
+            .file("node_modules/x", "")
+            .file(".git/HEAD", "")
+            .file("_private.py", "");
+        let map = organize_root(&fs, "flask/app");
+        let keys: Vec<&String> = map.keys().collect();
+        assert_eq!(keys, [".env", "Zebra.txt", "_private.py", "a.txt"]);
+        assert_eq!(map[".env"], "flask/app/.env");
+    }
+
+    #[test]
+    fn logging_part_shape() {
+        let part = logging_part(&["mkdir -p x".into()], vec![daemon_permission(Some("x"))]);
+        assert_eq!(
+            part["override-build"],
+            "craftctl default\nmkdir -p $CRAFT_PART_INSTALL/opt/promtail\nmkdir -p $CRAFT_PART_INSTALL/etc/promtail\nmkdir -p x"
+        );
+        assert_eq!(part["permissions"].as_array().unwrap().len(), 3);
+        assert_eq!(part["permissions"][0]["owner"], 584_792);
+    }
+}

@@ -1,0 +1,343 @@
+//! Read-only access to the project directory, so extensions can inspect a project without
+//! touching the real file system in tests.
+//!
+//! Invariants: paths are relative to the project root and use `/`; nothing outside the root is
+//! ever reached (no `..`, no absolute paths, no symlink leaving the root); nothing is executed.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+/// What a directory entry is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DirEntry {
+    pub name: String,
+    pub is_dir: bool,
+    pub is_file: bool,
+    /// A regular file with any execute bit set.
+    pub executable: bool,
+}
+
+/// The project files an extension may look at.
+pub trait ProjectFs: Send + Sync {
+    /// The bytes of a file. Errors: missing, a directory, outside the project, unreadable.
+    ///
+    /// # Errors
+    /// See above.
+    fn read(&self, rel: &str) -> io::Result<Vec<u8>>;
+    /// The entry at `rel` (`None` when missing). `""` is the project root.
+    fn stat(&self, rel: &str) -> Option<DirEntry>;
+    /// The entries of a directory, sorted by name (empty when missing or not a directory).
+    fn list(&self, rel: &str) -> Vec<DirEntry>;
+    /// The absolute project path as rockcraft would print it in messages.
+    fn root_display(&self) -> String;
+
+    fn is_file(&self, rel: &str) -> bool {
+        self.stat(rel).is_some_and(|e| e.is_file)
+    }
+    fn is_dir(&self, rel: &str) -> bool {
+        self.stat(rel).is_some_and(|e| e.is_dir)
+    }
+    fn exists(&self, rel: &str) -> bool {
+        self.stat(rel).is_some()
+    }
+    /// A file as UTF-8 text (invalid bytes replaced).
+    ///
+    /// # Errors
+    /// As [`ProjectFs::read`].
+    fn read_text(&self, rel: &str) -> io::Result<String> {
+        self.read(rel)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+    }
+}
+
+/// Rejects paths that could leave the root.
+fn clean(rel: &str) -> Option<PathBuf> {
+    let p = Path::new(rel);
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::Normal(s) => out.push(s),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// The real file system under a project directory.
+#[derive(Clone, Debug)]
+pub struct RealFs {
+    root: PathBuf,
+}
+
+impl RealFs {
+    #[must_use]
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    /// The absolute path of `rel`, provided it stays inside the root after resolving links.
+    fn resolve(&self, rel: &str) -> Option<PathBuf> {
+        let path = self.root.join(clean(rel)?);
+        let Ok(real) = std::fs::canonicalize(&path) else {
+            return Some(path);
+        };
+        let root = std::fs::canonicalize(&self.root).ok()?;
+        real.starts_with(&root).then_some(real)
+    }
+}
+
+#[cfg(unix)]
+fn is_executable(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o111 != 0
+}
+
+#[cfg(not(unix))]
+fn is_executable(_meta: &std::fs::Metadata) -> bool {
+    true
+}
+
+fn entry_of(name: String, meta: &std::fs::Metadata) -> DirEntry {
+    DirEntry {
+        name,
+        is_dir: meta.is_dir(),
+        is_file: meta.is_file(),
+        executable: meta.is_file() && is_executable(meta),
+    }
+}
+
+impl ProjectFs for RealFs {
+    fn read(&self, rel: &str) -> io::Result<Vec<u8>> {
+        let path = self.resolve(rel).ok_or_else(|| {
+            io::Error::new(io::ErrorKind::PermissionDenied, "outside the project")
+        })?;
+        std::fs::read(path)
+    }
+
+    fn stat(&self, rel: &str) -> Option<DirEntry> {
+        let path = self.resolve(rel)?;
+        let meta = std::fs::metadata(&path).ok()?;
+        let name = Path::new(rel)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Some(entry_of(name, &meta))
+    }
+
+    fn list(&self, rel: &str) -> Vec<DirEntry> {
+        let Some(path) = self.resolve(rel) else {
+            return Vec::new();
+        };
+        let Ok(rd) = std::fs::read_dir(path) else {
+            return Vec::new();
+        };
+        let mut out: Vec<DirEntry> = rd
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                // Follow links only when they stay inside the project.
+                let child = if rel.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{rel}/{name}")
+                };
+                let real = self.resolve(&child)?;
+                let meta = std::fs::metadata(real).ok()?;
+                Some(entry_of(name, &meta))
+            })
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
+    }
+
+    fn root_display(&self) -> String {
+        std::fs::canonicalize(&self.root)
+            .unwrap_or_else(|_| self.root.clone())
+            .display()
+            .to_string()
+    }
+}
+
+/// An in-memory project for tests: files with contents and modes.
+#[derive(Clone, Debug, Default)]
+pub struct MemoryFs {
+    files: BTreeMap<String, (Vec<u8>, bool)>,
+    root: String,
+}
+
+impl MemoryFs {
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            files: BTreeMap::new(),
+            root: "/project".into(),
+        }
+    }
+
+    /// Adds a file (parent directories are implied).
+    #[must_use]
+    pub fn file(mut self, rel: &str, contents: &str) -> Self {
+        self.files.insert(
+            rel.trim_start_matches("./").to_owned(),
+            (contents.as_bytes().to_vec(), false),
+        );
+        self
+    }
+
+    /// Adds an executable file.
+    #[must_use]
+    pub fn executable(mut self, rel: &str, contents: &str) -> Self {
+        self.files.insert(
+            rel.trim_start_matches("./").to_owned(),
+            (contents.as_bytes().to_vec(), true),
+        );
+        self
+    }
+
+    /// Adds an empty directory.
+    #[must_use]
+    pub fn dir(mut self, rel: &str) -> Self {
+        self.files.insert(
+            format!("{}/", rel.trim_end_matches('/')),
+            (Vec::new(), false),
+        );
+        self
+    }
+}
+
+impl ProjectFs for MemoryFs {
+    fn read(&self, rel: &str) -> io::Result<Vec<u8>> {
+        let key = clean(rel)
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.files
+            .get(&key)
+            .map(|(b, _)| b.clone())
+            .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no such file"))
+    }
+
+    fn stat(&self, rel: &str) -> Option<DirEntry> {
+        let key = clean(rel)?.to_string_lossy().into_owned();
+        let name = key.rsplit('/').next().unwrap_or_default().to_owned();
+        if key.is_empty() {
+            return Some(DirEntry {
+                name,
+                is_dir: true,
+                is_file: false,
+                executable: false,
+            });
+        }
+        if let Some((_, x)) = self.files.get(&key) {
+            return Some(DirEntry {
+                name,
+                is_dir: false,
+                is_file: true,
+                executable: *x,
+            });
+        }
+        let prefix = format!("{key}/");
+        self.files
+            .keys()
+            .any(|k| k.starts_with(&prefix))
+            .then_some(DirEntry {
+                name,
+                is_dir: true,
+                is_file: false,
+                executable: false,
+            })
+    }
+
+    fn list(&self, rel: &str) -> Vec<DirEntry> {
+        let Some(key) = clean(rel).map(|p| p.to_string_lossy().into_owned()) else {
+            return Vec::new();
+        };
+        let prefix = if key.is_empty() {
+            String::new()
+        } else {
+            format!("{key}/")
+        };
+        let mut names: BTreeMap<String, DirEntry> = BTreeMap::new();
+        for (k, (_, x)) in &self.files {
+            let Some(rest) = k.strip_prefix(&prefix) else {
+                continue;
+            };
+            if rest.is_empty() {
+                continue;
+            }
+            match rest.split_once('/') {
+                Some((dir, _)) => {
+                    names.entry(dir.to_owned()).or_insert(DirEntry {
+                        name: dir.to_owned(),
+                        is_dir: true,
+                        is_file: false,
+                        executable: false,
+                    });
+                }
+                None => {
+                    names.insert(
+                        rest.to_owned(),
+                        DirEntry {
+                            name: rest.to_owned(),
+                            is_dir: false,
+                            is_file: true,
+                            executable: *x,
+                        },
+                    );
+                }
+            }
+        }
+        names.into_values().collect()
+    }
+
+    fn root_display(&self) -> String {
+        self.root.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_fs_lists_and_reads() {
+        let fs = MemoryFs::new()
+            .file("app.py", "app = 1")
+            .executable("mvnw", "#!")
+            .file("static/css/a.css", "")
+            .dir("empty");
+        assert!(
+            fs.is_file("app.py")
+                && fs.is_dir("static")
+                && fs.is_dir("static/css")
+                && fs.is_dir("empty")
+        );
+        assert!(fs.stat("mvnw").is_some_and(|e| e.executable));
+        let names: Vec<String> = fs.list("").into_iter().map(|e| e.name).collect();
+        assert_eq!(names, ["app.py", "empty", "mvnw", "static"]);
+        assert_eq!(fs.read_text("app.py").unwrap(), "app = 1");
+        assert!(fs.read("../etc/passwd").is_err());
+    }
+
+    #[test]
+    fn real_fs_never_leaves_the_root() {
+        let dir = std::env::temp_dir().join(format!("rockcraft-lsp-fs-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("proj/sub")).unwrap();
+        std::fs::write(dir.join("secret.txt"), "x").unwrap();
+        std::fs::write(dir.join("proj/sub/a.txt"), "a").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(dir.join("secret.txt"), dir.join("proj/link")).unwrap();
+        let fs = RealFs::new(dir.join("proj"));
+        assert_eq!(fs.read_text("sub/a.txt").unwrap(), "a");
+        assert!(fs.read("../secret.txt").is_err());
+        assert!(fs.read("/etc/hostname").is_err());
+        #[cfg(unix)]
+        {
+            assert!(fs.read("link").is_err());
+            assert!(!fs.list("").iter().any(|e| e.name == "link"));
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,655 @@
+//! The expanded project as rockcraft prints it: model validation of the expanded data, the
+//! warnings rockcraft writes on stdout, and the normalised document (pydantic field order,
+//! defaulted `title`, vectorised platforms, canonical licence, `ubuntu@` bases, ...).
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use serde_json::{Map, Number, Value};
+
+use super::merge::is_truthy;
+use super::{Anchor, ExpandError};
+use crate::core::analysis::analyze;
+use crate::core::diagnostic::Severity;
+use crate::core::emit;
+use crate::core::yaml::PathSeg;
+
+/// Top-level keys in the order of rockcraft's `Project` model fields.
+pub const FIELD_ORDER: &[&str] = &[
+    "name",
+    "title",
+    "version",
+    "summary",
+    "description",
+    "base",
+    "build-base",
+    "platforms",
+    "contact",
+    "issues",
+    "source-code",
+    "license",
+    "adopt-info",
+    "parts",
+    "package-repositories",
+    "environment",
+    "run-user",
+    "services",
+    "checks",
+    "entrypoint-service",
+    "entrypoint-command",
+];
+
+/// Pebble service keys in model field order.
+const SERVICE_ORDER: &[&str] = &[
+    "override",
+    "command",
+    "summary",
+    "description",
+    "startup",
+    "after",
+    "before",
+    "requires",
+    "environment",
+    "user",
+    "user-id",
+    "group",
+    "group-id",
+    "working-dir",
+    "on-success",
+    "on-failure",
+    "on-check-failure",
+    "backoff-delay",
+    "backoff-factor",
+    "backoff-limit",
+    "kill-delay",
+];
+
+/// Pebble check keys in model field order.
+const CHECK_ORDER: &[&str] = &[
+    "override",
+    "level",
+    "period",
+    "timeout",
+    "threshold",
+    "http",
+    "tcp",
+    "exec",
+];
+const HTTP_ORDER: &[&str] = &["url", "headers"];
+const TCP_ORDER: &[&str] = &["port", "host"];
+const EXEC_ORDER: &[&str] = &[
+    "command",
+    "service-context",
+    "environment",
+    "user",
+    "user-id",
+    "group",
+    "group-id",
+    "working-dir",
+];
+
+/// Documentation page of the project file reference.
+pub const PROJECT_DOC_SLUG: &str = "/reference/rockcraft-yaml";
+
+/// The warning rockcraft prints for a base written with a colon.
+fn colon_warning(field: &str, fixed: &str) -> String {
+    format!("Warning: use of \":\" in field \"{field}\" is deprecated. Prefer \"{fixed}\" instead.")
+}
+
+fn atypical_entrypoint_warning(key: &str) -> String {
+    format!(
+        "Warning: '{key}' is defined. This operation will result in a rock with an atypical OCI Entrypoint. While that might be acceptable for testing and personal use, it shall require prior approval before submitting to a Canonical registry namespace."
+    )
+}
+
+/// The warning rockcraft prints for `build-base: devel`.
+pub const DEVEL_WARNING: &str = "The development build-base should only be used for testing purposes, as its contents are bound to change with the opening of new Ubuntu releases, suddenly and without warning.";
+
+/// What model validation of an expanded project produced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelOutcome {
+    /// Lines rockcraft prints on stdout before the YAML (also printed when validation fails).
+    pub warnings: Vec<String>,
+    /// The normalised project, or why it is invalid.
+    pub result: Result<Value, ExpandError>,
+}
+
+impl ModelOutcome {
+    /// rockcraft's stdout: the warnings, then the YAML when validation succeeded.
+    #[must_use]
+    pub fn stdout(&self) -> String {
+        let mut out = String::new();
+        for w in &self.warnings {
+            out.push_str(w);
+            out.push('\n');
+        }
+        if let Ok(v) = &self.result {
+            out.push_str(&emit::to_yaml_string(v));
+        }
+        out
+    }
+}
+
+/// Validates the expanded project (`Project.from_yaml_data`) and builds the document
+/// rockcraft prints (`project.to_yaml_string()`).
+#[must_use]
+pub fn build(expanded: &Value) -> ModelOutcome {
+    let mut warnings = Vec::new();
+    let Value::Object(map) = expanded else {
+        let err = ExpandError::project(
+            Anchor::Document,
+            "rockcraft.yaml must be a mapping of keys to values",
+        )
+        .doc(PROJECT_DOC_SLUG);
+        return ModelOutcome {
+            warnings,
+            result: Err(err),
+        };
+    };
+    let data = match resolve_aliases(map) {
+        Ok(d) => d,
+        Err(e) => {
+            return ModelOutcome {
+                warnings,
+                result: Err(e),
+            };
+        }
+    };
+    field_warnings(&data, &mut warnings);
+    let result = validate(&data).map(|()| normalise(&data));
+    if let Ok(v) = &result
+        && v.get("build-base").and_then(Value::as_str) == Some("devel")
+    {
+        warnings.push(DEVEL_WARNING.into());
+    }
+    ModelOutcome { warnings, result }
+}
+
+/// The Python field names (`run_user`) the model accepts besides the aliases (`run-user`).
+/// Returns the data with each Python name renamed to its alias; both spellings together are
+/// an error on the Python name, as in pydantic.
+fn resolve_aliases(map: &Map<String, Value>) -> Result<Map<String, Value>, ExpandError> {
+    let mut out = Map::new();
+    for (k, v) in map {
+        let alias = k.replace('_', "-");
+        let is_field_name = alias != *k && FIELD_ORDER.contains(&alias.as_str());
+        if !is_field_name {
+            out.insert(k.clone(), v.clone());
+            continue;
+        }
+        if map.contains_key(&alias) {
+            let ext_hint = if k == "run_user" {
+                " The flask, django, fastapi and go extensions set `run_user` (with an underscore) themselves, so a `run-user` written in rockcraft.yaml, or an expressjs or spring-boot extension used alongside, collides with it. Remove `run-user` from rockcraft.yaml (the extension already sets `_daemon_`)."
+            } else {
+                ""
+            };
+            return Err(ExpandError::project(
+                Anchor::Path(vec![PathSeg::Key(alias.clone())]),
+                format!(
+                    "Bad rockcraft.yaml content: both `{k}` and `{alias}` are set in the expanded project; rockcraft rejects `{k}` as an extra input (input: {}).{ext_hint}",
+                    python_repr(v)
+                ),
+            )
+            .resolution(format!("Keep only `{alias}`."))
+            .doc(PROJECT_DOC_SLUG));
+        }
+        out.insert(alias, v.clone());
+    }
+    Ok(out)
+}
+
+/// Warnings printed by field validators: they appear even when validation fails later.
+fn field_warnings(data: &Map<String, Value>, out: &mut Vec<String>) {
+    for field in ["base", "build-base"] {
+        if let Some(s) = data.get(field).and_then(Value::as_str)
+            && matches!(s, "ubuntu:20.04" | "ubuntu:22.04")
+        {
+            out.push(colon_warning(field, &s.replacen(':', "@", 1)));
+        }
+    }
+    if data.get("entrypoint-service").is_some_and(|v| !v.is_null()) {
+        out.push(atypical_entrypoint_warning("entrypoint-service"));
+    } else if data.get("entrypoint-command").is_some_and(|v| !v.is_null()) {
+        out.push(atypical_entrypoint_warning("entrypoint-command"));
+    }
+}
+
+/// The data as the model reads it before validating types (numbers coerced where rockcraft
+/// coerces them), so the analyzer does not report those coercions.
+fn coerced_for_analysis(data: &Map<String, Value>) -> Value {
+    let mut d = data.clone();
+    if let Some(v) = d.get_mut("version")
+        && let Value::Number(n) = v
+    {
+        *v = Value::String(python_number(n));
+    }
+    Value::Object(d)
+}
+
+/// Runs the project-model checks on the expanded data.
+fn validate(data: &Map<String, Value>) -> Result<(), ExpandError> {
+    let text = emit::to_yaml_string(&coerced_for_analysis(data));
+    let analysis = analyze(&text);
+    let tree = &analysis.doc.tree;
+    let mut lines = Vec::new();
+    let mut anchor = None;
+    let mut paths: Vec<Vec<PathSeg>> = Vec::new();
+    for d in analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+    {
+        let mut path = tree
+            .node_at(u32::from(d.range.start()))
+            .map(|n| tree.path_of(n).0)
+            .unwrap_or_default();
+        if d.code == "missing-key" && path.len() == 1 {
+            // A missing top-level key is reported at the first key of the document.
+            path.clear();
+        }
+        let shown = dotted(&path);
+        if shown.is_empty() {
+            lines.push(format!("- {}", d.message));
+        } else {
+            lines.push(format!("- {} (in field '{shown}')", d.message));
+        }
+        paths.push(path.clone());
+        anchor.get_or_insert(path);
+    }
+    if let Err(mut more) = super::validate::check(data) {
+        // The analyzer may already have reported the same place.
+        more.retain(|(p, _)| !paths.contains(p));
+        if let Some((path, _)) = more.first() {
+            anchor.get_or_insert(path.clone());
+        }
+        lines.extend(more.drain(..).map(|(_, m)| format!("- {m}")));
+    }
+    let Some(path) = anchor else { return Ok(()) };
+    let anchor = if path.is_empty() {
+        Anchor::Document
+    } else {
+        Anchor::Path(path)
+    };
+    Err(ExpandError::project(
+        anchor,
+        format!("Bad rockcraft.yaml content (after applying the extensions):\n{}", lines.join("\n")),
+    )
+    .resolution("Fix the listed keys in rockcraft.yaml; keys under generated parts or services come from the extension and are merged with yours.")
+    .doc(PROJECT_DOC_SLUG))
+}
+
+/// `parts.flask-framework/dependencies.python-packages[0]`.
+#[must_use]
+pub fn dotted(path: &[PathSeg]) -> String {
+    let mut s = String::new();
+    for seg in path {
+        match seg {
+            PathSeg::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            PathSeg::Index(i) => s.push_str(&format!("[{i}]")),
+        }
+    }
+    s
+}
+
+/// The normalised document: model field order, defaults and coercions applied.
+fn normalise(data: &Map<String, Value>) -> Value {
+    let mut out = Map::new();
+    for &field in FIELD_ORDER {
+        let value = match field {
+            "title" => match data.get("title") {
+                Some(t) if is_truthy(t) => Some(t.clone()),
+                _ => data.get("name").cloned(),
+            },
+            _ => data.get(field).cloned(),
+        };
+        let Some(value) = value else { continue };
+        let value = match field {
+            "version" => match value {
+                Value::Number(n) => Value::String(python_number(&n)),
+                v => v,
+            },
+            "base" | "build-base" => match value {
+                Value::String(s) if s.starts_with("ubuntu:") => {
+                    Value::String(s.replacen(':', "@", 1))
+                }
+                v => v,
+            },
+            "platforms" => platforms(value),
+            "license" => match value {
+                Value::String(s) => Value::String(canonical_license(&s).unwrap_or(s)),
+                v => v,
+            },
+            "services" => each_entry(value, |v| reorder(v, SERVICE_ORDER, service_value)),
+            "checks" => each_entry(value, |v| reorder(v, CHECK_ORDER, check_value)),
+            _ => value,
+        };
+        out.insert(field.to_owned(), value);
+    }
+    Value::Object(out)
+}
+
+/// Vectorised platforms: `amd64:` → `{build-on: [amd64], build-for: [amd64]}`, scalars to lists.
+fn platforms(value: Value) -> Value {
+    let Value::Object(map) = value else {
+        return value;
+    };
+    let mut out = Map::new();
+    for (label, entry) in map {
+        let entry = match entry {
+            Value::Null => {
+                let mut m = Map::new();
+                m.insert(
+                    "build-on".into(),
+                    Value::Array(vec![Value::String(label.clone())]),
+                );
+                m.insert(
+                    "build-for".into(),
+                    Value::Array(vec![Value::String(label.clone())]),
+                );
+                Value::Object(m)
+            }
+            Value::Object(m) => {
+                let mut o = Map::new();
+                for key in ["build-on", "build-for"] {
+                    if let Some(v) = m.get(key) {
+                        let v = match v {
+                            Value::String(_) => Value::Array(vec![v.clone()]),
+                            other => other.clone(),
+                        };
+                        o.insert(key.into(), v);
+                    }
+                }
+                for (k, v) in m {
+                    if !o.contains_key(&k) {
+                        o.insert(k, v);
+                    }
+                }
+                Value::Object(o)
+            }
+            other => other,
+        };
+        out.insert(label, entry);
+    }
+    Value::Object(out)
+}
+
+fn each_entry(value: Value, f: impl Fn(Value) -> Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, f(v))).collect()),
+        v => v,
+    }
+}
+
+/// Re-emits a mapping with its known keys in `order` (unknown keys after them, unchanged).
+fn reorder(value: Value, order: &[&str], convert: fn(&str, Value) -> Value) -> Value {
+    let Value::Object(mut map) = value else {
+        return value;
+    };
+    let mut out = Map::new();
+    for &key in order {
+        if let Some(v) = map.shift_remove(key) {
+            out.insert(key.to_owned(), convert(key, v));
+        }
+    }
+    out.extend(map);
+    Value::Object(out)
+}
+
+fn service_value(key: &str, v: Value) -> Value {
+    match (key, v) {
+        ("backoff-factor", Value::Number(n)) => n
+            .as_f64()
+            .and_then(Number::from_f64)
+            .map_or(Value::Number(n), Value::Number),
+        (_, v) => v,
+    }
+}
+
+fn check_value(key: &str, v: Value) -> Value {
+    match key {
+        "http" => reorder(v, HTTP_ORDER, |_, v| v),
+        "tcp" => reorder(v, TCP_ORDER, |_, v| v),
+        "exec" => reorder(v, EXEC_ORDER, |_, v| v),
+        _ => v,
+    }
+}
+
+/// Python's `str()` of a YAML number: `1` → `1`, `1.10` → `1.1`, `1e16` → `1e+16`.
+#[must_use]
+pub fn python_number(n: &Number) -> String {
+    if n.is_f64() {
+        python_float(n.as_f64().unwrap_or_default())
+    } else {
+        n.to_string()
+    }
+}
+
+fn python_float(f: f64) -> String {
+    if f.is_nan() {
+        return "nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    let a = f.abs();
+    if a == 0.0 || (1e-4..1e16).contains(&a) {
+        let s = format!("{f}");
+        if s.contains('.') { s } else { format!("{s}.0") }
+    } else {
+        // Rust gives `1e16` / `1.5e-5`; Python `1e+16` / `1.5e-05`.
+        let s = format!("{f:e}");
+        let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
+        let (sign, digits) = exp.strip_prefix('-').map_or(("+", exp), |d| ("-", d));
+        format!("{mantissa}e{sign}{digits:0>2}")
+    }
+}
+
+/// A Python `repr` of a loaded value, for messages in rockcraft's style.
+#[must_use]
+pub fn python_repr(v: &Value) -> String {
+    match v {
+        Value::Null => "None".into(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::Number(n) => python_number(n),
+        Value::String(s) => format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'")),
+        Value::Array(a) => format!(
+            "[{}]",
+            a.iter().map(python_repr).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Object(m) => format!(
+            "{{{}}}",
+            m.iter()
+                .map(|(k, v)| format!("'{k}': {}", python_repr(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+static SPDX_IDS: LazyLock<HashMap<String, &'static str>> = LazyLock::new(|| {
+    include_str!("../rules/data/spdx-license-ids.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|id| (id.to_ascii_lowercase(), id))
+        .collect()
+});
+
+/// The canonical spelling of a licence (`apache-2.0` → `Apache-2.0`), or `None` when it is
+/// neither `proprietary` nor a known SPDX id.
+#[must_use]
+pub fn canonical_license(license: &str) -> Option<String> {
+    if license == "proprietary" {
+        return Some(license.to_owned());
+    }
+    SPDX_IDS
+        .get(&license.to_ascii_lowercase())
+        .map(|s| (*s).to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn minimal() -> Value {
+        json!({
+            "name": "my-app", "base": "ubuntu@24.04", "version": "0.1", "summary": "s",
+            "description": "d\n", "platforms": {"amd64": null}, "parts": {"p": {"plugin": "nil"}},
+        })
+    }
+
+    #[test]
+    fn python_floats() {
+        assert_eq!(python_float(1.1), "1.1");
+        assert_eq!(python_float(2.0), "2.0");
+        assert_eq!(python_float(1e16), "1e+16");
+        assert_eq!(python_float(1.5e-5), "1.5e-05");
+        assert_eq!(python_float(0.0001), "0.0001");
+        assert_eq!(python_number(&Number::from(3)), "3");
+    }
+
+    #[test]
+    fn licences_are_normalised() {
+        assert_eq!(
+            canonical_license("apache-2.0").as_deref(),
+            Some("Apache-2.0")
+        );
+        assert_eq!(canonical_license("MIT").as_deref(), Some("MIT"));
+        assert_eq!(
+            canonical_license("proprietary").as_deref(),
+            Some("proprietary")
+        );
+        assert_eq!(canonical_license("Not-A-License"), None);
+    }
+
+    #[test]
+    fn field_order_title_and_coercions() {
+        let mut d = minimal();
+        d["version"] = json!(1.10);
+        d["base"] = json!("ubuntu:22.04");
+        d["license"] = json!("apache-2.0");
+        let out = build(&d);
+        let v = out.result.clone().unwrap();
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            [
+                "name",
+                "title",
+                "version",
+                "summary",
+                "description",
+                "base",
+                "platforms",
+                "license",
+                "parts"
+            ]
+        );
+        assert_eq!(v["title"], json!("my-app"));
+        assert_eq!(v["version"], json!("1.1"));
+        assert_eq!(v["base"], json!("ubuntu@22.04"));
+        assert_eq!(v["license"], json!("Apache-2.0"));
+        assert_eq!(
+            v["platforms"],
+            json!({"amd64": {"build-on": ["amd64"], "build-for": ["amd64"]}})
+        );
+        assert_eq!(out.warnings, [colon_warning("base", "ubuntu@22.04")]);
+        assert!(
+            out.stdout()
+                .starts_with("Warning: use of \":\" in field \"base\"")
+        );
+    }
+
+    #[test]
+    fn services_and_checks_in_model_order() {
+        let mut d = minimal();
+        d["services"] =
+            json!({"web": {"backoff-factor": 2, "command": "c", "override": "replace"}});
+        d["checks"] = json!({"c": {"tcp": {"host": "h", "port": 1}, "override": "merge"}});
+        let v = build(&d).result.unwrap();
+        let svc: Vec<&String> = v["services"]["web"].as_object().unwrap().keys().collect();
+        assert_eq!(svc, ["override", "command", "backoff-factor"]);
+        assert!(emit::to_yaml_string(&v).contains("backoff-factor: 2.0"));
+        let tcp: Vec<&String> = v["checks"]["c"]["tcp"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert_eq!(tcp, ["port", "host"]);
+    }
+
+    #[test]
+    fn run_user_alias() {
+        let mut d = minimal();
+        d["run_user"] = json!("_daemon_");
+        let v = build(&d).result.unwrap();
+        assert_eq!(v["run-user"], json!("_daemon_"));
+        d["run-user"] = json!("_daemon_");
+        let err = build(&d).result.unwrap_err();
+        assert!(err.message.contains("`run_user`"), "{}", err.message);
+    }
+
+    #[test]
+    fn devel_warning_only_on_success() {
+        let mut d = minimal();
+        d["base"] = json!("ubuntu@26.10");
+        d["build-base"] = json!("devel");
+        let out = build(&d);
+        assert!(out.result.is_ok(), "{:?}", out.result);
+        assert_eq!(out.warnings, [DEVEL_WARNING]);
+    }
+
+    #[test]
+    fn model_errors_are_anchored_at_the_offending_node() {
+        let mut d = minimal();
+        d["platforms"] = json!({"arm64": {"build-on": ["amd64"]}});
+        let err = build(&d).result.unwrap_err();
+        assert_eq!(
+            err.anchor,
+            Anchor::Path(vec![
+                PathSeg::Key("platforms".into()),
+                PathSeg::Key("arm64".into())
+            ]),
+            "{}",
+            err.message
+        );
+        let mut d = minimal();
+        d.as_object_mut().unwrap().shift_remove("summary");
+        let err = build(&d).result.unwrap_err();
+        assert_eq!(err.anchor, Anchor::Document, "{}", err.message);
+        let mut d = minimal();
+        d["parts"]["p"]["no-such-key"] = json!(true);
+        let err = build(&d).result.unwrap_err();
+        assert_eq!(
+            err.anchor,
+            Anchor::Path(vec![
+                PathSeg::Key("parts".into()),
+                PathSeg::Key("p".into()),
+                PathSeg::Key("no-such-key".into())
+            ])
+        );
+        assert!(
+            err.message.starts_with("Bad rockcraft.yaml content"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn platforms_vectorised() {
+        let p = platforms(json!({"x": {"build-for": "arm64", "build-on": "amd64"}}));
+        assert_eq!(
+            p,
+            json!({"x": {"build-on": ["amd64"], "build-for": ["arm64"]}})
+        );
+        let keys: Vec<&String> = p["x"].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["build-on", "build-for"]);
+    }
+}

@@ -1,0 +1,166 @@
+//! `base` and `build-base`: what rockcraft requires beyond the allowed values: a build base for
+//! `bare`, the deprecated `ubuntu:XX.04` spelling, the development base and the plugin table
+//! that crashes rockcraft at start-up for a build base it does not know.
+
+use crate::core::diagnostic::{Diagnostic, Severity};
+use crate::core::document::Document;
+use crate::core::text::{TextRange, TextSize};
+use crate::core::yaml::Entry;
+
+use super::{error_at, insert_line_after, string_value};
+
+/// The build bases rockcraft has a plugin table for (`rockcraft/plugins/groups.py`).
+pub(super) const PLUGIN_TABLE_BASES: &[&str] = &[
+    "ubuntu@20.04",
+    "ubuntu@22.04",
+    "ubuntu@24.04",
+    "ubuntu@25.10",
+    "ubuntu@26.04",
+    "devel",
+];
+
+/// The Ubuntu series currently in development, which can only be built with `devel`.
+const DEVEL_SERIES: &str = "ubuntu@26.10";
+
+/// The build base suggested when one is missing (the current LTS).
+const DEFAULT_BUILD_BASE: &str = "ubuntu@24.04";
+
+pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
+    let base = doc
+        .top_entry("base")
+        .and_then(|e| string_value(doc, e.value).map(|t| (e, t)));
+    let build_base = doc
+        .top_entry("build-base")
+        .and_then(|e| string_value(doc, e.value).map(|t| (e, t)))
+        .filter(|(_, t)| !t.is_empty());
+
+    for (entry, text) in base.iter().chain(build_base.iter()) {
+        deprecated_colon(doc, *entry, text, out);
+    }
+
+    if let Some((entry, "bare")) = base
+        && build_base.is_none()
+    {
+        let mut d = Diagnostic::error(
+            doc.range(entry.value),
+            "bare-needs-build-base",
+            format!(
+                "a `bare` base has no system to build on: add a `build-base` (for example `build-base: {DEFAULT_BUILD_BASE}`) that rockcraft uses to build the parts"
+            ),
+        );
+        let (range, text) = build_base_edit(doc, DEFAULT_BUILD_BASE);
+        d = d.with_fix(
+            format!("Add `build-base: {DEFAULT_BUILD_BASE}`"),
+            range,
+            text,
+        );
+        out.push(d);
+        return;
+    }
+
+    if let Some((entry, DEVEL_SERIES)) = base
+        && build_base.is_none_or(|(_, t)| t != "devel")
+    {
+        let (range, message) = match build_base {
+            Some((b, t)) => (
+                doc.range(b.value),
+                format!(
+                    "`{DEVEL_SERIES}` is still in development and can only be built with `build-base: devel`, not `{t}`"
+                ),
+            ),
+            None => (
+                doc.range(entry.value),
+                format!(
+                    "`{DEVEL_SERIES}` is still in development: add `build-base: devel` (without it rockcraft stops with a traceback because no build base `{DEVEL_SERIES}` exists)"
+                ),
+            ),
+        };
+        let (fix_range, fix_text) = build_base_edit(doc, "devel");
+        out.push(
+            Diagnostic::error(range, "devel-base-needs-devel-build-base", message).with_fix(
+                "Use `build-base: devel`",
+                fix_range,
+                fix_text,
+            ),
+        );
+        return;
+    }
+
+    if let Some((entry, "devel")) = build_base {
+        out.push(Diagnostic::new(
+            doc.range(entry.value),
+            Severity::Information,
+            "devel-build-base",
+            "the `devel` build base follows the Ubuntu release in development: its contents change without notice when a new series opens, so use it for testing only",
+        ));
+    }
+
+    // The start-up plugin lookup: a build base outside the table crashes rockcraft.
+    let Some((entry, text)) = build_base.or(base) else {
+        return;
+    };
+    let effective = text.replace(':', "@");
+    if effective == "bare" || PLUGIN_TABLE_BASES.contains(&effective.as_str()) {
+        return;
+    }
+    let range = doc.range(entry.value);
+    if error_at(out, range) {
+        return; // the schema already rejects the value
+    }
+    let key = if build_base.is_some() {
+        "build-base"
+    } else {
+        "base"
+    };
+    out.push(Diagnostic::error(
+        range,
+        "unsupported-build-base",
+        format!(
+            "rockcraft has no plugins for the build base `{text}` (from `{key}`) and stops with a traceback; build on one of {}",
+            super::quote_list(PLUGIN_TABLE_BASES)
+        ),
+    ));
+}
+
+/// `ubuntu:20.04` and `ubuntu:22.04` still work but are rewritten with a warning.
+fn deprecated_colon(doc: &Document, entry: Entry, text: &str, out: &mut Vec<Diagnostic>) {
+    if !matches!(text, "ubuntu:20.04" | "ubuntu:22.04") {
+        return;
+    }
+    let key = doc.tree.text(entry.key).unwrap_or("base");
+    let at = text.replace(':', "@");
+    let range = doc.range(entry.value);
+    out.push(
+        Diagnostic::warning(
+            range,
+            "deprecated-base",
+            format!(
+                "the `ubuntu:XX.04` spelling is deprecated: rockcraft reads `{key}: {text}` as `{at}` and prints a warning; write `{at}`"
+            ),
+        )
+        .with_fix(format!("Replace with `{at}`"), range, at),
+    );
+}
+
+/// An edit that sets `build-base` to `value`: replaces an existing value, or adds the line
+/// after `base`.
+fn build_base_edit(doc: &Document, value: &str) -> (TextRange, String) {
+    if let Some(e) = doc.top_entry("build-base") {
+        let r = doc.range(e.value);
+        if !r.is_empty() {
+            return (r, value.to_owned());
+        }
+        // An empty value: insert after the colon that follows the key.
+        let key_end = doc.range(e.key).end();
+        let rest = doc.text.get(usize::from(key_end)..).unwrap_or_default();
+        let colon = rest.find(':').filter(|&i| rest[..i].trim().is_empty());
+        let at = colon.map_or(r.start(), |i| {
+            key_end + TextSize::from(u32::try_from(i + 1).unwrap_or(0))
+        });
+        return (TextRange::empty(at), format!(" {value}"));
+    }
+    match doc.top_entry("base") {
+        Some(b) => insert_line_after(doc, b, &format!("build-base: {value}")),
+        None => (doc.top_range(), format!("build-base: {value}\n")),
+    }
+}

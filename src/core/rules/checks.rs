@@ -1,0 +1,52 @@
+//! `checks`: each Pebble health check has exactly one type, `http`, `tcp` or `exec`.
+//!
+//! The schema's `oneOf` over the three check kinds is skipped by the validator for a check
+//! with zero or several kinds, so this rule's message is the only one.
+
+use crate::core::diagnostic::Diagnostic;
+use crate::core::document::Document;
+use crate::core::yaml::Entry;
+
+const TYPES: &[&str] = &["http", "tcp", "exec"];
+
+pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
+    for c in doc.section("checks") {
+        if !doc.tree.is_mapping(c.value) {
+            continue;
+        }
+        let name = doc.tree.text(c.key).unwrap_or_default();
+        let types: Vec<Entry> = doc
+            .tree
+            .entries(c.value)
+            .iter()
+            .filter(|e| doc.tree.text(e.key).is_some_and(|k| TYPES.contains(&k)))
+            .copied()
+            .collect();
+        match types.as_slice() {
+            [_] => continue,
+            [] => {
+                out.push(Diagnostic::error(
+                    doc.key_range(*c),
+                    "check-type-missing",
+                    format!(
+                        "check `{name}` does not say what to probe: add exactly one of `http:` (with `url`), `tcp:` (with `port`) or `exec:` (with `command`)"
+                    ),
+                ));
+            }
+            [first, rest @ ..] => {
+                let names: Vec<&str> = types.iter().filter_map(|e| doc.tree.text(e.key)).collect();
+                let mut d = Diagnostic::error(
+                    doc.key_range(rest.first().copied().unwrap_or(*first)),
+                    "check-type-multiple",
+                    format!(
+                        "check `{name}` has {} types ({}), but a check runs exactly one kind of probe: keep one, or split it into separate checks",
+                        names.len(),
+                        names.join(", ")
+                    ),
+                );
+                d = d.with_related(doc.key_range(*first), "the first check type");
+                out.push(d);
+            }
+        }
+    }
+}

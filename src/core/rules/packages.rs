@@ -1,0 +1,85 @@
+//! Part packages: a part's `stage-packages` must be all Debian packages or all chisel slices
+//! (`pkg_slice`), and parts of a `bare` rock cannot use overlays (there is no system below).
+
+use crate::core::diagnostic::Diagnostic;
+use crate::core::document::Document;
+use crate::core::yaml::Entry;
+
+use super::string_value;
+
+const OVERLAY_KEYS: &[&str] = &[
+    "overlay",
+    "overlay-packages",
+    "overlay-script",
+    "override-overlay",
+];
+
+pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
+    let bare = doc.base() == Some("bare");
+    for part in doc.section("parts") {
+        let name = doc.tree.text(part.key).unwrap_or_default();
+        if let Some(list) = doc.tree.entry(part.value, "stage-packages") {
+            mixed(doc, name, list, out);
+        }
+        if bare {
+            for e in doc.tree.entries(part.value) {
+                let Some(key) = doc.tree.text(e.key) else {
+                    continue;
+                };
+                if OVERLAY_KEYS.contains(&key) && uses_overlay(doc, key, *e) {
+                    out.push(Diagnostic::error(
+                        doc.key_range(*e),
+                        "overlay-on-bare",
+                        format!(
+                            "part `{name}` uses `{key}`, but the base is `bare`: there is no base system to overlay. Remove `{key}`, or use an Ubuntu base such as `base: ubuntu@24.04`"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// Whether an overlay key declares overlay content, as craft-parts decides it.
+fn uses_overlay(doc: &Document, key: &str, e: Entry) -> bool {
+    let tree = &doc.tree;
+    match key {
+        // `overlay: ["*"]` is the default (everything) and declares nothing.
+        "overlay" => !matches!(tree.items(e.value), [one] if tree.text(*one) == Some("*")),
+        "overlay-packages" => !tree.items(e.value).is_empty(),
+        _ => !tree.is_null(e.value),
+    }
+}
+
+/// Debs and slices in one list.
+fn mixed(doc: &Document, part: &str, list: Entry, out: &mut Vec<Diagnostic>) {
+    let items: Vec<(crate::core::yaml::NodeId, &str)> = doc
+        .tree
+        .items(list.value)
+        .iter()
+        .filter_map(|&i| string_value(doc, i).map(|t| (i, t)))
+        .filter(|(_, t)| !t.is_empty())
+        .collect();
+    let slices: Vec<_> = items.iter().filter(|(_, t)| t.contains('_')).collect();
+    let debs: Vec<_> = items.iter().filter(|(_, t)| !t.contains('_')).collect();
+    let (Some(&&(first_slice, slice)), Some(&&(first_deb, deb))) = (slices.first(), debs.first())
+    else {
+        return;
+    };
+    // Point at the first entry of the smaller group: the likely odd one out.
+    let (at, odd, other) = if debs.len() < slices.len() {
+        (first_deb, deb, first_slice)
+    } else {
+        (first_slice, slice, first_deb)
+    };
+    out.push(
+        Diagnostic::error(
+            doc.range(at),
+            "mixed-stage-packages",
+            format!(
+                "`stage-packages` of part `{part}` mixes chisel slices (names with `_`, such as `{slice}`) and whole Debian packages (such as `{deb}`), which rockcraft refuses: use only slices (`{deb}_<slice>`) or only packages, or move `{odd}` to a separate part"
+            ),
+        )
+        .with_related(doc.range(other), "an entry of the other kind"),
+    );
+}

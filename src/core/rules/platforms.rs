@@ -1,0 +1,245 @@
+//! `platforms`: the label and architecture rules of craft-application's platform model and of
+//! rockcraft's own platform check (the schema only knows the shape of each entry).
+
+use crate::core::diagnostic::Diagnostic;
+use crate::core::document::Document;
+use crate::core::suggest;
+use crate::core::text::TextRange;
+use crate::core::yaml::{Entry, NodeId};
+
+use super::{error_at, quote_list, string_items};
+
+/// The Debian architectures craft-platforms knows; rockcraft supports all of them.
+pub(super) const ARCHITECTURES: &[&str] = &[
+    "amd64", "arm64", "armhf", "i386", "ppc64el", "riscv64", "s390x",
+];
+
+fn is_arch(s: &str) -> bool {
+    ARCHITECTURES.contains(&s)
+}
+
+pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
+    for e in doc.section("platforms") {
+        let Some(label) = doc.tree.text(e.key) else {
+            continue;
+        };
+        let key = doc.range(e.key);
+        if label.contains('/') {
+            out.push(Diagnostic::error(
+                key,
+                "platform-name-slash",
+                format!(
+                    "platform names cannot contain `/`: rename `{label}` (for example to `{}`)",
+                    label.replace('/', "-")
+                ),
+            ));
+            continue;
+        }
+        let empty = doc.tree.is_null(e.value)
+            || (doc.tree.is_mapping(e.value) && doc.tree.entries(e.value).is_empty());
+        if empty {
+            shorthand(label, key, out);
+        } else if doc.tree.is_mapping(e.value) {
+            full_entry(doc, *e, label, out);
+        }
+    }
+}
+
+/// `amd64:` with no value: the label is used as both build-on and build-for.
+fn shorthand(label: &str, key: TextRange, out: &mut Vec<Diagnostic>) {
+    if is_arch(label) {
+        return;
+    }
+    let message = if label == "all" {
+        "`all:` alone would build on `all`, which is not a machine: give the platform `build-on: [amd64]` (the machines to build on) and `build-for: [all]`".to_owned()
+    } else if let Some(s) = suggest::closest(label, ARCHITECTURES.iter().copied()) {
+        format!(
+            "`{label}` is not an architecture, so this platform needs `build-on` and `build-for`; did you mean `{s}`?"
+        )
+    } else {
+        format!(
+            "`{label}` is not an architecture, so this platform needs `build-on` and `build-for` (for example `build-on: [amd64]` and `build-for: [amd64]`); a platform can be left empty only when its name is one of {}",
+            quote_list(ARCHITECTURES)
+        )
+    };
+    let mut d = Diagnostic::error(key, "platform-needs-build-for", message);
+    if let Some(s) = suggest::closest(label, ARCHITECTURES.iter().copied()) {
+        d = d.with_fix(format!("Rename to `{s}`"), key, s);
+    }
+    out.push(d);
+}
+
+fn full_entry(doc: &Document, e: Entry, label: &str, out: &mut Vec<Diagnostic>) {
+    let tree = &doc.tree;
+    let build_on = tree.entry(e.value, "build-on");
+    let build_for = tree.entry(e.value, "build-for");
+    let key = doc.range(e.key);
+
+    if let Some(on) = build_on {
+        check_build_on(doc, on, out);
+    } else if build_for.is_some() && !error_at(out, key) {
+        out.push(Diagnostic::error(
+            key,
+            "platform-needs-build-on",
+            format!("platform `{label}` has `build-for` but no `build-on`: add `build-on` with the architectures to build on"),
+        ));
+    }
+
+    match build_for {
+        Some(f) => check_build_for(doc, f, label, out),
+        None if build_on.is_some() && !error_at(out, key) => {
+            let target = if is_arch(label) { label } else { "amd64" };
+            out.push(Diagnostic::error(
+                key,
+                "platform-needs-build-for",
+                format!(
+                    "platform `{label}` has `build-on` but no `build-for`: rockcraft requires both when the platform is not empty; add `build-for: [{target}]`"
+                ),
+            ));
+        }
+        None => {}
+    }
+}
+
+fn check_build_on(doc: &Document, on: Entry, out: &mut Vec<Diagnostic>) {
+    let items = string_items(doc, on.value);
+    if doc.tree.is_sequence(on.value) && doc.tree.items(on.value).is_empty() {
+        out.push(Diagnostic::error(
+            doc.value_range(on),
+            "platform-needs-build-on",
+            "`build-on` is empty: list at least one architecture to build on",
+        ));
+        return;
+    }
+    let mut plain = false;
+    let mut all_valid = true;
+    for (id, text) in &items {
+        let (prefix, arch) = split_prefix(text);
+        if arch == "all" {
+            all_valid = false;
+            out.push(Diagnostic::error(
+                doc.range(*id),
+                "build-on-all",
+                "`all` is only valid in `build-for` (for architecture-independent rocks); `build-on` must list the machines that build, such as `amd64`",
+            ));
+            continue;
+        }
+        if !check_arch(doc, *id, prefix, arch, out) {
+            all_valid = false;
+            continue;
+        }
+        plain |= prefix.is_none();
+    }
+    if all_valid && !plain && !items.is_empty() {
+        out.push(Diagnostic::error(
+            doc.value_range(on),
+            "unsupported-architecture",
+            "rockcraft needs at least one plain architecture in `build-on` (such as `amd64`); entries with a base prefix (`ubuntu@24.04:amd64`) are not supported",
+        ));
+    }
+}
+
+fn check_build_for(doc: &Document, f: Entry, label: &str, out: &mut Vec<Diagnostic>) {
+    let all = doc.tree.items(f.value);
+    if doc.tree.is_sequence(f.value) && all.len() > 1 {
+        out.push(Diagnostic::error(
+            doc.value_range(f),
+            "build-for-single",
+            format!(
+                "`build-for` takes exactly one architecture, but {} are listed: make one platform per target architecture",
+                all.len()
+            ),
+        ));
+        return;
+    }
+    let Some(&(id, text)) = string_items(doc, f.value).first() else {
+        return;
+    };
+    let (prefix, arch) = split_prefix(text);
+    if arch == "all" || prefix.is_some() {
+        if prefix.is_none() || check_arch(doc, id, prefix, arch, out) {
+            let what = if arch == "all" {
+                "`all` (architecture-independent) as a target".to_owned()
+            } else {
+                format!("a base prefix in `build-for` (`{text}`)")
+            };
+            out.push(Diagnostic::error(
+                doc.range(id),
+                "unsupported-architecture",
+                format!(
+                    "rockcraft does not support {what}: use one of {}",
+                    quote_list(ARCHITECTURES)
+                ),
+            ));
+        }
+        return;
+    }
+    if !check_arch(doc, id, None, arch, out) {
+        return;
+    }
+    if is_arch(label) && label != arch {
+        out.push(
+            Diagnostic::error(
+                doc.range(id),
+                "platform-label-mismatch",
+                format!(
+                    "the platform is named after the architecture `{label}` but builds for `{arch}`: when a platform's name is an architecture, `build-for` must be that architecture. Build for `{label}` or rename the platform (for example to `{arch}` or a custom name)"
+                ),
+            )
+            .with_fix(format!("Build for `{label}`"), doc.range(id), label),
+        );
+    }
+}
+
+/// Checks one architecture entry; reports and returns false when it is not valid.
+fn check_arch(
+    doc: &Document,
+    id: NodeId,
+    prefix: Option<&str>,
+    arch: &str,
+    out: &mut Vec<Diagnostic>,
+) -> bool {
+    let range = doc.range(id);
+    if let Some(p) = prefix
+        && p != "devel"
+        && p.matches('@').count() != 1
+    {
+        out.push(Diagnostic::error(
+                range,
+                "invalid-architecture",
+                format!(
+                    "`{p}` before the `:` is not a base: write `<distribution>@<series>:<architecture>` (such as `ubuntu@24.04:amd64`), or just the architecture"
+                ),
+            ));
+        return false;
+    }
+    if is_arch(arch) {
+        return true;
+    }
+    let mut d = Diagnostic::error(
+        range,
+        "invalid-architecture",
+        format!(
+            "`{arch}` is not a Debian architecture rockcraft knows; use one of {}",
+            quote_list(ARCHITECTURES)
+        ),
+    );
+    if let Some(s) = suggest::closest(arch, ARCHITECTURES.iter().copied()) {
+        d.message = format!("`{arch}` is not a Debian architecture; did you mean `{s}`?");
+        let text = match prefix {
+            Some(p) => format!("{p}:{s}"),
+            None => s.to_owned(),
+        };
+        d = d.with_fix(format!("Replace with `{text}`"), range, text);
+    }
+    out.push(d);
+    false
+}
+
+/// `ubuntu@24.04:amd64` → (`Some("ubuntu@24.04")`, `amd64`).
+fn split_prefix(s: &str) -> (Option<&str>, &str) {
+    match s.split_once(':') {
+        Some((p, a)) => (Some(p), a),
+        None => (None, s),
+    }
+}

@@ -1,0 +1,146 @@
+//! Names that point elsewhere in the project: part `after`, service `after`/`before`/`requires`
+//! and `on-check-failure`. rockcraft does not check them: a wrong part name stops the build, a
+//! wrong `requires` stops Pebble from starting the service, and the others are silently
+//! ignored. All are reported as warnings.
+
+use crate::core::diagnostic::Diagnostic;
+use crate::core::document::Document;
+use crate::core::suggest;
+
+use super::{quote_list, string_items};
+
+/// Parts rockcraft adds to every project it packs.
+const HIDDEN_PARTS: &[&str] = &["pebble"];
+
+pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
+    parts(doc, out);
+    services(doc, out);
+}
+
+fn parts(doc: &Document, out: &mut Vec<Diagnostic>) {
+    let mut known: Vec<String> = doc
+        .section("parts")
+        .iter()
+        .filter_map(|p| doc.tree.text(p.key).map(str::to_owned))
+        .collect();
+    for ext in doc.declared_extensions() {
+        known.extend(ext.parts.iter().map(|p| format!("{}/{p}", ext.name)));
+    }
+    known.extend(HIDDEN_PARTS.iter().map(|p| (*p).to_owned()));
+    for part in doc.section("parts") {
+        let me = doc.tree.text(part.key).unwrap_or_default();
+        let Some(after) = doc.tree.get(part.value, "after") else {
+            continue;
+        };
+        for (id, name) in string_items(doc, after) {
+            if name == me {
+                out.push(Diagnostic::warning(
+                    doc.range(id),
+                    "unknown-part-ref",
+                    format!(
+                        "part `{me}` cannot come after itself: remove `{name}` from its `after`"
+                    ),
+                ));
+                continue;
+            }
+            if known.iter().any(|k| k == name) {
+                continue;
+            }
+            let mut d = Diagnostic::warning(
+                doc.range(id),
+                "unknown-part-ref",
+                format!(
+                    "part `{me}` is to be built after `{name}`, but the project has no part `{name}`; rockcraft will stop when it builds"
+                ),
+            );
+            if let Some(s) = suggest::closest(name, known.iter().map(String::as_str)) {
+                d.message.push_str(&format!(". Did you mean `{s}`?"));
+                d = d.with_fix(format!("Replace with `{s}`"), doc.range(id), s);
+            }
+            out.push(d);
+        }
+    }
+}
+
+fn services(doc: &Document, out: &mut Vec<Diagnostic>) {
+    let mut known: Vec<&str> = doc
+        .section("services")
+        .iter()
+        .filter_map(|s| doc.tree.text(s.key))
+        .collect();
+    for ext in doc.declared_extensions() {
+        known.extend(ext.services.iter().copied());
+    }
+    let checks: Vec<&str> = doc
+        .section("checks")
+        .iter()
+        .filter_map(|c| doc.tree.text(c.key))
+        .collect();
+    for svc in doc.section("services") {
+        let me = doc.tree.text(svc.key).unwrap_or_default();
+        for key in ["after", "before", "requires"] {
+            let Some(list) = doc.tree.get(svc.value, key) else {
+                continue;
+            };
+            for (id, name) in string_items(doc, list) {
+                if known.contains(&name) && name != me {
+                    continue;
+                }
+                let range = doc.range(id);
+                let mut d = Diagnostic::warning(
+                    range,
+                    "unknown-service-ref",
+                    if name == me {
+                        format!("service `{me}` lists itself in `{key}`; remove it")
+                    } else {
+                        format!(
+                            "service `{me}` lists `{name}` in `{key}`, but there is no service `{name}`; {}",
+                            if key == "requires" {
+                                format!("Pebble will fail to start `{me}`")
+                            } else {
+                                "Pebble ignores the name, so the ordering has no effect".to_owned()
+                            }
+                        )
+                    },
+                );
+                if name != me
+                    && let Some(s) = suggest::closest(name, known.iter().copied())
+                {
+                    d.message.push_str(&format!(". Did you mean `{s}`?"));
+                    d = d.with_fix(format!("Replace with `{s}`"), range, s);
+                }
+                out.push(d);
+            }
+        }
+        let Some(map) = doc.tree.get(svc.value, "on-check-failure") else {
+            continue;
+        };
+        for e in doc.tree.entries(map) {
+            let Some(name) = doc.tree.text(e.key) else {
+                continue;
+            };
+            if checks.contains(&name) {
+                continue;
+            }
+            let range = doc.range(e.key);
+            let mut d = Diagnostic::warning(
+                range,
+                "unknown-check-ref",
+                if checks.is_empty() {
+                    format!(
+                        "service `{me}` reacts to check `{name}`, but the project defines no checks, so this never triggers: add the check under `checks:`"
+                    )
+                } else {
+                    format!(
+                        "service `{me}` reacts to check `{name}`, but there is no such check, so this never triggers; the checks are {}",
+                        quote_list(&checks)
+                    )
+                },
+            );
+            if let Some(s) = suggest::closest(name, checks.iter().copied()) {
+                d = d.with_fix(format!("Replace with `{s}`"), range, s);
+            }
+            out.push(d);
+        }
+    }
+}

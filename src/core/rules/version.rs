@@ -1,0 +1,97 @@
+//! `version`: the version-string pattern rockcraft enforces (numbers are reported by the schema
+//! validator, which knows how YAML turns them into strings).
+
+use crate::core::diagnostic::Diagnostic;
+use crate::core::document::Document;
+
+use super::string_value;
+
+pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
+    let Some(entry) = doc.top_entry("version") else {
+        return;
+    };
+    let Some(version) = string_value(doc, entry.value) else {
+        return;
+    };
+    if version.is_empty() {
+        return; // the schema reports the empty string
+    }
+    let Some(what) = problem(version) else {
+        return;
+    };
+    let range = doc.range(entry.value);
+    let mut d = Diagnostic::error(
+        range,
+        "invalid-version",
+        format!(
+            "invalid version `{version}`: {what}. A version may use letters, digits and `.` `:` `+` `~` `-`, must start with a letter or digit and must not end with `.`, `:` or `-`"
+        ),
+    );
+    let trimmed = version.trim_end_matches(['.', ':', '-']);
+    let trimmed = trimmed.trim_start_matches(['.', ':', '+', '~', '-']);
+    if !trimmed.is_empty() && trimmed != version && problem(trimmed).is_none() {
+        d = d.with_fix(
+            format!("Change to `{trimmed}`"),
+            range,
+            format!("\"{trimmed}\""),
+        );
+    }
+    out.push(d);
+}
+
+fn allowed(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, ':' | '.' | '+' | '~' | '-')
+}
+
+/// What breaks `^[a-zA-Z0-9](?:[a-zA-Z0-9:.+~-]*[a-zA-Z0-9+~])?$`, in words.
+fn problem(v: &str) -> Option<String> {
+    if let Some(c) = v.chars().find(|&c| !allowed(c)) {
+        let what = match c {
+            ' ' => "a space".to_owned(),
+            '_' => "an underscore `_`".to_owned(),
+            c => format!("the character `{c}`"),
+        };
+        return Some(format!("it contains {what}"));
+    }
+    if let Some(c) = v.chars().next().filter(|c| !c.is_ascii_alphanumeric()) {
+        return Some(format!("it starts with `{c}`"));
+    }
+    if let Some(c) = v.chars().last().filter(|c| matches!(c, '.' | ':' | '-')) {
+        return Some(format!("it ends with `{c}`"));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use regex::Regex;
+
+    use super::problem;
+
+    #[test]
+    fn problem_matches_rockcraft_pattern() {
+        let re = Regex::new(r"^[a-zA-Z0-9](?:[a-zA-Z0-9:.+~-]*[a-zA-Z0-9+~])?$").unwrap();
+        for v in [
+            "1",
+            "1.0",
+            "1.0-",
+            "1.0.",
+            "1:2",
+            "1:",
+            ".1",
+            "+1",
+            "~1",
+            "1+",
+            "1~",
+            "v1.2.3-rc1",
+            "1 0",
+            "1_0",
+            "a",
+            "-",
+            "1.0+git~ab",
+            "é",
+        ] {
+            assert_eq!(re.is_match(v), problem(v).is_none(), "{v}");
+        }
+    }
+}

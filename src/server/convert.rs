@@ -1,0 +1,324 @@
+//! Conversions between core plain data (byte offsets, core diagnostics and fixes) and LSP types.
+//!
+//! Architecture invariant: this is the only module that turns byte ranges into LSP ranges or
+//! back, and the only one that builds LSP diagnostics and edits from core values. Every position
+//! goes through [`LineMap`] with the encoding negotiated in `initialize`.
+
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
+use tower_lsp_server::ls_types::{
+    self as lsp, ClientCapabilities, DiagnosticRelatedInformation, DiagnosticSeverity,
+    DocumentChanges, Location, NumberOrString, OneOf, OptionalVersionedTextDocumentIdentifier,
+    PositionEncodingKind, TextDocumentContentChangeEvent, TextDocumentEdit, TextEdit, Uri,
+    WorkspaceEdit,
+};
+
+use crate::core::diagnostic::{Diagnostic, Edit, Fix, Severity};
+use crate::core::text::{Encoding, Lines, Position, TextRange, TextSize};
+
+/// The `source` of every diagnostic the server publishes.
+pub const SOURCE: &str = "rockcraft";
+
+/// `utf-8` when the client offers it in `general.positionEncodings`, else the mandatory `utf-16`.
+#[must_use]
+pub fn negotiate_encoding(caps: &ClientCapabilities) -> Encoding {
+    let offered = caps
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_deref())
+        .unwrap_or_default();
+    if offered.contains(&PositionEncodingKind::UTF8) {
+        Encoding::Utf8
+    } else {
+        Encoding::Utf16
+    }
+}
+
+/// The protocol name of an encoding.
+#[must_use]
+pub fn encoding_kind(enc: Encoding) -> PositionEncodingKind {
+    match enc {
+        Encoding::Utf8 => PositionEncodingKind::UTF8,
+        Encoding::Utf16 => PositionEncodingKind::UTF16,
+    }
+}
+
+/// A text with its line index and the negotiated encoding: converts positions both ways.
+#[derive(Clone, Copy, Debug)]
+pub struct LineMap<'a> {
+    text: &'a str,
+    lines: &'a Lines,
+    enc: Encoding,
+}
+
+impl<'a> LineMap<'a> {
+    /// `lines` must have been built from `text`.
+    #[must_use]
+    pub fn new(text: &'a str, lines: &'a Lines, enc: Encoding) -> Self {
+        Self { text, lines, enc }
+    }
+
+    #[must_use]
+    pub fn position(&self, offset: TextSize) -> lsp::Position {
+        let p = self.lines.position(self.text, u32::from(offset), self.enc);
+        lsp::Position::new(p.line, p.col)
+    }
+
+    #[must_use]
+    pub fn range(&self, range: TextRange) -> lsp::Range {
+        lsp::Range::new(self.position(range.start()), self.position(range.end()))
+    }
+
+    /// The byte offset of a client position (clamped into the text, snapped to a character).
+    #[must_use]
+    pub fn offset(&self, pos: lsp::Position) -> TextSize {
+        let p = Position {
+            line: pos.line,
+            col: pos.character,
+        };
+        TextSize::from(self.lines.offset(self.text, p, self.enc))
+    }
+
+    /// The byte range of a client range; a reversed range is put in order.
+    #[must_use]
+    pub fn text_range(&self, range: lsp::Range) -> TextRange {
+        let (a, b) = (self.offset(range.start), self.offset(range.end));
+        TextRange::new(a.min(b), a.max(b))
+    }
+}
+
+/// Applies `didChange` content changes in order: a change with a range replaces that range
+/// (positions in `enc`, resolved against the text as left by the previous change); a change
+/// without one replaces the whole text. Returns the new text and its line index.
+#[must_use]
+pub fn apply_changes(
+    text: &str,
+    lines: &Lines,
+    enc: Encoding,
+    changes: &[TextDocumentContentChangeEvent],
+) -> (String, Lines) {
+    // Fast path: the common full-sync shape, one change without a range.
+    if let Some(last_full) = changes.iter().rposition(|c| c.range.is_none()) {
+        let tail = &changes[last_full + 1..];
+        let text = changes[last_full].text.clone();
+        let lines = Lines::new(&text);
+        return apply_ranged(text, lines, enc, tail);
+    }
+    apply_ranged(text.to_owned(), lines.clone(), enc, changes)
+}
+
+fn apply_ranged(
+    mut text: String,
+    mut lines: Lines,
+    enc: Encoding,
+    changes: &[TextDocumentContentChangeEvent],
+) -> (String, Lines) {
+    for change in changes {
+        let Some(range) = change.range else {
+            text.clone_from(&change.text);
+            lines = Lines::new(&text);
+            continue;
+        };
+        let r = LineMap::new(&text, &lines, enc).text_range(range);
+        text.replace_range(usize::from(r.start())..usize::from(r.end()), &change.text);
+        lines = Lines::new(&text);
+    }
+    (text, lines)
+}
+
+#[must_use]
+pub fn severity(s: Severity) -> DiagnosticSeverity {
+    match s {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Information => DiagnosticSeverity::INFORMATION,
+        Severity::Hint => DiagnosticSeverity::HINT,
+    }
+}
+
+/// The LSP `code` of a core diagnostic.
+#[must_use]
+pub fn code(d: &Diagnostic) -> NumberOrString {
+    NumberOrString::String(d.code.to_owned())
+}
+
+/// A core diagnostic as published for `uri` at `version`. Its fixes travel in `data` as
+/// `{"version": v, "fixes": [{"title": …, "edits": [TextEdit…]}]}`.
+#[must_use]
+pub fn diagnostic(map: &LineMap<'_>, uri: &Uri, version: i32, d: &Diagnostic) -> lsp::Diagnostic {
+    let related = (!d.related.is_empty()).then(|| {
+        d.related
+            .iter()
+            .map(|r| DiagnosticRelatedInformation {
+                location: Location::new(uri.clone(), map.range(r.range)),
+                message: r.message.clone(),
+            })
+            .collect()
+    });
+    lsp::Diagnostic {
+        range: map.range(d.range),
+        severity: Some(severity(d.severity)),
+        code: Some(code(d)),
+        code_description: None,
+        source: Some(SOURCE.to_owned()),
+        message: d.message.clone(),
+        related_information: related,
+        tags: None,
+        data: fixes_data(map, version, &d.fixes),
+    }
+}
+
+fn fixes_data(map: &LineMap<'_>, version: i32, fixes: &[Fix]) -> Option<Value> {
+    if fixes.is_empty() {
+        return None;
+    }
+    let fixes: Vec<Value> = fixes
+        .iter()
+        .map(|f| {
+            let edits: Vec<TextEdit> = f.edits.iter().map(|e| text_edit(map, e)).collect();
+            json!({ "title": f.title, "edits": edits })
+        })
+        .collect();
+    Some(json!({ "version": version, "fixes": fixes }))
+}
+
+#[must_use]
+pub fn text_edit(map: &LineMap<'_>, e: &Edit) -> TextEdit {
+    TextEdit::new(map.range(e.range), e.text.clone())
+}
+
+/// A fix as a workspace edit on `uri`. With `versioned`, the edit is a `documentChanges` entry
+/// pinned to `version` so the client refuses it if the document moved on; otherwise `changes`.
+#[must_use]
+pub fn workspace_edit(
+    map: &LineMap<'_>,
+    uri: &Uri,
+    version: i32,
+    fix: &Fix,
+    versioned: bool,
+) -> WorkspaceEdit {
+    let edits: Vec<TextEdit> = fix.edits.iter().map(|e| text_edit(map, e)).collect();
+    if versioned {
+        WorkspaceEdit {
+            document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
+                text_document: OptionalVersionedTextDocumentIdentifier {
+                    uri: uri.clone(),
+                    version: Some(version),
+                },
+                edits: edits.into_iter().map(OneOf::Left).collect(),
+            }])),
+            ..WorkspaceEdit::default()
+        }
+    } else {
+        WorkspaceEdit {
+            changes: Some(HashMap::from([(uri.clone(), edits)])),
+            ..WorkspaceEdit::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::diagnostic::Diagnostic;
+
+    fn change(
+        range: Option<((u32, u32), (u32, u32))>,
+        text: &str,
+    ) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range: range.map(|((l0, c0), (l1, c1))| {
+                lsp::Range::new(lsp::Position::new(l0, c0), lsp::Position::new(l1, c1))
+            }),
+            range_length: None,
+            text: text.to_owned(),
+        }
+    }
+
+    #[test]
+    fn ranges_round_trip_in_both_encodings() {
+        let text = "a: 1\nb: é ☕ 𝄞 x\n";
+        let lines = Lines::new(text);
+        let x = TextSize::from(u32::try_from(text.find(" x").unwrap() + 1).unwrap());
+        let r = TextRange::new(x, x + TextSize::from(1));
+        let utf16 = LineMap::new(text, &lines, Encoding::Utf16);
+        let utf8 = LineMap::new(text, &lines, Encoding::Utf8);
+        assert_eq!(
+            utf16.range(r).start,
+            lsp::Position::new(1, 3 + 1 + 1 + 1 + 1 + 2 + 1)
+        );
+        assert_eq!(
+            utf8.range(r).start,
+            lsp::Position::new(1, 3 + 2 + 1 + 3 + 1 + 4 + 1)
+        );
+        assert_eq!(utf16.text_range(utf16.range(r)), r);
+        assert_eq!(utf8.text_range(utf8.range(r)), r);
+        // Reversed client ranges are ordered.
+        let rev = lsp::Range::new(utf8.range(r).end, utf8.range(r).start);
+        assert_eq!(utf8.text_range(rev), r);
+    }
+
+    #[test]
+    fn changes_apply_in_order_and_full_replacements_reset() {
+        let text = "a: 𝄞b\n";
+        let lines = Lines::new(text);
+        // UTF-16: 𝄞 is 2 units, so `b` is at column 5.
+        let (t, _) = apply_changes(
+            text,
+            &lines,
+            Encoding::Utf16,
+            &[
+                change(Some(((0, 5), (0, 6))), "c"),
+                change(Some(((1, 0), (1, 0))), "d: 1\n"),
+            ],
+        );
+        assert_eq!(t, "a: 𝄞c\nd: 1\n");
+        // UTF-8: 𝄞 is 4 bytes, so `b` is at column 7.
+        let (t, _) = apply_changes(
+            text,
+            &lines,
+            Encoding::Utf8,
+            &[change(Some(((0, 7), (0, 8))), "c")],
+        );
+        assert_eq!(t, "a: 𝄞c\n");
+        let (t, l) = apply_changes(
+            text,
+            &lines,
+            Encoding::Utf8,
+            &[
+                change(Some(((0, 0), (0, 1))), "zzz"),
+                change(None, "x: 1\n"),
+                change(Some(((0, 0), (0, 1))), "y"),
+            ],
+        );
+        assert_eq!(t, "y: 1\n");
+        assert_eq!(l.len(), 5);
+    }
+
+    #[test]
+    fn diagnostic_carries_code_source_related_and_fix_data() {
+        let text = "name: a\nname: b\n";
+        let lines = Lines::new(text);
+        let map = LineMap::new(text, &lines, Encoding::Utf16);
+        let uri: Uri = "file:///p/rockcraft.yaml".parse().unwrap();
+        let second = TextRange::new(8.into(), 12.into());
+        let d = Diagnostic::error(second, "duplicate-key", "duplicate")
+            .with_related(TextRange::new(0.into(), 4.into()), "first set here")
+            .with_fix("Remove", TextRange::new(8.into(), 16.into()), "");
+        let l = diagnostic(&map, &uri, 7, &d);
+        assert_eq!(
+            l.range,
+            lsp::Range::new(lsp::Position::new(1, 0), lsp::Position::new(1, 4))
+        );
+        assert_eq!(l.code, Some(NumberOrString::String("duplicate-key".into())));
+        assert_eq!(l.source.as_deref(), Some(SOURCE));
+        let rel = l.related_information.unwrap();
+        assert_eq!(rel[0].location.uri, uri);
+        assert_eq!(rel[0].location.range.end, lsp::Position::new(0, 4));
+        let data = l.data.unwrap();
+        assert_eq!(data["version"], 7);
+        assert_eq!(data["fixes"][0]["title"], "Remove");
+        assert_eq!(data["fixes"][0]["edits"][0]["range"]["end"]["line"], 2);
+    }
+}

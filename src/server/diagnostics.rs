@@ -1,0 +1,91 @@
+//! Analysing a document version and publishing its diagnostics.
+
+use tower_lsp_server::ls_types::{self as lsp, Uri};
+
+use crate::core::analysis::analyze;
+use crate::core::diagnostic::Diagnostic;
+use crate::core::text::{Encoding, Lines, TextRange, TextSize};
+
+use super::Backend;
+use super::convert::{self, LineMap};
+use super::guard::guarded;
+use super::store::{DocState, MAX_ANALYSED_BYTES, Outcome, is_rockcraft_yaml};
+
+/// Code of the diagnostic published instead of analysing an oversized file.
+pub const TOO_LARGE: &str = "file-too-large";
+
+/// Builds the snapshot of one document version: analysed when it is a `rockcraft.yaml` of a
+/// reasonable size. Synchronous and panic-free (a panicking analysis yields [`Outcome::Failed`]).
+#[must_use]
+pub fn snapshot(uri: &Uri, version: i32, text: String, lines: Lines) -> DocState {
+    let outcome = if !is_rockcraft_yaml(uri) {
+        Outcome::Ignored
+    } else if text.len() > MAX_ANALYSED_BYTES {
+        tracing::warn!(
+            uri = uri.as_str(),
+            bytes = text.len(),
+            "document too large to analyse"
+        );
+        Outcome::TooLarge
+    } else {
+        match guarded("analysing the document", || analyze(&text)) {
+            Some(a) => Outcome::Analysed(Box::new(a)),
+            None => Outcome::Failed,
+        }
+    };
+    DocState {
+        version,
+        text,
+        lines,
+        outcome,
+    }
+}
+
+/// The diagnostics to publish for a snapshot, or `None` when nothing must be published
+/// (ignored document, failed analysis).
+#[must_use]
+pub fn to_lsp(uri: &Uri, state: &DocState, enc: Encoding) -> Option<Vec<lsp::Diagnostic>> {
+    let map = LineMap::new(&state.text, &state.lines, enc);
+    let one = |d: &Diagnostic| convert::diagnostic(&map, uri, state.version, d);
+    match &state.outcome {
+        Outcome::Ignored | Outcome::Failed => None,
+        Outcome::Analysed(a) => guarded("converting diagnostics", || {
+            a.diagnostics.iter().map(one).collect()
+        }),
+        Outcome::TooLarge => Some(vec![one(&too_large(state))]),
+    }
+}
+
+fn too_large(state: &DocState) -> Diagnostic {
+    let end = state
+        .lines
+        .line_range(&state.text, 0)
+        .map_or(0, |(_, end)| end);
+    Diagnostic::warning(
+        TextRange::new(TextSize::from(0), TextSize::from(end)),
+        TOO_LARGE,
+        format!(
+            "this file is too large to analyse ({} bytes; the limit is {} MiB)",
+            state.text.len(),
+            MAX_ANALYSED_BYTES / (1024 * 1024)
+        ),
+    )
+}
+
+/// Publishes a snapshot's diagnostics, tagged with its version. Call after the store holds it.
+pub async fn publish(backend: &Backend, uri: Uri, state: &DocState) {
+    if let Some(diags) = to_lsp(&uri, state, backend.encoding()) {
+        backend
+            .client
+            .publish_diagnostics(uri, diags, Some(state.version))
+            .await;
+    }
+}
+
+/// Clears a document's diagnostics in the client.
+pub async fn clear(backend: &Backend, uri: Uri) {
+    backend
+        .client
+        .publish_diagnostics(uri, Vec::new(), None)
+        .await;
+}

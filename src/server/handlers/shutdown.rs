@@ -1,0 +1,11 @@
+//! `shutdown`: records that the client asked politely, so `exit` ends with status 0.
+
+use tower_lsp_server::jsonrpc::Result;
+
+use crate::server::Backend;
+
+pub fn handle(backend: &Backend) -> Result<()> {
+    tracing::info!(open_documents = backend.docs.len(), "shutdown");
+    backend.note_shutdown();
+    Ok(())
+}

@@ -1,0 +1,176 @@
+//! The language server: the only part of the crate that knows about LSP, JSON-RPC and tokio.
+//!
+//! Architecture invariant: `crate::core` speaks byte offsets and plain data; every conversion to
+//! and from protocol types happens in [`convert`]. Each LSP method lives in its own file under
+//! [`handlers`], and [`Backend`]'s `LanguageServer` methods are one-line delegates to them.
+
+pub mod convert;
+pub mod diagnostics;
+mod guard;
+pub mod handlers;
+pub mod store;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use tokio::io::{AsyncRead, AsyncWrite};
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::{
+    CodeActionParams, CodeActionResponse, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, DidSaveTextDocumentParams, InitializeParams, InitializeResult,
+    InitializedParams,
+};
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+use crate::core::text::Encoding;
+use store::Store;
+
+/// How a session ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServeExit {
+    /// The client sent `shutdown` before `exit` (or closed the stream after `shutdown`).
+    Clean,
+    /// The stream ended or `exit` arrived without a prior `shutdown`.
+    WithoutShutdown,
+}
+
+/// What the client told us in `initialize`, fixed for the rest of the session.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Negotiated {
+    /// Column unit of every position exchanged with the client.
+    pub encoding: Encoding,
+    /// The client accepts `documentChanges` (versioned edits) in a `WorkspaceEdit`.
+    pub document_changes: bool,
+}
+
+/// Server state shared by all handlers.
+#[derive(Debug)]
+pub struct Backend {
+    pub(crate) client: Client,
+    pub(crate) docs: Store,
+    negotiated: OnceLock<Negotiated>,
+    shutdown_requested: Arc<AtomicBool>,
+}
+
+impl Backend {
+    fn new(client: Client, shutdown_requested: Arc<AtomicBool>) -> Self {
+        Self {
+            client,
+            docs: Store::default(),
+            negotiated: OnceLock::new(),
+            shutdown_requested,
+        }
+    }
+
+    /// The settings negotiated in `initialize` (UTF-16 and plain edits before that).
+    pub(crate) fn negotiated(&self) -> Negotiated {
+        self.negotiated.get().copied().unwrap_or_default()
+    }
+
+    pub(crate) fn encoding(&self) -> Encoding {
+        self.negotiated().encoding
+    }
+
+    pub(crate) fn set_negotiated(&self, n: Negotiated) {
+        if self.negotiated.set(n).is_err() {
+            tracing::warn!("initialize received twice; keeping the first negotiation");
+        }
+    }
+
+    pub(crate) fn note_shutdown(&self) {
+        self.shutdown_requested.store(true, Ordering::SeqCst);
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        handlers::initialize::handle(self, params)
+    }
+
+    async fn initialized(&self, params: InitializedParams) {
+        handlers::initialized::handle(self, params);
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        handlers::shutdown::handle(self)
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        handlers::did_open::handle(self, params).await;
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        handlers::did_change::handle(self, params).await;
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        handlers::did_save::handle(self, params).await;
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        handlers::did_close::handle(self, params).await;
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        handlers::code_action::handle(self, params)
+    }
+}
+
+/// Serves one LSP session over a byte stream pair (stdin/stdout, or pipes in tests) until the
+/// client sends `exit` or closes `input`.
+pub async fn serve<I, O>(input: I, output: O) -> ServeExit
+where
+    I: AsyncRead + Unpin,
+    O: AsyncWrite,
+{
+    let shutdown_requested = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&shutdown_requested);
+    let (service, socket) = LspService::new(move |client| Backend::new(client, flag));
+    Server::new(input, output, socket).serve(service).await;
+    if shutdown_requested.load(Ordering::SeqCst) {
+        ServeExit::Clean
+    } else {
+        ServeExit::WithoutShutdown
+    }
+}
+
+/// Runs the language server on stdin/stdout: installs a `tracing` subscriber writing to stderr
+/// (filter from `RUST_LOG`, default `warn`), builds a small multi-thread runtime and serves one
+/// session. Exit code 0 after `shutdown` + `exit`, 1 otherwise (as the LSP specification asks).
+#[must_use]
+pub fn run_stdio() -> ExitCode {
+    init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("rockcraft-lsp")
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            tracing::error!("cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let exit = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // Tokio reads stdin on a blocking thread that may still be parked in `read`; don't wait on it.
+    runtime.shutdown_background();
+    match exit {
+        ServeExit::Clean => ExitCode::SUCCESS,
+        ServeExit::WithoutShutdown => ExitCode::FAILURE,
+    }
+}
+
+/// Logs to stderr only: stdout carries the protocol.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    // `try_init` fails only if a subscriber is already installed (e.g. by an embedding binary).
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
+}

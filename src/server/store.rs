@@ -1,0 +1,112 @@
+//! The open-document store: immutable, versioned snapshots behind `Arc`, keyed by URI.
+//!
+//! Rules: readers clone the `Arc` and drop the map guard at once; writers build the next
+//! snapshot and replace it under the entry guard without awaiting; versions only go up.
+
+use std::sync::Arc;
+
+use dashmap::DashMap;
+use tower_lsp_server::ls_types::Uri;
+
+use crate::core::analysis::Analysis;
+use crate::core::text::Lines;
+
+/// Documents larger than this are not analysed (one "too large" diagnostic instead).
+pub const MAX_ANALYSED_BYTES: usize = 8 * 1024 * 1024;
+
+/// What the server knows about a document's content.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Not a `rockcraft.yaml`: tracked for edits, never diagnosed.
+    Ignored,
+    /// Analysed successfully.
+    Analysed(Box<Analysis>),
+    /// Over [`MAX_ANALYSED_BYTES`]: not analysed.
+    TooLarge,
+    /// The analysis panicked (logged); nothing is reported for this version.
+    Failed,
+}
+
+/// One version of an open document.
+#[derive(Debug)]
+pub struct DocState {
+    pub version: i32,
+    pub text: String,
+    pub lines: Lines,
+    pub outcome: Outcome,
+}
+
+impl DocState {
+    /// The analysis, when the document was analysed.
+    #[must_use]
+    pub fn analysis(&self) -> Option<&Analysis> {
+        match &self.outcome {
+            Outcome::Analysed(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// Whether diagnostics are published for this document.
+    #[must_use]
+    pub fn is_diagnosed(&self) -> bool {
+        !matches!(self.outcome, Outcome::Ignored)
+    }
+}
+
+/// All open documents.
+#[derive(Debug, Default)]
+pub struct Store {
+    docs: DashMap<Uri, Arc<DocState>>,
+}
+
+impl Store {
+    /// The current snapshot of a document (the map guard is released before returning).
+    #[must_use]
+    pub fn get(&self, uri: &Uri) -> Option<Arc<DocState>> {
+        self.docs.get(uri).map(|r| Arc::clone(r.value()))
+    }
+
+    /// Stores a new snapshot unconditionally (`didOpen` may reset the version).
+    pub fn insert(&self, uri: Uri, state: DocState) -> Arc<DocState> {
+        let state = Arc::new(state);
+        self.docs.insert(uri, Arc::clone(&state));
+        state
+    }
+
+    /// Replaces a document's snapshot with `next(current)` atomically, holding the entry's write
+    /// guard only for the synchronous `next`. Returns the new snapshot, or `None` if the document
+    /// is unknown or `next` declined (returned `None`).
+    pub fn update(
+        &self,
+        uri: &Uri,
+        next: impl FnOnce(&DocState) -> Option<DocState>,
+    ) -> Option<Arc<DocState>> {
+        let mut entry = self.docs.get_mut(uri)?;
+        let state = Arc::new(next(entry.value())?);
+        *entry.value_mut() = Arc::clone(&state);
+        Some(state)
+    }
+
+    /// Forgets a document, returning its last snapshot.
+    pub fn remove(&self, uri: &Uri) -> Option<Arc<DocState>> {
+        self.docs.remove(uri).map(|(_, state)| state)
+    }
+
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+}
+
+/// Whether the server diagnoses this document: its URI's last path segment is `rockcraft.yaml`.
+#[must_use]
+pub fn is_rockcraft_yaml(uri: &Uri) -> bool {
+    let path = uri.path().as_str();
+    let last = path.rsplit('/').next().unwrap_or(path);
+    last == "rockcraft.yaml"
+}

@@ -1,0 +1,72 @@
+//! The `check` command end to end on files: compiler-style text, JSON and exit codes.
+
+use rockcraft_lsp::cli::check::run;
+
+fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, text).unwrap();
+    p.display().to_string()
+}
+
+fn tmpdir(tag: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("rockcraft-lsp-cli-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+const GOOD: &str = "name: my-rock\nsummary: s\ndescription: d\nversion: '1'\nbase: ubuntu@24.04\nplatforms:\n  amd64:\nparts:\n  p:\n    plugin: nil\n";
+
+#[test]
+fn text_output_points_at_the_problem() {
+    let d = tmpdir("text");
+    let bad = GOOD.replace("plugin: nil", "plugin: nil\n    stage-package: [curl]");
+    let path = write(&d, "rockcraft.yaml", &bad);
+    let r = run(std::slice::from_ref(&path), false);
+    assert_eq!(r.exit_code, 1, "{}{}", r.stdout, r.stderr);
+    let expected = format!(
+        "{path}:11:5: error[unknown-key]: unknown key `stage-package` in part `p`; did you mean `stage-packages`?\n   |\n11 |     stage-package: [curl]\n   |     ^^^^^^^^^^^^^\n"
+    );
+    assert_eq!(r.stdout, expected);
+    assert_eq!(r.stderr, "1 error, 0 warnings in 1 file\n");
+}
+
+#[test]
+fn json_output_and_clean_exit() {
+    let d = tmpdir("json");
+    write(&d, "a/rockcraft.yaml", GOOD);
+    write(
+        &d,
+        "b/rockcraft.yaml",
+        &GOOD.replace("base: ubuntu@24.04", "base: ubuntu@23.04"),
+    );
+    write(&d, "node_modules/x/rockcraft.yaml", "not: [valid");
+    let r = run(&[d.display().to_string()], true);
+    assert_eq!(r.exit_code, 1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let items = v.as_array().unwrap();
+    assert_eq!(items.len(), 1, "{}", r.stdout);
+    assert_eq!(items[0]["code"], "invalid-value");
+    assert_eq!(items[0]["severity"], "error");
+    assert!(
+        items[0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("b/rockcraft.yaml")
+    );
+    assert_eq!(items[0]["range"]["start"]["line"], 5);
+    assert_eq!(items[0]["range"]["start"]["column"], 7);
+    assert!(r.stderr.contains("in 2 files"));
+
+    let clean = run(&[d.join("a").display().to_string()], false);
+    assert_eq!(clean.exit_code, 0);
+    assert!(clean.stdout.is_empty());
+}
+
+#[test]
+fn missing_path_is_a_usage_error() {
+    let r = run(&["/nonexistent/rockcraft.yaml".into()], false);
+    assert_eq!(r.exit_code, 2);
+    assert!(r.stderr.starts_with("error: /nonexistent/rockcraft.yaml"));
+}

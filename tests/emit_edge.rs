@@ -1,0 +1,33 @@
+//! Edge cases that need no PyYAML reference file.
+
+use rockcraft_lsp::core::emit;
+use serde_json::{Value, json};
+
+#[test]
+fn deep_nesting_does_not_panic() {
+    let mut list = json!([]);
+    let mut map = json!({});
+    for i in 0..1000 {
+        list = Value::Array(vec![list]);
+        let mut m = serde_json::Map::new();
+        m.insert(format!("k{i}"), map);
+        map = Value::Object(m);
+    }
+    let out = emit::to_yaml_string(&list);
+    assert!(out.starts_with("- - - ") && out.ends_with("[]\n"));
+    let out = emit::to_yaml_string(&map);
+    assert!(out.starts_with("k999:\n  k998:\n") && out.ends_with("{}\n"));
+}
+
+#[test]
+fn basic_shapes() {
+    let v = json!({"name": "x", "version": "0.1", "n": 2, "f": 2.0, "e": {}, "l": [], "z": null,
+                   "parts": {"p": {"prime": ["a"]}}, "d": "a\nb\n"});
+    assert_eq!(
+        emit::to_yaml_string(&v),
+        "name: x\nversion: '0.1'\nn: 2\nf: 2.0\ne: {}\nl: []\nz: null\nparts:\n  p:\n    prime:\n    - a\nd: |\n  a\n  b\n"
+    );
+    assert_eq!(emit::to_yaml_string(&json!({})), "{}\n");
+    assert_eq!(emit::to_yaml_string(&json!("abc")), "abc\n...\n");
+    assert_eq!(emit::to_yaml_string(&json!(1e20)), "1.0e+20\n...\n");
+}
