@@ -27,13 +27,35 @@ fn main() -> ExitCode {
         }
         Command::Check { paths, json } => {
             let report = cli::check::run(&paths, json);
-            let _ = stdout.write_all(report.stdout.as_bytes());
-            let _ = std::io::stderr().write_all(report.stderr.as_bytes());
-            ExitCode::from(u8::try_from(report.exit_code).unwrap_or(2))
+            emit_report(&mut stdout, &report)
+        }
+        Command::ExpandExtensions {
+            project_dir,
+            extensions_dir,
+        } => {
+            let experimental = std::env::var_os("ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS")
+                .is_some_and(|v| !v.is_empty());
+            let dir = extensions_dir
+                .as_deref()
+                .unwrap_or(rockcraft_lsp::core::extensions::DEFAULT_EXTENSIONS_DIR);
+            let report =
+                cli::expand::run_expand(std::path::Path::new(&project_dir), dir, experimental);
+            emit_report(&mut stdout, &report)
+        }
+        Command::ListExtensions => {
+            let report = cli::expand::run_list();
+            emit_report(&mut stdout, &report)
         }
         Command::Serve => {
             drop(stdout);
             rockcraft_lsp::server::run_stdio()
         }
     }
+}
+
+fn emit_report(stdout: &mut impl Write, report: &cli::check::Report) -> ExitCode {
+    let _ = stdout.write_all(report.stdout.as_bytes());
+    let _ = stdout.flush();
+    let _ = std::io::stderr().write_all(report.stderr.as_bytes());
+    ExitCode::from(u8::try_from(report.exit_code).unwrap_or(2))
 }

@@ -29,7 +29,7 @@ const SKIP_DIRS: &[&str] = &[
 pub struct Report {
     /// Text for stdout.
     pub stdout: String,
-    /// Text for stderr (summary, I/O problems).
+    /// Text for stderr (summaries, error reports, I/O problems).
     pub stderr: String,
     pub exit_code: i32,
 }

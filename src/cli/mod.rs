@@ -10,7 +10,15 @@ pub enum Command {
     Serve,
     Version,
     Help,
-    Check { paths: Vec<String>, json: bool },
+    Check {
+        paths: Vec<String>,
+        json: bool,
+    },
+    ExpandExtensions {
+        project_dir: String,
+        extensions_dir: Option<String>,
+    },
+    ListExtensions,
 }
 
 pub const USAGE: &str = "\
@@ -22,6 +30,11 @@ Usage:
                                                check rockcraft.yaml files (PATH: files or
                                                directories searched for rockcraft.yaml;
                                                default: the current directory)
+  rockcraft-lsp expand-extensions [--project-dir DIR] [--extensions-dir PATH]
+                                               print the project with its extensions
+                                               expanded, exactly as `rockcraft
+                                               expand-extensions` does
+  rockcraft-lsp list-extensions                the extensions and their bases
   rockcraft-lsp --version | --help
 
 Exit status of check: 0 no errors, 1 errors found, 2 usage or I/O error.
@@ -66,6 +79,37 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
             }
             Ok(Command::Check { paths, json })
         }
+        "expand-extensions" => {
+            let mut project_dir = ".".to_owned();
+            let mut extensions_dir = None;
+            while let Some(a) = it.next() {
+                let (flag, inline) = match a.split_once('=') {
+                    Some((f, v)) => (f, Some(v.to_owned())),
+                    None => (a.as_str(), None),
+                };
+                let mut value = || {
+                    inline
+                        .clone()
+                        .or_else(|| it.next().cloned())
+                        .ok_or(format!("`{flag}` needs a value"))
+                };
+                match flag {
+                    "--project-dir" | "-p" => project_dir = value()?,
+                    "--extensions-dir" => extensions_dir = Some(value()?),
+                    other => {
+                        return Err(format!("unknown option `{other}` for `expand-extensions`"));
+                    }
+                }
+            }
+            Ok(Command::ExpandExtensions {
+                project_dir,
+                extensions_dir,
+            })
+        }
+        "list-extensions" => match it.next() {
+            None => Ok(Command::ListExtensions),
+            Some(a) => Err(format!("unexpected argument `{a}` for `list-extensions`")),
+        },
         other => Err(format!("unknown command `{other}`")),
     }
 }
@@ -99,5 +143,26 @@ mod tests {
         assert!(parse_args(&args("check --format")).is_err());
         assert!(parse_args(&args("check --bogus")).is_err());
         assert!(parse_args(&args("frobnicate")).is_err());
+        assert_eq!(
+            parse_args(&args(
+                "expand-extensions --project-dir x --extensions-dir=/e"
+            )),
+            Ok(Command::ExpandExtensions {
+                project_dir: "x".into(),
+                extensions_dir: Some("/e".into())
+            })
+        );
+        assert_eq!(
+            parse_args(&args("expand-extensions")),
+            Ok(Command::ExpandExtensions {
+                project_dir: ".".into(),
+                extensions_dir: None
+            })
+        );
+        assert!(parse_args(&args("expand-extensions --project-dir")).is_err());
+        assert_eq!(
+            parse_args(&args("list-extensions")),
+            Ok(Command::ListExtensions)
+        );
     }
 }
