@@ -5,8 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${1:-5}"
-cargo build --release --quiet
-BIN="$PWD/target/release/rockcraft-lsp"
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --quiet
+  BIN="$PWD/target/release/rockcraft-lsp"
+fi
 OUT="$PWD/target/bench"
 mkdir -p "$OUT/large"
 python3 bench/gen_large.py -o "$OUT/large/rockcraft.yaml"
@@ -29,7 +31,7 @@ print(f"| {name} | {f(a.get('initialize_ms'))} | {f(a.get('open_to_diagnostics_m
       f"{f(a.get('burst_last_edit_to_final_ms'))} | {comp or '-'} | {hov or '-'} | "
       f"{'-' if rss is None else f'{rss / 1024:.1f}'} | {f(a.get('diagnostic_count'))} |")
 PY
-}}
+}
 echo "| sample | init ms | open→diag ms | edit p50 / p95 / max ms | burst→final ms | completion ms | hover ms | VmHWM MiB | diags |"
 echo "|---|---|---|---|---|---|---|---|---|"
 run flask bench/samples/flask/rockcraft.yaml 30 --complete-at 7:7 --hover-at 7:2

@@ -2,10 +2,13 @@
 //! async runtime, no file-system access except through traits.
 
 pub mod analysis;
+pub mod completion;
 pub mod diagnostic;
 pub mod document;
 pub mod emit;
 pub mod extensions;
+pub mod ide;
+pub mod packages;
 pub mod rules;
 pub mod schema;
 pub mod suggest;

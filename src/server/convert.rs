@@ -15,6 +15,7 @@ use tower_lsp_server::ls_types::{
 };
 
 use crate::core::diagnostic::{Diagnostic, Edit, Fix, Severity};
+use crate::core::ide::{Action, ActionKind, HoverResult};
 use crate::core::text::{Encoding, Lines, Position, TextRange, TextSize};
 
 /// The `source` of every diagnostic the server publishes.
@@ -198,7 +199,20 @@ pub fn workspace_edit(
     fix: &Fix,
     versioned: bool,
 ) -> WorkspaceEdit {
-    let edits: Vec<TextEdit> = fix.edits.iter().map(|e| text_edit(map, e)).collect();
+    edits_workspace_edit(map, uri, version, &fix.edits, versioned)
+}
+
+/// Edits of `uri` as a workspace edit, pinned to `version` with `versioned` (see
+/// [`workspace_edit`]).
+#[must_use]
+pub fn edits_workspace_edit(
+    map: &LineMap<'_>,
+    uri: &Uri,
+    version: i32,
+    edits: &[Edit],
+    versioned: bool,
+) -> WorkspaceEdit {
+    let edits: Vec<TextEdit> = edits.iter().map(|e| text_edit(map, e)).collect();
     if versioned {
         WorkspaceEdit {
             document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
@@ -215,6 +229,54 @@ pub fn workspace_edit(
             changes: Some(HashMap::from([(uri.clone(), edits)])),
             ..WorkspaceEdit::default()
         }
+    }
+}
+
+/// A core hover as an LSP hover with markdown contents.
+#[must_use]
+pub fn hover(map: &LineMap<'_>, h: &HoverResult) -> lsp::Hover {
+    lsp::Hover {
+        contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+            kind: lsp::MarkupKind::Markdown,
+            value: h.markdown.clone(),
+        }),
+        range: Some(map.range(h.range)),
+    }
+}
+
+#[must_use]
+pub fn action_kind(kind: ActionKind) -> lsp::CodeActionKind {
+    match kind {
+        ActionKind::QuickFix => lsp::CodeActionKind::QUICKFIX,
+        ActionKind::Refactor => lsp::CodeActionKind::REFACTOR,
+    }
+}
+
+/// A core action as an LSP code action. `attached` is the protocol form of the diagnostic it
+/// fixes (the client's copy when it sent one). Only quick fixes may be preferred.
+#[must_use]
+pub fn code_action(
+    map: &LineMap<'_>,
+    uri: &Uri,
+    version: i32,
+    action: &Action,
+    attached: Option<lsp::Diagnostic>,
+    versioned: bool,
+) -> lsp::CodeAction {
+    let quickfix = action.kind == ActionKind::QuickFix;
+    lsp::CodeAction {
+        title: action.title.clone(),
+        kind: Some(action_kind(action.kind)),
+        diagnostics: attached.map(|d| vec![d]),
+        edit: Some(edits_workspace_edit(
+            map,
+            uri,
+            version,
+            &action.edits,
+            versioned,
+        )),
+        is_preferred: Some(quickfix && action.is_preferred),
+        ..lsp::CodeAction::default()
     }
 }
 

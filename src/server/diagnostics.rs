@@ -8,6 +8,7 @@ use crate::core::text::{Encoding, Lines, TextRange, TextSize};
 
 use super::Backend;
 use super::convert::{self, LineMap};
+use super::expansion::{self, Expanded};
 use super::guard::guarded;
 use super::store::{DocState, MAX_ANALYSED_BYTES, Outcome, is_rockcraft_yaml};
 
@@ -72,14 +73,42 @@ fn too_large(state: &DocState) -> Diagnostic {
     )
 }
 
-/// Publishes a snapshot's diagnostics, tagged with its version. Call after the store holds it.
+/// The fast diagnostics of a snapshot merged with those of its expansion, when `expanded` is of
+/// the same version (an expansion diagnostic equal in code and range to a fast one is dropped).
+/// The flag tells whether any expansion diagnostic was included. `None`: publish nothing.
+#[must_use]
+pub fn merged(
+    uri: &Uri,
+    state: &DocState,
+    expanded: Option<&Expanded>,
+    enc: Encoding,
+) -> Option<(Vec<lsp::Diagnostic>, bool)> {
+    let mut out = to_lsp(uri, state, enc)?;
+    let Some(expanded) = expanded.filter(|e| e.version == state.version) else {
+        return Some((out, false));
+    };
+    let map = LineMap::new(&state.text, &state.lines, enc);
+    let fast = state.analysis().map_or(&[][..], |a| &a.diagnostics[..]);
+    let extra = guarded("converting expansion diagnostics", || {
+        expanded
+            .result
+            .diagnostics
+            .iter()
+            .filter(|d| !fast.iter().any(|f| f.code == d.code && f.range == d.range))
+            .map(|d| convert::diagnostic(&map, uri, state.version, d))
+            .collect::<Vec<_>>()
+    })
+    .unwrap_or_default();
+    let with_expansion = !extra.is_empty();
+    out.extend(extra);
+    Some((out, with_expansion))
+}
+
+/// Publishes a snapshot's diagnostics, tagged with its version, merged with the expansion
+/// diagnostics of the same version if any. Call after the store holds it; then schedule the
+/// expansion of the new version.
 pub async fn publish(backend: &Backend, uri: Uri, state: &DocState) {
-    if let Some(diags) = to_lsp(&uri, state, backend.encoding()) {
-        backend
-            .client
-            .publish_diagnostics(uri, diags, Some(state.version))
-            .await;
-    }
+    expansion::publish(&backend.expansion_ctx(), &uri, state.version, false).await;
 }
 
 /// Clears a document's diagnostics in the client.

@@ -6,6 +6,7 @@
 
 pub mod convert;
 pub mod diagnostics;
+pub mod expansion;
 mod guard;
 pub mod handlers;
 pub mod store;
@@ -18,9 +19,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
-    CodeActionParams, CodeActionResponse, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, DidSaveTextDocumentParams, InitializeParams, InitializeResult,
-    InitializedParams,
+    CodeActionParams, CodeActionResponse, CompletionParams, CompletionResponse,
+    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    DidSaveTextDocumentParams, InitializeParams, InitializeResult, InitializedParams,
+};
+use tower_lsp_server::ls_types::{
+    DidChangeWatchedFilesParams, ExecuteCommandParams, Hover, HoverParams, LSPAny,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
@@ -43,6 +47,10 @@ pub struct Negotiated {
     pub encoding: Encoding,
     /// The client accepts `documentChanges` (versioned edits) in a `WorkspaceEdit`.
     pub document_changes: bool,
+    /// Experimental extensions are allowed (environment or `initializationOptions`).
+    pub experimental: bool,
+    /// The client accepts a dynamic `workspace/didChangeWatchedFiles` registration.
+    pub watch_files: bool,
 }
 
 /// Server state shared by all handlers.
@@ -50,6 +58,8 @@ pub struct Negotiated {
 pub struct Backend {
     pub(crate) client: Client,
     pub(crate) docs: Store,
+    pub(crate) completion: handlers::completion::State,
+    pub(crate) expansions: expansion::Expansions,
     negotiated: OnceLock<Negotiated>,
     shutdown_requested: Arc<AtomicBool>,
 }
@@ -59,6 +69,8 @@ impl Backend {
         Self {
             client,
             docs: Store::default(),
+            completion: handlers::completion::State::default(),
+            expansions: expansion::Expansions::default(),
             negotiated: OnceLock::new(),
             shutdown_requested,
         }
@@ -77,6 +89,26 @@ impl Backend {
         if self.negotiated.set(n).is_err() {
             tracing::warn!("initialize received twice; keeping the first negotiation");
         }
+    }
+
+    /// What a background expansion job needs, owned.
+    pub(crate) fn expansion_ctx(&self) -> expansion::Ctx {
+        let n = self.negotiated();
+        expansion::Ctx {
+            client: self.client.clone(),
+            docs: self.docs.clone(),
+            expansions: self.expansions.clone(),
+            encoding: n.encoding,
+            experimental: n.experimental,
+        }
+    }
+
+    /// `rockcraft/expandedProject`: the expanded YAML of an open document, for virtual documents.
+    async fn expanded_project(
+        &self,
+        params: handlers::expanded_project::Params,
+    ) -> Result<handlers::expanded_project::Response> {
+        handlers::expanded_project::handle(self, params).await
     }
 
     pub(crate) fn note_shutdown(&self) {
@@ -116,6 +148,22 @@ impl LanguageServer for Backend {
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         handlers::code_action::handle(self, params)
     }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        handlers::completion::handle(self, params)
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        handlers::hover::handle(self, params)
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        handlers::did_change_watched_files::handle(self, params);
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        handlers::execute_command::handle(self, params).await
+    }
 }
 
 /// Serves one LSP session over a byte stream pair (stdin/stdout, or pipes in tests) until the
@@ -127,7 +175,12 @@ where
 {
     let shutdown_requested = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&shutdown_requested);
-    let (service, socket) = LspService::new(move |client| Backend::new(client, flag));
+    let (service, socket) = LspService::build(move |client| Backend::new(client, flag))
+        .custom_method(
+            handlers::expanded_project::METHOD,
+            Backend::expanded_project,
+        )
+        .finish();
     Server::new(input, output, socket).serve(service).await;
     if shutdown_requested.load(Ordering::SeqCst) {
         ServeExit::Clean

@@ -53,10 +53,11 @@ impl DocState {
     }
 }
 
-/// All open documents.
-#[derive(Debug, Default)]
+/// All open documents. Cloning is cheap and shares the map (background expansion jobs hold a
+/// clone to check that the version they expanded is still current).
+#[derive(Clone, Debug, Default)]
 pub struct Store {
-    docs: DashMap<Uri, Arc<DocState>>,
+    docs: Arc<DashMap<Uri, Arc<DocState>>>,
 }
 
 impl Store {
@@ -90,6 +91,15 @@ impl Store {
     /// Forgets a document, returning its last snapshot.
     pub fn remove(&self, uri: &Uri) -> Option<Arc<DocState>> {
         self.docs.remove(uri).map(|(_, state)| state)
+    }
+
+    /// Snapshots of every open document (the map guards are released before returning).
+    #[must_use]
+    pub fn all(&self) -> Vec<(Uri, Arc<DocState>)> {
+        self.docs
+            .iter()
+            .map(|r| (r.key().clone(), Arc::clone(r.value())))
+            .collect()
     }
 
     #[must_use]

@@ -254,6 +254,12 @@ impl TestClient {
         .await;
     }
 
+    /// The next server-to-client request `method` (already answered with `null` by the reader).
+    pub async fn server_request(&mut self, method: &str, wait: Duration) -> Option<Value> {
+        self.take(|m| m["method"] == method && m.get("id").is_some(), wait)
+            .await
+    }
+
     /// `shutdown` then `exit`; returns how the server task ended.
     pub async fn shutdown_and_exit(mut self) -> ServeExit {
         let res = self.request_raw("shutdown", Value::Null).await;

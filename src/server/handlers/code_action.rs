@@ -1,8 +1,11 @@
-//! `textDocument/codeAction`: quick fixes for the current analysis's diagnostics in the range.
+//! `textDocument/codeAction`: quick fixes for the diagnostics in the range (fast analysis and the
+//! expansion of the current version), plus the core's actions (expansion-aware quick fixes and
+//! refactorings).
 //!
 //! Fixes always come from the server's current analysis, never from the client's copy of the
 //! diagnostic, so a stale request cannot apply an edit computed for an older text. A client
 //! diagnostic that matches one of ours (same code and range) is attached to the action as is.
+//! Expansion results are used only when they are of the current version.
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
@@ -11,78 +14,153 @@ use tower_lsp_server::ls_types::{
 };
 
 use crate::core::diagnostic::Diagnostic;
+use crate::core::ide::{self, ActionKind};
 use crate::server::convert::{self, LineMap};
+use crate::server::expansion::Expanded;
 use crate::server::guard::guarded;
 use crate::server::store::DocState;
 use crate::server::{Backend, Negotiated};
 
 pub fn handle(backend: &Backend, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-    if !wants_quickfix(params.context.only.as_deref()) {
+    let only = params.context.only.as_deref();
+    let wanted = Wanted {
+        quickfix: wants(only, &CodeActionKind::QUICKFIX),
+        refactor: wants(only, &CodeActionKind::REFACTOR),
+    };
+    if !wanted.quickfix && !wanted.refactor {
         return Ok(None);
     }
-    let Some(state) = backend.docs.get(&params.text_document.uri) else {
+    let uri = &params.text_document.uri;
+    let Some(state) = backend.docs.get(uri) else {
         tracing::debug!("codeAction for a document that is not open");
         return Ok(None);
     };
+    let expanded = backend.expansions.current(uri, state.version);
     let n = backend.negotiated();
-    let actions = guarded("computing code actions", || quick_fixes(&params, &state, n)).flatten();
+    let actions = guarded("computing code actions", || {
+        compute(&params, &state, expanded.as_deref(), n, wanted)
+    })
+    .flatten();
     Ok(actions)
 }
 
-fn wants_quickfix(only: Option<&[CodeActionKind]>) -> bool {
-    let quickfix = CodeActionKind::QUICKFIX;
-    let quickfix = quickfix.as_str();
+#[derive(Clone, Copy, Debug)]
+struct Wanted {
+    quickfix: bool,
+    refactor: bool,
+}
+
+impl Wanted {
+    fn kind(self, kind: ActionKind) -> bool {
+        match kind {
+            ActionKind::QuickFix => self.quickfix,
+            ActionKind::Refactor => self.refactor,
+        }
+    }
+}
+
+/// Whether `kind` (e.g. `refactor`) is asked for by `only`: absent, the empty kind, the kind
+/// itself or one of its parents.
+fn wants(only: Option<&[CodeActionKind]>, kind: &CodeActionKind) -> bool {
+    let kind = kind.as_str();
     only.is_none_or(|kinds| {
         kinds.iter().any(|k| {
             let k = k.as_str();
-            k.is_empty() || k == quickfix || quickfix.starts_with(&format!("{k}."))
+            k.is_empty() || k == kind || kind.starts_with(&format!("{k}."))
         })
     })
 }
 
-fn quick_fixes(
+fn compute(
     params: &CodeActionParams,
     state: &DocState,
+    expanded: Option<&Expanded>,
     n: Negotiated,
+    wanted: Wanted,
 ) -> Option<CodeActionResponse> {
     let analysis = state.analysis()?;
     let uri = &params.text_document.uri;
     let map = LineMap::new(&state.text, &state.lines, n.encoding);
-    let wanted = map.text_range(params.range);
-    let mut out = Vec::new();
-    for d in analysis.diagnostics.iter().filter(|d| !d.fixes.is_empty()) {
-        let lsp_range = map.range(d.range);
-        let from_client = params
-            .context
-            .diagnostics
-            .iter()
-            .find(|c| same_diagnostic(c, d, lsp_range));
-        let overlaps = d.range.start() <= wanted.end() && wanted.start() <= d.range.end();
-        if from_client.is_none() && !overlaps {
-            continue;
-        }
-        let attached = from_client
+    let range = map.text_range(params.range);
+    let expansion_diags = expanded.map_or(&[][..], |e| &e.result.diagnostics[..]);
+    // Our diagnostics the request is about: in the range, or sent back by the client.
+    let relevant: Vec<(&Diagnostic, Option<&lsp::Diagnostic>)> = analysis
+        .diagnostics
+        .iter()
+        .chain(expansion_diags)
+        .filter_map(|d| {
+            let from_client = params
+                .context
+                .diagnostics
+                .iter()
+                .find(|c| same_diagnostic(c, d, map.range(d.range)));
+            let overlaps = d.range.start() <= range.end() && range.start() <= d.range.end();
+            (from_client.is_some() || overlaps).then_some((d, from_client))
+        })
+        .collect();
+    let attach = |d: &Diagnostic, from_client: Option<&lsp::Diagnostic>| {
+        from_client
             .cloned()
-            .unwrap_or_else(|| convert::diagnostic(&map, uri, state.version, d));
-        let single = d.fixes.len() == 1;
-        for fix in &d.fixes {
-            out.push(CodeActionOrCommand::CodeAction(CodeAction {
-                title: fix.title.clone(),
-                kind: Some(CodeActionKind::QUICKFIX),
-                diagnostics: Some(vec![attached.clone()]),
-                edit: Some(convert::workspace_edit(
-                    &map,
-                    uri,
-                    state.version,
-                    fix,
-                    n.document_changes,
-                )),
-                is_preferred: single.then_some(true),
-                ..CodeAction::default()
-            }));
+            .unwrap_or_else(|| convert::diagnostic(&map, uri, state.version, d))
+    };
+    let mut out: Vec<CodeAction> = Vec::new();
+    if wanted.quickfix {
+        for &(d, from_client) in &relevant {
+            let single = d.fixes.len() == 1;
+            for fix in &d.fixes {
+                out.push(CodeAction {
+                    title: fix.title.clone(),
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![attach(d, from_client)]),
+                    edit: Some(convert::workspace_edit(
+                        &map,
+                        uri,
+                        state.version,
+                        fix,
+                        n.document_changes,
+                    )),
+                    is_preferred: single.then_some(true),
+                    ..CodeAction::default()
+                });
+            }
         }
     }
-    Some(out)
+    let diagnostics: Vec<Diagnostic> = relevant.iter().map(|(d, _)| (*d).clone()).collect();
+    let core = ide::actions(
+        &analysis.doc,
+        expanded.map(|e| &e.result),
+        range,
+        &diagnostics,
+    );
+    for action in core.iter().filter(|a| wanted.kind(a.kind)) {
+        let attached = action.diagnostic.as_ref().map(|d| {
+            let from_client = relevant
+                .iter()
+                .find(|(ours, _)| ours.code == d.code && ours.range == d.range)
+                .and_then(|(_, c)| *c);
+            attach(d, from_client)
+        });
+        let converted = convert::code_action(
+            &map,
+            uri,
+            state.version,
+            action,
+            attached,
+            n.document_changes,
+        );
+        // The core may offer a diagnostic's own fix again; keep the first.
+        if !out
+            .iter()
+            .any(|a| a.title == converted.title && a.edit == converted.edit)
+        {
+            out.push(converted);
+        }
+    }
+    Some(
+        out.into_iter()
+            .map(CodeActionOrCommand::CodeAction)
+            .collect(),
+    )
 }
 
 fn same_diagnostic(client: &lsp::Diagnostic, ours: &Diagnostic, range: lsp::Range) -> bool {

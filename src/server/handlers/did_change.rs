@@ -1,10 +1,13 @@
-//! `textDocument/didChange`: apply full or incremental changes, re-analyse, publish.
+//! `textDocument/didChange`: apply full or incremental changes, re-analyse, publish at once,
+//! and schedule the (debounced) extension expansion of the new version.
+
+use std::sync::Arc;
 
 use tower_lsp_server::ls_types::DidChangeTextDocumentParams;
 
-use crate::server::diagnostics;
 use crate::server::guard::guarded;
 use crate::server::{Backend, convert};
+use crate::server::{diagnostics, expansion};
 
 pub async fn handle(backend: &Backend, params: DidChangeTextDocumentParams) {
     let uri = params.text_document.uri;
@@ -27,7 +30,16 @@ pub async fn handle(backend: &Backend, params: DidChangeTextDocumentParams) {
         Some(diagnostics::snapshot(&uri, version, text, lines))
     });
     match updated {
-        Some(state) => diagnostics::publish(backend, uri, &state).await,
+        Some(state) => {
+            // Schedule first: the previous version's job is cancelled before anything awaits.
+            expansion::schedule(
+                &backend.expansion_ctx(),
+                &uri,
+                Arc::clone(&state),
+                expansion::DEBOUNCE,
+            );
+            diagnostics::publish(backend, uri, &state).await;
+        }
         None if backend.docs.get(&uri).is_none() => {
             tracing::warn!(
                 uri = uri.as_str(),

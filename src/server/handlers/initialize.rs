@@ -1,14 +1,17 @@
-//! `initialize`: negotiates the position encoding and advertises the server's capabilities.
+//! `initialize`: negotiates the position encoding, reads the experimental-extensions setting
+//! and advertises the server's capabilities.
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
-    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, InitializeParams,
-    InitializeResult, SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions,
-    WorkDoneProgressOptions,
+    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, ExecuteCommandOptions,
+    HoverProviderCapability, InitializeParams, InitializeResult, SaveOptions, ServerCapabilities,
+    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, WorkDoneProgressOptions,
 };
 
 use crate::server::convert;
+use crate::server::expansion;
+use crate::server::handlers::execute_command;
 use crate::server::{Backend, Negotiated};
 
 pub fn handle(backend: &Backend, params: InitializeParams) -> Result<InitializeResult> {
@@ -21,9 +24,23 @@ pub fn handle(backend: &Backend, params: InitializeParams) -> Result<InitializeR
             .and_then(|w| w.workspace_edit.as_ref())
             .and_then(|e| e.document_changes)
             .unwrap_or(false),
+        experimental: expansion::experimental_from_env()
+            || params
+                .initialization_options
+                .as_ref()
+                .and_then(|o| o.get("experimentalExtensions"))
+                .and_then(serde_json::Value::as_bool)
+                .unwrap_or(false),
+        watch_files: caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false),
     };
     tracing::info!(?negotiated, "initialize");
     backend.set_negotiated(negotiated);
+    crate::server::handlers::completion::configure(backend, &params);
     Ok(InitializeResult {
         capabilities: capabilities(backend.negotiated()),
         server_info: Some(ServerInfo {
@@ -48,11 +65,17 @@ fn capabilities(n: Negotiated) -> ServerCapabilities {
                 })),
             },
         )),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        execute_command_provider: Some(ExecuteCommandOptions {
+            commands: vec![execute_command::SHOW_EXPANDED_PROJECT.to_owned()],
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        }),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::REFACTOR]),
             work_done_progress_options: WorkDoneProgressOptions::default(),
             resolve_provider: None,
         })),
+        completion_provider: Some(crate::server::handlers::completion::capability()),
         ..ServerCapabilities::default()
     }
 }

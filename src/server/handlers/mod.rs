@@ -1,10 +1,15 @@
 //! One module per LSP method, each exposing `handle(backend, params)`.
 
 pub mod code_action;
+pub mod completion;
 pub mod did_change;
+pub mod did_change_watched_files;
 pub mod did_close;
 pub mod did_open;
 pub mod did_save;
+pub mod execute_command;
+pub mod expanded_project;
+pub mod hover;
 pub mod initialize;
 pub mod initialized;
 pub mod shutdown;

@@ -1,0 +1,541 @@
+//! Where the cursor is: key, value or list-item slot, the key path of its container, flow or
+//! block style, the word being typed and what is already written at that level.
+//!
+//! Block structure is read from the lines and their indentation, so it works the same on a
+//! document that parses and on one that does not (`prime: [a, `, a half-typed key). The tree
+//! is consulted for what the lines cannot show: block scalars and multi-line flow collections.
+
+use crate::core::document::Document;
+use crate::core::text::{TextRange, TextSize};
+use crate::core::yaml::{NodeKind, PathSeg};
+
+/// One step of a completion path: a mapping key or "an item of this list".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Seg {
+    Key(String),
+    Item,
+}
+
+/// What kind of text the cursor is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Slot {
+    /// A mapping key; `path` is the mapping's path.
+    Key,
+    /// A key's value; `path` ends with that key.
+    Value,
+    /// A list item; `path` is the list's path.
+    Item,
+}
+
+#[derive(Clone, Debug)]
+pub struct Ctx {
+    pub slot: Slot,
+    pub path: Vec<Seg>,
+    pub flow: bool,
+    /// The text typed so far (from the word start to the cursor).
+    pub word: String,
+    /// The range a completion replaces (the whole word around the cursor).
+    pub range: TextRange,
+    /// Column of the key being typed (for indenting multi-line snippets).
+    pub column: usize,
+    /// Keys at this level with their inline values (`Key`), or items already listed (`Item`).
+    pub siblings: Vec<(String, String)>,
+    /// The rest of the line after the word starts with `:` (the key is already complete).
+    pub colon_follows: bool,
+    /// The cursor is right after a bare `-`: inserted items need a leading space.
+    pub after_bare_dash: bool,
+}
+
+/// A structural marker on a line: a `-` list marker or a `key:`.
+#[derive(Clone, Debug)]
+enum Mark {
+    Dash,
+    Key(String, String),
+}
+
+struct Line<'a> {
+    start: usize,
+    text: &'a str,
+    in_block_scalar: bool,
+}
+
+fn split_lines(text: &str) -> Vec<Line<'_>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for raw in text.split('\n') {
+        out.push(Line {
+            start,
+            text: raw.strip_suffix('\r').unwrap_or(raw),
+            in_block_scalar: false,
+        });
+        start += raw.len() + 1;
+    }
+    // Mark the content lines of block scalars (`key: |` / `key: >-`).
+    let mut block_col: Option<usize> = None;
+    for line in &mut out {
+        let t = line.text;
+        let indent = t.len() - t.trim_start_matches(' ').len();
+        if let Some(c) = block_col {
+            if t.trim().is_empty() || indent > c {
+                line.in_block_scalar = true;
+                continue;
+            }
+            block_col = None;
+        }
+        let marks = marks(t);
+        if let Some((col, Mark::Key(_, v))) = marks.last()
+            && (v.starts_with('|') || v.starts_with('>'))
+        {
+            block_col = Some(*col);
+        }
+    }
+    out
+}
+
+/// The structural markers of a line with their columns (`- name: x` → dash at 0, key at 2).
+fn marks(line: &str) -> Vec<(usize, Mark)> {
+    let mut out = Vec::new();
+    let mut col = line.len() - line.trim_start_matches(' ').len();
+    let mut rest = &line[col..];
+    if rest.starts_with('#') {
+        return out;
+    }
+    while rest == "-" || rest.starts_with("- ") || rest.starts_with("-\t") {
+        out.push((col, Mark::Dash));
+        let after = rest[1..].trim_start();
+        col += rest.len() - after.len();
+        rest = after;
+    }
+    if let Some((key, value)) = split_key(rest) {
+        out.push((col, Mark::Key(key, value)));
+    }
+    out
+}
+
+/// `key: value` → (key, value without comment); `None` when the text is not a key.
+fn split_key(rest: &str) -> Option<(String, String)> {
+    let (key, after) = if let Some(q @ ('"' | '\'')) = rest.chars().next() {
+        let end = rest[1..].find(q)? + 1;
+        (rest[1..end].to_owned(), rest[end + 1..].trim_start())
+    } else {
+        if rest.starts_with(['[', '{', '#', '|', '>', '&', '*', '!']) {
+            return None;
+        }
+        let bytes = rest.as_bytes();
+        let mut found = None;
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'#' && i > 0 && bytes[i - 1] == b' ' {
+                break;
+            }
+            if b == b':' && (i + 1 == bytes.len() || bytes[i + 1] == b' ' || bytes[i + 1] == b'\t')
+            {
+                found = Some(i);
+                break;
+            }
+        }
+        let i = found?;
+        (rest[..i].trim_end().to_owned(), &rest[i..])
+    };
+    let after = after.strip_prefix(':')?;
+    if !(after.is_empty() || after.starts_with([' ', '\t'])) {
+        return None;
+    }
+    let mut value = after.trim();
+    if value.starts_with('#') {
+        value = "";
+    } else if let Some(i) = value.find(" #") {
+        value = value[..i].trim_end();
+    }
+    let value = value.trim_matches(|c| c == '"' || c == '\'');
+    Some((key, value.to_owned()))
+}
+
+/// The path of the node at mark `idx` of line `j` (given the line's marks).
+fn path_to_mark(lines: &[Line<'_>], j: usize, marks: &[(usize, Mark)], idx: usize) -> Vec<Seg> {
+    let mut path = if idx == 0 {
+        let dash = matches!(marks[0].1, Mark::Dash);
+        parent_path(lines, j, marks[0].0, dash)
+    } else {
+        path_to_mark(lines, j, marks, idx - 1)
+    };
+    match &marks[idx].1 {
+        Mark::Dash => path.push(Seg::Item),
+        Mark::Key(k, _) => path.push(Seg::Key(k.clone())),
+    }
+    path
+}
+
+/// The path of the container holding something at column `col` on line `from`: the nearest
+/// structure above that is less indented (a `key:` at the same column also owns a `-` list).
+fn parent_path(lines: &[Line<'_>], from: usize, col: usize, dash: bool) -> Vec<Seg> {
+    for j in (0..from).rev() {
+        if lines[j].in_block_scalar {
+            continue;
+        }
+        let m = marks(lines[j].text);
+        if m.is_empty() {
+            continue;
+        }
+        let found = m.iter().rposition(|(c, mark)| {
+            *c < col || (dash && *c == col && matches!(mark, Mark::Key(_, v) if v.is_empty()))
+        });
+        if let Some(i) = found {
+            return path_to_mark(lines, j, &m, i);
+        }
+        if m[0].0 < col {
+            break;
+        }
+    }
+    Vec::new()
+}
+
+fn is_word_char(c: char) -> bool {
+    !(c.is_whitespace() || matches!(c, '[' | ']' | '{' | '}' | ',' | ':' | '"' | '\'' | '#'))
+}
+
+/// Computes the cursor context, or `None` where nothing can be completed (comments, block
+/// scalars, right after a colon).
+#[must_use]
+pub fn context(doc: &Document, offset: u32) -> Option<Ctx> {
+    let text = doc.text.as_str();
+    let offset = (offset as usize).min(text.len());
+    if !text.is_char_boundary(offset) {
+        return None;
+    }
+    if in_block_scalar(doc, offset) {
+        return None;
+    }
+    let lines = split_lines(text);
+    let cur = lines
+        .iter()
+        .rposition(|l| l.start <= offset)
+        .unwrap_or_default();
+    if lines[cur].in_block_scalar && !lines[cur].text.trim().is_empty() {
+        return None;
+    }
+    let line = lines[cur].text;
+    let col = offset - lines[cur].start;
+    let before_cursor = &line[..col.min(line.len())];
+    let word_start = before_cursor
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !is_word_char(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let word_end = col
+        + line[col.min(line.len())..]
+            .find(|c: char| !is_word_char(c))
+            .unwrap_or(line.len() - col.min(line.len()));
+    let mut word = before_cursor[word_start..].to_owned();
+    let before = &line[..word_start];
+    if before.contains(" #") || before.starts_with('#') {
+        return None;
+    }
+    let mut range = TextRange::new(
+        TextSize::from(u32::try_from(lines[cur].start + word_start).ok()?),
+        TextSize::from(u32::try_from(lines[cur].start + word_end).ok()?),
+    );
+    let colon_follows = line[word_end..].trim_start().starts_with(':');
+    let mut ctx = Ctx {
+        slot: Slot::Key,
+        path: Vec::new(),
+        flow: false,
+        word: String::new(),
+        range,
+        column: word_start,
+        siblings: Vec::new(),
+        colon_follows,
+        after_bare_dash: false,
+    };
+
+    // Flow collections opened on this line: `prime: [a, ` or `{amd64: `.
+    if let Some((open, at)) = unclosed_bracket(before) {
+        let m = marks(&before[..at]);
+        let Some(last) = m.len().checked_sub(1) else {
+            return flow_from_tree(doc, offset, ctx, word);
+        };
+        let inner = &before[at + 1..];
+        let segment = inner.rsplit(',').next().unwrap_or_default();
+        ctx.path = path_to_mark(&lines, cur, &m, last);
+        ctx.flow = true;
+        ctx.word = word;
+        if open == '[' {
+            ctx.slot = Slot::Item;
+            ctx.siblings = inner
+                .split(',')
+                .map(|s| s.trim().trim_matches(|c| c == '"' || c == '\''))
+                .filter(|s| !s.is_empty())
+                .map(|s| (s.to_owned(), String::new()))
+                .collect();
+        } else if let Some((k, _)) = segment.split_once(':') {
+            ctx.slot = Slot::Value;
+            ctx.path.push(Seg::Key(k.trim().to_owned()));
+        } else {
+            ctx.slot = Slot::Key;
+            ctx.siblings = inner
+                .split(',')
+                .filter_map(|s| s.split_once(':'))
+                .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+                .collect();
+        }
+        return Some(ctx);
+    }
+    if lines[cur].in_block_scalar || before.trim_end().ends_with(['[', '{', ',']) {
+        return flow_from_tree(doc, offset, ctx, word);
+    }
+    if before.ends_with(':') {
+        return None;
+    }
+
+    let mut m = marks(before);
+    // A `-` just typed: the cursor sits right after the list marker.
+    if word == "-" && before.trim().is_empty() {
+        m.push((word_start, Mark::Dash));
+        word.clear();
+        range = TextRange::empty(TextSize::from(u32::try_from(offset).ok()?));
+        ctx.range = range;
+        ctx.after_bare_dash = true;
+    }
+    ctx.word = word;
+    match m.last() {
+        Some((_, Mark::Key(..))) => {
+            ctx.slot = Slot::Value;
+            ctx.path = path_to_mark(&lines, cur, &m, m.len() - 1);
+        }
+        Some((dash_col, Mark::Dash)) => {
+            ctx.slot = Slot::Item;
+            let mut p = path_to_mark(&lines, cur, &m, m.len() - 1);
+            p.pop();
+            ctx.path = p;
+            ctx.siblings = list_items(&lines, cur, *dash_col);
+        }
+        None => {
+            ctx.slot = Slot::Key;
+            ctx.path = parent_path(&lines, cur, word_start, false);
+            ctx.siblings = sibling_keys(&lines, cur, word_start);
+        }
+    }
+    Some(ctx)
+}
+
+/// Whether the cursor is inside the content of a `|`/`>` scalar according to the tree.
+fn in_block_scalar(doc: &Document, offset: usize) -> bool {
+    let Ok(off) = u32::try_from(offset) else {
+        return false;
+    };
+    doc.tree.node_at(off).is_some_and(|id| {
+        let n = doc.tree.node(id);
+        matches!(&n.kind, NodeKind::Scalar(s) if matches!(s.style, crate::core::yaml::ScalarStyle::Literal | crate::core::yaml::ScalarStyle::Folded))
+            && u32::from(n.span.start()) < off
+    })
+}
+
+/// The innermost `[`/`{` of `s` that is not closed yet, with its byte index.
+fn unclosed_bracket(s: &str) -> Option<(char, usize)> {
+    let mut stack = Vec::new();
+    let mut quote: Option<char> = None;
+    for (i, c) in s.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => stack.push((c, i)),
+            (None, ']' | '}') => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    stack.pop()
+}
+
+/// A multi-line flow collection: the tree knows its path when the cursor is inside it.
+fn flow_from_tree(doc: &Document, offset: usize, mut ctx: Ctx, word: String) -> Option<Ctx> {
+    let tree = &doc.tree;
+    let mut id = tree.node_at(u32::try_from(offset).ok()?)?;
+    if !tree.is_sequence(id)
+        && let Some(p) = tree.node(id).parent
+    {
+        id = p;
+    }
+    let NodeKind::Sequence { items, flow: true } = &tree.node(id).kind else {
+        return None;
+    };
+    let (path, _) = tree.path_of(id);
+    ctx.path = path
+        .into_iter()
+        .map(|s| match s {
+            PathSeg::Key(k) => Seg::Key(k),
+            PathSeg::Index(_) => Seg::Item,
+        })
+        .collect();
+    ctx.slot = Slot::Item;
+    ctx.flow = true;
+    ctx.siblings = items
+        .iter()
+        .filter_map(|&i| tree.text(i))
+        .filter(|t| !t.is_empty() && *t != word)
+        .map(|t| (t.to_owned(), String::new()))
+        .collect();
+    ctx.word = word;
+    Some(ctx)
+}
+
+/// Keys written at column `col` in the same mapping as line `cur` (with inline values).
+fn sibling_keys(lines: &[Line<'_>], cur: usize, col: usize) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut visit = |j: usize| -> bool {
+        if lines[j].in_block_scalar {
+            return true;
+        }
+        let m = marks(lines[j].text);
+        let Some((first, _)) = m.first() else {
+            return true;
+        };
+        if let Some((_, Mark::Key(k, v))) = m.iter().find(|(c, _)| *c == col) {
+            out.push((k.clone(), v.clone()));
+        }
+        *first >= col
+    };
+    for j in (0..cur).rev() {
+        if !visit(j) {
+            break;
+        }
+    }
+    for (j, line) in lines.iter().enumerate().skip(cur + 1) {
+        let first = marks(line.text).first().map(|(c, _)| *c);
+        if first.is_some_and(|c| c < col) && !line.in_block_scalar {
+            break;
+        }
+        visit(j);
+    }
+    out
+}
+
+/// The scalar items of the block list whose `-` markers are at column `dash_col`.
+fn list_items(lines: &[Line<'_>], cur: usize, dash_col: usize) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut visit = |j: usize| -> bool {
+        let t = lines[j].text;
+        let m = marks(t);
+        let Some((first, mark)) = m.first() else {
+            return true;
+        };
+        if *first < dash_col || (*first == dash_col && !matches!(mark, Mark::Dash)) {
+            return false;
+        }
+        if *first == dash_col && m.len() == 1 {
+            let item = t[dash_col + 1..].trim();
+            let item = item.split(" #").next().unwrap_or_default().trim();
+            let item = item.trim_matches(|c| c == '"' || c == '\'');
+            if !item.is_empty() {
+                out.push((item.to_owned(), String::new()));
+            }
+        }
+        true
+    };
+    for j in (0..cur).rev() {
+        if !lines[j].in_block_scalar && !visit(j) {
+            break;
+        }
+    }
+    for (j, line) in lines.iter().enumerate().skip(cur + 1) {
+        if !line.in_block_scalar && !visit(j) {
+            break;
+        }
+    }
+    out
+}
+
+/// Text-level facts about the document that survive syntax errors: the value of a top-level
+/// scalar key, the keys under a top-level mapping, the items of a top-level list.
+pub struct Outline<'a> {
+    lines: Vec<Line<'a>>,
+}
+
+impl<'a> Outline<'a> {
+    #[must_use]
+    pub fn new(text: &'a str) -> Self {
+        Self {
+            lines: split_lines(text),
+        }
+    }
+
+    fn top_line(&self, key: &str) -> Option<(usize, String)> {
+        self.lines.iter().enumerate().find_map(|(j, l)| {
+            if l.in_block_scalar {
+                return None;
+            }
+            match marks(l.text).first() {
+                Some((0, Mark::Key(k, v))) if k == key => Some((j, v.clone())),
+                _ => None,
+            }
+        })
+    }
+
+    /// The inline value of a top-level key.
+    #[must_use]
+    pub fn top_value(&self, key: &str) -> Option<String> {
+        self.top_line(key).map(|(_, v)| v).filter(|v| !v.is_empty())
+    }
+
+    /// The keys directly under a top-level mapping key (`parts` → part names).
+    #[must_use]
+    pub fn children(&self, key: &str) -> Vec<String> {
+        let Some((j, _)) = self.top_line(key) else {
+            return Vec::new();
+        };
+        let mut col = None;
+        let mut out = Vec::new();
+        for l in &self.lines[j + 1..] {
+            if l.in_block_scalar {
+                continue;
+            }
+            let m = marks(l.text);
+            let Some((c, mark)) = m.first() else {
+                continue;
+            };
+            if *c == 0 {
+                break;
+            }
+            let c0 = *col.get_or_insert(*c);
+            if *c == c0
+                && let Mark::Key(k, _) = mark
+            {
+                out.push(k.clone());
+            }
+        }
+        out
+    }
+
+    /// The items of a top-level list (`extensions`), block or one-line flow.
+    #[must_use]
+    pub fn list(&self, key: &str) -> Vec<String> {
+        let Some((j, v)) = self.top_line(key) else {
+            return Vec::new();
+        };
+        if let Some(inner) = v.strip_prefix('[') {
+            return inner
+                .trim_end_matches(']')
+                .split(',')
+                .map(|s| s.trim().trim_matches(|c| c == '"' || c == '\'').to_owned())
+                .filter(|s| !s.is_empty())
+                .collect();
+        }
+        let mut out = Vec::new();
+        for l in &self.lines[j + 1..] {
+            let t = l.text.trim_start();
+            if t.is_empty() || t.starts_with('#') {
+                continue;
+            }
+            let Some(item) = t.strip_prefix('-') else {
+                break;
+            };
+            let item = item.split(" #").next().unwrap_or_default().trim();
+            let item = item.trim_matches(|c| c == '"' || c == '\'');
+            if !item.is_empty() {
+                out.push(item.to_owned());
+            }
+        }
+        out
+    }
+}

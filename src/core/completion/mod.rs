@@ -1,0 +1,574 @@
+//! Completion for `rockcraft.yaml`: byte offset in, plain completion items out.
+//!
+//! [`context`] finds what the cursor is on (key, value or list item, its key path, flow or
+//! block); the item sources are the schema (keys with snippets and documentation, enum
+//! values), the project model (plugins per build base, extensions, part and service names),
+//! the project's files (framework `prime`/`stage` paths), and package indexes (Chisel slices,
+//! Debian packages).
+
+pub mod context;
+mod paths;
+mod schema_items;
+#[cfg(test)]
+mod tests;
+
+use crate::core::document::Document;
+use crate::core::extensions::ProjectFs;
+use crate::core::extensions::registry::{self, EXTENSIONS};
+use crate::core::packages::{DebIndex, SliceIndex};
+use crate::core::text::TextRange;
+
+use context::{Ctx, Outline, Seg, Slot};
+
+/// At most this many package items are returned for one request (the list is then partial).
+pub const MAX_PACKAGE_ITEMS: usize = 300;
+
+/// What an item stands for (the server maps it to a protocol kind).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemKind {
+    Key,
+    Value,
+    Plugin,
+    Extension,
+    Part,
+    Service,
+    Check,
+    Platform,
+    File,
+    Folder,
+    Slice,
+    Package,
+}
+
+/// One completion item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    pub label: String,
+    pub kind: ItemKind,
+    pub detail: Option<String>,
+    pub documentation: Option<String>,
+    /// The text replacing `edit_range` (a snippet when `is_snippet`).
+    pub insert_text: String,
+    pub is_snippet: bool,
+    pub edit_range: TextRange,
+}
+
+impl Item {
+    /// The same item with its snippet placeholders removed, for clients without snippets.
+    #[must_use]
+    pub fn without_snippet(mut self) -> Self {
+        if self.is_snippet {
+            self.insert_text = strip_snippet(&self.insert_text);
+            self.is_snippet = false;
+        }
+        self
+    }
+}
+
+/// `$0`, `$1` and `${1:text}` → `text`; `\$` → `$`.
+fn strip_snippet(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            }
+            '$' => {
+                if chars.peek() == Some(&'{') {
+                    chars.next();
+                    while chars.peek().is_some_and(char::is_ascii_digit) {
+                        chars.next();
+                    }
+                    if chars.peek() == Some(&':') {
+                        chars.next();
+                    }
+                    for n in chars.by_ref() {
+                        if n == '}' {
+                            break;
+                        }
+                        out.push(n);
+                    }
+                } else {
+                    while chars.peek().is_some_and(char::is_ascii_digit) {
+                        chars.next();
+                    }
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Where completion items may come from besides the document itself.
+#[derive(Clone, Copy)]
+pub struct Sources<'a> {
+    /// The project directory (for `prime`/`stage` paths); `None` when unknown.
+    pub fs: Option<&'a dyn ProjectFs>,
+    pub slices: &'a SliceIndex,
+    pub debs: &'a DebIndex,
+}
+
+/// The completion items at `offset` in `doc`.
+#[must_use]
+pub fn complete(doc: &Document, offset: u32, sources: &Sources<'_>) -> Vec<Item> {
+    let Some(ctx) = context::context(doc, offset) else {
+        return Vec::new();
+    };
+    let project = Project::new(doc);
+    let mut out = Out {
+        ctx: &ctx,
+        items: Vec::new(),
+    };
+    match ctx.slot {
+        Slot::Key => keys(&mut out, &project),
+        Slot::Value | Slot::Item => values(&mut out, &project, sources),
+    }
+    let mut items = out.items;
+    let mut seen = std::collections::HashSet::new();
+    items.retain(|i| seen.insert(i.label.clone()));
+    items
+}
+
+/// Project facts read from the text (they survive syntax errors) and the tree.
+struct Project {
+    build_base: Option<String>,
+    base: Option<String>,
+    parts: Vec<String>,
+    services: Vec<String>,
+    checks: Vec<String>,
+    extensions: Vec<String>,
+}
+
+impl Project {
+    fn new(doc: &Document) -> Self {
+        let o = Outline::new(&doc.text);
+        let base = doc
+            .base()
+            .map(str::to_owned)
+            .or_else(|| o.top_value("base"));
+        let build_base = doc
+            .effective_build_base()
+            .or_else(|| o.top_value("build-base"))
+            .or_else(|| base.clone().filter(|b| b != "bare"))
+            .map(|b| b.replace(':', "@"));
+        let mut extensions = o.list("extensions");
+        for (_, e) in doc.extension_items() {
+            if !extensions.iter().any(|x| x == e) {
+                extensions.push(e.to_owned());
+            }
+        }
+        Self {
+            build_base,
+            base,
+            parts: o.children("parts"),
+            services: o.children("services"),
+            checks: o.children("checks"),
+            extensions,
+        }
+    }
+
+    fn declared(&self) -> impl Iterator<Item = &'static registry::ExtensionInfo> + '_ {
+        self.extensions.iter().filter_map(|e| registry::find(e))
+    }
+
+    /// Part names: the project's and those its extensions generate.
+    fn all_parts(&self) -> Vec<String> {
+        let mut v = self.parts.clone();
+        for ext in self.declared() {
+            for p in ext.parts {
+                v.push(format!("{}/{p}", ext.name));
+            }
+        }
+        v
+    }
+
+    fn all_services(&self) -> Vec<String> {
+        let mut v = self.services.clone();
+        for ext in self.declared() {
+            v.extend(ext.services.iter().map(|s| (*s).to_owned()));
+        }
+        v
+    }
+}
+
+struct Out<'c> {
+    ctx: &'c Ctx,
+    items: Vec<Item>,
+}
+
+impl Out<'_> {
+    /// A plain value item (list items after a bare `-` get their leading space).
+    fn value(&mut self, label: &str, kind: ItemKind, detail: Option<String>, doc: Option<String>) {
+        let insert = if self.ctx.after_bare_dash {
+            format!(" {label}")
+        } else {
+            label.to_owned()
+        };
+        self.items.push(Item {
+            label: label.to_owned(),
+            kind,
+            detail,
+            documentation: doc,
+            insert_text: insert,
+            is_snippet: false,
+            edit_range: self.ctx.range,
+        });
+    }
+
+    /// A key item; `shape` decides what follows the colon.
+    fn key(
+        &mut self,
+        label: &str,
+        kind: ItemKind,
+        shape: Shape,
+        detail: Option<String>,
+        doc: Option<String>,
+    ) {
+        let (insert_text, is_snippet) = if self.ctx.colon_follows {
+            (label.to_owned(), false)
+        } else if self.ctx.flow {
+            (format!("{label}: $0"), true)
+        } else {
+            let inner = " ".repeat(self.ctx.column + 2);
+            match shape {
+                Shape::Scalar => (format!("{label}: $0"), true),
+                Shape::List => (format!("{label}:\n{inner}- $0"), true),
+                Shape::Mapping => (format!("{label}:\n{inner}$0"), true),
+            }
+        };
+        self.items.push(Item {
+            label: label.to_owned(),
+            kind,
+            detail,
+            documentation: doc,
+            insert_text,
+            is_snippet,
+            edit_range: self.ctx.range,
+        });
+    }
+
+    fn has_sibling(&self, name: &str) -> bool {
+        self.ctx.siblings.iter().any(|(k, _)| k == name)
+    }
+
+    fn sibling_value(&self, name: &str) -> Option<&str> {
+        self.ctx
+            .siblings
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// What a key's value looks like, for its snippet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    Scalar,
+    List,
+    Mapping,
+}
+
+fn key_str(path: &[Seg], i: usize) -> Option<&str> {
+    match path.get(i)? {
+        Seg::Key(k) => Some(k),
+        Seg::Item => None,
+    }
+}
+
+fn keys(out: &mut Out<'_>, project: &Project) {
+    let path = out.ctx.path.clone();
+    let p: Vec<Option<&str>> = (0..path.len()).map(|i| key_str(&path, i)).collect();
+    match p.as_slice() {
+        [] => {
+            schema_items::keys(out, &path, None);
+            if !out.has_sibling("extensions") {
+                out.key(
+                    "extensions",
+                    ItemKind::Key,
+                    Shape::List,
+                    Some("list of extensions".into()),
+                    Some("The 12-factor extensions the project uses (`flask-framework`, `django-framework`, ...). Each adds parts, services and checks.".into()),
+                );
+            }
+        }
+        [Some("parts")] => {
+            for ext in project.declared() {
+                for part in ext.parts {
+                    let name = format!("{}/{part}", ext.name);
+                    if !out.has_sibling(&name) {
+                        out.key(
+                            &name,
+                            ItemKind::Part,
+                            Shape::Mapping,
+                            Some(format!("part generated by {}", ext.name)),
+                            Some(format!("Override or extend the `{name}` part that the `{}` extension generates.", ext.name)),
+                        );
+                    }
+                }
+            }
+        }
+        [Some("parts"), Some(_)] => {
+            let plugin = out.sibling_value("plugin").map(str::to_owned);
+            schema_items::keys(out, &path, plugin.as_deref());
+        }
+        [Some("platforms")] => {
+            for arch in ARCHES {
+                if !out.has_sibling(arch) {
+                    out.key(
+                        arch,
+                        ItemKind::Platform,
+                        Shape::Mapping,
+                        Some("architecture".into()),
+                        None,
+                    );
+                }
+            }
+        }
+        [Some("services"), Some(_), Some("on-check-failure")] => {
+            for c in &project.checks {
+                if !out.has_sibling(c) {
+                    out.key(
+                        c,
+                        ItemKind::Check,
+                        Shape::Scalar,
+                        Some("health check".into()),
+                        None,
+                    );
+                }
+            }
+        }
+        [Some("services")] => {
+            for s in project.all_services() {
+                if !out.has_sibling(&s) && !project.services.contains(&s) {
+                    out.key(
+                        &s,
+                        ItemKind::Service,
+                        Shape::Mapping,
+                        Some("service generated by an extension".into()),
+                        None,
+                    );
+                }
+            }
+        }
+        _ => schema_items::keys(out, &path, None),
+    }
+}
+
+/// The architectures rockcraft builds for.
+pub const ARCHES: &[&str] = &[
+    "amd64", "arm64", "armhf", "i386", "ppc64el", "riscv64", "s390x",
+];
+
+/// Plugins every build base has.
+const PLUGINS_EVERYWHERE: &[&str] = &[
+    "ant",
+    "autotools",
+    "cargo-use",
+    "cmake",
+    "dotnet",
+    "dump",
+    "go",
+    "go-use",
+    "gradle",
+    "jlink",
+    "make",
+    "maven",
+    "maven-use",
+    "meson",
+    "nil",
+    "npm",
+    "python",
+    "qmake",
+    "rust",
+    "scons",
+];
+
+/// The plugins rockcraft registers for a build base (all bases' plugins when unknown).
+#[must_use]
+pub fn plugins_for(build_base: Option<&str>) -> Vec<&'static str> {
+    let mut v = PLUGINS_EVERYWHERE.to_vec();
+    let legacy = ["ubuntu@20.04", "ubuntu@22.04", "ubuntu@24.04"];
+    let newer = ["ubuntu@25.10", "ubuntu@26.04", "devel"];
+    let known = build_base.is_some_and(|b| legacy.contains(&b) || newer.contains(&b));
+    if !known || build_base.is_some_and(|b| legacy.contains(&b)) {
+        v.extend(["poetry", "uv"]);
+    }
+    if !known || build_base.is_some_and(|b| newer.contains(&b)) {
+        v.push("bazel");
+    }
+    v.sort_unstable();
+    v
+}
+
+fn values(out: &mut Out<'_>, project: &Project, sources: &Sources<'_>) {
+    let item = out.ctx.slot == Slot::Item;
+    let path = out.ctx.path.clone();
+    let p: Vec<Option<&str>> = (0..path.len()).map(|i| key_str(&path, i)).collect();
+    let taken = |out: &Out<'_>, s: &str| item && out.has_sibling(s);
+    match (p.as_slice(), item) {
+        ([Some("extensions")], true) => {
+            let base = project.base.as_deref().or(project.build_base.as_deref());
+            for ext in EXTENSIONS {
+                if taken(out, ext.name) {
+                    continue;
+                }
+                let bases = registry::all_bases(ext);
+                let experimental = base.is_some_and(|b| {
+                    (ext.v1_bases.contains(&b) && ext.v1_experimental)
+                        || (!ext.v1_bases.contains(&b)
+                            && ext.v2_bases.contains(&b)
+                            && ext.v2_experimental)
+                });
+                let detail = if experimental {
+                    format!("experimental on {}", base.unwrap_or_default())
+                } else {
+                    format!("bases: {}", bases.join(", "))
+                };
+                let doc = format!(
+                    "Supported bases: {}.{}",
+                    bases.join(", "),
+                    if experimental {
+                        " Experimental for this base: set `ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS=1`."
+                    } else {
+                        ""
+                    }
+                );
+                out.value(ext.name, ItemKind::Extension, Some(detail), Some(doc));
+            }
+        }
+        ([Some("parts"), Some(_), Some("plugin")], false) => {
+            for pl in plugins_for(project.build_base.as_deref()) {
+                let detail = project
+                    .build_base
+                    .as_ref()
+                    .map(|b| format!("plugin available on {b}"));
+                out.value(pl, ItemKind::Plugin, detail, None);
+            }
+        }
+        ([Some("parts"), Some(me), Some("after")], true) => {
+            for part in project.all_parts() {
+                if part != *me && !taken(out, &part) {
+                    out.value(&part, ItemKind::Part, Some("part".into()), None);
+                }
+            }
+        }
+        ([Some("adopt-info")], false) => {
+            for part in project.all_parts() {
+                out.value(&part, ItemKind::Part, Some("part".into()), None);
+            }
+        }
+        (
+            [
+                Some("services"),
+                Some(me),
+                Some("after" | "before" | "requires"),
+            ],
+            true,
+        ) => {
+            for s in project.all_services() {
+                if s != *me && !taken(out, &s) {
+                    out.value(&s, ItemKind::Service, Some("service".into()), None);
+                }
+            }
+        }
+        ([Some("entrypoint-service")], false) => {
+            for s in project.all_services() {
+                out.value(&s, ItemKind::Service, Some("service".into()), None);
+            }
+        }
+        ([Some("platforms"), Some(_), Some("build-on" | "build-for")], _) => {
+            for a in ARCHES {
+                if !taken(out, a) {
+                    out.value(a, ItemKind::Platform, Some("architecture".into()), None);
+                }
+            }
+        }
+        ([Some("parts"), Some(part), Some("prime" | "stage")], true) => {
+            if let Some(ext) = registry::owner_of_part(part)
+                && part.ends_with("/install-app")
+                && let Some(fs) = sources.fs
+            {
+                paths::complete(out, fs, ext.app_prefix);
+            }
+        }
+        (
+            [
+                Some("parts"),
+                Some(_),
+                Some(key @ ("stage-packages" | "build-packages")),
+            ],
+            true,
+        ) => {
+            packages(out, project, sources, *key == "stage-packages");
+        }
+        _ => schema_items::values(out, &path),
+    }
+}
+
+fn packages(out: &mut Out<'_>, project: &Project, sources: &Sources<'_>, stage: bool) {
+    let word = out.ctx.word.clone();
+    let mut n = 0;
+    if stage
+        && project.base.as_deref() == Some("bare")
+        && let Some(release) = project
+            .build_base
+            .as_deref()
+            .and_then(SliceIndex::release_of_base)
+    {
+        let (pkg_prefix, slice_prefix) = match word.rsplit_once('_') {
+            Some((p, s)) => (p.to_owned(), Some(s.to_owned())),
+            None => (word.clone(), None),
+        };
+        for pkg in sources.slices.packages(&release) {
+            let matches = match &slice_prefix {
+                Some(_) => pkg.package == pkg_prefix,
+                None => pkg.package.starts_with(&pkg_prefix),
+            };
+            if !matches {
+                continue;
+            }
+            for slice in &pkg.slices {
+                if slice_prefix
+                    .as_ref()
+                    .is_some_and(|s| !slice.starts_with(s.as_str()))
+                {
+                    continue;
+                }
+                let label = format!("{}_{slice}", pkg.package);
+                if out.has_sibling(&label) {
+                    continue;
+                }
+                out.value(
+                    &label,
+                    ItemKind::Slice,
+                    Some(format!("Chisel slice ({release})")),
+                    None,
+                );
+                n += 1;
+                if n >= MAX_PACKAGE_ITEMS {
+                    return;
+                }
+            }
+        }
+    }
+    for deb in sources.debs.with_prefix(&word) {
+        if out.has_sibling(&deb.name) {
+            continue;
+        }
+        let summary = deb.description.lines().next().map(str::to_owned);
+        out.value(
+            &deb.name,
+            ItemKind::Package,
+            summary,
+            Some(deb.description.clone()),
+        );
+        n += 1;
+        if n >= MAX_PACKAGE_ITEMS {
+            return;
+        }
+    }
+}

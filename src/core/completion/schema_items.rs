@@ -1,0 +1,198 @@
+//! Schema-driven items: the keys a mapping may still take (with snippets shaped by the value's
+//! type and the schema description as documentation) and the enum/const/boolean values.
+
+use serde_json::Value;
+
+use crate::core::schema;
+
+use super::context::Seg;
+use super::{ItemKind, Out, Shape};
+
+/// The non-null alternatives of a schema, `$ref`s followed and `anyOf`/`oneOf` flattened.
+fn alternatives(s: &'static Value) -> Vec<&'static Value> {
+    let s = schema::deref(s);
+    let mut out = Vec::new();
+    let mut nested = false;
+    for k in ["anyOf", "oneOf"] {
+        if let Some(alts) = s.get(k).and_then(Value::as_array) {
+            nested = true;
+            for a in alts {
+                out.extend(alternatives(a));
+            }
+        }
+    }
+    if !nested && s.get("type").and_then(Value::as_str) != Some("null") {
+        out.push(s);
+    }
+    // Keep the outer schema too when it carries its own enum next to `anyOf`.
+    if nested && s.get("enum").is_some() {
+        out.push(s);
+    }
+    out
+}
+
+fn part_schema() -> Option<&'static Value> {
+    schema::root().pointer("/$defs/Part")
+}
+
+fn is_part(s: &Value) -> bool {
+    part_schema().is_some_and(|p| std::ptr::eq(p, s))
+}
+
+fn child(s: &'static Value, seg: &Seg) -> Vec<&'static Value> {
+    let mut out = Vec::new();
+    for alt in alternatives(s) {
+        match seg {
+            Seg::Key(k) => {
+                if let Some(p) = alt.get("properties").and_then(|p| p.get(k)) {
+                    out.push(p);
+                } else if is_part(alt) {
+                    out.extend(
+                        schema::plugin_blocks()
+                            .into_iter()
+                            .find_map(|(_, then)| then.pointer("/properties")?.get(k)),
+                    );
+                } else if let Some(ap) = alt.get("additionalProperties").filter(|v| v.is_object()) {
+                    out.push(ap);
+                } else if let Some(pp) = alt.get("patternProperties").and_then(Value::as_object) {
+                    out.extend(pp.values().next());
+                }
+            }
+            Seg::Item => out.extend(alt.get("items")),
+        }
+    }
+    out
+}
+
+fn resolve(path: &[Seg]) -> Vec<&'static Value> {
+    let mut cur = vec![schema::root()];
+    for seg in path {
+        cur = cur.into_iter().flat_map(|s| child(s, seg)).collect();
+        if cur.is_empty() {
+            break;
+        }
+    }
+    cur
+}
+
+/// The description of a property (looking into its alternatives).
+fn description(s: &'static Value) -> Option<String> {
+    std::iter::once(s)
+        .chain(std::iter::once(schema::deref(s)))
+        .chain(alternatives(s))
+        .find_map(|v| v.get("description").and_then(Value::as_str))
+        .filter(|d| !d.is_empty())
+        .map(str::to_owned)
+}
+
+fn shape(s: &'static Value) -> Shape {
+    let alts = alternatives(s);
+    let ty = |v: &Value, t: &str| v.get("type").and_then(Value::as_str) == Some(t);
+    if alts.iter().any(|a| {
+        ["string", "integer", "number", "boolean"]
+            .iter()
+            .any(|t| ty(a, t))
+            || a.get("enum").is_some()
+            || a.get("const").is_some()
+    }) {
+        Shape::Scalar
+    } else if alts.iter().any(|a| ty(a, "array")) {
+        Shape::List
+    } else if alts.iter().any(|a| {
+        ty(a, "object") || a.get("properties").is_some() || a.get("additionalProperties").is_some()
+    }) {
+        Shape::Mapping
+    } else {
+        Shape::Scalar
+    }
+}
+
+fn type_detail(s: &'static Value) -> Option<String> {
+    let alts = alternatives(s);
+    let values = enum_values(&alts);
+    if !values.is_empty() {
+        return Some(format!("one of: {}", values.join(", ")));
+    }
+    Some(
+        match shape(s) {
+            Shape::Scalar => alts
+                .iter()
+                .find_map(|a| a.get("type").and_then(Value::as_str))
+                .unwrap_or("string"),
+            Shape::List => "list",
+            Shape::Mapping => "mapping",
+        }
+        .to_owned(),
+    )
+}
+
+fn enum_values(alts: &[&'static Value]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for a in alts {
+        let mut push = |v: &Value| {
+            let s = match v {
+                Value::String(s) => s.clone(),
+                Value::Bool(b) => b.to_string(),
+                Value::Number(n) => n.to_string(),
+                _ => return,
+            };
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        };
+        if let Some(e) = a.get("enum").and_then(Value::as_array) {
+            e.iter().for_each(&mut push);
+        }
+        if let Some(c) = a.get("const") {
+            push(c);
+        }
+        if a.get("type").and_then(Value::as_str) == Some("boolean") {
+            push(&Value::Bool(true));
+            push(&Value::Bool(false));
+        }
+    }
+    out
+}
+
+/// The keys the mapping at `path` may still take. `plugin` adds that plugin's part options.
+pub(super) fn keys(out: &mut Out<'_>, path: &[Seg], plugin: Option<&str>) {
+    let mut props: Vec<(&'static str, &'static Value)> = Vec::new();
+    for s in resolve(path) {
+        for alt in alternatives(s) {
+            if let Some(p) = alt.get("properties").and_then(Value::as_object) {
+                props.extend(p.iter().map(|(k, v)| (k.as_str(), v)));
+            }
+            if is_part(alt)
+                && let Some(pl) = plugin
+                && let Some((_, then)) = schema::plugin_blocks().into_iter().find(|(n, _)| *n == pl)
+                && let Some(p) = then.get("properties").and_then(Value::as_object)
+            {
+                props.extend(p.iter().map(|(k, v)| (k.as_str(), v)));
+            }
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (k, v) in props {
+        if !seen.insert(k) || out.has_sibling(k) {
+            continue;
+        }
+        out.key(k, ItemKind::Key, shape(v), type_detail(v), description(v));
+    }
+}
+
+/// The enum, const and boolean values allowed at `path` (for a list item: its items).
+pub(super) fn values(out: &mut Out<'_>, path: &[Seg]) {
+    let mut p = path.to_vec();
+    if out.ctx.slot == super::Slot::Item {
+        p.push(Seg::Item);
+    }
+    let schemas = resolve(&p);
+    let alts: Vec<&'static Value> = schemas.iter().flat_map(|s| alternatives(s)).collect();
+    let doc = schemas.first().and_then(|s| description(s));
+    for v in enum_values(&alts) {
+        if out.ctx.slot == super::Slot::Item && out.has_sibling(&v) {
+            continue;
+        }
+        out.value(&v, ItemKind::Value, None, doc.clone());
+    }
+}

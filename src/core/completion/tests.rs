@@ -1,0 +1,290 @@
+//! Completion tests: one `check_completion!` helper renders the items at `$0` as text.
+
+use crate::core::document::Document;
+use crate::core::extensions::MemoryFs;
+use crate::core::packages::{DebIndex, SliceIndex};
+
+use super::{Sources, complete};
+
+fn render(src: &str) -> String {
+    let offset = src.find("$0").expect("no $0 in the test text");
+    let text = src.replacen("$0", "", 1);
+    let doc = Document::parse(&text);
+    let mut fs = MemoryFs::new();
+    for f in [
+        "app.py",
+        "requirements.txt",
+        "templates/index.html",
+        "static/app.css",
+        "node_modules/x.js",
+        "my_1.0_amd64.rock",
+        ".git/HEAD",
+    ] {
+        fs = fs.file(f, "");
+    }
+    let debs = DebIndex::from_texts([
+        "Package: libpq-dev\nDescription: header files for libpq5\n more\n\nPackage: libpq5\nDescription: PostgreSQL C client library\n\nPackage: curl\nDescription: command line URL tool\n",
+    ]);
+    let sources = Sources {
+        fs: Some(&fs),
+        slices: SliceIndex::bundled(),
+        debs: &debs,
+    };
+    let items = complete(&doc, u32::try_from(offset).unwrap(), &sources);
+    let mut s = String::new();
+    for i in items {
+        let r = i.edit_range;
+        s.push_str(&format!(
+            "{} [{:?}] {}..{} {:?}{}",
+            i.label,
+            i.kind,
+            u32::from(r.start()),
+            u32::from(r.end()),
+            i.insert_text,
+            i.detail
+                .map(|d| format!(" ({})", d.lines().next().unwrap_or_default()))
+                .unwrap_or_default()
+        ));
+        s.push('\n');
+    }
+    s
+}
+
+macro_rules! check_completion {
+    ($src:expr, @$snap:literal) => {
+        insta::assert_snapshot!(render($src), @$snap)
+    };
+}
+
+const FLASK: &str =
+    "name: x\nbase: ubuntu@22.04\nplatforms:\n  amd64:\nextensions:\n  - flask-framework\n";
+
+#[test]
+fn blank_line_level_comes_from_the_column() {
+    check_completion!("name: x\nbase: ubuntu@24.04\nplatforms:\n  amd64:\n$0\n", @r#"
+    title [Key] 47..47 "title: $0" (string)
+    version [Key] 47..47 "version: $0" (string)
+    summary [Key] 47..47 "summary: $0" (string)
+    description [Key] 47..47 "description: $0" (string)
+    build-base [Key] 47..47 "build-base: $0" (one of: ubuntu@20.04, ubuntu@22.04, ubuntu@24.04, ubuntu@25.10, ubuntu@26.04, devel)
+    contact [Key] 47..47 "contact: $0" (string)
+    issues [Key] 47..47 "issues: $0" (string)
+    source-code [Key] 47..47 "source-code: $0" (string)
+    license [Key] 47..47 "license: $0" (string)
+    adopt-info [Key] 47..47 "adopt-info: $0" (string)
+    parts [Key] 47..47 "parts:\n  $0" (mapping)
+    package-repositories [Key] 47..47 "package-repositories:\n  - $0" (list)
+    environment [Key] 47..47 "environment:\n  $0" (mapping)
+    run-user [Key] 47..47 "run-user: $0" (one of: _daemon_)
+    services [Key] 47..47 "services:\n  $0" (mapping)
+    checks [Key] 47..47 "checks:\n  $0" (mapping)
+    entrypoint-service [Key] 47..47 "entrypoint-service: $0" (string)
+    entrypoint-command [Key] 47..47 "entrypoint-command: $0" (string)
+    extensions [Key] 47..47 "extensions:\n  - $0" (list of extensions)
+    "#);
+    check_completion!("name: x\nplatforms:\n  amd64:\n    $0\n", @r#"
+    build-on [Key] 32..32 "build-on: $0" (array)
+    build-for [Key] 32..32 "build-for: $0" (array)
+    "#);
+}
+
+#[test]
+fn half_typed_key_in_broken_yaml() {
+    check_completion!("name: x\nparts:\n  p:\n    plugin: go\n    go-b$0\n", @r#"
+    source [Key] 39..43 "source: $0" (string)
+    source-checksum [Key] 39..43 "source-checksum: $0" (string)
+    source-channel [Key] 39..43 "source-channel: $0" (string)
+    source-branch [Key] 39..43 "source-branch: $0" (string)
+    source-commit [Key] 39..43 "source-commit: $0" (string)
+    source-depth [Key] 39..43 "source-depth: $0" (integer)
+    source-subdir [Key] 39..43 "source-subdir: $0" (string)
+    source-submodules [Key] 39..43 "source-submodules:\n      - $0" (list)
+    source-tag [Key] 39..43 "source-tag: $0" (string)
+    source-type [Key] 39..43 "source-type: $0" (string)
+    disable-parallel [Key] 39..43 "disable-parallel: $0" (one of: true, false)
+    after [Key] 39..43 "after:\n      - $0" (list)
+    overlay-packages [Key] 39..43 "overlay-packages:\n      - $0" (list)
+    stage-snaps [Key] 39..43 "stage-snaps:\n      - $0" (list)
+    stage-packages [Key] 39..43 "stage-packages:\n      - $0" (list)
+    build-snaps [Key] 39..43 "build-snaps:\n      - $0" (list)
+    build-packages [Key] 39..43 "build-packages:\n      - $0" (list)
+    build-environment [Key] 39..43 "build-environment:\n      - $0" (list)
+    build-attributes [Key] 39..43 "build-attributes:\n      - $0" (list)
+    organize [Key] 39..43 "organize:\n      $0" (mapping)
+    overlay [Key] 39..43 "overlay:\n      - $0" (list)
+    stage [Key] 39..43 "stage:\n      - $0" (list)
+    prime [Key] 39..43 "prime:\n      - $0" (list)
+    override-pull [Key] 39..43 "override-pull: $0" (string)
+    overlay-script [Key] 39..43 "overlay-script: $0" (string)
+    override-overlay [Key] 39..43 "override-overlay: $0" (string)
+    override-build [Key] 39..43 "override-build: $0" (string)
+    override-stage [Key] 39..43 "override-stage: $0" (string)
+    override-prime [Key] 39..43 "override-prime: $0" (string)
+    permissions [Key] 39..43 "permissions:\n      - $0" (list)
+    go-buildtags [Key] 39..43 "go-buildtags:\n      - $0" (list)
+    go-generate [Key] 39..43 "go-generate:\n      - $0" (list)
+    "#);
+}
+
+#[test]
+fn flow_list_that_does_not_parse() {
+    check_completion!("base: bare\nbuild-base: ubuntu@24.04\nparts:\n  p:\n    plugin: nil\n    stage-packages: [libpq5_libs, libpq$0", @r#"
+    libpq5_copyright [Slice] 98..103 "libpq5_copyright" (Chisel slice (ubuntu-24.04))
+    libpq-dev [Package] 98..103 "libpq-dev" (header files for libpq5)
+    libpq5 [Package] 98..103 "libpq5" (PostgreSQL C client library)
+    "#);
+}
+
+#[test]
+fn enum_values() {
+    check_completion!("base: $0\n", @r#"
+    bare [Value] 6..6 "bare"
+    ubuntu@20.04 [Value] 6..6 "ubuntu@20.04"
+    ubuntu@22.04 [Value] 6..6 "ubuntu@22.04"
+    ubuntu@24.04 [Value] 6..6 "ubuntu@24.04"
+    ubuntu@25.10 [Value] 6..6 "ubuntu@25.10"
+    ubuntu@26.04 [Value] 6..6 "ubuntu@26.04"
+    ubuntu@26.10 [Value] 6..6 "ubuntu@26.10"
+    "#);
+    check_completion!("services:\n  s:\n    startup: $0\n", @r#"
+    enabled [Value] 28..28 "enabled"
+    disabled [Value] 28..28 "disabled"
+    "#);
+    check_completion!("services:\n  s:\n    on-failure: $0\n", @r#"
+    restart [Value] 31..31 "restart"
+    shutdown [Value] 31..31 "shutdown"
+    success-shutdown [Value] 31..31 "success-shutdown"
+    ignore [Value] 31..31 "ignore"
+    "#);
+    check_completion!("checks:\n  c:\n    level: $0\n", @r#"
+    alive [Value] 24..24 "alive"
+    ready [Value] 24..24 "ready"
+    "#);
+}
+
+#[test]
+fn plugins_depend_on_the_build_base() {
+    check_completion!("base: ubuntu@22.04\nparts:\n  p:\n    plugin: $0\n", @r#"
+    ant [Plugin] 43..43 "ant" (plugin available on ubuntu@22.04)
+    autotools [Plugin] 43..43 "autotools" (plugin available on ubuntu@22.04)
+    cargo-use [Plugin] 43..43 "cargo-use" (plugin available on ubuntu@22.04)
+    cmake [Plugin] 43..43 "cmake" (plugin available on ubuntu@22.04)
+    dotnet [Plugin] 43..43 "dotnet" (plugin available on ubuntu@22.04)
+    dump [Plugin] 43..43 "dump" (plugin available on ubuntu@22.04)
+    go [Plugin] 43..43 "go" (plugin available on ubuntu@22.04)
+    go-use [Plugin] 43..43 "go-use" (plugin available on ubuntu@22.04)
+    gradle [Plugin] 43..43 "gradle" (plugin available on ubuntu@22.04)
+    jlink [Plugin] 43..43 "jlink" (plugin available on ubuntu@22.04)
+    make [Plugin] 43..43 "make" (plugin available on ubuntu@22.04)
+    maven [Plugin] 43..43 "maven" (plugin available on ubuntu@22.04)
+    maven-use [Plugin] 43..43 "maven-use" (plugin available on ubuntu@22.04)
+    meson [Plugin] 43..43 "meson" (plugin available on ubuntu@22.04)
+    nil [Plugin] 43..43 "nil" (plugin available on ubuntu@22.04)
+    npm [Plugin] 43..43 "npm" (plugin available on ubuntu@22.04)
+    poetry [Plugin] 43..43 "poetry" (plugin available on ubuntu@22.04)
+    python [Plugin] 43..43 "python" (plugin available on ubuntu@22.04)
+    qmake [Plugin] 43..43 "qmake" (plugin available on ubuntu@22.04)
+    rust [Plugin] 43..43 "rust" (plugin available on ubuntu@22.04)
+    scons [Plugin] 43..43 "scons" (plugin available on ubuntu@22.04)
+    uv [Plugin] 43..43 "uv" (plugin available on ubuntu@22.04)
+    "#);
+    check_completion!("base: bare\nbuild-base: ubuntu@26.04\nparts:\n  p:\n    plugin: $0\n", @r#"
+    ant [Plugin] 60..60 "ant" (plugin available on ubuntu@26.04)
+    autotools [Plugin] 60..60 "autotools" (plugin available on ubuntu@26.04)
+    bazel [Plugin] 60..60 "bazel" (plugin available on ubuntu@26.04)
+    cargo-use [Plugin] 60..60 "cargo-use" (plugin available on ubuntu@26.04)
+    cmake [Plugin] 60..60 "cmake" (plugin available on ubuntu@26.04)
+    dotnet [Plugin] 60..60 "dotnet" (plugin available on ubuntu@26.04)
+    dump [Plugin] 60..60 "dump" (plugin available on ubuntu@26.04)
+    go [Plugin] 60..60 "go" (plugin available on ubuntu@26.04)
+    go-use [Plugin] 60..60 "go-use" (plugin available on ubuntu@26.04)
+    gradle [Plugin] 60..60 "gradle" (plugin available on ubuntu@26.04)
+    jlink [Plugin] 60..60 "jlink" (plugin available on ubuntu@26.04)
+    make [Plugin] 60..60 "make" (plugin available on ubuntu@26.04)
+    maven [Plugin] 60..60 "maven" (plugin available on ubuntu@26.04)
+    maven-use [Plugin] 60..60 "maven-use" (plugin available on ubuntu@26.04)
+    meson [Plugin] 60..60 "meson" (plugin available on ubuntu@26.04)
+    nil [Plugin] 60..60 "nil" (plugin available on ubuntu@26.04)
+    npm [Plugin] 60..60 "npm" (plugin available on ubuntu@26.04)
+    python [Plugin] 60..60 "python" (plugin available on ubuntu@26.04)
+    qmake [Plugin] 60..60 "qmake" (plugin available on ubuntu@26.04)
+    rust [Plugin] 60..60 "rust" (plugin available on ubuntu@26.04)
+    scons [Plugin] 60..60 "scons" (plugin available on ubuntu@26.04)
+    "#);
+}
+
+#[test]
+fn platforms() {
+    check_completion!("platforms:\n  amd64:\n  $0\n", @r#"
+    arm64 [Platform] 22..22 "arm64:\n    $0" (architecture)
+    armhf [Platform] 22..22 "armhf:\n    $0" (architecture)
+    i386 [Platform] 22..22 "i386:\n    $0" (architecture)
+    ppc64el [Platform] 22..22 "ppc64el:\n    $0" (architecture)
+    riscv64 [Platform] 22..22 "riscv64:\n    $0" (architecture)
+    s390x [Platform] 22..22 "s390x:\n    $0" (architecture)
+    "#);
+    check_completion!("platforms:\n  amd64:\n    build-on: [$0]\n", @r#"
+    amd64 [Platform] 35..35 "amd64" (architecture)
+    arm64 [Platform] 35..35 "arm64" (architecture)
+    armhf [Platform] 35..35 "armhf" (architecture)
+    i386 [Platform] 35..35 "i386" (architecture)
+    ppc64el [Platform] 35..35 "ppc64el" (architecture)
+    riscv64 [Platform] 35..35 "riscv64" (architecture)
+    s390x [Platform] 35..35 "s390x" (architecture)
+    "#);
+}
+
+#[test]
+fn extensions_with_bases() {
+    check_completion!("base: ubuntu@24.04\nextensions:\n  - flask-framework\n  - $0\n", @r#"
+    django-framework [Extension] 55..55 "django-framework" (bases: bare, ubuntu:22.04, ubuntu@22.04, ubuntu@24.04, ubuntu@26.04)
+    expressjs-framework [Extension] 55..55 "expressjs-framework" (bases: bare, ubuntu@24.04, ubuntu@26.04)
+    fastapi-framework [Extension] 55..55 "fastapi-framework" (bases: bare, ubuntu@24.04, ubuntu@26.04)
+    go-framework [Extension] 55..55 "go-framework" (bases: bare, ubuntu@24.04, ubuntu@26.04)
+    spring-boot-framework [Extension] 55..55 "spring-boot-framework" (experimental on ubuntu@24.04)
+    "#);
+}
+
+#[test]
+fn part_and_service_names() {
+    check_completion!(&format!("{FLASK}parts:\n  a:\n    plugin: nil\n  b:\n    after: [$0]\n"), @r#"
+    a [Part] 124..124 "a" (part)
+    flask-framework/dependencies [Part] 124..124 "flask-framework/dependencies" (part)
+    flask-framework/install-app [Part] 124..124 "flask-framework/install-app" (part)
+    flask-framework/config-files [Part] 124..124 "flask-framework/config-files" (part)
+    flask-framework/statsd-exporter [Part] 124..124 "flask-framework/statsd-exporter" (part)
+    flask-framework/logging [Part] 124..124 "flask-framework/logging" (part)
+    flask-framework/runtime [Part] 124..124 "flask-framework/runtime" (part)
+    flask-framework/runtime-libs [Part] 124..124 "flask-framework/runtime-libs" (part)
+    "#);
+    check_completion!("services:\n  web:\n    command: x\n  db:\n    after:\n      - $0\nchecks:\n  up:\n    tcp:\n      port: 1\n", @r#"web [Service] 57..57 "web" (service)"#);
+    check_completion!("services:\n  web:\n    on-check-failure:\n      $0\nchecks:\n  up:\n    tcp:\n      port: 1\n", @r#"up [Check] 45..45 "up: $0" (health check)"#);
+    check_completion!("services:\n  web:\n    command: x\nentrypoint-service: $0\n", @r#"web [Service] 52..52 "web" (service)"#);
+}
+
+#[test]
+fn install_app_paths() {
+    check_completion!(&format!("{FLASK}parts:\n  flask-framework/install-app:\n    prime:\n      - flask/app/app.py\n      - $0\n"), @r#"
+    flask/app/requirements.txt [File] 161..161 "flask/app/requirements.txt" (project file `requirements.txt`)
+    flask/app/static/ [Folder] 161..161 "flask/app/static/" (project directory `static`)
+    flask/app/templates/ [Folder] 161..161 "flask/app/templates/" (project directory `templates`)
+    "#);
+    check_completion!(&format!("{FLASK}parts:\n  flask-framework/install-app:\n    prime: [flask/app/templates/$0"), @r#"flask/app/templates/index.html [File] 129..149 "flask/app/templates/index.html" (project file `templates/index.html`)"#);
+    check_completion!(&format!("{FLASK}parts:\n  flask-framework/install-app:\n    prime:\n      - -fl$0\n"), @r#"
+    -flask/app/app.py [File] 136..139 "-flask/app/app.py" (exclude project file `app.py`)
+    -flask/app/requirements.txt [File] 136..139 "-flask/app/requirements.txt" (exclude project file `requirements.txt`)
+    -flask/app/static/ [Folder] 136..139 "-flask/app/static/" (exclude project directory `static`)
+    -flask/app/templates/ [Folder] 136..139 "-flask/app/templates/" (exclude project directory `templates`)
+    "#);
+}
+
+#[test]
+fn packages_and_slices() {
+    check_completion!("base: bare\nbuild-base: ubuntu@24.04\nparts:\n  p:\n    stage-packages:\n      - libpq$0\n", @r#"
+    libpq5_copyright [Slice] 76..81 "libpq5_copyright" (Chisel slice (ubuntu-24.04))
+    libpq5_libs [Slice] 76..81 "libpq5_libs" (Chisel slice (ubuntu-24.04))
+    libpq-dev [Package] 76..81 "libpq-dev" (header files for libpq5)
+    libpq5 [Package] 76..81 "libpq5" (PostgreSQL C client library)
+    "#);
+    check_completion!("base: ubuntu@24.04\nparts:\n  p:\n    build-packages: [cu$0]\n", @r#"curl [Package] 52..54 "curl" (command line URL tool)"#);
+}

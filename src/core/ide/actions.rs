@@ -1,0 +1,223 @@
+//! Code actions: quick fixes carried by diagnostics, and refactorings computed from the
+//! current expansion (override a generated service, add packages, choose primed files, start
+//! a project from a profile).
+
+use serde_json::{Map, Value, json};
+
+use crate::core::diagnostic::{Diagnostic, Edit};
+use crate::core::document::Document;
+use crate::core::extensions::registry::ExtensionInfo;
+use crate::core::ide::edit::insert_entries;
+use crate::core::ide::expansion::ExpansionResult;
+use crate::core::ide::starters;
+use crate::core::text::{TextRange, TextSize};
+
+/// What kind of action it is (maps to LSP `quickfix` / `refactor`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ActionKind {
+    QuickFix,
+    Refactor,
+}
+
+/// A titled set of edits on the document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Action {
+    pub title: String,
+    pub kind: ActionKind,
+    pub edits: Vec<Edit>,
+    /// The diagnostic this action fixes, for quick fixes.
+    pub diagnostic: Option<Diagnostic>,
+    pub is_preferred: bool,
+}
+
+fn overlaps(a: TextRange, b: TextRange) -> bool {
+    a.start() <= b.end() && b.start() <= a.end()
+}
+
+/// Actions available for `range`, given the diagnostics overlapping it: the diagnostics'
+/// fixes first, then refactorings.
+#[must_use]
+pub fn actions(
+    doc: &Document,
+    expansion: Option<&ExpansionResult>,
+    range: TextRange,
+    diagnostics: &[Diagnostic],
+) -> Vec<Action> {
+    let mut out = Vec::new();
+    for d in diagnostics.iter().filter(|d| overlaps(d.range, range)) {
+        for (i, f) in d.fixes.iter().enumerate() {
+            out.push(Action {
+                title: f.title.clone(),
+                kind: ActionKind::QuickFix,
+                edits: f.edits.clone(),
+                diagnostic: Some(d.clone()),
+                is_preferred: i == 0 && d.fixes.len() == 1,
+            });
+        }
+    }
+    if is_blank(doc) {
+        for (ext, text) in starters::starters() {
+            let profile = ext;
+            out.push(refactor(
+                format!("Start a {profile} project"),
+                vec![Edit {
+                    range: TextRange::new(
+                        TextSize::from(0),
+                        TextSize::from(u32::try_from(doc.text.len()).unwrap_or(0)),
+                    ),
+                    text,
+                }],
+            ));
+        }
+        return out;
+    }
+    let Some(expanded) = expansion.and_then(|e| e.expanded.as_ref()) else {
+        return out;
+    };
+    for info in doc.declared_extensions() {
+        if let Some(a) = override_service(doc, expanded, info) {
+            out.push(a);
+        }
+        if let Some(a) = add_packages(doc, info) {
+            out.push(a);
+        }
+        if let Some(a) = choose_files(doc, expanded, info) {
+            out.push(a);
+        }
+    }
+    out
+}
+
+fn refactor(title: String, edits: Vec<Edit>) -> Action {
+    Action {
+        title,
+        kind: ActionKind::Refactor,
+        edits,
+        diagnostic: None,
+        is_preferred: false,
+    }
+}
+
+/// Only whitespace and comments.
+fn is_blank(doc: &Document) -> bool {
+    doc.text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+}
+
+/// (a) `services: <fw>: override: replace` with the generated command and other keys.
+fn override_service(doc: &Document, expanded: &Value, info: &ExtensionInfo) -> Option<Action> {
+    let svc = info.service;
+    let generated = expanded.get("services")?.get(svc)?.as_object()?;
+    let user = doc
+        .section("services")
+        .iter()
+        .find(|e| doc.tree.text(e.key) == Some(svc))
+        .copied();
+    if user.is_some_and(|e| doc.tree.entry(e.value, "command").is_some()) {
+        return None;
+    }
+    let mut entries = Map::new();
+    entries.insert("override".into(), json!("replace"));
+    for (k, v) in generated {
+        if k != "override" {
+            entries.insert(k.clone(), v.clone());
+        }
+    }
+    let edit = insert_entries(doc, &["services", svc], &entries)?;
+    Some(refactor(
+        format!("Override the {svc} service command"),
+        vec![edit],
+    ))
+}
+
+/// (b) Debian packages (or chisel slices on `base: bare`) for the framework's dependencies.
+fn add_packages(doc: &Document, info: &ExtensionInfo) -> Option<Action> {
+    let sub = if info.parts.contains(&"dependencies") {
+        "dependencies"
+    } else if info.parts.contains(&"runtime") {
+        "runtime"
+    } else {
+        return None;
+    };
+    let part = format!("{}/{sub}", info.name);
+    let bare = doc.base() == Some("bare");
+    let (what, placeholder) = if bare {
+        ("chisel slices", "package_slice")
+    } else {
+        ("Debian packages", "package-name")
+    };
+    let user_part = doc
+        .section("parts")
+        .iter()
+        .find(|e| doc.tree.text(e.key) == Some(part.as_str()))
+        .copied();
+    if let Some(p) = user_part
+        && let Some(list) = doc.tree.entry(p.value, "stage-packages")
+    {
+        // Append an item to the existing block list.
+        let items = doc.tree.items(list.value);
+        let last = *items.last()?;
+        if doc.text_at(doc.range(list.value)).starts_with('[') {
+            return Some(refactor(
+                format!("Add {what} to {part}"),
+                vec![Edit {
+                    range: TextRange::empty(doc.range(last).end()),
+                    text: format!(", {placeholder}"),
+                }],
+            ));
+        }
+        let start = usize::from(doc.range(last).start());
+        let ls = doc.text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let prefix = &doc.text[ls..start];
+        let end = usize::from(doc.range(last).end());
+        let (pos, nl) = match doc.text[end..].find('\n') {
+            Some(i) => (end + i + 1, false),
+            None => (doc.text.len(), true),
+        };
+        let text = format!("{}{prefix}{placeholder}\n", if nl { "\n" } else { "" });
+        return Some(refactor(
+            format!("Add {what} to {part}"),
+            vec![Edit {
+                range: TextRange::empty(TextSize::from(u32::try_from(pos).ok()?)),
+                text,
+            }],
+        ));
+    }
+    let mut entries = Map::new();
+    entries.insert("stage-packages".into(), json!([placeholder]));
+    let edit = insert_entries(doc, &["parts", &part], &entries)?;
+    Some(refactor(format!("Add {what} to {part}"), vec![edit]))
+}
+
+/// (c) `<fw>-framework/install-app: prime:` with today's default list.
+fn choose_files(doc: &Document, expanded: &Value, info: &ExtensionInfo) -> Option<Action> {
+    let part = format!("{}/install-app", info.name);
+    let prime = expanded
+        .get("parts")?
+        .get(&part)?
+        .get("prime")?
+        .as_array()?;
+    if prime.is_empty() {
+        return None;
+    }
+    let prefix = info.app_prefix;
+    let list: Vec<Value> = prime
+        .iter()
+        .filter_map(Value::as_str)
+        .map(|p| {
+            if p.starts_with(prefix) || p.starts_with('-') {
+                Value::String(p.to_owned())
+            } else {
+                Value::String(format!("{prefix}{p}"))
+            }
+        })
+        .collect();
+    let mut entries = Map::new();
+    entries.insert("prime".into(), Value::Array(list));
+    let edit = insert_entries(doc, &["parts", &part], &entries)?;
+    Some(refactor(
+        "Choose which files go into the image".into(),
+        vec![edit],
+    ))
+}

@@ -1,0 +1,73 @@
+//! A user service whose `command` repeats the one the extension generates anyway.
+
+use serde_json::Value;
+
+use crate::core::diagnostic::{Diagnostic, Edit, Fix, Severity};
+use crate::core::document::Document;
+use crate::core::extensions::Context;
+use crate::core::ide::expansion::expand_raw;
+
+/// Warns on a generated service's `command` that equals what the
+/// extension would generate without it, with a fix that deletes the line.
+pub fn check(doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for svc in doc.section("services") {
+        let Some(name) = doc.tree.text(svc.key) else {
+            continue;
+        };
+        if !doc.is_extension_service(name) {
+            continue;
+        }
+        let Some(cmd) = doc.tree.entry(svc.value, "command") else {
+            continue;
+        };
+        let Some(user) = doc.tree.text(cmd.value) else {
+            continue;
+        };
+        if doc
+            .tree
+            .get(svc.value, "override")
+            .and_then(|o| doc.tree.text(o))
+            == Some("replace")
+        {
+            // A full replacement spells out the command on purpose.
+            continue;
+        }
+        let mut data = doc.json.clone();
+        let Some(service) = data
+            .get_mut("services")
+            .and_then(|s| s.get_mut(name))
+            .and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        service.shift_remove("command");
+        let Some(expanded) = expand_raw(&data, ctx) else {
+            continue;
+        };
+        let generated = expanded
+            .pointer(&format!(
+                "/services/{}/command",
+                name.replace('~', "~0").replace('/', "~1")
+            ))
+            .and_then(Value::as_str);
+        if generated != Some(user) {
+            continue;
+        }
+        let mut d = Diagnostic::new(
+            doc.key_range(cmd),
+            Severity::Warning,
+            "redundant-service-command",
+            format!(
+                "this `command` is exactly the one the extension generates for `{name}`; remove it so the service keeps up with the extension (for example when the app module changes)"
+            ),
+        );
+        d.fixes.push(Fix {
+            title: "Remove the redundant `command`".into(),
+            edits: vec![Edit {
+                range: super::entry_lines(doc, cmd),
+                text: String::new(),
+            }],
+        });
+        out.push(d);
+    }
+}

@@ -1,0 +1,69 @@
+//! A part named like an extension's (`flask-framework/install-app`) while that extension is
+//! not declared: it is built as an ordinary part, without the framework's setup.
+
+use crate::core::diagnostic::{Diagnostic, Edit, Fix};
+use crate::core::document::Document;
+use crate::core::extensions::registry;
+use crate::core::text::{TextRange, TextSize};
+
+/// Warns on each such part, with a fix that declares the extension.
+pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
+    let declared = doc.declared_extensions();
+    for e in doc.section("parts") {
+        let Some(name) = doc.tree.text(e.key) else {
+            continue;
+        };
+        let Some(info) = registry::owner_of_part(name) else {
+            continue;
+        };
+        if declared.iter().any(|d| d.name == info.name) {
+            continue;
+        }
+        let mut d = Diagnostic::warning(
+            doc.key_range(*e),
+            "framework-part-without-extension",
+            format!(
+                "`{name}` is named like a part of {ext}, but `{ext}` is not in `extensions:`, so this is an ordinary part and the framework's build, service and defaults are missing. Add `{ext}` to `extensions:` or rename the part",
+                ext = info.name
+            ),
+        );
+        if let Some(edit) = declare_edit(doc, info.name) {
+            d.fixes.push(Fix {
+                title: format!("Add `{}` to `extensions:`", info.name),
+                edits: vec![edit],
+            });
+        }
+        out.push(d);
+    }
+}
+
+/// An edit adding `name` to `extensions:` (a new block list before `parts:` when absent).
+fn declare_edit(doc: &Document, name: &str) -> Option<Edit> {
+    if let Some(ext) = doc.top_entry("extensions") {
+        let items = doc.tree.items(ext.value);
+        let last = items.last()?;
+        let r = doc.range(*last);
+        let src = doc.text_at(doc.range(ext.value));
+        if src.starts_with('[') {
+            return Some(Edit {
+                range: TextRange::empty(r.end()),
+                text: format!(", {name}"),
+            });
+        }
+        let line_start = doc.text[..usize::from(r.start())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let indent = &doc.text[line_start..usize::from(r.start())];
+        return Some(Edit {
+            range: TextRange::empty(r.end()),
+            text: format!("\n{indent}{name}"),
+        });
+    }
+    let parts = doc.top_entry("parts")?;
+    let start = usize::from(doc.range(parts.key).start());
+    let line_start = doc.text[..start].rfind('\n').map_or(0, |i| i + 1);
+    Some(Edit {
+        range: TextRange::empty(TextSize::from(u32::try_from(line_start).ok()?)),
+        text: format!("extensions:\n  - {name}\n"),
+    })
+}

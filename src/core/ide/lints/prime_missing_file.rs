@@ -1,0 +1,50 @@
+//! `prime` entries of an extension's install-app part that match no file in the project.
+
+use crate::core::diagnostic::Diagnostic;
+use crate::core::document::Document;
+use crate::core::extensions::ProjectFs;
+
+/// Warns on include entries of `<ext>/install-app: prime:` whose path is not in the project,
+/// unless the part runs after another part that could create it.
+pub fn check(doc: &Document, fs: &dyn ProjectFs, out: &mut Vec<Diagnostic>) {
+    for info in doc.declared_extensions() {
+        let part = format!("{}/install-app", info.name);
+        let Some(part_entry) = doc
+            .section("parts")
+            .iter()
+            .find(|e| doc.tree.text(e.key) == Some(part.as_str()))
+        else {
+            continue;
+        };
+        let after = doc.tree.get(part_entry.value, "after");
+        if after.is_some_and(|a| !doc.tree.items(a).is_empty()) {
+            continue;
+        }
+        let Some(prime) = doc.tree.get(part_entry.value, "prime") else {
+            continue;
+        };
+        let prefix = info.app_prefix;
+        for &item in doc.tree.items(prime) {
+            let Some(entry) = doc.tree.text(item) else {
+                continue;
+            };
+            if entry.starts_with('-') {
+                continue;
+            }
+            let Some(rel) = entry.strip_prefix(prefix) else {
+                continue;
+            };
+            let rel = rel.trim_end_matches('/');
+            if rel.is_empty() || rel.contains(['*', '?', '[']) || fs.exists(rel) {
+                continue;
+            }
+            out.push(Diagnostic::warning(
+                doc.range(item),
+                "prime-missing-file",
+                format!(
+                    "`{entry}` matches nothing: the project has no `{rel}`, so the image will not contain it. Check the spelling, or create the file"
+                ),
+            ));
+        }
+    }
+}

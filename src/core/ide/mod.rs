@@ -1,0 +1,14 @@
+//! Editor features computed from a parsed document and its extension expansion: expansion
+//! diagnostics, hover, code actions. Pure data in, pure data out (byte ranges, no protocol).
+
+pub mod actions;
+pub mod edit;
+pub mod expansion;
+pub mod hover;
+pub mod lints;
+pub mod schema_nav;
+pub mod starters;
+
+pub use actions::{Action, ActionKind, actions};
+pub use expansion::{ExpansionResult, expand_document};
+pub use hover::{HoverResult, hover};

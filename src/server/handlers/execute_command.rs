@@ -1,0 +1,44 @@
+//! `workspace/executeCommand`: `rockcraft.showExpandedProject <uri>` returns the project with
+//! its extensions expanded, as `rockcraft expand-extensions` prints it.
+
+use serde_json::Value;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::{ExecuteCommandParams, LSPAny, Uri};
+
+use crate::server::Backend;
+use crate::server::expansion;
+
+/// The command name, advertised in `executeCommandProvider`.
+pub const SHOW_EXPANDED_PROJECT: &str = "rockcraft.showExpandedProject";
+
+pub async fn handle(backend: &Backend, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+    if params.command != SHOW_EXPANDED_PROJECT {
+        return Err(Error::invalid_params(format!(
+            "unknown command `{}`",
+            params.command
+        )));
+    }
+    let uri = params
+        .arguments
+        .first()
+        .and_then(uri_argument)
+        .ok_or_else(|| {
+            Error::invalid_params(format!(
+                "`{SHOW_EXPANDED_PROJECT}` takes the document URI as its argument"
+            ))
+        })?;
+    match expansion::expanded_yaml(&backend.expansion_ctx(), &uri).await {
+        Ok(yaml) => Ok(Some(Value::String(yaml))),
+        Err(message) => Err(Error {
+            code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32803),
+            message: message.into(),
+            data: None,
+        }),
+    }
+}
+
+/// A URI given as a string, `{"uri": …}` or a `TextDocumentIdentifier`-like object.
+fn uri_argument(arg: &Value) -> Option<Uri> {
+    let s = arg.as_str().or_else(|| arg.get("uri")?.as_str())?;
+    s.parse().ok()
+}

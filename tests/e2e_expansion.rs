@@ -1,0 +1,481 @@
+//! End-to-end tests of the background extension expansion: real JSON-RPC over in-memory pipes,
+//! real project directories on disk.
+
+mod common;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use common::{Enc, PUBLISH, QUIET, TestClient, WAIT, apply_edits, range_json};
+use rockcraft_lsp::core::analysis::analyze;
+use rockcraft_lsp::server::ServeExit;
+use serde_json::{Value, json};
+
+const TEMPLATE: &str = include_str!("golden/flask-init-template/input/rockcraft.yaml");
+const APP_PY: &str = include_str!("golden/flask-init-template/input/app.py");
+const MAIN_PY: &str = include_str!("golden/flask-entrypoint-main-py/input/main.py");
+
+/// Long enough for the debounce and an expansion on a loaded machine.
+const SETTLE: Duration = Duration::from_millis(700);
+
+/// A project directory under the system temp dir, removed on drop.
+struct Project {
+    dir: PathBuf,
+}
+
+impl Project {
+    fn new(tag: &str) -> Self {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "rockcraft-lsp-e2e-{tag}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self { dir }
+    }
+
+    fn write(&self, rel: &str, contents: &str) -> &Self {
+        let path = self.dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+        self
+    }
+
+    fn file_uri(&self, rel: &str) -> String {
+        format!("file://{}", self.dir.join(rel).display())
+    }
+
+    fn uri(&self) -> String {
+        self.file_uri("rockcraft.yaml")
+    }
+}
+
+impl Drop for Project {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The flask template with extra YAML appended.
+fn flask_with(extra: &str) -> String {
+    format!("{TEMPLATE}{extra}")
+}
+
+fn errors(diags: &[Value]) -> Vec<&Value> {
+    diags.iter().filter(|d| d["severity"] == 1).collect()
+}
+
+fn messages(diags: &[Value]) -> Vec<&str> {
+    diags
+        .iter()
+        .map(|d| d["message"].as_str().unwrap_or_default())
+        .collect()
+}
+
+/// How many diagnostics the fast analysis alone reports for `text`.
+fn fast_count(text: &str) -> usize {
+    analyze(text).diagnostics.len()
+}
+
+/// The next publish for `uri` at `version` whose diagnostics satisfy `pred`.
+async fn publish_where(
+    c: &mut TestClient,
+    uri: &str,
+    version: i64,
+    pred: impl Fn(&[Value]) -> bool,
+) -> Vec<Value> {
+    let found = c
+        .notification(
+            PUBLISH,
+            |p| {
+                p["uri"] == uri
+                    && p["version"] == version
+                    && pred(p["diagnostics"].as_array().unwrap())
+            },
+            WAIT,
+        )
+        .await
+        .unwrap_or_else(|| panic!("no matching publish for {uri} v{version}"));
+    found["diagnostics"].as_array().unwrap().clone()
+}
+
+async fn expanded_project(c: &mut TestClient, uri: &str) -> Value {
+    c.request("rockcraft/expandedProject", json!({ "uri": uri }))
+        .await
+}
+
+#[tokio::test]
+async fn capabilities_advertise_hover_refactor_and_the_command() {
+    let (c, init) = TestClient::initialized(None, json!({})).await;
+    let caps = &init["capabilities"];
+    assert_eq!(caps["hoverProvider"], true, "{caps}");
+    assert_eq!(
+        caps["executeCommandProvider"]["commands"],
+        json!(["rockcraft.showExpandedProject"])
+    );
+    let kinds = caps["codeActionProvider"]["codeActionKinds"]
+        .as_array()
+        .unwrap();
+    assert!(kinds.contains(&json!("quickfix")) && kinds.contains(&json!("refactor")));
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
+
+#[tokio::test]
+async fn watchers_are_registered_when_the_client_allows_it() {
+    let caps = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    let (mut c, _) = TestClient::initialized(None, caps).await;
+    let req = c
+        .server_request("client/registerCapability", WAIT)
+        .await
+        .expect("no registration");
+    let reg = &req["params"]["registrations"][0];
+    assert_eq!(reg["method"], "workspace/didChangeWatchedFiles");
+    assert!(
+        !reg["registerOptions"]["watchers"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+
+    // Without dynamic registration: no request.
+    let (mut c, _) = TestClient::initialized(None, json!({})).await;
+    let req = c.server_request("client/registerCapability", QUIET).await;
+    assert!(req.is_none(), "{req:?}");
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
+
+#[tokio::test]
+async fn experimental_extensions_follow_initialization_options() {
+    let p = Project::new("experimental");
+    p.write("app.py", APP_PY)
+        .write("requirements.txt", "Flask\n");
+    let text = TEMPLATE
+        .replace("base: bare", "base: ubuntu@26.04")
+        .replace("build-base: ubuntu@24.04", "");
+    p.write("rockcraft.yaml", &text);
+    let uri = p.uri();
+    let with_env =
+        std::env::var_os("ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS").is_some_and(|v| !v.is_empty());
+    for experimental in [false, true] {
+        let mut c = TestClient::start();
+        c.request(
+            "initialize",
+            json!({
+                "processId": null, "rootUri": null, "capabilities": {},
+                "initializationOptions": {"experimentalExtensions": experimental},
+            }),
+        )
+        .await;
+        c.notify("initialized", json!({})).await;
+        c.open(&uri, 1, &text).await;
+        let out = expanded_project(&mut c, &uri).await;
+        if experimental || with_env {
+            assert_eq!(out["error"], Value::Null, "{out}");
+        } else {
+            assert!(
+                out["error"].as_str().unwrap().contains("experimental"),
+                "{out}"
+            );
+            let diags = publish_where(&mut c, &uri, 1, |d| !errors(d).is_empty()).await;
+            assert!(
+                diags.iter().any(|d| d["code"] == "extension-experimental"),
+                "{diags:#?}"
+            );
+        }
+        assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+    }
+}
+
+// (1) a prime entry without the `flask/app/` prefix, and its quick fix
+
+#[tokio::test]
+async fn prime_entry_without_prefix_is_reported_and_fixed() {
+    let p = Project::new("prime");
+    p.write("app.py", APP_PY)
+        .write("requirements.txt", "Flask\n");
+    let text = flask_with("parts:\n  flask-framework/install-app:\n    prime:\n      - app.py\n");
+    p.write("rockcraft.yaml", &text);
+    let uri = p.uri();
+    let mut c = TestClient::with_encoding(Enc::Utf16).await;
+    c.open(&uri, 1, &text).await;
+    // Typing never waits: the fast diagnostics come first, without expansion errors.
+    let fast = c.diagnostics(&uri, Some(1)).await;
+    assert_eq!(fast.len(), fast_count(&text), "{fast:#?}");
+    // After the debounce: an error on the entry itself.
+    let at = text.rfind("- app.py").unwrap() + 2;
+    let entry = range_json(&text, at, at + "app.py".len(), Enc::Utf16);
+    let diags = publish_where(&mut c, &uri, 1, |d| !errors(d).is_empty()).await;
+    let on_entry: Vec<&Value> = errors(&diags)
+        .into_iter()
+        .filter(|d| d["range"]["start"]["line"] == entry["start"]["line"])
+        .collect();
+    assert_eq!(on_entry.len(), 1, "{diags:#?}");
+    assert_eq!(on_entry[0]["range"], entry, "{diags:#?}");
+    let d = on_entry[0].clone();
+    assert!(
+        d["message"].as_str().unwrap().contains("flask/app"),
+        "{d:#?}"
+    );
+
+    let actions = c
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": uri},
+                "range": d["range"],
+                "context": {"diagnostics": [d]},
+            }),
+        )
+        .await;
+    let actions = actions.as_array().cloned().unwrap_or_default();
+    let fix = actions
+        .iter()
+        .find(|a| a["kind"] == "quickfix")
+        .unwrap_or_else(|| panic!("no quick fix: {actions:#?}"));
+    assert_eq!(fix["diagnostics"][0]["range"], d["range"]);
+    let edits = fix["edit"]["changes"][&uri].as_array().unwrap().clone();
+    let fixed = apply_edits(&text, &edits, Enc::Utf16);
+    assert!(fixed.contains("- flask/app/app.py"), "{fixed}");
+
+    c.change_full(&uri, 2, &fixed).await;
+    let fast = c.diagnostics(&uri, Some(2)).await;
+    assert!(errors(&fast).is_empty(), "{fast:#?}");
+    // The next expansion has no errors: nothing more is published for v2 with errors, and the
+    // expanded project is available.
+    let late = c
+        .notification(
+            PUBLISH,
+            |p| {
+                p["uri"] == uri.as_str() && !errors(p["diagnostics"].as_array().unwrap()).is_empty()
+            },
+            SETTLE,
+        )
+        .await;
+    assert!(late.is_none(), "errors after the fix: {late:#?}");
+    let out = expanded_project(&mut c, &uri).await;
+    assert_eq!(out["error"], Value::Null, "{out}");
+    assert!(
+        out["yaml"].as_str().unwrap().contains("flask/app/app.py"),
+        "{out}"
+    );
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
+
+// (2) hover shows the generated gunicorn command with the detected module
+
+/// Hover on the last occurrence of `needle`, at its first non-blank character.
+async fn hover_text(c: &mut TestClient, uri: &str, text: &str, needle: &str) -> Option<String> {
+    let start = text.rfind(needle).unwrap() + needle.len() - needle.trim_start().len();
+    let at = range_json(text, start, start, Enc::Utf16)["start"].clone();
+    let res = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": at}),
+        )
+        .await;
+    if res.is_null() {
+        return None;
+    }
+    assert_eq!(res["contents"]["kind"], "markdown", "{res}");
+    res["contents"]["value"].as_str().map(ToOwned::to_owned)
+}
+
+/// Hovers until the expansion of the open version is in (or [`WAIT`] passes).
+async fn hover_until(
+    c: &mut TestClient,
+    uri: &str,
+    text: &str,
+    needle: &str,
+    want: &[&str],
+) -> String {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let got = hover_text(c, uri, text, needle).await.unwrap_or_default();
+        if want.iter().all(|w| got.contains(w)) {
+            return got;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "hover on `{needle}` never showed {want:?}; last: {got}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn hover_shows_gunicorn_command_with_detected_module() {
+    let p = Project::new("hover");
+    p.write("main.py", MAIN_PY)
+        .write("requirements.txt", "Flask\n");
+    let text = flask_with("services:\n  flask:\n    override: merge\n    startup: disabled\n");
+    p.write("rockcraft.yaml", &text);
+    let uri = p.uri();
+    let mut c = TestClient::with_encoding(Enc::Utf16).await;
+    c.open(&uri, 1, &text).await;
+    let want = ["gunicorn", "main:app"];
+    hover_until(&mut c, &uri, &text, "  flask:\n", &want).await;
+    let on_ext = hover_until(&mut c, &uri, &text, "flask-framework\n", &want).await;
+    assert!(!on_ext.contains("app:app"), "{on_ext}");
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
+
+// (3) project files changing on disk re-expand without touching the YAML
+
+#[tokio::test]
+async fn watched_file_changes_clear_and_raise_diagnostics() {
+    let p = Project::new("watch");
+    p.write("requirements.txt", "Flask\n");
+    p.write("rockcraft.yaml", TEMPLATE);
+    let uri = p.uri();
+    let caps = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    let (mut c, _) = TestClient::initialized(None, caps).await;
+    c.open(&uri, 1, TEMPLATE).await;
+    // No entrypoint yet.
+    let diags = publish_where(&mut c, &uri, 1, |d| !errors(d).is_empty()).await;
+    assert!(
+        messages(&diags)
+            .iter()
+            .any(|m| m.to_lowercase().contains("entrypoint")),
+        "{diags:#?}"
+    );
+
+    p.write("app.py", APP_PY);
+    let changed =
+        |rel: &str, kind: u8| json!({"changes": [{"uri": p.file_uri(rel), "type": kind}]});
+    c.notify("workspace/didChangeWatchedFiles", changed("app.py", 1))
+        .await;
+    let diags = publish_where(&mut c, &uri, 1, |d| errors(d).is_empty()).await;
+    assert_eq!(diags.len(), fast_count(TEMPLATE), "{diags:#?}");
+
+    p.write("requirements.txt", "requests\n");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        changed("requirements.txt", 2),
+    )
+    .await;
+    let diags = publish_where(&mut c, &uri, 1, |d| !errors(d).is_empty()).await;
+    assert!(
+        messages(&errors(&diags).into_iter().cloned().collect::<Vec<_>>())
+            .iter()
+            .any(|m| m.contains("flask")),
+        "{diags:#?}"
+    );
+
+    // A file outside the project changes nothing.
+    let other = Project::new("elsewhere");
+    other.write("app.py", APP_PY);
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": other.file_uri("app.py"), "type": 1}]}),
+    )
+    .await;
+    let got = c
+        .notification(PUBLISH, |p| p["uri"] == uri.as_str(), SETTLE)
+        .await;
+    assert!(got.is_none(), "unexpected publish: {got:#?}");
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
+
+// (4) edits faster than the debounce: only the final version's expansion is published
+
+#[tokio::test]
+async fn fast_edits_publish_only_the_final_expansion() {
+    let p = Project::new("stale");
+    // No app.py: every version's expansion has an error.
+    p.write("requirements.txt", "Flask\n");
+    p.write("rockcraft.yaml", TEMPLATE);
+    let uri = p.uri();
+    let mut c = TestClient::with_encoding(Enc::Utf16).await;
+    let version_text = |v: i64| TEMPLATE.replace("A summary of", &format!("Summary {v} of"));
+    c.open(&uri, 1, &version_text(1)).await;
+    const LAST: i64 = 6;
+    for v in 2..=LAST {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        c.change_full(&uri, v, &version_text(v)).await;
+    }
+    let mut seen = Vec::new();
+    let mut final_expansion = false;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while tokio::time::Instant::now() < deadline {
+        let Some(p) = c
+            .notification(PUBLISH, |p| p["uri"] == uri.as_str(), QUIET)
+            .await
+        else {
+            if final_expansion {
+                break;
+            }
+            continue;
+        };
+        let v = p["version"].as_i64().unwrap();
+        let n = p["diagnostics"].as_array().unwrap().len();
+        let fast = fast_count(&version_text(v));
+        if v < LAST {
+            assert_eq!(n, fast, "expansion diagnostics published for v{v}: {p:#?}");
+        } else if n > fast {
+            final_expansion = true;
+        }
+        seen.push(v);
+    }
+    assert!(
+        final_expansion,
+        "no expansion publish for v{LAST}: {seen:?}"
+    );
+    assert!(
+        seen.windows(2).all(|w| w[0] <= w[1]),
+        "out of order: {seen:?}"
+    );
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
+
+// (5) the expanded project equals `rockcraft-lsp expand-extensions`
+
+#[tokio::test]
+async fn show_expanded_project_matches_the_cli() {
+    let p = Project::new("command");
+    p.write("app.py", APP_PY)
+        .write("requirements.txt", "Flask\n");
+    p.write("rockcraft.yaml", TEMPLATE);
+    let uri = p.uri();
+    let cli = rockcraft_lsp::cli::expand::run_expand(
+        &p.dir,
+        rockcraft_lsp::core::extensions::DEFAULT_EXTENSIONS_DIR,
+        false,
+    );
+    assert_eq!(cli.exit_code, 0, "{}", cli.stderr);
+    let mut c = TestClient::with_encoding(Enc::Utf16).await;
+    // Before the document is opened (read from disk), and once it is open.
+    for open in [false, true] {
+        if open {
+            c.open(&uri, 1, TEMPLATE).await;
+        }
+        let res = c
+            .request(
+                "workspace/executeCommand",
+                json!({"command": "rockcraft.showExpandedProject", "arguments": [uri]}),
+            )
+            .await;
+        assert_eq!(res.as_str(), Some(cli.stdout.as_str()), "open: {open}");
+        let out = expanded_project(&mut c, &uri).await;
+        assert_eq!(out["yaml"].as_str(), Some(cli.stdout.as_str()));
+        assert_eq!(out["error"], Value::Null);
+    }
+
+    // A project that cannot be expanded: an error, not YAML.
+    let broken = TEMPLATE.replace("flask-framework", "flask-frameworkk");
+    c.change_full(&uri, 2, &broken).await;
+    let res = c
+        .request_raw(
+            "workspace/executeCommand",
+            json!({"command": "rockcraft.showExpandedProject", "arguments": [uri]}),
+        )
+        .await;
+    assert!(res["error"]["message"].as_str().is_some(), "{res}");
+    let out = expanded_project(&mut c, &uri).await;
+    assert_eq!(out["yaml"], Value::Null, "{out}");
+    assert!(out["error"].as_str().is_some(), "{out}");
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}

@@ -1,0 +1,348 @@
+//! Editor features of `core::ide`: expansion diagnostics mapped to the source, hover and code
+//! actions, each checked through one `check_*` helper with `$0` marking the cursor.
+
+use std::path::Path;
+
+use rockcraft_lsp::core::document::Document;
+use rockcraft_lsp::core::extensions::{DEFAULT_EXTENSIONS_DIR, MemoryFs, ProjectFs};
+use rockcraft_lsp::core::ide::edit::apply_edits;
+use rockcraft_lsp::core::ide::{ExpansionResult, actions, expand_document, hover};
+use rockcraft_lsp::core::text::{TextRange, TextSize};
+
+const FLASK_APP: &str = "from flask import Flask\n\napp = Flask(__name__)\n";
+
+fn flask_fs() -> MemoryFs {
+    MemoryFs::new()
+        .file("requirements.txt", "Flask\n")
+        .file("app.py", FLASK_APP)
+}
+
+/// The text without its `$0` marker, and the marker's offset (0 when absent).
+fn cursor(src: &str) -> (String, u32) {
+    match src.find("$0") {
+        Some(i) => (src.replacen("$0", "", 1), u32::try_from(i).unwrap()),
+        None => (src.to_owned(), 0),
+    }
+}
+
+fn expand(text: &str, fs: &dyn ProjectFs) -> (Document, ExpansionResult) {
+    let doc = Document::parse(text);
+    let r = expand_document(&doc, fs, false, DEFAULT_EXTENSIONS_DIR);
+    (doc, r)
+}
+
+/// Diagnostics of the expansion, rendered as `line:col code: message` with the range text.
+fn check_expand(src: &str, fs: &dyn ProjectFs) -> String {
+    let (text, _) = cursor(src);
+    let (doc, r) = expand(&text, fs);
+    let mut out = String::new();
+    for d in &r.diagnostics {
+        let line = doc.line_number(d.range.start());
+        out.push_str(&format!(
+            "{line} {} [{}] `{}`: {}\n",
+            d.severity.as_str(),
+            d.code,
+            doc.text_at(d.range),
+            d.message
+        ));
+        for f in &d.fixes {
+            out.push_str(&format!("  fix: {}\n", f.title));
+        }
+    }
+    out
+}
+
+/// The hover at `$0`, with the hovered text.
+fn check_hover(src: &str, fs: &dyn ProjectFs) -> String {
+    let (text, offset) = cursor(src);
+    let (doc, r) = expand(&text, fs);
+    match hover(&doc, Some(&r), offset) {
+        Some(h) => format!("[{}]\n{}", doc.text_at(h.range), h.markdown),
+        None => "(no hover)".into(),
+    }
+}
+
+/// The actions at `$0`, and the text after applying the one whose title starts with `pick`.
+fn check_action(src: &str, fs: &dyn ProjectFs, pick: &str) -> (Vec<String>, Option<String>) {
+    let (text, offset) = cursor(src);
+    let (doc, r) = expand(&text, fs);
+    let at = TextRange::empty(TextSize::from(offset));
+    let mut diags = r.diagnostics.clone();
+    diags.extend(rockcraft_lsp::core::analysis::diagnose(&doc));
+    let acts = actions(&doc, Some(&r), at, &diags);
+    let titles = acts
+        .iter()
+        .map(|a| format!("{:?}: {}", a.kind, a.title))
+        .collect();
+    let applied = acts
+        .iter()
+        .find(|a| a.title.starts_with(pick))
+        .map(|a| apply_edits(&text, &a.edits));
+    (titles, applied)
+}
+
+const PRIME_NO_PREFIX: &str = "\
+name: my-app
+base: ubuntu@24.04
+version: '0.1'
+summary: s
+description: d
+platforms:
+  amd64:
+extensions:
+  - flask-framework
+parts:
+  flask-framework/install-app:
+    prime:
+      - flask/app/app.py
+      - $0templates
+";
+
+#[test]
+fn prime_entry_without_prefix_is_reported_and_fixed() {
+    let fs = flask_fs().dir("templates");
+    insta::assert_snapshot!(check_expand(PRIME_NO_PREFIX, &fs));
+    let (_, fixed) = check_action(PRIME_NO_PREFIX, &fs, "Prefix with");
+    let fixed = fixed.expect("a prefix fix");
+    assert!(fixed.contains("      - flask/app/templates\n"), "{fixed}");
+    let (_, r) = expand(&fixed, &fs);
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    assert!(r.expanded.is_some());
+}
+
+#[test]
+fn fastapi_prime_with_flask_prefix_gets_replaced() {
+    let src = "name: my-app\nbase: ubuntu@24.04\nversion: '0.1'\nsummary: s\ndescription: d\nplatforms:\n  amd64:\nextensions: [fastapi-framework]\nparts:\n  fastapi-framework/install-app:\n    prime: [\"$0flask/app/main.py\"]\n";
+    let fs = MemoryFs::new()
+        .file("requirements.txt", "fastapi\n")
+        .file("main.py", "from fastapi import FastAPI\napp = FastAPI()\n");
+    let (_, fixed) = check_action(src, &fs, "Prefix with");
+    let fixed = fixed.expect("fix");
+    assert!(fixed.contains("prime: [\"app/main.py\"]"), "{fixed}");
+    let (_, r) = expand(&fixed, &fs);
+    assert!(r.expanded.is_some(), "{:?}", r.diagnostics);
+}
+
+const FLASK: &str = "\
+name: my-app
+base: ubuntu@24.04
+version: '0.1'
+summary: s
+description: d
+platforms:
+  amd64:
+extensions:
+  - fla$0sk-framework
+";
+
+#[test]
+fn hover_on_extension_shows_gunicorn_command() {
+    let h = check_hover(FLASK, &flask_fs());
+    assert!(h.contains("app:app"), "{h}");
+    insta::assert_snapshot!(h);
+}
+
+#[test]
+fn hover_on_user_service_shows_merged_service() {
+    let src = format!("{FLASK}services:\n  fl$0ask:\n    environment:\n      DEBUG: '1'\n")
+        .replacen("$0", "", 1);
+    let h = check_hover(&src, &flask_fs());
+    assert!(h.contains("gunicorn") && h.contains("DEBUG"), "{h}");
+    insta::assert_snapshot!(h);
+}
+
+#[test]
+fn hover_on_plain_keys_uses_the_schema() {
+    let h = check_hover("na$0me: x\nbase: ubuntu@24.04\n", &MemoryFs::new());
+    insta::assert_snapshot!("schema_name", h);
+    let h = check_hover(
+        "base: ubuntu@24.04\nservices:\n  s:\n    start$0up: enabled\n",
+        &MemoryFs::new(),
+    );
+    assert!(h.contains("`enabled`"), "{h}");
+    let h = check_hover(
+        "parts:\n  p:\n    plugin: python\n    python-pack$0ages: [x]\n",
+        &MemoryFs::new(),
+    );
+    assert!(h.contains("python"), "{h}");
+}
+
+#[test]
+fn override_action_reproduces_the_generated_command() {
+    let fs = flask_fs();
+    let (doc, before) = expand(&cursor(FLASK).0, &fs);
+    let _ = doc;
+    let want = before.expanded.as_ref().unwrap()["services"]["flask"]["command"].clone();
+    let (titles, applied) = check_action(FLASK, &fs, "Override the flask service command");
+    insta::assert_snapshot!(titles.join("\n"));
+    let applied = applied.expect("override action");
+    insta::assert_snapshot!("override_applied", applied);
+    let (_, after) = expand(&applied, &fs);
+    assert!(after.diagnostics.is_empty(), "{:?}", after.diagnostics);
+    assert_eq!(
+        after.expanded.unwrap()["services"]["flask"]["command"],
+        want
+    );
+}
+
+#[test]
+fn refactors_merge_into_existing_sections() {
+    let src = format!(
+        "{FLASK}parts:\n    my-part:\n        plugin: nil\nservices:\n    other:\n        command: /bin/true\n        override: replace\n"
+    );
+    let src = src.replacen("$0", "", 1);
+    let fs = flask_fs();
+    for pick in [
+        "Override the flask",
+        "Add Debian packages",
+        "Choose which files",
+    ] {
+        let (_, applied) = check_action(&src, &fs, pick);
+        let applied = applied.unwrap_or_else(|| panic!("{pick}"));
+        insta::assert_snapshot!(pick.replace(' ', "_"), applied);
+        let doc = Document::parse(&applied);
+        assert!(doc.yaml_errors.is_empty(), "{applied}");
+        let (_, r) = expand(&applied, &fs);
+        assert!(r.expanded.is_some(), "{pick}: {:?}", r.diagnostics);
+    }
+}
+
+#[test]
+fn adding_app_py_changes_the_diagnostics() {
+    let no_app = MemoryFs::new().file("requirements.txt", "Flask\n");
+    let missing = check_expand(FLASK, &no_app);
+    assert!(missing.contains("extension-error"), "{missing}");
+    insta::assert_snapshot!(missing);
+    assert_eq!(check_expand(FLASK, &flask_fs()), "");
+}
+
+#[test]
+fn experimental_base_is_reported_on_base() {
+    let src = FLASK.replace("ubuntu@24.04", "ubuntu@26.04");
+    insta::assert_snapshot!(check_expand(&src, &flask_fs()));
+}
+
+#[test]
+fn lints() {
+    let src = format!(
+        "{FLASK}parts:\n  flask/install-app:\n    plugin: nil\n  flask-framework/install-app:\n    prime:\n      - -flask/app/tests\nservices:\n  flask:\n    working-dir: /django/app\n"
+    );
+    insta::assert_snapshot!(check_expand(&src, &flask_fs()));
+    let src = format!(
+        "{FLASK}parts:\n  flask-framework/install-app:\n    prime:\n      - flask/app/app.py\n      - flask/app/static\n"
+    );
+    insta::assert_snapshot!("prime_missing", check_expand(&src, &flask_fs()));
+    let plain =
+        "name: x\nbase: ubuntu@24.04\nparts:\n  flask-framework/install-app:\n    plugin: nil\n";
+    insta::assert_snapshot!("no_extension", check_expand(plain, &MemoryFs::new()));
+    let (_, applied) = check_action(
+        &format!("{FLASK}services:\n  flask:\n    command: $0x\n"),
+        &flask_fs(),
+        "Override",
+    );
+    assert!(
+        applied.is_none(),
+        "no override action when the command is already set"
+    );
+}
+
+#[test]
+fn redundant_service_command() {
+    let fs = flask_fs();
+    let (_, before) = expand(&cursor(FLASK).0, &fs);
+    let cmd = before.expanded.unwrap()["services"]["flask"]["command"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let src = format!(
+        "{}services:\n  flask:\n    command: {cmd}\n",
+        cursor(FLASK).0
+    );
+    let out = check_expand(&src, &fs);
+    assert!(out.contains("redundant-service-command"), "{out}");
+}
+
+#[test]
+fn starters_match_rockcraft_init() {
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let (titles, _) = check_action("# empty\n$0", &MemoryFs::new(), "-");
+    assert_eq!(titles.len(), 6, "{titles:?}");
+    for profile in [
+        "flask",
+        "django",
+        "fastapi",
+        "go",
+        "expressjs",
+        "spring-boot",
+    ] {
+        let (_, applied) = check_action(
+            "$0",
+            &MemoryFs::new(),
+            &format!("Start a {profile}-framework project"),
+        );
+        let applied = applied.unwrap();
+        let want = std::fs::read_to_string(golden.join(format!(
+            "init-profile-{profile}-framework/expected-rockcraft.yaml"
+        )))
+        .unwrap();
+        assert_eq!(
+            Document::parse(&applied).json,
+            Document::parse(&want).json,
+            "{profile}"
+        );
+    }
+}
+
+/// Loads a golden case's input directory into memory.
+fn golden_fs(case: &str) -> (String, MemoryFs) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(case)
+        .join("input");
+    let mut fs = MemoryFs::new();
+    let mut text = String::new();
+    let mut stack = vec![(dir.clone(), String::new())];
+    while let Some((d, rel)) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            let name = e.file_name().to_string_lossy().into_owned();
+            let r = if rel.is_empty() {
+                name.clone()
+            } else {
+                format!("{rel}/{name}")
+            };
+            if e.file_type().unwrap().is_dir() {
+                fs = fs.dir(&r);
+                stack.push((e.path(), r));
+            } else {
+                let c = std::fs::read_to_string(e.path()).unwrap_or_default();
+                if r == "rockcraft.yaml" {
+                    text = c.clone();
+                }
+                fs = fs.file(&r, &c);
+            }
+        }
+    }
+    (text, fs)
+}
+
+#[test]
+fn golden_cases() {
+    let (text, fs) = golden_fs("flask-init-template");
+    assert_eq!(check_expand(&text, &fs), "");
+    let at = text.find("  - flask-framework").unwrap() + 4;
+    let src = format!("{}$0{}", &text[..at], &text[at..]);
+    assert!(check_hover(&src, &fs).contains("gunicorn"));
+    let mut out = String::new();
+    for case in [
+        "flask-prime-wrong-prefix-app-slash",
+        "fastapi-prime-missing-prefix",
+        "ext-run-user-set-by-user-with-expressjs",
+        "flask-parts-user-plugin-nil-invalid",
+        "django-missing-requirements",
+    ] {
+        let (text, fs) = golden_fs(case);
+        out.push_str(&format!("== {case}\n{}", check_expand(&text, &fs)));
+    }
+    insta::assert_snapshot!(out);
+}
