@@ -27,6 +27,7 @@ fn parts(doc: &Document, out: &mut Vec<Diagnostic>) {
         known.extend(ext.parts.iter().map(|p| format!("{}/{p}", ext.name)));
     }
     known.extend(HIDDEN_PARTS.iter().map(|p| (*p).to_owned()));
+    let known_set: std::collections::HashSet<&str> = known.iter().map(String::as_str).collect();
     for part in doc.section("parts") {
         let me = doc.tree.text(part.key).unwrap_or_default();
         let Some(after) = doc.tree.get(part.value, "after") else {
@@ -43,7 +44,7 @@ fn parts(doc: &Document, out: &mut Vec<Diagnostic>) {
                 ));
                 continue;
             }
-            if known.iter().any(|k| k == name) {
+            if known_set.contains(name) {
                 continue;
             }
             let mut d = Diagnostic::warning(

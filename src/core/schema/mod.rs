@@ -2,6 +2,7 @@
 
 pub mod validate;
 
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use serde_json::Value;
@@ -45,33 +46,89 @@ pub fn properties(schema: &'static Value) -> Option<&'static serde_json::Map<Str
 /// Plugin-specific part schemas: `(plugin name, then-schema)` for each `if plugin == X` block.
 #[must_use]
 pub fn plugin_blocks() -> Vec<(&'static str, &'static Value)> {
+    PLUGIN_BLOCKS.clone()
+}
+
+/// The same blocks, without copying.
+#[must_use]
+pub fn plugin_blocks_ref() -> &'static [(&'static str, &'static Value)] {
+    &PLUGIN_BLOCKS
+}
+
+static PLUGIN_BLOCKS: LazyLock<Vec<(&'static str, &'static Value)>> = LazyLock::new(|| {
     let Some(all) = root()
-        .pointer("/$defs/Part/allOf")
+        .get("$defs")
+        .and_then(|d| d.get("Part"))
+        .and_then(|p| p.get("allOf"))
         .and_then(Value::as_array)
     else {
         return Vec::new();
     };
     all.iter()
         .filter_map(|b| {
-            let name = b.pointer("/if/properties/plugin/const")?.as_str()?;
+            let name = b
+                .get("if")?
+                .get("properties")?
+                .get("plugin")?
+                .get("const")?
+                .as_str()?;
             Some((name, b.get("then")?))
         })
         .collect()
+});
+
+/// The keys every part may have, whatever its plugin.
+static PART_COMMON: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    root()
+        .get("$defs")
+        .and_then(|d| d.get("Part"))
+        .and_then(|p| p.get("properties"))
+        .and_then(Value::as_object)
+        .map(|m| m.keys().map(String::as_str).collect())
+        .unwrap_or_default()
+});
+
+/// Plugin-specific part keys: the first plugin block that has each, with that key's schema.
+static PLUGIN_KEYS: LazyLock<HashMap<&'static str, (&'static str, &'static Value)>> =
+    LazyLock::new(|| {
+        let mut map = HashMap::new();
+        for (plugin, then) in PLUGIN_BLOCKS.iter() {
+            if let Some(props) = then.get("properties").and_then(Value::as_object) {
+                for (k, v) in props {
+                    if !PART_COMMON.contains(k.as_str()) {
+                        map.entry(k.as_str()).or_insert((*plugin, v));
+                    }
+                }
+            }
+        }
+        map
+    });
+
+/// Whether `key` is a part key shared by all plugins.
+#[must_use]
+pub fn is_common_part_key(key: &str) -> bool {
+    PART_COMMON.contains(key)
 }
 
-/// The plugin whose options include `key`, when exactly one plugin owns it.
+/// The schema of a plugin-specific part key and the first plugin that has it.
+#[must_use]
+pub fn plugin_key(key: &str) -> Option<(&'static str, &'static Value)> {
+    PLUGIN_KEYS.get(key).copied()
+}
+
+/// Every part key of every plugin (common keys first).
+#[must_use]
+pub fn all_part_keys() -> Vec<&'static str> {
+    let mut v: Vec<&str> = PART_COMMON.iter().copied().collect();
+    v.sort_unstable();
+    let mut extra: Vec<&str> = PLUGIN_KEYS.keys().copied().collect();
+    extra.sort_unstable();
+    v.extend(extra);
+    v
+}
+
+/// The plugin whose options include `key`, when the key is not common to all plugins.
 #[must_use]
 pub fn plugin_owning_key(key: &str) -> Option<&'static str> {
-    let common = properties(root().pointer("/$defs/Part")?)?;
-    if common.contains_key(key) {
-        return None;
-    }
-    plugin_blocks()
-        .into_iter()
-        .find(|(_, then)| {
-            then.pointer("/properties")
-                .and_then(|p| p.get(key))
-                .is_some()
-        })
-        .map(|(n, _)| n)
+    plugin_key(key).map(|(p, _)| p)
 }

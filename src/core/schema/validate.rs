@@ -16,7 +16,7 @@ use std::collections::HashSet;
 use regex::Regex;
 use serde_json::Value;
 
-use super::{deref, plugin_blocks, plugin_owning_key};
+use super::{all_part_keys, deref, is_common_part_key, plugin_key, plugin_owning_key};
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
 use crate::core::suggest;
@@ -54,6 +54,69 @@ pub fn validate(doc: &Document) -> Vec<Diagnostic> {
     let mut seen = HashSet::new();
     out.retain(|d| seen.insert((d.range, d.code, d.message.clone())));
     out
+}
+
+/// The keywords of one schema object, read in a single pass (schema objects are small, so
+/// comparing a few keys beats hashing every keyword on every node).
+#[derive(Default)]
+struct Kw {
+    any_of: Option<&'static [Value]>,
+    one_of: Option<&'static [Value]>,
+    all_of: Option<&'static [Value]>,
+    has_type: bool,
+    constant: Option<&'static Value>,
+    enumeration: Option<&'static [Value]>,
+    min_length: Option<u64>,
+    max_length: Option<u64>,
+    minimum: Option<f64>,
+    maximum: Option<f64>,
+    items: Option<&'static Value>,
+    min_items: Option<u64>,
+    unique_items: bool,
+    properties: Option<&'static serde_json::Map<String, Value>>,
+    pattern_properties: Option<&'static serde_json::Map<String, Value>>,
+    additional: Option<&'static Value>,
+    required: Option<&'static [Value]>,
+    reserved_names: Option<&'static [Value]>,
+}
+
+impl Kw {
+    fn of(schema: &'static Value) -> Kw {
+        let mut k = Kw::default();
+        let Some(map) = schema.as_object() else {
+            return k;
+        };
+        for (key, v) in map {
+            match key.as_str() {
+                "anyOf" => k.any_of = v.as_array().map(Vec::as_slice),
+                "oneOf" => k.one_of = v.as_array().map(Vec::as_slice),
+                "allOf" => k.all_of = v.as_array().map(Vec::as_slice),
+                "type" => k.has_type = true,
+                "const" => k.constant = Some(v),
+                "enum" => k.enumeration = v.as_array().map(Vec::as_slice),
+                "minLength" => k.min_length = v.as_u64(),
+                "maxLength" => k.max_length = v.as_u64(),
+                "minimum" => k.minimum = v.as_f64(),
+                "maximum" => k.maximum = v.as_f64(),
+                "items" => k.items = Some(v),
+                "minItems" => k.min_items = v.as_u64(),
+                "uniqueItems" => k.unique_items = v.as_bool() == Some(true),
+                "properties" => k.properties = v.as_object(),
+                "patternProperties" => k.pattern_properties = v.as_object(),
+                "additionalProperties" => k.additional = Some(v),
+                "required" => k.required = v.as_array().map(Vec::as_slice),
+                "propertyNames" => {
+                    k.reserved_names = v
+                        .get("not")
+                        .and_then(|n| n.get("enum"))
+                        .and_then(Value::as_array)
+                        .map(Vec::as_slice);
+                }
+                _ => {}
+            }
+        }
+        k
+    }
 }
 
 struct Validator<'d> {
@@ -280,28 +343,32 @@ impl Validator<'_> {
         if let Some(d) = self.special_case(id, loc) {
             return d;
         }
-        for key in ["anyOf", "oneOf"] {
-            if let Some(list) = schema.get(key).and_then(Value::as_array) {
-                out.extend(self.branches(id, list, loc));
-                if !out.is_empty() {
-                    return out;
-                }
+        let kw = Kw::of(schema);
+        for list in [kw.any_of, kw.one_of].into_iter().flatten() {
+            out.extend(self.branches(id, list, loc));
+            if !out.is_empty() {
+                return out;
             }
         }
-        if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
-            out.extend(self.all_of(id, all, loc));
+        // When a part's own plugin block was applied, it already checked every key of the
+        // part (it repeats the common keys), so the part's `properties` need no second pass.
+        let mut object_checked = false;
+        if let Some(all) = kw.all_of {
+            let (found, covered) = self.all_of(id, all, loc);
+            out.extend(found);
+            object_checked = covered;
         }
-        if !self.type_ok(id, schema) {
+        if kw.has_type && !self.type_ok(id, schema) {
             out.push(self.type_error(id, schema, loc));
             return out;
         }
-        if let Some(c) = schema.get("const")
+        if let Some(c) = kw.constant
             && let Some(want) = c.as_str()
             && self.doc.tree.text(id) != Some(want)
         {
             out.push(self.enum_error(id, &[want], loc));
         }
-        if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+        if let Some(values) = kw.enumeration {
             let allowed: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
             if let Some(text) = self
                 .doc
@@ -315,10 +382,10 @@ impl Validator<'_> {
             }
         }
         match self.kind(id) {
-            Kind::Str => self.check_string(id, schema, loc, &mut out),
-            Kind::Int | Kind::Float => self.check_number(id, schema, loc, &mut out),
-            Kind::Array => self.check_array(id, schema, loc, &mut out),
-            Kind::Object => self.check_object(id, schema, loc, &mut out),
+            Kind::Str => self.check_string(id, &kw, loc, &mut out),
+            Kind::Int | Kind::Float => self.check_number(id, &kw, loc, &mut out),
+            Kind::Array => self.check_array(id, &kw, loc, &mut out),
+            Kind::Object if !object_checked => self.check_object(id, &kw, loc, &mut out),
             _ => {}
         }
         out
@@ -326,6 +393,9 @@ impl Validator<'_> {
 
     /// Values rockcraft accepts although the schema would not.
     fn special_case(&self, id: NodeId, loc: &Loc) -> Option<Vec<Diagnostic>> {
+        if loc.path.len() > 2 {
+            return None;
+        }
         let keys = loc.keys();
         let text = self.doc.tree.text(id).unwrap_or_default();
         match keys.as_slice() {
@@ -394,12 +464,16 @@ impl Validator<'_> {
         best.unwrap_or_else(|| vec![self.type_error_any(id, list, loc)])
     }
 
-    fn all_of(&self, id: NodeId, all: &'static [Value], loc: &Loc) -> Vec<Diagnostic> {
-        let conditional = all
-            .iter()
-            .all(|b| b.pointer("/if/properties").is_some() && b.get("then").is_some());
+    /// Applies an `allOf`; the flag says whether a per-plugin block covered the whole object.
+    fn all_of(&self, id: NodeId, all: &'static [Value], loc: &Loc) -> (Vec<Diagnostic>, bool) {
+        let conditional = all.iter().all(|b| {
+            b.get("if").and_then(|i| i.get("properties")).is_some() && b.get("then").is_some()
+        });
         if !conditional || !self.doc.tree.is_mapping(id) {
-            return all.iter().flat_map(|b| self.check(id, b, loc)).collect();
+            return (
+                all.iter().flat_map(|b| self.check(id, b, loc)).collect(),
+                false,
+            );
         }
         // Per-plugin blocks: `if: {properties: {plugin: {const: X}}}, then: {...}`.
         let plugin = self
@@ -409,16 +483,21 @@ impl Validator<'_> {
             .and_then(|p| self.doc.tree.text(p))
             .filter(|p| !p.is_empty());
         match plugin {
-            Some(name) => all
-                .iter()
-                .filter(|b| {
-                    b.pointer("/if/properties/plugin/const")
+            Some(name) => {
+                let block = all.iter().find(|b| {
+                    b.get("if")
+                        .and_then(|i| i.get("properties"))
+                        .and_then(|p| p.get("plugin"))
+                        .and_then(|p| p.get("const"))
                         .and_then(Value::as_str)
                         == Some(name)
-                })
-                .flat_map(|b| self.check(id, &b["then"], loc))
-                .collect(),
-            None => self.check_part_without_plugin(id, loc),
+                });
+                match block.and_then(|b| b.get("then")) {
+                    Some(then) => (self.check(id, then, loc), true),
+                    None => (Vec::new(), false),
+                }
+            }
+            None => (self.check_part_without_plugin(id, loc), false),
         }
     }
 
@@ -426,46 +505,29 @@ impl Validator<'_> {
     /// of any plugin may appear; each is checked against the schema of a plugin that has it.
     fn check_part_without_plugin(&self, id: NodeId, loc: &Loc) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        let blocks = plugin_blocks();
-        let common = crate::core::schema::root()
-            .pointer("/$defs/Part/properties")
-            .and_then(Value::as_object);
         for e in self.doc.tree.entries(id) {
             let Some(key) = self.doc.tree.text(e.key) else {
                 continue;
             };
-            if common.is_some_and(|c| c.contains_key(key)) {
+            if is_common_part_key(key) {
                 continue; // checked through the part's own `properties`
             }
-            let owner = blocks
-                .iter()
-                .find_map(|(_, then)| then.pointer("/properties").and_then(|p| p.get(key)));
-            match owner {
-                Some(s) => out.extend(self.check(e.value, s, &loc.child(key, *e))),
-                None => {
-                    let mut all_keys: Vec<&str> = common
-                        .map(|c| c.keys().map(String::as_str).collect())
-                        .unwrap_or_default();
-                    for (_, then) in &blocks {
-                        if let Some(p) = then.pointer("/properties").and_then(Value::as_object) {
-                            all_keys.extend(p.keys().map(String::as_str));
-                        }
-                    }
-                    out.push(self.unknown_key(*e, key, &all_keys, loc));
-                }
+            match plugin_key(key) {
+                Some((_, s)) => out.extend(self.check(e.value, s, &loc.child(key, *e))),
+                None => out.push(self.unknown_key(*e, key, &all_part_keys(), loc)),
             }
         }
         out
     }
 
-    fn check_string(&self, id: NodeId, schema: &Value, loc: &Loc, out: &mut Vec<Diagnostic>) {
+    fn check_string(&self, id: NodeId, kw: &Kw, loc: &Loc, out: &mut Vec<Diagnostic>) {
         let Some(text) = self.doc.tree.text(id) else {
             return;
         };
         let len = text.chars().count() as u64;
         let range = self.doc.range(id);
         let name = loc.name();
-        if let Some(min) = schema.get("minLength").and_then(Value::as_u64)
+        if let Some(min) = kw.min_length
             && len < min
         {
             let msg = if len == 0 {
@@ -475,7 +537,7 @@ impl Validator<'_> {
             };
             out.push(Diagnostic::error(range, "too-short", msg));
         }
-        if let Some(max) = schema.get("maxLength").and_then(Value::as_u64)
+        if let Some(max) = kw.max_length
             && len > max
         {
             out.push(Diagnostic::error(
@@ -486,7 +548,7 @@ impl Validator<'_> {
         }
     }
 
-    fn check_number(&self, id: NodeId, schema: &Value, loc: &Loc, out: &mut Vec<Diagnostic>) {
+    fn check_number(&self, id: NodeId, kw: &Kw, loc: &Loc, out: &mut Vec<Diagnostic>) {
         let Some(n) = self
             .doc
             .tree
@@ -497,7 +559,7 @@ impl Validator<'_> {
         };
         let name = loc.name();
         let range = self.doc.range(id);
-        if let Some(min) = schema.get("minimum").and_then(Value::as_f64)
+        if let Some(min) = kw.minimum
             && n < min
         {
             out.push(Diagnostic::error(
@@ -506,7 +568,7 @@ impl Validator<'_> {
                 format!("`{name}` must be at least {min}, not {n}"),
             ));
         }
-        if let Some(max) = schema.get("maximum").and_then(Value::as_f64)
+        if let Some(max) = kw.maximum
             && n > max
         {
             out.push(Diagnostic::error(
@@ -517,20 +579,14 @@ impl Validator<'_> {
         }
     }
 
-    fn check_array(
-        &self,
-        id: NodeId,
-        schema: &'static Value,
-        loc: &Loc,
-        out: &mut Vec<Diagnostic>,
-    ) {
+    fn check_array(&self, id: NodeId, kw: &Kw, loc: &Loc, out: &mut Vec<Diagnostic>) {
         let items = self.doc.tree.items(id);
-        if let Some(item_schema) = schema.get("items") {
+        if let Some(item_schema) = kw.items {
             for (i, &item) in items.iter().enumerate() {
                 out.extend(self.check(item, item_schema, &loc.item(i)));
             }
         }
-        if let Some(min) = schema.get("minItems").and_then(Value::as_u64)
+        if let Some(min) = kw.min_items
             && (items.len() as u64) < min
         {
             out.push(Diagnostic::error(
@@ -543,7 +599,7 @@ impl Validator<'_> {
                 ),
             ));
         }
-        if schema.get("uniqueItems").and_then(Value::as_bool) == Some(true) {
+        if kw.unique_items {
             let mut seen: Vec<&str> = Vec::new();
             for &item in items {
                 if let Some(t) = self.doc.tree.text(item) {
@@ -561,25 +617,18 @@ impl Validator<'_> {
         }
     }
 
-    fn check_object(
-        &self,
-        id: NodeId,
-        schema: &'static Value,
-        loc: &Loc,
-        out: &mut Vec<Diagnostic>,
-    ) {
+    fn check_object(&self, id: NodeId, kw: &Kw, loc: &Loc, out: &mut Vec<Diagnostic>) {
         let tree = &self.doc.tree;
-        let props = schema.get("properties").and_then(Value::as_object);
-        let patterns: Vec<(Regex, &'static Value)> = schema
-            .get("patternProperties")
-            .and_then(Value::as_object)
+        let props = kw.properties;
+        let patterns: Vec<(Regex, &'static Value)> = kw
+            .pattern_properties
             .map(|m| {
                 m.iter()
                     .filter_map(|(p, s)| Regex::new(p).ok().map(|r| (r, s)))
                     .collect()
             })
             .unwrap_or_default();
-        let additional = schema.get("additionalProperties");
+        let additional = kw.additional;
         let at_root = loc.path.is_empty();
         for e in tree.entries(id) {
             let Some(key) = tree.text(e.key) else {
@@ -588,9 +637,7 @@ impl Validator<'_> {
             if at_root && key == "extensions" {
                 continue; // checked by the extensions rule
             }
-            if let Some(names) = schema
-                .pointer("/propertyNames/not/enum")
-                .and_then(Value::as_array)
+            if let Some(names) = kw.reserved_names
                 && names.iter().any(|n| n.as_str() == Some(key))
             {
                 out.push(Diagnostic::error(
@@ -630,7 +677,7 @@ impl Validator<'_> {
                 _ => {}
             }
         }
-        if let Some(required) = schema.get("required").and_then(Value::as_array) {
+        if let Some(required) = kw.required {
             for r in required.iter().filter_map(Value::as_str) {
                 if tree.entry(id, r).is_some() || self.requirement_waived(r, loc) {
                     continue;
