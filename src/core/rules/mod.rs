@@ -20,6 +20,7 @@ mod name;
 mod packages;
 mod platforms;
 mod plugins;
+mod prime_prefix;
 mod references;
 mod version;
 
@@ -37,6 +38,7 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     checks::check(doc, out);
     references::check(doc, out);
     license::check(doc, out);
+    prime_prefix::check(doc, out);
 }
 
 /// The text of a scalar that the loader reads as a string (not a number, boolean or null).

@@ -339,3 +339,21 @@ fn license_rule() {
     insta::assert_snapshot!(check(&rock("license: Apache-2.0\n")), @"");
     insta::assert_snapshot!(check(&rock("license: proprietary\n")), @"");
 }
+
+#[test]
+fn prime_entries_need_the_framework_prefix() {
+    let flask = "name: my-rock\nsummary: s\ndescription: d\nversion: '1'\nbase: ubuntu@24.04\nplatforms:\n  amd64:\nextensions: [flask-framework]\nparts:\n  flask-framework/install-app:\n    prime:\n      - flask/app/app.py\n      - app/templates\n      - \"static\"\n      - -flask/app/secret\n      - '- notes.txt'\n      - flask/apple.py\n";
+    insta::assert_snapshot!(check(flask), @r#"
+    13:9 error prime-prefix `app/templates`: `app/templates` does not start with `flask/app/`: flask-framework copies the application to `flask/app/`, so every `prime` entry of `flask-framework/install-app` must name a path there, and rockcraft refuses the project otherwise. Write `flask/app/app/templates`
+    14:9 error prime-prefix `"static"`: `static` does not start with `flask/app/`: flask-framework copies the application to `flask/app/`, so every `prime` entry of `flask-framework/install-app` must name a path there, and rockcraft refuses the project otherwise. Write `flask/app/static`
+    16:9 error prime-prefix `'- notes.txt'`: `- notes.txt` does not start with `flask/app/`: flask-framework copies the application to `flask/app/`, so every `prime` entry of `flask-framework/install-app` must name a path there, and rockcraft refuses the project otherwise. Write `- flask/app/notes.txt`
+    "#);
+    let fastapi = "name: my-rock\nsummary: s\ndescription: d\nversion: '1'\nbase: ubuntu@24.04\nplatforms:\n  amd64:\nextensions: [fastapi-framework]\nparts:\n  fastapi-framework/install-app:\n    prime: [app/main.py, flask/app/x, app]\n";
+    insta::assert_snapshot!(check(fastapi), @"
+    11:26 error prime-prefix `flask/app/x`: `flask/app/x` does not start with `app/`: fastapi-framework copies the application to `app/`, so every `prime` entry of `fastapi-framework/install-app` must name a path there, and rockcraft refuses the project otherwise. Write `app/x`
+    11:39 error prime-prefix `app`: `app` does not start with `app/`: fastapi-framework copies the application to `app/`, so every `prime` entry of `fastapi-framework/install-app` must name a path there, and rockcraft refuses the project otherwise. Write `app/app`
+    ");
+    // Without the extension the part is the user's own and nothing is required.
+    let plain = flask.replace("extensions: [flask-framework]\n", "");
+    assert!(!check(&plain).contains("prime-prefix"));
+}
