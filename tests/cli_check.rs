@@ -70,3 +70,45 @@ fn missing_path_is_a_usage_error() {
     assert_eq!(r.exit_code, 2);
     assert!(r.stderr.starts_with("error: /nonexistent/rockcraft.yaml"));
 }
+
+#[test]
+fn check_includes_what_the_expansion_finds() {
+    let d = tmpdir("expand");
+    let template = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/golden/flask-init-template/input/rockcraft.yaml"),
+    )
+    .unwrap();
+    write(&d, "rockcraft.yaml", &template);
+    write(
+        &d,
+        "app.py",
+        "from flask import Flask\napp = Flask(__name__)\n",
+    );
+    // No requirements.txt: rockcraft refuses the project, and so does `check`.
+    let r = run(&[d.display().to_string()], true);
+    assert_eq!(r.exit_code, 1, "{}{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let items = v.as_array().unwrap();
+    assert_eq!(items.len(), 1, "{}", r.stdout);
+    assert_eq!(items[0]["code"], "extension-error");
+    assert!(
+        items[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("requirements"),
+        "{}",
+        r.stdout
+    );
+    // The error sits on the extension's name in `extensions:`.
+    let line = template
+        .lines()
+        .position(|l| l.trim() == "- flask-framework")
+        .unwrap()
+        + 1;
+    assert_eq!(items[0]["range"]["start"]["line"], line);
+
+    write(&d, "requirements.txt", "Flask\n");
+    let ok = run(&[d.display().to_string()], false);
+    assert_eq!(ok.exit_code, 0, "{}{}", ok.stdout, ok.stderr);
+}

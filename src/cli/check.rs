@@ -1,4 +1,6 @@
-//! `rockcraft-lsp check`: compiler-style diagnostics for `rockcraft.yaml` files, or JSON.
+//! `rockcraft-lsp check`: compiler-style diagnostics for `rockcraft.yaml` files, or JSON. Each
+//! file is checked like in the editor, extension expansion included (the project directory
+//! next to the file is read, never written).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -6,8 +8,10 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use crate::core::analysis::analyze;
-use crate::core::diagnostic::Severity;
+use crate::core::diagnostic::{Diagnostic, Severity};
 use crate::core::document::Document;
+use crate::core::extensions::{DEFAULT_EXTENSIONS_DIR, RealFs};
+use crate::core::ide::expansion::expand_document;
 use crate::core::text::TextRange;
 
 /// Files larger than this are reported instead of analysed.
@@ -138,7 +142,8 @@ pub fn run(paths: &[String], json_output: bool) -> Report {
         };
         let analysis = analyze(&text);
         let doc = &analysis.doc;
-        for d in &analysis.diagnostics {
+        let diagnostics = with_expansion(doc, file, analysis.diagnostics.clone());
+        for d in &diagnostics {
             match d.severity {
                 Severity::Error => errors += 1,
                 Severity::Warning => warnings += 1,
@@ -194,6 +199,35 @@ pub fn run(paths: &[String], json_output: bool) -> Report {
     );
     report.exit_code = if io_failed { 2 } else { i32::from(errors > 0) };
     report
+}
+
+/// Adds what expanding the project's extensions finds (reading the project directory next to
+/// the file), without repeating a problem the fast checks already report at the same place.
+fn with_expansion(
+    doc: &Document,
+    file: &Path,
+    mut diagnostics: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    let dir = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."));
+    let fs = RealFs::new(dir);
+    let experimental =
+        std::env::var_os("ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS").is_some_and(|v| !v.is_empty());
+    let expansion = expand_document(doc, &fs, experimental, DEFAULT_EXTENSIONS_DIR);
+    for d in expansion.diagnostics {
+        // A problem the fast checks already report at the same place (a base that is not a
+        // base at all, say) needs no second message from the expansion.
+        if !diagnostics
+            .iter()
+            .any(|x| x.range == d.range && (x.code == d.code || x.severity == Severity::Error))
+        {
+            diagnostics.push(d);
+        }
+    }
+    diagnostics.sort_by_key(|d| (d.range.start(), d.range.end(), d.severity));
+    diagnostics
 }
 
 /// Writes one diagnostic the way compilers do: a location line, the source line and carets.
