@@ -2,53 +2,25 @@
 
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
-use crate::core::analysis::analyze;
 use crate::core::diagnostic::Diagnostic;
-use crate::core::text::{Encoding, Lines, TextRange, TextSize};
+use crate::core::text::{Encoding, TextRange, TextSize};
 
 use super::Backend;
 use super::convert::{self, LineMap};
 use super::expansion::{self, Expanded};
 use super::guard::guarded;
-use super::store::{DocState, MAX_ANALYSED_BYTES, Outcome, is_rockcraft_yaml};
+use super::store::{DocState, MAX_ANALYSED_BYTES, Outcome};
 
 /// Code of the diagnostic published instead of analysing an oversized file.
 pub const TOO_LARGE: &str = "file-too-large";
 
-/// Builds the snapshot of one document version: analysed when it is a `rockcraft.yaml` of a
-/// reasonable size. Synchronous and panic-free (a panicking analysis yields [`Outcome::Failed`]).
-#[must_use]
-pub fn snapshot(uri: &Uri, version: i32, text: String, lines: Lines) -> DocState {
-    let outcome = if !is_rockcraft_yaml(uri) {
-        Outcome::Ignored
-    } else if text.len() > MAX_ANALYSED_BYTES {
-        tracing::warn!(
-            uri = uri.as_str(),
-            bytes = text.len(),
-            "document too large to analyse"
-        );
-        Outcome::TooLarge
-    } else {
-        match guarded("analysing the document", || analyze(&text)) {
-            Some(a) => Outcome::Analysed(Box::new(a)),
-            None => Outcome::Failed,
-        }
-    };
-    DocState {
-        version,
-        text,
-        lines,
-        outcome,
-    }
-}
-
 /// The diagnostics to publish for a snapshot, or `None` when nothing must be published
-/// (ignored document, failed analysis).
+/// (ignored document, failed or not yet finished analysis).
 #[must_use]
 pub fn to_lsp(uri: &Uri, state: &DocState, enc: Encoding) -> Option<Vec<lsp::Diagnostic>> {
     let map = LineMap::new(&state.text, &state.lines, enc);
     let one = |d: &Diagnostic| convert::diagnostic(&map, uri, state.version, d);
-    match &state.outcome {
+    match state.outcome()? {
         Outcome::Ignored | Outcome::Failed => None,
         Outcome::Analysed(a) => guarded("converting diagnostics", || {
             a.diagnostics.iter().map(one).collect()
@@ -111,8 +83,10 @@ pub async fn publish(backend: &Backend, uri: Uri, state: &DocState) {
     expansion::publish(&backend.expansion_ctx(), &uri, state.version, false).await;
 }
 
-/// Clears a document's diagnostics in the client.
+/// Clears a document's diagnostics in the client (in order with the other publishes: a publish
+/// that checked the document before it was closed goes out first).
 pub async fn clear(backend: &Backend, uri: Uri) {
+    let _order = backend.expansions.publish_lock.lock().await;
     backend
         .client
         .publish_diagnostics(uri, Vec::new(), None)

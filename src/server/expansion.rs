@@ -56,7 +56,7 @@ struct Entry {
 pub struct Expansions {
     entries: Arc<DashMap<Uri, Entry>>,
     /// Serialises publishes (check version, convert, send) so they go out in version order.
-    publish_lock: Arc<Mutex<()>>,
+    pub(crate) publish_lock: Arc<Mutex<()>>,
 }
 
 /// What a job needs from the server, owned so it can outlive the handler that started it.
@@ -146,7 +146,7 @@ impl Expansions {
 /// Documents that are not analysed (other files, too large, failed) or not on disk (no project
 /// directory to inspect, so every file check would fail) are not expanded in the background.
 pub fn schedule(ctx: &Ctx, uri: &Uri, state: Arc<DocState>, delay: Duration) {
-    if state.analysis().is_none() || project_dir(uri).is_none() {
+    if !state.is_analysable() || project_dir(uri).is_none() {
         ctx.expansions.cancel_job(uri);
         return;
     }
@@ -183,6 +183,8 @@ async fn run(
     let experimental = ctx.experimental;
     let dir = project_dir(uri);
     let work = tokio::task::spawn_blocking(move || {
+        // Usually done by the analysis worker by now; else computed (or awaited) here.
+        state.analyse();
         let analysis = state.analysis()?;
         guarded("expanding extensions", || {
             expand_with(&analysis.doc, dir, experimental)
@@ -255,7 +257,7 @@ pub fn affected_by(docs: &Store, path: &std::path::Path) -> Vec<(Uri, Arc<DocSta
     docs.all()
         .into_iter()
         .filter(|(uri, state)| {
-            state.analysis().is_some()
+            state.is_analysable()
                 && project_dir(uri).is_some_and(|dir| path.starts_with(&dir))
                 && uri.to_file_path().is_none_or(|own| own.as_ref() != path)
         })
@@ -271,7 +273,7 @@ pub fn affected_by(docs: &Store, path: &std::path::Path) -> Vec<(Uri, Arc<DocSta
 pub async fn expanded_yaml(ctx: &Ctx, uri: &Uri) -> Result<String, String> {
     let result = match ctx.docs.get(uri) {
         Some(state) => {
-            if state.analysis().is_none() {
+            if !super::analysis::ensure(&state).await || state.analysis().is_none() {
                 return Err(format!(
                     "{} is not an analysed rockcraft.yaml",
                     uri.as_str()

@@ -4,6 +4,7 @@
 //! and from protocol types happens in [`convert`]. Each LSP method lives in its own file under
 //! [`handlers`], and [`Backend`]'s `LanguageServer` methods are one-line delegates to them.
 
+pub mod analysis;
 pub mod convert;
 pub mod diagnostics;
 pub mod expansion;
@@ -60,6 +61,7 @@ pub struct Backend {
     pub(crate) docs: Store,
     pub(crate) completion: handlers::completion::State,
     pub(crate) expansions: expansion::Expansions,
+    pub(crate) analyses: analysis::Analyses,
     negotiated: OnceLock<Negotiated>,
     shutdown_requested: Arc<AtomicBool>,
 }
@@ -71,6 +73,7 @@ impl Backend {
             docs: Store::default(),
             completion: handlers::completion::State::default(),
             expansions: expansion::Expansions::default(),
+            analyses: analysis::Analyses::default(),
             negotiated: OnceLock::new(),
             shutdown_requested,
         }
@@ -146,15 +149,15 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        handlers::code_action::handle(self, params)
+        handlers::code_action::handle(self, params).await
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        handlers::completion::handle(self, params)
+        handlers::completion::handle(self, params).await
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        handlers::hover::handle(self, params)
+        handlers::hover::handle(self, params).await
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {

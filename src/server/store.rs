@@ -3,13 +3,14 @@
 //! Rules: readers clone the `Arc` and drop the map guard at once; writers build the next
 //! snapshot and replace it under the entry guard without awaiting; versions only go up.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use dashmap::DashMap;
 use tower_lsp_server::ls_types::Uri;
 
-use crate::core::analysis::Analysis;
+use crate::core::analysis::{Analysis, analyze};
 use crate::core::text::Lines;
+use crate::server::guard::guarded;
 
 /// Documents larger than this are not analysed (one "too large" diagnostic instead).
 pub const MAX_ANALYSED_BYTES: usize = 8 * 1024 * 1024;
@@ -27,29 +28,78 @@ pub enum Outcome {
     Failed,
 }
 
-/// One version of an open document.
+/// One version of an open document. The text is stored as soon as it arrives; the analysis
+/// ([`Outcome`]) is computed at most once per version, off the notification path, by the
+/// document's analysis worker or by the first request that needs it (whichever comes first; the
+/// other waits for it).
 #[derive(Debug)]
 pub struct DocState {
     pub version: i32,
     pub text: String,
     pub lines: Lines,
-    pub outcome: Outcome,
+    outcome: OnceLock<Outcome>,
 }
 
 impl DocState {
-    /// The analysis, when the document was analysed.
+    /// A version without its analysis yet (documents that are not analysed get their outcome at
+    /// once). Cheap: no parsing.
+    #[must_use]
+    pub fn new(uri: &Uri, version: i32, text: String, lines: Lines) -> Self {
+        let outcome = OnceLock::new();
+        if !is_rockcraft_yaml(uri) {
+            let _ = outcome.set(Outcome::Ignored);
+        } else if text.len() > MAX_ANALYSED_BYTES {
+            tracing::warn!(
+                uri = uri.as_str(),
+                bytes = text.len(),
+                "document too large to analyse"
+            );
+            let _ = outcome.set(Outcome::TooLarge);
+        }
+        Self {
+            version,
+            text,
+            lines,
+            outcome,
+        }
+    }
+
+    /// The outcome, when it has been computed.
+    #[must_use]
+    pub fn outcome(&self) -> Option<&Outcome> {
+        self.outcome.get()
+    }
+
+    /// The outcome, computing it now if needed (blocking: call it on a blocking thread). A
+    /// concurrent caller waits for the computation already running instead of repeating it.
+    pub fn analyse(&self) -> &Outcome {
+        self.outcome.get_or_init(|| {
+            match guarded("analysing the document", || analyze(&self.text)) {
+                Some(a) => Outcome::Analysed(Box::new(a)),
+                None => Outcome::Failed,
+            }
+        })
+    }
+
+    /// The analysis, when the document was analysed (and the analysis is done).
     #[must_use]
     pub fn analysis(&self) -> Option<&Analysis> {
-        match &self.outcome {
+        match self.outcome.get()? {
             Outcome::Analysed(a) => Some(a),
             _ => None,
         }
     }
 
+    /// Whether this version is (or will be) analysed: a `rockcraft.yaml` of a reasonable size.
+    #[must_use]
+    pub fn is_analysable(&self) -> bool {
+        self.outcome.get().is_none() || self.analysis().is_some()
+    }
+
     /// Whether diagnostics are published for this document.
     #[must_use]
     pub fn is_diagnosed(&self) -> bool {
-        !matches!(self.outcome, Outcome::Ignored)
+        !matches!(self.outcome.get(), Some(Outcome::Ignored))
     }
 }
 

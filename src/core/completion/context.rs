@@ -47,76 +47,99 @@ pub struct Ctx {
 }
 
 /// A structural marker on a line: a `-` list marker or a `key:`.
-#[derive(Clone, Debug)]
-enum Mark {
+/// Borrowed from the line it was read from.
+#[derive(Clone, Copy, Debug)]
+enum Mark<'a> {
     Dash,
-    Key(String, String),
+    Key(&'a str, &'a str),
 }
 
-struct Line<'a> {
+/// One line of the text (without its line break), as the cursor context reads it.
+pub(super) struct Line<'a> {
     start: usize,
     text: &'a str,
     in_block_scalar: bool,
 }
 
-fn split_lines(text: &str) -> Vec<Line<'_>> {
-    let mut out = Vec::new();
+/// The lines of `text` with their block-scalar flags. One pass without allocation per line.
+pub(super) fn split_lines(text: &str) -> Vec<Line<'_>> {
+    let mut out = Vec::with_capacity(text.len() / 16 + 1);
     let mut start = 0;
-    for raw in text.split('\n') {
-        out.push(Line {
-            start,
-            text: raw.strip_suffix('\r').unwrap_or(raw),
-            in_block_scalar: false,
-        });
-        start += raw.len() + 1;
-    }
     // Mark the content lines of block scalars (`key: |` / `key: >-`).
     let mut block_col: Option<usize> = None;
-    for line in &mut out {
-        let t = line.text;
+    for raw in text.split('\n') {
+        let t = raw.strip_suffix('\r').unwrap_or(raw);
+        let mut in_block_scalar = false;
         let indent = t.len() - t.trim_start_matches(' ').len();
         if let Some(c) = block_col {
-            if t.trim().is_empty() || indent > c {
-                line.in_block_scalar = true;
-                continue;
+            if indent > c || t.trim().is_empty() {
+                in_block_scalar = true;
+            } else {
+                block_col = None;
             }
-            block_col = None;
         }
-        let marks = marks(t);
-        if let Some((col, Mark::Key(_, v))) = marks.last()
+        if !in_block_scalar
+            && let Some((col, Mark::Key(_, v))) = last_mark(t)
             && (v.starts_with('|') || v.starts_with('>'))
         {
-            block_col = Some(*col);
+            block_col = Some(col);
         }
+        out.push(Line {
+            start,
+            text: t,
+            in_block_scalar,
+        });
+        start += raw.len() + 1;
     }
     out
 }
 
 /// The structural markers of a line with their columns (`- name: x` → dash at 0, key at 2).
-fn marks(line: &str) -> Vec<(usize, Mark)> {
+fn marks(line: &str) -> Vec<(usize, Mark<'_>)> {
     let mut out = Vec::new();
+    let key = scan_marks(line, |col| out.push((col, Mark::Dash)));
+    out.extend(key);
+    out
+}
+
+/// The first structural marker of a line (without collecting the others).
+fn first_mark(line: &str) -> Option<(usize, Mark<'_>)> {
+    let mut first = None;
+    let key = scan_marks(line, |col| {
+        first.get_or_insert((col, Mark::Dash));
+    });
+    first.or(key)
+}
+
+/// The last structural marker of a line.
+fn last_mark(line: &str) -> Option<(usize, Mark<'_>)> {
+    let mut last = None;
+    let key = scan_marks(line, |col| last = Some((col, Mark::Dash)));
+    key.or(last)
+}
+
+/// Reports each `-` marker's column to `dash` and returns the trailing `key:` marker, if any.
+fn scan_marks(line: &str, mut dash: impl FnMut(usize)) -> Option<(usize, Mark<'_>)> {
     let mut col = line.len() - line.trim_start_matches(' ').len();
     let mut rest = &line[col..];
     if rest.starts_with('#') {
-        return out;
+        return None;
     }
     while rest == "-" || rest.starts_with("- ") || rest.starts_with("-\t") {
-        out.push((col, Mark::Dash));
+        dash(col);
         let after = rest[1..].trim_start();
         col += rest.len() - after.len();
         rest = after;
     }
-    if let Some((key, value)) = split_key(rest) {
-        out.push((col, Mark::Key(key, value)));
-    }
-    out
+    let (key, value) = split_key(rest)?;
+    Some((col, Mark::Key(key, value)))
 }
 
 /// `key: value` → (key, value without comment); `None` when the text is not a key.
-fn split_key(rest: &str) -> Option<(String, String)> {
+fn split_key(rest: &str) -> Option<(&str, &str)> {
     let (key, after) = if let Some(q @ ('"' | '\'')) = rest.chars().next() {
         let end = rest[1..].find(q)? + 1;
-        (rest[1..end].to_owned(), rest[end + 1..].trim_start())
+        (&rest[1..end], rest[end + 1..].trim_start())
     } else {
         if rest.starts_with(['[', '{', '#', '|', '>', '&', '*', '!']) {
             return None;
@@ -134,7 +157,7 @@ fn split_key(rest: &str) -> Option<(String, String)> {
             }
         }
         let i = found?;
-        (rest[..i].trim_end().to_owned(), &rest[i..])
+        (rest[..i].trim_end(), &rest[i..])
     };
     let after = after.strip_prefix(':')?;
     if !(after.is_empty() || after.starts_with([' ', '\t'])) {
@@ -147,7 +170,7 @@ fn split_key(rest: &str) -> Option<(String, String)> {
         value = value[..i].trim_end();
     }
     let value = value.trim_matches(|c| c == '"' || c == '\'');
-    Some((key, value.to_owned()))
+    Some((key, value))
 }
 
 /// The path of the node at mark `idx` of line `j` (given the line's marks).
@@ -160,7 +183,7 @@ fn path_to_mark(lines: &[Line<'_>], j: usize, marks: &[(usize, Mark)], idx: usiz
     };
     match &marks[idx].1 {
         Mark::Dash => path.push(Seg::Item),
-        Mark::Key(k, _) => path.push(Seg::Key(k.clone())),
+        Mark::Key(k, _) => path.push(Seg::Key((*k).to_owned())),
     }
     path
 }
@@ -172,7 +195,12 @@ fn parent_path(lines: &[Line<'_>], from: usize, col: usize, dash: bool) -> Vec<S
         if lines[j].in_block_scalar {
             continue;
         }
-        let m = marks(lines[j].text);
+        // Every marker of a line indented past `col` is too: neither a match nor a stop.
+        let t = lines[j].text;
+        if t.len() - t.trim_start_matches(' ').len() > col {
+            continue;
+        }
+        let m = marks(t);
         if m.is_empty() {
             continue;
         }
@@ -392,7 +420,7 @@ fn sibling_keys(lines: &[Line<'_>], cur: usize, col: usize) -> Vec<(String, Stri
             return true;
         };
         if let Some((_, Mark::Key(k, v))) = m.iter().find(|(c, _)| *c == col) {
-            out.push((k.clone(), v.clone()));
+            out.push(((*k).to_owned(), (*v).to_owned()));
         }
         *first >= col
     };
@@ -402,7 +430,7 @@ fn sibling_keys(lines: &[Line<'_>], cur: usize, col: usize) -> Vec<(String, Stri
         }
     }
     for (j, line) in lines.iter().enumerate().skip(cur + 1) {
-        let first = marks(line.text).first().map(|(c, _)| *c);
+        let first = first_mark(line.text).map(|(c, _)| c);
         if first.is_some_and(|c| c < col) && !line.in_block_scalar {
             break;
         }
@@ -465,8 +493,8 @@ impl<'a> Outline<'a> {
             if l.in_block_scalar {
                 return None;
             }
-            match marks(l.text).first() {
-                Some((0, Mark::Key(k, v))) if k == key => Some((j, v.clone())),
+            match first_mark(l.text) {
+                Some((0, Mark::Key(k, v))) if k == key => Some((j, v.to_owned())),
                 _ => None,
             }
         })
@@ -490,18 +518,17 @@ impl<'a> Outline<'a> {
             if l.in_block_scalar {
                 continue;
             }
-            let m = marks(l.text);
-            let Some((c, mark)) = m.first() else {
+            let Some((c, mark)) = first_mark(l.text) else {
                 continue;
             };
-            if *c == 0 {
+            if c == 0 {
                 break;
             }
-            let c0 = *col.get_or_insert(*c);
-            if *c == c0
+            let c0 = *col.get_or_insert(c);
+            if c == c0
                 && let Mark::Key(k, _) = mark
             {
-                out.push(k.clone());
+                out.push(k.to_owned());
             }
         }
         out

@@ -12,6 +12,8 @@ mod schema_items;
 #[cfg(test)]
 mod tests;
 
+use std::cell::OnceCell;
+
 use crate::core::document::Document;
 use crate::core::extensions::ProjectFs;
 use crate::core::extensions::registry::{self, EXTENSIONS};
@@ -133,51 +135,93 @@ pub fn complete(doc: &Document, offset: u32, sources: &Sources<'_>) -> Vec<Item>
     items
 }
 
-/// Project facts read from the text (they survive syntax errors) and the tree.
-struct Project {
-    build_base: Option<String>,
-    base: Option<String>,
-    parts: Vec<String>,
-    services: Vec<String>,
-    checks: Vec<String>,
-    extensions: Vec<String>,
+/// Project facts read from the text (they survive syntax errors) and the tree, each computed
+/// on first use: most requests need none of them, and some scan the whole text.
+struct Project<'a> {
+    doc: &'a Document,
+    outline: OnceCell<Outline<'a>>,
+    base: OnceCell<Option<String>>,
+    build_base: OnceCell<Option<String>>,
+    parts: OnceCell<Vec<String>>,
+    services: OnceCell<Vec<String>>,
+    checks: OnceCell<Vec<String>>,
+    extensions: OnceCell<Vec<String>>,
 }
 
-impl Project {
-    fn new(doc: &Document) -> Self {
-        let o = Outline::new(&doc.text);
-        let base = doc
-            .base()
-            .map(str::to_owned)
-            .or_else(|| o.top_value("base"));
-        let build_base = doc
-            .effective_build_base()
-            .or_else(|| o.top_value("build-base"))
-            .or_else(|| base.clone().filter(|b| b != "bare"))
-            .map(|b| b.replace(':', "@"));
-        let mut extensions = o.list("extensions");
-        for (_, e) in doc.extension_items() {
-            if !extensions.iter().any(|x| x == e) {
-                extensions.push(e.to_owned());
-            }
-        }
+impl<'a> Project<'a> {
+    fn new(doc: &'a Document) -> Self {
         Self {
-            build_base,
-            base,
-            parts: o.children("parts"),
-            services: o.children("services"),
-            checks: o.children("checks"),
-            extensions,
+            doc,
+            outline: OnceCell::new(),
+            base: OnceCell::new(),
+            build_base: OnceCell::new(),
+            parts: OnceCell::new(),
+            services: OnceCell::new(),
+            checks: OnceCell::new(),
+            extensions: OnceCell::new(),
         }
     }
 
+    fn outline(&self) -> &Outline<'a> {
+        self.outline.get_or_init(|| Outline::new(&self.doc.text))
+    }
+
+    fn base(&self) -> Option<&str> {
+        self.base
+            .get_or_init(|| {
+                self.doc
+                    .base()
+                    .map(str::to_owned)
+                    .or_else(|| self.outline().top_value("base"))
+            })
+            .as_deref()
+    }
+
+    fn build_base(&self) -> Option<&str> {
+        self.build_base
+            .get_or_init(|| {
+                self.doc
+                    .effective_build_base()
+                    .or_else(|| self.outline().top_value("build-base"))
+                    .or_else(|| self.base().filter(|b| *b != "bare").map(str::to_owned))
+                    .map(|b| b.replace(':', "@"))
+            })
+            .as_deref()
+    }
+
+    fn parts(&self) -> &[String] {
+        self.parts.get_or_init(|| self.outline().children("parts"))
+    }
+
+    fn services(&self) -> &[String] {
+        self.services
+            .get_or_init(|| self.outline().children("services"))
+    }
+
+    fn checks(&self) -> &[String] {
+        self.checks
+            .get_or_init(|| self.outline().children("checks"))
+    }
+
+    fn extensions(&self) -> &[String] {
+        self.extensions.get_or_init(|| {
+            let mut extensions = self.outline().list("extensions");
+            for (_, e) in self.doc.extension_items() {
+                if !extensions.iter().any(|x| x == e) {
+                    extensions.push(e.to_owned());
+                }
+            }
+            extensions
+        })
+    }
+
     fn declared(&self) -> impl Iterator<Item = &'static registry::ExtensionInfo> + '_ {
-        self.extensions.iter().filter_map(|e| registry::find(e))
+        self.extensions().iter().filter_map(|e| registry::find(e))
     }
 
     /// Part names: the project's and those its extensions generate.
     fn all_parts(&self) -> Vec<String> {
-        let mut v = self.parts.clone();
+        let mut v = self.parts().to_vec();
         for ext in self.declared() {
             for p in ext.parts {
                 v.push(format!("{}/{p}", ext.name));
@@ -187,7 +231,7 @@ impl Project {
     }
 
     fn all_services(&self) -> Vec<String> {
-        let mut v = self.services.clone();
+        let mut v = self.services().to_vec();
         for ext in self.declared() {
             v.extend(ext.services.iter().map(|s| (*s).to_owned()));
         }
@@ -279,7 +323,7 @@ fn key_str(path: &[Seg], i: usize) -> Option<&str> {
     }
 }
 
-fn keys(out: &mut Out<'_>, project: &Project) {
+fn keys(out: &mut Out<'_>, project: &Project<'_>) {
     let path = out.ctx.path.clone();
     let p: Vec<Option<&str>> = (0..path.len()).map(|i| key_str(&path, i)).collect();
     match p.as_slice() {
@@ -329,7 +373,7 @@ fn keys(out: &mut Out<'_>, project: &Project) {
             }
         }
         [Some("services"), Some(_), Some("on-check-failure")] => {
-            for c in &project.checks {
+            for c in project.checks() {
                 if !out.has_sibling(c) {
                     out.key(
                         c,
@@ -343,7 +387,7 @@ fn keys(out: &mut Out<'_>, project: &Project) {
         }
         [Some("services")] => {
             for s in project.all_services() {
-                if !out.has_sibling(&s) && !project.services.contains(&s) {
+                if !out.has_sibling(&s) && !project.services().contains(&s) {
                     out.key(
                         &s,
                         ItemKind::Service,
@@ -404,14 +448,14 @@ pub fn plugins_for(build_base: Option<&str>) -> Vec<&'static str> {
     v
 }
 
-fn values(out: &mut Out<'_>, project: &Project, sources: &Sources<'_>) {
+fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
     let item = out.ctx.slot == Slot::Item;
     let path = out.ctx.path.clone();
     let p: Vec<Option<&str>> = (0..path.len()).map(|i| key_str(&path, i)).collect();
     let taken = |out: &Out<'_>, s: &str| item && out.has_sibling(s);
     match (p.as_slice(), item) {
         ([Some("extensions")], true) => {
-            let base = project.base.as_deref().or(project.build_base.as_deref());
+            let base = project.base().or(project.build_base());
             for ext in EXTENSIONS {
                 if taken(out, ext.name) {
                     continue;
@@ -441,10 +485,9 @@ fn values(out: &mut Out<'_>, project: &Project, sources: &Sources<'_>) {
             }
         }
         ([Some("parts"), Some(_), Some("plugin")], false) => {
-            for pl in plugins_for(project.build_base.as_deref()) {
+            for pl in plugins_for(project.build_base()) {
                 let detail = project
-                    .build_base
-                    .as_ref()
+                    .build_base()
                     .map(|b| format!("plugin available on {b}"));
                 out.value(pl, ItemKind::Plugin, detail, None);
             }
@@ -509,15 +552,12 @@ fn values(out: &mut Out<'_>, project: &Project, sources: &Sources<'_>) {
     }
 }
 
-fn packages(out: &mut Out<'_>, project: &Project, sources: &Sources<'_>, stage: bool) {
+fn packages(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>, stage: bool) {
     let word = out.ctx.word.clone();
     let mut n = 0;
     if stage
-        && project.base.as_deref() == Some("bare")
-        && let Some(release) = project
-            .build_base
-            .as_deref()
-            .and_then(SliceIndex::release_of_base)
+        && project.base() == Some("bare")
+        && let Some(release) = project.build_base().and_then(SliceIndex::release_of_base)
     {
         let (pkg_prefix, slice_prefix) = match word.rsplit_once('_') {
             Some((p, s)) => (p.to_owned(), Some(s.to_owned())),

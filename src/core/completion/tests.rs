@@ -288,3 +288,41 @@ fn packages_and_slices() {
     "#);
     check_completion!("base: ubuntu@24.04\nparts:\n  p:\n    build-packages: [cu$0]\n", @r#"curl [Package] 52..54 "curl" (command line URL tool)"#);
 }
+
+#[test]
+#[ignore = "timing probe"]
+fn zz_timing_large() {
+    let text = std::fs::read_to_string("target/bench/large/rockcraft.yaml").unwrap();
+    let doc = Document::parse(&text);
+    let debs = DebIndex::from_texts([""]);
+    let sources = Sources {
+        fs: None,
+        slices: SliceIndex::bundled(),
+        debs: &debs,
+    };
+    let lines = crate::core::text::Lines::new(&text);
+    for (l, c) in [(3u32, 6u32), (16377, 12), (21830, 13)] {
+        let off = lines.offset(
+            &text,
+            crate::core::text::Position { line: l, col: c },
+            crate::core::text::Encoding::Utf8,
+        );
+        let t = std::time::Instant::now();
+        let mut n = 0;
+        for _ in 0..20 {
+            n += complete(&doc, off, &sources).len();
+        }
+        eprintln!("{l}:{c} {n} items {:?}/req", t.elapsed() / 20);
+        let t = std::time::Instant::now();
+        let _ = super::context::context(&doc, off);
+        eprintln!("  context {:?}", t.elapsed());
+    }
+}
+#[test]
+#[ignore = "timing probe"]
+fn zz_timing_split() {
+    let text = std::fs::read_to_string("target/bench/large/rockcraft.yaml").unwrap();
+    let t = std::time::Instant::now();
+    let l = super::context::split_lines(&text);
+    eprintln!("split {} {:?}", l.len(), t.elapsed());
+}

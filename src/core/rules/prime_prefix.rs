@@ -9,7 +9,12 @@ use crate::core::text::TextRange;
 
 /// (part, list, prefix rockcraft's regex requires after `-? *`, prefix to suggest)
 const RULES: &[(&str, &str, &str, &str)] = &[
-    ("flask-framework/install-app", "prime", "flask/app", "flask/app/"),
+    (
+        "flask-framework/install-app",
+        "prime",
+        "flask/app",
+        "flask/app/",
+    ),
     ("fastapi-framework/install-app", "prime", "app/", "app/"),
     ("go-framework/assets", "stage", "app/", "app/"),
     ("spring-boot-framework/assets", "stage", "app/", "app/"),
@@ -25,15 +30,26 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         if !declared.iter().any(|d| d.name == ext) {
             continue;
         }
-        let Some(part_node) = doc.section("parts").iter().find(|e| doc.tree.text(e.key) == Some(part)).map(|e| e.value)
+        let Some(part_node) = doc
+            .section("parts")
+            .iter()
+            .find(|e| doc.tree.text(e.key) == Some(part))
+            .map(|e| e.value)
         else {
             continue;
         };
-        let Some(list_node) = doc.tree.get(part_node, list) else { continue };
+        let Some(list_node) = doc.tree.get(part_node, list) else {
+            continue;
+        };
         for &item in doc.tree.items(list_node) {
-            let Some(scalar) = doc.tree.scalar(item) else { continue };
+            let Some(scalar) = doc.tree.scalar(item) else {
+                continue;
+            };
             let entry = scalar.text.as_str();
-            let bare = entry.strip_prefix('-').unwrap_or(entry).trim_start_matches(' ');
+            let bare = entry
+                .strip_prefix('-')
+                .unwrap_or(entry)
+                .trim_start_matches(' ');
             if bare.starts_with(required) {
                 continue;
             }
@@ -48,7 +64,10 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
                 ),
             );
             if let Some(edit) = fix(doc, range, entry, bare, suggested) {
-                d.fixes.push(Fix { title: format!("Prefix with `{suggested}`"), edits: vec![edit] });
+                d.fixes.push(Fix {
+                    title: format!("Prefix with `{suggested}`"),
+                    edits: vec![edit],
+                });
             }
             out.push(d);
         }
@@ -76,5 +95,8 @@ fn fix(doc: &Document, range: TextRange, entry: &str, bare: &str, suggested: &st
     let replaced = bare.len() - strip_other_prefix(bare, suggested).len();
     let start = u32::from(range.start()) + u32::try_from(quote + lead).ok()?;
     let end = start + u32::try_from(replaced).ok()?;
-    Some(Edit { range: TextRange::new(start.into(), end.into()), text: suggested.to_owned() })
+    Some(Edit {
+        range: TextRange::new(start.into(), end.into()),
+        text: suggested.to_owned(),
+    })
 }

@@ -15,13 +15,17 @@ use tower_lsp_server::ls_types::{
 
 use crate::core::diagnostic::Diagnostic;
 use crate::core::ide::{self, ActionKind};
+use crate::server::analysis;
 use crate::server::convert::{self, LineMap};
 use crate::server::expansion::Expanded;
 use crate::server::guard::guarded;
 use crate::server::store::DocState;
 use crate::server::{Backend, Negotiated};
 
-pub fn handle(backend: &Backend, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+pub async fn handle(
+    backend: &Backend,
+    params: CodeActionParams,
+) -> Result<Option<CodeActionResponse>> {
     let only = params.context.only.as_deref();
     let wanted = Wanted {
         quickfix: wants(only, &CodeActionKind::QUICKFIX),
@@ -35,6 +39,10 @@ pub fn handle(backend: &Backend, params: CodeActionParams) -> Result<Option<Code
         tracing::debug!("codeAction for a document that is not open");
         return Ok(None);
     };
+    // Fixes are computed for the current version only: wait for its analysis.
+    if !analysis::ensure(&state).await {
+        return Ok(None);
+    }
     let expanded = backend.expansions.current(uri, state.version);
     let n = backend.negotiated();
     let actions = guarded("computing code actions", || {

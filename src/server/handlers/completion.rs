@@ -17,6 +17,7 @@ use crate::core::completion::{self, Item, ItemKind, MAX_PACKAGE_ITEMS, Sources};
 use crate::core::extensions::RealFs;
 use crate::core::packages::{DebIndex, SliceIndex};
 use crate::server::Backend;
+use crate::server::analysis;
 use crate::server::convert::LineMap;
 use crate::server::guard::guarded;
 
@@ -94,11 +95,18 @@ pub fn capability() -> CompletionOptions {
     }
 }
 
-pub fn handle(backend: &Backend, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+pub async fn handle(
+    backend: &Backend,
+    params: CompletionParams,
+) -> Result<Option<CompletionResponse>> {
     let pos = params.text_document_position;
     let Some(state) = backend.docs.get(&pos.text_document.uri) else {
         return Ok(None);
     };
+    // Positions refer to the current text: wait for its analysis, never use an older one.
+    if !analysis::ensure(&state).await {
+        return Ok(None);
+    }
     let Some(analysis) = state.analysis() else {
         return Ok(None);
     };

@@ -1,19 +1,22 @@
-//! `textDocument/didChange`: apply full or incremental changes, re-analyse, publish at once,
-//! and schedule the (debounced) extension expansion of the new version.
+//! `textDocument/didChange`: apply full or incremental changes, store the new version, wake the
+//! document's analysis worker and schedule the (debounced) extension expansion of the new
+//! version. Nothing is parsed here: a burst of edits is analysed once, at its latest version.
 
 use std::sync::Arc;
 
 use tower_lsp_server::ls_types::DidChangeTextDocumentParams;
 
+use crate::server::expansion;
 use crate::server::guard::guarded;
+use crate::server::store::DocState;
 use crate::server::{Backend, convert};
-use crate::server::{diagnostics, expansion};
 
+#[allow(clippy::unused_async)] // a `LanguageServer` notification handler
 pub async fn handle(backend: &Backend, params: DidChangeTextDocumentParams) {
     let uri = params.text_document.uri;
     let version = params.text_document.version;
     let enc = backend.encoding();
-    // The whole update happens under the entry guard and before any `.await`.
+    // The whole update happens under the entry guard, synchronously.
     let updated = backend.docs.update(&uri, |old| {
         if version <= old.version {
             tracing::warn!(
@@ -27,18 +30,18 @@ pub async fn handle(backend: &Backend, params: DidChangeTextDocumentParams) {
         let (text, lines) = guarded("applying changes", || {
             convert::apply_changes(&old.text, &old.lines, enc, &params.content_changes)
         })?;
-        Some(diagnostics::snapshot(&uri, version, text, lines))
+        Some(DocState::new(&uri, version, text, lines))
     });
     match updated {
         Some(state) => {
-            // Schedule first: the previous version's job is cancelled before anything awaits.
+            backend.analyses.wake(&uri);
+            // The previous version's expansion job is cancelled here.
             expansion::schedule(
                 &backend.expansion_ctx(),
                 &uri,
                 Arc::clone(&state),
                 expansion::DEBOUNCE,
             );
-            diagnostics::publish(backend, uri, &state).await;
         }
         None if backend.docs.get(&uri).is_none() => {
             tracing::warn!(

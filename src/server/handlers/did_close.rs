@@ -7,6 +7,7 @@ use crate::server::diagnostics;
 
 pub async fn handle(backend: &Backend, params: DidCloseTextDocumentParams) {
     let uri = params.text_document.uri;
+    backend.analyses.stop(&uri);
     let removed = backend.docs.remove(&uri);
     backend.expansions.forget(&uri);
     if removed.is_some_and(|s| s.is_diagnosed()) {

@@ -18,6 +18,7 @@ pub async fn handle(backend: &Backend, params: DidSaveTextDocumentParams) {
             Arc::clone(&state),
             expansion::DEBOUNCE,
         );
+        // Not analysed yet: the analysis worker publishes it when done.
         diagnostics::publish(backend, uri, &state).await;
     }
 }

@@ -6,15 +6,19 @@ use tower_lsp_server::ls_types::{Hover, HoverParams};
 
 use crate::core::ide;
 use crate::server::Backend;
+use crate::server::analysis;
 use crate::server::convert::{self, LineMap};
 use crate::server::guard::guarded;
 
-pub fn handle(backend: &Backend, params: HoverParams) -> Result<Option<Hover>> {
+pub async fn handle(backend: &Backend, params: HoverParams) -> Result<Option<Hover>> {
     let at = params.text_document_position_params;
     let Some(state) = backend.docs.get(&at.text_document.uri) else {
         tracing::debug!("hover for a document that is not open");
         return Ok(None);
     };
+    if !analysis::ensure(&state).await {
+        return Ok(None);
+    }
     let Some(analysis) = state.analysis() else {
         return Ok(None);
     };

@@ -80,6 +80,9 @@ pub fn internal(anchor: Anchor, message: impl Into<String>) -> ExpandError {
     }
 }
 
+/// rockcraft's documentation page for `rockcraft.yaml`.
+const PROJECT_DOC_SLUG: &str = "/reference/rockcraft-yaml";
+
 /// The rock `name` as written.
 ///
 /// # Errors
@@ -87,11 +90,21 @@ pub fn internal(anchor: Anchor, message: impl Into<String>) -> ExpandError {
 pub fn rock_name(project: &Map<String, Value>) -> Result<&str, ExpandError> {
     match project.get("name") {
         Some(Value::String(s)) => Ok(s),
-        Some(_) => Err(internal(
+        Some(v) => Err(internal(
             Anchor::Path(vec![key("name")]),
-            "AttributeError: the rock 'name' must be a string",
-        )),
-        None => Err(internal(Anchor::Document, "KeyError: 'name'")),
+            format!(
+                "The rock `name` must be a string, not {}: the extensions derive the app's package name and paths from it, and rockcraft stops with an internal error on anything else.",
+                type_name(v)
+            ),
+        )
+        .resolution("Write the name as a string of lowercase letters, digits and hyphens, for example `name: my-app`.")
+        .doc(PROJECT_DOC_SLUG)),
+        None => Err(internal(
+            Anchor::Document,
+            "rockcraft.yaml has no `name`: the extensions derive the app's package name and paths from it, and rockcraft stops with an internal error without one.",
+        )
+        .resolution("Add a top-level `name`, for example `name: my-app`.")
+        .doc(PROJECT_DOC_SLUG)),
     }
 }
 
@@ -115,6 +128,7 @@ pub fn is_bare(project: &Map<String, Value>) -> bool {
 /// A build base without a known Python version.
 pub fn bare_python_version(
     project: &Map<String, Value>,
+    extension: &str,
     doc_slug: &str,
 ) -> Result<&'static str, ExpandError> {
     let build_base = project
@@ -132,8 +146,11 @@ pub fn bare_python_version(
             };
             Err(ExpandError::project(
                 Anchor::Path(vec![key("build-base")]),
-                format!("Unable to determine the Python version for the build-base {shown}"),
+                format!(
+                    "{extension} cannot pick a Python version for `build-base: {shown}`: with `base: bare` it only knows ubuntu@22.04 (Python 3.10) and ubuntu@24.04 (Python 3.12)."
+                ),
             )
+            .resolution("Set `build-base: ubuntu@24.04` (or `ubuntu@22.04`).")
             .doc(doc_slug))
         }
     }
@@ -189,10 +206,11 @@ pub struct PrefixRule<'a> {
     pub key: &'a str,
     /// The required prefix after an optional `-` and spaces (`flask/app`, `app/`).
     pub prefix: &'a str,
-    /// rockcraft's message when an entry does not match.
-    pub message: &'a str,
     pub doc_slug: &'a str,
 }
+
+/// Prefixes of the framework extensions, used to suggest a corrected entry.
+const KNOWN_PREFIXES: [&str; 3] = ["flask/app/", "django/app/", "app/"];
 
 impl PrefixRule<'_> {
     /// rockcraft's `re.match("-? *<prefix>", entry)`.
@@ -200,6 +218,44 @@ impl PrefixRule<'_> {
     pub fn matches(&self, entry: &str) -> bool {
         let rest = entry.strip_prefix('-').unwrap_or(entry);
         rest.trim_start_matches(' ').starts_with(self.prefix)
+    }
+
+    /// The extension owning the part (`flask-framework`).
+    fn extension(&self) -> &str {
+        self.part.split('/').next().unwrap_or(self.part)
+    }
+
+    /// The prefix as a directory (`flask/app/`).
+    fn dir(&self) -> String {
+        format!("{}/", self.prefix.trim_end_matches('/'))
+    }
+
+    /// `entry` rewritten to start with the prefix (another framework's prefix replaced).
+    fn corrected(&self, entry: &str) -> String {
+        let (mark, rest) = match entry.strip_prefix('-') {
+            Some(r) => ("-", r.trim_start_matches(' ')),
+            None => ("", entry.trim_start_matches(' ')),
+        };
+        let dir = self.dir();
+        let rest = KNOWN_PREFIXES
+            .iter()
+            .find(|p| !dir.ends_with(**p) && rest.starts_with(**p))
+            .map_or(rest, |p| &rest[p.len()..]);
+        format!("{mark}{dir}{rest}")
+    }
+
+    /// An entry (at `index`) that does not start with the prefix.
+    fn violation(&self, anchor: Anchor, index: usize, entry: &str) -> ExpandError {
+        let (ext, part, key, dir) = (self.extension(), self.part, self.key, self.dir());
+        ExpandError::project(
+            anchor,
+            format!(
+                "{ext}: entry {} of `{key}` in part `{part}` is '{entry}', which does not start with `{dir}`. {ext} copies the project into `{dir}`, so every `{key}` entry (optionally after `-` to exclude it) must be a path there.",
+                index + 1
+            ),
+        )
+        .resolution(format!("Write '{}' instead.", self.corrected(entry)))
+        .doc(self.doc_slug)
     }
 
     /// The user's list (empty when absent), after checking that every entry matches.
@@ -224,10 +280,17 @@ impl PrefixRule<'_> {
                             return Err(internal(
                                 path(Some(i)),
                                 format!(
-                                    "TypeError: expected string or bytes-like object, got {}",
-                                    type_name(other)
+                                    "{}: entry {} of `{}` in part `{}` is a {}, but every entry must be a path string under `{}`; rockcraft stops with an internal error on it.",
+                                    self.extension(),
+                                    i + 1,
+                                    self.key,
+                                    self.part,
+                                    type_name(other),
+                                    self.dir()
                                 ),
-                            ));
+                            )
+                            .resolution("Quote the entry so that it is a string.")
+                            .doc(self.doc_slug));
                         }
                     }
                 }
@@ -235,18 +298,38 @@ impl PrefixRule<'_> {
             }
             // Python iterates a string letter by letter: no single letter carries the prefix.
             Some(Value::String(s)) if s.is_empty() => Vec::new(),
-            Some(Value::String(_)) => {
-                return Err(ExpandError::project(path(None), self.message).doc(self.doc_slug));
+            Some(Value::String(s)) => {
+                return Err(ExpandError::project(
+                    path(None),
+                    format!(
+                        "{}: `{}` of part `{}` is the single string '{s}', but it must be a list of paths under `{}`.",
+                        self.extension(),
+                        self.key,
+                        self.part,
+                        self.dir()
+                    ),
+                )
+                .resolution(format!("Write it as a list: `{}: ['{}']`.", self.key, self.corrected(s)))
+                .doc(self.doc_slug));
             }
             Some(other) => {
                 return Err(internal(
                     path(None),
-                    format!("TypeError: '{}' object is not iterable", type_name(other)),
-                ));
+                    format!(
+                        "{}: `{}` of part `{}` is a {}, but it must be a list of paths under `{}`; rockcraft stops with an internal error on it.",
+                        self.extension(),
+                        self.key,
+                        self.part,
+                        type_name(other),
+                        self.dir()
+                    ),
+                )
+                .resolution(format!("Write `{}` as a list of paths.", self.key))
+                .doc(self.doc_slug));
             }
         };
         if let Some(i) = entries.iter().position(|e| !self.matches(e)) {
-            return Err(ExpandError::project(path(Some(i)), self.message).doc(self.doc_slug));
+            return Err(self.violation(path(Some(i)), i, &entries[i]));
         }
         Ok(entries)
     }
@@ -346,7 +429,6 @@ fn normalize(path: &str) -> Vec<String> {
 /// The assets rule shared by go-framework and spring-boot-framework.
 pub struct AssetsRule<'a> {
     pub part: &'a str,
-    pub message: &'a str,
     pub doc_slug: &'a str,
     /// Root entries staged by default when they exist.
     pub defaults: &'a [&'a str],
@@ -365,7 +447,6 @@ pub fn assets_part(
         part: rule.part,
         key: "stage",
         prefix: "app/",
-        message: rule.message,
         doc_slug: rule.doc_slug,
     };
     let mut stage = prefix.user_entries(project)?;
@@ -415,7 +496,6 @@ mod tests {
             part: "p",
             key: "prime",
             prefix: "flask/app",
-            message: "bad",
             doc_slug: "/x",
         };
         assert!(
@@ -429,7 +509,14 @@ mod tests {
         );
         let p = project(json!({"parts": {"p": {"prime": ["flask/app/a", "app/b"]}}}));
         let err = rule.user_entries(&p).unwrap_err();
-        assert_eq!(err.message, "bad");
+        assert_eq!(
+            err.message,
+            "p: entry 2 of `prime` in part `p` is 'app/b', which does not start with `flask/app/`. p copies the project into `flask/app/`, so every `prime` entry (optionally after `-` to exclude it) must be a path there."
+        );
+        assert_eq!(
+            err.resolution.as_deref(),
+            Some("Write 'flask/app/app/b' instead.")
+        );
         assert_eq!(
             err.anchor,
             Anchor::Path(vec![

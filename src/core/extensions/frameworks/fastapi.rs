@@ -125,7 +125,7 @@ impl Extension for FastApi {
 
         let bare = is_bare(project);
         let (stage_packages, build_environment) = if bare {
-            let ver = bare_python_version(project, PYTHON_DOC)?;
+            let ver = bare_python_version(project, NAME, PYTHON_DOC)?;
             (
                 json!([format!("python{ver}-venv_ensurepip")]),
                 json!([{"PARTS_PYTHON_INTERPRETER": format!("python{ver}")}]),
@@ -180,7 +180,6 @@ fn install_app(
         part: "fastapi-framework/install-app",
         key: "prime",
         prefix: "app/",
-        message: "fastapi-framework extension requires the 'prime' entry in the fastapi-framework/install-app part to start with app/",
         doc_slug: PRIME_DOC,
     };
     let mut prime = rule.user_entries(project)?;

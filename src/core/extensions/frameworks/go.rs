@@ -63,7 +63,6 @@ impl Extension for Go {
             ctx,
             &AssetsRule {
                 part: "go-framework/assets",
-                message: "go-framework extension requires the 'stage' entry in the go-framework/assets part to start with app",
                 doc_slug: "/reference/extensions/go-framework",
                 defaults: DEFAULT_ASSETS,
             },
@@ -266,9 +265,14 @@ mod tests {
             json!({"name": "my-app", "base": "ubuntu@24.04", "parts": {"go-framework/assets": {"stage": ["static"]}}}),
         );
         let err = Go.root_snippet(&p, &ctx(&fs)).unwrap_err();
+        assert!(
+            err.message.starts_with("go-framework: entry 1 of `stage` in part `go-framework/assets` is 'static', which does not start with `app/`."),
+            "{}",
+            err.message
+        );
         assert_eq!(
-            err.message,
-            "go-framework extension requires the 'stage' entry in the go-framework/assets part to start with app"
+            err.resolution.as_deref(),
+            Some("Write 'app/static' instead.")
         );
     }
 }

@@ -297,7 +297,6 @@ fn flask_install_app(
         part: "flask-framework/install-app",
         key: "prime",
         prefix: "flask/app",
-        message: "flask-framework extension requires the 'prime' entry in the flask-framework/install-app part to start with flask/app",
         doc_slug: FLASK_DOC,
     };
     let mut prime = rule.user_entries(project)?;
@@ -349,7 +348,7 @@ fn gunicorn_snippet(
 
     let bare = is_bare(project);
     let (stage_packages, build_environment) = if bare {
-        let ver = bare_python_version(project, GUNICORN_DOC)?;
+        let ver = bare_python_version(project, ext, GUNICORN_DOC)?;
         (
             json!([format!("python{ver}-venv_ensurepip")]),
             json!([{"PARTS_PYTHON_INTERPRETER": format!("python{ver}")}]),
@@ -627,9 +626,14 @@ mod tests {
             json!({"app.py": "flask/app/app.py", "../../-flask/app/secret.txt": "-flask/app/secret.txt"})
         );
         let err = with_prime(json!(["flask/app/app.py", "app/x"])).unwrap_err();
+        assert!(
+            err.message.starts_with("flask-framework: entry 2 of `prime` in part `flask-framework/install-app` is 'app/x', which does not start with `flask/app/`."),
+            "{}",
+            err.message
+        );
         assert_eq!(
-            err.message,
-            "flask-framework extension requires the 'prime' entry in the flask-framework/install-app part to start with flask/app"
+            err.resolution.as_deref(),
+            Some("Write 'flask/app/app/x' instead.")
         );
         assert!(
             matches!(err.anchor, Anchor::Path(ref p) if p.last() == Some(&crate::core::yaml::PathSeg::Index(1)))
@@ -656,9 +660,12 @@ mod tests {
         );
         let p = project(json!({"name": "my-app", "base": "bare", "build-base": "ubuntu@26.04"}));
         let err = Flask.root_snippet(&p, &ctx(&fs)).unwrap_err();
-        assert_eq!(
-            err.message,
-            "Unable to determine the Python version for the build-base ubuntu@26.04"
+        assert!(
+            err.message.starts_with(
+                "flask-framework cannot pick a Python version for `build-base: ubuntu@26.04`"
+            ),
+            "{}",
+            err.message
         );
     }
 

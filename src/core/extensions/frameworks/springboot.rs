@@ -183,7 +183,6 @@ impl Extension for SpringBoot {
         parts.insert(format!("{NAME}/runtime"), runtime);
         let rule = AssetsRule {
             part: "spring-boot-framework/assets",
-            message: "The spring-boot-framework extension requires the 'stage' entry in the spring-boot-framework/assets part to start with 'app/'",
             doc_slug: DOC,
             defaults: &["migrate", "migrate.sh"],
         };
