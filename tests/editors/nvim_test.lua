@@ -1,0 +1,167 @@
+-- Headless Neovim (>= 0.11) test of editors/neovim/lsp/rockcraft_ls.lua against the real server.
+--
+-- Run by tests/editors/run.sh as:  nvim --headless --clean -n -u nvim_test.lua
+-- Environment:
+--   RLSP_BIN       server binary
+--   RLSP_EDITORS   the repository's editors/ directory
+--   RLSP_PROJECT   directory holding the flask fixture (rockcraft.yaml + other.yaml)
+--   RLSP_OUT       result file: one "PASS|FAIL <check>: <detail>" line per check
+--   RLSP_TIMEOUT_MS  watchdog (default 60000)
+--
+-- Everything goes through Neovim's own client paths: vim.lsp.enable (so the config's
+-- filetypes/root_dir decide whether to attach), vim.diagnostic, vim.lsp.buf.code_action with
+-- apply=true (Neovim resolves and applies the edit itself).
+
+local uv = vim.uv or vim.loop
+local env = vim.env
+local lines_out = {}
+local failed = false
+
+local function record(ok, name, detail)
+  if not ok then failed = true end
+  local line = string.format('%s nvim/%s: %s', ok and 'PASS' or 'FAIL', name, detail or '')
+  table.insert(lines_out, (line:gsub('\n', ' ')))
+end
+
+local function write_out()
+  local f = assert(io.open(env.RLSP_OUT, 'w'))
+  f:write(table.concat(lines_out, '\n'), '\n')
+  f:close()
+end
+
+local timeout_ms = tonumber(env.RLSP_TIMEOUT_MS) or 60000
+local watchdog = uv.new_timer()
+watchdog:start(timeout_ms, 0, function()
+  table.insert(lines_out, 'FAIL nvim/watchdog: no result within ' .. timeout_ms .. ' ms')
+  write_out()
+  os.exit(124)
+end)
+
+local function find_pos(bufnr, needle, offset)
+  for i, l in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
+    local s = string.find(l, needle, 1, true)
+    if s then return i - 1, (s - 1) + (offset or #needle) end -- 0-based line, byte col
+  end
+end
+
+-- LSP position for a byte column (the fixture is ASCII, but convert properly anyway).
+local function lsp_pos(bufnr, row, col, client)
+  local line = vim.api.nvim_buf_get_lines(bufnr, row, row + 1, false)[1] or ''
+  local enc = client.offset_encoding or 'utf-16'
+  local character = col
+  if enc ~= 'utf-8' then character = vim.str_utfindex(line, enc, col, false) end
+  return { line = row, character = character }
+end
+
+local function prime_prefix_diags(bufnr)
+  local out = {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    if d.code == 'prime-prefix' then table.insert(out, d) end
+  end
+  return out
+end
+
+local function main()
+  vim.opt.runtimepath:append(env.RLSP_EDITORS .. '/neovim')
+  -- The user-facing setup, with only the binary path overridden.
+  -- detached=false keeps the server in our process group, so timeout(1) in run.sh reaps it too.
+  vim.lsp.config('rockcraft_ls', { cmd = { env.RLSP_BIN }, detached = false })
+  vim.lsp.enable('rockcraft_ls')
+  local cfg = vim.lsp.config.rockcraft_ls
+  record(cfg ~= nil and cfg.cmd[1] == env.RLSP_BIN and vim.tbl_contains(cfg.filetypes or {}, 'yaml'),
+    'config', 'lsp/rockcraft_ls.lua found on runtimepath, filetypes=' .. vim.inspect(cfg and cfg.filetypes))
+
+  -- (0) another YAML file must not get the server
+  vim.cmd.edit(vim.fn.fnameescape(env.RLSP_PROJECT .. '/other.yaml'))
+  local other = vim.api.nvim_get_current_buf()
+  vim.wait(1000, function() return false end, 50)
+  local n_other = #vim.lsp.get_clients({ bufnr = other, name = 'rockcraft_ls' })
+  record(vim.bo[other].filetype == 'yaml' and n_other == 0, 'not-attached-to-other-yaml',
+    'filetype=' .. vim.bo[other].filetype .. ' clients=' .. n_other)
+
+  vim.cmd.edit(vim.fn.fnameescape(env.RLSP_PROJECT .. '/rockcraft.yaml'))
+  local bufnr = vim.api.nvim_get_current_buf()
+  vim.bo[bufnr].swapfile = false
+  local client
+  vim.wait(15000, function()
+    client = vim.lsp.get_clients({ bufnr = bufnr, name = 'rockcraft_ls' })[1]
+    return client ~= nil and client.initialized
+  end, 20)
+  if not client then
+    record(false, 'attach', 'rockcraft_ls did not attach to rockcraft.yaml')
+    return
+  end
+  record(true, 'attach', string.format('server %s %s, encoding %s, root %s',
+    client.server_info and client.server_info.name or '?', client.server_info and client.server_info.version or '?',
+    client.offset_encoding, client.root_dir))
+
+  -- (a) diagnostic on the prime entry
+  vim.wait(15000, function() return #prime_prefix_diags(bufnr) > 0 end, 20)
+  local pd = prime_prefix_diags(bufnr)
+  local prow, pcol = find_pos(bufnr, '- app.py', 2)
+  local d = pd[1]
+  record(d ~= nil and d.lnum == prow and d.col == pcol, 'diagnostic',
+    d and string.format('prime-prefix at %d:%d (%s)', d.lnum + 1, d.col + 1, d.message:sub(1, 60))
+      or ('no prime-prefix diagnostic; got ' .. #vim.diagnostic.get(bufnr) .. ' diagnostics'))
+
+  -- (b) completion in extensions:
+  local erow, ecol = find_pos(bufnr, '  - flask', nil)
+  local resp = client:request_sync('textDocument/completion', {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    position = lsp_pos(bufnr, erow, ecol, client),
+    context = { triggerKind = 1 },
+  }, 5000, bufnr)
+  local labels = {}
+  local result = resp and resp.result
+  for _, it in ipairs(result and (result.items or result) or {}) do table.insert(labels, it.label) end
+  record(vim.tbl_contains(labels, 'flask-framework'), 'completion',
+    'extensions item offers ' .. table.concat(vim.list_slice(labels, 1, 6), ', '))
+
+  -- (c) hover on the flask service name
+  local srow, scol = find_pos(bufnr, '  flask:', 3)
+  resp = client:request_sync('textDocument/hover', {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    position = lsp_pos(bufnr, srow, scol, client),
+  }, 5000, bufnr)
+  local md = ''
+  if resp and resp.result and resp.result.contents then
+    md = table.concat(vim.lsp.util.convert_input_to_markdown_lines(resp.result.contents), '\n')
+  end
+  local gline = md:match('[^\n]*gunicorn[^\n]*') or ''
+  record(gline ~= '', 'hover', gline ~= '' and vim.trim(gline):sub(1, 100) or ('no gunicorn in: ' .. md:sub(1, 200)))
+
+  -- (d) quick fix through Neovim's own code-action path, applied to the buffer
+  vim.api.nvim_win_set_cursor(0, { prow + 1, pcol })
+  local tick = vim.api.nvim_buf_get_changedtick(bufnr)
+  local seen = {}
+  vim.lsp.buf.code_action({
+    apply = true,
+    filter = function(a)
+      table.insert(seen, a.title)
+      return a.kind == 'quickfix' and a.title:find('flask/app/app.py', 1, true) ~= nil
+    end,
+  })
+  vim.wait(5000, function() return vim.api.nvim_buf_get_changedtick(bufnr) ~= tick end, 20)
+  local fixed = vim.api.nvim_buf_get_lines(bufnr, prow, prow + 1, false)[1] or ''
+  local ok_line = vim.trim(fixed) == '- flask/app/app.py'
+  -- the server re-checks the edited buffer: the prime-prefix diagnostic goes away
+  local cleared = vim.wait(10000, function() return #prime_prefix_diags(bufnr) == 0 end, 20)
+  record(ok_line and cleared, 'quickfix', string.format('line now %q, prime-prefix cleared=%s (actions: %s)',
+    vim.trim(fixed), tostring(cleared), table.concat(seen, ' | ')))
+
+  client:stop()
+  vim.wait(3000, function() return client:is_stopped() end, 20)
+end
+
+vim.api.nvim_create_autocmd('VimEnter', {
+  once = true,
+  callback = function()
+    vim.schedule(function()
+      local ok, err = xpcall(main, debug.traceback)
+      if not ok then record(false, 'driver', tostring(err)) end
+      watchdog:stop()
+      write_out()
+      vim.cmd(failed and 'cquit 1' or 'qa!')
+    end)
+  end,
+})
