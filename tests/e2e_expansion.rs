@@ -487,3 +487,183 @@ async fn show_expanded_project_matches_the_cli() {
     assert!(out["error"].as_str().is_some(), "{out}");
     assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
 }
+
+// (4) refactorings computed from the current expansion, and starters for an empty file
+
+/// The refactorings offered at the top of the document, once the expansion of `version` is in
+/// (the override action needs it).
+async fn refactors(c: &mut TestClient, uri: &str) -> Vec<Value> {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let actions = c
+            .request(
+                "textDocument/codeAction",
+                json!({
+                    "textDocument": {"uri": uri},
+                    "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                    "context": {"diagnostics": [], "only": ["refactor"]},
+                }),
+            )
+            .await;
+        let actions = actions.as_array().cloned().unwrap_or_default();
+        let ready = actions
+            .iter()
+            .any(|a| a["title"] == "Override the flask service command");
+        if ready || tokio::time::Instant::now() > deadline {
+            return actions;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn titled<'a>(actions: &'a [Value], title: &str) -> &'a Value {
+    actions
+        .iter()
+        .find(|a| a["title"].as_str().is_some_and(|t| t.starts_with(title)))
+        .unwrap_or_else(|| panic!("no action `{title}` in {actions:#?}"))
+}
+
+fn apply_action(text: &str, action: &Value, uri: &str) -> String {
+    let edits = action["edit"]["changes"][uri].as_array().unwrap().clone();
+    apply_edits(text, &edits, Enc::Utf16)
+}
+
+/// The expansion of `text` in `p` by the command line, as rockcraft would print it.
+fn cli_expand(p: &Project, text: &str) -> rockcraft_lsp::cli::check::Report {
+    p.write("rockcraft.yaml", text);
+    rockcraft_lsp::cli::expand::run_expand(
+        &p.dir,
+        rockcraft_lsp::core::extensions::DEFAULT_EXTENSIONS_DIR,
+        false,
+    )
+}
+
+/// The `command:` line of the flask service in an expanded project.
+fn flask_command(expanded: &str) -> &str {
+    let services = &expanded[expanded.find("\nservices:\n").expect("services")..];
+    services
+        .lines()
+        .find(|l| l.trim_start().starts_with("command: "))
+        .expect("command")
+        .trim()
+}
+
+#[tokio::test]
+async fn refactorings_insert_overrides_that_expand_as_rockcraft_would() {
+    let p = Project::new("refactor");
+    p.write("app.py", APP_PY)
+        .write("requirements.txt", "Flask\n")
+        .write("templates/index.html", "<p>hi</p>\n");
+    let original = cli_expand(&p, TEMPLATE);
+    assert_eq!(original.exit_code, 0, "{}", original.stderr);
+    let uri = p.uri();
+    let mut c = TestClient::with_encoding(Enc::Utf16).await;
+    c.open(&uri, 1, TEMPLATE).await;
+    let actions = refactors(&mut c, &uri).await;
+
+    // Override the service command: the inserted command is the one rockcraft would run, and
+    // the edited file expands to the same command.
+    let over = apply_action(
+        TEMPLATE,
+        titled(&actions, "Override the flask service command"),
+        &uri,
+    );
+    assert!(
+        over.contains("services:\n  flask:\n    override: replace\n"),
+        "{over}"
+    );
+    let cmd = flask_command(&original.stdout);
+    assert!(cmd.contains("gunicorn") && cmd.contains("app:app"), "{cmd}");
+    assert!(over.contains(cmd), "{over}");
+    let after = cli_expand(&p, &over);
+    assert_eq!(after.exit_code, 0, "{}", after.stderr);
+    assert_eq!(flask_command(&after.stdout), cmd);
+    assert!(
+        analyze(&over)
+            .diagnostics
+            .iter()
+            .all(|d| d.severity != rockcraft_lsp::core::diagnostic::Severity::Error),
+        "{over}"
+    );
+
+    // Extra packages (chisel slices: the template is on `base: bare`): a dependencies part with
+    // a placeholder that expands.
+    let debs = apply_action(
+        TEMPLATE,
+        titled(
+            &actions,
+            "Add chisel slices to flask-framework/dependencies",
+        ),
+        &uri,
+    );
+    assert!(
+        debs.contains("  flask-framework/dependencies:\n    stage-packages:\n"),
+        "{debs}"
+    );
+    let after = cli_expand(&p, &debs);
+    assert_eq!(after.exit_code, 0, "{}", after.stderr);
+    assert!(after.stdout.contains("- package_slice"), "{}", after.stdout);
+
+    // Choose which files go in: today's defaults, all prefixed; the expansion primes the same.
+    let files = apply_action(
+        TEMPLATE,
+        titled(&actions, "Choose which files go into the image"),
+        &uri,
+    );
+    assert!(files.contains("      - flask/app/app.py\n"), "{files}");
+    assert!(files.contains("      - flask/app/templates\n"), "{files}");
+    let after = cli_expand(&p, &files);
+    assert_eq!(after.exit_code, 0, "{}", after.stderr);
+
+    // Show the expanded project: a command returning exactly what the CLI prints.
+    let show = titled(&actions, "Show the expanded project");
+    assert_eq!(show["command"]["command"], "rockcraft.showExpandedProject");
+    let res = c
+        .request(
+            "workspace/executeCommand",
+            json!({"command": show["command"]["command"], "arguments": show["command"]["arguments"]}),
+        )
+        .await;
+    assert_eq!(res.as_str(), Some(original.stdout.as_str()));
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
+
+#[tokio::test]
+async fn empty_file_offers_a_starter_per_profile() {
+    let p = Project::new("starter");
+    p.write("app.py", APP_PY)
+        .write("requirements.txt", "Flask\n");
+    p.write("rockcraft.yaml", "");
+    let uri = p.uri();
+    let mut c = TestClient::with_encoding(Enc::Utf16).await;
+    c.open(&uri, 1, "").await;
+    let actions = c
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": uri},
+                "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                "context": {"diagnostics": []},
+            }),
+        )
+        .await;
+    let actions = actions.as_array().cloned().unwrap_or_default();
+    let starters: Vec<&str> = actions
+        .iter()
+        .filter_map(|a| a["title"].as_str())
+        .filter(|t| t.starts_with("Start a "))
+        .collect();
+    assert_eq!(starters.len(), 6, "{starters:?}");
+    let flask = apply_action(
+        "",
+        titled(&actions, "Start a flask-framework project"),
+        &uri,
+    );
+    assert!(
+        flask.contains("extensions:\n  - flask-framework\n"),
+        "{flask}"
+    );
+    let after = cli_expand(&p, &flask);
+    assert_eq!(after.exit_code, 0, "{}", after.stderr);
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}

@@ -19,6 +19,7 @@ use crate::server::analysis;
 use crate::server::convert::{self, LineMap};
 use crate::server::expansion::Expanded;
 use crate::server::guard::guarded;
+use crate::server::handlers::execute_command::SHOW_EXPANDED_PROJECT;
 use crate::server::store::DocState;
 use crate::server::{Backend, Negotiated};
 
@@ -164,11 +165,30 @@ fn compute(
             out.push(converted);
         }
     }
+    if wanted.refactor && !analysis.doc.declared_extensions().is_empty() {
+        out.push(show_expanded(uri));
+    }
     Some(
         out.into_iter()
             .map(CodeActionOrCommand::CodeAction)
             .collect(),
     )
+}
+
+/// "Show the expanded project": runs [`SHOW_EXPANDED_PROJECT`] on the document, whose result
+/// is the expanded YAML (clients show it as a read-only virtual document).
+fn show_expanded(uri: &lsp::Uri) -> CodeAction {
+    let title = "Show the expanded project (what rockcraft builds)".to_owned();
+    CodeAction {
+        title: title.clone(),
+        kind: Some(CodeActionKind::REFACTOR),
+        command: Some(lsp::Command {
+            title,
+            command: SHOW_EXPANDED_PROJECT.to_owned(),
+            arguments: Some(vec![serde_json::Value::String(uri.as_str().to_owned())]),
+        }),
+        ..CodeAction::default()
+    }
 }
 
 fn same_diagnostic(client: &lsp::Diagnostic, ours: &Diagnostic, range: lsp::Range) -> bool {
