@@ -93,10 +93,9 @@ fn check_includes_what_the_expansion_finds() {
     assert_eq!(items.len(), 1, "{}", r.stdout);
     assert_eq!(items[0]["code"], "extension-error");
     assert!(
-        items[0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("requirements"),
+        items[0]["message"].as_str().unwrap().starts_with(
+            "flask-framework needs a requirements file, but the project root has neither `requirements.txt` nor `pyproject.toml`. Add `requirements.txt` to the project root with a line `flask`"
+        ),
         "{}",
         r.stdout
     );

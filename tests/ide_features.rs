@@ -340,6 +340,7 @@ fn golden_cases() {
         "ext-run-user-set-by-user-with-expressjs",
         "flask-parts-user-plugin-nil-invalid",
         "django-missing-requirements",
+        "flask-missing-requirements-and-entrypoint",
     ] {
         let (text, fs) = golden_fs(case);
         out.push_str(&format!("== {case}\n{}", check_expand(&text, &fs)));

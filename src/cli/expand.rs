@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::cli::check::Report;
 use crate::core::document::Document;
 use crate::core::extensions::apply::apply_with_notes;
+use crate::core::extensions::frameworks::common::describe;
 use crate::core::extensions::merge::is_truthy;
 use crate::core::extensions::model::{self, dotted};
 use crate::core::extensions::{Anchor, Context, ExpandError, RealFs, registry};
@@ -41,15 +42,16 @@ pub fn run_expand(project_dir: &Path, extensions_dir: &str, experimental: bool) 
         Err(e) if e.kind() == std::io::ErrorKind::NotFound || file.is_dir() => {
             let err = ExpandError {
                 kind: crate::core::extensions::ErrorKind::NoProjectFile,
-                message: format!(
-                    "Project file '{PROJECT_FILE}' not found in '{}'.",
-                    shown_dir.display()
-                ),
-                resolution: Some(format!(
-                    "Run the command in the directory that holds {PROJECT_FILE}, or create one with `rockcraft init`."
-                )),
-                doc_slug: None,
-                anchor: Anchor::Document,
+                ..ExpandError::project(
+                    Anchor::Document,
+                    format!(
+                        "There is no {PROJECT_FILE} in {}: expand-extensions reads the project from that directory.",
+                        shown_dir.display()
+                    ),
+                )
+                .resolution(format!(
+                    "Run the command in the project directory, point `--project-dir` at it, or create {PROJECT_FILE} with `rockcraft init`."
+                ))
             };
             return fail(report, &err, None);
         }
@@ -141,10 +143,13 @@ fn startup_checks(doc: &Document) -> Result<(), ExpandError> {
         return Err(ExpandError::project(
             Anchor::Path(vec![PathSeg::Key(key.into())]),
             format!(
-                "`{key}` must be a string such as 'ubuntu@24.04', not {}",
-                model::python_repr(value)
+                "`{key}` must be a string such as `ubuntu@24.04`, but it is {} (`{value}`)",
+                describe(value)
             ),
         )
+        .resolution(format!(
+            "Write `{key}` as a string, for example `{key}: ubuntu@24.04`."
+        ))
         .doc(model::PROJECT_DOC_SLUG));
     };
     let mut name = s.to_owned();
@@ -168,7 +173,7 @@ fn startup_checks(doc: &Document) -> Result<(), ExpandError> {
             Anchor::Path(vec![PathSeg::Key(key.into())]),
             format!("rockcraft cannot build on '{s}'{hint}: the supported build bases are {}", PLUGIN_BUILD_BASES.join(", ")),
         )
-        .resolution(format!("Change `{key}` to a supported base; rockcraft crashes with KeyError: '{name}' on this file."))
+        .resolution(format!("Change `{key}` to one of the supported build bases; rockcraft stops with an internal error on '{s}'."))
         .doc(model::PROJECT_DOC_SLUG));
     }
     Ok(())
@@ -223,8 +228,8 @@ fn locate(doc: &Document, anchor: &Anchor) -> Option<String> {
     Some(format!("{PROJECT_FILE}:{line}:{col}"))
 }
 
-/// Writes an error report the way rockcraft does (message, resolution, docs link), plus the
-/// location in rockcraft.yaml when there is one.
+/// Writes an error report: the message, its location in rockcraft.yaml when there is one,
+/// the fix and the documentation link.
 fn fail(mut report: Report, err: &ExpandError, doc: Option<&Document>) -> Report {
     let _ = writeln!(report.stderr, "{}", err.message);
     if let Some(loc) = doc.and_then(|d| locate(d, &err.anchor)) {
@@ -236,10 +241,10 @@ fn fail(mut report: Report, err: &ExpandError, doc: Option<&Document>) -> Report
         let _ = writeln!(report.stderr, "  --> {loc}{what}");
     }
     if let Some(r) = &err.resolution {
-        let _ = writeln!(report.stderr, "Recommended resolution: {r}");
+        let _ = writeln!(report.stderr, "  fix: {r}");
     }
     if let Some(url) = err.doc_url() {
-        let _ = writeln!(report.stderr, "For more information, check out: {url}");
+        let _ = writeln!(report.stderr, "  docs: {url}");
     }
     report.exit_code = err.exit_code();
     report
@@ -351,7 +356,9 @@ mod tests {
         );
         assert!(!r.stdout.contains("name:"));
         assert!(r.stderr.contains("rockcraft.yaml:11:1"), "{}", r.stderr);
-        assert!(r.stderr.contains("For more information, check out: https://documentation.ubuntu.com/rockcraft/latest/reference/rockcraft-yaml"));
+        assert!(r.stderr.contains(
+            "\n  docs: https://documentation.ubuntu.com/rockcraft/latest/reference/rockcraft-yaml\n"
+        ));
         let _ = std::fs::remove_dir_all(&dir);
     }
 
@@ -378,7 +385,14 @@ mod tests {
         let r = run_expand(&dir, "/ext", false);
         assert_eq!(r.exit_code, 66);
         assert!(r.stdout.is_empty());
-        assert!(r.stderr.contains("not found in"));
+        assert!(
+            r.stderr.starts_with("There is no rockcraft.yaml in "),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stderr.contains(
+            "\n  fix: Run the command in the project directory, point `--project-dir` at it, or create rockcraft.yaml with `rockcraft init`.\n"
+        ));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -3,9 +3,11 @@
 
 use serde_json::{Map, Value};
 
+use super::frameworks::common::describe;
 use super::merge::{is_truthy, merge_into};
 use super::registry::{self, ExtensionInfo};
-use super::{Anchor, Context, ErrorKind, ExpandError, Extension, frameworks};
+use super::{Anchor, Cause, Context, ExpandError, Extension, frameworks};
+use crate::core::yaml::PathSeg;
 
 /// Documentation page of the extension reference, as rockcraft links it.
 pub const EXTENSIONS_DOC_SLUG: &str = "/reference/extensions/";
@@ -15,8 +17,7 @@ pub const EXTENSIONS_DOC_SLUG: &str = "/reference/extensions/";
 pub struct Applied {
     /// The expanded (not yet validated) project data.
     pub data: Value,
-    /// Progress lines rockcraft prints on stderr, such as
-    /// `*EXPERIMENTAL* extension 'spring-boot-framework' enabled`.
+    /// Progress lines for stderr, such as the notice that an experimental extension is used.
     pub notes: Vec<String>,
 }
 
@@ -77,36 +78,36 @@ pub fn apply_with(
 /// The names rockcraft iterates over: `sorted(declared)`. A string is iterated letter by
 /// letter and a mapping by its keys, exactly like Python would.
 fn declared_names(declared: &Value) -> Result<Vec<String>, ExpandError> {
+    let anchor = || Anchor::Path(vec![PathSeg::Key("extensions".into())]);
     let mut names: Vec<String> = match declared {
         Value::Array(items) => {
-            if let Some(bad) = items.iter().find(|v| !v.is_string()) {
+            if let Some((i, bad)) = items.iter().enumerate().find(|(_, v)| !v.is_string()) {
                 // rockcraft fails with a Python TypeError (an internal error, exit 70).
-                return Err(ExpandError {
-                    kind: ErrorKind::Unreadable,
-                    message: format!("every item of `extensions` must be an extension name, not `{}`", python_str(bad)),
-                    resolution: Some("Write the extensions as a list of names, for example `extensions: [flask-framework]`.".into()),
-                    doc_slug: Some(EXTENSIONS_DOC_SLUG.into()),
-                    anchor: Anchor::Path(vec![crate::core::yaml::PathSeg::Key("extensions".into())]),
-                });
+                return Err(ExpandError::unreadable(
+                    anchor(),
+                    format!(
+                        "item {} of `extensions` is {} (`{bad}`), not an extension name; rockcraft stops with an internal error on it.",
+                        i + 1,
+                        describe(bad)
+                    ),
+                )
+                .resolution("Write the extensions as a list of names, for example `extensions: [flask-framework]`.")
+                .doc(EXTENSIONS_DOC_SLUG));
             }
             items.iter().map(python_str).collect()
         }
         Value::String(s) => s.chars().map(String::from).collect(),
         Value::Object(m) => m.keys().cloned().collect(),
         other => {
-            return Err(ExpandError {
-                kind: ErrorKind::Unreadable,
-                message: format!(
-                    "`extensions` must be a list of extension names, not `{}`",
-                    python_str(other)
+            return Err(ExpandError::unreadable(
+                anchor(),
+                format!(
+                    "`extensions` must be a list of extension names, but it is {} (`{other}`); rockcraft stops with an internal error on it.",
+                    describe(other)
                 ),
-                resolution: Some(
-                    "Write the extensions as a list, for example `extensions: [flask-framework]`."
-                        .into(),
-                ),
-                doc_slug: Some(EXTENSIONS_DOC_SLUG.into()),
-                anchor: Anchor::Path(vec![crate::core::yaml::PathSeg::Key("extensions".into())]),
-            });
+            )
+            .resolution("Write the extensions as a list, for example `extensions: [flask-framework]`.")
+            .doc(EXTENSIONS_DOC_SLUG));
         }
     };
     names.sort();
@@ -174,25 +175,27 @@ fn apply_one(
             if !ctx.experimental {
                 return Err(experimental_error(info, &base, project, is_v1, anchor));
             }
-            notes.push(format!("*EXPERIMENTAL* extension '{name}' enabled"));
+            notes.push(format!(
+                "note: using the experimental {name} extension (ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS is set)"
+            ));
         }
         if !bases.contains(&base.as_str()) {
-            return Err(unsupported_base(info, &base, project, anchor));
+            return Err(unsupported_base(info, bases, &base, project, anchor));
         }
     }
     let Some(ext) = lookup(name) else {
         return Err(ExpandError::project(
             anchor,
-            format!("the {name} extension is registered but not implemented in rockcraft-lsp yet"),
+            format!("{name} is a rockcraft extension, but rockcraft-lsp cannot expand it yet."),
         ));
     };
     if !project.contains_key("base") {
         // rockcraft skips its checks and then crashes reading `base`.
         return Err(ExpandError::project(
             Anchor::Document,
-            format!("the {name} extension needs a `base`: add `base: ubuntu@24.04` (or `base: bare` with a `build-base`)"),
+            format!("{name} needs to know the `base`, and rockcraft.yaml has none."),
         )
-        .resolution("Set the `base` key.")
+        .resolution("Add `base: ubuntu@24.04` (or `base: bare` with a `build-base`).")
         .doc("/reference/rockcraft-yaml"));
     }
     let snippet = ext.root_snippet(project, ctx)?;
@@ -205,32 +208,40 @@ fn apply_one(
 
 fn unknown_extension(name: &str, declared: &Value, anchor: Anchor) -> ExpandError {
     let known: Vec<&str> = registry::EXTENSIONS.iter().map(|e| e.name).collect();
-    let message = if let Value::String(s) = declared {
-        format!(
-            "Extension '{name}' does not exist: `extensions` is the string '{s}', which rockcraft reads letter by letter. Write it as a list: `extensions: [{s}]`"
+    if let Value::String(s) = declared {
+        return ExpandError::project(
+            anchor,
+            format!(
+                "`extensions` is the single string '{s}' instead of a list, so rockcraft reads it one character at a time and stops at '{name}', which is not an extension."
+            ),
         )
-    } else {
+        .resolution(format!("Write it as a list: `extensions: [{s}]`."))
+        .doc(EXTENSIONS_DOC_SLUG);
+    }
+    let close = crate::core::suggest::closest(name, known.iter().copied())
+        .filter(|c| crate::core::suggest::distance(name, c) <= 2);
+    let fix = match close {
+        Some(close) => format!("Did you mean `{close}`? Use one of the known names."),
+        None => "Use one of the known names (`rockcraft list-extensions` prints them).".to_owned(),
+    };
+    ExpandError::project(
+        anchor,
         format!(
-            "Extension '{name}' does not exist; the known extensions are {}",
+            "`{name}` is not a rockcraft extension; the known extensions are {}.",
             known.join(", ")
-        )
-    };
-    let fix = if let Value::String(s) = declared {
-        format!("Write `extensions: [{s}]`.")
-    } else {
-        "Use one of the names listed by `rockcraft list-extensions`.".into()
-    };
-    ExpandError::project(anchor, message)
-        .resolution(fix)
-        .doc(EXTENSIONS_DOC_SLUG)
+        ),
+    )
+    .resolution(fix)
+    .doc(EXTENSIONS_DOC_SLUG)
 }
 
-fn v1_bases_text(info: &ExtensionInfo) -> String {
-    info.v1_bases
-        .iter()
-        .map(|b| format!("'{b}'"))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// `a, b and c`.
+fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 fn experimental_error(
@@ -241,29 +252,37 @@ fn experimental_error(
     anchor: Anchor,
 ) -> ExpandError {
     let name = info.name;
-    let message = if is_v1 {
-        format!(
-            "Extension is experimental: '{name}' is experimental on every base, so it has to be enabled explicitly"
+    let (message, fix) = if is_v1 {
+        (
+            format!(
+                "{name} is experimental on every base, and rockcraft expands it only when the environment variable ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS is set."
+            ),
+            "Set ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS=1 when you run rockcraft (and for rockcraft-lsp).".to_owned(),
         )
     } else {
         let on = match project.get("build-base").filter(|v| is_truthy(v)) {
-            Some(bb) => format!("build-base '{}'", python_str(bb)),
-            None => format!("base '{base}'"),
+            Some(bb) => format!("`build-base: {}`", python_str(bb)),
+            None => format!("`base: {base}`"),
         };
-        format!(
-            "Extension is experimental: '{name}' with {on} uses its experimental generation (stable bases: {})",
-            v1_bases_text(info)
+        (
+            format!(
+                "{name} is experimental on {on}, and rockcraft expands it there only when the environment variable ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS is set; its stable bases are {}.",
+                and_list(info.v1_bases)
+            ),
+            format!(
+                "Switch to a stable base (for example `base: ubuntu@24.04`), or set ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS=1 when you run rockcraft (and for rockcraft-lsp) to try {name} on this base."
+            ),
         )
     };
     ExpandError::project(anchor, message)
-        .resolution(
-            "Run with ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS=True to enable experimental extensions, or use a supported base.",
-        )
+        .resolution(fix)
         .doc(EXTENSIONS_DOC_SLUG)
+        .cause(Cause::Experimental)
 }
 
 fn unsupported_base(
     info: &ExtensionInfo,
+    bases: &[&str],
     base: &str,
     project: &Map<String, Value>,
     anchor: Anchor,
@@ -273,26 +292,50 @@ fn unsupported_base(
         .get("build-base")
         .filter(|v| is_truthy(v))
         .map(python_str);
-    let mut message = format!(
-        "Extension '{name}' does not support base: '{base}' (supported: {})",
-        registry::all_bases(info)
-            .iter()
-            .map(|b| format!("'{b}'"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    if base == "bare" {
-        if let Some(bb) = build_base {
-            message.push_str(&format!(
-                "; with `base: bare` the build-base must be one of the stable bases, not '{bb}'"
-            ));
-        } else {
-            message.push_str("; `base: bare` needs a `build-base`");
+    let supported = and_list(&registry::all_bases(info));
+    let stable: Vec<&str> = info
+        .v1_bases
+        .iter()
+        .copied()
+        .filter(|b| *b != "bare")
+        .collect();
+    let (message, fix) = if base == "bare" {
+        match build_base {
+            Some(bb) => (
+                format!(
+                    "{name} cannot build a `base: bare` rock on `build-base: {bb}`: with a bare base, the build base must be {}{}.",
+                    if stable.len() > 1 { "one of " } else { "" },
+                    and_list(&stable)
+                ),
+                "Set `build-base: ubuntu@24.04` (or another build base listed above).".to_owned(),
+            ),
+            None => (
+                format!(
+                    "{name} needs a `build-base` with `base: bare`: the bare base has no system to build on."
+                ),
+                "Add `build-base: ubuntu@24.04`.".to_owned(),
+            ),
         }
-    }
+    } else if let Some(bb) = build_base.filter(|bb| bb.replace(':', "@") != base.replace(':', "@"))
+    {
+        (
+            format!(
+                "{name} cannot build `base: {base}` on `build-base: {bb}`: with that build base it supports only {}.",
+                and_list(bases)
+            ),
+            "Use the same release for `base` and `build-base`, or remove `build-base`.".to_owned(),
+        )
+    } else {
+        (
+            format!("{name} does not support `base: {base}`; it supports {supported}."),
+            "Change `base` to one of the supported bases, for example `base: ubuntu@24.04`."
+                .to_owned(),
+        )
+    };
     ExpandError::project(anchor, message)
-        .resolution(format!("Change `base` to a base {name} supports."))
+        .resolution(fix)
         .doc(format!("/reference/extensions/{name}"))
+        .cause(Cause::UnsupportedBase)
 }
 
 #[cfg(test)]
@@ -389,10 +432,13 @@ mod tests {
     fn string_extensions_are_read_per_character() {
         let raw = json!({"base": "ubuntu@24.04", "extensions": "flask-framework"});
         let err = run(&raw, false).0.unwrap_err();
-        assert!(
-            err.message.starts_with("Extension '-' does not exist"),
-            "{}",
-            err.message
+        assert_eq!(
+            err.message,
+            "`extensions` is the single string 'flask-framework' instead of a list, so rockcraft reads it one character at a time and stops at '-', which is not an extension."
+        );
+        assert_eq!(
+            err.resolution.as_deref(),
+            Some("Write it as a list: `extensions: [flask-framework]`.")
         );
         assert_eq!(err.anchor, Anchor::Extension("-".into()));
         assert_eq!(err.exit_code(), 1);
@@ -401,20 +447,40 @@ mod tests {
     #[test]
     fn non_string_names_are_an_internal_error_in_rockcraft() {
         let raw = json!({"base": "ubuntu@24.04", "extensions": ["flask-framework", 1]});
-        assert_eq!(run(&raw, false).0.unwrap_err().exit_code(), 70);
+        let err = run(&raw, false).0.unwrap_err();
+        assert_eq!(err.exit_code(), 70);
+        assert_eq!(
+            err.message,
+            "item 2 of `extensions` is a number (`1`), not an extension name; rockcraft stops with an internal error on it."
+        );
         let raw = json!({"base": "ubuntu@24.04", "extensions": 5});
-        assert_eq!(run(&raw, false).0.unwrap_err().exit_code(), 70);
+        let err = run(&raw, false).0.unwrap_err();
+        assert_eq!(err.exit_code(), 70);
+        assert_eq!(
+            err.message,
+            "`extensions` must be a list of extension names, but it is a number (`5`); rockcraft stops with an internal error on it."
+        );
     }
 
     #[test]
     fn unknown_extension() {
         let raw = json!({"base": "ubuntu@24.04", "extensions": ["nope-framework"]});
         let err = run(&raw, false).0.unwrap_err();
-        assert!(
-            err.message
-                .starts_with("Extension 'nope-framework' does not exist")
+        assert_eq!(
+            err.message,
+            "`nope-framework` is not a rockcraft extension; the known extensions are django-framework, expressjs-framework, fastapi-framework, flask-framework, go-framework, spring-boot-framework."
+        );
+        assert_eq!(
+            err.resolution.as_deref(),
+            Some("Use one of the known names (`rockcraft list-extensions` prints them).")
         );
         assert_eq!(err.anchor, Anchor::Extension("nope-framework".into()));
+        let raw = json!({"base": "ubuntu@24.04", "extensions": ["flask-framewrok"]});
+        let err = run(&raw, false).0.unwrap_err();
+        assert_eq!(
+            err.resolution.as_deref(),
+            Some("Did you mean `flask-framework`? Use one of the known names.")
+        );
     }
 
     #[test]
@@ -442,25 +508,29 @@ mod tests {
         // bare without build-base → V2 → experimental.
         let raw = json!({"base": "bare", "extensions": ["flask-framework"]});
         let err = run(&raw, false).0.unwrap_err();
-        assert!(
-            err.message
-                .starts_with("Extension is experimental: 'flask-framework'")
-        );
         assert_eq!(
-            err.resolution
-                .as_deref()
-                .map(|r| r.contains("ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS")),
-            Some(true)
+            err.message,
+            "flask-framework is experimental on `base: bare`, and rockcraft expands it there only when the environment variable ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS is set; its stable bases are bare, ubuntu@22.04, ubuntu:22.04 and ubuntu@24.04."
+        );
+        assert_eq!(err.cause, Some(Cause::Experimental));
+        assert_eq!(
+            err.resolution.as_deref(),
+            Some(
+                "Switch to a stable base (for example `base: ubuntu@24.04`), or set ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS=1 when you run rockcraft (and for rockcraft-lsp) to try flask-framework on this base."
+            )
         );
         let (r, notes) = run(&raw, true);
-        assert!(
-            r.unwrap_err()
-                .message
-                .starts_with("Extension 'flask-framework' does not support base: 'bare'")
+        let err = r.unwrap_err();
+        assert_eq!(
+            err.message,
+            "flask-framework needs a `build-base` with `base: bare`: the bare base has no system to build on."
         );
+        assert_eq!(err.cause, Some(Cause::UnsupportedBase));
         assert_eq!(
             notes,
-            ["*EXPERIMENTAL* extension 'flask-framework' enabled"]
+            [
+                "note: using the experimental flask-framework extension (ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS is set)"
+            ]
         );
         // bare + a stable build base → V1, accepted.
         let raw = json!({"base": "bare", "build-base": "ubuntu@24.04", "extensions": ["flask-framework"]});
@@ -476,27 +546,28 @@ mod tests {
         // 24.04 base with 26.04 build base → V2 → base not supported.
         let raw = json!({"base": "ubuntu@24.04", "build-base": "ubuntu@26.04", "extensions": ["go-framework"]});
         let err = run(&raw, true).0.unwrap_err();
-        assert!(
-            err.message
-                .starts_with("Extension 'go-framework' does not support base: 'ubuntu@24.04'")
+        assert_eq!(
+            err.message,
+            "go-framework cannot build `base: ubuntu@24.04` on `build-base: ubuntu@26.04`: with that build base it supports only ubuntu@26.04."
         );
     }
 
     #[test]
     fn spring_boot_is_always_experimental() {
         let raw = json!({"base": "ubuntu@24.04", "extensions": ["spring-boot-framework"]});
-        assert!(
-            run(&raw, false)
-                .0
-                .unwrap_err()
-                .message
-                .starts_with("Extension is experimental")
+        let err = run(&raw, false).0.unwrap_err();
+        assert_eq!(
+            err.message,
+            "spring-boot-framework is experimental on every base, and rockcraft expands it only when the environment variable ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS is set."
         );
+        assert_eq!(err.cause, Some(Cause::Experimental));
         let (r, notes) = run(&raw, true);
         assert!(r.is_ok());
         assert_eq!(
             notes,
-            ["*EXPERIMENTAL* extension 'spring-boot-framework' enabled"]
+            [
+                "note: using the experimental spring-boot-framework extension (ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS is set)"
+            ]
         );
     }
 

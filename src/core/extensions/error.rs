@@ -26,6 +26,15 @@ pub enum ErrorKind {
     NoProjectFile,
 }
 
+/// Failures the editor reports on a key of their own rather than on the extension's item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cause {
+    /// The extension is experimental on the project's base and the opt-in is not set.
+    Experimental,
+    /// The extension does not support the project's base (or build base).
+    UnsupportedBase,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExpandError {
     pub kind: ErrorKind,
@@ -36,6 +45,8 @@ pub struct ExpandError {
     /// rockcraft documentation path (`/reference/extensions/flask-framework`), if any.
     pub doc_slug: Option<String>,
     pub anchor: Anchor,
+    /// Set for the failures the editor shows in a dedicated way.
+    pub cause: Option<Cause>,
 }
 
 impl ExpandError {
@@ -47,7 +58,23 @@ impl ExpandError {
             resolution: None,
             doc_slug: None,
             anchor,
+            cause: None,
         }
+    }
+
+    /// An input rockcraft cannot handle and stops on with an internal error (exit 70).
+    #[must_use]
+    pub fn unreadable(anchor: Anchor, message: impl Into<String>) -> Self {
+        Self {
+            kind: ErrorKind::Unreadable,
+            ..Self::project(anchor, message)
+        }
+    }
+
+    #[must_use]
+    pub fn cause(mut self, cause: Cause) -> Self {
+        self.cause = Some(cause);
+        self
     }
 
     #[must_use]
@@ -72,7 +99,7 @@ impl ExpandError {
         }
     }
 
-    /// The documentation link rockcraft prints.
+    /// The documentation page for the problem.
     #[must_use]
     pub fn doc_url(&self) -> Option<String> {
         self.doc_slug

@@ -91,6 +91,9 @@ const EXEC_ORDER: &[&str] = &[
 /// Documentation page of the project file reference.
 pub const PROJECT_DOC_SLUG: &str = "/reference/rockcraft-yaml";
 
+/// The first line of a model-validation error; one `- ` line per problem follows.
+pub const MODEL_ERROR_HEADING: &str = "rockcraft.yaml does not pass rockcraft's project checks (run on the project with its extensions expanded):";
+
 /// The warning rockcraft prints for a base written with a colon.
 fn colon_warning(field: &str, fixed: &str) -> String {
     format!("Warning: use of \":\" in field \"{field}\" is deprecated. Prefer \"{fixed}\" instead.")
@@ -178,19 +181,26 @@ fn resolve_aliases(map: &Map<String, Value>) -> Result<Map<String, Value>, Expan
             continue;
         }
         if map.contains_key(&alias) {
-            let ext_hint = if k == "run_user" {
-                " The flask, django, fastapi and go extensions set `run_user` (with an underscore) themselves, so a `run-user` written in rockcraft.yaml, or an expressjs or spring-boot extension used alongside, collides with it. Remove `run-user` from rockcraft.yaml (the extension already sets `_daemon_`)."
+            let (what, fix) = if k == "run_user" {
+                (
+                    format!(
+                        "`{k}` and `{alias}` are both set: flask-framework, django-framework, fastapi-framework and go-framework add `run_user: _daemon_` (spelled with `_`), which rockcraft refuses next to a `run-user` written in rockcraft.yaml or added by expressjs-framework or spring-boot-framework."
+                    ),
+                    "Remove `run-user` from rockcraft.yaml if you wrote it (the extension already runs the services as `_daemon_`); if a second extension adds it, these two extensions cannot be used together.".to_owned(),
+                )
             } else {
-                ""
+                (
+                    format!(
+                        "`{k}` and `{alias}` are both set: `{k}` is another spelling of `{alias}`, and rockcraft refuses the project when both appear."
+                    ),
+                    format!("Keep only `{alias}`."),
+                )
             };
             return Err(ExpandError::project(
                 Anchor::Path(vec![PathSeg::Key(alias.clone())]),
-                format!(
-                    "Bad rockcraft.yaml content: both `{k}` and `{alias}` are set in the expanded project; rockcraft rejects `{k}` as an extra input (input: {}).{ext_hint}",
-                    python_repr(v)
-                ),
+                format!("{MODEL_ERROR_HEADING}\n- {what}"),
             )
-            .resolution(format!("Keep only `{alias}`."))
+            .resolution(fix)
             .doc(PROJECT_DOC_SLUG));
         }
         out.insert(alias, v.clone());
@@ -251,7 +261,7 @@ fn validate(data: &Map<String, Value>) -> Result<(), ExpandError> {
         if shown.is_empty() {
             lines.push(format!("- {}", d.message));
         } else {
-            lines.push(format!("- {} (in field '{shown}')", d.message));
+            lines.push(format!("- `{shown}`: {}", d.message));
         }
         paths.push(path.clone());
         anchor.get_or_insert(path);
@@ -262,7 +272,10 @@ fn validate(data: &Map<String, Value>) -> Result<(), ExpandError> {
         if let Some((path, _)) = more.first() {
             anchor.get_or_insert(path.clone());
         }
-        lines.extend(more.drain(..).map(|(_, m)| format!("- {m}")));
+        lines.extend(
+            more.drain(..)
+                .map(|(p, m)| format!("- `{}`: {m}", dotted(&p))),
+        );
     }
     let Some(path) = anchor else { return Ok(()) };
     let anchor = if path.is_empty() {
@@ -272,9 +285,9 @@ fn validate(data: &Map<String, Value>) -> Result<(), ExpandError> {
     };
     Err(ExpandError::project(
         anchor,
-        format!("Bad rockcraft.yaml content (after applying the extensions):\n{}", lines.join("\n")),
+        format!("{MODEL_ERROR_HEADING}\n{}", lines.join("\n")),
     )
-    .resolution("Fix the listed keys in rockcraft.yaml; keys under generated parts or services come from the extension and are merged with yours.")
+    .resolution("Fix these keys in rockcraft.yaml. Parts and services an extension generates are merged with the ones you write, so a key you set under them can clash with the generated one.")
     .doc(PROJECT_DOC_SLUG))
 }
 
@@ -449,29 +462,6 @@ fn python_float(f: f64) -> String {
     }
 }
 
-/// A Python `repr` of a loaded value, for messages in rockcraft's style.
-#[must_use]
-pub fn python_repr(v: &Value) -> String {
-    match v {
-        Value::Null => "None".into(),
-        Value::Bool(true) => "True".into(),
-        Value::Bool(false) => "False".into(),
-        Value::Number(n) => python_number(n),
-        Value::String(s) => format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'")),
-        Value::Array(a) => format!(
-            "[{}]",
-            a.iter().map(python_repr).collect::<Vec<_>>().join(", ")
-        ),
-        Value::Object(m) => format!(
-            "{{{}}}",
-            m.iter()
-                .map(|(k, v)| format!("'{k}': {}", python_repr(v)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
-}
-
 static SPDX_IDS: LazyLock<HashMap<String, &'static str>> = LazyLock::new(|| {
     include_str!("../rules/data/spdx-license-ids.txt")
         .lines()
@@ -593,7 +583,16 @@ mod tests {
         assert_eq!(v["run-user"], json!("_daemon_"));
         d["run-user"] = json!("_daemon_");
         let err = build(&d).result.unwrap_err();
-        assert!(err.message.contains("`run_user`"), "{}", err.message);
+        assert_eq!(
+            err.message,
+            format!(
+                "{MODEL_ERROR_HEADING}\n- `run_user` and `run-user` are both set: flask-framework, django-framework, fastapi-framework and go-framework add `run_user: _daemon_` (spelled with `_`), which rockcraft refuses next to a `run-user` written in rockcraft.yaml or added by expressjs-framework or spring-boot-framework."
+            )
+        );
+        assert_eq!(
+            err.anchor,
+            Anchor::Path(vec![PathSeg::Key("run-user".into())])
+        );
     }
 
     #[test]
@@ -635,10 +634,11 @@ mod tests {
                 PathSeg::Key("no-such-key".into())
             ])
         );
-        assert!(
-            err.message.starts_with("Bad rockcraft.yaml content"),
-            "{}",
-            err.message
+        assert_eq!(
+            err.message,
+            format!(
+                "{MODEL_ERROR_HEADING}\n- `parts.p.no-such-key`: unknown key `no-such-key` in part `p`"
+            )
         );
     }
 

@@ -6,7 +6,7 @@ use crate::core::diagnostic::{Diagnostic, Severity};
 use crate::core::document::Document;
 use crate::core::extensions::apply::apply_with_notes;
 use crate::core::extensions::registry::{self, ExtensionInfo};
-use crate::core::extensions::{Anchor, Context, ErrorKind, ExpandError, ProjectFs, model};
+use crate::core::extensions::{Anchor, Cause, Context, ErrorKind, ExpandError, ProjectFs, model};
 use crate::core::ide::lints;
 use crate::core::text::TextRange;
 use crate::core::yaml::{PathSeg, YamlErrorKind};
@@ -148,7 +148,9 @@ fn extension_in_message(doc: &Document, message: &str) -> Option<String> {
 fn with_resolution(err: &ExpandError, what: String) -> String {
     let mut m = what;
     if let Some(r) = &err.resolution {
-        m.push_str(". ");
+        m.truncate(m.trim_end_matches('.').len());
+        // Several problems, one a line: the fix gets a line of its own.
+        m.push_str(if m.contains('\n') { ".\n" } else { ". " });
         m.push_str(r.trim_end_matches('.'));
     }
     if let Some(url) = err.doc_url() {
@@ -164,7 +166,7 @@ fn map_error(doc: &Document, err: &ExpandError, from_model: bool) -> Option<Diag
         Anchor::Extension(name) => {
             // `unknown-extension` from the rules already covers unknown names.
             let info = registry::find(name)?;
-            if err.message.starts_with("Extension is experimental") {
+            if err.cause == Some(Cause::Experimental) {
                 let range = top_value_range(doc, "build-base")
                     .filter(|_| doc.build_base().is_some())
                     .or_else(|| top_value_range(doc, "base"))
@@ -178,7 +180,7 @@ fn map_error(doc: &Document, err: &ExpandError, from_model: bool) -> Option<Diag
                         .with_related(extension_item_range(doc, name), "extension declared here"),
                 );
             }
-            if err.message.contains("does not support base") {
+            if err.cause == Some(Cause::UnsupportedBase) {
                 let on_build_base = doc.base() == Some("bare") && doc.build_base().is_some();
                 let key = if on_build_base { "build-base" } else { "base" };
                 let range =
@@ -212,7 +214,11 @@ fn map_error(doc: &Document, err: &ExpandError, from_model: bool) -> Option<Diag
             let range = ext
                 .as_deref()
                 .map_or_else(|| doc.top_range(), |n| extension_item_range(doc, n));
-            let msg = format!("problem in `{rel}`: {}", err.message);
+            let msg = if err.message.contains(&format!("`{rel}`")) {
+                err.message.clone()
+            } else {
+                format!("`{rel}`: {}", err.message)
+            };
             Some(severity_diag(
                 err,
                 range,
@@ -312,10 +318,14 @@ fn map_path_error(
     };
     let mut msg = err.message.clone();
     if from_model {
+        // The heading is followed by one `- ` line per problem; the problem at this range
+        // is shown without repeating its path.
+        let own = format!("`{shown}`: ");
         let detail = msg
             .lines()
             .skip(1)
             .map(|l| l.trim_start_matches("- "))
+            .map(|l| l.strip_prefix(own.as_str()).unwrap_or(l))
             .collect::<Vec<_>>()
             .join("; ");
         msg = format!("after the extensions are merged, rockcraft rejects `{shown}`: {detail}");

@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::super::Context;
 
-use super::super::{Anchor, ErrorKind, ExpandError, ProjectFs};
+use super::super::{Anchor, ExpandError, ProjectFs};
 use crate::core::yaml::PathSeg;
 
 /// UID and GID of `_daemon_`, the only supported `run-user`.
@@ -68,16 +68,54 @@ pub fn user_sets_command(project: &Map<String, Value>, service: &str) -> bool {
         .is_some_and(truthy)
 }
 
-/// An error rockcraft does not anticipate (a Python exception, exit 70).
+/// An error rockcraft does not anticipate: it stops with an internal error (exit 70).
 #[must_use]
 pub fn internal(anchor: Anchor, message: impl Into<String>) -> ExpandError {
-    ExpandError {
-        kind: ErrorKind::Unreadable,
-        message: message.into(),
-        resolution: None,
-        doc_slug: None,
-        anchor,
+    ExpandError::unreadable(anchor, message)
+}
+
+/// One failed project check: what is wrong and how to fix it.
+pub struct Problem {
+    pub what: String,
+    pub fix: String,
+}
+
+impl Problem {
+    #[must_use]
+    pub fn new(what: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self {
+            what: what.into(),
+            fix: fix.into(),
+        }
     }
+}
+
+/// The error for the problems an extension's checks found together: a single problem as it
+/// is, several as one line each under a heading, with their fixes joined as the resolution.
+#[must_use]
+pub fn problems_error(
+    extension: &str,
+    anchor: Anchor,
+    problems: Vec<Problem>,
+    doc_slug: &str,
+) -> ExpandError {
+    let (message, resolution) = if let [one] = problems.as_slice() {
+        (one.what.clone(), one.fix.clone())
+    } else {
+        let mut message = format!(
+            "{extension} found {} problems in the project:",
+            problems.len()
+        );
+        for p in &problems {
+            message.push_str("\n- ");
+            message.push_str(&p.what);
+        }
+        let fixes: Vec<&str> = problems.iter().map(|p| p.fix.as_str()).collect();
+        (message, fixes.join(" "))
+    };
+    ExpandError::project(anchor, message)
+        .resolution(resolution)
+        .doc(doc_slug)
 }
 
 /// rockcraft's documentation page for `rockcraft.yaml`.
@@ -93,8 +131,8 @@ pub fn rock_name(project: &Map<String, Value>) -> Result<&str, ExpandError> {
         Some(v) => Err(internal(
             Anchor::Path(vec![key("name")]),
             format!(
-                "The rock `name` must be a string, not {}: the extensions derive the app's package name and paths from it, and rockcraft stops with an internal error on anything else.",
-                type_name(v)
+                "The rock `name` must be a string, but it is {}: the extensions derive the app's package name and paths from it, and rockcraft stops with an internal error on anything else.",
+                describe(v)
             ),
         )
         .resolution("Write the name as a string of lowercase letters, digits and hyphens, for example `name: my-app`.")
@@ -280,12 +318,12 @@ impl PrefixRule<'_> {
                             return Err(internal(
                                 path(Some(i)),
                                 format!(
-                                    "{}: entry {} of `{}` in part `{}` is a {}, but every entry must be a path string under `{}`; rockcraft stops with an internal error on it.",
+                                    "{}: entry {} of `{}` in part `{}` is {}, but every entry must be a path string under `{}`; rockcraft stops with an internal error on it.",
                                     self.extension(),
                                     i + 1,
                                     self.key,
                                     self.part,
-                                    type_name(other),
+                                    describe(other),
                                     self.dir()
                                 ),
                             )
@@ -316,11 +354,11 @@ impl PrefixRule<'_> {
                 return Err(internal(
                     path(None),
                     format!(
-                        "{}: `{}` of part `{}` is a {}, but it must be a list of paths under `{}`; rockcraft stops with an internal error on it.",
+                        "{}: `{}` of part `{}` is {}, but it must be a list of paths under `{}`; rockcraft stops with an internal error on it.",
                         self.extension(),
                         self.key,
                         self.part,
-                        type_name(other),
+                        describe(other),
                         self.dir()
                     ),
                 )
@@ -335,15 +373,16 @@ impl PrefixRule<'_> {
     }
 }
 
-fn type_name(v: &Value) -> &'static str {
+/// What kind of YAML/JSON value `v` is, for messages: `a number`, `a mapping`, `empty`...
+#[must_use]
+pub fn describe(v: &Value) -> &'static str {
     match v {
-        Value::Null => "NoneType",
-        Value::Bool(_) => "bool",
-        Value::Number(n) if n.is_f64() => "float",
-        Value::Number(_) => "int",
-        Value::String(_) => "str",
-        Value::Array(_) => "list",
-        Value::Object(_) => "dict",
+        Value::Null => "empty (null)",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
     }
 }
 
@@ -470,7 +509,7 @@ pub fn assets_part(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::extensions::MemoryFs;
+    use crate::core::extensions::{ErrorKind, MemoryFs};
 
     fn project(yaml_json: Value) -> Map<String, Value> {
         yaml_json.as_object().unwrap().clone()

@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 
 use super::super::{Anchor, Context, ExpandError, Extension};
 use super::common::{
-    DAEMON_ID, internal, is_bare, logging_part, truthy, user_part, user_sets_command,
+    DAEMON_ID, describe, internal, is_bare, logging_part, truthy, user_part, user_sets_command,
 };
 
 const NAME: &str = "expressjs-framework";
@@ -15,33 +15,66 @@ const PACKAGE_JSON: &str = "app/package.json";
 /// The expressjs-framework extension.
 pub struct ExpressJs;
 
-fn project_error(anchor: Anchor, msg: &str) -> ExpandError {
-    ExpandError::project(anchor, msg).doc(DOC)
+fn project_error(anchor: Anchor, msg: impl Into<String>, fix: impl Into<String>) -> ExpandError {
+    ExpandError::project(anchor, msg).resolution(fix).doc(DOC)
 }
+
+/// A minimal `app/package.json`, for resolutions.
+const EXAMPLE: &str = r#"`{"name": "my-app", "scripts": {"start": "node ./bin/www"}}`"#;
 
 /// The application name from `app/package.json`, after rockcraft's checks (in its order).
 fn app_name(ctx: &Context<'_>) -> Result<String, ExpandError> {
     let file = || Anchor::File(PACKAGE_JSON.to_owned());
     if !ctx.fs.exists(PACKAGE_JSON) {
+        let at_root = if ctx.fs.exists("package.json") {
+            " (the `package.json` in the project root is not read: the app must live in `app/`)"
+        } else {
+            ""
+        };
         return Err(project_error(
             Anchor::Extension(NAME.to_owned()),
-            "missing package.json file in 'app' directory",
+            format!(
+                "expressjs-framework needs the Express app in the `app/` directory with its `app/package.json`, and there is no such file{at_root}."
+            ),
+            "Move the Express app into `app/` (or create it there, for example with `npx express-generator app`).",
         ));
     }
-    let bytes = ctx
-        .fs
-        .read(PACKAGE_JSON)
-        .map_err(|e| internal(file(), format!("cannot read {PACKAGE_JSON}: {e}")))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|e| internal(file(), format!("UnicodeDecodeError: {PACKAGE_JSON}: {e}")))?;
-    let pkg: Value = serde_json::from_str(&text).map_err(|_| {
+    let bytes = ctx.fs.read(PACKAGE_JSON).map_err(|e| {
+        internal(
+            file(),
+            format!("expressjs-framework cannot read `{PACKAGE_JSON}`: {e}."),
+        )
+        .resolution(format!("Make `{PACKAGE_JSON}` a readable file."))
+        .doc(DOC)
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        internal(
+            file(),
+            format!(
+                "`{PACKAGE_JSON}` is not UTF-8 text ({e}); rockcraft stops with an internal error on it."
+            ),
+        )
+        .resolution(format!("Save `{PACKAGE_JSON}` with the UTF-8 encoding."))
+        .doc(DOC)
+    })?;
+    let pkg: Value = serde_json::from_str(&text).map_err(|e| {
         project_error(
             file(),
-            "failed to parse package.json; it might contain invalid JSON",
+            format!(
+                "`{PACKAGE_JSON}` is not valid JSON ({e}), so expressjs-framework cannot read the app's name and start script from it."
+            ),
+            format!("Fix the JSON syntax of `{PACKAGE_JSON}`."),
         )
     })?;
     let Value::Object(pkg) = pkg else {
-        return Err(project_error(file(), "invalid package.json file"));
+        return Err(project_error(
+            file(),
+            format!(
+                "`{PACKAGE_JSON}` must hold a JSON object with the app's `name` and `scripts`, but it holds {}.",
+                describe(&pkg)
+            ),
+            format!("Write it as an object, for example {EXAMPLE}."),
+        ));
     };
     let has_start = match pkg.get("scripts") {
         None => false,
@@ -49,25 +82,49 @@ fn app_name(ctx: &Context<'_>) -> Result<String, ExpandError> {
         // `"start" in <str>` is a substring test.
         Some(Value::String(s)) => s.contains("start"),
         Some(Value::Array(items)) => items.iter().any(|v| v.as_str() == Some("start")),
-        Some(_) => {
+        Some(other) => {
             return Err(internal(
                 file(),
-                "TypeError: 'scripts' in package.json is not a container",
-            ));
+                format!(
+                    "`scripts` in `{PACKAGE_JSON}` must be an object of npm scripts, but it is {}; rockcraft stops with an internal error on it.",
+                    describe(other)
+                ),
+            )
+            .resolution(r#"Write the scripts as an object, for example `"scripts": {"start": "node ./bin/www"}`."#)
+            .doc(DOC));
         }
     };
     if !has_start {
         return Err(project_error(
             file(),
-            "missing 'scripts.start' field in package.json",
+            format!(
+                "`{PACKAGE_JSON}` has no `start` script, and the `expressjs` service that expressjs-framework generates runs `npm start`."
+            ),
+            format!(
+                r#"Add a start script to `{PACKAGE_JSON}`, for example `"scripts": {{"start": "node ./bin/www"}}`."#
+            ),
         ));
     }
     match pkg.get("name") {
         Some(Value::String(name)) => Ok(name.clone()),
-        _ => Err(project_error(
-            file(),
-            "missing 'name' field in package.json",
-        )),
+        other => {
+            let what = match other {
+                None => format!("`{PACKAGE_JSON}` has no `name`"),
+                Some(v) => format!(
+                    "`name` in `{PACKAGE_JSON}` is {}, not a string",
+                    describe(v)
+                ),
+            };
+            Err(project_error(
+                file(),
+                format!(
+                    "{what}: expressjs-framework installs the app under `/lib/node_modules/<name>`."
+                ),
+                format!(
+                    r#"Set a string name in `{PACKAGE_JSON}`, for example `"name": "my-app"`."#
+                ),
+            ))
+        }
     }
 }
 
@@ -197,23 +254,47 @@ mod tests {
     #[test]
     fn package_json_errors_in_order() {
         let msg = |pkg: Option<&str>| run(pkg, &base()).unwrap_err().message;
-        assert_eq!(msg(None), "missing package.json file in 'app' directory");
+        assert_eq!(
+            msg(None),
+            "expressjs-framework needs the Express app in the `app/` directory with its `app/package.json`, and there is no such file."
+        );
+        let fs = MemoryFs::new().file("package.json", "{}");
+        let err = ExpressJs.root_snippet(&base(), &ctx(&fs)).unwrap_err();
+        assert_eq!(
+            err.message,
+            "expressjs-framework needs the Express app in the `app/` directory with its `app/package.json`, and there is no such file (the `package.json` in the project root is not read: the app must live in `app/`)."
+        );
+        assert_eq!(
+            err.resolution.as_deref(),
+            Some(
+                "Move the Express app into `app/` (or create it there, for example with `npx express-generator app`)."
+            )
+        );
         assert_eq!(
             msg(Some("{")),
-            "failed to parse package.json; it might contain invalid JSON"
+            "`app/package.json` is not valid JSON (EOF while parsing an object at line 1 column 1), so expressjs-framework cannot read the app's name and start script from it."
         );
-        assert_eq!(msg(Some("[1]")), "invalid package.json file");
+        assert_eq!(
+            msg(Some("[1]")),
+            "`app/package.json` must hold a JSON object with the app's `name` and `scripts`, but it holds a list."
+        );
         assert_eq!(
             msg(Some(r#"{"name": "x"}"#)),
-            "missing 'scripts.start' field in package.json"
+            "`app/package.json` has no `start` script, and the `expressjs` service that expressjs-framework generates runs `npm start`."
         );
         assert_eq!(
             msg(Some(r#"{"scripts": {"start": "node ."}}"#)),
-            "missing 'name' field in package.json"
+            "`app/package.json` has no `name`: expressjs-framework installs the app under `/lib/node_modules/<name>`."
         );
         assert_eq!(
             msg(Some(r#"{"name": 1, "scripts": {"start": "x"}}"#)),
-            "missing 'name' field in package.json"
+            "`name` in `app/package.json` is a number, not a string: expressjs-framework installs the app under `/lib/node_modules/<name>`."
+        );
+        let err = run(Some(r#"{"name": "x", "scripts": 1}"#), &base()).unwrap_err();
+        assert_eq!(err.exit_code(), 70);
+        assert_eq!(
+            err.message,
+            "`scripts` in `app/package.json` must be an object of npm scripts, but it is a number; rockcraft stops with an internal error on it."
         );
         assert!(run(Some(r#"{"name": "x", "scripts": "npm-start"}"#), &base()).is_ok());
         let err = run(Some("{"), &base()).unwrap_err();

@@ -5,12 +5,13 @@ use serde_json::{Map, Value, json};
 
 use super::super::{Anchor, Context, ExpandError, Extension};
 use super::common::{
-    PrefixRule, bare_python_version, bare_runtime_part, daemon_permission, include_mode, is_bare,
-    logging_part, organize_from_entries, organize_root, organize_values, snake_name,
-    user_sets_command,
+    PrefixRule, Problem, bare_python_version, bare_runtime_part, daemon_permission, include_mode,
+    is_bare, logging_part, organize_from_entries, organize_root, organize_values, problems_error,
+    snake_name, user_sets_command,
 };
 use super::python::{
-    Probed, PythonProbe, RuffProbe, entry_point_candidates, file_name, module_path, probe_file,
+    Probed, PySyntaxError, PythonProbe, RuffProbe, candidates_text, entry_point_candidates,
+    module_path, probe_file,
 };
 use super::requirements::mentions_fastapi;
 
@@ -31,7 +32,7 @@ enum Asgi {
     NotFound,
     Syntax {
         file: String,
-        text: String,
+        err: PySyntaxError,
     },
 }
 
@@ -43,10 +44,7 @@ fn find_asgi(
     for rel in entry_point_candidates(&snake_name(project)?) {
         match probe_file(ctx.fs, probe, &rel)? {
             Probed::Missing => {}
-            Probed::Syntax(err) => {
-                let text = err.display_with_file(file_name(&rel));
-                return Ok(Asgi::Syntax { file: rel, text });
-            }
+            Probed::Syntax(err) => return Ok(Asgi::Syntax { file: rel, err }),
             Probed::Parsed(top) if top.has_global("app") => return Ok(Asgi::Found(rel)),
             Probed::Parsed(_) => {}
         }
@@ -59,44 +57,60 @@ fn check(
     ctx: &Context<'_>,
     probe: &dyn PythonProbe,
 ) -> Result<Option<String>, ExpandError> {
-    let mut messages = Vec::new();
+    let mut problems = Vec::new();
     let mut anchor = Anchor::Extension(NAME.to_owned());
     if ctx.fs.exists("requirements.txt") {
         let text = ctx.fs.read_text("requirements.txt").unwrap_or_default();
         if !mentions_fastapi(&text) {
-            messages.push(
-                "missing fastapi or starlette package dependency in requirements.txt file."
-                    .to_owned(),
-            );
+            problems.push(Problem::new(
+                "fastapi-framework needs FastAPI as a dependency, but no line of `requirements.txt` mentions `fastapi` or `starlette`.",
+                "Add a line `fastapi` to `requirements.txt`.",
+            ));
         }
     } else {
-        messages.push("missing a requirements.txt file. The fastapi-framework extension requires this file with 'fastapi'/'starlette' specified as a dependency.".to_owned());
+        let pyproject = if ctx.fs.exists("pyproject.toml") {
+            " (it does not read the dependencies of `pyproject.toml`)"
+        } else {
+            ""
+        };
+        problems.push(Problem::new(
+            format!(
+                "fastapi-framework needs a `requirements.txt` in the project root, and there is none{pyproject}."
+            ),
+            "Add `requirements.txt` to the project root with a line `fastapi` (plus the app's other dependencies).",
+        ));
     }
     let mut found = None;
     if !user_sets_command(project, "fastapi") {
         match find_asgi(project, ctx, probe)? {
             Asgi::Found(rel) => found = Some(rel),
-            Asgi::NotFound => messages.push(
-                "missing ASGI entrypoint\n  Cannot find 'app' global variable in the following places:\n  1. app.py.\n  2. In files __init__.py, and main.py in the 'app','src', and root project directories."
-                    .to_owned(),
-            ),
-            Asgi::Syntax { file, text } => {
-                if messages.is_empty() {
-                    anchor = Anchor::File(file);
+            Asgi::NotFound => problems.push(Problem::new(
+                format!(
+                    "fastapi-framework found no ASGI application: none of the files it searches ({}) has a top-level variable named `app` (other names and factory functions are not looked for).",
+                    candidates_text(&snake_name(project)?)
+                ),
+                "Create the app at the top level of one of those files, for example `app = FastAPI()` in `app.py`, or set `services.fastapi.command` to start it yourself.",
+            )),
+            Asgi::Syntax { file, err } => {
+                if problems.is_empty() {
+                    anchor = Anchor::File(file.clone());
                 }
-                messages.push(format!("Syntax error in  python file in ASGI search path: {text}"));
+                problems.push(Problem::new(
+                    format!(
+                        "fastapi-framework cannot search `{file}` for the ASGI application: {}.",
+                        err.describe()
+                    ),
+                    format!(
+                        "Fix the syntax error in `{file}`: the search stops at the first candidate file that does not parse."
+                    ),
+                ));
             }
         }
     }
-    if messages.is_empty() {
+    if problems.is_empty() {
         return Ok(found);
     }
-    let text = messages
-        .iter()
-        .map(|m| format!("- {m}"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    Err(ExpandError::project(anchor, text).doc(CHECK_DOC))
+    Err(problems_error(NAME, anchor, problems, CHECK_DOC))
 }
 
 impl Extension for FastApi {
@@ -258,11 +272,16 @@ mod tests {
                 .file("requirements.txt", "fastapi")
                 .file("app.py", src);
             let err = FastApi.root_snippet(&base(), &ctx(&fs)).unwrap_err();
-            assert!(
-                err.message
-                    .starts_with("- missing ASGI entrypoint\n  Cannot find 'app'"),
-                "{}",
-                err.message
+            assert_eq!(
+                err.message,
+                "fastapi-framework found no ASGI application: none of the files it searches (`app.py` and `main.py` in the project root, then `__init__.py`, `app.py` and `main.py` in `app/`, `src/` and `my_app/`) has a top-level variable named `app` (other names and factory functions are not looked for).",
+                "{src}"
+            );
+            assert_eq!(
+                err.resolution.as_deref(),
+                Some(
+                    "Create the app at the top level of one of those files, for example `app = FastAPI()` in `app.py`, or set `services.fastapi.command` to start it yourself."
+                )
             );
             assert_eq!(err.doc_slug.as_deref(), Some(CHECK_DOC));
         }
@@ -274,9 +293,15 @@ mod tests {
             .file("pyproject.toml", "[project]\ndependencies=[\"fastapi\"]")
             .file("app.py", "app = 1");
         let err = FastApi.root_snippet(&base(), &ctx(&fs)).unwrap_err();
-        assert!(
-            err.message
-                .starts_with("- missing a requirements.txt file.")
+        assert_eq!(
+            err.message,
+            "fastapi-framework needs a `requirements.txt` in the project root, and there is none (it does not read the dependencies of `pyproject.toml`)."
+        );
+        assert_eq!(
+            err.resolution.as_deref(),
+            Some(
+                "Add `requirements.txt` to the project root with a line `fastapi` (plus the app's other dependencies)."
+            )
         );
         let fs = MemoryFs::new()
             .file("requirements.txt", "flask")
@@ -284,8 +309,25 @@ mod tests {
         let err = FastApi.root_snippet(&base(), &ctx(&fs)).unwrap_err();
         assert_eq!(
             err.message,
-            "- missing fastapi or starlette package dependency in requirements.txt file."
+            "fastapi-framework needs FastAPI as a dependency, but no line of `requirements.txt` mentions `fastapi` or `starlette`."
         );
+        assert_eq!(
+            err.resolution.as_deref(),
+            Some("Add a line `fastapi` to `requirements.txt`.")
+        );
+        // Both checks fail: one problem a line.
+        let fs = MemoryFs::new()
+            .file("requirements.txt", "flask")
+            .file("app.py", "application = 1");
+        let err = FastApi.root_snippet(&base(), &ctx(&fs)).unwrap_err();
+        let lines: Vec<&str> = err.message.lines().collect();
+        assert_eq!(lines.len(), 3, "{}", err.message);
+        assert_eq!(
+            lines[0],
+            "fastapi-framework found 2 problems in the project:"
+        );
+        assert!(lines[1].starts_with("- fastapi-framework needs FastAPI as a dependency"));
+        assert!(lines[2].starts_with("- fastapi-framework found no ASGI application"));
         let fs = MemoryFs::new()
             .file("requirements.txt", "# FastAPI later")
             .file("app.py", "app = 1");
@@ -300,8 +342,15 @@ mod tests {
         let err = FastApi.root_snippet(&base(), &ctx(&fs)).unwrap_err();
         assert_eq!(
             err.message,
-            "- Syntax error in  python file in ASGI search path: '(' was never closed (app.py, line 3)"
+            "fastapi-framework cannot search `app.py` for the ASGI application: line 3 is not valid Python ('(' was never closed)."
         );
+        assert_eq!(
+            err.resolution.as_deref(),
+            Some(
+                "Fix the syntax error in `app.py`: the search stops at the first candidate file that does not parse."
+            )
+        );
+        assert_eq!(err.anchor, Anchor::File("app.py".into()));
     }
 
     #[test]

@@ -29,8 +29,9 @@ impl Extension for Go {
         if !ctx.fs.exists("go.mod") {
             return Err(ExpandError::project(
                 Anchor::Extension(NAME.to_owned()),
-                "missing go.mod file, it should be present in the project directory",
+                "go-framework needs `go.mod` in the project root, and there is none (a `go.mod` in a subdirectory is not used): it builds the Go module at the root.",
             )
+            .resolution("Run `go mod init <module path>` in the project root, or move the module's `go.mod` (and its code) there.")
             .doc("/reference/extensions/go-framework/#project-requirements"));
         }
         let name = rock_name(project)?;
@@ -182,7 +183,13 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             err.message,
-            "missing go.mod file, it should be present in the project directory"
+            "go-framework needs `go.mod` in the project root, and there is none (a `go.mod` in a subdirectory is not used): it builds the Go module at the root."
+        );
+        assert_eq!(
+            err.resolution.as_deref(),
+            Some(
+                "Run `go mod init <module path>` in the project root, or move the module's `go.mod` (and its code) there."
+            )
         );
         assert_eq!(err.anchor, Anchor::Extension(NAME.into()));
     }

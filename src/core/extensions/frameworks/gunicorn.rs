@@ -5,12 +5,13 @@ use serde_json::{Map, Value, json};
 
 use super::super::{Anchor, Context, ExpandError, Extension};
 use super::common::{
-    PrefixRule, bare_python_version, bare_runtime_part, daemon_permission, has_user_part,
+    PrefixRule, Problem, bare_python_version, bare_runtime_part, daemon_permission, has_user_part,
     include_mode, internal, is_bare, logging_part, organize_from_entries, organize_root,
-    organize_values, snake_name, user_sets_command,
+    organize_values, problems_error, snake_name, user_sets_command,
 };
 use super::python::{
-    Probed, PythonProbe, RuffProbe, entry_point_candidates, file_name, module_path, probe_file,
+    Probed, PySyntaxError, PythonProbe, RuffProbe, candidates_text, entry_point_candidates,
+    module_path, probe_file,
 };
 use super::requirements::declared_names;
 
@@ -77,9 +78,15 @@ impl Extension for Flask {
         } else {
             let wsgi = match flask_wsgi_path(project, ctx, &probe)? {
                 WsgiSearch::Found(path) => path,
-                // Unreachable after a successful check; keep rockcraft's message anyway.
+                // Unreachable after a successful check.
                 WsgiSearch::NotFound | WsgiSearch::Syntax { .. } => {
-                    return Err(missing_wsgi(FLASK));
+                    let problems = vec![missing_flask_wsgi(project)?];
+                    return Err(problems_error(
+                        FLASK,
+                        Anchor::Extension(FLASK.to_owned()),
+                        problems,
+                        FLASK_DOC,
+                    ));
                 }
             };
             Some(gunicorn_command(Framework::Flask, &wsgi, ctx)?)
@@ -101,9 +108,19 @@ impl Extension for Django {
     ) -> Result<Map<String, Value>, ExpandError> {
         let probe = RuffProbe;
         if !ctx.fs.exists("requirements.txt") {
+            let pyproject = if ctx.fs.exists("pyproject.toml") {
+                " (it does not read the dependencies of `pyproject.toml`)"
+            } else {
+                ""
+            };
             return Err(ExpandError::project(
                 Anchor::Extension(DJANGO.to_owned()),
-                "missing requirements.txt file, django-framework extension requires this file with Django specified as a dependency",
+                format!(
+                    "django-framework needs a `requirements.txt` in the project root, and there is none{pyproject}."
+                ),
+            )
+            .resolution(
+                "Add `requirements.txt` to the project root with a line `Django` (plus the app's other dependencies).",
             )
             .doc(DJANGO_DOC));
         }
@@ -131,12 +148,45 @@ impl Extension for Django {
     }
 }
 
-fn missing_wsgi(ext: &str) -> ExpandError {
-    ExpandError::project(
-        Anchor::Extension(ext.to_owned()),
-        "- Missing WSGI entrypoint in default search locations",
-    )
-    .doc(FLASK_DOC)
+/// No WSGI application in the Flask candidate files.
+fn missing_flask_wsgi(project: &Map<String, Value>) -> Result<Problem, ExpandError> {
+    let files = candidates_text(&snake_name(project)?);
+    Ok(Problem::new(
+        format!(
+            "flask-framework found no WSGI application: none of the files it searches ({files}) has a top-level `app` or `application` variable or a `create_app()` or `make_app()` function."
+        ),
+        "Create the Flask app at the top level of one of those files, for example `app = Flask(__name__)` in `app.py`, or set `services.flask.command` to start it yourself.",
+    ))
+}
+
+/// Flask's requirement check: a requirements file that declares `flask`.
+fn flask_requirement(ctx: &Context<'_>) -> Result<Option<Problem>, ExpandError> {
+    let txt = ctx.fs.exists("requirements.txt");
+    let toml = ctx.fs.exists("pyproject.toml");
+    if !txt && !toml {
+        return Ok(Some(Problem::new(
+            "flask-framework needs a requirements file, but the project root has neither `requirements.txt` nor `pyproject.toml`.",
+            "Add `requirements.txt` to the project root with a line `flask` (or list `flask` in the `[project]` `dependencies` of a `pyproject.toml`).",
+        )));
+    }
+    if declared_names(ctx.fs)?.contains("flask") {
+        return Ok(None);
+    }
+    let (what, fix) = match (txt, toml) {
+        (true, false) => (
+            "flask-framework needs `flask` as a dependency, but `requirements.txt` does not list it (only plain requirement lines count: comments, pip options and lines ending in a `# comment` are skipped).",
+            "Add a line `flask` to `requirements.txt`.",
+        ),
+        (false, _) => (
+            "flask-framework needs `flask` as a dependency, but `pyproject.toml` does not list it in the `dependencies` of its `[project]` table (other tables, such as Poetry's `[tool.poetry.dependencies]`, are not read).",
+            "Add \"flask\" to `dependencies` under `[project]` in `pyproject.toml`.",
+        ),
+        (true, true) => (
+            "flask-framework needs `flask` as a dependency, but neither `requirements.txt` nor the `[project]` `dependencies` of `pyproject.toml` list it.",
+            "Add a line `flask` to `requirements.txt`.",
+        ),
+    };
+    Ok(Some(Problem::new(what, fix)))
 }
 
 /// Flask's `check_project`: requirement problems and entry-point problems, collected.
@@ -145,36 +195,33 @@ fn flask_check(
     ctx: &Context<'_>,
     probe: &dyn PythonProbe,
 ) -> Result<(), ExpandError> {
-    let mut messages = Vec::new();
+    let mut problems = Vec::new();
     let mut anchor = Anchor::Extension(FLASK.to_owned());
-    if !ctx.fs.exists("requirements.txt") && !ctx.fs.exists("pyproject.toml") {
-        messages.push("missing a requirements file (requirements.txt or pyproject.toml). The flask-framework extension requires one of these files with 'flask' specified as a dependency.".to_owned());
-    } else if !declared_names(ctx.fs)?.contains("flask") {
-        messages.push("missing flask package dependency in requirements file.".to_owned());
-    }
+    problems.extend(flask_requirement(ctx)?);
     if !user_sets_command(project, "flask") {
         match flask_wsgi_path(project, ctx, probe)? {
             WsgiSearch::Found(_) => {}
-            WsgiSearch::NotFound => {
-                messages.push("Missing WSGI entrypoint in default search locations".to_owned())
-            }
-            WsgiSearch::Syntax { file, msg } => {
-                if messages.is_empty() {
+            WsgiSearch::NotFound => problems.push(missing_flask_wsgi(project)?),
+            WsgiSearch::Syntax { file, err } => {
+                if problems.is_empty() {
                     anchor = Anchor::File(file.clone());
                 }
-                messages.push(format!("error parsing {}: {msg}", file_name(&file)));
+                problems.push(Problem::new(
+                    format!(
+                        "flask-framework cannot search `{file}` for the WSGI application: {}.",
+                        err.describe()
+                    ),
+                    format!(
+                        "Fix the syntax error in `{file}`: the search reads every candidate file and stops at one that does not parse."
+                    ),
+                ));
             }
         }
     }
-    if messages.is_empty() {
+    if problems.is_empty() {
         return Ok(());
     }
-    let text = messages
-        .iter()
-        .map(|m| format!("- {m}"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    Err(ExpandError::project(anchor, text).doc(FLASK_DOC))
+    Err(problems_error(FLASK, anchor, problems, FLASK_DOC))
 }
 
 /// The result of the Flask WSGI search.
@@ -186,7 +233,7 @@ enum WsgiSearch {
     /// A candidate could not be parsed; the search stops there.
     Syntax {
         file: String,
-        msg: String,
+        err: PySyntaxError,
     },
 }
 
@@ -207,7 +254,7 @@ fn flask_wsgi_path(
                 Probed::Syntax(err) => {
                     return Ok(WsgiSearch::Syntax {
                         file: rel.clone(),
-                        msg: err.msg,
+                        err,
                     });
                 }
                 Probed::Parsed(top) => top,
@@ -242,35 +289,39 @@ fn django_wsgi_path(
         format!("{name}/{name}/wsgi.py"),
         format!("{name}/mysite/wsgi.py"),
     ];
+    let mut found = Vec::new();
     for rel in &candidates {
         match probe_file(ctx.fs, probe, rel)? {
-            Probed::Missing => {}
+            Probed::Missing => found.push(format!("`{rel}` does not exist")),
             // rockcraft does not catch this one: it surfaces as an internal error.
             Probed::Syntax(err) => {
                 return Err(internal(
                     Anchor::File(rel.clone()),
-                    format!("SyntaxError: {}", err.display_with_file(file_name(rel))),
-                ));
+                    format!(
+                        "django-framework cannot search `{rel}` for the WSGI application: {}; rockcraft stops with an internal error on it.",
+                        err.describe()
+                    ),
+                )
+                .resolution(format!("Fix the syntax error in `{rel}`."))
+                .doc(DJANGO_DOC));
             }
             Probed::Parsed(top) if top.has_global("application") => {
                 let module = module_path(rel.strip_prefix(&format!("{name}/")).unwrap_or(rel));
                 return Ok(format!("{module}:application"));
             }
-            Probed::Parsed(_) => {}
+            Probed::Parsed(_) => found.push(format!("`{rel}` has no top-level `application`")),
         }
     }
-    let root = ctx.fs.root_display();
-    let shown: Vec<String> = candidates
-        .iter()
-        .map(|c| format!("{}/{c}", root.trim_end_matches('/')))
-        .collect();
     Err(ExpandError::project(
         Anchor::Extension(DJANGO.to_owned()),
         format!(
-            "django application can not be imported, unable to locate a wsgi.py with an 'application' callable in the default discovery locations ({}).",
-            shown.join(", ")
+            "django-framework found no WSGI application: it looks for a top-level `application` in `{name}/{name}/wsgi.py`, then in `{name}/mysite/wsgi.py`, inside the directory named after the rock (`{name}/`), but {}.",
+            found.join(" and ")
         ),
     )
+    .resolution(format!(
+        "Put the Django project in `{name}/` (the rock name, lower-cased, with `-` replaced by `_`) with `application = get_wsgi_application()` in `{name}/{name}/wsgi.py`, or set `services.django.command` to start it yourself."
+    ))
     .doc(DJANGO_DOC))
 }
 
@@ -506,6 +557,9 @@ mod tests {
         assert!(flask_command(&fs).contains("-k [ gevent ]"));
     }
 
+    const NO_WSGI: &str = "flask-framework found no WSGI application: none of the files it searches (`app.py` and `main.py` in the project root, then `__init__.py`, `app.py` and `main.py` in `app/`, `src/` and `my_app/`) has a top-level `app` or `application` variable or a `create_app()` or `make_app()` function.";
+    const NO_WSGI_FIX: &str = "Create the Flask app at the top level of one of those files, for example `app = Flask(__name__)` in `app.py`, or set `services.flask.command` to start it yourself.";
+
     #[test]
     fn flask_rejected_entry_points() {
         for src in [
@@ -519,10 +573,8 @@ mod tests {
                 .file("requirements.txt", "flask")
                 .file("app.py", src);
             let err = Flask.root_snippet(&flask_project(), &ctx(&fs)).unwrap_err();
-            assert_eq!(
-                err.message, "- Missing WSGI entrypoint in default search locations",
-                "{src}"
-            );
+            assert_eq!(err.message, NO_WSGI, "{src}");
+            assert_eq!(err.resolution.as_deref(), Some(NO_WSGI_FIX), "{src}");
             assert_eq!(err.anchor, Anchor::Extension(FLASK.into()));
         }
         let fs = MemoryFs::new()
@@ -535,9 +587,18 @@ mod tests {
     fn flask_check_messages() {
         let fs = MemoryFs::new().file("README.md", "");
         let err = Flask.root_snippet(&flask_project(), &ctx(&fs)).unwrap_err();
+        // Several problems: one a line under a heading, their fixes joined.
         assert_eq!(
             err.message,
-            "- missing a requirements file (requirements.txt or pyproject.toml). The flask-framework extension requires one of these files with 'flask' specified as a dependency.\n- Missing WSGI entrypoint in default search locations"
+            format!(
+                "flask-framework found 2 problems in the project:\n- flask-framework needs a requirements file, but the project root has neither `requirements.txt` nor `pyproject.toml`.\n- {NO_WSGI}"
+            )
+        );
+        assert_eq!(
+            err.resolution,
+            Some(format!(
+                "Add `requirements.txt` to the project root with a line `flask` (or list `flask` in the `[project]` `dependencies` of a `pyproject.toml`). {NO_WSGI_FIX}"
+            ))
         );
         assert_eq!(err.doc_slug.as_deref(), Some(FLASK_DOC));
         let fs = MemoryFs::new()
@@ -546,14 +607,42 @@ mod tests {
         let err = Flask.root_snippet(&flask_project(), &ctx(&fs)).unwrap_err();
         assert_eq!(
             err.message,
-            "- missing flask package dependency in requirements file."
+            "flask-framework needs `flask` as a dependency, but `requirements.txt` does not list it (only plain requirement lines count: comments, pip options and lines ending in a `# comment` are skipped)."
+        );
+        assert_eq!(
+            err.resolution.as_deref(),
+            Some("Add a line `flask` to `requirements.txt`.")
+        );
+        let fs = MemoryFs::new()
+            .file(
+                "pyproject.toml",
+                "[tool.poetry.dependencies]\nflask = \"^3\"\n",
+            )
+            .file("app.py", "app = 1");
+        let err = Flask.root_snippet(&flask_project(), &ctx(&fs)).unwrap_err();
+        assert_eq!(
+            err.message,
+            "flask-framework needs `flask` as a dependency, but `pyproject.toml` does not list it in the `dependencies` of its `[project]` table (other tables, such as Poetry's `[tool.poetry.dependencies]`, are not read)."
+        );
+        assert_eq!(
+            err.resolution.as_deref(),
+            Some("Add \"flask\" to `dependencies` under `[project]` in `pyproject.toml`.")
         );
         let fs = MemoryFs::new()
             .file("requirements.txt", "flask")
             .file("app.py", "def create_app():\n    pass\n")
-            .file("main.py", "app = (\n");
+            .file("main.py", "x = 1\napp = (\n");
         let err = Flask.root_snippet(&flask_project(), &ctx(&fs)).unwrap_err();
-        assert_eq!(err.message, "- error parsing main.py: '(' was never closed");
+        assert_eq!(
+            err.message,
+            "flask-framework cannot search `main.py` for the WSGI application: line 2 is not valid Python ('(' was never closed)."
+        );
+        assert_eq!(
+            err.resolution.as_deref(),
+            Some(
+                "Fix the syntax error in `main.py`: the search reads every candidate file and stops at one that does not parse."
+            )
+        );
         assert_eq!(err.anchor, Anchor::File("main.py".into()));
         let fs = MemoryFs::new()
             .file("pyproject.toml", "[project\n")
@@ -674,15 +763,41 @@ mod tests {
         let p = project(json!({"name": "my-app", "base": "ubuntu@24.04"}));
         let fs = MemoryFs::new().file("pyproject.toml", "[project]\ndependencies=[\"django\"]\n");
         let err = Django.root_snippet(&p, &ctx(&fs)).unwrap_err();
-        assert!(err.message.starts_with("missing requirements.txt file"));
+        assert_eq!(
+            err.message,
+            "django-framework needs a `requirements.txt` in the project root, and there is none (it does not read the dependencies of `pyproject.toml`)."
+        );
+        assert_eq!(
+            err.resolution.as_deref(),
+            Some(
+                "Add `requirements.txt` to the project root with a line `Django` (plus the app's other dependencies)."
+            )
+        );
+        assert_eq!(err.anchor, Anchor::Extension(DJANGO.into()));
         let fs = MemoryFs::new()
             .file("requirements.txt", "")
             .file("my_app/my_app/wsgi.py", "x = 1\n");
         let err = Django.root_snippet(&p, &ctx(&fs)).unwrap_err();
         assert_eq!(
             err.message,
-            "django application can not be imported, unable to locate a wsgi.py with an 'application' callable in the default discovery locations (/project/my_app/my_app/wsgi.py, /project/my_app/mysite/wsgi.py)."
+            "django-framework found no WSGI application: it looks for a top-level `application` in `my_app/my_app/wsgi.py`, then in `my_app/mysite/wsgi.py`, inside the directory named after the rock (`my_app/`), but `my_app/my_app/wsgi.py` has no top-level `application` and `my_app/mysite/wsgi.py` does not exist."
         );
+        assert_eq!(
+            err.resolution.as_deref(),
+            Some(
+                "Put the Django project in `my_app/` (the rock name, lower-cased, with `-` replaced by `_`) with `application = get_wsgi_application()` in `my_app/my_app/wsgi.py`, or set `services.django.command` to start it yourself."
+            )
+        );
+        let fs = MemoryFs::new()
+            .file("requirements.txt", "")
+            .file("my_app/my_app/wsgi.py", "application = (\n");
+        let err = Django.root_snippet(&p, &ctx(&fs)).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Unreadable);
+        assert_eq!(
+            err.message,
+            "django-framework cannot search `my_app/my_app/wsgi.py` for the WSGI application: line 1 is not valid Python ('(' was never closed); rockcraft stops with an internal error on it."
+        );
+        assert_eq!(err.anchor, Anchor::File("my_app/my_app/wsgi.py".into()));
         let fs = MemoryFs::new()
             .file("requirements.txt", "gevent")
             .file("my_app/mysite/wsgi.py", "from x import application\n");

@@ -8,7 +8,7 @@
 
 use ruff_python_ast::{Expr, Stmt};
 
-use super::super::{Anchor, ErrorKind, ExpandError, ProjectFs};
+use super::super::{Anchor, ExpandError, ProjectFs};
 
 /// A Python syntax error, reported the way CPython's `SyntaxError` would be where we can.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,10 +20,10 @@ pub struct PySyntaxError {
 }
 
 impl PySyntaxError {
-    /// `str(SyntaxError)` for a file: `<msg> (<file name>, line <n>)`.
+    /// `line N is not valid Python (<msg>)`, for messages about `file`.
     #[must_use]
-    pub fn display_with_file(&self, file_name: &str) -> String {
-        format!("{} ({file_name}, line {})", self.msg, self.line)
+    pub fn describe(&self) -> String {
+        format!("line {} is not valid Python ({})", self.line, self.msg)
     }
 }
 
@@ -117,6 +117,14 @@ pub fn entry_point_candidates(snake_name: &str) -> Vec<String> {
     out
 }
 
+/// The files [`entry_point_candidates`] searches, for messages.
+#[must_use]
+pub fn candidates_text(snake_name: &str) -> String {
+    format!(
+        "`app.py` and `main.py` in the project root, then `__init__.py`, `app.py` and `main.py` in `app/`, `src/` and `{snake_name}/`"
+    )
+}
+
 /// The importable module of a relative `.py` path: `.py` stripped, `__init__.py` dropped,
 /// joined by dots (`app/__init__.py` → `app`, `src/main.py` → `src.main`).
 #[must_use]
@@ -149,28 +157,23 @@ pub fn probe_file(
     if !fs.exists(rel) {
         return Ok(Probed::Missing);
     }
-    let unreadable = |what: String| ExpandError {
-        kind: ErrorKind::Unreadable,
-        message: what,
-        resolution: None,
-        doc_slug: None,
-        anchor: Anchor::File(rel.to_owned()),
-    };
-    let bytes = fs
-        .read(rel)
-        .map_err(|e| unreadable(format!("cannot read {rel}: {e}")))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|e| unreadable(format!("UnicodeDecodeError: {rel} is not valid UTF-8: {e}")))?;
+    let unreadable = |what: String| ExpandError::unreadable(Anchor::File(rel.to_owned()), what);
+    let bytes = fs.read(rel).map_err(|e| {
+        unreadable(format!(
+            "`{rel}` cannot be read ({e}), so it cannot be searched for the application."
+        ))
+        .resolution(format!("Make `{rel}` a readable file, or remove it."))
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        unreadable(format!(
+            "`{rel}` is not UTF-8 text ({e}), so it cannot be searched for the application; rockcraft stops with an internal error on it."
+        ))
+        .resolution(format!("Save `{rel}` with the UTF-8 encoding."))
+    })?;
     Ok(match probe.probe(&text) {
         Ok(top) => Probed::Parsed(top),
         Err(err) => Probed::Syntax(err),
     })
-}
-
-/// The file name part of a relative path (`SyntaxError.filename`'s basename).
-#[must_use]
-pub fn file_name(rel: &str) -> &str {
-    rel.rsplit('/').next().unwrap_or(rel)
 }
 
 fn line_of(source: &str, offset: usize) -> usize {
@@ -404,8 +407,8 @@ mod tests {
             }
         );
         assert_eq!(
-            e.display_with_file("app.py"),
-            "'(' was never closed (app.py, line 3)"
+            e.describe(),
+            "line 3 is not valid Python ('(' was never closed)"
         );
         let e = RuffProbe.probe("x = 1\n\n\n\ns = 'abc\n").unwrap_err();
         assert_eq!(e.msg, "unterminated string literal (detected at line 5)");

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use super::super::{Anchor, ErrorKind, ExpandError, ProjectFs};
+use super::super::{Anchor, ExpandError, ProjectFs};
 
 /// The lower-cased names of the requirements declared in `requirements.txt` and in
 /// `pyproject.toml` `[project].dependencies` (both files merged; missing files contribute
@@ -52,23 +52,24 @@ fn toml_error(text: &str, err: &toml::de::Error) -> ExpandError {
         let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         (line, col)
     });
-    // tomllib's wording for the most common mistake, an unclosed table header.
+    // The most common mistake, an unclosed table header, said plainly.
     let header_line = text.lines().nth(line - 1).unwrap_or_default().trim_end();
     if header_line.starts_with('[') && !header_line.contains(']') {
         let col = header_line.chars().count() + 1;
-        return unreadable(line, col, "Expected ']' at the end of a table declaration");
+        let detail = format!("the table header `{header_line}` has no closing `]`");
+        return unreadable(line, col, &detail);
     }
     unreadable(line, col, &detail)
 }
 
 fn unreadable(line: usize, col: usize, detail: &str) -> ExpandError {
-    ExpandError {
-        kind: ErrorKind::Unreadable,
-        message: format!("TOMLDecodeError(\"{detail} (at line {line}, column {col})\")"),
-        resolution: None,
-        doc_slug: None,
-        anchor: Anchor::File("pyproject.toml".to_owned()),
-    }
+    ExpandError::unreadable(
+        Anchor::File("pyproject.toml".to_owned()),
+        format!(
+            "`pyproject.toml` is not valid TOML (line {line}, column {col}: {detail}), so the Python dependencies cannot be read from it; rockcraft stops with an internal error on it."
+        ),
+    )
+    .resolution("Fix the TOML syntax of `pyproject.toml`.")
 }
 
 /// FastAPI's check: some line of `requirements.txt`, lower-cased, contains `fastapi` or
@@ -329,7 +330,7 @@ impl Cursor<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::extensions::MemoryFs;
+    use crate::core::extensions::{ErrorKind, MemoryFs};
 
     #[test]
     fn requirement_lines() {
@@ -400,7 +401,11 @@ mod tests {
         assert_eq!(err.exit_code(), 70);
         assert_eq!(
             err.message,
-            "TOMLDecodeError(\"Expected ']' at the end of a table declaration (at line 1, column 9)\")"
+            "`pyproject.toml` is not valid TOML (line 1, column 9: the table header `[project` has no closing `]`), so the Python dependencies cannot be read from it; rockcraft stops with an internal error on it."
+        );
+        assert_eq!(
+            err.resolution.as_deref(),
+            Some("Fix the TOML syntax of `pyproject.toml`.")
         );
     }
 

@@ -15,8 +15,10 @@ const INIT_SCRIPT: &str = "spring-boot-framework/gradle-init-script";
 /// The spring-boot-framework extension.
 pub struct SpringBoot;
 
-fn check_error(msg: &str) -> ExpandError {
-    ExpandError::project(Anchor::Extension(NAME.to_owned()), msg).doc(CHECK_DOC)
+fn check_error(msg: &str, fix: &str) -> ExpandError {
+    ExpandError::project(Anchor::Extension(NAME.to_owned()), msg)
+        .resolution(fix)
+        .doc(CHECK_DOC)
 }
 
 /// `os.access(path, X_OK)` for an existing path.
@@ -39,32 +41,56 @@ fn check(project: &Map<String, Value>, ctx: &Context<'_>) -> Result<(), ExpandEr
     );
     if pom && gradle {
         return Err(check_error(
-            "both pom.xml and build.gradle files exist\nyou cannot have both Maven and Gradle build files in the same project",
+            "spring-boot-framework found both `pom.xml` (Maven) and `build.gradle` (Gradle) in the project root, so it cannot tell which build to run.",
+            "Keep the build system you use: remove `pom.xml` or `build.gradle`.",
         ));
     }
     if mvnw && gradlew {
         return Err(check_error(
-            "both mvnw and gradlew executable files exist\nyou cannot have both Maven and Gradle executables in the same project",
+            "spring-boot-framework found both the Maven wrapper `mvnw` and the Gradle wrapper `gradlew` in the project root, so it cannot tell which build to run.",
+            "Remove the wrapper of the build system you do not use.",
         ));
     }
     if !pom && !gradle {
+        let kts = if fs.exists("build.gradle.kts") {
+            " (a Kotlin `build.gradle.kts` alone is not recognised)"
+        } else {
+            ""
+        };
         return Err(check_error(
-            "missing pom.xml and build.gradle file\nyou must have either a Maven pom.xml or a Gradle build.gradle file in your project",
+            &format!(
+                "spring-boot-framework needs a Maven `pom.xml` or a Gradle `build.gradle` in the project root, and there is neither{kts}."
+            ),
+            "Add the project's `pom.xml` or `build.gradle` to the project root.",
         ));
     }
     if (mvnw && !executable(ctx, "mvnw")) || (gradlew && !executable(ctx, "gradlew")) {
-        let file = if mvnw { "mvnw" } else { "gradlew" };
+        let (file, tool) = if mvnw {
+            ("mvnw", "Maven")
+        } else {
+            ("gradlew", "Gradle")
+        };
         return Err(ExpandError::project(
             Anchor::File(file.to_owned()),
-            "mvnw or gradlew file is not executable\nthe mvnw or gradlew file must have executable permissions",
+            format!(
+                "`{file}` is not executable, but spring-boot-framework runs this {tool} wrapper to build the app."
+            ),
         )
+        .resolution(format!(
+            "Make it executable with `chmod +x {file}` (in git: `git update-index --chmod=+x {file}`)."
+        ))
         .doc(CHECK_DOC));
     }
     if init_script_override(project).is_some() && !gradle {
         return Err(ExpandError::project(
             Anchor::Path(vec![key("parts"), key(INIT_SCRIPT), key("override-build")]),
-            "gradle init script part is enabled for non-gradle build",
+            format!(
+                "part `{INIT_SCRIPT}` sets `override-build`, but the project builds with Maven (`pom.xml`, no `build.gradle`): a Gradle init script only applies to Gradle builds."
+            ),
         )
+        .resolution(format!(
+            "Remove the `{INIT_SCRIPT}` part (or its `override-build`), or build the project with Gradle."
+        ))
         .doc(DOC));
     }
     Ok(())
@@ -232,42 +258,58 @@ mod tests {
 
     #[test]
     fn checks_in_order() {
-        let msg = |fs: MemoryFs, p: &Map<String, Value>| {
-            SpringBoot.root_snippet(p, &ctx(&fs)).unwrap_err().message
+        let err = |fs: MemoryFs, p: &Map<String, Value>| {
+            SpringBoot.root_snippet(p, &ctx(&fs)).unwrap_err()
         };
-        assert!(
+        let msg = |fs: MemoryFs, p: &Map<String, Value>| err(fs, p).message;
+        assert_eq!(
             msg(
                 MemoryFs::new().file("pom.xml", "").file("build.gradle", ""),
                 &base()
-            )
-            .starts_with("both pom.xml and build.gradle")
+            ),
+            "spring-boot-framework found both `pom.xml` (Maven) and `build.gradle` (Gradle) in the project root, so it cannot tell which build to run."
         );
-        assert!(
+        assert_eq!(
             msg(
                 MemoryFs::new()
                     .executable("mvnw", "")
                     .executable("gradlew", ""),
                 &base()
+            ),
+            "spring-boot-framework found both the Maven wrapper `mvnw` and the Gradle wrapper `gradlew` in the project root, so it cannot tell which build to run."
+        );
+        assert_eq!(
+            msg(MemoryFs::new().file("build.gradle.kts", ""), &base()),
+            "spring-boot-framework needs a Maven `pom.xml` or a Gradle `build.gradle` in the project root, and there is neither (a Kotlin `build.gradle.kts` alone is not recognised)."
+        );
+        let e = err(
+            MemoryFs::new().file("pom.xml", "").file("mvnw", ""),
+            &base(),
+        );
+        assert_eq!(
+            e.message,
+            "`mvnw` is not executable, but spring-boot-framework runs this Maven wrapper to build the app."
+        );
+        assert_eq!(
+            e.resolution.as_deref(),
+            Some(
+                "Make it executable with `chmod +x mvnw` (in git: `git update-index --chmod=+x mvnw`)."
             )
-            .starts_with("both mvnw and gradlew")
         );
-        assert!(
-            msg(MemoryFs::new().file("build.gradle.kts", ""), &base())
-                .starts_with("missing pom.xml and build.gradle file\n")
-        );
-        assert!(
-            msg(
-                MemoryFs::new().file("pom.xml", "").file("mvnw", ""),
-                &base()
-            )
-            .starts_with("mvnw or gradlew file is not executable")
-        );
+        assert_eq!(e.anchor, Anchor::File("mvnw".into()));
         let p = project(
             json!({"name": "my-app", "base": "ubuntu@24.04", "parts": {INIT_SCRIPT: {"override-build": "x"}}}),
         );
+        let e = err(MemoryFs::new().file("pom.xml", ""), &p);
         assert_eq!(
-            msg(MemoryFs::new().file("pom.xml", ""), &p),
-            "gradle init script part is enabled for non-gradle build"
+            e.message,
+            "part `spring-boot-framework/gradle-init-script` sets `override-build`, but the project builds with Maven (`pom.xml`, no `build.gradle`): a Gradle init script only applies to Gradle builds."
+        );
+        assert_eq!(
+            e.resolution.as_deref(),
+            Some(
+                "Remove the `spring-boot-framework/gradle-init-script` part (or its `override-build`), or build the project with Gradle."
+            )
         );
     }
 
