@@ -29,6 +29,21 @@ pub fn distance(a: &str, b: &str) -> usize {
     d[a.len() * w + b.len()]
 }
 
+/// The length of the longer of `a` and `b` once their common prefix and suffix are removed.
+fn differing_len(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    a.len().max(b.len()) - suffix
+}
+
 /// The closest candidate to `word`, if it is close enough to be a likely typo.
 #[must_use]
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
@@ -37,8 +52,12 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     let mut tied = false;
     for c in candidates {
         let d = distance(&lower, c);
-        // Allow about one typo per four characters, at least one.
-        let limit = (c.chars().count() / 4).max(1);
+        // Allow about one typo per four characters, at least one, and no more than half of
+        // the part that differs: `nope-framework` is not a typo of `go-framework`.
+        let limit = (c.chars().count() / 4)
+            .max(1)
+            .min(differing_len(&lower, c) / 2)
+            .max(1);
         if d > limit {
             continue;
         }
@@ -71,6 +90,16 @@ mod tests {
         assert_eq!(
             closest("ubuntu@23.04", ["ubuntu@22.04", "ubuntu@20.04"]),
             None
+        );
+        let extensions = ["flask-framework", "go-framework", "django-framework"];
+        assert_eq!(closest("nope-framework", extensions), None);
+        assert_eq!(
+            closest("flaks-framework", extensions),
+            Some("flask-framework")
+        );
+        assert_eq!(
+            closest("djnago-framework", extensions),
+            Some("django-framework")
         );
     }
 }

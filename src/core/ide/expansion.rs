@@ -297,7 +297,7 @@ fn map_path_error(
     {
         let prefix = required_prefix(info, part);
         let msg = format!(
-            "`{entry}` does not start with `{prefix}`: {} copies the project to `{prefix}`, so every `{list}` entry of `{part}` must name a path there (rockcraft refuses the project). Write `{prefix}{}`",
+            "`{entry}` does not start with `{prefix}`: {} copies the application to `{prefix}`, so every `{list}` entry of `{part}` must name a path there (rockcraft refuses the project). Write `{prefix}{}`",
             info.name,
             bare_entry(entry)
         );

@@ -288,7 +288,7 @@ impl PrefixRule<'_> {
         ExpandError::project(
             anchor,
             format!(
-                "{ext}: entry {} of `{key}` in part `{part}` is '{entry}', which does not start with `{dir}`. {ext} copies the project into `{dir}`, so every `{key}` entry (optionally after `-` to exclude it) must be a path there.",
+                "{ext}: entry {} of `{key}` in part `{part}` is '{entry}', which does not start with `{dir}`. {ext} copies the application into `{dir}`, so every `{key}` entry (optionally after `-` to exclude it) must be a path there.",
                 index + 1
             ),
         )
@@ -550,7 +550,7 @@ mod tests {
         let err = rule.user_entries(&p).unwrap_err();
         assert_eq!(
             err.message,
-            "p: entry 2 of `prime` in part `p` is 'app/b', which does not start with `flask/app/`. p copies the project into `flask/app/`, so every `prime` entry (optionally after `-` to exclude it) must be a path there."
+            "p: entry 2 of `prime` in part `p` is 'app/b', which does not start with `flask/app/`. p copies the application into `flask/app/`, so every `prime` entry (optionally after `-` to exclude it) must be a path there."
         );
         assert_eq!(
             err.resolution.as_deref(),
