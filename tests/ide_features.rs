@@ -152,6 +152,25 @@ fn hover_on_user_service_shows_merged_service() {
 }
 
 #[test]
+fn hover_says_why_the_expansion_is_missing() {
+    // No requirements file: the extension cannot be expanded, and the hover on the service
+    // says so before the schema text.
+    let fs = MemoryFs::new().file("app.py", "app = 1\n");
+    let src =
+        format!("{FLASK}services:\n  fl$0ask:\n    startup: disabled\n").replacen("$0", "", 1);
+    let h = check_hover(&src, &fs);
+    assert!(
+        h.contains("cannot be expanded") && h.contains("requirements"),
+        "{h}"
+    );
+    // Keys whose hover never shows the expansion are unchanged.
+    let src =
+        format!("{FLASK}services:\n  flask:\n    start$0up: disabled\n").replacen("$0", "", 1);
+    let h = check_hover(&src, &fs);
+    assert!(!h.contains("cannot be expanded"), "{h}");
+}
+
+#[test]
 fn hover_on_plain_keys_uses_the_schema() {
     let h = check_hover("na$0me: x\nbase: ubuntu@24.04\n", &MemoryFs::new());
     insta::assert_snapshot!("schema_name", h);

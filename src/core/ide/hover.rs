@@ -39,7 +39,40 @@ pub fn hover(
             markdown: md,
         });
     }
-    schema_hover(doc, &path).map(|markdown| HoverResult { range, markdown })
+    let schema = schema_hover(doc, &path);
+    // Where the expanded result would be shown but the expansion failed, say why instead of
+    // silently falling back to the schema text.
+    if let Some(e) = expansion.filter(|e| e.expanded.is_none())
+        && shows_expansion(doc, &path, is_key)
+        && let Some(first) = e
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == crate::core::diagnostic::Severity::Error)
+    {
+        let line = first.message.lines().next().unwrap_or_default();
+        let note = format!(
+            "*The extensions cannot be expanded right now, so the generated result is not shown:* {line}"
+        );
+        let markdown = match schema {
+            Some(s) => format!("{note}\n\n---\n\n{s}"),
+            None => note,
+        };
+        return Some(HoverResult { range, markdown });
+    }
+    schema.map(|markdown| HoverResult { range, markdown })
+}
+
+/// Positions whose hover shows the expanded project when it is available.
+fn shows_expansion(doc: &Document, path: &[PathSeg], is_key: bool) -> bool {
+    match path {
+        [PathSeg::Key(e), PathSeg::Index(_)] => e == "extensions",
+        [PathSeg::Key(s)] => s == "services" && is_key,
+        [PathSeg::Key(s), PathSeg::Key(_)] if s == "services" => is_key,
+        [PathSeg::Key(p), PathSeg::Key(name)] if p == "parts" => {
+            is_key && doc.is_extension_part(name)
+        }
+        _ => false,
+    }
 }
 
 fn yaml_block(v: &Value) -> String {
