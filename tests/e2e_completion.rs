@@ -2,7 +2,9 @@
 
 mod common;
 
-use common::{Enc, TestClient, position};
+use std::time::Duration;
+
+use common::{Enc, PUBLISH, TestClient, WAIT, position};
 use serde_json::{Value, json};
 
 /// A temporary project directory, removed on drop.
@@ -37,7 +39,16 @@ impl Drop for TempDir {
 }
 
 async fn client(options: Value) -> TestClient {
+    client_with(options, json!({}), None).await
+}
+
+/// A client with extra `workspace` capabilities that answers `workspace/configuration` with
+/// `configuration` when given.
+async fn client_with(options: Value, workspace: Value, configuration: Option<Value>) -> TestClient {
     let mut c = TestClient::start();
+    if let Some(answer) = configuration {
+        c.answer("workspace/configuration", answer);
+    }
     c.request(
         "initialize",
         json!({
@@ -45,7 +56,8 @@ async fn client(options: Value) -> TestClient {
             "rootUri": null,
             "capabilities": {
                 "general": { "positionEncodings": ["utf-8"] },
-                "textDocument": { "completion": { "completionItem": { "snippetSupport": true } } }
+                "textDocument": { "completion": { "completionItem": { "snippetSupport": true } } },
+                "workspace": workspace,
             },
             "initializationOptions": options,
         }),
@@ -55,12 +67,15 @@ async fn client(options: Value) -> TestClient {
     c
 }
 
-/// Opens `src` (with `$0` marking the cursor) and returns the completion items there.
-async fn complete_at(c: &mut TestClient, uri: &str, src: &str) -> Vec<Value> {
+/// Opens `src` (with `$0` marking the cursor) and returns the cursor position.
+async fn open_at(c: &mut TestClient, uri: &str, src: &str) -> (u32, u32) {
     let offset = src.find("$0").unwrap();
     let text = src.replacen("$0", "", 1);
     c.open(uri, 1, &text).await;
-    let (line, character) = position(&text, offset, Enc::Utf8);
+    position(&text, offset, Enc::Utf8)
+}
+
+async fn complete(c: &mut TestClient, uri: &str, (line, character): (u32, u32)) -> Vec<Value> {
     let res = c
         .request(
             "textDocument/completion",
@@ -71,6 +86,51 @@ async fn complete_at(c: &mut TestClient, uri: &str, src: &str) -> Vec<Value> {
         )
         .await;
     res["items"].as_array().cloned().unwrap_or_default()
+}
+
+/// Opens `src` (with `$0` marking the cursor) and returns the completion items there.
+async fn complete_at(c: &mut TestClient, uri: &str, src: &str) -> Vec<Value> {
+    let at = open_at(c, uri, src).await;
+    complete(c, uri, at).await
+}
+
+/// Asks for completions at `at` until `done(labels)` (package indexes load in the background),
+/// for at most [`WAIT`]; returns the last items.
+async fn complete_until(
+    c: &mut TestClient,
+    uri: &str,
+    at: (u32, u32),
+    done: impl Fn(&[&str]) -> bool,
+) -> Vec<Value> {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let items = complete(c, uri, at).await;
+        if done(&labels(&items)) || tokio::time::Instant::now() > deadline {
+            return items;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The first diagnostics published for `uri` that satisfy `done`.
+async fn diagnostics_until(
+    c: &mut TestClient,
+    uri: &str,
+    done: impl Fn(&[Value]) -> bool,
+) -> Vec<Value> {
+    let params = c
+        .notification(
+            PUBLISH,
+            |p| p["uri"] == uri && p["diagnostics"].as_array().is_some_and(|d| done(d)),
+            WAIT,
+        )
+        .await
+        .unwrap_or_else(|| panic!("no matching diagnostics for {uri}"));
+    params["diagnostics"].as_array().unwrap().clone()
+}
+
+fn with_code<'a>(diags: &'a [Value], code: &str) -> Vec<&'a Value> {
+    diags.iter().filter(|d| d["code"] == code).collect()
 }
 
 fn labels(items: &[Value]) -> Vec<&str> {
@@ -138,13 +198,15 @@ async fn configured_packages_index_offers_debs_with_descriptions() {
         "Package: curl\nVersion: 8\nDescription: command line tool for transferring data\n curl is a client.\n\nPackage: cups\nDescription: printing system\n",
     );
     let index = dir.0.join("Packages").display().to_string();
-    let mut c = client(json!({ "packages": { "indexFiles": [index] } })).await;
-    let items = complete_at(
+    let mut c = client(json!({ "packages": { "indexFiles": [index], "aptListsDir": "" } })).await;
+    let uri = "file:///tmp/debs/rockcraft.yaml";
+    let at = open_at(
         &mut c,
-        "file:///tmp/debs/rockcraft.yaml",
+        uri,
         "name: x\nbase: ubuntu@24.04\nparts:\n  p:\n    plugin: nil\n    stage-packages: [cur$0]\n",
     )
     .await;
+    let items = complete_until(&mut c, uri, at, |l| !l.is_empty()).await;
     assert_eq!(labels(&items), ["curl"]);
     assert_eq!(
         items[0]["detail"],
@@ -152,5 +214,287 @@ async fn configured_packages_index_offers_debs_with_descriptions() {
     );
     let doc = items[0]["documentation"]["value"].as_str().unwrap();
     assert!(doc.contains("curl is a client."), "{doc}");
+    c.shutdown_and_exit().await;
+}
+
+fn gzip(text: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(text.as_bytes()).unwrap();
+    gz.finish().unwrap()
+}
+
+/// An apt lists directory like the host's: noble lists (plain and gzip), a Debian list, and
+/// files that are not package lists.
+fn apt_lists(dir: &TempDir) -> String {
+    let lists = dir.0.join("lists");
+    std::fs::create_dir_all(&lists).unwrap();
+    std::fs::write(
+        lists.join("archive.ubuntu.com_ubuntu_dists_noble_main_binary-amd64_Packages"),
+        "Package: zzfix-hello\nDescription: greets the noble world\n\nPackage: zzfix-tool\nDescription: a tool\n",
+    )
+    .unwrap();
+    std::fs::write(
+        lists.join(
+            "archive.ubuntu.com_ubuntu_dists_noble-updates_universe_binary-amd64_Packages.gz",
+        ),
+        gzip("Package: zzfix-updated\nDescription: from noble-updates\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        lists.join("deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages"),
+        "Package: zzfix-debian\nDescription: not Ubuntu\n",
+    )
+    .unwrap();
+    std::fs::write(
+        lists.join("archive.ubuntu.com_ubuntu_dists_noble_InRelease"),
+        "junk",
+    )
+    .unwrap();
+    std::fs::write(lists.join("lock"), "").unwrap();
+    lists.display().to_string()
+}
+
+#[tokio::test]
+async fn host_apt_lists_give_debs_for_their_release_only() {
+    let dir = TempDir::new("apt-lists");
+    let lists = apt_lists(&dir);
+    let mut c = client(json!({ "packages": { "aptListsDir": lists } })).await;
+    let noble = "file:///tmp/apt-noble/rockcraft.yaml";
+    let at = open_at(
+        &mut c,
+        noble,
+        "name: x\nbase: ubuntu@24.04\nparts:\n  p:\n    plugin: nil\n    stage-packages: [zzfix$0]\n",
+    )
+    .await;
+    let items = complete_until(&mut c, noble, at, |l| !l.is_empty()).await;
+    assert_eq!(
+        labels(&items),
+        ["zzfix-hello", "zzfix-tool", "zzfix-updated"],
+        "noble: both noble lists, not the Debian one"
+    );
+    assert_eq!(items[0]["detail"], "greets the noble world");
+
+    // Jammy has no lists in the directory: no debs from noble's (and the noble index, once
+    // loaded, stays shared and unchanged).
+    let jammy = "file:///tmp/apt-jammy/rockcraft.yaml";
+    let items = complete_at(
+        &mut c,
+        jammy,
+        "name: x\nbase: ubuntu@22.04\nparts:\n  p:\n    plugin: nil\n    stage-packages: [zzfix$0]\n",
+    )
+    .await;
+    assert_eq!(labels(&items), Vec::<&str>::new());
+    // Without a list for jammy, the packages of its slice index stand in.
+    let items = complete_at(
+        &mut c,
+        "file:///tmp/apt-jammy2/rockcraft.yaml",
+        "name: x\nbase: ubuntu@22.04\nparts:\n  p:\n    plugin: nil\n    stage-packages: [libssl$0]\n",
+    )
+    .await;
+    assert_eq!(labels(&items), ["libssl3"]);
+    c.shutdown_and_exit().await;
+}
+
+#[tokio::test]
+async fn unknown_debs_are_warned_only_where_a_list_is_loaded() {
+    let dir = TempDir::new("apt-warn");
+    let lists = apt_lists(&dir);
+    let mut c = client(json!({ "packages": { "aptListsDir": lists } })).await;
+    let text = "name: x\nbase: ubuntu@24.04\nparts:\n  p:\n    plugin: nil\n    stage-packages: [zzfix-hello, zzfix-helo]\n";
+    let noble = "file:///tmp/warn-noble/rockcraft.yaml";
+    c.open(noble, 1, text).await;
+    let diags = diagnostics_until(&mut c, noble, |d| {
+        d.iter().any(|x| x["code"] == "unknown-package")
+    })
+    .await;
+    let unknown = with_code(&diags, "unknown-package");
+    assert_eq!(unknown.len(), 1, "{diags:?}");
+    assert_eq!(unknown[0]["severity"], 2);
+    let msg = unknown[0]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("`zzfix-helo`") && msg.contains("Did you mean `zzfix-hello`?"),
+        "{msg}"
+    );
+
+    // The same on jammy: no list loaded, so nothing is said about the names.
+    let jammy = "file:///tmp/warn-jammy/rockcraft.yaml";
+    c.open(jammy, 1, &text.replace("24.04", "22.04")).await;
+    let diags = c.diagnostics(jammy, Some(1)).await;
+    assert!(with_code(&diags, "unknown-package").is_empty(), "{diags:?}");
+    c.shutdown_and_exit().await;
+}
+
+#[tokio::test]
+async fn unknown_slice_error_and_unknown_deb_warning_are_published() {
+    let dir = TempDir::new("names");
+    dir.write("Packages", "Package: curl\nDescription: URL tool\n");
+    let index = dir.0.join("Packages").display().to_string();
+    let mut c = client(json!({ "packages": { "indexFiles": [index], "aptListsDir": "" } })).await;
+    let uri = "file:///tmp/names/rockcraft.yaml";
+    let text = "name: x\nbase: bare\nbuild-base: ubuntu@24.04\nparts:\n  p:\n    plugin: nil\n    stage-packages: [libpq5_lib]\n    build-packages: [curll]\n";
+    c.open(uri, 1, text).await;
+    let diags = diagnostics_until(&mut c, uri, |d| {
+        d.iter().any(|x| x["code"] == "unknown-slice")
+            && d.iter().any(|x| x["code"] == "unknown-package")
+    })
+    .await;
+    let slice = with_code(&diags, "unknown-slice")[0];
+    assert_eq!(slice["severity"], 1);
+    assert_eq!(
+        slice["range"],
+        common::range_of(text, "libpq5_lib", 0, Enc::Utf8)
+    );
+    assert!(
+        slice["message"]
+            .as_str()
+            .unwrap()
+            .contains("Did you mean `libpq5_libs`?"),
+        "{slice}"
+    );
+    let deb = with_code(&diags, "unknown-package")[0];
+    assert_eq!(deb["severity"], 2);
+    assert_eq!(deb["range"], common::range_of(text, "curll", 0, Enc::Utf8));
+
+    // The "did you mean" is a quick fix.
+    let actions = c
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": uri },
+                "range": slice["range"],
+                "context": { "diagnostics": [], "only": ["quickfix"] },
+            }),
+        )
+        .await;
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert!(titles.contains(&"Replace with `libpq5_libs`"), "{titles:?}");
+    c.shutdown_and_exit().await;
+}
+
+#[tokio::test]
+async fn workspace_configuration_answer_sets_the_index() {
+    let dir = TempDir::new("config");
+    dir.write("first", "Package: zzconf-first\nDescription: one\n");
+    dir.write("second", "Package: zzconf-second\nDescription: two\n");
+    let settings = |file: &str| {
+        json!([{ "packages": {
+            "indexFiles": [dir.0.join(file).display().to_string()],
+            "aptListsDir": "",
+        } }])
+    };
+    let mut c = client_with(
+        json!(null),
+        json!({ "configuration": true, "didChangeConfiguration": { "dynamicRegistration": false } }),
+        Some(settings("first")),
+    )
+    .await;
+    let request = c
+        .server_request("workspace/configuration", WAIT)
+        .await
+        .expect("the server asks for its configuration after initialized");
+    assert_eq!(request["params"]["items"][0]["section"], "rockcraft");
+
+    let uri = "file:///tmp/config/rockcraft.yaml";
+    let at = open_at(
+        &mut c,
+        uri,
+        "name: x\nbase: ubuntu@24.04\nparts:\n  p:\n    plugin: nil\n    build-packages: [zzconf$0]\n",
+    )
+    .await;
+    let items = complete_until(&mut c, uri, at, |l| !l.is_empty()).await;
+    assert_eq!(labels(&items), ["zzconf-first"]);
+
+    // The settings change: the server asks again and reloads.
+    c.answer("workspace/configuration", settings("second"));
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": null }),
+    )
+    .await;
+    let items = complete_until(&mut c, uri, at, |l| l == ["zzconf-second"]).await;
+    assert_eq!(labels(&items), ["zzconf-second"]);
+    c.shutdown_and_exit().await;
+}
+
+#[tokio::test]
+async fn chisel_releases_checkout_replaces_the_bundled_slices() {
+    let dir = TempDir::new("checkout");
+    dir.write(
+        "chisel-releases/chisel.yaml",
+        "format: v1\narchives:\n  ubuntu:\n    version: 24.04\n    suites: [noble]\n",
+    );
+    dir.write(
+        "chisel-releases/slices/zzmine.yaml",
+        "package: zzmine\nslices:\n  bins:\n    contents:\n      /usr/bin/zzmine:\n  config: {}\n",
+    );
+    dir.write("chisel-releases/slices/broken.yaml", "package: [\n");
+    let checkout = dir.0.join("chisel-releases").display().to_string();
+    let mut c = client(json!({
+        "packages": { "aptListsDir": "" },
+        "chisel": { "releasesDir": checkout },
+    }))
+    .await;
+    let uri = "file:///tmp/checkout/rockcraft.yaml";
+    let at = open_at(
+        &mut c,
+        uri,
+        "name: x\nbase: bare\nbuild-base: ubuntu@24.04\nparts:\n  p:\n    plugin: nil\n    stage-packages: [zzmine_$0]\n",
+    )
+    .await;
+    let items = complete_until(&mut c, uri, at, |l| !l.is_empty()).await;
+    assert_eq!(labels(&items), ["zzmine_bins", "zzmine_config"]);
+    // The bundled slices of 24.04 are replaced: `libpq5_libs` is unknown to this checkout.
+    c.change_full(
+        uri,
+        2,
+        "name: x\nbase: bare\nbuild-base: ubuntu@24.04\nparts:\n  p:\n    plugin: nil\n    stage-packages: [zzmine_bins, libpq5_libs]\n",
+    )
+    .await;
+    let diags = c.diagnostics(uri, Some(2)).await;
+    let unknown = with_code(&diags, "unknown-slice");
+    assert_eq!(unknown.len(), 1, "{diags:?}");
+    assert!(
+        unknown[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("your chisel-releases checkout"),
+        "{diags:?}"
+    );
+    c.shutdown_and_exit().await;
+}
+
+#[tokio::test]
+async fn settings_pushed_with_did_change_configuration_apply_without_a_pull() {
+    let dir = TempDir::new("push");
+    dir.write("Packages", "Package: zzpush-deb\nDescription: pushed\n");
+    let mut c = client(json!({ "packages": { "aptListsDir": "" } })).await;
+    let uri = "file:///tmp/push/rockcraft.yaml";
+    let at = open_at(
+        &mut c,
+        uri,
+        "name: x\nbase: ubuntu@24.04\nparts:\n  p:\n    plugin: nil\n    build-packages: [zzpush$0]\n",
+    )
+    .await;
+    assert!(labels(&complete(&mut c, uri, at).await).is_empty());
+    // This client does not answer workspace/configuration: the payload is the settings.
+    let index = dir.0.join("Packages").display().to_string();
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "rockcraft": { "packages": { "indexFiles": [index] } } } }),
+    )
+    .await;
+    let items = complete_until(&mut c, uri, at, |l| !l.is_empty()).await;
+    assert_eq!(labels(&items), ["zzpush-deb"]);
+    assert!(
+        c.server_request("workspace/configuration", common::QUIET)
+            .await
+            .is_none()
+    );
     c.shutdown_and_exit().await;
 }

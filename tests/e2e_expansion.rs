@@ -245,6 +245,25 @@ async fn prime_entry_without_prefix_is_reported_and_fixed() {
         .find(|a| a["kind"] == "quickfix")
         .unwrap_or_else(|| panic!("no quick fix: {actions:#?}"));
     assert_eq!(fix["diagnostics"][0]["range"], d["range"]);
+    // The fast rule and the expansion both find the mistake; a client that sends no
+    // diagnostics (the cursor on the entry) still gets the fix once.
+    let at_cursor = c
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": uri},
+                "range": {"start": d["range"]["start"], "end": d["range"]["start"]},
+                "context": {"diagnostics": []},
+            }),
+        )
+        .await;
+    let fixes: Vec<&Value> = at_cursor
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|a| a["kind"] == "quickfix")
+        .collect();
+    assert_eq!(fixes.len(), 1, "{at_cursor:#?}");
     let edits = fix["edit"]["changes"][&uri].as_array().unwrap().clone();
     let fixed = apply_edits(&text, &edits, Enc::Utf16);
     assert!(fixed.contains("- flask/app/app.py"), "{fixed}");

@@ -3,6 +3,8 @@
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use crate::core::diagnostic::Diagnostic;
+use crate::core::packages::PackageIndexes;
+use crate::core::rules::known_packages;
 use crate::core::text::{Encoding, TextRange, TextSize};
 
 use super::Backend;
@@ -45,21 +47,48 @@ fn too_large(state: &DocState) -> Diagnostic {
     )
 }
 
-/// The fast diagnostics of a snapshot merged with those of its expansion, when `expanded` is of
-/// the same version (an expansion diagnostic equal in code and range to a fast one is dropped).
-/// The flag tells whether any expansion diagnostic was included. `None`: publish nothing.
+/// The diagnostics of a document's package names against the loaded indexes (`unknown-slice`,
+/// `unknown-package`); empty when the document is not analysed.
+#[must_use]
+pub fn package_diagnostics(state: &DocState, packages: &dyn PackageIndexes) -> Vec<Diagnostic> {
+    state
+        .analysis()
+        .and_then(|a| {
+            guarded("checking package names", || {
+                known_packages::diagnose(&a.doc, packages)
+            })
+        })
+        .unwrap_or_default()
+}
+
+/// The fast diagnostics of a snapshot, those of its package names (`names`, from
+/// [`package_diagnostics`]), and those of its expansion
+/// when `expanded` is of the same version (an expansion diagnostic equal in code and range to a
+/// fast one is dropped). The flag tells whether any expansion diagnostic was included. `None`:
+/// publish nothing.
 #[must_use]
 pub fn merged(
     uri: &Uri,
     state: &DocState,
     expanded: Option<&Expanded>,
+    names: &[Diagnostic],
     enc: Encoding,
 ) -> Option<(Vec<lsp::Diagnostic>, bool)> {
     let mut out = to_lsp(uri, state, enc)?;
+    let map = LineMap::new(&state.text, &state.lines, enc);
+    if !names.is_empty() && state.analysis().is_some() {
+        guarded("converting package diagnostics", || {
+            names
+                .iter()
+                .map(|d| convert::diagnostic(&map, uri, state.version, d))
+                .collect::<Vec<_>>()
+        })
+        .into_iter()
+        .for_each(|v| out.extend(v));
+    }
     let Some(expanded) = expanded.filter(|e| e.version == state.version) else {
         return Some((out, false));
     };
-    let map = LineMap::new(&state.text, &state.lines, enc);
     let fast = state.analysis().map_or(&[][..], |a| &a.diagnostics[..]);
     let extra = guarded("converting expansion diagnostics", || {
         expanded

@@ -67,6 +67,8 @@ pub struct Ctx {
     pub expansions: Expansions,
     pub encoding: Encoding,
     pub experimental: bool,
+    /// The package indexes (for the `unknown-slice`/`unknown-package` diagnostics).
+    pub packages: super::packages::Packages,
 }
 
 /// Whether the environment asks for experimental extensions (set and non-empty).
@@ -219,6 +221,26 @@ pub fn expand_with(
 /// (the newer version publishes itself). With `after_expansion`, also skipped when it would
 /// repeat the last publish (no expansion diagnostics before or now) to spare the client.
 pub async fn publish(ctx: &Ctx, uri: &Uri, version: i32, after_expansion: bool) {
+    let Some(state) = ctx.docs.get(uri).filter(|s| s.version == version) else {
+        return;
+    };
+    // The document's release may need the host's lists: start reading them (never waits).
+    if let Some(release) = state
+        .analysis()
+        .and_then(|a| crate::core::packages::document_release(&a.doc))
+    {
+        ctx.packages.want(ctx, &release);
+    }
+    // Package names are checked off the async threads (a "did you mean" scans a large list),
+    // against the indexes loaded now.
+    let mut packages = ctx.packages.snapshot();
+    let mut names = {
+        let (s, p) = (Arc::clone(&state), Arc::clone(&packages));
+        tokio::task::spawn_blocking(move || diagnostics::package_diagnostics(&s, &*p))
+            .await
+            .unwrap_or_default()
+    };
+    let checked = state;
     let _order = ctx.publish_lock().lock().await;
     let Some(state) = ctx.docs.get(uri) else {
         return;
@@ -226,9 +248,16 @@ pub async fn publish(ctx: &Ctx, uri: &Uri, version: i32, after_expansion: bool) 
     if state.version != version {
         return;
     }
+    let now = ctx.packages.snapshot();
+    if !Arc::ptr_eq(&packages, &now) || !Arc::ptr_eq(&checked, &state) {
+        // An index finished loading (or the document was reopened) meanwhile, which is rare:
+        // check again, so this publish is not older than the one that change triggers.
+        packages = now;
+        names = diagnostics::package_diagnostics(&state, &*packages);
+    }
     let expanded = ctx.expansions.current(uri, version);
     let Some((diags, with_expansion)) =
-        diagnostics::merged(uri, &state, expanded.as_deref(), ctx.encoding)
+        diagnostics::merged(uri, &state, expanded.as_deref(), &names, ctx.encoding)
     else {
         return;
     };

@@ -2,7 +2,7 @@
 //! in-memory pipes, plus encoding-aware text helpers written independently of the server.
 #![allow(dead_code)]
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -45,6 +45,8 @@ impl Enc {
 }
 
 type Writer = Arc<Mutex<WriteHalf<DuplexStream>>>;
+/// What the client answers to server-to-client requests, by method (`null` when absent).
+type Answers = Arc<std::sync::Mutex<HashMap<String, Value>>>;
 
 pub struct TestClient {
     writer: Writer,
@@ -52,6 +54,7 @@ pub struct TestClient {
     /// Messages received but not consumed yet (notifications, mostly).
     backlog: VecDeque<Value>,
     next_id: i64,
+    answers: Answers,
     server: JoinHandle<ServeExit>,
     reader: JoinHandle<()>,
 }
@@ -98,6 +101,8 @@ impl TestClient {
         let writer: Writer = Arc::new(Mutex::new(client_write));
         let (tx, incoming) = mpsc::unbounded_channel();
         let reply = Arc::clone(&writer);
+        let answers: Answers = Arc::default();
+        let answer_of = Arc::clone(&answers);
         let reader = tokio::spawn(async move {
             let mut r = BufReader::new(client_read);
             while let Some(msg) = read_frame(&mut r).await {
@@ -105,7 +110,11 @@ impl TestClient {
                 if msg.get("method").is_some()
                     && let Some(id) = msg.get("id")
                 {
-                    let res = json!({"jsonrpc": "2.0", "id": id, "result": null});
+                    let result = msg["method"]
+                        .as_str()
+                        .and_then(|m| answer_of.lock().unwrap().get(m).cloned())
+                        .unwrap_or(Value::Null);
+                    let res = json!({"jsonrpc": "2.0", "id": id, "result": result});
                     write_frame(&reply, &res).await;
                 }
                 if tx.send(msg).is_err() {
@@ -118,6 +127,7 @@ impl TestClient {
             incoming,
             backlog: VecDeque::new(),
             next_id: 1,
+            answers,
             server,
             reader,
         }
@@ -144,6 +154,14 @@ impl TestClient {
     /// A server initialized with the given encoding.
     pub async fn with_encoding(enc: Enc) -> Self {
         Self::initialized(Some(&[enc.name()]), json!({})).await.0
+    }
+
+    /// Answers later server-to-client requests `method` with `result` (instead of `null`).
+    pub fn answer(&self, method: &str, result: Value) {
+        self.answers
+            .lock()
+            .unwrap()
+            .insert(method.to_owned(), result);
     }
 
     pub async fn notify(&mut self, method: &str, params: Value) {

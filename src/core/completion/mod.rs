@@ -17,7 +17,7 @@ use std::cell::OnceCell;
 use crate::core::document::Document;
 use crate::core::extensions::ProjectFs;
 use crate::core::extensions::registry::{self, EXTENSIONS};
-use crate::core::packages::{DebIndex, SliceIndex};
+use crate::core::packages::{PackageIndexes, SliceOrigin, release_of_base};
 use crate::core::text::TextRange;
 
 use context::{Ctx, Outline, Seg, Slot};
@@ -110,8 +110,8 @@ fn strip_snippet(s: &str) -> String {
 pub struct Sources<'a> {
     /// The project directory (for `prime`/`stage` paths); `None` when unknown.
     pub fs: Option<&'a dyn ProjectFs>,
-    pub slices: &'a SliceIndex,
-    pub debs: &'a DebIndex,
+    /// Chisel slices and Debian packages per release.
+    pub packages: &'a dyn PackageIndexes,
 }
 
 /// The completion items at `offset` in `doc`.
@@ -554,23 +554,26 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
 
 fn packages(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>, stage: bool) {
     let word = out.ctx.word.clone();
+    let release = project.build_base().and_then(release_of_base);
+    let known = sources.packages.for_release(release.as_deref());
     let mut n = 0;
     if stage
         && project.base() == Some("bare")
-        && let Some(release) = project.build_base().and_then(SliceIndex::release_of_base)
+        && let (Some(release), Some((slices, origin))) = (&release, known.slices)
     {
         let (pkg_prefix, slice_prefix) = match word.rsplit_once('_') {
             Some((p, s)) => (p.to_owned(), Some(s.to_owned())),
             None => (word.clone(), None),
         };
-        for pkg in sources.slices.packages(&release) {
-            let matches = match &slice_prefix {
-                Some(_) => pkg.package == pkg_prefix,
-                None => pkg.package.starts_with(&pkg_prefix),
-            };
-            if !matches {
-                continue;
-            }
+        let detail = match origin {
+            SliceOrigin::Bundled => format!("Chisel slice ({release})"),
+            SliceOrigin::Checkout => format!("Chisel slice ({release}, your chisel-releases)"),
+        };
+        let candidates: Vec<_> = match &slice_prefix {
+            Some(_) => slices.package(&pkg_prefix).into_iter().collect(),
+            None => slices.with_prefix(&pkg_prefix).collect(),
+        };
+        for pkg in candidates {
             for slice in &pkg.slices {
                 if slice_prefix
                     .as_ref()
@@ -582,12 +585,7 @@ fn packages(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>, sta
                 if out.has_sibling(&label) {
                     continue;
                 }
-                out.value(
-                    &label,
-                    ItemKind::Slice,
-                    Some(format!("Chisel slice ({release})")),
-                    None,
-                );
+                out.value(&label, ItemKind::Slice, Some(detail.clone()), None);
                 n += 1;
                 if n >= MAX_PACKAGE_ITEMS {
                     return;
@@ -595,20 +593,47 @@ fn packages(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>, sta
             }
         }
     }
-    for deb in sources.debs.with_prefix(&word) {
-        if out.has_sibling(&deb.name) {
-            continue;
+    if known.has_debs() {
+        // Several indexes (the user's files, the host's lists): merged in name order.
+        let mut debs: Vec<_> = known
+            .debs
+            .iter()
+            .flat_map(|d| d.with_prefix(&word).take(MAX_PACKAGE_ITEMS))
+            .collect();
+        debs.sort_by(|a, b| a.name.cmp(b.name));
+        debs.dedup_by(|a, b| a.name == b.name);
+        for deb in debs {
+            if out.has_sibling(deb.name) {
+                continue;
+            }
+            let summary = deb.description.lines().next().map(str::to_owned);
+            out.value(
+                deb.name,
+                ItemKind::Package,
+                summary,
+                Some(deb.description.to_owned()),
+            );
+            n += 1;
+            if n >= MAX_PACKAGE_ITEMS {
+                return;
+            }
         }
-        let summary = deb.description.lines().next().map(str::to_owned);
-        out.value(
-            &deb.name,
-            ItemKind::Package,
-            summary,
-            Some(deb.description.clone()),
-        );
-        n += 1;
-        if n >= MAX_PACKAGE_ITEMS {
-            return;
+    } else if let (Some(release), Some((slices, _))) = (&release, known.slices) {
+        // No package list loaded: the packages that have slices are real packages too.
+        for pkg in slices.with_prefix(&word) {
+            if out.has_sibling(&pkg.package) {
+                continue;
+            }
+            out.value(
+                &pkg.package,
+                ItemKind::Package,
+                Some(format!("Ubuntu package ({release}, has Chisel slices)")),
+                None,
+            );
+            n += 1;
+            if n >= MAX_PACKAGE_ITEMS {
+                return;
+            }
         }
     }
 }

@@ -2,11 +2,21 @@
 
 use crate::core::document::Document;
 use crate::core::extensions::MemoryFs;
-use crate::core::packages::{DebIndex, SliceIndex};
+use crate::core::packages::{
+    DebIndex, PackageIndexes, ReleaseIndexes, SliceIndex, SliceOrigin, SlicePackage, Slices,
+    StaticIndexes,
+};
 
 use super::{Sources, complete};
 
 fn render(src: &str) -> String {
+    let debs = DebIndex::from_texts([
+        "Package: libpq-dev\nDescription: header files for libpq5\n more\n\nPackage: libpq5\nDescription: PostgreSQL C client library\n\nPackage: curl\nDescription: command line URL tool\n",
+    ]);
+    render_with(src, &StaticIndexes { debs: vec![&debs] })
+}
+
+fn render_with(src: &str, indexes: &dyn PackageIndexes) -> String {
     let offset = src.find("$0").expect("no $0 in the test text");
     let text = src.replacen("$0", "", 1);
     let doc = Document::parse(&text);
@@ -22,13 +32,9 @@ fn render(src: &str) -> String {
     ] {
         fs = fs.file(f, "");
     }
-    let debs = DebIndex::from_texts([
-        "Package: libpq-dev\nDescription: header files for libpq5\n more\n\nPackage: libpq5\nDescription: PostgreSQL C client library\n\nPackage: curl\nDescription: command line URL tool\n",
-    ]);
     let sources = Sources {
         fs: Some(&fs),
-        slices: SliceIndex::bundled(),
-        debs: &debs,
+        packages: indexes,
     };
     let items = complete(&doc, u32::try_from(offset).unwrap(), &sources);
     let mut s = String::new();
@@ -53,6 +59,9 @@ fn render(src: &str) -> String {
 macro_rules! check_completion {
     ($src:expr, @$snap:literal) => {
         insta::assert_snapshot!(render($src), @$snap)
+    };
+    ($src:expr, $indexes:expr, @$snap:literal) => {
+        insta::assert_snapshot!(render_with($src, $indexes), @$snap)
     };
 }
 
@@ -289,16 +298,71 @@ fn packages_and_slices() {
     check_completion!("base: ubuntu@24.04\nparts:\n  p:\n    build-packages: [cu$0]\n", @r#"curl [Package] 52..54 "curl" (command line URL tool)"#);
 }
 
+/// Per-release indexes as the server holds them: host lists for noble only, a user checkout
+/// for 25.10.
+struct PerRelease {
+    noble: DebIndex,
+    checkout: Slices,
+}
+
+impl PackageIndexes for PerRelease {
+    fn for_release(&self, release: Option<&str>) -> ReleaseIndexes<'_> {
+        let slices = match release {
+            Some("ubuntu-25.10") => Some((&self.checkout, SliceOrigin::Checkout)),
+            Some(r) => SliceIndex::bundled()
+                .release(r)
+                .map(|s| (s, SliceOrigin::Bundled)),
+            None => None,
+        };
+        ReleaseIndexes {
+            release: release.map(str::to_owned),
+            slices,
+            debs: if release == Some("ubuntu-24.04") {
+                vec![&self.noble]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+}
+
+#[test]
+fn packages_per_release() {
+    let idx = PerRelease {
+        noble: DebIndex::from_texts([
+            "Package: python3\nDescription: interactive high-level language\n\nPackage: python3-pip\nDescription: Python package installer\n",
+        ]),
+        checkout: Slices::new([SlicePackage::new("python3.13", ["core", "standard"])]),
+    };
+    // Host lists of the release: their debs.
+    check_completion!("base: ubuntu@24.04\nparts:\n  p:\n    stage-packages: [python3$0]\n", &idx, @r#"
+    python3 [Package] 52..59 "python3" (interactive high-level language)
+    python3-pip [Package] 52..59 "python3-pip" (Python package installer)
+    "#);
+    // No list loaded for jammy: the packages the slice index knows stand in.
+    check_completion!("base: ubuntu@22.04\nparts:\n  p:\n    stage-packages: [python3.10-m$0]\n", &idx, @r#"python3.10-minimal [Package] 52..64 "python3.10-minimal" (Ubuntu package (ubuntu-22.04, has Chisel slices))"#);
+    check_completion!("base: ubuntu@22.04\nparts:\n  p:\n    build-packages:\n      - libss$0\n", &idx, @r#"
+    libssh-4 [Package] 59..64 "libssh-4" (Ubuntu package (ubuntu-22.04, has Chisel slices))
+    libssl3 [Package] 59..64 "libssl3" (Ubuntu package (ubuntu-22.04, has Chisel slices))
+    "#);
+    // A user's chisel-releases checkout replaces the bundled slices of its release.
+    check_completion!("base: bare\nbuild-base: ubuntu@25.10\nparts:\n  p:\n    stage-packages: [python3.13_$0]\n", &idx, @r#"
+    python3.13_core [Slice] 69..80 "python3.13_core" (Chisel slice (ubuntu-25.10, your chisel-releases))
+    python3.13_standard [Slice] 69..80 "python3.13_standard" (Chisel slice (ubuntu-25.10, your chisel-releases))
+    "#);
+    // No base: no release, nothing to offer.
+    check_completion!("parts:\n  p:\n    stage-packages: [py$0]\n", &idx, @"");
+}
+
 #[test]
 #[ignore = "timing probe"]
 fn zz_timing_large() {
     let text = std::fs::read_to_string("target/bench/large/rockcraft.yaml").unwrap();
     let doc = Document::parse(&text);
-    let debs = DebIndex::from_texts([""]);
+    let indexes = StaticIndexes::default();
     let sources = Sources {
         fs: None,
-        slices: SliceIndex::bundled(),
-        debs: &debs,
+        packages: &indexes,
     };
     let lines = crate::core::text::Lines::new(&text);
     for (l, c) in [(3u32, 6u32), (16377, 12), (21830, 13)] {

@@ -1,221 +1,108 @@
-//! Package name sources for completion: the bundled Chisel slice index (per Ubuntu release)
-//! and Debian packages read from `Packages` index text (deb822 `Package:`/`Description:`).
+//! Package name sources for completion and diagnostics: Chisel slices (the bundled index per
+//! Ubuntu release, or a user's chisel-releases checkout) and Debian packages read from
+//! `Packages` index data (files the user names, or apt's lists on the host).
 //!
-//! Both are pure data: the slice index is embedded at build time and parsed per release on
-//! first use; the deb index is built from text the caller has read (the core never opens
-//! files).
+//! Everything here is pure data: the slice index is embedded at build time and parsed per
+//! release on first use; the other indexes are built from text or byte streams the caller has
+//! opened (the core never opens files). What is known for a release is handed to completion
+//! and to the `unknown-slice`/`unknown-package` rule through [`PackageIndexes`].
 
-use std::collections::BTreeMap;
-use std::sync::{LazyLock, OnceLock};
+pub mod apt;
+pub mod chisel;
+mod debs;
+mod slices;
 
-/// The generated index of package and slice names (see `tools/gen_slice_index.py`).
-const BUNDLED_SLICES: &str = include_str!("../../../data/chisel-slices.txt");
+pub use debs::{Deb, DebIndex, DebIndexBuilder, MAX_DEBS, MAX_DESCRIPTION, MAX_LINE};
+pub use slices::{SliceIndex, SlicePackage, Slices};
 
-/// At most this many packages are kept from `Packages` files.
-pub const MAX_DEBS: usize = 200_000;
-/// Descriptions are cut to this many bytes.
-pub const MAX_DESCRIPTION: usize = 1024;
+use crate::core::document::Document;
 
-/// One Chisel package and its slice names.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SlicePackage<'a> {
-    pub package: &'a str,
-    pub slices: Vec<&'a str>,
+/// Ubuntu codenames of the releases rockcraft has bases for, with their release names.
+pub const CODENAMES: &[(&str, &str)] = &[
+    ("focal", "ubuntu-20.04"),
+    ("jammy", "ubuntu-22.04"),
+    ("noble", "ubuntu-24.04"),
+    ("questing", "ubuntu-25.10"),
+    ("resolute", "ubuntu-26.04"),
+];
+
+/// The release of a codename: `noble` → `ubuntu-24.04`.
+#[must_use]
+pub fn release_of_codename(codename: &str) -> Option<&'static str> {
+    CODENAMES
+        .iter()
+        .find(|(c, _)| *c == codename)
+        .map(|(_, r)| *r)
 }
 
-/// Chisel slices per release (`ubuntu-24.04`), parsed lazily from a compact text index.
-#[derive(Debug)]
-pub struct SliceIndex {
-    text: &'static str,
-    /// Release name → byte range of its section in `text`.
-    sections: BTreeMap<&'static str, (usize, usize)>,
-    parsed: BTreeMap<&'static str, OnceLock<Vec<SlicePackage<'static>>>>,
+/// The release name for a build base: `ubuntu@24.04` (or `ubuntu:24.04`) → `ubuntu-24.04`.
+#[must_use]
+pub fn release_of_base(base: &str) -> Option<String> {
+    let v = base
+        .strip_prefix("ubuntu@")
+        .or_else(|| base.strip_prefix("ubuntu:"))?;
+    (!v.is_empty()).then(|| format!("ubuntu-{v}"))
 }
 
-static BUNDLED: LazyLock<SliceIndex> = LazyLock::new(|| SliceIndex::from_static(BUNDLED_SLICES));
+/// The release a document's packages come from: that of its build base (`build-base`, else
+/// `base`). `None` for `bare` without a build base, `devel` and unknown bases.
+#[must_use]
+pub fn document_release(doc: &Document) -> Option<String> {
+    doc.effective_build_base().and_then(|b| release_of_base(&b))
+}
 
-impl SliceIndex {
-    /// The index shipped with the server (generated from canonical/chisel-releases).
-    #[must_use]
-    pub fn bundled() -> &'static Self {
-        &BUNDLED
-    }
+/// Where a release's slice names come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SliceOrigin {
+    /// The index bundled with the server.
+    Bundled,
+    /// The user's chisel-releases checkout (`chisel.releasesDir`).
+    Checkout,
+}
 
-    /// An index over text in the generated format (`[ubuntu-XX.YY]` headers, then one
-    /// `package slice slice...` line per package; `#` comments).
-    #[must_use]
-    pub fn from_static(text: &'static str) -> Self {
-        let mut sections = BTreeMap::new();
-        let mut current: Option<(&'static str, usize)> = None;
-        let mut pos = 0;
-        for line in text.split_inclusive('\n') {
-            let t = line.trim();
-            if let Some(name) = t.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
-                if let Some((n, start)) = current.take() {
-                    sections.insert(n, (start, pos));
-                }
-                current = Some((name, pos + line.len()));
-            }
-            pos += line.len();
-        }
-        if let Some((n, start)) = current {
-            sections.insert(n, (start, pos));
-        }
-        let parsed = sections.keys().map(|&k| (k, OnceLock::new())).collect();
-        Self {
-            text,
-            sections,
-            parsed,
-        }
-    }
+/// What is known about the packages of one release.
+#[derive(Clone, Debug)]
+pub struct ReleaseIndexes<'a> {
+    /// The release (`ubuntu-24.04`), when the document has one.
+    pub release: Option<String>,
+    /// The release's Chisel slices, when some index covers it.
+    pub slices: Option<(&'a Slices, SliceOrigin)>,
+    /// The Debian package indexes loaded for the release (empty: none loaded, so no package
+    /// can be called unknown).
+    pub debs: Vec<&'a DebIndex>,
+}
 
-    /// The releases the index knows (`ubuntu-24.04`, ...).
+impl ReleaseIndexes<'_> {
+    /// Whether a Debian package index is loaded for the release.
     #[must_use]
-    pub fn releases(&self) -> Vec<&'static str> {
-        self.sections.keys().copied().collect()
-    }
-
-    /// The release name for a build base: `ubuntu@24.04` → `ubuntu-24.04`.
-    #[must_use]
-    pub fn release_of_base(base: &str) -> Option<String> {
-        let v = base
-            .strip_prefix("ubuntu@")
-            .or_else(|| base.strip_prefix("ubuntu:"))?;
-        Some(format!("ubuntu-{v}"))
-    }
-
-    /// The packages with slices in a release, sorted by name (empty for an unknown release).
-    #[must_use]
-    pub fn packages(&self, release: &str) -> &[SlicePackage<'static>] {
-        let (Some(&(start, end)), Some(cell)) =
-            (self.sections.get(release), self.parsed.get(release))
-        else {
-            return &[];
-        };
-        cell.get_or_init(|| {
-            let mut v: Vec<SlicePackage<'static>> = self.text[start..end]
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .filter_map(|l| {
-                    let mut words = l.split_whitespace();
-                    let package = words.next()?;
-                    Some(SlicePackage {
-                        package,
-                        slices: words.collect(),
-                    })
-                })
-                .collect();
-            v.sort_by(|a, b| a.package.cmp(b.package));
-            v
-        })
-    }
-
-    /// Whether `pkg_slice` (`libpq5_libs`) names a slice of the release.
-    #[must_use]
-    pub fn has_slice(&self, release: &str, pkg_slice: &str) -> bool {
-        let Some((pkg, slice)) = pkg_slice.rsplit_once('_') else {
-            return false;
-        };
-        let pkgs = self.packages(release);
-        pkgs.binary_search_by(|p| p.package.cmp(pkg))
-            .is_ok_and(|i| pkgs[i].slices.contains(&slice))
+    pub fn has_debs(&self) -> bool {
+        self.debs.iter().any(|d| !d.is_empty())
     }
 }
 
-/// One Debian package from a `Packages` index.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Deb {
-    pub name: String,
-    /// The description (synopsis, then the extended text), possibly cut.
-    pub description: String,
+/// The package indexes available, per release.
+pub trait PackageIndexes {
+    /// What is known for `release` (`ubuntu-24.04`), or for a document without a release.
+    fn for_release(&self, release: Option<&str>) -> ReleaseIndexes<'_>;
 }
 
-/// Debian packages by name, from `Packages` index text.
+/// The bundled slice index and a fixed list of deb indexes for every release (tests, the
+/// command line, benchmarks).
 #[derive(Clone, Debug, Default)]
-pub struct DebIndex {
-    debs: Vec<Deb>,
+pub struct StaticIndexes<'a> {
+    pub debs: Vec<&'a DebIndex>,
 }
 
-impl DebIndex {
-    /// An index of the packages in the given `Packages` texts (first occurrence of a name wins;
-    /// at most [`MAX_DEBS`] packages).
-    #[must_use]
-    pub fn from_texts<'a>(texts: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut map: BTreeMap<String, String> = BTreeMap::new();
-        'files: for text in texts {
-            for stanza in text.split("\n\n") {
-                if map.len() >= MAX_DEBS {
-                    break 'files;
-                }
-                let (name, desc) = parse_stanza(stanza);
-                if let Some(name) = name {
-                    map.entry(name).or_insert(desc);
-                }
-            }
-        }
-        Self {
-            debs: map
-                .into_iter()
-                .map(|(name, description)| Deb { name, description })
-                .collect(),
+impl PackageIndexes for StaticIndexes<'_> {
+    fn for_release(&self, release: Option<&str>) -> ReleaseIndexes<'_> {
+        ReleaseIndexes {
+            release: release.map(str::to_owned),
+            slices: release
+                .and_then(|r| SliceIndex::bundled().release(r))
+                .map(|s| (s, SliceOrigin::Bundled)),
+            debs: self.debs.clone(),
         }
     }
-
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.debs.len()
-    }
-
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.debs.is_empty()
-    }
-
-    /// The packages whose name starts with `prefix`, in name order.
-    pub fn with_prefix<'s>(&'s self, prefix: &'s str) -> impl Iterator<Item = &'s Deb> + 's {
-        let start = self.debs.partition_point(|d| d.name.as_str() < prefix);
-        self.debs[start..]
-            .iter()
-            .take_while(move |d| d.name.starts_with(prefix))
-    }
-}
-
-fn parse_stanza(stanza: &str) -> (Option<String>, String) {
-    let mut name = None;
-    let mut desc = String::new();
-    let mut in_desc = false;
-    for line in stanza.lines() {
-        if line.starts_with([' ', '\t']) {
-            if in_desc && desc.len() < MAX_DESCRIPTION {
-                let l = line.trim();
-                desc.push('\n');
-                if l != "." {
-                    desc.push_str(l);
-                }
-            }
-            continue;
-        }
-        in_desc = false;
-        let Some((k, v)) = line.split_once(':') else {
-            continue;
-        };
-        if k.eq_ignore_ascii_case("Package") {
-            name = Some(v.trim().to_owned());
-        } else if k.eq_ignore_ascii_case("Description") {
-            v.trim().clone_into(&mut desc);
-            in_desc = true;
-        }
-    }
-    if desc.len() > MAX_DESCRIPTION {
-        let mut cut = MAX_DESCRIPTION;
-        while !desc.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        desc.truncate(cut);
-        desc.push('…');
-    }
-    (name.filter(|n| !n.is_empty()), desc)
 }
 
 #[cfg(test)]
@@ -223,27 +110,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bundled_index_has_libpq5_libs_on_24_04() {
-        let idx = SliceIndex::bundled();
-        assert!(idx.releases().contains(&"ubuntu-24.04"));
-        assert!(idx.has_slice("ubuntu-24.04", "libpq5_libs"));
-        assert!(!idx.has_slice("ubuntu-24.04", "libpq5_nope"));
-        assert!(!idx.has_slice("ubuntu-99.04", "libpq5_libs"));
+    fn releases_of_bases_and_codenames() {
         assert_eq!(
-            SliceIndex::release_of_base("ubuntu@24.04").as_deref(),
+            release_of_base("ubuntu@24.04").as_deref(),
             Some("ubuntu-24.04")
         );
-    }
-
-    #[test]
-    fn packages_text_is_read() {
-        let idx = DebIndex::from_texts([
-            "Package: curl\nVersion: 1\nDescription: command line tool\n more text\n .\n end\n\nPackage: cups\nDescription: printing\n",
-        ]);
-        assert_eq!(idx.len(), 2);
-        let v: Vec<_> = idx.with_prefix("cu").map(|d| d.name.as_str()).collect();
-        assert_eq!(v, ["cups", "curl"]);
-        let curl = idx.with_prefix("curl").next().unwrap();
-        assert_eq!(curl.description, "command line tool\nmore text\n\nend");
+        assert_eq!(
+            release_of_base("ubuntu:22.04").as_deref(),
+            Some("ubuntu-22.04")
+        );
+        assert_eq!(release_of_base("bare"), None);
+        assert_eq!(release_of_base("ubuntu@"), None);
+        assert_eq!(release_of_codename("questing"), Some("ubuntu-25.10"));
+        assert_eq!(release_of_codename("resolute"), Some("ubuntu-26.04"));
+        assert_eq!(release_of_codename("bookworm"), None);
+        let doc = Document::parse("base: bare\nbuild-base: ubuntu@24.04\n");
+        assert_eq!(document_release(&doc).as_deref(), Some("ubuntu-24.04"));
+        let doc = Document::parse("base: bare\n");
+        assert_eq!(document_release(&doc), None);
     }
 }

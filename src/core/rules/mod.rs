@@ -4,6 +4,9 @@
 //! panic on any tree (broken input reaches the rules with a partial tree only when the YAML
 //! itself is valid). `out` already holds the YAML and schema diagnostics when the rules run,
 //! so a rule can avoid reporting a problem a second time.
+//!
+//! [`known_packages`] is the exception: it needs the package indexes the server loads in the
+//! background, so it takes them as a parameter and the server runs it separately.
 
 use crate::core::diagnostic::{Diagnostic, Severity};
 use crate::core::document::Document;
@@ -15,6 +18,7 @@ mod checks;
 mod entrypoint;
 mod environment;
 mod extensions;
+pub mod known_packages;
 mod license;
 mod name;
 mod packages;

@@ -2,6 +2,9 @@
 //! expansion of the current version), plus the core's actions (expansion-aware quick fixes and
 //! refactorings).
 //!
+//! The package-name diagnostics (`unknown-slice`, `unknown-package`) are computed again
+//! against the package indexes loaded now, so their "did you mean" fixes are offered too.
+//!
 //! Fixes always come from the server's current analysis, never from the client's copy of the
 //! diagnostic, so a stale request cannot apply an edit computed for an older text. A client
 //! diagnostic that matches one of ours (same code and range) is attached to the action as is.
@@ -17,6 +20,7 @@ use crate::core::diagnostic::Diagnostic;
 use crate::core::ide::{self, ActionKind};
 use crate::server::analysis;
 use crate::server::convert::{self, LineMap};
+use crate::server::diagnostics;
 use crate::server::expansion::Expanded;
 use crate::server::guard::guarded;
 use crate::server::handlers::execute_command::SHOW_EXPANDED_PROJECT;
@@ -46,8 +50,10 @@ pub async fn handle(
     }
     let expanded = backend.expansions.current(uri, state.version);
     let n = backend.negotiated();
+    let packages = backend.packages.snapshot();
+    let names = diagnostics::package_diagnostics(&state, &*packages);
     let actions = guarded("computing code actions", || {
-        compute(&params, &state, expanded.as_deref(), n, wanted)
+        compute(&params, &state, expanded.as_deref(), &names, n, wanted)
     })
     .flatten();
     Ok(actions)
@@ -84,6 +90,7 @@ fn compute(
     params: &CodeActionParams,
     state: &DocState,
     expanded: Option<&Expanded>,
+    names: &[Diagnostic],
     n: Negotiated,
     wanted: Wanted,
 ) -> Option<CodeActionResponse> {
@@ -92,11 +99,18 @@ fn compute(
     let map = LineMap::new(&state.text, &state.lines, n.encoding);
     let range = map.text_range(params.range);
     let expansion_diags = expanded.map_or(&[][..], |e| &e.result.diagnostics[..]);
-    // Our diagnostics the request is about: in the range, or sent back by the client.
-    let relevant: Vec<(&Diagnostic, Option<&lsp::Diagnostic>)> = analysis
-        .diagnostics
+    // Our diagnostics the request is about: in the range, or sent back by the client. An
+    // expansion diagnostic that repeats a fast one (same code and range) is published once
+    // (see `diagnostics::merged`), so its fixes are offered once too.
+    let fast = &analysis.diagnostics;
+    let relevant: Vec<(&Diagnostic, Option<&lsp::Diagnostic>)> = fast
         .iter()
-        .chain(expansion_diags)
+        .chain(names)
+        .chain(
+            expansion_diags
+                .iter()
+                .filter(|d| !fast.iter().any(|f| f.code == d.code && f.range == d.range)),
+        )
         .filter_map(|d| {
             let from_client = params
                 .context

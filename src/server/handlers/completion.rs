@@ -1,11 +1,11 @@
 //! `textDocument/completion`: converts the core's completion items to LSP items.
 //!
-//! Settings come from `initializationOptions` (`{"packages": {"indexFiles": [..]}}`); the
-//! `Packages` files are read once, on the first completion that needs them, and shared.
+//! Package and slice names come from the session's package indexes as loaded so far (see
+//! `server::packages`): a request never reads a file. While the indexes the document's release
+//! uses are still loading, the list is marked incomplete so the client asks again.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
-use serde_json::Value;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
     CompletionItem, CompletionItemKind, CompletionList, CompletionOptions, CompletionParams,
@@ -15,50 +15,25 @@ use tower_lsp_server::ls_types::{
 
 use crate::core::completion::{self, Item, ItemKind, MAX_PACKAGE_ITEMS, Sources};
 use crate::core::extensions::RealFs;
-use crate::core::packages::{DebIndex, SliceIndex};
+use crate::core::packages::document_release;
 use crate::server::Backend;
 use crate::server::analysis;
 use crate::server::convert::LineMap;
 use crate::server::guard::guarded;
 
-/// Completion settings fixed at `initialize`, and the lazily loaded package index.
+/// What the client told us about completion in `initialize`.
 #[derive(Debug, Default)]
 pub struct State {
-    config: OnceLock<Config>,
-    debs: OnceLock<Arc<DebIndex>>,
-}
-
-#[derive(Debug, Default)]
-struct Config {
-    snippets: bool,
-    index_files: Vec<String>,
+    snippets: OnceLock<bool>,
 }
 
 impl State {
-    fn config(&self) -> &Config {
-        self.config.get_or_init(Config::default)
-    }
-
-    fn debs(&self) -> Arc<DebIndex> {
-        Arc::clone(self.debs.get_or_init(|| {
-            let texts: Vec<String> = self
-                .config()
-                .index_files
-                .iter()
-                .filter_map(|p| match std::fs::read_to_string(p) {
-                    Ok(t) => Some(t),
-                    Err(e) => {
-                        tracing::warn!("cannot read package index {p}: {e}");
-                        None
-                    }
-                })
-                .collect();
-            Arc::new(DebIndex::from_texts(texts.iter().map(String::as_str)))
-        }))
+    fn snippets(&self) -> bool {
+        self.snippets.get().copied().unwrap_or(false)
     }
 }
 
-/// Reads the client's snippet support and the server settings from `initialize`.
+/// Reads the client's snippet support from `initialize`.
 pub fn configure(backend: &Backend, params: &InitializeParams) {
     let snippets = params
         .capabilities
@@ -68,22 +43,7 @@ pub fn configure(backend: &Backend, params: &InitializeParams) {
         .and_then(|c| c.completion_item.as_ref())
         .and_then(|i| i.snippet_support)
         .unwrap_or(false);
-    let index_files = params
-        .initialization_options
-        .as_ref()
-        .and_then(|o| o.pointer("/packages/indexFiles"))
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
-    let _ = backend.completion.config.set(Config {
-        snippets,
-        index_files,
-    });
+    let _ = backend.completion.snippets.set(snippets);
 }
 
 /// The completion capability advertised in `initialize`.
@@ -117,24 +77,28 @@ pub async fn handle(
         .uri
         .to_file_path()
         .and_then(|p| p.parent().map(|d| RealFs::new(d.to_path_buf())));
-    let debs = backend.completion.debs();
-    let snippets = backend.completion.config().snippets;
+    let release = document_release(&analysis.doc);
+    if let Some(r) = &release {
+        backend.packages.want(&backend.expansion_ctx(), r);
+    }
+    let packages = backend.packages.snapshot();
+    let snippets = backend.completion.snippets();
     let items = guarded("computing completions", || {
         let sources = Sources {
             fs: root
                 .as_ref()
                 .map(|r| r as &dyn crate::core::extensions::ProjectFs),
-            slices: SliceIndex::bundled(),
-            debs: &debs,
+            packages: &*packages,
         };
         completion::complete(&analysis.doc, offset, &sources)
     })
     .unwrap_or_default();
-    let incomplete = items
+    let package_items = items
         .iter()
         .filter(|i| matches!(i.kind, ItemKind::Package | ItemKind::Slice))
-        .count()
-        >= MAX_PACKAGE_ITEMS;
+        .count();
+    // While indexes load, even an empty list is partial: the client asks again as the user types.
+    let incomplete = package_items >= MAX_PACKAGE_ITEMS || packages.is_loading(release.as_deref());
     let items = items
         .into_iter()
         .map(|i| to_lsp(&map, if snippets { i } else { i.without_snippet() }))

@@ -1,5 +1,6 @@
-//! `initialize`: negotiates the position encoding, reads the experimental-extensions setting
-//! and advertises the server's capabilities.
+//! `initialize`: negotiates the position encoding, records the settings of
+//! `initializationOptions` (applied after `initialized`) and advertises the server's
+//! capabilities.
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
@@ -37,9 +38,18 @@ pub fn handle(backend: &Backend, params: InitializeParams) -> Result<InitializeR
             .and_then(|w| w.did_change_watched_files.as_ref())
             .and_then(|w| w.dynamic_registration)
             .unwrap_or(false),
+        configuration: caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.configuration)
+            .unwrap_or(false),
     };
     tracing::info!(?negotiated, "initialize");
     backend.set_negotiated(negotiated);
+    backend.settings.init(
+        params.initialization_options.as_ref(),
+        expansion::experimental_from_env(),
+    );
     crate::server::handlers::completion::configure(backend, &params);
     Ok(InitializeResult {
         capabilities: capabilities(backend.negotiated()),

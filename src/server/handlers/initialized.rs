@@ -1,7 +1,9 @@
-//! `initialized`: registers the file watchers that keep the extension expansion up to date.
+//! `initialized`: puts the settings in force (asking the client for its `rockcraft`
+//! configuration when it can answer, which starts loading the package indexes in the
+//! background) and registers the file watchers that keep the extension expansion up to date.
 //!
-//! The registration is a server-to-client request; it is spawned, never awaited here, because
-//! awaiting a client request inside a notification handler can deadlock tower-lsp-server.
+//! Both are server-to-client requests; they are spawned, never awaited here, because awaiting
+//! a client request inside a notification handler can deadlock tower-lsp-server.
 
 use tower_lsp_server::ls_types::{
     DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern, InitializedParams,
@@ -20,6 +22,13 @@ const WATCHED: &[&str] = &["**/*"];
 pub fn handle(backend: &Backend, _params: InitializedParams) {
     let n = backend.negotiated();
     tracing::info!(encoding = ?n.encoding, watch = n.watch_files, "client initialized");
+    let ctx = backend.expansion_ctx();
+    if n.configuration {
+        let settings = backend.settings.clone();
+        tokio::spawn(async move { settings.pull_and_apply(ctx).await });
+    } else {
+        backend.settings.apply(&ctx, backend.settings.initial());
+    }
     if !n.watch_files {
         return;
     }

@@ -1,0 +1,378 @@
+//! Package names in `stage-packages` and `build-packages` that do not exist for the project's
+//! Ubuntu release: an unknown Chisel slice (`pkg_slice`) is an error (`unknown-slice`), an
+//! unknown Debian package a warning (`unknown-package`), each with a "did you mean".
+//!
+//! Unlike the other rules this one takes the package indexes as a parameter (the server loads
+//! them in the background; the core never opens files), so it runs outside [`super::check`].
+//! Debian packages are checked only against a real package list loaded for the release (the
+//! user's index files or the host's apt lists), never against the slice index alone, which
+//! knows only the packages that have slices.
+
+use crate::core::diagnostic::Diagnostic;
+use crate::core::document::Document;
+use crate::core::packages::{
+    DebIndex, PackageIndexes, ReleaseIndexes, SliceOrigin, Slices, document_release,
+};
+use crate::core::suggest;
+use crate::core::yaml::{NodeId, YamlErrorKind};
+
+use super::{quote_list, string_items};
+
+/// "Did you mean" is computed for at most this many names per document (each one scans the
+/// package list).
+const MAX_SUGGESTIONS: usize = 8;
+
+/// The diagnostics of `doc` against the indexes of its release.
+#[must_use]
+pub fn diagnose(doc: &Document, indexes: &dyn PackageIndexes) -> Vec<Diagnostic> {
+    let release = document_release(doc);
+    let known = indexes.for_release(release.as_deref());
+    let mut out = Vec::new();
+    check(doc, &known, &mut out);
+    out
+}
+
+/// Checks every part's package lists against `known`.
+pub fn check(doc: &Document, known: &ReleaseIndexes<'_>, out: &mut Vec<Diagnostic>) {
+    let broken = doc.yaml_errors.iter().any(|e| {
+        matches!(
+            e.kind,
+            YamlErrorKind::Syntax | YamlErrorKind::MultipleDocuments
+        )
+    });
+    if broken || (known.slices.is_none() && !known.has_debs()) {
+        return;
+    }
+    let mut checker = Checker {
+        doc,
+        known,
+        suggestions: MAX_SUGGESTIONS,
+        out,
+    };
+    for part in doc.section("parts") {
+        for key in ["stage-packages", "build-packages"] {
+            let Some(list) = doc.tree.entry(part.value, key) else {
+                continue;
+            };
+            for (id, text) in string_items(doc, list.value) {
+                let name = text.trim();
+                if name.is_empty() || name.contains(['$', ' ', '\t', '\n']) {
+                    continue;
+                }
+                if key == "stage-packages" && name.contains('_') {
+                    checker.slice(id, name);
+                } else {
+                    checker.deb(id, name, key);
+                }
+            }
+        }
+    }
+}
+
+struct Checker<'a, 'k> {
+    doc: &'a Document,
+    known: &'a ReleaseIndexes<'k>,
+    suggestions: usize,
+    out: &'a mut Vec<Diagnostic>,
+}
+
+impl Checker<'_, '_> {
+    /// `Ubuntu 24.04`, for messages.
+    fn release(&self) -> String {
+        match self.known.release.as_deref() {
+            Some(r) => r
+                .strip_prefix("ubuntu-")
+                .map_or_else(|| r.to_owned(), |v| format!("Ubuntu {v}")),
+            None => "this project".to_owned(),
+        }
+    }
+
+    fn may_suggest(&mut self) -> bool {
+        if self.suggestions == 0 {
+            return false;
+        }
+        self.suggestions -= 1;
+        true
+    }
+
+    /// The item's source with `name` replaced by `with` (keeps quotes and `=version`).
+    fn replacement(&self, id: NodeId, name: &str, with: &str) -> String {
+        self.doc.text_at(self.doc.range(id)).replacen(name, with, 1)
+    }
+
+    fn slice(&mut self, id: NodeId, name: &str) {
+        let Some((slices, origin)) = self.known.slices else {
+            return;
+        };
+        if slices.has_slice(name) {
+            return;
+        }
+        let (pkg, slice) = name.split_once('_').unwrap_or((name, ""));
+        let source = match origin {
+            SliceOrigin::Bundled => "chisel-releases",
+            SliceOrigin::Checkout => "your chisel-releases checkout",
+        };
+        let release = self.release();
+        let suggestion = if self.may_suggest() {
+            suggest_slice(slices, pkg, slice)
+        } else {
+            None
+        };
+        let mut message = match slices.package(pkg) {
+            Some(p) => {
+                let mut names: Vec<&str> = p.slices.iter().map(|s| &**s).take(12).collect();
+                if p.slices.len() > names.len() {
+                    names.push("…");
+                }
+                format!(
+                    "package `{pkg}` has no slice `{slice}` in {source} for {release}; its slices are {}",
+                    quote_list(&names)
+                )
+            }
+            None => format!(
+                "`{name}` is not a Chisel slice: {source} defines no slices of a package `{pkg}` for {release}. Use a whole Debian package on an Ubuntu base, or a package that has slices"
+            ),
+        };
+        if let Some(s) = &suggestion {
+            message = format!("{message}. Did you mean `{s}`?");
+        }
+        let mut d = Diagnostic::error(self.doc.range(id), "unknown-slice", message);
+        if let Some(s) = suggestion {
+            let text = self.replacement(id, name, &s);
+            d = d.with_fix(format!("Replace with `{s}`"), self.doc.range(id), text);
+        }
+        self.out.push(d);
+    }
+
+    fn deb(&mut self, id: NodeId, item: &str, key: &str) {
+        if !self.known.has_debs() {
+            return;
+        }
+        // `name=version` and `name:arch` select a version or an architecture of `name`.
+        let name = item.split(['=', ':']).next().unwrap_or(item).trim();
+        if name.is_empty() || self.known.debs.iter().any(|d| d.contains(name)) {
+            return;
+        }
+        let release = self.release();
+        let suggestion = if self.may_suggest() {
+            suggest_deb(&self.known.debs, name)
+        } else {
+            None
+        };
+        let mut message = if name.contains('_') {
+            format!(
+                "`{name}` looks like a Chisel slice, but `{key}` takes whole Debian packages: slices go in `stage-packages`"
+            )
+        } else {
+            format!(
+                "no package `{name}` in the package lists loaded for {release}: rockcraft would fail to install it"
+            )
+        };
+        if let Some(s) = &suggestion {
+            message = format!("{message}. Did you mean `{s}`?");
+        }
+        let mut d = Diagnostic::warning(self.doc.range(id), "unknown-package", message);
+        if let Some(s) = suggestion {
+            let text = self.replacement(id, name, &s);
+            d = d.with_fix(format!("Replace with `{s}`"), self.doc.range(id), text);
+        }
+        self.out.push(d);
+    }
+}
+
+/// The closest existing `pkg_slice` to an unknown one: a close slice of the same package, or
+/// the slice (or a close one) of a close package.
+fn suggest_slice(slices: &Slices, pkg: &str, slice: &str) -> Option<String> {
+    let closest_slice = |p: &crate::core::packages::SlicePackage| {
+        if p.has(slice) {
+            Some(slice.to_owned())
+        } else {
+            suggest::closest(slice, p.slices.iter().map(|s| &**s)).map(str::to_owned)
+        }
+    };
+    let (p, s) = match slices.package(pkg) {
+        Some(p) => (p, closest_slice(p)?),
+        None => {
+            let name = suggest::closest(pkg, slices.packages().iter().map(|p| &*p.package))?;
+            let p = slices.package(name)?;
+            (p, closest_slice(p)?)
+        }
+    };
+    Some(format!("{}_{s}", p.package))
+}
+
+/// The closest package name over several indexes. Tens of thousands of names are narrowed
+/// down cheaply first (length, then the letters they share), so only a handful get a full
+/// edit-distance comparison.
+fn suggest_deb(indexes: &[&DebIndex], name: &str) -> Option<String> {
+    let word = name.to_lowercase();
+    let mut letters = Letters::new(&word);
+    let mut candidates: Vec<&str> = indexes
+        .iter()
+        .flat_map(|i| i.names())
+        .filter(|c| {
+            // The same allowance as `suggest::closest`: one edit per four characters.
+            let limit = (c.len() / 4).max(1);
+            c.len().abs_diff(word.len()) <= limit && letters.distance(c) <= limit
+        })
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    suggest::closest(name, candidates).map(str::to_owned)
+}
+
+/// Byte counts of a word, to bound its edit distance to other words from below.
+struct Letters {
+    counts: [i32; 256],
+    distinct: Vec<u8>,
+    len: usize,
+}
+
+impl Letters {
+    fn new(word: &str) -> Self {
+        let mut counts = [0i32; 256];
+        let mut distinct = Vec::new();
+        for b in word.bytes() {
+            if counts[usize::from(b)] == 0 {
+                distinct.push(b);
+            }
+            counts[usize::from(b)] += 1;
+        }
+        Self {
+            counts,
+            distinct,
+            len: word.len(),
+        }
+    }
+
+    /// The larger of the bytes the word has and `c` lacks, and the other way round: an edit
+    /// changes at most one of each (swapping two neighbours changes neither), so this never
+    /// exceeds the edit distance.
+    fn distance(&mut self, c: &str) -> usize {
+        for b in c.bytes() {
+            self.counts[usize::from(b)] -= 1;
+        }
+        let extra: usize = self
+            .distinct
+            .iter()
+            .map(|&b| usize::try_from(self.counts[usize::from(b)].max(0)).unwrap_or(0))
+            .sum();
+        for b in c.bytes() {
+            self.counts[usize::from(b)] += 1;
+        }
+        // Counts sum to the length difference, so what `c` has in excess follows.
+        let missing = (extra + c.len()).saturating_sub(self.len);
+        extra.max(missing)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::packages::{SlicePackage, StaticIndexes};
+
+    /// Renders the rule's diagnostics for `text` (with its fixes), against the bundled slices
+    /// and, when given, a deb index of `packages` text.
+    fn check(text: &str, packages: Option<&str>) -> String {
+        let doc = Document::parse(text);
+        let debs = packages.map(|p| DebIndex::from_texts([p]));
+        let indexes = StaticIndexes {
+            debs: debs.iter().collect(),
+        };
+        render(&doc, &diagnose(&doc, &indexes))
+    }
+
+    fn render(doc: &Document, diags: &[Diagnostic]) -> String {
+        let mut out = String::new();
+        for d in diags {
+            let p = doc.lines.position(
+                &doc.text,
+                u32::from(d.range.start()),
+                crate::core::text::Encoding::Utf8,
+            );
+            out.push_str(&format!(
+                "{}:{} {} {} `{}`: {}\n",
+                p.line + 1,
+                p.col + 1,
+                d.severity.as_str(),
+                d.code,
+                doc.text_at(d.range),
+                d.message
+            ));
+            for f in &d.fixes {
+                let e = &f.edits[0];
+                out.push_str(&format!("  fix: {} → {:?}\n", f.title, e.text));
+            }
+        }
+        out
+    }
+
+    const DEBS: &str = "Package: curl\nDescription: URL tool\n\nPackage: libpq5\nDescription: PostgreSQL library\n\nPackage: exim4\nProvides: mail-transport-agent\nDescription: mail\n\nPackage: python3\nDescription: Python\n";
+
+    #[test]
+    fn unknown_slices_on_bare() {
+        let text = "name: x\nbase: bare\nbuild-base: ubuntu@24.04\nparts:\n  p:\n    plugin: nil\n    stage-packages:\n      - libpq5_libs\n      - libpq5_lib\n      - libpqq5_libs\n      - \"base-files_releese-info\"\n      - nosuchthing_bins\n";
+        insta::assert_snapshot!(check(text, None), @r#"
+        9:9 error unknown-slice `libpq5_lib`: package `libpq5` has no slice `lib` in chisel-releases for Ubuntu 24.04; its slices are `copyright` and `libs`. Did you mean `libpq5_libs`?
+          fix: Replace with `libpq5_libs` → "libpq5_libs"
+        10:9 error unknown-slice `libpqq5_libs`: `libpqq5_libs` is not a Chisel slice: chisel-releases defines no slices of a package `libpqq5` for Ubuntu 24.04. Use a whole Debian package on an Ubuntu base, or a package that has slices. Did you mean `libpq5_libs`?
+          fix: Replace with `libpq5_libs` → "libpq5_libs"
+        11:9 error unknown-slice `"base-files_releese-info"`: package `base-files` has no slice `releese-info` in chisel-releases for Ubuntu 24.04; its slices are `base`, `bin`, `chisel`, `copyright`, `etc`, `home`, `lib`, `release-info`, `tmp` and `var`. Did you mean `base-files_release-info`?
+          fix: Replace with `base-files_release-info` → "\"base-files_release-info\""
+        12:9 error unknown-slice `nosuchthing_bins`: `nosuchthing_bins` is not a Chisel slice: chisel-releases defines no slices of a package `nosuchthing` for Ubuntu 24.04. Use a whole Debian package on an Ubuntu base, or a package that has slices
+        "#);
+    }
+
+    #[test]
+    fn slices_on_an_ubuntu_base_and_unknown_releases() {
+        // Slices work on any base; a release without an index is not checked.
+        insta::assert_snapshot!(check("base: ubuntu@22.04\nparts:\n  p:\n    stage-packages: [libc6_libs, libc6_nope]\n", None), @"4:34 error unknown-slice `libc6_nope`: package `libc6` has no slice `nope` in chisel-releases for Ubuntu 22.04; its slices are `config`, `copyright` and `libs`");
+        insta::assert_snapshot!(check("base: ubuntu@26.10\nparts:\n  p:\n    stage-packages: [libc6_nope]\n", None), @"");
+        insta::assert_snapshot!(check("base: bare\nparts:\n  p:\n    stage-packages: [libc6_nope]\n", None), @"");
+    }
+
+    #[test]
+    fn unknown_debs_only_with_a_loaded_index() {
+        let text = "base: ubuntu@24.04\nparts:\n  p:\n    stage-packages: [curll, libpq5, mail-transport-agent, 'python3=3.12*', python3:amd64, nothing-like-it]\n    build-packages:\n      - curl\n      - libpq5_libs\n      - $MY_PKG\n";
+        // Without a package list nothing is said about debs, even with the slice index.
+        insta::assert_snapshot!(check(text, None), @"");
+        insta::assert_snapshot!(check(text, Some(DEBS)), @r#"
+        4:22 warning unknown-package `curll`: no package `curll` in the package lists loaded for Ubuntu 24.04: rockcraft would fail to install it. Did you mean `curl`?
+          fix: Replace with `curl` → "curl"
+        4:91 warning unknown-package `nothing-like-it`: no package `nothing-like-it` in the package lists loaded for Ubuntu 24.04: rockcraft would fail to install it
+        7:9 warning unknown-package `libpq5_libs`: `libpq5_libs` looks like a Chisel slice, but `build-packages` takes whole Debian packages: slices go in `stage-packages`
+        "#);
+    }
+
+    #[test]
+    fn broken_yaml_is_not_checked() {
+        insta::assert_snapshot!(check("base: bare\nbuild-base: ubuntu@24.04\nparts:\n  p:\n    stage-packages: [libc6_nope\n", Some(DEBS)), @"");
+    }
+
+    /// A user's checkout replaces the bundled slices for its release.
+    struct Checkout(Slices);
+
+    impl PackageIndexes for Checkout {
+        fn for_release(&self, release: Option<&str>) -> ReleaseIndexes<'_> {
+            ReleaseIndexes {
+                release: release.map(str::to_owned),
+                slices: (release == Some("ubuntu-24.04"))
+                    .then_some((&self.0, SliceOrigin::Checkout)),
+                debs: Vec::new(),
+            }
+        }
+    }
+
+    #[test]
+    fn checkout_slices_replace_the_bundled_ones() {
+        let idx = Checkout(Slices::new([SlicePackage::new("mypkg", ["bins"])]));
+        let doc = Document::parse(
+            "base: bare\nbuild-base: ubuntu@24.04\nparts:\n  p:\n    stage-packages: [mypkg_bins, mypkg_bin, libc6_libs]\n",
+        );
+        insta::assert_snapshot!(render(&doc, &diagnose(&doc, &idx)), @r#"
+        5:34 error unknown-slice `mypkg_bin`: package `mypkg` has no slice `bin` in your chisel-releases checkout for Ubuntu 24.04; its slices are `bins`. Did you mean `mypkg_bins`?
+          fix: Replace with `mypkg_bins` → "mypkg_bins"
+        5:45 error unknown-slice `libc6_libs`: `libc6_libs` is not a Chisel slice: your chisel-releases checkout defines no slices of a package `libc6` for Ubuntu 24.04. Use a whole Debian package on an Ubuntu base, or a package that has slices
+        "#);
+    }
+}
