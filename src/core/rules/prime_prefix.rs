@@ -23,6 +23,11 @@ const RULES: &[(&str, &str, &str, &str)] = &[
 /// Prefixes of the other frameworks, replaced rather than kept when the fix is applied.
 const OTHER_PREFIXES: &[&str] = &["flask/app/", "django/app/", "app/"];
 
+/// Other frameworks' prefixes that end the suggested one (`app/` in `flask/app/`): an entry
+/// starting with one is either that framework's habit or a real directory of the project, so
+/// both fixes are offered.
+const INNER_PREFIXES: &[&str] = &["app/"];
+
 pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     let declared = doc.declared_extensions();
     for &(part, list, required, suggested) in RULES {
@@ -54,16 +59,39 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let range = doc.range(item);
+            let mark = &entry[..entry.len() - bare.len()];
+            // `app/x` in a Flask project: most likely `flask/app/x` (the prefix of the other
+            // frameworks), but `app/` may also be a directory of the project.
+            let inner = INNER_PREFIXES
+                .iter()
+                .find(|p| **p != suggested && suggested.ends_with(**p) && bare.starts_with(**p));
+            let advice = match inner {
+                Some(p) => format!(
+                    "Write `{mark}{suggested}{}`, or `{mark}{suggested}{bare}` if `{p}` is a directory of the project",
+                    &bare[p.len()..]
+                ),
+                None => format!(
+                    "Write `{mark}{suggested}{}`",
+                    strip_other_prefix(bare, suggested)
+                ),
+            };
             let mut d = Diagnostic::error(
                 range,
                 "prime-prefix",
                 format!(
-                    "`{entry}` does not start with `{suggested}`: {ext} copies the application to `{suggested}`, so every `{list}` entry of `{part}` must name a path there, and rockcraft refuses the project otherwise. Write `{}{suggested}{}`",
-                    &entry[..entry.len() - bare.len()],
-                    strip_other_prefix(bare, suggested)
+                    "`{entry}` does not start with `{suggested}`: {ext} copies the application to `{suggested}`, so every `{list}` entry of `{part}` must name a path there, and rockcraft refuses the project otherwise. {advice}"
                 ),
             );
-            if let Some(edit) = fix(doc, range, entry, bare, suggested) {
+            if let Some(p) = inner
+                && let Some(edit) = fix(doc, range, entry, bare, suggested, p.len())
+            {
+                d.fixes.push(Fix {
+                    title: format!("Replace `{p}` with `{suggested}`"),
+                    edits: vec![edit],
+                });
+            }
+            let replaced = bare.len() - strip_other_prefix(bare, suggested).len();
+            if let Some(edit) = fix(doc, range, entry, bare, suggested, replaced) {
                 d.fixes.push(Fix {
                     title: format!("Prefix with `{suggested}`"),
                     edits: vec![edit],
@@ -82,9 +110,17 @@ fn strip_other_prefix<'a>(bare: &'a str, suggested: &str) -> &'a str {
         .unwrap_or(bare)
 }
 
-/// Inserts the prefix after the exclusion mark, replacing another framework's prefix; only
-/// when the source spells the entry literally (plain or quoted without escapes).
-fn fix(doc: &Document, range: TextRange, entry: &str, bare: &str, suggested: &str) -> Option<Edit> {
+/// Inserts the prefix after the exclusion mark, replacing the first `replaced` bytes of the
+/// path (another framework's prefix); only when the source spells the entry literally (plain
+/// or quoted without escapes).
+fn fix(
+    doc: &Document,
+    range: TextRange,
+    entry: &str,
+    bare: &str,
+    suggested: &str,
+    replaced: usize,
+) -> Option<Edit> {
     let src = doc.text_at(range);
     let quote = usize::from(src.starts_with(['"', '\'']));
     let inner = src.get(quote..)?;
@@ -92,7 +128,6 @@ fn fix(doc: &Document, range: TextRange, entry: &str, bare: &str, suggested: &st
         return None;
     }
     let lead = entry.len() - bare.len();
-    let replaced = bare.len() - strip_other_prefix(bare, suggested).len();
     let start = u32::from(range.start()) + u32::try_from(quote + lead).ok()?;
     let end = start + u32::try_from(replaced).ok()?;
     Some(Edit {

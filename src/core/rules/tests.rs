@@ -344,7 +344,7 @@ fn license_rule() {
 fn prime_entries_need_the_framework_prefix() {
     let flask = "name: my-rock\nsummary: s\ndescription: d\nversion: '1'\nbase: ubuntu@24.04\nplatforms:\n  amd64:\nextensions: [flask-framework]\nparts:\n  flask-framework/install-app:\n    prime:\n      - flask/app/app.py\n      - app/templates\n      - \"static\"\n      - -flask/app/secret\n      - '- notes.txt'\n      - flask/apple.py\n";
     insta::assert_snapshot!(check(flask), @r#"
-    13:9 error prime-prefix `app/templates`: `app/templates` does not start with `flask/app/`: flask-framework copies the application to `flask/app/`, so every `prime` entry of `flask-framework/install-app` must name a path there, and rockcraft refuses the project otherwise. Write `flask/app/app/templates`
+    13:9 error prime-prefix `app/templates`: `app/templates` does not start with `flask/app/`: flask-framework copies the application to `flask/app/`, so every `prime` entry of `flask-framework/install-app` must name a path there, and rockcraft refuses the project otherwise. Write `flask/app/templates`, or `flask/app/app/templates` if `app/` is a directory of the project
     14:9 error prime-prefix `"static"`: `static` does not start with `flask/app/`: flask-framework copies the application to `flask/app/`, so every `prime` entry of `flask-framework/install-app` must name a path there, and rockcraft refuses the project otherwise. Write `flask/app/static`
     16:9 error prime-prefix `'- notes.txt'`: `- notes.txt` does not start with `flask/app/`: flask-framework copies the application to `flask/app/`, so every `prime` entry of `flask-framework/install-app` must name a path there, and rockcraft refuses the project otherwise. Write `- flask/app/notes.txt`
     "#);
@@ -353,6 +353,27 @@ fn prime_entries_need_the_framework_prefix() {
     11:26 error prime-prefix `flask/app/x`: `flask/app/x` does not start with `app/`: fastapi-framework copies the application to `app/`, so every `prime` entry of `fastapi-framework/install-app` must name a path there, and rockcraft refuses the project otherwise. Write `app/x`
     11:39 error prime-prefix `app`: `app` does not start with `app/`: fastapi-framework copies the application to `app/`, so every `prime` entry of `fastapi-framework/install-app` must name a path there, and rockcraft refuses the project otherwise. Write `app/app`
     ");
+    // `app/templates`: replacing `app/` comes first, keeping it as a directory second.
+    let a = analyze(flask);
+    let d = a
+        .diagnostics
+        .iter()
+        .find(|d| a.doc.text_at(d.range) == "app/templates")
+        .unwrap();
+    let fixes: Vec<(&str, &str)> = d
+        .fixes
+        .iter()
+        .map(|f| (f.title.as_str(), f.edits[0].text.as_str()))
+        .collect();
+    assert_eq!(
+        fixes,
+        [
+            ("Replace `app/` with `flask/app/`", "flask/app/"),
+            ("Prefix with `flask/app/`", "flask/app/")
+        ]
+    );
+    assert!(fixed(flask, "prime-prefix").contains("      - flask/app/templates\n"));
+    assert_eq!(d.fixes[1].edits[0].range.len(), 0.into());
     // Without the extension the part is the user's own and nothing is required.
     let plain = flask.replace("extensions: [flask-framework]\n", "");
     assert!(!check(&plain).contains("prime-prefix"));
