@@ -34,8 +34,13 @@ PY
 }
 echo "| sample | init ms | open→diag ms | edit p50 / p95 / max ms | burst→final ms | completion ms | hover ms | VmHWM MiB | diags |"
 echo "|---|---|---|---|---|---|---|---|---|"
-run flask bench/samples/flask/rockcraft.yaml 30 --complete-at 7:7 --hover-at 7:2
-run flask-edited bench/samples/flask-edited/rockcraft.yaml 30 --complete-at 63:13 --hover-at 64:5
-run errors bench/samples/errors/rockcraft.yaml 30 --complete-at 25:13 --hover-at 26:5
-run large "$OUT/large/rockcraft.yaml" 20 --complete-at 4:7 --hover-at 4:2
+# The positions the peers were measured at (shared/docs/peers.md).
+run flask bench/samples/flask/rockcraft.yaml 30 \
+  --complete-at 7:7 --complete-at 23:1 --complete-at 19:3 --hover-at 7:2 --hover-at 18:2 --hover-at 29:3
+run flask-edited bench/samples/flask-edited/rockcraft.yaml 30 \
+  --complete-at 63:13 --complete-at 35:5 --complete-at 23:1 --hover-at 64:5 --hover-at 35:6 --hover-at 29:3
+run errors bench/samples/errors/rockcraft.yaml 30 \
+  --complete-at 25:13 --complete-at 30:14 --complete-at 18:5 --hover-at 26:5 --hover-at 30:5
+run large "$OUT/large/rockcraft.yaml" 20 \
+  --complete-at 4:7 --complete-at 16378:13 --complete-at 21831:14 --hover-at 4:2 --hover-at 16381:5 --hover-at 21831:5
 echo "reports: $OUT/*.txt"
