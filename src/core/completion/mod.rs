@@ -126,7 +126,7 @@ pub fn complete(doc: &Document, offset: u32, sources: &Sources<'_>) -> Vec<Item>
         items: Vec::new(),
     };
     match ctx.slot {
-        Slot::Key => keys(&mut out, &project),
+        Slot::Key => keys(&mut out, &project, sources),
         Slot::Value | Slot::Item => values(&mut out, &project, sources),
     }
     let mut items = out.items;
@@ -187,6 +187,32 @@ impl<'a> Project<'a> {
                     .map(|b| b.replace(':', "@"))
             })
             .as_deref()
+    }
+
+    /// The project directory a `dump` part copies, when its `source` is a local directory
+    /// inside the project (`.`, `web`, `./static`): `""` for the project root. Remote, absolute
+    /// and parent-relative sources are not followed.
+    fn dump_source(&self, part: &str) -> Option<String> {
+        let tree = &self.doc.tree;
+        let node = self
+            .doc
+            .section("parts")
+            .iter()
+            .find(|e| tree.text(e.key) == Some(part))?
+            .value;
+        if tree.text(tree.get(node, "plugin")?)? != "dump" {
+            return None;
+        }
+        let source = tree.text(tree.get(node, "source")?)?.trim();
+        let remote = source.contains("://") || source.starts_with("git@");
+        if remote || source.starts_with('/') || source.split('/').any(|s| s == "..") {
+            return None;
+        }
+        let dir: Vec<&str> = source
+            .split('/')
+            .filter(|s| !s.is_empty() && *s != ".")
+            .collect();
+        Some(dir.join("/"))
     }
 
     fn parts(&self) -> &[String] {
@@ -323,7 +349,7 @@ fn key_str(path: &[Seg], i: usize) -> Option<&str> {
     }
 }
 
-fn keys(out: &mut Out<'_>, project: &Project<'_>) {
+fn keys(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
     let path = out.ctx.path.clone();
     let p: Vec<Option<&str>> = (0..path.len()).map(|i| key_str(&path, i)).collect();
     match p.as_slice() {
@@ -358,6 +384,13 @@ fn keys(out: &mut Out<'_>, project: &Project<'_>) {
         [Some("parts"), Some(_)] => {
             let plugin = out.sibling_value("plugin").map(str::to_owned);
             schema_items::keys(out, &path, plugin.as_deref());
+        }
+        [Some("parts"), Some(part), Some("organize")] => {
+            if let Some(fs) = sources.fs
+                && let Some(root) = project.dump_source(part)
+            {
+                paths::complete(out, fs, &root, "", paths::As::Key);
+            }
         }
         [Some("platforms")] => {
             for arch in ARCHES {
@@ -531,18 +564,22 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
             }
         }
         ([Some("parts"), Some(part), Some("prime" | "stage")], true) => {
-            if let Some(ext) = registry::owner_of_part(part)
-                && part.ends_with("/install-app")
-                && let Some(fs) = sources.fs
-            {
-                paths::complete(out, fs, ext.app_prefix);
+            let Some(fs) = sources.fs else { return };
+            if let Some(ext) = registry::owner_of_part(part) {
+                // The parts whose entries rockcraft requires under the app directory.
+                if part.ends_with("/install-app") || part.ends_with("/assets") {
+                    paths::complete(out, fs, "", ext.app_prefix, paths::As::Value);
+                }
+            } else if let Some(root) = project.dump_source(part) {
+                // A `dump` part installs its source tree as is.
+                paths::complete(out, fs, &root, "", paths::As::Value);
             }
         }
         (
             [
                 Some("parts"),
                 Some(_),
-                Some(key @ ("stage-packages" | "build-packages")),
+                Some(key @ ("stage-packages" | "build-packages" | "overlay-packages")),
             ],
             true,
         ) => {

@@ -1,6 +1,7 @@
-//! Paths for a framework's `install-app` `prime`/`stage` lists: the project's files and
-//! directories under the framework's prefix (`flask/app/`), one path segment at a time, with
-//! `-` exclusion forms when the typed entry starts with `-`.
+//! Paths for `prime`/`stage` lists and `organize` keys: the project's files and directories,
+//! one path segment at a time, under a framework's prefix (`flask/app/` in `install-app`) or
+//! relative to a `dump` part's source directory, with `-` exclusion forms when the typed entry
+//! starts with `-`.
 
 use crate::core::extensions::ProjectFs;
 
@@ -11,7 +12,16 @@ fn skipped(name: &str) -> bool {
     matches!(name, "node_modules" | ".git" | ".yarn") || name.ends_with(".rock")
 }
 
-pub(super) fn complete(out: &mut Out<'_>, fs: &dyn ProjectFs, prefix: &str) {
+/// Whether the paths are offered as list values or as mapping keys (`organize`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum As {
+    Value,
+    Key,
+}
+
+/// Offers the entries of `root` (a directory of the project, `""` for its root) written as
+/// `prefix` + their path below `root`.
+pub(super) fn complete(out: &mut Out<'_>, fs: &dyn ProjectFs, root: &str, prefix: &str, as_: As) {
     let word = out.ctx.word.clone();
     let (neg, typed) = match word.strip_prefix('-') {
         Some(rest) => ("-", rest),
@@ -29,7 +39,11 @@ pub(super) fn complete(out: &mut Out<'_>, fs: &dyn ProjectFs, prefix: &str) {
         Some(i) => &rel[..i],
         None => "",
     };
-    for e in fs.list(dir) {
+    let listed = match (root, dir) {
+        ("", d) | (d, "") => d.to_owned(),
+        (r, d) => format!("{r}/{d}"),
+    };
+    for e in fs.list(&listed) {
         if skipped(&e.name) || !(e.is_dir || e.is_file) {
             continue;
         }
@@ -38,7 +52,9 @@ pub(super) fn complete(out: &mut Out<'_>, fs: &dyn ProjectFs, prefix: &str) {
         } else {
             format!("{dir}/{}", e.name)
         };
-        let label = format!("{neg}{prefix}{sub}{}", if e.is_dir { "/" } else { "" });
+        // Keys name a directory without the trailing slash (the value is its new place).
+        let slash = e.is_dir && as_ == As::Value;
+        let label = format!("{neg}{prefix}{sub}{}", if slash { "/" } else { "" });
         if out.has_sibling(&label) || out.has_sibling(label.trim_end_matches('/')) {
             continue;
         }
@@ -47,11 +63,22 @@ pub(super) fn complete(out: &mut Out<'_>, fs: &dyn ProjectFs, prefix: &str) {
         } else {
             (ItemKind::File, "file")
         };
-        let detail = if neg.is_empty() {
-            format!("project {detail} `{sub}`")
+        let shown = if root.is_empty() {
+            sub.clone()
         } else {
-            format!("exclude project {detail} `{sub}`")
+            format!("{root}/{sub}")
         };
-        out.value(&label, kind, Some(detail), None);
+        let detail = if neg.is_empty() {
+            format!("project {detail} `{shown}`")
+        } else {
+            format!("exclude project {detail} `{shown}`")
+        };
+        match as_ {
+            As::Value => out.value(&label, kind, Some(detail), None),
+            As::Key if neg.is_empty() => {
+                out.key(&label, kind, super::Shape::Scalar, Some(detail), None);
+            }
+            As::Key => {}
+        }
     }
 }

@@ -288,6 +288,44 @@ fn install_app_paths() {
 }
 
 #[test]
+fn assets_and_dump_part_paths() {
+    // go-framework/assets `stage` entries live under `app/`.
+    check_completion!("base: ubuntu@24.04\nextensions: [go-framework]\nparts:\n  go-framework/assets:\n    stage:\n      - $0\n", @r#"
+        app/app.py [File] 95..95 "app/app.py" (project file `app.py`)
+        app/requirements.txt [File] 95..95 "app/requirements.txt" (project file `requirements.txt`)
+        app/static/ [Folder] 95..95 "app/static/" (project directory `static`)
+        app/templates/ [Folder] 95..95 "app/templates/" (project directory `templates`)
+        "#);
+    // A dump part installs its source directory as is: its files, without a prefix.
+    check_completion!("base: ubuntu@24.04\nparts:\n  web:\n    plugin: dump\n    source: static\n    stage:\n      - $0\n", @r#"app.css [File] 88..88 "app.css" (project file `static/app.css`)"#);
+    check_completion!("base: ubuntu@24.04\nparts:\n  web:\n    plugin: dump\n    source: .\n    prime: [templates/$0]\n", @r#"templates/index.html [File] 76..86 "templates/index.html" (project file `templates/index.html`)"#);
+    // `organize` keys name paths of the source tree.
+    check_completion!("base: ubuntu@24.04\nparts:\n  web:\n    plugin: dump\n    source: ./\n    organize:\n      $0\n", @r#"
+        app.py [File] 85..85 "app.py: $0" (project file `app.py`)
+        requirements.txt [File] 85..85 "requirements.txt: $0" (project file `requirements.txt`)
+        static [Folder] 85..85 "static: $0" (project directory `static`)
+        templates [Folder] 85..85 "templates: $0" (project directory `templates`)
+        "#);
+    // Remote, absolute and parent sources are not listed.
+    for source in ["https://example.com/x.tar.gz", "/srv", "../other"] {
+        let src = format!(
+            "parts:\n  web:\n    plugin: dump\n    source: {source}\n    stage:\n      - $0\n"
+        );
+        assert_eq!(render(&src), "", "{source}");
+    }
+    // Other plugins: what they install is not known.
+    assert_eq!(
+        render("parts:\n  web:\n    plugin: nil\n    source: .\n    stage:\n      - $0\n"),
+        ""
+    );
+}
+
+#[test]
+fn overlay_packages_are_debs() {
+    check_completion!("base: ubuntu@24.04\nparts:\n  p:\n    overlay-packages: [cu$0]\n", @r#"curl [Package] 54..56 "curl" (command line URL tool)"#);
+}
+
+#[test]
 fn packages_and_slices() {
     check_completion!("base: bare\nbuild-base: ubuntu@24.04\nparts:\n  p:\n    stage-packages:\n      - libpq$0\n", @r#"
     libpq5_copyright [Slice] 76..81 "libpq5_copyright" (Chisel slice (ubuntu-24.04))
