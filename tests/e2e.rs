@@ -543,3 +543,53 @@ async fn unknown_documents_and_changes_answer_quietly() {
     c.assert_no_diagnostics_for(never).await;
     assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
 }
+
+// Outline
+
+#[tokio::test]
+async fn document_symbols_outline_the_project() {
+    let (mut c, init) = TestClient::initialized(Some(&["utf-16"]), json!({})).await;
+    assert_eq!(init["capabilities"]["documentSymbolProvider"], true);
+    let text =
+        format!("{VALID}services:\n  web:\n    override: replace\n    command: srv --port 8080\n");
+    c.open(URI, 1, &text).await;
+    let syms = c
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .await;
+    let syms = syms.as_array().expect("a list of symbols");
+    let names: Vec<&str> = syms.iter().filter_map(|s| s["name"].as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "name",
+            "base",
+            "version",
+            "summary",
+            "description",
+            "platforms",
+            "parts",
+            "services"
+        ]
+    );
+    let parts = &syms[6];
+    assert_eq!(parts["children"][0]["name"], "p");
+    assert_eq!(parts["children"][0]["detail"], "plugin: nil");
+    let at = text.find("  p:\n").unwrap() + 2;
+    assert_eq!(
+        parts["children"][0]["selectionRange"],
+        range_json(&text, at, at + 1, Enc::Utf16)
+    );
+    let web = &syms[7]["children"][0];
+    assert_eq!(web["name"], "web");
+    assert_eq!(web["detail"], "srv --port 8080");
+    // The service's range spans its whole entry, to the end of its command.
+    let end = text.find("8080").unwrap() + 4;
+    assert_eq!(
+        web["range"]["end"],
+        range_json(&text, end, end, Enc::Utf16)["start"]
+    );
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}

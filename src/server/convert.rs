@@ -15,7 +15,7 @@ use tower_lsp_server::ls_types::{
 };
 
 use crate::core::diagnostic::{Diagnostic, Edit, Fix, Severity};
-use crate::core::ide::{Action, ActionKind, HoverResult};
+use crate::core::ide::{Action, ActionKind, HoverResult, Symbol, SymbolKind};
 use crate::core::text::{Encoding, Lines, Position, TextRange, TextSize};
 
 /// The `source` of every diagnostic the server publishes.
@@ -241,6 +241,32 @@ pub fn hover(map: &LineMap<'_>, h: &HoverResult) -> lsp::Hover {
             value: h.markdown.clone(),
         }),
         range: Some(map.range(h.range)),
+    }
+}
+
+/// An outline entry (and its children) as an LSP document symbol.
+#[must_use]
+#[allow(deprecated)] // `DocumentSymbol::deprecated` must still be written
+pub fn document_symbol(map: &LineMap<'_>, s: &Symbol) -> lsp::DocumentSymbol {
+    let kind = match s.kind {
+        SymbolKind::Key => lsp::SymbolKind::PROPERTY,
+        SymbolKind::Section => lsp::SymbolKind::NAMESPACE,
+        SymbolKind::Part => lsp::SymbolKind::MODULE,
+        SymbolKind::Service => lsp::SymbolKind::FUNCTION,
+        SymbolKind::Check => lsp::SymbolKind::EVENT,
+        SymbolKind::Platform => lsp::SymbolKind::ENUM_MEMBER,
+        SymbolKind::Extension => lsp::SymbolKind::PACKAGE,
+    };
+    lsp::DocumentSymbol {
+        name: s.name.clone(),
+        detail: s.detail.clone(),
+        kind,
+        tags: None,
+        deprecated: None,
+        range: map.range(s.range),
+        selection_range: map.range(s.selection),
+        children: (!s.children.is_empty())
+            .then(|| s.children.iter().map(|c| document_symbol(map, c)).collect()),
     }
 }
 

@@ -27,8 +27,8 @@ use tower_lsp_server::ls_types::{
     DidSaveTextDocumentParams, InitializeParams, InitializeResult, InitializedParams,
 };
 use tower_lsp_server::ls_types::{
-    DidChangeConfigurationParams, DidChangeWatchedFilesParams, ExecuteCommandParams, Hover,
-    HoverParams, LSPAny,
+    DidChangeConfigurationParams, DidChangeWatchedFilesParams, DocumentSymbolParams,
+    DocumentSymbolResponse, ExecuteCommandParams, Hover, HoverParams, LSPAny,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
@@ -170,6 +170,13 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         handlers::hover::handle(self, params).await
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        handlers::document_symbol::handle(self, params).await
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {

@@ -1,5 +1,5 @@
 //! Editor features computed from a parsed document and its extension expansion: expansion
-//! diagnostics, hover, code actions. Pure data in, pure data out (byte ranges, no protocol).
+//! diagnostics, hover, code actions, the outline. Pure data in, pure data out (byte ranges, no protocol).
 
 pub mod actions;
 pub mod edit;
@@ -8,7 +8,9 @@ pub mod hover;
 pub mod lints;
 pub mod schema_nav;
 pub mod starters;
+pub mod symbols;
 
 pub use actions::{Action, ActionKind, actions};
 pub use expansion::{ExpansionResult, expand_document};
 pub use hover::{HoverResult, hover};
+pub use symbols::{Symbol, SymbolKind, symbols};

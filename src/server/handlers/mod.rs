@@ -8,6 +8,7 @@ pub mod did_change_watched_files;
 pub mod did_close;
 pub mod did_open;
 pub mod did_save;
+pub mod document_symbol;
 pub mod execute_command;
 pub mod expanded_project;
 pub mod hover;

@@ -1,0 +1,235 @@
+//! Document outline: the top-level keys, with the parts, services, checks and platforms as
+//! children, and which extension a part or service overrides.
+
+use crate::core::document::Document;
+use crate::core::extensions::registry;
+use crate::core::text::TextRange;
+use crate::core::yaml::{Entry, NodeId};
+
+/// What a symbol stands for (the server maps it to an LSP symbol kind).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SymbolKind {
+    /// A top-level key such as `name` or `base`.
+    Key,
+    /// A section holding named entries (`parts`, `services`, ...), or the `extensions` list.
+    Section,
+    Part,
+    Service,
+    Check,
+    Platform,
+    Extension,
+}
+
+/// One outline entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Symbol {
+    pub name: String,
+    /// A short description shown beside the name (a scalar value, a plugin, an override).
+    pub detail: Option<String>,
+    pub kind: SymbolKind,
+    /// The whole entry: key and value.
+    pub range: TextRange,
+    /// The key (or list item) to select.
+    pub selection: TextRange,
+    pub children: Vec<Symbol>,
+}
+
+/// Values longer than this are cut in the detail.
+const MAX_DETAIL: usize = 60;
+
+/// The outline of `doc` (empty when the document is not a mapping).
+#[must_use]
+pub fn symbols(doc: &Document) -> Vec<Symbol> {
+    let Some(root) = doc.root_map() else {
+        return Vec::new();
+    };
+    doc.tree
+        .entries(root)
+        .iter()
+        .filter_map(|&e| top_symbol(doc, e))
+        .collect()
+}
+
+fn entry_range(doc: &Document, e: Entry) -> TextRange {
+    doc.range(e.key).cover(doc.range(e.value))
+}
+
+fn scalar_detail(doc: &Document, node: NodeId) -> Option<String> {
+    let text = doc.tree.text(node)?.lines().next()?.trim();
+    if text.is_empty() {
+        return None;
+    }
+    if text.chars().count() <= MAX_DETAIL {
+        return Some(text.to_owned());
+    }
+    let cut: String = text.chars().take(MAX_DETAIL).collect();
+    Some(format!("{cut}…"))
+}
+
+fn top_symbol(doc: &Document, e: Entry) -> Option<Symbol> {
+    let name = doc.tree.text(e.key)?.to_owned();
+    let (kind, children) = match name.as_str() {
+        "parts" => (SymbolKind::Section, named(doc, e.value, SymbolKind::Part)),
+        "services" => (
+            SymbolKind::Section,
+            named(doc, e.value, SymbolKind::Service),
+        ),
+        "checks" => (SymbolKind::Section, named(doc, e.value, SymbolKind::Check)),
+        "platforms" => (
+            SymbolKind::Section,
+            named(doc, e.value, SymbolKind::Platform),
+        ),
+        "extensions" => (SymbolKind::Section, extensions(doc, e.value)),
+        _ => (SymbolKind::Key, Vec::new()),
+    };
+    let detail = if kind == SymbolKind::Key {
+        scalar_detail(doc, e.value)
+    } else {
+        None
+    };
+    Some(Symbol {
+        name,
+        detail,
+        kind,
+        range: entry_range(doc, e),
+        selection: doc.range(e.key),
+        children,
+    })
+}
+
+/// The entries of a `parts`/`services`/`checks`/`platforms` mapping.
+fn named(doc: &Document, map: NodeId, kind: SymbolKind) -> Vec<Symbol> {
+    doc.tree
+        .entries(map)
+        .iter()
+        .filter_map(|&e| {
+            let name = doc.tree.text(e.key)?.to_owned();
+            let detail = match kind {
+                SymbolKind::Part => part_detail(doc, e.value, &name),
+                SymbolKind::Service => service_detail(doc, e.value, &name),
+                SymbolKind::Check => ["http", "tcp", "exec"]
+                    .into_iter()
+                    .find(|k| doc.tree.get(e.value, k).is_some())
+                    .map(str::to_owned),
+                _ => None,
+            };
+            Some(Symbol {
+                name,
+                detail,
+                kind,
+                range: entry_range(doc, e),
+                selection: doc.range(e.key),
+                children: Vec::new(),
+            })
+        })
+        .collect()
+}
+
+fn part_detail(doc: &Document, part: NodeId, name: &str) -> Option<String> {
+    let plugin = doc
+        .tree
+        .get(part, "plugin")
+        .and_then(|n| doc.tree.text(n))
+        .map(|p| format!("plugin: {p}"));
+    let owner = registry::owner_of_part(name).map(|ext| format!("overrides {}", ext.name));
+    match (plugin, owner) {
+        (Some(p), Some(o)) => Some(format!("{o}, {p}")),
+        (p, o) => p.or(o),
+    }
+}
+
+fn service_detail(doc: &Document, service: NodeId, name: &str) -> Option<String> {
+    let command = doc
+        .tree
+        .get(service, "command")
+        .and_then(|n| scalar_detail(doc, n));
+    let owner = doc
+        .declared_extensions()
+        .into_iter()
+        .find(|ext| ext.services.contains(&name))
+        .map(|ext| format!("overrides {}", ext.name));
+    match (owner, command) {
+        (Some(o), Some(c)) => Some(format!("{o}: {c}")),
+        (o, c) => o.or(c),
+    }
+}
+
+fn extensions(doc: &Document, list: NodeId) -> Vec<Symbol> {
+    doc.tree
+        .items(list)
+        .iter()
+        .filter_map(|&item| {
+            let name = doc.tree.text(item)?.to_owned();
+            let range = doc.range(item);
+            Some(Symbol {
+                name,
+                detail: None,
+                kind: SymbolKind::Extension,
+                range,
+                selection: range,
+                children: Vec::new(),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The outline as indented lines: `name [kind] detail @ selected text`.
+    fn check(text: &str) -> String {
+        let doc = Document::parse(text);
+        let mut out = String::new();
+        fn walk(doc: &Document, s: &[Symbol], depth: usize, out: &mut String) {
+            for sym in s {
+                assert!(sym.range.contains_range(sym.selection), "{sym:?}");
+                out.push_str(&format!(
+                    "{}{} [{:?}]{} @ {}\n",
+                    "  ".repeat(depth),
+                    sym.name,
+                    sym.kind,
+                    sym.detail
+                        .as_ref()
+                        .map(|d| format!(" {d}"))
+                        .unwrap_or_default(),
+                    doc.text_at(sym.selection)
+                ));
+                walk(doc, &sym.children, depth + 1, out);
+            }
+        }
+        walk(&doc, &symbols(&doc), 0, &mut out);
+        out
+    }
+
+    #[test]
+    fn outline_of_a_flask_project() {
+        let text = "name: hello\nbase: ubuntu@24.04\nsummary: A very long summary that goes on and on and on, far beyond what fits\nplatforms:\n  amd64:\nextensions:\n  - flask-framework\nparts:\n  flask-framework/install-app:\n    prime: [flask/app/app.py]\n  tools:\n    plugin: nil\nservices:\n  flask:\n    override: replace\n    command: gunicorn app:app\n  worker:\n    override: replace\n    command: celery\nchecks:\n  up:\n    override: replace\n    http:\n      url: http://localhost\n";
+        insta::assert_snapshot!(check(text), @r#"
+            name [Key] hello @ name
+            base [Key] ubuntu@24.04 @ base
+            summary [Key] A very long summary that goes on and on and on, far beyond w… @ summary
+            platforms [Section] @ platforms
+              amd64 [Platform] @ amd64
+            extensions [Section] @ extensions
+              flask-framework [Extension] @ flask-framework
+            parts [Section] @ parts
+              flask-framework/install-app [Part] overrides flask-framework @ flask-framework/install-app
+              tools [Part] plugin: nil @ tools
+            services [Section] @ services
+              flask [Service] overrides flask-framework: gunicorn app:app @ flask
+              worker [Service] celery @ worker
+            checks [Section] @ checks
+              up [Check] http @ up
+            "#);
+    }
+
+    #[test]
+    fn broken_and_empty_documents() {
+        assert_eq!(check(""), "");
+        assert_eq!(check("- a list\n"), "");
+        // A syntax error keeps what was parsed before it.
+        let out = check("name: x\nparts:\n  a:\n    plugin: nil\n  b: [\n");
+        assert!(out.contains("a [Part] plugin: nil"), "{out}");
+    }
+}

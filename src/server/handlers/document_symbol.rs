@@ -1,0 +1,35 @@
+//! `textDocument/documentSymbol`: the outline (top-level keys; parts, services, checks,
+//! platforms and extensions below them) of the current version.
+
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::{DocumentSymbolParams, DocumentSymbolResponse};
+
+use crate::core::ide;
+use crate::server::Backend;
+use crate::server::analysis;
+use crate::server::convert::{self, LineMap};
+use crate::server::guard::guarded;
+
+pub async fn handle(
+    backend: &Backend,
+    params: DocumentSymbolParams,
+) -> Result<Option<DocumentSymbolResponse>> {
+    let Some(state) = backend.docs.get(&params.text_document.uri) else {
+        tracing::debug!("documentSymbol for a document that is not open");
+        return Ok(None);
+    };
+    if !analysis::ensure(&state).await {
+        return Ok(None);
+    }
+    let Some(analysis) = state.analysis() else {
+        return Ok(None);
+    };
+    let map = LineMap::new(&state.text, &state.lines, backend.encoding());
+    let symbols = guarded("computing the outline", || {
+        ide::symbols(&analysis.doc)
+            .iter()
+            .map(|s| convert::document_symbol(&map, s))
+            .collect::<Vec<_>>()
+    });
+    Ok(symbols.map(DocumentSymbolResponse::Nested))
+}
