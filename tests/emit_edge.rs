@@ -31,3 +31,21 @@ fn basic_shapes() {
     assert_eq!(emit::to_yaml_string(&json!("abc")), "abc\n...\n");
     assert_eq!(emit::to_yaml_string(&json!(1e20)), "1.0e+20\n...\n");
 }
+
+#[test]
+fn unfolded_output_keeps_long_strings_on_one_line() {
+    let long = "x ".repeat(60) + "end";
+    let quoted = format!("'{long}: yes'");
+    let v = json!({"command": long, "q": format!("{long}: yes")});
+    // PyYAML's width folds both...
+    let folded = emit::to_yaml_string(&v);
+    assert!(folded.lines().count() > 2, "{folded}");
+    // ...the unfolded form keeps each on its line, and otherwise prints the same.
+    let unfolded = emit::to_yaml_string_unfolded(&v);
+    assert_eq!(unfolded, format!("command: {long}\nq: {quoted}\n"));
+    let short = json!({"a": ["b", {"c": "d e"}], "v": "0.1"});
+    assert_eq!(
+        emit::to_yaml_string_unfolded(&short),
+        emit::to_yaml_string(&short)
+    );
+}

@@ -31,7 +31,16 @@ const BEST_WIDTH: usize = 80;
 /// rockcraft's dumper (`sort_keys=False`, `allow_unicode=True`, literal style for
 /// strings containing a newline). The result always ends with a newline.
 pub fn to_yaml_string(value: &Value) -> String {
-    let mut emitter = Emitter::new();
+    let mut emitter = Emitter::new(BEST_WIDTH);
+    emitter.emit_document(value);
+    emitter.out
+}
+
+/// Like [`to_yaml_string`], but long plain and quoted strings are never folded onto several
+/// lines: for text a person reads or edits (hover previews, inserted overrides), where a
+/// command split in the middle is harder to work with than a long line.
+pub fn to_yaml_string_unfolded(value: &Value) -> String {
+    let mut emitter = Emitter::new(usize::MAX / 4);
     emitter.emit_document(value);
     emitter.out
 }
@@ -570,11 +579,14 @@ struct Emitter {
     open_ended: bool,
     indent: Option<usize>,
     indents: Vec<Option<usize>>,
+    /// Column past which strings are folded (PyYAML's `best_width`).
+    width: usize,
 }
 
 impl Emitter {
-    fn new() -> Self {
+    fn new(width: usize) -> Self {
         Emitter {
+            width,
             out: String::new(),
             column: 0,
             whitespace: true,
@@ -781,7 +793,7 @@ impl Emitter {
             let ch = text.get(end).copied();
             if spaces {
                 if ch != Some(' ') {
-                    if start + 1 == end && self.column > BEST_WIDTH && split {
+                    if start + 1 == end && self.column > self.width && split {
                         self.write_indent();
                         self.whitespace = false;
                         self.indention = false;
@@ -820,7 +832,7 @@ impl Emitter {
             if spaces {
                 if ch != Some(' ') {
                     if start + 1 == end
-                        && self.column > BEST_WIDTH
+                        && self.column > self.width
                         && split
                         && start != 0
                         && end != len
@@ -885,7 +897,7 @@ impl Emitter {
             if 0 < end
                 && end + 1 < len
                 && (ch == Some(' ') || start >= end)
-                && self.column as isize + pending > BEST_WIDTH as isize
+                && self.column as isize + pending > self.width as isize
                 && split
             {
                 if start < end {

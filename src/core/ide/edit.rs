@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::core::diagnostic::Edit;
 use crate::core::document::Document;
-use crate::core::emit::to_yaml_string;
+use crate::core::emit::to_yaml_string_unfolded;
 use crate::core::text::{TextRange, TextSize};
 use crate::core::yaml::NodeId;
 
@@ -42,7 +42,7 @@ fn is_flow(doc: &Document, id: NodeId) -> bool {
 /// `value` printed as block YAML with every line indented by `indent` spaces.
 #[must_use]
 pub fn block(value: &Value, indent: usize, unit: usize) -> String {
-    let text = to_yaml_string(value);
+    let text = to_yaml_string_unfolded(value);
     let pad = " ".repeat(indent);
     let mut out = String::new();
     for line in text.lines() {

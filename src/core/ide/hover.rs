@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use crate::core::document::Document;
-use crate::core::emit::to_yaml_string;
+use crate::core::emit::to_yaml_string_unfolded;
 use crate::core::extensions::registry;
 use crate::core::ide::expansion::ExpansionResult;
 use crate::core::ide::schema_nav;
@@ -76,7 +76,7 @@ fn shows_expansion(doc: &Document, path: &[PathSeg], is_key: bool) -> bool {
 }
 
 fn yaml_block(v: &Value) -> String {
-    format!("```yaml\n{}```", to_yaml_string(v))
+    format!("```yaml\n{}```", to_yaml_string_unfolded(v))
 }
 
 fn wrap(key: &str, name: &str, v: &Value) -> Value {
