@@ -366,3 +366,54 @@ fn golden_cases() {
     }
     insta::assert_snapshot!(out);
 }
+
+/// Hover, code actions, completion and the outline never panic, at every offset of the init
+/// templates (with and without their project files) and of every document prefix cut at a
+/// line end: what an editor sends while a file is being typed.
+#[test]
+fn ide_features_never_panic_anywhere() {
+    use rockcraft_lsp::core::completion::{Sources, complete};
+    use rockcraft_lsp::core::ide::symbols;
+    use rockcraft_lsp::core::packages::StaticIndexes;
+
+    let indexes = StaticIndexes { debs: Vec::new() };
+    let cases = [
+        "flask-init-template",
+        "django-init-template",
+        "go-init-template",
+        "flask-prime-wrong-prefix-app-slash",
+        "ext-run-user-set-by-user-with-expressjs",
+    ];
+    for case in cases {
+        let (full, fs) = golden_fs(case);
+        let mut cut = 0;
+        let mut prefixes = vec![full.clone()];
+        for line in full.split_inclusive('\n') {
+            cut += line.len();
+            prefixes.push(full[..cut].to_owned());
+        }
+        for (n, text) in prefixes.iter().enumerate() {
+            let (doc, r) = expand(text, &fs);
+            let sources = Sources {
+                fs: Some(&fs),
+                packages: &indexes,
+            };
+            let _ = symbols(&doc);
+            // Every offset of the whole file; line ends of the prefixes.
+            let offsets: Vec<usize> = if n == 0 {
+                (0..=text.len())
+                    .filter(|&i| text.is_char_boundary(i))
+                    .collect()
+            } else {
+                vec![text.len(), text.len().saturating_sub(1)]
+            };
+            for i in offsets {
+                let at = u32::try_from(i).unwrap();
+                let _ = hover(&doc, Some(&r), at);
+                let _ = complete(&doc, at, &sources);
+                let range = TextRange::empty(TextSize::from(at));
+                let _ = actions(&doc, Some(&r), range, &r.diagnostics);
+            }
+        }
+    }
+}
