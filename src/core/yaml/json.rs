@@ -18,6 +18,9 @@ struct Ctx<'a> {
     errors: Vec<YamlError>,
     /// Alias targets being expanded (to catch recursion).
     active: Vec<NodeId>,
+    /// The outermost alias being expanded: where an alias bomb is reported, since the
+    /// node that happens to exhaust the budget is deep inside the anchors.
+    outer_alias: Option<NodeId>,
     exhausted: bool,
 }
 
@@ -32,6 +35,7 @@ pub fn to_json(tree: &Tree) -> ToJson {
         budget,
         errors: Vec::new(),
         active: Vec::new(),
+        outer_alias: None,
         exhausted: false,
     };
     let value = match tree.root {
@@ -69,7 +73,7 @@ impl Ctx<'_> {
             if !self.exhausted {
                 self.exhausted = true;
                 self.errors.push(YamlError {
-                    range: self.tree.node(id).span,
+                    range: self.tree.node(self.outer_alias.unwrap_or(id)).span,
                     kind: YamlErrorKind::AliasBudget,
                     message: "expanding the aliases of this file would produce a huge document (an alias bomb); the rest is not expanded. Replace the nested aliases with plain values".into(),
                 });
@@ -137,7 +141,14 @@ impl Ctx<'_> {
                     return Value::Null;
                 }
                 self.active.push(t);
+                let outermost = self.outer_alias.is_none();
+                if outermost {
+                    self.outer_alias = Some(id);
+                }
                 let v = self.value(t);
+                if outermost {
+                    self.outer_alias = None;
+                }
                 self.active.pop();
                 v
             }
