@@ -378,3 +378,16 @@ fn prime_entries_need_the_framework_prefix() {
     let plain = flask.replace("extensions: [flask-framework]\n", "");
     assert!(!check(&plain).contains("prime-prefix"));
 }
+
+#[test]
+fn snapcraft_app_keys_in_services_are_explained() {
+    let text = format!(
+        "{HEAD}parts:\n  p:\n    plugin: nil\nservices:\n  web:\n    override: replace\n    command: srv\n    daemon: simple\n    restart-delay: 5s\n"
+    );
+    insta::assert_snapshot!(check(&text), @r#"
+        15:5 error unknown-key `daemon`: `daemon` is a snapcraft app key, but services here are Pebble services, which have no `daemon`: Pebble runs every service as a long-running process; `startup: enabled` starts it with the container
+        16:5 error unknown-key `restart-delay`: `restart-delay` is a snapcraft app key, but services here are Pebble services, which have no `restart-delay`: the wait before a restart is `backoff-delay`
+        "#);
+    let only_delay = text.replace("    daemon: simple\n", "");
+    assert!(fixed(&only_delay, "unknown-key").contains("    backoff-delay: 5s\n"));
+}

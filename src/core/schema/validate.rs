@@ -760,6 +760,20 @@ impl Validator<'_> {
             );
             return d;
         }
+        if let (["services", _], Some((advice, rename))) = (keys.as_slice(), snapcraft_app_key(key))
+        {
+            d = Diagnostic::error(
+                range,
+                "unknown-key",
+                format!(
+                    "`{key}` is a snapcraft app key, but services here are Pebble services, which have no `{key}`: {advice}"
+                ),
+            );
+            if let Some(to) = rename {
+                d = d.with_fix(format!("Rename to `{to}`"), range, to);
+            }
+            return d;
+        }
         d = Diagnostic::error(
             range,
             "unknown-key",
@@ -879,4 +893,40 @@ fn python_float(f: f64) -> String {
     } else {
         format!("{f}")
     }
+}
+
+/// Keys of snapcraft apps that people carry over to rockcraft services: what to do instead,
+/// and the Pebble key to rename to when there is a direct equivalent.
+fn snapcraft_app_key(key: &str) -> Option<(&'static str, Option<&'static str>)> {
+    Some(match key {
+        "daemon" => (
+            "Pebble runs every service as a long-running process; `startup: enabled` starts it with the container",
+            None,
+        ),
+        "plugs" | "slots" => ("rocks have no snap interfaces; remove it", None),
+        "restart-condition" => (
+            "say what happens when the service exits with `on-success` and `on-failure` (`restart`, `shutdown` or `ignore`)",
+            None,
+        ),
+        "restart-delay" => (
+            "the wait before a restart is `backoff-delay`",
+            Some("backoff-delay"),
+        ),
+        "stop-timeout" => (
+            "the time Pebble waits after SIGTERM before SIGKILL is `kill-delay`",
+            Some("kill-delay"),
+        ),
+        "stop-command" | "post-stop-command" | "reload-command" => (
+            "Pebble stops a service with SIGTERM (then SIGKILL after `kill-delay`); do the clean-up in the program's signal handler",
+            None,
+        ),
+        "command-chain" => (
+            "put the wrapper in front of the program in `command` itself",
+            None,
+        ),
+        "adapter" | "install-mode" | "refresh-mode" | "timer" | "sockets" | "passthrough" => {
+            ("remove it", None)
+        }
+        _ => return None,
+    })
 }
