@@ -111,3 +111,40 @@ fn check_includes_what_the_expansion_finds() {
     let ok = run(&[d.display().to_string()], false);
     assert_eq!(ok.exit_code, 0, "{}{}", ok.stdout, ok.stderr);
 }
+
+#[test]
+fn a_file_that_is_not_utf8_is_one_diagnostic() {
+    let d = tmpdir("latin1");
+    let path = d.join("rockcraft.yaml");
+    std::fs::write(&path, b"name: caf\xe9\nbase: ubuntu@24.04\n").unwrap();
+    let shown = path.display().to_string();
+    let r = run(std::slice::from_ref(&shown), false);
+    assert_eq!(r.exit_code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.starts_with(&format!(
+            "{shown}:1:10: error[not-utf8]: the file is not UTF-8 text: byte 0xe9"
+        )),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.stderr, "1 error, 0 warnings in 1 file\n");
+}
+
+#[test]
+fn unknown_chisel_slices_are_reported() {
+    let d = tmpdir("slices");
+    let bare = GOOD
+        .replace("base: ubuntu@24.04", "base: bare\nbuild-base: ubuntu@24.04")
+        .replace(
+            "plugin: nil",
+            "plugin: nil\n    stage-packages: [libpq5_libz, base-files_base]",
+        );
+    let path = write(&d, "rockcraft.yaml", &bare);
+    let r = run(std::slice::from_ref(&path), true);
+    assert_eq!(r.exit_code, 1, "{}{}", r.stdout, r.stderr);
+    let items: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let items = items.as_array().unwrap();
+    assert_eq!(items.len(), 1, "{items:#?}");
+    assert_eq!(items[0]["code"], "unknown-slice");
+    assert_eq!(items[0]["fixes"][0]["edits"][0]["text"], "libpq5_libs");
+}

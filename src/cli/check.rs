@@ -12,6 +12,8 @@ use crate::core::diagnostic::{Diagnostic, Severity};
 use crate::core::document::Document;
 use crate::core::extensions::{DEFAULT_EXTENSIONS_DIR, RealFs};
 use crate::core::ide::expansion::expand_document;
+use crate::core::packages::StaticIndexes;
+use crate::core::rules::known_packages;
 use crate::core::text::TextRange;
 
 /// Files larger than this are reported instead of analysed.
@@ -125,13 +127,17 @@ pub fn run(paths: &[String], json_output: bool) -> Report {
             io_failed = true;
             continue;
         }
-        let text = match std::fs::read(file) {
+        let (text, bad_byte) = match std::fs::read(file) {
             Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(_) => {
-                    let _ = writeln!(report.stderr, "error: {shown}: not UTF-8 text");
-                    io_failed = true;
-                    continue;
+                Ok(t) => (t, None),
+                // Shown with the bad bytes replaced, and reported where the first one is.
+                Err(e) => {
+                    let at = e.utf8_error().valid_up_to();
+                    let byte = e.as_bytes()[at];
+                    (
+                        String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                        Some((at, byte)),
+                    )
                 }
             },
             Err(e) => {
@@ -142,7 +148,18 @@ pub fn run(paths: &[String], json_output: bool) -> Report {
         };
         let analysis = analyze(&text);
         let doc = &analysis.doc;
-        let diagnostics = with_expansion(doc, file, analysis.diagnostics.clone());
+        let diagnostics = match bad_byte {
+            Some((at, byte)) => vec![not_utf8(doc, at, byte)],
+            None => {
+                let mut all = with_expansion(doc, file, analysis.diagnostics.clone());
+                // Chisel slice names against the bundled index (no package lists here).
+                all.extend(known_packages::diagnose(
+                    doc,
+                    &StaticIndexes { debs: Vec::new() },
+                ));
+                all
+            }
+        };
         for d in &diagnostics {
             match d.severity {
                 Severity::Error => errors += 1,
@@ -199,6 +216,25 @@ pub fn run(paths: &[String], json_output: bool) -> Report {
     );
     report.exit_code = if io_failed { 2 } else { i32::from(errors > 0) };
     report
+}
+
+/// The one diagnostic of a file that is not UTF-8 (rockcraft cannot read it at all).
+fn not_utf8(doc: &Document, at: usize, byte: u8) -> Diagnostic {
+    let start = u32::try_from(at).unwrap_or(u32::MAX);
+    // The replacement character that stands for the bad byte in the shown text.
+    let end = start.saturating_add(u32::try_from('\u{fffd}'.len_utf8()).unwrap_or(0));
+    let range = TextRange::new(
+        start.into(),
+        end.min(u32::try_from(doc.text.len()).unwrap_or(u32::MAX))
+            .into(),
+    );
+    Diagnostic::error(
+        range,
+        "not-utf8",
+        format!(
+            "the file is not UTF-8 text: byte 0x{byte:02x} here is not valid UTF-8, and rockcraft reads rockcraft.yaml as UTF-8. Save the file as UTF-8 (an editor's \"reopen/save with encoding\"), or remove the stray byte"
+        ),
+    )
 }
 
 /// Adds what expanding the project's extensions finds (reading the project directory next to
