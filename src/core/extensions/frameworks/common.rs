@@ -292,8 +292,29 @@ impl PrefixRule<'_> {
                 index + 1
             ),
         )
-        .resolution(format!("Write '{}' instead.", self.corrected(entry)))
+        .resolution(self.advice(entry))
         .doc(self.doc_slug)
+    }
+
+    /// What to write instead: for `app/x` under `flask/app/`, `flask/app/x` (the other
+    /// frameworks' prefix mistaken for this one), or `flask/app/app/x` if `app/` is really a
+    /// directory of the project.
+    fn advice(&self, entry: &str) -> String {
+        let dir = self.dir();
+        let (mark, rest) = match entry.strip_prefix('-') {
+            Some(r) => ("-", r.trim_start_matches(' ')),
+            None => ("", entry.trim_start_matches(' ')),
+        };
+        match KNOWN_PREFIXES
+            .iter()
+            .find(|p| **p != dir && dir.ends_with(**p) && rest.starts_with(**p))
+        {
+            Some(p) => format!(
+                "Write '{mark}{dir}{}' instead (or '{mark}{dir}{rest}' if `{p}` is a directory of the project).",
+                &rest[p.len()..]
+            ),
+            None => format!("Write '{}' instead.", self.corrected(entry)),
+        }
     }
 
     /// The user's list (empty when absent), after checking that every entry matches.
@@ -554,7 +575,9 @@ mod tests {
         );
         assert_eq!(
             err.resolution.as_deref(),
-            Some("Write 'flask/app/app/b' instead.")
+            Some(
+                "Write 'flask/app/b' instead (or 'flask/app/app/b' if `app/` is a directory of the project)."
+            )
         );
         assert_eq!(
             err.anchor,

@@ -722,7 +722,9 @@ mod tests {
         );
         assert_eq!(
             err.resolution.as_deref(),
-            Some("Write 'flask/app/app/x' instead.")
+            Some(
+                "Write 'flask/app/x' instead (or 'flask/app/app/x' if `app/` is a directory of the project)."
+            )
         );
         assert!(
             matches!(err.anchor, Anchor::Path(ref p) if p.last() == Some(&crate::core::yaml::PathSeg::Index(1)))
