@@ -1,7 +1,7 @@
 //! Times the per-edit analysis (parse, schema validation, rules) on the bundled samples and on
 //! a large generated file. Run: `cargo bench --bench analyze [-- FILE...]`.
-#![allow(clippy::print_stdout)]
 
+use std::io::Write as _;
 use std::time::{Duration, Instant};
 
 use rockcraft_lsp::core::analysis::diagnose;
@@ -26,8 +26,11 @@ fn main() {
             .map(|s| format!("{root}/bench/samples/{s}/rockcraft.yaml"))
             .collect();
     }
-    println!("| file | bytes | parse µs | schema µs | rules µs | total µs |");
-    println!("|---|---|---|---|---|---|");
+    let _ = writeln!(
+        std::io::stdout(),
+        "| file | bytes | parse µs | schema µs | rules µs | total µs |"
+    );
+    let _ = writeln!(std::io::stdout(), "|---|---|---|---|---|---|");
     for f in files {
         let Ok(text) = std::fs::read_to_string(&f) else {
             continue;
@@ -50,7 +53,8 @@ fn main() {
             t.push(t3.elapsed());
         }
         let name = f.rsplit('/').nth(1).unwrap_or(&f).to_owned();
-        println!(
+        let _ = writeln!(
+            std::io::stdout(),
             "| {name} | {} | {:.0} | {:.0} | {:.0} | {:.0} |",
             text.len(),
             median(p),

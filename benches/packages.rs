@@ -6,7 +6,6 @@
 //! Run: `cargo bench --bench packages [-- PATH...]`. Memory is measured with a counting
 //! allocator: "kept" is what the index holds after loading, "peak" the most in use while it
 //! was built (both above what was allocated before).
-#![allow(clippy::print_stdout)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::Write;
@@ -104,7 +103,8 @@ fn rule_time(idx: &DebIndex, what: &str) {
     for _ in 0..runs {
         found = known_packages::diagnose(&doc, &indexes).len();
     }
-    println!(
+    let _ = writeln!(
+        std::io::stdout(),
         "  unknown-package rule on 9 names against {} packages ({what}): {:.2} ms ({found} warnings)",
         idx.len(),
         t.elapsed().as_secs_f64() * 1e3 / f64::from(runs)
@@ -118,11 +118,15 @@ fn main() {
         .map(PathBuf::from)
         .collect();
 
-    println!("| index | load ms | kept | peak while loading | entries |");
-    println!("|---|---|---|---|---|");
+    let _ = writeln!(
+        std::io::stdout(),
+        "| index | load ms | kept | peak while loading | entries |"
+    );
+    let _ = writeln!(std::io::stdout(), "|---|---|---|---|---|");
     let bundled = SliceIndex::bundled();
     let (_, ms, kept, peak) = measure(|| bundled.releases().len());
-    println!(
+    let _ = writeln!(
+        std::io::stdout(),
         "| bundled slice index (sections) | {ms:.2} | {} | {} | {} releases |",
         mib(kept),
         mib(peak),
@@ -130,7 +134,8 @@ fn main() {
     );
     for release in bundled.releases() {
         let (n, ms, kept, peak) = measure(|| bundled.release(release).map_or(0, |s| s.len()));
-        println!(
+        let _ = writeln!(
+            std::io::stdout(),
             "| bundled slices {release} | {ms:.2} | {} | {} | {n} packages |",
             mib(kept),
             mib(peak)
@@ -139,7 +144,8 @@ fn main() {
 
     let text = generated_packages(60_000);
     let (idx, ms, kept, peak) = measure(|| DebIndex::from_texts([text.as_str()]));
-    println!(
+    let _ = writeln!(
+        std::io::stdout(),
         "| generated Packages, {} MiB text | {ms:.0} | {} | {} | {} packages |",
         text.len() / (1024 * 1024),
         mib(kept),
@@ -161,7 +167,8 @@ fn main() {
             let _ = b.read_from(apt::decompress(c, &bytes[..]));
             b.finish()
         });
-        println!(
+        let _ = writeln!(
+            std::io::stdout(),
             "| same, {name} stream ({} KiB) | {ms:.0} | {} | {} | {} packages |",
             bytes.len() / 1024,
             mib(kept),
@@ -178,7 +185,8 @@ fn main() {
         if path.is_dir() {
             let (releases, ms, kept, peak) = measure(|| load_checkout(&path));
             let n: usize = releases.values().map(|s| s.len()).sum();
-            println!(
+            let _ = writeln!(
+                std::io::stdout(),
                 "| checkout {} | {ms:.0} | {} | {} | {n} packages |",
                 path.display(),
                 mib(kept),
@@ -186,7 +194,8 @@ fn main() {
             );
         } else {
             let (idx, ms, kept, peak) = measure(|| load_files(std::slice::from_ref(&path)));
-            println!(
+            let _ = writeln!(
+                std::io::stdout(),
                 "| {} | {ms:.0} | {} | {} | {} packages |",
                 path.display(),
                 mib(kept),
