@@ -21,7 +21,8 @@ use tokio_util::sync::CancellationToken;
 use tower_lsp_server::ls_types::Uri;
 
 use super::expansion;
-use super::store::DocState;
+use super::store::{DocState, Outcome, Store};
+use crate::core::analysis::Analysis;
 
 /// How long a request waits for the analysis of the current version before giving up.
 pub const WAIT: Duration = Duration::from_secs(10);
@@ -101,6 +102,31 @@ async fn run(ctx: expansion::Ctx, uri: Uri, wake: Arc<Notify>, stop: Cancellatio
             expansion::publish(&ctx, &uri, version, false).await;
         }
     }
+}
+
+/// An open document's current version together with its finished analysis.
+#[derive(Debug)]
+pub struct Analysed {
+    pub state: Arc<DocState>,
+    pub analysis: Arc<Analysis>,
+}
+
+/// The current version of `uri` with its analysis, computed or awaited when not done yet (see
+/// [`ensure`]); `None` when the document is not open, is not an analysed `rockcraft.yaml`, or
+/// its analysis could not be had in time. `request` names the caller in the debug log.
+pub async fn current(docs: &Store, uri: &Uri, request: &str) -> Option<Analysed> {
+    let Some(state) = docs.get(uri) else {
+        tracing::debug!("{request} for a document that is not open");
+        return None;
+    };
+    if !ensure(&state).await {
+        return None;
+    }
+    let analysis = match state.outcome()? {
+        Outcome::Analysed(a) => Arc::clone(a),
+        _ => return None,
+    };
+    Some(Analysed { state, analysis })
 }
 
 /// Makes sure `state`'s analysis is done: at once when it is, else computed on a blocking

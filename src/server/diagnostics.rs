@@ -1,9 +1,10 @@
 //! Analysing a document version and publishing its diagnostics.
 
+use std::sync::Arc;
+
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use crate::core::diagnostic::Diagnostic;
-use crate::core::packages::PackageIndexes;
 use crate::core::rules::known_packages;
 use crate::core::text::{Encoding, TextRange, TextSize};
 
@@ -11,6 +12,7 @@ use super::Backend;
 use super::convert::{self, LineMap};
 use super::expansion::{self, Expanded};
 use super::guard::guarded;
+use super::packages::Loaded;
 use super::store::{DocState, MAX_ANALYSED_BYTES, Outcome};
 
 /// Code of the diagnostic published instead of analysing an oversized file.
@@ -48,17 +50,20 @@ fn too_large(state: &DocState) -> Diagnostic {
 }
 
 /// The diagnostics of a document's package names against the loaded indexes (`unknown-slice`,
-/// `unknown-package`); empty when the document is not analysed.
+/// `unknown-package`); empty when the document is not analysed. Computed once per document
+/// version and state of the indexes (publishes and code actions of a version share them).
 #[must_use]
-pub fn package_diagnostics(state: &DocState, packages: &dyn PackageIndexes) -> Vec<Diagnostic> {
-    state
-        .analysis()
-        .and_then(|a| {
-            guarded("checking package names", || {
-                known_packages::diagnose(&a.doc, packages)
+pub fn package_diagnostics(state: &DocState, packages: &Loaded) -> Arc<[Diagnostic]> {
+    state.package_names(packages.revision(), || {
+        state
+            .analysis()
+            .and_then(|a| {
+                guarded("checking package names", || {
+                    known_packages::diagnose(&a.doc, packages)
+                })
             })
-        })
-        .unwrap_or_default()
+            .unwrap_or_default()
+    })
 }
 
 /// The fast diagnostics of a snapshot, those of its package names (`names`, from

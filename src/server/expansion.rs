@@ -236,7 +236,7 @@ pub async fn publish(ctx: &Ctx, uri: &Uri, version: i32, after_expansion: bool) 
     let mut packages = ctx.packages.snapshot();
     let mut names = {
         let (s, p) = (Arc::clone(&state), Arc::clone(&packages));
-        tokio::task::spawn_blocking(move || diagnostics::package_diagnostics(&s, &*p))
+        tokio::task::spawn_blocking(move || diagnostics::package_diagnostics(&s, &p))
             .await
             .unwrap_or_default()
     };
@@ -253,7 +253,7 @@ pub async fn publish(ctx: &Ctx, uri: &Uri, version: i32, after_expansion: bool) 
         // An index finished loading (or the document was reopened) meanwhile, which is rare:
         // check again, so this publish is not older than the one that change triggers.
         packages = now;
-        names = diagnostics::package_diagnostics(&state, &*packages);
+        names = diagnostics::package_diagnostics(&state, &packages);
     }
     let expanded = ctx.expansions.current(uri, version);
     let Some((diags, with_expansion)) =

@@ -45,6 +45,9 @@ enum Host {
 /// What is loaded at one moment; immutable, replaced whole.
 #[derive(Clone, Debug, Default)]
 pub struct Loaded {
+    /// Distinct for every state ever installed (0: the initial one): what a document's
+    /// package diagnostics were computed against.
+    revision: u64,
     generation: u64,
     /// The settings this was loaded for (`None`: not configured yet).
     settings: Option<PackageSettings>,
@@ -60,7 +63,22 @@ pub struct Loaded {
     checkout: HashMap<String, Arc<Slices>>,
 }
 
+/// The source of [`Loaded::revision`].
+static REVISIONS: AtomicU64 = AtomicU64::new(1);
+
+/// Installs `next` as the state in force, with a revision of its own; returns the one it replaced.
+fn install(state: &mut Arc<Loaded>, mut next: Loaded) -> Arc<Loaded> {
+    next.revision = REVISIONS.fetch_add(1, Ordering::Relaxed);
+    std::mem::replace(state, Arc::new(next))
+}
+
 impl Loaded {
+    /// Which state this is: equal revisions mean the same indexes.
+    #[must_use]
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
     /// Whether indexes that `release` would use are still being read.
     #[must_use]
     pub fn is_loading(&self, release: Option<&str>) -> bool {
@@ -120,7 +138,7 @@ impl Packages {
         }
         let mut next = (**state).clone();
         change(&mut next);
-        Some(std::mem::replace(&mut *state, Arc::new(next)))
+        Some(install(&mut state, next))
     }
 
     /// Starts loading for new settings (nothing happens when they are those in force).
@@ -134,12 +152,15 @@ impl Packages {
             }
             let first = state.settings.is_none();
             let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
-            *state = Arc::new(Loaded {
-                generation,
-                settings: Some(settings.clone()),
-                configuring: true,
-                ..Loaded::default()
-            });
+            install(
+                &mut state,
+                Loaded {
+                    generation,
+                    settings: Some(settings.clone()),
+                    configuring: true,
+                    ..Loaded::default()
+                },
+            );
             (generation, first)
         };
         let this = self.clone();
@@ -202,7 +223,7 @@ impl Packages {
             let mut next = (**state).clone();
             next.host.insert(key, Host::Loading);
             let generation = next.generation;
-            *state = Arc::new(next);
+            install(&mut state, next);
             (generation, files, key)
         };
         let this = self.clone();
@@ -233,7 +254,7 @@ async fn republish(ctx: &Ctx, before: Option<Arc<Loaded>>) {
         if let Some(before) = &before {
             let (s, b, n) = (Arc::clone(&state), Arc::clone(before), Arc::clone(&now));
             let same = tokio::task::spawn_blocking(move || {
-                package_diagnostics(&s, &*b) == package_diagnostics(&s, &*n)
+                package_diagnostics(&s, &b) == package_diagnostics(&s, &n)
             })
             .await
             .unwrap_or(false);

@@ -3,12 +3,13 @@
 //! Rules: readers clone the `Arc` and drop the map guard at once; writers build the next
 //! snapshot and replace it under the entry guard without awaiting; versions only go up.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use dashmap::DashMap;
 use tower_lsp_server::ls_types::Uri;
 
 use crate::core::analysis::{Analysis, analyze};
+use crate::core::diagnostic::Diagnostic;
 use crate::core::text::Lines;
 use crate::server::guard::guarded;
 
@@ -20,8 +21,8 @@ pub const MAX_ANALYSED_BYTES: usize = 8 * 1024 * 1024;
 pub enum Outcome {
     /// Not a `rockcraft.yaml`: tracked for edits, never diagnosed.
     Ignored,
-    /// Analysed successfully.
-    Analysed(Box<Analysis>),
+    /// Analysed successfully (shared with requests that outlive the map guard).
+    Analysed(Arc<Analysis>),
     /// Over [`MAX_ANALYSED_BYTES`]: not analysed.
     TooLarge,
     /// The analysis panicked (logged); nothing is reported for this version.
@@ -38,6 +39,9 @@ pub struct DocState {
     pub text: String,
     pub lines: Lines,
     outcome: OnceLock<Outcome>,
+    /// The package-name diagnostics of this version and the index revision they were
+    /// computed against.
+    package_names: Mutex<Option<(u64, Arc<[Diagnostic]>)>>,
 }
 
 impl DocState {
@@ -61,7 +65,29 @@ impl DocState {
             text,
             lines,
             outcome,
+            package_names: Mutex::new(None),
         }
+    }
+
+    /// The package-name diagnostics against index `revision`: the ones kept for it, else
+    /// `compute`d and kept (one revision at a time).
+    pub fn package_names(
+        &self,
+        revision: u64,
+        compute: impl FnOnce() -> Vec<Diagnostic>,
+    ) -> Arc<[Diagnostic]> {
+        if let Ok(kept) = self.package_names.lock()
+            && let Some((r, d)) = kept.as_ref()
+            && *r == revision
+        {
+            return Arc::clone(d);
+        }
+        // Computed outside the lock: a concurrent caller may compute the same, which is harmless.
+        let fresh: Arc<[Diagnostic]> = compute().into();
+        if let Ok(mut kept) = self.package_names.lock() {
+            *kept = Some((revision, Arc::clone(&fresh)));
+        }
+        fresh
     }
 
     /// The outcome, when it has been computed.
@@ -75,7 +101,7 @@ impl DocState {
     pub fn analyse(&self) -> &Outcome {
         self.outcome.get_or_init(|| {
             match guarded("analysing the document", || analyze(&self.text)) {
-                Some(a) => Outcome::Analysed(Box::new(a)),
+                Some(a) => Outcome::Analysed(Arc::new(a)),
                 None => Outcome::Failed,
             }
         })

@@ -40,18 +40,16 @@ pub async fn handle(
         return Ok(None);
     }
     let uri = &params.text_document.uri;
-    let Some(state) = backend.docs.get(uri) else {
-        tracing::debug!("codeAction for a document that is not open");
+    // Fixes are computed for the current version only: wait for its analysis.
+    let Some(analysis::Analysed { state, .. }) =
+        analysis::current(&backend.docs, uri, "codeAction").await
+    else {
         return Ok(None);
     };
-    // Fixes are computed for the current version only: wait for its analysis.
-    if !analysis::ensure(&state).await {
-        return Ok(None);
-    }
     let expanded = backend.expansions.current(uri, state.version);
     let n = backend.negotiated();
     let packages = backend.packages.snapshot();
-    let names = diagnostics::package_diagnostics(&state, &*packages);
+    let names = diagnostics::package_diagnostics(&state, &packages);
     let actions = guarded("computing code actions", || {
         compute(&params, &state, expanded.as_deref(), &names, n, wanted)
     })

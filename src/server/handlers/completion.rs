@@ -60,14 +60,10 @@ pub async fn handle(
     params: CompletionParams,
 ) -> Result<Option<CompletionResponse>> {
     let pos = params.text_document_position;
-    let Some(state) = backend.docs.get(&pos.text_document.uri) else {
-        return Ok(None);
-    };
     // Positions refer to the current text: wait for its analysis, never use an older one.
-    if !analysis::ensure(&state).await {
-        return Ok(None);
-    }
-    let Some(analysis) = state.analysis() else {
+    let Some(analysis::Analysed { state, analysis }) =
+        analysis::current(&backend.docs, &pos.text_document.uri, "completion").await
+    else {
         return Ok(None);
     };
     let map = LineMap::new(&state.text, &state.lines, backend.encoding());

@@ -14,14 +14,9 @@ pub async fn handle(
     backend: &Backend,
     params: DocumentSymbolParams,
 ) -> Result<Option<DocumentSymbolResponse>> {
-    let Some(state) = backend.docs.get(&params.text_document.uri) else {
-        tracing::debug!("documentSymbol for a document that is not open");
-        return Ok(None);
-    };
-    if !analysis::ensure(&state).await {
-        return Ok(None);
-    }
-    let Some(analysis) = state.analysis() else {
+    let Some(analysis::Analysed { state, analysis }) =
+        analysis::current(&backend.docs, &params.text_document.uri, "documentSymbol").await
+    else {
         return Ok(None);
     };
     let map = LineMap::new(&state.text, &state.lines, backend.encoding());

@@ -12,14 +12,9 @@ use crate::server::guard::guarded;
 
 pub async fn handle(backend: &Backend, params: HoverParams) -> Result<Option<Hover>> {
     let at = params.text_document_position_params;
-    let Some(state) = backend.docs.get(&at.text_document.uri) else {
-        tracing::debug!("hover for a document that is not open");
-        return Ok(None);
-    };
-    if !analysis::ensure(&state).await {
-        return Ok(None);
-    }
-    let Some(analysis) = state.analysis() else {
+    let Some(analysis::Analysed { state, analysis }) =
+        analysis::current(&backend.docs, &at.text_document.uri, "hover").await
+    else {
         return Ok(None);
     };
     let expanded = backend
