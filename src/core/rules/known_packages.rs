@@ -270,6 +270,7 @@ impl Letters {
 mod tests {
     use super::*;
     use crate::core::packages::{SlicePackage, StaticIndexes};
+    use crate::core::rules::tests::render;
 
     /// Renders the rule's diagnostics for `text` (with its fixes), against the bundled slices
     /// and, when given, a deb index of `packages` text.
@@ -279,32 +280,7 @@ mod tests {
         let indexes = StaticIndexes {
             debs: debs.iter().collect(),
         };
-        render(&doc, &diagnose(&doc, &indexes))
-    }
-
-    fn render(doc: &Document, diags: &[Diagnostic]) -> String {
-        let mut out = String::new();
-        for d in diags {
-            let p = doc.lines.position(
-                &doc.text,
-                u32::from(d.range.start()),
-                crate::core::text::Encoding::Utf8,
-            );
-            out.push_str(&format!(
-                "{}:{} {} {} `{}`: {}\n",
-                p.line + 1,
-                p.col + 1,
-                d.severity.as_str(),
-                d.code,
-                doc.text_at(d.range),
-                d.message
-            ));
-            for f in &d.fixes {
-                let e = &f.edits[0];
-                out.push_str(&format!("  fix: {} → {:?}\n", f.title, e.text));
-            }
-        }
-        out
+        render(&doc, &diagnose(&doc, &indexes), true)
     }
 
     const DEBS: &str = "Package: curl\nDescription: URL tool\n\nPackage: libpq5\nDescription: PostgreSQL library\n\nPackage: exim4\nProvides: mail-transport-agent\nDescription: mail\n\nPackage: python3\nDescription: Python\n";
@@ -369,7 +345,7 @@ mod tests {
         let doc = Document::parse(
             "base: bare\nbuild-base: ubuntu@24.04\nparts:\n  p:\n    stage-packages: [mypkg_bins, mypkg_bin, libc6_libs]\n",
         );
-        insta::assert_snapshot!(render(&doc, &diagnose(&doc, &idx)), @r#"
+        insta::assert_snapshot!(render(&doc, &diagnose(&doc, &idx), true), @r#"
         5:34 error unknown-slice `mypkg_bin`: package `mypkg` has no slice `bin` in your chisel-releases checkout for Ubuntu 24.04; its slices are `bins`. Did you mean `mypkg_bins`?
           fix: Replace with `mypkg_bins` → "mypkg_bins"
         5:45 error unknown-slice `libc6_libs`: `libc6_libs` is not a Chisel slice: your chisel-releases checkout defines no slices of a package `libc6` for Ubuntu 24.04. Use a whole Debian package on an Ubuntu base, or a package that has slices

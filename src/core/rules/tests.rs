@@ -2,14 +2,22 @@
 //! the diagnostics are printed one per line with the underlined source text.
 
 use crate::core::analysis::analyze;
+use crate::core::diagnostic::Diagnostic;
+use crate::core::document::Document;
 
 /// Renders the diagnostics of `text` as `line:col code severity `underlined`: message`.
 pub(crate) fn check(text: &str) -> String {
     let a = analyze(text);
+    render(&a.doc, &a.diagnostics, false)
+}
+
+/// Renders `diags` one per line (`line:col severity code `underlined`: message`), each followed
+/// by its fixes (`  fix: title → "text"`) when `fixes` is set.
+pub(crate) fn render(doc: &Document, diags: &[Diagnostic], fixes: bool) -> String {
     let mut out = String::new();
-    for d in &a.diagnostics {
-        let p = a.doc.lines.position(
-            &a.doc.text,
+    for d in diags {
+        let p = doc.lines.position(
+            &doc.text,
             u32::from(d.range.start()),
             crate::core::text::Encoding::Utf8,
         );
@@ -19,9 +27,14 @@ pub(crate) fn check(text: &str) -> String {
             p.col + 1,
             d.severity.as_str(),
             d.code,
-            a.doc.text_at(d.range),
+            doc.text_at(d.range),
             d.message
         ));
+        if fixes {
+            for f in &d.fixes {
+                out.push_str(&format!("  fix: {} → {:?}\n", f.title, f.edits[0].text));
+            }
+        }
     }
     out
 }
