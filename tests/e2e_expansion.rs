@@ -510,22 +510,29 @@ async fn show_expanded_project_matches_the_cli() {
 
 // (4) refactorings computed from the current expansion, and starters for an empty file
 
+/// The code actions offered at the start of the document, with no diagnostics sent (`context`
+/// holds the other fields of the request's context, such as `only`).
+async fn actions_at_start(c: &mut TestClient, uri: &str, mut context: Value) -> Vec<Value> {
+    context["diagnostics"] = json!([]);
+    let actions = c
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": uri},
+                "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                "context": context,
+            }),
+        )
+        .await;
+    actions.as_array().cloned().unwrap_or_default()
+}
+
 /// The refactorings offered at the top of the document, once the expansion of `version` is in
 /// (the override action needs it).
 async fn refactors(c: &mut TestClient, uri: &str) -> Vec<Value> {
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
-        let actions = c
-            .request(
-                "textDocument/codeAction",
-                json!({
-                    "textDocument": {"uri": uri},
-                    "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
-                    "context": {"diagnostics": [], "only": ["refactor"]},
-                }),
-            )
-            .await;
-        let actions = actions.as_array().cloned().unwrap_or_default();
+        let actions = actions_at_start(c, uri, json!({"only": ["refactor"]})).await;
         let ready = actions
             .iter()
             .any(|a| a["title"] == "Override the flask service command");
@@ -657,17 +664,7 @@ async fn empty_file_offers_a_starter_per_profile() {
     let uri = p.uri();
     let mut c = TestClient::with_encoding(Enc::Utf16).await;
     c.open(&uri, 1, "").await;
-    let actions = c
-        .request(
-            "textDocument/codeAction",
-            json!({
-                "textDocument": {"uri": uri},
-                "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
-                "context": {"diagnostics": []},
-            }),
-        )
-        .await;
-    let actions = actions.as_array().cloned().unwrap_or_default();
+    let actions = actions_at_start(&mut c, &uri, json!({})).await;
     let starters: Vec<&str> = actions
         .iter()
         .filter_map(|a| a["title"].as_str())
