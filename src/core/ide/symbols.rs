@@ -50,8 +50,23 @@ pub fn symbols(doc: &Document) -> Vec<Symbol> {
         .collect()
 }
 
-fn entry_range(doc: &Document, e: Entry) -> TextRange {
-    doc.range(e.key).cover(doc.range(e.value))
+/// The symbol of a mapping entry: the whole entry as its range, the key selected.
+fn entry_symbol(
+    doc: &Document,
+    e: Entry,
+    name: String,
+    kind: SymbolKind,
+    detail: Option<String>,
+    children: Vec<Symbol>,
+) -> Symbol {
+    Symbol {
+        name,
+        detail,
+        kind,
+        range: doc.range(e.key).cover(doc.range(e.value)),
+        selection: doc.range(e.key),
+        children,
+    }
 }
 
 fn scalar_detail(doc: &Document, node: NodeId) -> Option<String> {
@@ -87,14 +102,7 @@ fn top_symbol(doc: &Document, e: Entry) -> Option<Symbol> {
     } else {
         None
     };
-    Some(Symbol {
-        name,
-        detail,
-        kind,
-        range: entry_range(doc, e),
-        selection: doc.range(e.key),
-        children,
-    })
+    Some(entry_symbol(doc, e, name, kind, detail, children))
 }
 
 /// The entries of a `parts`/`services`/`checks`/`platforms` mapping.
@@ -113,14 +121,7 @@ fn named(doc: &Document, map: NodeId, kind: SymbolKind) -> Vec<Symbol> {
                     .map(str::to_owned),
                 _ => None,
             };
-            Some(Symbol {
-                name,
-                detail,
-                kind,
-                range: entry_range(doc, e),
-                selection: doc.range(e.key),
-                children: Vec::new(),
-            })
+            Some(entry_symbol(doc, e, name, kind, detail, Vec::new()))
         })
         .collect()
 }
