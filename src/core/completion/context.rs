@@ -224,7 +224,8 @@ fn is_word_char(c: char) -> bool {
 /// Computes the cursor context, or `None` where nothing can be completed (comments, block
 /// scalars, right after a colon).
 #[must_use]
-pub fn context(doc: &Document, offset: u32) -> Option<Ctx> {
+/// `lines` are the document's lines, as [`Outline::lines`] gives them.
+pub(super) fn context(doc: &Document, offset: u32, lines: &[Line<'_>]) -> Option<Ctx> {
     let text = doc.text.as_str();
     let offset = (offset as usize).min(text.len());
     if !text.is_char_boundary(offset) {
@@ -233,7 +234,6 @@ pub fn context(doc: &Document, offset: u32) -> Option<Ctx> {
     if in_block_scalar(doc, offset) {
         return None;
     }
-    let lines = split_lines(text);
     let cur = lines
         .iter()
         .rposition(|l| l.start <= offset)
@@ -283,7 +283,7 @@ pub fn context(doc: &Document, offset: u32) -> Option<Ctx> {
         };
         let inner = &before[at + 1..];
         let segment = inner.rsplit(',').next().unwrap_or_default();
-        ctx.path = path_to_mark(&lines, cur, &m, last);
+        ctx.path = path_to_mark(lines, cur, &m, last);
         ctx.flow = true;
         ctx.word = word;
         if open == '[' {
@@ -327,19 +327,19 @@ pub fn context(doc: &Document, offset: u32) -> Option<Ctx> {
     match m.last() {
         Some((_, Mark::Key(..))) => {
             ctx.slot = Slot::Value;
-            ctx.path = path_to_mark(&lines, cur, &m, m.len() - 1);
+            ctx.path = path_to_mark(lines, cur, &m, m.len() - 1);
         }
         Some((dash_col, Mark::Dash)) => {
             ctx.slot = Slot::Item;
-            let mut p = path_to_mark(&lines, cur, &m, m.len() - 1);
+            let mut p = path_to_mark(lines, cur, &m, m.len() - 1);
             p.pop();
             ctx.path = p;
-            ctx.siblings = list_items(&lines, cur, *dash_col);
+            ctx.siblings = list_items(lines, cur, *dash_col);
         }
         None => {
             ctx.slot = Slot::Key;
-            ctx.path = parent_path(&lines, cur, word_start, false);
-            ctx.siblings = sibling_keys(&lines, cur, word_start);
+            ctx.path = parent_path(lines, cur, word_start, false);
+            ctx.siblings = sibling_keys(lines, cur, word_start);
         }
     }
     Some(ctx)
@@ -486,6 +486,11 @@ impl<'a> Outline<'a> {
         Self {
             lines: split_lines(text),
         }
+    }
+
+    /// The document's lines, as [`context`] takes them.
+    pub(super) fn lines(&self) -> &[Line<'a>] {
+        &self.lines
     }
 
     fn top_line(&self, key: &str) -> Option<(usize, String)> {

@@ -117,10 +117,12 @@ pub struct Sources<'a> {
 /// The completion items at `offset` in `doc`.
 #[must_use]
 pub fn complete(doc: &Document, offset: u32, sources: &Sources<'_>) -> Vec<Item> {
-    let Some(ctx) = context::context(doc, offset) else {
+    // The text is split into lines once, for the cursor context and the project outline.
+    let outline = Outline::new(&doc.text);
+    let Some(ctx) = context::context(doc, offset, outline.lines()) else {
         return Vec::new();
     };
-    let project = Project::new(doc);
+    let project = Project::new(doc, outline);
     let mut out = Out {
         ctx: &ctx,
         items: Vec::new(),
@@ -135,11 +137,12 @@ pub fn complete(doc: &Document, offset: u32, sources: &Sources<'_>) -> Vec<Item>
     items
 }
 
-/// Project facts read from the text (they survive syntax errors) and the tree, each computed
-/// on first use: most requests need none of them, and some scan the whole text.
+/// Project facts read from the text (they survive syntax errors) and the tree. The outline's
+/// lines are split once per request (the cursor context needs them too); the rest is computed
+/// on first use: most requests need none of it, and some of it scans the whole text.
 struct Project<'a> {
     doc: &'a Document,
-    outline: OnceCell<Outline<'a>>,
+    outline: Outline<'a>,
     base: OnceCell<Option<String>>,
     build_base: OnceCell<Option<String>>,
     parts: OnceCell<Vec<String>>,
@@ -149,10 +152,10 @@ struct Project<'a> {
 }
 
 impl<'a> Project<'a> {
-    fn new(doc: &'a Document) -> Self {
+    fn new(doc: &'a Document, outline: Outline<'a>) -> Self {
         Self {
             doc,
-            outline: OnceCell::new(),
+            outline,
             base: OnceCell::new(),
             build_base: OnceCell::new(),
             parts: OnceCell::new(),
@@ -163,7 +166,7 @@ impl<'a> Project<'a> {
     }
 
     fn outline(&self) -> &Outline<'a> {
-        self.outline.get_or_init(|| Outline::new(&self.doc.text))
+        &self.outline
     }
 
     fn base(&self) -> Option<&str> {
