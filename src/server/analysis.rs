@@ -1,5 +1,5 @@
-//! Fast analysis off the notification path: one worker task per open document, coalescing
-//! edits ("latest version wins").
+//! Fast analysis off the notification path: one worker task per open, diagnosed document,
+//! coalescing edits ("latest version wins").
 //!
 //! Rules:
 //! - `didOpen`/`didChange` only store the new text (cheap, before any `.await`) and wake the
@@ -41,7 +41,7 @@ pub struct Analyses {
 
 impl Analyses {
     /// Starts the worker of a newly opened document (stopping the one of a previous life) and
-    /// lets it analyse the stored version.
+    /// lets it analyse the stored version. Only documents that are diagnosed get one.
     pub fn start(&self, ctx: &expansion::Ctx, uri: &Uri) {
         let wake = Arc::new(Notify::new());
         let stop = CancellationToken::new();
@@ -89,18 +89,20 @@ async fn run(ctx: expansion::Ctx, uri: Uri, wake: Arc<Notify>, stop: Cancellatio
             continue;
         }
         let version = state.version;
-        let diagnosed = state.is_diagnosed();
-        if !ensure(&state).await {
+        // However long it takes: a version is published once analysed ([`WAIT`] is for
+        // requests, which answer without it rather than keep the client waiting).
+        let job = tokio::task::spawn_blocking(move || {
+            state.analyse();
+        });
+        if let Err(e) = job.await {
+            tracing::error!("analysis task failed: {e}");
             continue;
         }
-        drop(state);
         done = Some(version);
         if stop.is_cancelled() {
             return;
         }
-        if diagnosed {
-            expansion::publish(&ctx, &uri, version, false).await;
-        }
+        expansion::publish(&ctx, &uri, version, false).await;
     }
 }
 

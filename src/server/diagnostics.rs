@@ -66,6 +66,18 @@ pub fn package_diagnostics(state: &DocState, packages: &Loaded) -> Arc<[Diagnost
     })
 }
 
+/// [`package_diagnostics`] on a blocking thread: a "did you mean" scans a large package list,
+/// which must not hold up the async runtime.
+pub async fn package_diagnostics_blocking(
+    state: &Arc<DocState>,
+    packages: &Arc<Loaded>,
+) -> Arc<[Diagnostic]> {
+    let (s, p) = (Arc::clone(state), Arc::clone(packages));
+    tokio::task::spawn_blocking(move || package_diagnostics(&s, &p))
+        .await
+        .unwrap_or_else(|_| Arc::from([]))
+}
+
 /// The fast diagnostics of a snapshot, those of its package names (`names`, from
 /// [`package_diagnostics`]), and those of its expansion
 /// when `expanded` is of the same version (an expansion diagnostic equal in code and range to a

@@ -234,12 +234,7 @@ pub async fn publish(ctx: &Ctx, uri: &Uri, version: i32, after_expansion: bool) 
     // Package names are checked off the async threads (a "did you mean" scans a large list),
     // against the indexes loaded now.
     let mut packages = ctx.packages.snapshot();
-    let mut names = {
-        let (s, p) = (Arc::clone(&state), Arc::clone(&packages));
-        tokio::task::spawn_blocking(move || diagnostics::package_diagnostics(&s, &p))
-            .await
-            .unwrap_or_default()
-    };
+    let mut names = diagnostics::package_diagnostics_blocking(&state, &packages).await;
     let checked = state;
     let _order = ctx.publish_lock().lock().await;
     let Some(state) = ctx.docs.get(uri) else {

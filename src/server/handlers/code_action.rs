@@ -49,7 +49,7 @@ pub async fn handle(
     let expanded = backend.expansions.current(uri, state.version);
     let n = backend.negotiated();
     let packages = backend.packages.snapshot();
-    let names = diagnostics::package_diagnostics(&state, &packages);
+    let names = diagnostics::package_diagnostics_blocking(&state, &packages).await;
     let actions = guarded("computing code actions", || {
         compute(&params, &state, expanded.as_deref(), &names, n, wanted)
     })

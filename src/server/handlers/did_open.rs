@@ -20,6 +20,8 @@ pub async fn handle(backend: &Backend, params: DidOpenTextDocumentParams) {
     // A reopened document starts afresh: no result of its previous life may be published.
     backend.expansions.forget(&doc.uri);
     let ctx = backend.expansion_ctx();
-    backend.analyses.start(&ctx, &doc.uri);
+    if state.is_diagnosed() {
+        backend.analyses.start(&ctx, &doc.uri);
+    }
     expansion::schedule(&ctx, &doc.uri, Arc::clone(&state), expansion::DEBOUNCE);
 }
