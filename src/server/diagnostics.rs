@@ -18,16 +18,32 @@ use super::store::{DocState, MAX_ANALYSED_BYTES, Outcome};
 /// Code of the diagnostic published instead of analysing an oversized file.
 pub const TOO_LARGE: &str = "file-too-large";
 
-/// The diagnostics to publish for a snapshot, or `None` when nothing must be published
-/// (ignored document, failed or not yet finished analysis).
+/// The expansion diagnostics that do not repeat a fast one (same code and range): a mistake
+/// both find is published, and fixed, once.
+pub fn expansion_only<'a>(
+    fast: &'a [Diagnostic],
+    expanded: &'a [Diagnostic],
+) -> impl Iterator<Item = &'a Diagnostic> {
+    expanded
+        .iter()
+        .filter(|d| !fast.iter().any(|f| f.code == d.code && f.range == d.range))
+}
+
+/// The diagnostics to publish for a snapshot (the analysis's, then `names`, its package-name
+/// diagnostics), or `None` when nothing must be published (ignored document, failed or not
+/// yet finished analysis).
 #[must_use]
-pub fn to_lsp(uri: &Uri, state: &DocState, enc: Encoding) -> Option<Vec<lsp::Diagnostic>> {
-    let map = LineMap::new(&state.text, &state.lines, enc);
-    let one = |d: &Diagnostic| convert::diagnostic(&map, uri, state.version, d);
+fn to_lsp(
+    map: &LineMap<'_>,
+    uri: &Uri,
+    state: &DocState,
+    names: &[Diagnostic],
+) -> Option<Vec<lsp::Diagnostic>> {
+    let one = |d: &Diagnostic| convert::diagnostic(map, uri, state.version, d);
     match state.outcome()? {
         Outcome::Ignored | Outcome::Failed => None,
         Outcome::Analysed(a) => guarded("converting diagnostics", || {
-            a.diagnostics.iter().map(one).collect()
+            a.diagnostics.iter().chain(names).map(one).collect()
         }),
         Outcome::TooLarge => Some(vec![one(&too_large(state))]),
     }
@@ -91,28 +107,14 @@ pub fn merged(
     names: &[Diagnostic],
     enc: Encoding,
 ) -> Option<(Vec<lsp::Diagnostic>, bool)> {
-    let mut out = to_lsp(uri, state, enc)?;
     let map = LineMap::new(&state.text, &state.lines, enc);
-    if !names.is_empty() && state.analysis().is_some() {
-        guarded("converting package diagnostics", || {
-            names
-                .iter()
-                .map(|d| convert::diagnostic(&map, uri, state.version, d))
-                .collect::<Vec<_>>()
-        })
-        .into_iter()
-        .for_each(|v| out.extend(v));
-    }
+    let mut out = to_lsp(&map, uri, state, names)?;
     let Some(expanded) = expanded.filter(|e| e.version == state.version) else {
         return Some((out, false));
     };
     let fast = state.analysis().map_or(&[][..], |a| &a.diagnostics[..]);
     let extra = guarded("converting expansion diagnostics", || {
-        expanded
-            .result
-            .diagnostics
-            .iter()
-            .filter(|d| !fast.iter().any(|f| f.code == d.code && f.range == d.range))
+        expansion_only(fast, &expanded.result.diagnostics)
             .map(|d| convert::diagnostic(&map, uri, state.version, d))
             .collect::<Vec<_>>()
     })

@@ -97,18 +97,13 @@ fn compute(
     let map = LineMap::new(&state.text, &state.lines, n.encoding);
     let range = map.text_range(params.range);
     let expansion_diags = expanded.map_or(&[][..], |e| &e.result.diagnostics[..]);
-    // Our diagnostics the request is about: in the range, or sent back by the client. An
-    // expansion diagnostic that repeats a fast one (same code and range) is published once
-    // (see `diagnostics::merged`), so its fixes are offered once too.
+    // Our diagnostics the request is about, as published: in the range, or sent back by the
+    // client.
     let fast = &analysis.diagnostics;
     let relevant: Vec<(&Diagnostic, Option<&lsp::Diagnostic>)> = fast
         .iter()
         .chain(names)
-        .chain(
-            expansion_diags
-                .iter()
-                .filter(|d| !fast.iter().any(|f| f.code == d.code && f.range == d.range)),
-        )
+        .chain(diagnostics::expansion_only(fast, expansion_diags))
         .filter_map(|d| {
             let from_client = params
                 .context
