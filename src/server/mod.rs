@@ -51,10 +51,6 @@ pub struct Negotiated {
     pub encoding: Encoding,
     /// The client accepts `documentChanges` (versioned edits) in a `WorkspaceEdit`.
     pub document_changes: bool,
-    /// Experimental extensions were allowed at `initialize` (environment or
-    /// `initializationOptions`); the settings may change it later, see
-    /// [`settings::Shared::experimental`].
-    pub experimental: bool,
     /// The client accepts a dynamic `workspace/didChangeWatchedFiles` registration.
     pub watch_files: bool,
     /// The client answers `workspace/configuration` requests.

@@ -25,13 +25,6 @@ pub fn handle(backend: &Backend, params: InitializeParams) -> Result<InitializeR
             .and_then(|w| w.workspace_edit.as_ref())
             .and_then(|e| e.document_changes)
             .unwrap_or(false),
-        experimental: expansion::experimental_from_env()
-            || params
-                .initialization_options
-                .as_ref()
-                .and_then(|o| o.get("experimentalExtensions"))
-                .and_then(serde_json::Value::as_bool)
-                .unwrap_or(false),
         watch_files: caps
             .workspace
             .as_ref()
