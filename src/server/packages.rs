@@ -293,16 +293,6 @@ pub fn load_configured(settings: &PackageSettings) -> Configured {
     }
 }
 
-/// The compression a file name says (`.gz`, `.lz4`, `.xz`; anything else is read as text).
-fn compression_of(path: &Path) -> Compression {
-    match path.extension().and_then(|e| e.to_str()) {
-        Some("gz") => Compression::Gzip,
-        Some("lz4") => Compression::Lz4,
-        Some("xz") => Compression::Xz,
-        _ => Compression::None,
-    }
-}
-
 /// One index of `Packages` files, plain or compressed (blocking).
 #[must_use]
 pub fn load_files(paths: &[PathBuf]) -> DebIndex {
@@ -328,7 +318,12 @@ fn read_into(b: &mut DebIndexBuilder, path: &Path) {
             return;
         }
     };
-    if let Err(e) = b.read_from(apt::decompress(compression_of(path), file)) {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let (_, compression) = Compression::of_file_name(name);
+    if let Err(e) = b.read_from(apt::decompress(compression, file)) {
         tracing::warn!("cannot read all of package index {}: {e}", path.display());
     }
 }

@@ -15,6 +15,20 @@ pub enum Compression {
     Xz,
 }
 
+impl Compression {
+    /// The compression a file name says (`.gz`, `.lz4`, `.xz`; anything else is read as
+    /// text), and the name without that suffix.
+    #[must_use]
+    pub fn of_file_name(name: &str) -> (&str, Self) {
+        match name.rsplit_once('.') {
+            Some((stem, "gz")) => (stem, Self::Gzip),
+            Some((stem, "lz4")) => (stem, Self::Lz4),
+            Some((stem, "xz")) => (stem, Self::Xz),
+            _ => (name, Self::None),
+        }
+    }
+}
+
 /// What a list file's name says about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AptList {
@@ -32,20 +46,13 @@ pub struct AptList {
 /// (Debian's, or Ubuntu releases that have no rockcraft base).
 #[must_use]
 pub fn parse_list_name(file_name: &str) -> Option<AptList> {
-    let (stem, compression) = match file_name.rsplit_once('.') {
-        Some((stem, "gz")) => (stem, Compression::Gzip),
-        Some((stem, "lz4")) => (stem, Compression::Lz4),
-        Some((stem, "xz")) => (stem, Compression::Xz),
-        _ => (file_name, Compression::None),
-    };
+    let (stem, compression) = Compression::of_file_name(file_name);
     let head = stem.strip_suffix("_Packages")?;
     // The last `_dists_` separates the archive URL from `suite_component_binary-arch`.
     let (_, after) = head.rsplit_once("_dists_")?;
-    let mut parts = after.split('_');
-    let suite = parts.next()?;
-    let rest: Vec<&str> = parts.collect();
+    let (suite, rest) = after.split_once('_')?;
     // `component_binary-arch`, or components with slashes (`main/debian-installer`) escaped.
-    if !rest.last().is_some_and(|a| a.starts_with("binary-")) {
+    if !rest.rsplit('_').next().is_some_and(|a| a.starts_with("binary-")) {
         return None;
     }
     let codename = suite.split('-').next()?;
