@@ -268,7 +268,7 @@ async fn republish(ctx: &Ctx, before: Option<Arc<Loaded>>) {
 
 /// What the configuration job reads.
 #[derive(Debug, Default)]
-pub struct Configured {
+struct Configured {
     pub user: Option<DebIndex>,
     pub lists: HashMap<&'static str, Vec<PathBuf>>,
     pub checkout: HashMap<String, Slices>,
@@ -277,7 +277,7 @@ pub struct Configured {
 /// Reads the user's index files, lists the apt lists directory and reads the checkout
 /// (blocking). Problems are logged and skipped.
 #[must_use]
-pub fn load_configured(settings: &PackageSettings) -> Configured {
+fn load_configured(settings: &PackageSettings) -> Configured {
     Configured {
         user: (!settings.index_files.is_empty()).then(|| load_files(&settings.index_files)),
         lists: settings

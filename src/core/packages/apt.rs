@@ -52,7 +52,11 @@ pub fn parse_list_name(file_name: &str) -> Option<AptList> {
     let (_, after) = head.rsplit_once("_dists_")?;
     let (suite, rest) = after.split_once('_')?;
     // `component_binary-arch`, or components with slashes (`main/debian-installer`) escaped.
-    if !rest.rsplit('_').next().is_some_and(|a| a.starts_with("binary-")) {
+    if !rest
+        .rsplit('_')
+        .next()
+        .is_some_and(|a| a.starts_with("binary-"))
+    {
         return None;
     }
     let codename = suite.split('-').next()?;

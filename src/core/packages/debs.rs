@@ -119,13 +119,6 @@ impl DebIndex {
     pub fn names(&self) -> impl Iterator<Item = &str> + '_ {
         self.debs.iter().map(|&s| self.name(s))
     }
-
-    /// Heap bytes held.
-    #[must_use]
-    pub fn heap_bytes(&self) -> usize {
-        self.arena.capacity()
-            + (self.debs.capacity() + self.provided.capacity()) * std::mem::size_of::<Span>()
-    }
 }
 
 /// Reads `Packages` data into a [`DebIndex`]: whole texts with [`add_text`](Self::add_text),
@@ -152,17 +145,6 @@ impl DebIndexBuilder {
     #[must_use]
     pub fn is_full(&self) -> bool {
         self.debs.len() >= MAX_DEBS
-    }
-
-    /// The number of distinct packages read so far.
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.debs.len()
-    }
-
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.debs.is_empty()
     }
 
     /// Reads one whole `Packages` text.

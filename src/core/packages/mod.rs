@@ -12,13 +12,13 @@ pub mod chisel;
 mod debs;
 mod slices;
 
-pub use debs::{Deb, DebIndex, DebIndexBuilder, MAX_DEBS, MAX_DESCRIPTION, MAX_LINE};
+pub use debs::{Deb, DebIndex, DebIndexBuilder, MAX_DEBS, MAX_DESCRIPTION};
 pub use slices::{SliceIndex, SlicePackage, Slices};
 
 use crate::core::document::Document;
 
 /// Ubuntu codenames of the releases rockcraft has bases for, with their release names.
-pub const CODENAMES: &[(&str, &str)] = &[
+const CODENAMES: &[(&str, &str)] = &[
     ("focal", "ubuntu-20.04"),
     ("jammy", "ubuntu-22.04"),
     ("noble", "ubuntu-24.04"),

@@ -100,21 +100,6 @@ impl Slices {
             .and_then(|(pkg, slice)| self.package(pkg).map(|p| p.has(slice)))
             .unwrap_or(false)
     }
-
-    /// Heap bytes held (an estimate: the allocations' requested sizes).
-    #[must_use]
-    pub fn heap_bytes(&self) -> usize {
-        self.packages.capacity() * std::mem::size_of::<SlicePackage>()
-            + self
-                .packages
-                .iter()
-                .map(|p| {
-                    p.package.len()
-                        + p.slices.capacity() * std::mem::size_of::<Box<str>>()
-                        + p.slices.iter().map(|s| s.len()).sum::<usize>()
-                })
-                .sum::<usize>()
-    }
 }
 
 /// Chisel slices per release (`ubuntu-24.04`), parsed lazily from a compact text index.
@@ -187,25 +172,6 @@ impl SliceIndex {
             )
         }))
     }
-
-    /// The packages with slices in a release, sorted by name (empty for an unknown release).
-    #[must_use]
-    pub fn packages(&self, release: &str) -> &[SlicePackage] {
-        self.release(release).map_or(&[], Slices::packages)
-    }
-
-    /// Whether `pkg_slice` (`libpq5_libs`) names a slice of the release.
-    #[must_use]
-    pub fn has_slice(&self, release: &str, pkg_slice: &str) -> bool {
-        self.release(release)
-            .is_some_and(|s| s.has_slice(pkg_slice))
-    }
-
-    /// The release name for a build base: `ubuntu@24.04` → `ubuntu-24.04`.
-    #[must_use]
-    pub fn release_of_base(base: &str) -> Option<String> {
-        super::release_of_base(base)
-    }
 }
 
 #[cfg(test)]
@@ -216,12 +182,14 @@ mod tests {
     fn bundled_index_has_libpq5_libs_on_24_04() {
         let idx = SliceIndex::bundled();
         assert!(idx.releases().contains(&"ubuntu-24.04"));
-        assert!(idx.has_slice("ubuntu-24.04", "libpq5_libs"));
-        assert!(!idx.has_slice("ubuntu-24.04", "libpq5_nope"));
-        assert!(!idx.has_slice("ubuntu-99.04", "libpq5_libs"));
-        assert!(!idx.has_slice("ubuntu-24.04", "libpq5"));
+        let has =
+            |release: &str, name: &str| idx.release(release).is_some_and(|s| s.has_slice(name));
+        assert!(has("ubuntu-24.04", "libpq5_libs"));
+        assert!(!has("ubuntu-24.04", "libpq5_nope"));
+        assert!(!has("ubuntu-99.04", "libpq5_libs"));
+        assert!(!has("ubuntu-24.04", "libpq5"));
         assert_eq!(
-            SliceIndex::release_of_base("ubuntu@24.04").as_deref(),
+            crate::core::packages::release_of_base("ubuntu@24.04").as_deref(),
             Some("ubuntu-24.04")
         );
     }

@@ -33,14 +33,8 @@ pub fn diagnose(doc: &Document, indexes: &dyn PackageIndexes) -> Vec<Diagnostic>
 }
 
 /// Checks every part's package lists against `known`.
-pub fn check(doc: &Document, known: &ReleaseIndexes<'_>, out: &mut Vec<Diagnostic>) {
-    let broken = doc.yaml_errors.iter().any(|e| {
-        matches!(
-            e.kind,
-            YamlErrorKind::Syntax | YamlErrorKind::MultipleDocuments
-        )
-    });
-    if broken || (known.slices.is_none() && !known.has_debs()) {
+fn check(doc: &Document, known: &ReleaseIndexes<'_>, out: &mut Vec<Diagnostic>) {
+    if doc.has_fatal_yaml_errors() || (known.slices.is_none() && !known.has_debs()) {
         return;
     }
     let mut checker = Checker {
