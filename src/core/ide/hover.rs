@@ -30,9 +30,10 @@ pub fn hover(
     }
     let (path, is_key) = doc.tree.path_of(node);
     let range = doc.range(node);
+    let target = target(doc, &path, is_key);
     let expanded = expansion.and_then(|e| e.expanded.as_ref());
-    if let Some(exp) = expanded
-        && let Some(md) = expanded_hover(doc, exp, &path, is_key)
+    if let (Some(exp), Some(t)) = (expanded, target)
+        && let Some(md) = expanded_hover(doc, exp, &path, t)
     {
         return Some(HoverResult {
             range,
@@ -43,7 +44,7 @@ pub fn hover(
     // Where the expanded result would be shown but the expansion failed, say why instead of
     // silently falling back to the schema text.
     if let Some(e) = expansion.filter(|e| e.expanded.is_none())
-        && shows_expansion(doc, &path, is_key)
+        && target.is_some()
         && let Some(first) = e
             .diagnostics
             .iter()
@@ -62,16 +63,33 @@ pub fn hover(
     schema.map(|markdown| HoverResult { range, markdown })
 }
 
-/// Positions whose hover shows the expanded project when it is available.
-fn shows_expansion(doc: &Document, path: &[PathSeg], is_key: bool) -> bool {
+/// What a hover shows from the expanded project (when it is available).
+#[derive(Clone, Copy)]
+enum Target<'p> {
+    /// An item of `extensions:`: what that extension adds.
+    Extension,
+    /// The `services:` key: all services.
+    Services,
+    /// A service name.
+    Service(&'p String),
+    /// The name of a part an extension generates.
+    Part(&'p String),
+}
+
+/// The expanded-project target of a hover position, if it has one.
+fn target<'p>(doc: &Document, path: &'p [PathSeg], is_key: bool) -> Option<Target<'p>> {
     match path {
-        [PathSeg::Key(e), PathSeg::Index(_)] => e == "extensions",
-        [PathSeg::Key(s)] => s == "services" && is_key,
-        [PathSeg::Key(s), PathSeg::Key(_)] if s == "services" => is_key,
-        [PathSeg::Key(p), PathSeg::Key(name)] if p == "parts" => {
-            is_key && doc.is_extension_part(name)
+        [PathSeg::Key(e), PathSeg::Index(_)] if e == "extensions" => Some(Target::Extension),
+        [PathSeg::Key(s)] if s == "services" && is_key => Some(Target::Services),
+        [PathSeg::Key(s), PathSeg::Key(name)] if s == "services" && is_key => {
+            Some(Target::Service(name))
         }
-        _ => false,
+        [PathSeg::Key(p), PathSeg::Key(name)]
+            if p == "parts" && is_key && doc.is_extension_part(name) =>
+        {
+            Some(Target::Part(name))
+        }
+        _ => None,
     }
 }
 
@@ -118,9 +136,9 @@ fn origin_note(doc: &Document, ext: &str, section: &str, names: &[String]) -> St
     }
 }
 
-fn expanded_hover(doc: &Document, exp: &Value, path: &[PathSeg], is_key: bool) -> Option<String> {
-    match path {
-        [PathSeg::Key(e), PathSeg::Index(_)] if e == "extensions" => {
+fn expanded_hover(doc: &Document, exp: &Value, path: &[PathSeg], t: Target<'_>) -> Option<String> {
+    match t {
+        Target::Extension => {
             let node = doc.tree.at_path(path)?;
             let name = doc.tree.text(node)?;
             let info = registry::find(name)?;
@@ -170,14 +188,14 @@ fn expanded_hover(doc: &Document, exp: &Value, path: &[PathSeg], is_key: bool) -
                 yaml_block(&Value::Object(added))
             ))
         }
-        [PathSeg::Key(s)] if s == "services" && is_key => {
+        Target::Services => {
             let services = exp.get("services")?;
             Some(format!(
                 "The services after the extensions are applied:\n\n{}",
                 yaml_block(&wrap_one("services", services))
             ))
         }
-        [PathSeg::Key(s), PathSeg::Key(name)] if s == "services" && is_key => {
+        Target::Service(name) => {
             let v = exp.get("services")?.get(name)?;
             let note = doc
                 .declared_extensions()
@@ -192,9 +210,7 @@ fn expanded_hover(doc: &Document, exp: &Value, path: &[PathSeg], is_key: bool) -
                 yaml_block(&wrap("services", name, v))
             ))
         }
-        [PathSeg::Key(p), PathSeg::Key(name)]
-            if p == "parts" && is_key && doc.is_extension_part(name) =>
-        {
+        Target::Part(name) => {
             let v = exp.get("parts")?.get(name)?;
             let ext = registry::owner_of_part(name)?.name;
             let note = origin_note(doc, ext, "parts", std::slice::from_ref(name));
@@ -203,7 +219,6 @@ fn expanded_hover(doc: &Document, exp: &Value, path: &[PathSeg], is_key: bool) -
                 yaml_block(&wrap("parts", name, v))
             ))
         }
-        _ => None,
     }
 }
 
