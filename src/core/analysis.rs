@@ -28,13 +28,7 @@ pub fn diagnose(doc: &Document) -> Vec<Diagnostic> {
         .iter()
         .map(|e| yaml_diagnostic(doc, e))
         .collect();
-    let broken = doc.yaml_errors.iter().any(|e| {
-        matches!(
-            e.kind,
-            YamlErrorKind::Syntax | YamlErrorKind::MultipleDocuments
-        )
-    });
-    if broken {
+    if doc.has_fatal_yaml_errors() {
         // A partial tree would produce misleading "missing key" errors; report only the
         // syntax problem until the YAML reads again.
         return out;

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::core::extensions::registry::{self, ExtensionInfo};
 use crate::core::text::{Lines, TextRange, TextSize};
-use crate::core::yaml::{self, Entry, NodeId, PathSeg, Tree, YamlError};
+use crate::core::yaml::{self, Entry, NodeId, PathSeg, Tree, YamlError, YamlErrorKind};
 
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -38,6 +38,18 @@ impl Document {
     #[must_use]
     pub fn root_map(&self) -> Option<NodeId> {
         self.tree.root.filter(|&r| self.tree.is_mapping(r))
+    }
+
+    /// Whether the YAML does not read as one document (a syntax error or several documents):
+    /// the tree is partial, so checks built on it would mislead.
+    #[must_use]
+    pub fn has_fatal_yaml_errors(&self) -> bool {
+        self.yaml_errors.iter().any(|e| {
+            matches!(
+                e.kind,
+                YamlErrorKind::Syntax | YamlErrorKind::MultipleDocuments
+            )
+        })
     }
 
     /// Source range of a node.

@@ -9,7 +9,7 @@ use crate::core::extensions::registry::{self, ExtensionInfo};
 use crate::core::extensions::{Anchor, Cause, Context, ErrorKind, ExpandError, ProjectFs, model};
 use crate::core::ide::lints;
 use crate::core::text::TextRange;
-use crate::core::yaml::{PathSeg, YamlErrorKind};
+use crate::core::yaml::PathSeg;
 
 /// What expanding a document produced.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -35,13 +35,7 @@ pub fn expand_document(
     extensions_dir: &str,
 ) -> ExpansionResult {
     let mut result = ExpansionResult::default();
-    let broken = doc.yaml_errors.iter().any(|e| {
-        matches!(
-            e.kind,
-            YamlErrorKind::Syntax | YamlErrorKind::MultipleDocuments
-        )
-    });
-    if broken || doc.root_map().is_none() {
+    if doc.has_fatal_yaml_errors() || doc.root_map().is_none() {
         return result;
     }
     if !doc.has_extensions() {

@@ -94,7 +94,7 @@ fn top_symbol(doc: &Document, e: Entry) -> Option<Symbol> {
             SymbolKind::Section,
             named(doc, e.value, SymbolKind::Platform),
         ),
-        "extensions" => (SymbolKind::Section, extensions(doc, e.value)),
+        "extensions" => (SymbolKind::Section, extensions(doc)),
         _ => (SymbolKind::Key, Vec::new()),
     };
     let detail = if kind == SymbolKind::Key {
@@ -132,7 +132,10 @@ fn part_detail(doc: &Document, part: NodeId, name: &str) -> Option<String> {
         .get(part, "plugin")
         .and_then(|n| doc.tree.text(n))
         .map(|p| format!("plugin: {p}"));
-    let owner = registry::owner_of_part(name).map(|ext| format!("overrides {}", ext.name));
+    // Only a part of a declared extension overrides anything.
+    let owner = registry::owner_of_part(name)
+        .filter(|_| doc.is_extension_part(name))
+        .map(|ext| format!("overrides {}", ext.name));
     match (plugin, owner) {
         (Some(p), Some(o)) => Some(format!("{o}, {p}")),
         (p, o) => p.or(o),
@@ -155,21 +158,19 @@ fn service_detail(doc: &Document, service: NodeId, name: &str) -> Option<String>
     }
 }
 
-fn extensions(doc: &Document, list: NodeId) -> Vec<Symbol> {
-    doc.tree
-        .items(list)
-        .iter()
-        .filter_map(|&item| {
-            let name = doc.tree.text(item)?.to_owned();
+fn extensions(doc: &Document) -> Vec<Symbol> {
+    doc.extension_items()
+        .into_iter()
+        .map(|(item, name)| {
             let range = doc.range(item);
-            Some(Symbol {
-                name,
+            Symbol {
+                name: name.to_owned(),
                 detail: None,
                 kind: SymbolKind::Extension,
                 range,
                 selection: range,
                 children: Vec::new(),
-            })
+            }
         })
         .collect()
 }
@@ -232,5 +233,8 @@ mod tests {
         // A syntax error keeps what was parsed before it.
         let out = check("name: x\nparts:\n  a:\n    plugin: nil\n  b: [\n");
         assert!(out.contains("a [Part] plugin: nil"), "{out}");
+        // The part of an extension the project does not declare overrides nothing.
+        let out = check("parts:\n  flask-framework/install-app:\n    plugin: dump\n");
+        assert!(out.contains("install-app [Part] plugin: dump @"), "{out}");
     }
 }
