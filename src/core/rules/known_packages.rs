@@ -14,7 +14,7 @@ use crate::core::packages::{
     DebIndex, PackageIndexes, ReleaseIndexes, SliceOrigin, Slices, document_release,
 };
 use crate::core::suggest;
-use crate::core::yaml::{NodeId, YamlErrorKind};
+use crate::core::yaml::NodeId;
 
 use super::{quote_list, string_items};
 
@@ -195,69 +195,9 @@ fn suggest_slice(slices: &Slices, pkg: &str, slice: &str) -> Option<String> {
     Some(format!("{}_{s}", p.package))
 }
 
-/// The closest package name over several indexes. Tens of thousands of names are narrowed
-/// down cheaply first (length, then the letters they share), so only a handful get a full
-/// edit-distance comparison.
+/// The closest package name over several indexes (tens of thousands of names).
 fn suggest_deb(indexes: &[&DebIndex], name: &str) -> Option<String> {
-    let word = name.to_lowercase();
-    let mut letters = Letters::new(&word);
-    let mut candidates: Vec<&str> = indexes
-        .iter()
-        .flat_map(|i| i.names())
-        .filter(|c| {
-            // The same allowance as `suggest::closest`: one edit per four characters.
-            let limit = (c.len() / 4).max(1);
-            c.len().abs_diff(word.len()) <= limit && letters.distance(c) <= limit
-        })
-        .collect();
-    candidates.sort_unstable();
-    candidates.dedup();
-    suggest::closest(name, candidates).map(str::to_owned)
-}
-
-/// Byte counts of a word, to bound its edit distance to other words from below.
-struct Letters {
-    counts: [i32; 256],
-    distinct: Vec<u8>,
-    len: usize,
-}
-
-impl Letters {
-    fn new(word: &str) -> Self {
-        let mut counts = [0i32; 256];
-        let mut distinct = Vec::new();
-        for b in word.bytes() {
-            if counts[usize::from(b)] == 0 {
-                distinct.push(b);
-            }
-            counts[usize::from(b)] += 1;
-        }
-        Self {
-            counts,
-            distinct,
-            len: word.len(),
-        }
-    }
-
-    /// The larger of the bytes the word has and `c` lacks, and the other way round: an edit
-    /// changes at most one of each (swapping two neighbours changes neither), so this never
-    /// exceeds the edit distance.
-    fn distance(&mut self, c: &str) -> usize {
-        for b in c.bytes() {
-            self.counts[usize::from(b)] -= 1;
-        }
-        let extra: usize = self
-            .distinct
-            .iter()
-            .map(|&b| usize::try_from(self.counts[usize::from(b)].max(0)).unwrap_or(0))
-            .sum();
-        for b in c.bytes() {
-            self.counts[usize::from(b)] += 1;
-        }
-        // Counts sum to the length difference, so what `c` has in excess follows.
-        let missing = (extra + c.len()).saturating_sub(self.len);
-        extra.max(missing)
-    }
+    suggest::closest_in_many(name, indexes.iter().flat_map(|i| i.names())).map(str::to_owned)
 }
 
 #[cfg(test)]
