@@ -197,12 +197,7 @@ impl<'a> Project<'a> {
     /// and parent-relative sources are not followed.
     fn dump_source(&self, part: &str) -> Option<String> {
         let tree = &self.doc.tree;
-        let node = self
-            .doc
-            .section("parts")
-            .iter()
-            .find(|e| tree.text(e.key) == Some(part))?
-            .value;
+        let node = tree.get(tree.top("parts")?, part)?;
         if tree.text(tree.get(node, "plugin")?)? != "dump" {
             return None;
         }
@@ -609,9 +604,10 @@ fn packages(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>, sta
             SliceOrigin::Bundled => format!("Chisel slice ({release})"),
             SliceOrigin::Checkout => format!("Chisel slice ({release}, your chisel-releases)"),
         };
-        let candidates: Vec<_> = match &slice_prefix {
-            Some(_) => slices.package(&pkg_prefix).into_iter().collect(),
-            None => slices.with_prefix(&pkg_prefix).collect(),
+        // Read lazily: the loop stops at the item cap.
+        let candidates: Box<dyn Iterator<Item = _>> = match &slice_prefix {
+            Some(_) => Box::new(slices.package(&pkg_prefix).into_iter()),
+            None => Box::new(slices.with_prefix(&pkg_prefix)),
         };
         for pkg in candidates {
             for slice in &pkg.slices {
