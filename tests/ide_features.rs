@@ -417,3 +417,86 @@ fn ide_features_never_panic_anywhere() {
         }
     }
 }
+
+/// The single expansion error of `src` in the editor, as its code, the range text and the
+/// message, checked against what `rockcraft-lsp expand-extensions` prints.
+fn base_error_matches_cli(
+    src: &str,
+    experimental: bool,
+    tag: &str,
+) -> (&'static str, String, String) {
+    let doc = Document::parse(src);
+    let r = expand_document(&doc, &flask_fs(), experimental, DEFAULT_EXTENSIONS_DIR);
+    let [d] = r.diagnostics.as_slice() else {
+        panic!("{:?}", r.diagnostics);
+    };
+    let dir = std::env::temp_dir().join(format!("rockcraft-lsp-ide-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("rockcraft.yaml"), src).unwrap();
+    std::fs::write(dir.join("requirements.txt"), "Flask\n").unwrap();
+    std::fs::write(dir.join("app.py"), FLASK_APP).unwrap();
+    let cli = rockcraft_lsp::cli::expand::run_expand(&dir, DEFAULT_EXTENSIONS_DIR, experimental);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(cli.exit_code, 1, "{}", cli.stderr);
+    let line = |prefix: &str| {
+        cli.stderr
+            .lines()
+            .find_map(|l| l.strip_prefix(prefix))
+            .unwrap_or_else(|| panic!("no `{prefix}` in {}", cli.stderr))
+            .to_owned()
+    };
+    // The message is the line after the progress notes.
+    let message = cli
+        .stderr
+        .lines()
+        .find(|l| !l.starts_with("note: "))
+        .unwrap();
+    let expected = format!(
+        "{}. {} (see {})",
+        message.trim_end_matches('.'),
+        line("  fix: ").trim_end_matches('.'),
+        line("  docs: ")
+    );
+    assert_eq!(d.message, expected);
+    (d.code, doc.text_at(d.range).to_owned(), d.message.clone())
+}
+
+#[test]
+fn unsupported_base_is_reported_on_the_key_the_cli_blames() {
+    // A build base of another release than the base: the build base is wrong.
+    let src = FLASK.replace("$0", "").replace(
+        "base: ubuntu@24.04\n",
+        "base: ubuntu@24.04\nbuild-base: ubuntu@26.04\n",
+    );
+    let (code, range, msg) = base_error_matches_cli(&src, true, "build-base");
+    assert_eq!((code, range.as_str()), ("extension-base", "ubuntu@26.04"));
+    assert!(
+        msg.starts_with(
+            "flask-framework cannot build `base: ubuntu@24.04` on `build-base: ubuntu@26.04`"
+        ),
+        "{msg}"
+    );
+    // `bare` without a build base: the base needs one.
+    let src = FLASK.replace("$0", "").replace("ubuntu@24.04", "bare");
+    let (code, range, msg) = base_error_matches_cli(&src, true, "bare");
+    assert_eq!((code, range.as_str()), ("extension-base", "bare"));
+    assert!(
+        msg.starts_with("flask-framework needs a `build-base` with `base: bare`"),
+        "{msg}"
+    );
+    // Without the opt-in, the build base that selects the experimental generation.
+    let src = FLASK.replace("$0", "").replace(
+        "base: ubuntu@24.04\n",
+        "base: ubuntu@24.04\nbuild-base: ubuntu@26.04\n",
+    );
+    let (code, range, msg) = base_error_matches_cli(&src, false, "experimental");
+    assert_eq!(
+        (code, range.as_str()),
+        ("extension-experimental", "ubuntu@26.04")
+    );
+    assert!(
+        msg.starts_with("flask-framework is experimental on `build-base: ubuntu@26.04`"),
+        "{msg}"
+    );
+}

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::frameworks::common::describe;
 use super::merge::{is_truthy, merge_into};
 use super::registry::{self, ExtensionInfo};
-use super::{Anchor, Cause, Context, ExpandError, Extension, frameworks};
+use super::{Anchor, BaseKey, Cause, Context, ExpandError, Extension, frameworks};
 use crate::core::yaml::PathSeg;
 
 /// Documentation page of the extension reference, as rockcraft links it.
@@ -252,6 +252,13 @@ fn experimental_error(
     anchor: Anchor,
 ) -> ExpandError {
     let name = info.name;
+    let build_base = project.get("build-base").filter(|v| is_truthy(v));
+    // The key that picks the generation, and so the one the editor shows the error on.
+    let key = if build_base.is_some() {
+        BaseKey::BuildBase
+    } else {
+        BaseKey::Base
+    };
     let (message, fix) = if is_v1 {
         (
             format!(
@@ -260,7 +267,7 @@ fn experimental_error(
             "Set ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS=1 when you run rockcraft (and for rockcraft-lsp).".to_owned(),
         )
     } else {
-        let on = match project.get("build-base").filter(|v| is_truthy(v)) {
+        let on = match build_base {
             Some(bb) => format!("`build-base: {}`", python_str(bb)),
             None => format!("`base: {base}`"),
         };
@@ -277,7 +284,7 @@ fn experimental_error(
     ExpandError::project(anchor, message)
         .resolution(fix)
         .doc(EXTENSIONS_DOC_SLUG)
-        .cause(Cause::Experimental)
+        .cause(Cause::Experimental { key })
 }
 
 fn unsupported_base(
@@ -299,9 +306,10 @@ fn unsupported_base(
         .copied()
         .filter(|b| *b != "bare")
         .collect();
-    let (message, fix) = if base == "bare" {
+    let (key, message, fix) = if base == "bare" {
         match build_base {
             Some(bb) => (
+                BaseKey::BuildBase,
                 format!(
                     "{name} cannot build a `base: bare` rock on `build-base: {bb}`: with a bare base, the build base must be {}{}.",
                     if stable.len() > 1 { "one of " } else { "" },
@@ -310,6 +318,7 @@ fn unsupported_base(
                 "Set `build-base: ubuntu@24.04` (or another build base listed above).".to_owned(),
             ),
             None => (
+                BaseKey::Base,
                 format!(
                     "{name} needs a `build-base` with `base: bare`: the bare base has no system to build on."
                 ),
@@ -319,6 +328,7 @@ fn unsupported_base(
     } else if let Some(bb) = build_base.filter(|bb| bb.replace(':', "@") != base.replace(':', "@"))
     {
         (
+            BaseKey::BuildBase,
             format!(
                 "{name} cannot build `base: {base}` on `build-base: {bb}`: with that build base it supports only {}.",
                 and_list(bases)
@@ -327,6 +337,7 @@ fn unsupported_base(
         )
     } else {
         (
+            BaseKey::Base,
             format!("{name} does not support `base: {base}`; it supports {supported}."),
             "Change `base` to one of the supported bases, for example `base: ubuntu@24.04`."
                 .to_owned(),
@@ -335,7 +346,7 @@ fn unsupported_base(
     ExpandError::project(anchor, message)
         .resolution(fix)
         .doc(format!("/reference/extensions/{name}"))
-        .cause(Cause::UnsupportedBase)
+        .cause(Cause::UnsupportedBase { key })
 }
 
 #[cfg(test)]
@@ -512,7 +523,7 @@ mod tests {
             err.message,
             "flask-framework is experimental on `base: bare`, and rockcraft expands it there only when the environment variable ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS is set; its stable bases are bare, ubuntu@22.04, ubuntu:22.04 and ubuntu@24.04."
         );
-        assert_eq!(err.cause, Some(Cause::Experimental));
+        assert_eq!(err.cause, Some(Cause::Experimental { key: BaseKey::Base }));
         assert_eq!(
             err.resolution.as_deref(),
             Some(
@@ -525,7 +536,10 @@ mod tests {
             err.message,
             "flask-framework needs a `build-base` with `base: bare`: the bare base has no system to build on."
         );
-        assert_eq!(err.cause, Some(Cause::UnsupportedBase));
+        assert_eq!(
+            err.cause,
+            Some(Cause::UnsupportedBase { key: BaseKey::Base })
+        );
         assert_eq!(
             notes,
             [
@@ -550,6 +564,20 @@ mod tests {
             err.message,
             "go-framework cannot build `base: ubuntu@24.04` on `build-base: ubuntu@26.04`: with that build base it supports only ubuntu@26.04."
         );
+        assert_eq!(
+            err.cause,
+            Some(Cause::UnsupportedBase {
+                key: BaseKey::BuildBase
+            })
+        );
+        // Without the opt-in, the build base that picks V2 is the experimental one.
+        let err = run(&raw, false).0.unwrap_err();
+        assert_eq!(
+            err.cause,
+            Some(Cause::Experimental {
+                key: BaseKey::BuildBase
+            })
+        );
     }
 
     #[test]
@@ -560,7 +588,7 @@ mod tests {
             err.message,
             "spring-boot-framework is experimental on every base, and rockcraft expands it only when the environment variable ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS is set."
         );
-        assert_eq!(err.cause, Some(Cause::Experimental));
+        assert_eq!(err.cause, Some(Cause::Experimental { key: BaseKey::Base }));
         let (r, notes) = run(&raw, true);
         assert!(r.is_ok());
         assert_eq!(

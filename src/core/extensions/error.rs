@@ -30,9 +30,36 @@ pub enum ErrorKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Cause {
     /// The extension is experimental on the project's base and the opt-in is not set.
-    Experimental,
+    Experimental { key: BaseKey },
     /// The extension does not support the project's base (or build base).
-    UnsupportedBase,
+    UnsupportedBase { key: BaseKey },
+}
+
+impl Cause {
+    /// The top-level key the message blames, where the editor shows the failure.
+    #[must_use]
+    pub fn key(self) -> BaseKey {
+        match self {
+            Self::Experimental { key } | Self::UnsupportedBase { key } => key,
+        }
+    }
+}
+
+/// `base` or `build-base`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BaseKey {
+    Base,
+    BuildBase,
+}
+
+impl BaseKey {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Base => "base",
+            Self::BuildBase => "build-base",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

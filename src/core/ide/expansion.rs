@@ -159,32 +159,17 @@ fn map_error(doc: &Document, err: &ExpandError, from_model: bool) -> Option<Diag
     match &err.anchor {
         Anchor::Extension(name) => {
             // `unknown-extension` from the rules already covers unknown names.
-            let info = registry::find(name)?;
-            if err.cause == Some(Cause::Experimental) {
-                let range = top_value_range(doc, "build-base")
-                    .filter(|_| doc.build_base().is_some())
-                    .or_else(|| top_value_range(doc, "base"))
+            registry::find(name)?;
+            if let Some(cause) = err.cause {
+                // Shown on the key the error blames, in the words the CLI prints.
+                let code = match cause {
+                    Cause::Experimental { .. } => "extension-experimental",
+                    Cause::UnsupportedBase { .. } => "extension-base",
+                };
+                let range = top_value_range(doc, cause.key().as_str())
                     .unwrap_or_else(|| extension_item_range(doc, name));
-                let msg = format!(
-                    "`{name}` is experimental on this base: rockcraft refuses to expand it unless ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS is set. Use one of the stable bases ({}) or set the variable",
-                    info.v1_bases.join(", ")
-                );
                 return Some(
-                    Diagnostic::error(range, "extension-experimental", msg)
-                        .with_related(extension_item_range(doc, name), "extension declared here"),
-                );
-            }
-            if err.cause == Some(Cause::UnsupportedBase) {
-                let on_build_base = doc.base() == Some("bare") && doc.build_base().is_some();
-                let key = if on_build_base { "build-base" } else { "base" };
-                let range =
-                    top_value_range(doc, key).unwrap_or_else(|| extension_item_range(doc, name));
-                let supported = registry::all_bases(info).join(", ");
-                let msg = format!(
-                    "`{name}` does not support this `{key}`; rockcraft stops here. Supported: {supported}"
-                );
-                return Some(
-                    Diagnostic::error(range, "extension-base", msg)
+                    Diagnostic::error(range, code, with_resolution(err, err.message.clone()))
                         .with_related(extension_item_range(doc, name), "extension declared here"),
                 );
             }
