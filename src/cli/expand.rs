@@ -231,7 +231,7 @@ fn locate(doc: &Document, anchor: &Anchor) -> Option<String> {
 /// Writes an error report: the message, its location in rockcraft.yaml when there is one,
 /// the fix and the documentation link.
 fn fail(mut report: Report, err: &ExpandError, doc: Option<&Document>) -> Report {
-    let _ = writeln!(report.stderr, "{}", err.message);
+    let _ = writeln!(report.stderr, "{}", err.text());
     if let Some(loc) = doc.and_then(|d| locate(d, &err.anchor)) {
         let what = match &err.anchor {
             Anchor::Path(p) => format!(" (`{}`)", dotted(p)),

@@ -62,15 +62,28 @@ impl BaseKey {
     }
 }
 
+/// One of several problems an error lists (the project-model checks report every key that
+/// fails).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Detail {
+    /// The key path in the expanded project, when the problem is about one.
+    pub path: Option<Vec<PathSeg>>,
+    pub message: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExpandError {
     pub kind: ErrorKind,
-    /// What is wrong, in our own words, naming the file and the extension.
+    /// What is wrong, in our own words, naming the file and the extension (for an error
+    /// with `details`, the heading above them).
     pub message: String,
+    /// The problems under the heading, each shown as a line of its own by the CLI.
+    pub details: Box<[Detail]>,
     /// How to fix it.
     pub resolution: Option<String>,
     /// rockcraft documentation path (`/reference/extensions/flask-framework`), if any.
-    pub doc_slug: Option<String>,
+    /// (A boxed `str` keeps the error small enough to return by value, with `details`.)
+    pub doc_slug: Option<Box<str>>,
     pub anchor: Anchor,
     /// Set for the failures the editor shows in a dedicated way.
     pub cause: Option<Cause>,
@@ -82,6 +95,7 @@ impl ExpandError {
         Self {
             kind: ErrorKind::Project,
             message: message.into(),
+            details: Box::default(),
             resolution: None,
             doc_slug: None,
             anchor,
@@ -105,6 +119,26 @@ impl ExpandError {
     }
 
     #[must_use]
+    pub fn details(mut self, details: Vec<Detail>) -> Self {
+        self.details = details.into_boxed_slice();
+        self
+    }
+
+    /// The message, then one `- ` line per detail (`- `path`: problem`), as the CLI prints it.
+    #[must_use]
+    pub fn text(&self) -> String {
+        let mut text = self.message.clone();
+        for d in &self.details {
+            text.push_str("\n- ");
+            if let Some(path) = &d.path {
+                text.push_str(&format!("`{}`: ", super::model::dotted(path)));
+            }
+            text.push_str(&d.message);
+        }
+        text
+    }
+
+    #[must_use]
     pub fn resolution(mut self, text: impl Into<String>) -> Self {
         self.resolution = Some(text.into());
         self
@@ -112,7 +146,7 @@ impl ExpandError {
 
     #[must_use]
     pub fn doc(mut self, slug: impl Into<String>) -> Self {
-        self.doc_slug = Some(slug.into());
+        self.doc_slug = Some(slug.into().into_boxed_str());
         self
     }
 

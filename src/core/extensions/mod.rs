@@ -12,7 +12,7 @@ pub mod validate;
 
 use serde_json::{Map, Value};
 
-pub use error::{Anchor, BaseKey, Cause, ErrorKind, ExpandError};
+pub use error::{Anchor, BaseKey, Cause, Detail, ErrorKind, ExpandError};
 pub use fs::{DirEntry, MemoryFs, ProjectFs, RealFs};
 
 /// Where rockcraft's extension data files live; printed as the `source` of config-file parts.

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use serde_json::{Map, Number, Value};
 
 use super::merge::is_truthy;
-use super::{Anchor, ExpandError};
+use super::{Anchor, Detail, ExpandError};
 use crate::core::analysis::analyze;
 use crate::core::diagnostic::Severity;
 use crate::core::emit;
@@ -198,8 +198,12 @@ fn resolve_aliases(map: &Map<String, Value>) -> Result<Map<String, Value>, Expan
             };
             return Err(ExpandError::project(
                 Anchor::Path(vec![PathSeg::Key(alias.clone())]),
-                format!("{MODEL_ERROR_HEADING}\n- {what}"),
+                MODEL_ERROR_HEADING,
             )
+            .details(vec![Detail {
+                path: None,
+                message: what,
+            }])
             .resolution(fix)
             .doc(PROJECT_DOC_SLUG));
         }
@@ -241,7 +245,7 @@ fn validate(data: &Map<String, Value>) -> Result<(), ExpandError> {
     let text = emit::to_yaml_string(&coerced_for_analysis(data));
     let analysis = analyze(&text);
     let tree = &analysis.doc.tree;
-    let mut lines = Vec::new();
+    let mut details = Vec::new();
     let mut anchor = None;
     let mut paths: Vec<Vec<PathSeg>> = Vec::new();
     for d in analysis
@@ -257,12 +261,10 @@ fn validate(data: &Map<String, Value>) -> Result<(), ExpandError> {
             // A missing top-level key is reported at the first key of the document.
             path.clear();
         }
-        let shown = dotted(&path);
-        if shown.is_empty() {
-            lines.push(format!("- {}", d.message));
-        } else {
-            lines.push(format!("- `{shown}`: {}", d.message));
-        }
+        details.push(Detail {
+            path: (!path.is_empty()).then(|| path.clone()),
+            message: d.message.clone(),
+        });
         paths.push(path.clone());
         anchor.get_or_insert(path);
     }
@@ -272,10 +274,10 @@ fn validate(data: &Map<String, Value>) -> Result<(), ExpandError> {
         if let Some((path, _)) = more.first() {
             anchor.get_or_insert(path.clone());
         }
-        lines.extend(
-            more.drain(..)
-                .map(|(p, m)| format!("- `{}`: {m}", dotted(&p))),
-        );
+        details.extend(more.drain(..).map(|(p, m)| Detail {
+            path: Some(p),
+            message: m,
+        }));
     }
     let Some(path) = anchor else { return Ok(()) };
     let anchor = if path.is_empty() {
@@ -283,10 +285,8 @@ fn validate(data: &Map<String, Value>) -> Result<(), ExpandError> {
     } else {
         Anchor::Path(path)
     };
-    Err(ExpandError::project(
-        anchor,
-        format!("{MODEL_ERROR_HEADING}\n{}", lines.join("\n")),
-    )
+    Err(ExpandError::project(anchor, MODEL_ERROR_HEADING)
+    .details(details)
     .resolution("Fix these keys in rockcraft.yaml. Parts and services an extension generates are merged with the ones you write, so a key you set under them can clash with the generated one.")
     .doc(PROJECT_DOC_SLUG))
 }
@@ -584,7 +584,7 @@ mod tests {
         d["run-user"] = json!("_daemon_");
         let err = build(&d).result.unwrap_err();
         assert_eq!(
-            err.message,
+            err.text(),
             format!(
                 "{MODEL_ERROR_HEADING}\n- `run_user` and `run-user` are both set: flask-framework, django-framework, fastapi-framework and go-framework add `run_user: _daemon_` (spelled with `_`), which rockcraft refuses next to a `run-user` written in rockcraft.yaml or added by expressjs-framework or spring-boot-framework."
             )
@@ -617,12 +617,12 @@ mod tests {
                 PathSeg::Key("arm64".into())
             ]),
             "{}",
-            err.message
+            err.text()
         );
         let mut d = minimal();
         d.as_object_mut().unwrap().shift_remove("summary");
         let err = build(&d).result.unwrap_err();
-        assert_eq!(err.anchor, Anchor::Document, "{}", err.message);
+        assert_eq!(err.anchor, Anchor::Document, "{}", err.text());
         let mut d = minimal();
         d["parts"]["p"]["no-such-key"] = json!(true);
         let err = build(&d).result.unwrap_err();
@@ -635,10 +635,22 @@ mod tests {
             ])
         );
         assert_eq!(
-            err.message,
+            err.text(),
             format!(
                 "{MODEL_ERROR_HEADING}\n- `parts.p.no-such-key`: unknown key `no-such-key` in part `p`"
             )
+        );
+        assert_eq!(err.message, MODEL_ERROR_HEADING);
+        assert_eq!(
+            *err.details,
+            [Detail {
+                path: Some(vec![
+                    PathSeg::Key("parts".into()),
+                    PathSeg::Key("p".into()),
+                    PathSeg::Key("no-such-key".into())
+                ]),
+                message: "unknown key `no-such-key` in part `p`".into(),
+            }]
         );
     }
 
