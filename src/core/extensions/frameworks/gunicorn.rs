@@ -71,25 +71,9 @@ impl Extension for Flask {
         project: &Map<String, Value>,
         ctx: &Context<'_>,
     ) -> Result<Map<String, Value>, ExpandError> {
-        let probe = RuffProbe;
-        flask_check(project, ctx, &probe)?;
-        let command = if user_sets_command(project, "flask") {
-            None
-        } else {
-            let wsgi = match flask_wsgi_path(project, ctx, &probe)? {
-                WsgiSearch::Found(path) => path,
-                // Unreachable after a successful check.
-                WsgiSearch::NotFound | WsgiSearch::Syntax { .. } => {
-                    let problems = vec![missing_flask_wsgi(project)?];
-                    return Err(problems_error(
-                        FLASK,
-                        Anchor::Extension(FLASK.to_owned()),
-                        problems,
-                        FLASK_DOC,
-                    ));
-                }
-            };
-            Some(gunicorn_command(Framework::Flask, &wsgi, ctx)?)
+        let command = match flask_check(project, ctx, &RuffProbe)? {
+            Some(wsgi) => Some(gunicorn_command(Framework::Flask, &wsgi, ctx)?),
+            None => None,
         };
         let install_app = flask_install_app(project, ctx)?;
         gunicorn_snippet(Framework::Flask, project, ctx, command, install_app)
@@ -189,18 +173,20 @@ fn flask_requirement(ctx: &Context<'_>) -> Result<Option<Problem>, ExpandError> 
     Ok(Some(Problem::new(what, fix)))
 }
 
-/// Flask's `check_project`: requirement problems and entry-point problems, collected.
+/// Flask's `check_project`: requirement problems and entry-point problems, collected. The
+/// WSGI path found (`None` when the user sets the service command).
 fn flask_check(
     project: &Map<String, Value>,
     ctx: &Context<'_>,
     probe: &dyn PythonProbe,
-) -> Result<(), ExpandError> {
+) -> Result<Option<String>, ExpandError> {
     let mut problems = Vec::new();
     let mut anchor = Anchor::Extension(FLASK.to_owned());
     problems.extend(flask_requirement(ctx)?);
+    let mut found = None;
     if !user_sets_command(project, "flask") {
         match flask_wsgi_path(project, ctx, probe)? {
-            WsgiSearch::Found(_) => {}
+            WsgiSearch::Found(path) => found = Some(path),
             WsgiSearch::NotFound => problems.push(missing_flask_wsgi(project)?),
             WsgiSearch::Syntax { file, err } => {
                 if problems.is_empty() {
@@ -219,7 +205,7 @@ fn flask_check(
         }
     }
     if problems.is_empty() {
-        return Ok(());
+        return Ok(found);
     }
     Err(problems_error(FLASK, anchor, problems, FLASK_DOC))
 }
