@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 use super::super::Context;
 
 use super::super::{Anchor, ExpandError, ProjectFs};
+use super::python::PySyntaxError;
 use crate::core::yaml::PathSeg;
 
 /// UID and GID of `_daemon_`, the only supported `run-user`.
@@ -74,10 +75,12 @@ pub fn internal(anchor: Anchor, message: impl Into<String>) -> ExpandError {
     ExpandError::unreadable(anchor, message)
 }
 
-/// One failed project check: what is wrong and how to fix it.
+/// One failed project check: what is wrong, how to fix it, and where (a project file) when
+/// the problem is about one.
 pub struct Problem {
     pub what: String,
     pub fix: String,
+    pub anchor: Option<Anchor>,
 }
 
 impl Problem {
@@ -86,19 +89,68 @@ impl Problem {
         Self {
             what: what.into(),
             fix: fix.into(),
+            anchor: None,
+        }
+    }
+
+    /// The problem, anchored at `anchor`.
+    #[must_use]
+    pub fn at(self, anchor: Anchor) -> Self {
+        Self {
+            anchor: Some(anchor),
+            ..self
         }
     }
 }
 
+/// No `requirements.txt` in the project root, which `ext` needs with a line `dep` (it does not
+/// read `pyproject.toml`).
+#[must_use]
+pub fn missing_requirements_txt(fs: &dyn ProjectFs, ext: &str, dep: &str) -> Problem {
+    let pyproject = if fs.exists("pyproject.toml") {
+        " (it does not read the dependencies of `pyproject.toml`)"
+    } else {
+        ""
+    };
+    Problem::new(
+        format!(
+            "{ext} needs a `requirements.txt` in the project root, and there is none{pyproject}."
+        ),
+        format!(
+            "Add `requirements.txt` to the project root with a line `{dep}` (plus the app's other dependencies)."
+        ),
+    )
+}
+
+/// A candidate file of the `kind` (`ASGI`, `WSGI`) application search that does not parse,
+/// anchored at the file; `stops` says how the search ends there.
+#[must_use]
+pub fn unparsable_candidate(
+    ext: &str,
+    kind: &str,
+    file: &str,
+    err: &PySyntaxError,
+    stops: &str,
+) -> Problem {
+    Problem::new(
+        format!(
+            "{ext} cannot search `{file}` for the {kind} application: {}.",
+            err.describe()
+        ),
+        format!("Fix the syntax error in `{file}`: {stops}."),
+    )
+    .at(Anchor::File(file.to_owned()))
+}
+
 /// The error for the problems an extension's checks found together: a single problem as it
 /// is, several as one line each under a heading, with their fixes joined as the resolution.
+/// Anchored at the first problem's own anchor, else at the extension.
 #[must_use]
-pub fn problems_error(
-    extension: &str,
-    anchor: Anchor,
-    problems: Vec<Problem>,
-    doc_slug: &str,
-) -> ExpandError {
+pub fn problems_error(extension: &str, problems: Vec<Problem>, doc_slug: &str) -> ExpandError {
+    let anchor = problems
+        .first()
+        .and_then(|p| p.anchor.clone())
+        .unwrap_or_else(|| Anchor::Extension(extension.to_owned()));
     let (message, resolution) = if let [one] = problems.as_slice() {
         (one.what.clone(), one.fix.clone())
     } else {

@@ -3,11 +3,11 @@
 
 use serde_json::{Map, Value, json};
 
-use super::super::{Anchor, Context, ExpandError, Extension};
+use super::super::{Context, ExpandError, Extension};
 use super::common::{
     PrefixRule, Problem, bare_python_version, bare_runtime_part, daemon_permission, include_mode,
-    is_bare, logging_part, organize_from_entries, organize_root, organize_values, problems_error,
-    snake_name, user_sets_command,
+    is_bare, logging_part, missing_requirements_txt, organize_from_entries, organize_root,
+    organize_values, problems_error, snake_name, unparsable_candidate, user_sets_command,
 };
 use super::python::{
     Probed, PySyntaxError, PythonProbe, RuffProbe, candidates_text, entry_point_candidates,
@@ -58,7 +58,6 @@ fn check(
     probe: &dyn PythonProbe,
 ) -> Result<Option<String>, ExpandError> {
     let mut problems = Vec::new();
-    let mut anchor = Anchor::Extension(NAME.to_owned());
     if ctx.fs.exists("requirements.txt") {
         let text = ctx.fs.read_text("requirements.txt").unwrap_or_default();
         if !mentions_fastapi(&text) {
@@ -68,17 +67,7 @@ fn check(
             ));
         }
     } else {
-        let pyproject = if ctx.fs.exists("pyproject.toml") {
-            " (it does not read the dependencies of `pyproject.toml`)"
-        } else {
-            ""
-        };
-        problems.push(Problem::new(
-            format!(
-                "fastapi-framework needs a `requirements.txt` in the project root, and there is none{pyproject}."
-            ),
-            "Add `requirements.txt` to the project root with a line `fastapi` (plus the app's other dependencies).",
-        ));
+        problems.push(missing_requirements_txt(ctx.fs, NAME, "fastapi"));
     }
     let mut found = None;
     if !user_sets_command(project, "fastapi") {
@@ -91,26 +80,19 @@ fn check(
                 ),
                 "Create the app at the top level of one of those files, for example `app = FastAPI()` in `app.py`, or set `services.fastapi.command` to start it yourself.",
             )),
-            Asgi::Syntax { file, err } => {
-                if problems.is_empty() {
-                    anchor = Anchor::File(file.clone());
-                }
-                problems.push(Problem::new(
-                    format!(
-                        "fastapi-framework cannot search `{file}` for the ASGI application: {}.",
-                        err.describe()
-                    ),
-                    format!(
-                        "Fix the syntax error in `{file}`: the search stops at the first candidate file that does not parse."
-                    ),
-                ));
-            }
+            Asgi::Syntax { file, err } => problems.push(unparsable_candidate(
+                NAME,
+                "ASGI",
+                &file,
+                &err,
+                "the search stops at the first candidate file that does not parse",
+            )),
         }
     }
     if problems.is_empty() {
         return Ok(found);
     }
-    Err(problems_error(NAME, anchor, problems, CHECK_DOC))
+    Err(problems_error(NAME, problems, CHECK_DOC))
 }
 
 impl Extension for FastApi {
@@ -226,7 +208,7 @@ fn install_app(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::extensions::MemoryFs;
+    use crate::core::extensions::{Anchor, MemoryFs};
 
     fn project(v: Value) -> Map<String, Value> {
         v.as_object().unwrap().clone()

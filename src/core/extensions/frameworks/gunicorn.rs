@@ -6,8 +6,9 @@ use serde_json::{Map, Value, json};
 use super::super::{Anchor, Context, ExpandError, Extension};
 use super::common::{
     PrefixRule, Problem, bare_python_version, bare_runtime_part, daemon_permission, has_user_part,
-    include_mode, internal, is_bare, logging_part, organize_from_entries, organize_root,
-    organize_values, problems_error, snake_name, user_sets_command,
+    include_mode, internal, is_bare, logging_part, missing_requirements_txt, organize_from_entries,
+    organize_root, organize_values, problems_error, snake_name, unparsable_candidate,
+    user_sets_command,
 };
 use super::python::{
     Probed, PySyntaxError, PythonProbe, RuffProbe, candidates_text, entry_point_candidates,
@@ -92,21 +93,8 @@ impl Extension for Django {
     ) -> Result<Map<String, Value>, ExpandError> {
         let probe = RuffProbe;
         if !ctx.fs.exists("requirements.txt") {
-            let pyproject = if ctx.fs.exists("pyproject.toml") {
-                " (it does not read the dependencies of `pyproject.toml`)"
-            } else {
-                ""
-            };
-            return Err(ExpandError::project(
-                Anchor::Extension(DJANGO.to_owned()),
-                format!(
-                    "django-framework needs a `requirements.txt` in the project root, and there is none{pyproject}."
-                ),
-            )
-            .resolution(
-                "Add `requirements.txt` to the project root with a line `Django` (plus the app's other dependencies).",
-            )
-            .doc(DJANGO_DOC));
+            let problem = missing_requirements_txt(ctx.fs, DJANGO, "Django");
+            return Err(problems_error(DJANGO, vec![problem], DJANGO_DOC));
         }
         let command = if user_sets_command(project, "django") {
             None
@@ -181,33 +169,25 @@ fn flask_check(
     probe: &dyn PythonProbe,
 ) -> Result<Option<String>, ExpandError> {
     let mut problems = Vec::new();
-    let mut anchor = Anchor::Extension(FLASK.to_owned());
     problems.extend(flask_requirement(ctx)?);
     let mut found = None;
     if !user_sets_command(project, "flask") {
         match flask_wsgi_path(project, ctx, probe)? {
             WsgiSearch::Found(path) => found = Some(path),
             WsgiSearch::NotFound => problems.push(missing_flask_wsgi(project)?),
-            WsgiSearch::Syntax { file, err } => {
-                if problems.is_empty() {
-                    anchor = Anchor::File(file.clone());
-                }
-                problems.push(Problem::new(
-                    format!(
-                        "flask-framework cannot search `{file}` for the WSGI application: {}.",
-                        err.describe()
-                    ),
-                    format!(
-                        "Fix the syntax error in `{file}`: the search reads every candidate file and stops at one that does not parse."
-                    ),
-                ));
-            }
+            WsgiSearch::Syntax { file, err } => problems.push(unparsable_candidate(
+                FLASK,
+                "WSGI",
+                &file,
+                &err,
+                "the search reads every candidate file and stops at one that does not parse",
+            )),
         }
     }
     if problems.is_empty() {
         return Ok(found);
     }
-    Err(problems_error(FLASK, anchor, problems, FLASK_DOC))
+    Err(problems_error(FLASK, problems, FLASK_DOC))
 }
 
 /// The result of the Flask WSGI search.
