@@ -196,7 +196,7 @@ fn apply_one(
             format!("{name} needs to know the `base`, and rockcraft.yaml has none."),
         )
         .resolution("Add `base: ubuntu@24.04` (or `base: bare` with a `build-base`).")
-        .doc("/reference/rockcraft-yaml"));
+        .doc(super::model::PROJECT_DOC_SLUG));
     }
     let snippet = ext.root_snippet(project, ctx)?;
     merge_into(project, snippet);
@@ -218,8 +218,7 @@ fn unknown_extension(name: &str, declared: &Value, anchor: Anchor) -> ExpandErro
         .resolution(format!("Write it as a list: `extensions: [{s}]`."))
         .doc(EXTENSIONS_DOC_SLUG);
     }
-    let close = crate::core::suggest::closest(name, known.iter().copied())
-        .filter(|c| crate::core::suggest::distance(name, c) <= 2);
+    let close = crate::core::suggest::closest(name, known.iter().copied());
     let fix = match close {
         Some(close) => format!("Did you mean `{close}`? Use one of the known names."),
         None => "Use one of the known names (`rockcraft list-extensions` prints them).".to_owned(),

@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::super::Context;
 
+use super::super::model::PROJECT_DOC_SLUG;
 use super::super::{Anchor, ExpandError, ProjectFs};
 use super::python::PySyntaxError;
 use crate::core::yaml::PathSeg;
@@ -67,12 +68,6 @@ pub fn user_sets_command(project: &Map<String, Value>, service: &str) -> bool {
         .and_then(Value::as_object)
         .and_then(|s| s.get("command"))
         .is_some_and(truthy)
-}
-
-/// An error rockcraft does not anticipate: it stops with an internal error (exit 70).
-#[must_use]
-pub fn internal(anchor: Anchor, message: impl Into<String>) -> ExpandError {
-    ExpandError::unreadable(anchor, message)
 }
 
 /// One failed project check: what is wrong, how to fix it, and where (a project file) when
@@ -170,9 +165,6 @@ pub fn problems_error(extension: &str, problems: Vec<Problem>, doc_slug: &str) -
         .doc(doc_slug)
 }
 
-/// rockcraft's documentation page for `rockcraft.yaml`.
-const PROJECT_DOC_SLUG: &str = "/reference/rockcraft-yaml";
-
 /// The rock `name` as written.
 ///
 /// # Errors
@@ -180,7 +172,7 @@ const PROJECT_DOC_SLUG: &str = "/reference/rockcraft-yaml";
 pub fn rock_name(project: &Map<String, Value>) -> Result<&str, ExpandError> {
     match project.get("name") {
         Some(Value::String(s)) => Ok(s),
-        Some(v) => Err(internal(
+        Some(v) => Err(ExpandError::unreadable(
             Anchor::Path(vec![key("name")]),
             format!(
                 "The rock `name` must be a string, but it is {}: the extensions derive the app's package name and paths from it, and rockcraft stops with an internal error on anything else.",
@@ -189,7 +181,7 @@ pub fn rock_name(project: &Map<String, Value>) -> Result<&str, ExpandError> {
         )
         .resolution("Write the name as a string of lowercase letters, digits and hyphens, for example `name: my-app`.")
         .doc(PROJECT_DOC_SLUG)),
-        None => Err(internal(
+        None => Err(ExpandError::unreadable(
             Anchor::Document,
             "rockcraft.yaml has no `name`: the extensions derive the app's package name and paths from it, and rockcraft stops with an internal error without one.",
         )
@@ -388,7 +380,7 @@ impl PrefixRule<'_> {
                     match item {
                         Value::String(s) => out.push(s.clone()),
                         other => {
-                            return Err(internal(
+                            return Err(ExpandError::unreadable(
                                 path(Some(i)),
                                 format!(
                                     "{}: entry {} of `{}` in part `{}` is {}, but every entry must be a path string under `{}`; rockcraft stops with an internal error on it.",
@@ -424,7 +416,7 @@ impl PrefixRule<'_> {
                 .doc(self.doc_slug));
             }
             Some(other) => {
-                return Err(internal(
+                return Err(ExpandError::unreadable(
                     path(None),
                     format!(
                         "{}: `{}` of part `{}` is {}, but it must be a list of paths under `{}`; rockcraft stops with an internal error on it.",

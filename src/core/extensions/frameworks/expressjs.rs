@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 
 use super::super::{Anchor, Context, ExpandError, Extension};
 use super::common::{
-    DAEMON_ID, describe, internal, is_bare, logging_part, truthy, user_part, user_sets_command,
+    DAEMON_ID, describe, is_bare, logging_part, truthy, user_part, user_sets_command,
 };
 
 const NAME: &str = "expressjs-framework";
@@ -40,7 +40,7 @@ fn app_name(ctx: &Context<'_>) -> Result<String, ExpandError> {
         ));
     }
     let bytes = ctx.fs.read(PACKAGE_JSON).map_err(|e| {
-        internal(
+        ExpandError::unreadable(
             file(),
             format!("expressjs-framework cannot read `{PACKAGE_JSON}`: {e}."),
         )
@@ -48,7 +48,7 @@ fn app_name(ctx: &Context<'_>) -> Result<String, ExpandError> {
         .doc(DOC)
     })?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        internal(
+        ExpandError::unreadable(
             file(),
             format!(
                 "`{PACKAGE_JSON}` is not UTF-8 text ({e}); rockcraft stops with an internal error on it."
@@ -83,7 +83,7 @@ fn app_name(ctx: &Context<'_>) -> Result<String, ExpandError> {
         Some(Value::String(s)) => s.contains("start"),
         Some(Value::Array(items)) => items.iter().any(|v| v.as_str() == Some("start")),
         Some(other) => {
-            return Err(internal(
+            return Err(ExpandError::unreadable(
                 file(),
                 format!(
                     "`scripts` in `{PACKAGE_JSON}` must be an object of npm scripts, but it is {}; rockcraft stops with an internal error on it.",

@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 use super::super::{Anchor, Context, ExpandError, Extension};
 use super::common::{
     PrefixRule, Problem, bare_python_version, bare_runtime_part, daemon_permission, has_user_part,
-    include_mode, internal, is_bare, logging_part, missing_requirements_txt, organize_from_entries,
+    include_mode, is_bare, logging_part, missing_requirements_txt, organize_from_entries,
     organize_root, organize_values, problems_error, snake_name, unparsable_candidate,
     user_sets_command,
 };
@@ -261,7 +261,7 @@ fn django_wsgi_path(
             Probed::Missing => found.push(format!("`{rel}` does not exist")),
             // rockcraft does not catch this one: it surfaces as an internal error.
             Probed::Syntax(err) => {
-                return Err(internal(
+                return Err(ExpandError::unreadable(
                     Anchor::File(rel.clone()),
                     format!(
                         "django-framework cannot search `{rel}` for the WSGI application: {}; rockcraft stops with an internal error on it.",

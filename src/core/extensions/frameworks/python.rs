@@ -108,21 +108,44 @@ impl PythonProbe for RuffProbe {
 /// then `__init__.py`, `app.py`, `main.py` in `app/`, `src/` and `<snake name>/`.
 #[must_use]
 pub fn entry_point_candidates(snake_name: &str) -> Vec<String> {
-    let mut out = vec!["app.py".to_owned(), "main.py".to_owned()];
-    for dir in ["app", "src", snake_name] {
-        for file in ["__init__.py", "app.py", "main.py"] {
+    let mut out: Vec<String> = ROOT_CANDIDATES.iter().map(|f| (*f).to_owned()).collect();
+    for dir in candidate_dirs(snake_name) {
+        for file in DIR_CANDIDATES {
             out.push(format!("{dir}/{file}"));
         }
     }
     out
 }
 
+/// Entry-point files searched in the project root, in order.
+const ROOT_CANDIDATES: [&str; 2] = ["app.py", "main.py"];
+/// Entry-point files searched in each candidate directory, in order.
+const DIR_CANDIDATES: [&str; 3] = ["__init__.py", "app.py", "main.py"];
+
+/// The directories searched after the root: `app`, `src`, then the one named after the rock.
+fn candidate_dirs(snake_name: &str) -> [&str; 3] {
+    ["app", "src", snake_name]
+}
+
 /// The files [`entry_point_candidates`] searches, for messages.
 #[must_use]
 pub fn candidates_text(snake_name: &str) -> String {
+    let dirs = candidate_dirs(snake_name).map(|d| format!("{d}/"));
     format!(
-        "`app.py` and `main.py` in the project root, then `__init__.py`, `app.py` and `main.py` in `app/`, `src/` and `{snake_name}/`"
+        "{} in the project root, then {} in {}",
+        and_list(&ROOT_CANDIDATES),
+        and_list(&DIR_CANDIDATES),
+        and_list(&dirs)
     )
+}
+
+/// `` `a`, `b` and `c` ``.
+fn and_list(items: &[impl AsRef<str>]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| format!("`{}`", i.as_ref())).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => quoted.concat(),
+    }
 }
 
 /// The importable module of a relative `.py` path: `.py` stripped, `__init__.py` dropped,
