@@ -35,8 +35,29 @@ fn expand(text: &str, fs: &dyn ProjectFs) -> (Document, ExpansionResult) {
 fn check_expand(src: &str, fs: &dyn ProjectFs) -> String {
     let (text, _) = cursor(src);
     let (doc, r) = expand(&text, fs);
+    render(&doc, &r.diagnostics)
+}
+
+/// What the editor shows: the fast analysis, then the expansion diagnostics it does not
+/// already report at the same place (as the server merges them), rendered as
+/// [`check_expand`] does.
+fn check_editor(src: &str, fs: &dyn ProjectFs) -> String {
+    let (text, _) = cursor(src);
+    let (doc, r) = expand(&text, fs);
+    let mut diags = rockcraft_lsp::core::analysis::diagnose(&doc);
+    let extra: Vec<_> = r
+        .diagnostics
+        .iter()
+        .filter(|d| !diags.iter().any(|f| f.code == d.code && f.range == d.range))
+        .cloned()
+        .collect();
+    diags.extend(extra);
+    render(&doc, &diags)
+}
+
+fn render(doc: &Document, diags: &[rockcraft_lsp::core::diagnostic::Diagnostic]) -> String {
     let mut out = String::new();
-    for d in &r.diagnostics {
+    for d in diags {
         let line = doc.line_number(d.range.start());
         out.push_str(&format!(
             "{line} {} [{}] `{}`: {}\n",
@@ -101,7 +122,7 @@ parts:
 #[test]
 fn prime_entry_without_prefix_is_reported_and_fixed() {
     let fs = flask_fs().dir("templates");
-    insta::assert_snapshot!(check_expand(PRIME_NO_PREFIX, &fs));
+    insta::assert_snapshot!(check_editor(PRIME_NO_PREFIX, &fs));
     let (_, fixed) = check_action(PRIME_NO_PREFIX, &fs, "Prefix with");
     let fixed = fixed.expect("a prefix fix");
     assert!(fixed.contains("      - flask/app/templates\n"), "{fixed}");
@@ -362,7 +383,7 @@ fn golden_cases() {
         "flask-missing-requirements-and-entrypoint",
     ] {
         let (text, fs) = golden_fs(case);
-        out.push_str(&format!("== {case}\n{}", check_expand(&text, &fs)));
+        out.push_str(&format!("== {case}\n{}", check_editor(&text, &fs)));
     }
     insta::assert_snapshot!(out);
 }

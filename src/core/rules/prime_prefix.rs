@@ -5,33 +5,14 @@
 
 use crate::core::diagnostic::{Diagnostic, Edit, Fix};
 use crate::core::document::Document;
+use crate::core::extensions::frameworks::common::PREFIX_RULES;
 use crate::core::text::TextRange;
-
-/// (part, list, prefix rockcraft's regex requires after `-? *`, prefix to suggest)
-const RULES: &[(&str, &str, &str, &str)] = &[
-    (
-        "flask-framework/install-app",
-        "prime",
-        "flask/app",
-        "flask/app/",
-    ),
-    ("fastapi-framework/install-app", "prime", "app/", "app/"),
-    ("go-framework/assets", "stage", "app/", "app/"),
-    ("spring-boot-framework/assets", "stage", "app/", "app/"),
-];
-
-/// Prefixes of the other frameworks, replaced rather than kept when the fix is applied.
-const OTHER_PREFIXES: &[&str] = &["flask/app/", "django/app/", "app/"];
-
-/// Other frameworks' prefixes that end the suggested one (`app/` in `flask/app/`): an entry
-/// starting with one is either that framework's habit or a real directory of the project, so
-/// both fixes are offered.
-const INNER_PREFIXES: &[&str] = &["app/"];
 
 pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     let declared = doc.declared_extensions();
-    for &(part, list, required, suggested) in RULES {
-        let ext = part.split('/').next().unwrap_or_default();
+    for rule in PREFIX_RULES {
+        let (part, list, suggested) = (rule.part, rule.key, rule.dir);
+        let ext = rule.extension();
         if !declared.iter().any(|d| d.name == ext) {
             continue;
         }
@@ -51,29 +32,20 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             let entry = scalar.text.as_str();
-            let bare = entry
-                .strip_prefix('-')
-                .unwrap_or(entry)
-                .trim_start_matches(' ');
-            if bare.starts_with(required) {
+            if rule.matches(entry) {
                 continue;
             }
             let range = doc.range(item);
-            let mark = &entry[..entry.len() - bare.len()];
+            let c = rule.correction(entry);
+            let fixed = c.write(suggested, c.replaced);
             // `app/x` in a Flask project: most likely `flask/app/x` (the prefix of the other
             // frameworks), but `app/` may also be a directory of the project.
-            let inner = INNER_PREFIXES
-                .iter()
-                .find(|p| **p != suggested && suggested.ends_with(**p) && bare.starts_with(**p));
-            let advice = match inner {
+            let advice = match c.inner {
                 Some(p) => format!(
-                    "Write `{mark}{suggested}{}`, or `{mark}{suggested}{bare}` if `{p}` is a directory of the project",
-                    &bare[p.len()..]
+                    "Write `{fixed}`, or `{}` if `{p}` is a directory of the project",
+                    c.write(suggested, 0)
                 ),
-                None => format!(
-                    "Write `{mark}{suggested}{}`",
-                    strip_other_prefix(bare, suggested)
-                ),
+                None => format!("Write `{fixed}`"),
             };
             let mut d = Diagnostic::error(
                 range,
@@ -82,16 +54,17 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
                     "`{entry}` does not start with `{suggested}`: {ext} copies the application to `{suggested}`, so every `{list}` entry of `{part}` must name a path there, and rockcraft refuses the project otherwise. {advice}"
                 ),
             );
-            if let Some(p) = inner
-                && let Some(edit) = fix(doc, range, entry, bare, suggested, p.len())
+            let lead = c.mark.len();
+            if let Some(p) = c.inner
+                && let Some(edit) = fix(doc, range, entry, lead, suggested, c.replaced)
             {
                 d.fixes.push(Fix {
                     title: format!("Replace `{p}` with `{suggested}`"),
                     edits: vec![edit],
                 });
             }
-            let replaced = bare.len() - strip_other_prefix(bare, suggested).len();
-            if let Some(edit) = fix(doc, range, entry, bare, suggested, replaced) {
+            let replaced = if c.inner.is_some() { 0 } else { c.replaced };
+            if let Some(edit) = fix(doc, range, entry, lead, suggested, replaced) {
                 d.fixes.push(Fix {
                     title: format!("Prefix with `{suggested}`"),
                     edits: vec![edit],
@@ -102,14 +75,6 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn strip_other_prefix<'a>(bare: &'a str, suggested: &str) -> &'a str {
-    OTHER_PREFIXES
-        .iter()
-        .filter(|p| **p != suggested && !suggested.ends_with(**p))
-        .find_map(|p| bare.strip_prefix(p))
-        .unwrap_or(bare)
-}
-
 /// Inserts the prefix after the exclusion mark, replacing the first `replaced` bytes of the
 /// path (another framework's prefix); only when the source spells the entry literally (plain
 /// or quoted without escapes).
@@ -117,7 +82,7 @@ fn fix(
     doc: &Document,
     range: TextRange,
     entry: &str,
-    bare: &str,
+    lead: usize,
     suggested: &str,
     replaced: usize,
 ) -> Option<Edit> {
@@ -127,7 +92,6 @@ fn fix(
     if !inner.starts_with(entry) {
         return None;
     }
-    let lead = entry.len() - bare.len();
     let start = u32::from(range.start()) + u32::try_from(quote + lead).ok()?;
     let end = start + u32::try_from(replaced).ok()?;
     Some(Edit {

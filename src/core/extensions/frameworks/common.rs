@@ -280,55 +280,159 @@ pub fn bare_runtime_part() -> Value {
     })
 }
 
-/// A user `prime`/`stage` list checked against the extension's prefix rule.
-pub struct PrefixRule<'a> {
+/// A framework's `prime`/`stage` prefix rule: every entry of the user's list must name a path
+/// under the directory the extension copies the application to.
+pub struct PrefixRule {
     /// The part holding the list (`flask-framework/install-app`).
-    pub part: &'a str,
+    pub part: &'static str,
     /// `prime` or `stage`.
-    pub key: &'a str,
-    /// The required prefix after an optional `-` and spaces (`flask/app`, `app/`).
-    pub prefix: &'a str,
-    pub doc_slug: &'a str,
+    pub key: &'static str,
+    /// The prefix rockcraft's `re.match("-? *<prefix>", entry)` requires (`flask/app`, `app/`).
+    pub prefix: &'static str,
+    /// The directory to suggest (`flask/app/`).
+    pub dir: &'static str,
+    pub doc_slug: &'static str,
+}
+
+/// The prefix rules of the framework extensions.
+pub const PREFIX_RULES: &[PrefixRule] = &[
+    PrefixRule {
+        part: "flask-framework/install-app",
+        key: "prime",
+        prefix: "flask/app",
+        dir: "flask/app/",
+        doc_slug: "/reference/extensions/flask-framework",
+    },
+    PrefixRule {
+        part: "fastapi-framework/install-app",
+        key: "prime",
+        prefix: "app/",
+        dir: "app/",
+        doc_slug: "/reference/extensions/fastapi-framework",
+    },
+    PrefixRule {
+        part: "go-framework/assets",
+        key: "stage",
+        prefix: "app/",
+        dir: "app/",
+        doc_slug: "/reference/extensions/go-framework",
+    },
+    PrefixRule {
+        part: "spring-boot-framework/assets",
+        key: "stage",
+        prefix: "app/",
+        dir: "app/",
+        doc_slug: "/reference/extensions/spring-boot-framework",
+    },
+];
+
+/// The prefix rule of an extension part.
+///
+/// # Panics
+/// For a part without a rule (a programming error).
+#[must_use]
+pub fn prefix_rule(part: &str) -> &'static PrefixRule {
+    PREFIX_RULES
+        .iter()
+        .find(|r| r.part == part)
+        .unwrap_or_else(|| panic!("no prefix rule for {part}"))
 }
 
 /// Prefixes of the framework extensions, used to suggest a corrected entry.
 const KNOWN_PREFIXES: [&str; 3] = ["flask/app/", "django/app/", "app/"];
 
-impl PrefixRule<'_> {
+/// An entry split into its exclusion mark (`-` and the spaces after it, as written) and the
+/// path after it.
+#[must_use]
+pub fn split_mark(entry: &str) -> (&str, &str) {
+    let bare = entry
+        .strip_prefix('-')
+        .unwrap_or(entry)
+        .trim_start_matches(' ');
+    (&entry[..entry.len() - bare.len()], bare)
+}
+
+/// How to correct an entry that lacks the prefix.
+pub struct Correction<'e> {
+    /// The exclusion mark as written (`-`, `- `, or empty).
+    pub mark: &'e str,
+    /// The path after the mark.
+    pub bare: &'e str,
+    /// Another framework's prefix that ends the directory (`app/` in `flask/app/`) and starts
+    /// the path: either that framework's habit or a real directory of the project.
+    pub inner: Option<&'static str>,
+    /// Bytes of `bare` the likely fix replaces: the inner prefix, else another framework's
+    /// prefix (`flask/app/` in a FastAPI entry), else none.
+    pub replaced: usize,
+}
+
+impl Correction<'_> {
+    /// The entry with `dir` put in place of the first `replaced` bytes of the path.
+    #[must_use]
+    pub fn write(&self, dir: &str, replaced: usize) -> String {
+        format!("{}{dir}{}", self.mark, &self.bare[replaced..])
+    }
+}
+
+impl PrefixRule {
     /// rockcraft's `re.match("-? *<prefix>", entry)`.
     #[must_use]
     pub fn matches(&self, entry: &str) -> bool {
-        let rest = entry.strip_prefix('-').unwrap_or(entry);
-        rest.trim_start_matches(' ').starts_with(self.prefix)
+        split_mark(entry).1.starts_with(self.prefix)
     }
 
     /// The extension owning the part (`flask-framework`).
-    fn extension(&self) -> &str {
+    #[must_use]
+    pub fn extension(&self) -> &'static str {
         self.part.split('/').next().unwrap_or(self.part)
     }
 
-    /// The prefix as a directory (`flask/app/`).
-    fn dir(&self) -> String {
-        format!("{}/", self.prefix.trim_end_matches('/'))
+    /// How to correct `entry`.
+    #[must_use]
+    pub fn correction<'e>(&self, entry: &'e str) -> Correction<'e> {
+        let (mark, bare) = split_mark(entry);
+        let dir = self.dir;
+        let inner = KNOWN_PREFIXES
+            .iter()
+            .find(|p| **p != dir && dir.ends_with(**p) && bare.starts_with(**p))
+            .copied();
+        let other = KNOWN_PREFIXES
+            .iter()
+            .find(|p| !dir.ends_with(**p) && bare.starts_with(**p))
+            .map_or(0, |p| p.len());
+        Correction {
+            mark,
+            bare,
+            inner,
+            replaced: inner.map_or(other, str::len),
+        }
+    }
+
+    /// How expand-extensions corrects `entry`: the mark written as `-` alone.
+    fn expand_correction<'e>(&self, entry: &'e str) -> Correction<'e> {
+        let mut c = self.correction(entry);
+        c.mark = c.mark.trim_end_matches(' ');
+        c
     }
 
     /// `entry` rewritten to start with the prefix (another framework's prefix replaced).
     fn corrected(&self, entry: &str) -> String {
-        let (mark, rest) = match entry.strip_prefix('-') {
-            Some(r) => ("-", r.trim_start_matches(' ')),
-            None => ("", entry.trim_start_matches(' ')),
-        };
-        let dir = self.dir();
-        let rest = KNOWN_PREFIXES
-            .iter()
-            .find(|p| !dir.ends_with(**p) && rest.starts_with(**p))
-            .map_or(rest, |p| &rest[p.len()..]);
-        format!("{mark}{dir}{rest}")
+        let c = self.expand_correction(entry);
+        c.write(self.dir, c.replaced)
     }
 
     /// An entry (at `index`) that does not start with the prefix.
     fn violation(&self, anchor: Anchor, index: usize, entry: &str) -> ExpandError {
-        let (ext, part, key, dir) = (self.extension(), self.part, self.key, self.dir());
+        let (ext, part, key, dir) = (self.extension(), self.part, self.key, self.dir);
+        let c = self.expand_correction(entry);
+        let fixed = c.write(dir, c.replaced);
+        let advice = match c.inner {
+            Some(p) => format!(
+                "Write '{fixed}' instead (or '{}' if `{p}` is a directory of the project).",
+                c.write(dir, 0)
+            ),
+            None => format!("Write '{fixed}' instead."),
+        };
         ExpandError::project(
             anchor,
             format!(
@@ -336,29 +440,8 @@ impl PrefixRule<'_> {
                 index + 1
             ),
         )
-        .resolution(self.advice(entry))
+        .resolution(advice)
         .doc(self.doc_slug)
-    }
-
-    /// What to write instead: for `app/x` under `flask/app/`, `flask/app/x` (the other
-    /// frameworks' prefix mistaken for this one), or `flask/app/app/x` if `app/` is really a
-    /// directory of the project.
-    fn advice(&self, entry: &str) -> String {
-        let dir = self.dir();
-        let (mark, rest) = match entry.strip_prefix('-') {
-            Some(r) => ("-", r.trim_start_matches(' ')),
-            None => ("", entry.trim_start_matches(' ')),
-        };
-        match KNOWN_PREFIXES
-            .iter()
-            .find(|p| **p != dir && dir.ends_with(**p) && rest.starts_with(**p))
-        {
-            Some(p) => format!(
-                "Write '{mark}{dir}{}' instead (or '{mark}{dir}{rest}' if `{p}` is a directory of the project).",
-                &rest[p.len()..]
-            ),
-            None => format!("Write '{}' instead.", self.corrected(entry)),
-        }
     }
 
     /// The user's list (empty when absent), after checking that every entry matches.
@@ -389,7 +472,7 @@ impl PrefixRule<'_> {
                                     self.key,
                                     self.part,
                                     describe(other),
-                                    self.dir()
+                                    self.dir
                                 ),
                             )
                             .resolution("Quote the entry so that it is a string.")
@@ -409,7 +492,7 @@ impl PrefixRule<'_> {
                         self.extension(),
                         self.key,
                         self.part,
-                        self.dir()
+                        self.dir
                     ),
                 )
                 .resolution(format!("Write it as a list: `{}: ['{}']`.", self.key, self.corrected(s)))
@@ -424,7 +507,7 @@ impl PrefixRule<'_> {
                         self.key,
                         self.part,
                         describe(other),
-                        self.dir()
+                        self.dir
                     ),
                 )
                 .resolution(format!("Write `{}` as a list of paths.", self.key))
@@ -533,7 +616,6 @@ fn normalize(path: &str) -> Vec<String> {
 /// The assets rule shared by go-framework and spring-boot-framework.
 pub struct AssetsRule<'a> {
     pub part: &'a str,
-    pub doc_slug: &'a str,
     /// Root entries staged by default when they exist.
     pub defaults: &'a [&'a str],
 }
@@ -547,13 +629,7 @@ pub fn assets_part(
     ctx: &Context<'_>,
     rule: &AssetsRule<'_>,
 ) -> Result<Option<Value>, ExpandError> {
-    let prefix = PrefixRule {
-        part: rule.part,
-        key: "stage",
-        prefix: "app/",
-        doc_slug: rule.doc_slug,
-    };
-    let mut stage = prefix.user_entries(project)?;
+    let mut stage = prefix_rule(rule.part).user_entries(project)?;
     if stage.is_empty() {
         stage = rule
             .defaults
@@ -600,6 +676,7 @@ mod tests {
             part: "p",
             key: "prime",
             prefix: "flask/app",
+            dir: "flask/app/",
             doc_slug: "/x",
         };
         assert!(

@@ -5,9 +5,9 @@ use serde_json::{Map, Value, json};
 
 use super::super::{Context, ExpandError, Extension};
 use super::common::{
-    PrefixRule, Problem, bare_python_version, bare_runtime_part, daemon_permission, include_mode,
-    is_bare, logging_part, missing_requirements_txt, organize_from_entries, organize_root,
-    organize_values, problems_error, snake_name, unparsable_candidate, user_sets_command,
+    Problem, bare_python_version, bare_runtime_part, daemon_permission, include_mode, is_bare,
+    logging_part, missing_requirements_txt, organize_from_entries, organize_root, organize_values,
+    prefix_rule, problems_error, snake_name, unparsable_candidate, user_sets_command,
 };
 use super::python::{
     Probed, PySyntaxError, PythonProbe, RuffProbe, candidates_text, entry_point_candidates,
@@ -17,7 +17,6 @@ use super::requirements::mentions_fastapi;
 
 const NAME: &str = "fastapi-framework";
 const CHECK_DOC: &str = "/reference/extensions/fastapi-framework/#project-requirements";
-const PRIME_DOC: &str = "/reference/extensions/fastapi-framework";
 const PYTHON_DOC: &str = "/reference/extensions/fastapi";
 /// Files the default `prime` ships when they exist in the project root.
 const DEFAULT_PRIME: &[&str] = &["migrate", "migrate.sh", "migrate.py", "static", "templates"];
@@ -172,13 +171,7 @@ fn install_app(
     ctx: &Context<'_>,
     asgi: Option<&str>,
 ) -> Result<Value, ExpandError> {
-    let rule = PrefixRule {
-        part: "fastapi-framework/install-app",
-        key: "prime",
-        prefix: "app/",
-        doc_slug: PRIME_DOC,
-    };
-    let mut prime = rule.user_entries(project)?;
+    let mut prime = prefix_rule("fastapi-framework/install-app").user_entries(project)?;
     if prime.is_empty() {
         prime = DEFAULT_PRIME
             .iter()
@@ -209,6 +202,8 @@ fn install_app(
 mod tests {
     use super::*;
     use crate::core::extensions::{Anchor, MemoryFs};
+
+    const PRIME_DOC: &str = "/reference/extensions/fastapi-framework";
 
     fn project(v: Value) -> Map<String, Value> {
         v.as_object().unwrap().clone()

@@ -64,7 +64,6 @@ impl Extension for Go {
             ctx,
             &AssetsRule {
                 part: "go-framework/assets",
-                doc_slug: "/reference/extensions/go-framework",
                 defaults: DEFAULT_ASSETS,
             },
         )? {

@@ -5,9 +5,9 @@ use serde_json::{Map, Value, json};
 
 use super::super::{Anchor, Context, ExpandError, Extension};
 use super::common::{
-    PrefixRule, Problem, bare_python_version, bare_runtime_part, daemon_permission, has_user_part,
+    Problem, bare_python_version, bare_runtime_part, daemon_permission, has_user_part,
     include_mode, is_bare, logging_part, missing_requirements_txt, organize_from_entries,
-    organize_root, organize_values, problems_error, snake_name, unparsable_candidate,
+    organize_root, organize_values, prefix_rule, problems_error, snake_name, unparsable_candidate,
     user_sets_command,
 };
 use super::python::{
@@ -310,13 +310,7 @@ fn flask_install_app(
     project: &Map<String, Value>,
     ctx: &Context<'_>,
 ) -> Result<Map<String, Value>, ExpandError> {
-    let rule = PrefixRule {
-        part: "flask-framework/install-app",
-        key: "prime",
-        prefix: "flask/app",
-        doc_slug: FLASK_DOC,
-    };
-    let mut prime = rule.user_entries(project)?;
+    let mut prime = prefix_rule("flask-framework/install-app").user_entries(project)?;
     if prime.is_empty() {
         prime = FLASK_DEFAULT_PRIME
             .iter()

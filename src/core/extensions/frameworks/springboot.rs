@@ -209,7 +209,6 @@ impl Extension for SpringBoot {
         parts.insert(format!("{NAME}/runtime"), runtime);
         let rule = AssetsRule {
             part: "spring-boot-framework/assets",
-            doc_slug: DOC,
             defaults: &["migrate", "migrate.sh"],
         };
         if let Some(assets) = assets_part(project, ctx, &rule)? {
