@@ -45,12 +45,10 @@ fn check_editor(src: &str, fs: &dyn ProjectFs) -> String {
     let (text, _) = cursor(src);
     let (doc, r) = expand(&text, fs);
     let mut diags = rockcraft_lsp::core::analysis::diagnose(&doc);
-    let extra: Vec<_> = r
-        .diagnostics
-        .iter()
-        .filter(|d| !diags.iter().any(|f| f.code == d.code && f.range == d.range))
-        .cloned()
-        .collect();
+    let extra: Vec<_> =
+        rockcraft_lsp::core::ide::expansion::new_findings(&doc, &diags, &r.diagnostics)
+            .cloned()
+            .collect();
     diags.extend(extra);
     render(&doc, &diags)
 }
@@ -520,4 +518,17 @@ fn unsupported_base_is_reported_on_the_key_the_cli_blames() {
         msg.starts_with("flask-framework is experimental on `build-base: ubuntu@26.04`"),
         "{msg}"
     );
+}
+
+/// A base that is not a base: the fast error on `base` is the one to fix, so the expansion's
+/// base error (which would blame `build-base`) is not shown beside it.
+#[test]
+fn invalid_base_is_reported_once() {
+    let src = FLASK.replacen("$0", "", 1).replace(
+        "base: ubuntu@24.04",
+        "base: ubuntu@23.04\nbuild-base: ubuntu@24.04",
+    );
+    let out = check_editor(&src, &flask_fs());
+    assert!(out.contains("[invalid-value] `ubuntu@23.04`"), "{out}");
+    assert!(!out.contains("extension-base"), "{out}");
 }

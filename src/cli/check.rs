@@ -11,7 +11,7 @@ use crate::core::analysis::analyze;
 use crate::core::diagnostic::{Diagnostic, Severity};
 use crate::core::document::Document;
 use crate::core::extensions::{DEFAULT_EXTENSIONS_DIR, RealFs};
-use crate::core::ide::expansion::expand_document;
+use crate::core::ide::expansion::{expand_document, new_findings};
 use crate::core::packages::StaticIndexes;
 use crate::core::rules::known_packages;
 use crate::core::text::TextRange;
@@ -252,16 +252,10 @@ fn with_expansion(
     let experimental =
         std::env::var_os("ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS").is_some_and(|v| !v.is_empty());
     let expansion = expand_document(doc, &fs, experimental, DEFAULT_EXTENSIONS_DIR);
-    for d in expansion.diagnostics {
-        // A problem the fast checks already report at the same place (a base that is not a
-        // base at all, say) needs no second message from the expansion.
-        if !diagnostics
-            .iter()
-            .any(|x| x.range == d.range && (x.code == d.code || x.severity == Severity::Error))
-        {
-            diagnostics.push(d);
-        }
-    }
+    let new: Vec<Diagnostic> = new_findings(doc, &diagnostics, &expansion.diagnostics)
+        .cloned()
+        .collect();
+    diagnostics.extend(new);
     diagnostics.sort_by_key(|d| (d.range.start(), d.range.end(), d.severity));
     diagnostics
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use crate::core::diagnostic::Diagnostic;
+use crate::core::ide::expansion::new_findings;
 use crate::core::rules::known_packages;
 use crate::core::text::{Encoding, TextRange, TextSize};
 
@@ -17,17 +18,6 @@ use super::store::{DocState, MAX_ANALYSED_BYTES, Outcome};
 
 /// Code of the diagnostic published instead of analysing an oversized file.
 pub const TOO_LARGE: &str = "file-too-large";
-
-/// The expansion diagnostics that do not repeat a fast one (same code and range): a mistake
-/// both find is published, and fixed, once.
-pub fn expansion_only<'a>(
-    fast: &'a [Diagnostic],
-    expanded: &'a [Diagnostic],
-) -> impl Iterator<Item = &'a Diagnostic> {
-    expanded
-        .iter()
-        .filter(|d| !fast.iter().any(|f| f.code == d.code && f.range == d.range))
-}
 
 /// The diagnostics to publish for a snapshot (the analysis's, then `names`, its package-name
 /// diagnostics), or `None` when nothing must be published (ignored document, failed or not
@@ -112,11 +102,17 @@ pub fn merged(
     let Some(expanded) = expanded.filter(|e| e.version == state.version) else {
         return Some((out, false));
     };
-    let fast = state.analysis().map_or(&[][..], |a| &a.diagnostics[..]);
+    let Some(analysis) = state.analysis() else {
+        return Some((out, false));
+    };
     let extra = guarded("converting expansion diagnostics", || {
-        expansion_only(fast, &expanded.result.diagnostics)
-            .map(|d| convert::diagnostic(&map, uri, state.version, d))
-            .collect::<Vec<_>>()
+        new_findings(
+            &analysis.doc,
+            &analysis.diagnostics,
+            &expanded.result.diagnostics,
+        )
+        .map(|d| convert::diagnostic(&map, uri, state.version, d))
+        .collect::<Vec<_>>()
     })
     .unwrap_or_default();
     let with_expansion = !extra.is_empty();

@@ -125,6 +125,32 @@ pub fn extension_item_range(doc: &Document, name: &str) -> TextRange {
         .unwrap_or_else(|| doc.top_range())
 }
 
+/// The expansion diagnostics that add to the fast analysis's `fast` ones, as the editor and
+/// `check` show them: one is left out when the fast analysis already reports the same code at
+/// the same place, or an error there (a base that is not a base at all needs no second
+/// message), or, for the expansion's base errors, an error on the `base` or `build-base` value
+/// itself (that one has to be fixed first, and the expansion's text would only confuse).
+pub fn new_findings<'a>(
+    doc: &Document,
+    fast: &'a [Diagnostic],
+    expanded: &'a [Diagnostic],
+) -> impl Iterator<Item = &'a Diagnostic> {
+    let base_values: Vec<TextRange> = ["base", "build-base"]
+        .iter()
+        .filter_map(|k| top_value_range(doc, k))
+        .collect();
+    let base_is_wrong = fast.iter().any(|f| {
+        f.severity == Severity::Error && base_values.iter().any(|r| r.contains_range(f.range))
+    });
+    expanded.iter().filter(move |d| {
+        let repeated = fast
+            .iter()
+            .any(|f| f.range == d.range && (f.code == d.code || f.severity == Severity::Error));
+        let about_base = matches!(d.code, "extension-base" | "extension-experimental");
+        !(repeated || (about_base && base_is_wrong))
+    })
+}
+
 fn top_value_range(doc: &Document, key: &str) -> Option<TextRange> {
     doc.top_entry(key).map(|e| doc.value_range(e))
 }

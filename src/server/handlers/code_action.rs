@@ -17,6 +17,7 @@ use tower_lsp_server::ls_types::{
 };
 
 use crate::core::diagnostic::Diagnostic;
+use crate::core::ide::expansion::new_findings;
 use crate::core::ide::{self, ActionKind};
 use crate::server::analysis;
 use crate::server::convert::{self, LineMap};
@@ -103,7 +104,7 @@ fn compute(
     let relevant: Vec<(&Diagnostic, Option<&lsp::Diagnostic>)> = fast
         .iter()
         .chain(names)
-        .chain(diagnostics::expansion_only(fast, expansion_diags))
+        .chain(new_findings(&analysis.doc, fast, expansion_diags))
         .filter_map(|d| {
             let from_client = params
                 .context
