@@ -121,6 +121,17 @@ parts:
 fn prime_entry_without_prefix_is_reported_and_fixed() {
     let fs = flask_fs().dir("templates");
     insta::assert_snapshot!(check_editor(PRIME_NO_PREFIX, &fs));
+    // The expansion keeps its own copy, on the same entry, so the hover and the expanded-project
+    // view can say why it failed (the editor shows the rule's, above, once).
+    let (text, _) = cursor(PRIME_NO_PREFIX);
+    let (doc, r) = expand(&text, &fs);
+    let own: Vec<_> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "prime-prefix")
+        .collect();
+    assert_eq!(own.len(), 1, "{:?}", r.diagnostics);
+    assert_eq!(doc.text_at(own[0].range), "templates");
     let (_, fixed) = check_action(PRIME_NO_PREFIX, &fs, "Prefix with");
     let fixed = fixed.expect("a prefix fix");
     assert!(fixed.contains("      - flask/app/templates\n"), "{fixed}");

@@ -246,8 +246,17 @@ fn map_error(doc: &Document, err: &ExpandError, from_model: bool) -> Option<Diag
                 with_resolution(err, err.text()),
             ))
         }
-        // The `prime-prefix` rule reports it, with its fixes.
-        Anchor::Path(path) if is_prefix_violation(doc, err, path) => None,
+        // The `prime-prefix` rule reports this at the same place with its fixes, and the merged
+        // views keep that one (`new_findings`); this copy says why the expansion failed
+        // (hover, the expanded-project view).
+        Anchor::Path(path) if is_prefix_violation(doc, err, path) => {
+            let (range, _) = path_range(doc, path)?;
+            Some(Diagnostic::error(
+                range,
+                "prime-prefix",
+                with_resolution(err, err.message.clone()),
+            ))
+        }
         Anchor::Path(path) => Some(map_path_error(doc, err, path, from_model)),
     }
 }
@@ -263,8 +272,8 @@ fn severity_diag(
 }
 
 /// Whether the error is an entry of an extension part's `prime`/`stage` list without the
-/// required prefix: the `prime-prefix` rule reports it at the same place, with its fixes, even
-/// when the expansion stops earlier.
+/// required prefix, which the `prime-prefix` rule also reports at the same place, with its
+/// fixes, even when the expansion stops earlier.
 fn is_prefix_violation(doc: &Document, err: &ExpandError, path: &[PathSeg]) -> bool {
     let [
         PathSeg::Key(p),
