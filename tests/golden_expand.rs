@@ -241,7 +241,7 @@ fn command_lines_are_parsed() {
 #[test]
 fn model_reprints_expected_outputs_unchanged() {
     use rockcraft_lsp::core::document::Document;
-    use rockcraft_lsp::core::extensions::model;
+    use rockcraft_lsp::core::pipeline;
     let mut checked = 0;
     let mut failures = Vec::new();
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(golden_dir())
@@ -257,7 +257,7 @@ fn model_reprints_expected_outputs_unchanged() {
             };
             let yaml_start = want.find("\nname:").map_or(0, |i| i + 1);
             let doc = Document::parse(&want[yaml_start..]);
-            let got = model::build(&doc.json).stdout();
+            let got = pipeline::project_model::check(&doc.json).stdout();
             // The colon-base warning comes from the input, which the output already normalised.
             let want: String = want
                 .split_inclusive('\n')

@@ -6,7 +6,8 @@ use std::path::Path;
 use rockcraft_lsp::core::document::Document;
 use rockcraft_lsp::core::extensions::{DEFAULT_EXTENSIONS_DIR, MemoryFs, ProjectFs};
 use rockcraft_lsp::core::ide::edit::apply_edits;
-use rockcraft_lsp::core::ide::{ExpansionResult, actions, expand_document, hover};
+use rockcraft_lsp::core::ide::{ExpansionResult, actions, hover};
+use rockcraft_lsp::core::pipeline;
 use rockcraft_lsp::core::text::{TextRange, TextSize};
 
 const FLASK_APP: &str = "from flask import Flask\n\napp = Flask(__name__)\n";
@@ -27,7 +28,7 @@ fn cursor(src: &str) -> (String, u32) {
 
 fn expand(text: &str, fs: &dyn ProjectFs) -> (Document, ExpansionResult) {
     let doc = Document::parse(text);
-    let r = expand_document(&doc, fs, false, DEFAULT_EXTENSIONS_DIR);
+    let r = pipeline::expansion(&doc, fs, false, DEFAULT_EXTENSIONS_DIR);
     (doc, r)
 }
 
@@ -44,13 +45,8 @@ fn check_expand(src: &str, fs: &dyn ProjectFs) -> String {
 fn check_editor(src: &str, fs: &dyn ProjectFs) -> String {
     let (text, _) = cursor(src);
     let (doc, r) = expand(&text, fs);
-    let mut diags = rockcraft_lsp::core::analysis::diagnose(&doc);
-    let extra: Vec<_> =
-        rockcraft_lsp::core::ide::expansion::new_findings(&doc, &diags, &r.diagnostics)
-            .cloned()
-            .collect();
-    diags.extend(extra);
-    render(&doc, &diags)
+    let fast = rockcraft_lsp::core::analysis::diagnose(&doc);
+    render(&doc, &pipeline::merge(&doc, &fast, &[], &r.diagnostics))
 }
 
 fn render(doc: &Document, diags: &[rockcraft_lsp::core::diagnostic::Diagnostic]) -> String {
@@ -456,7 +452,7 @@ fn base_error_matches_cli(
     tag: &str,
 ) -> (&'static str, String, String) {
     let doc = Document::parse(src);
-    let r = expand_document(&doc, &flask_fs(), experimental, DEFAULT_EXTENSIONS_DIR);
+    let r = pipeline::expansion(&doc, &flask_fs(), experimental, DEFAULT_EXTENSIONS_DIR);
     let [d] = r.diagnostics.as_slice() else {
         panic!("{:?}", r.diagnostics);
     };

@@ -7,13 +7,11 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use crate::core::analysis::analyze;
-use crate::core::diagnostic::{Diagnostic, Severity};
+use crate::core::diagnostic::Severity;
 use crate::core::document::Document;
 use crate::core::extensions::{DEFAULT_EXTENSIONS_DIR, RealFs};
-use crate::core::ide::expansion::{expand_document, new_findings};
 use crate::core::packages::StaticIndexes;
-use crate::core::rules::known_packages;
+use crate::core::pipeline::{self, Inputs};
 use crate::core::text::TextRange;
 
 /// Files larger than this are reported instead of analysed.
@@ -116,6 +114,8 @@ pub fn run(paths: &[String], json_output: bool) -> Report {
     let (mut errors, mut warnings) = (0usize, 0usize);
     let mut json_items = Vec::new();
     let mut io_failed = false;
+    let experimental =
+        std::env::var_os("ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS").is_some_and(|v| !v.is_empty());
     for file in &files {
         let shown = file.display().to_string();
         let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
@@ -127,40 +127,30 @@ pub fn run(paths: &[String], json_output: bool) -> Report {
             io_failed = true;
             continue;
         }
-        let (text, bad_byte) = match std::fs::read(file) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(t) => (t, None),
-                // Shown with the bad bytes replaced, and reported where the first one is.
-                Err(e) => {
-                    let at = e.utf8_error().valid_up_to();
-                    let byte = e.as_bytes()[at];
-                    (
-                        String::from_utf8_lossy(e.as_bytes()).into_owned(),
-                        Some((at, byte)),
-                    )
-                }
-            },
+        let bytes = match std::fs::read(file) {
+            Ok(bytes) => bytes,
             Err(e) => {
                 let _ = writeln!(report.stderr, "error: {shown}: {e}");
                 io_failed = true;
                 continue;
             }
         };
-        let analysis = analyze(&text);
-        let doc = &analysis.doc;
-        let diagnostics = match bad_byte {
-            Some((at, byte)) => vec![not_utf8(doc, at, byte)],
-            None => {
-                let mut all = with_expansion(doc, file, analysis.diagnostics.clone());
-                // Chisel slice names against the bundled index (no package lists here).
-                all.extend(known_packages::diagnose(
-                    doc,
-                    &StaticIndexes { debs: Vec::new() },
-                ));
-                all
-            }
+        let dir = file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| Path::new("."));
+        let fs = RealFs::new(dir);
+        let inputs = Inputs {
+            fs: Some(&fs),
+            // Chisel slice names against the bundled index (no package lists here).
+            packages: &StaticIndexes { debs: Vec::new() },
+            experimental,
+            extensions_dir: DEFAULT_EXTENSIONS_DIR,
         };
-        for d in &diagnostics {
+        let findings = pipeline::run_bytes(bytes, &inputs);
+        let doc = &findings.analysis.doc;
+        let diagnostics = &findings.diagnostics;
+        for d in diagnostics {
             match d.severity {
                 Severity::Error => errors += 1,
                 Severity::Warning => warnings += 1,
@@ -216,48 +206,6 @@ pub fn run(paths: &[String], json_output: bool) -> Report {
     );
     report.exit_code = if io_failed { 2 } else { i32::from(errors > 0) };
     report
-}
-
-/// The one diagnostic of a file that is not UTF-8 (rockcraft cannot read it at all).
-fn not_utf8(doc: &Document, at: usize, byte: u8) -> Diagnostic {
-    let start = u32::try_from(at).unwrap_or(u32::MAX);
-    // The replacement character that stands for the bad byte in the shown text.
-    let end = start.saturating_add(u32::try_from('\u{fffd}'.len_utf8()).unwrap_or(0));
-    let range = TextRange::new(
-        start.into(),
-        end.min(u32::try_from(doc.text.len()).unwrap_or(u32::MAX))
-            .into(),
-    );
-    Diagnostic::error(
-        range,
-        "not-utf8",
-        format!(
-            "the file is not UTF-8 text: byte 0x{byte:02x} here is not valid UTF-8, and rockcraft reads rockcraft.yaml as UTF-8. Save the file as UTF-8 (an editor's \"reopen/save with encoding\"), or remove the stray byte"
-        ),
-    )
-}
-
-/// Adds what expanding the project's extensions finds (reading the project directory next to
-/// the file), without repeating a problem the fast checks already report at the same place.
-fn with_expansion(
-    doc: &Document,
-    file: &Path,
-    mut diagnostics: Vec<Diagnostic>,
-) -> Vec<Diagnostic> {
-    let dir = file
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or_else(|| Path::new("."));
-    let fs = RealFs::new(dir);
-    let experimental =
-        std::env::var_os("ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS").is_some_and(|v| !v.is_empty());
-    let expansion = expand_document(doc, &fs, experimental, DEFAULT_EXTENSIONS_DIR);
-    let new: Vec<Diagnostic> = new_findings(doc, &diagnostics, &expansion.diagnostics)
-        .cloned()
-        .collect();
-    diagnostics.extend(new);
-    diagnostics.sort_by_key(|d| (d.range.start(), d.range.end(), d.severity));
-    diagnostics
 }
 
 /// Writes one diagnostic the way compilers do: a location line, the source line and carets.

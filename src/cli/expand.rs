@@ -4,29 +4,11 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use serde_json::Value;
-
 use crate::cli::check::Report;
 use crate::core::document::Document;
-use crate::core::extensions::apply::apply_with_notes;
-use crate::core::extensions::frameworks::common::describe;
-use crate::core::extensions::merge::is_truthy;
-use crate::core::extensions::model::{self, dotted};
+use crate::core::extensions::model::dotted;
 use crate::core::extensions::{Anchor, Context, ExpandError, RealFs, registry};
-use crate::core::yaml::{PathSeg, YamlErrorKind};
-
-/// The project file rockcraft reads.
-const PROJECT_FILE: &str = "rockcraft.yaml";
-
-/// Build bases rockcraft has a plugin table for (anything else crashes at start-up).
-const PLUGIN_BUILD_BASES: &[&str] = &[
-    "ubuntu@20.04",
-    "ubuntu@22.04",
-    "ubuntu@24.04",
-    "ubuntu@25.10",
-    "ubuntu@26.04",
-    "devel",
-];
+use crate::core::pipeline::{self, startup::PROJECT_FILE};
 
 /// Expands the extensions of `project_dir/rockcraft.yaml` and prints the project the way
 /// `rockcraft expand-extensions` does. `extensions_dir` is printed as the `source` of the
@@ -76,120 +58,26 @@ pub fn run_expand(project_dir: &Path, extensions_dir: &str, experimental: bool) 
         return report;
     };
     let doc = Document::parse(&text);
-    if let Err(err) = startup_checks(&doc) {
-        return fail(report, &err, Some(&doc));
-    }
     let fs = RealFs::new(project_dir);
     let ctx = Context {
         fs: &fs,
         experimental,
         extensions_dir,
     };
-    let mut notes = Vec::new();
-    let applied = apply_with_notes(&doc.json, &ctx, &mut notes);
-    for n in &notes {
+    let expanded = pipeline::expand_project(&doc, &ctx);
+    for n in &expanded.notes {
         let _ = writeln!(report.stderr, "{n}");
     }
-    let expanded = match applied {
-        Ok(v) => v,
-        Err(err) => return fail(report, &err, Some(&doc)),
-    };
-    let outcome = model::build(&expanded);
-    report.stdout = outcome.stdout();
-    match &outcome.result {
-        Ok(_) => report,
+    match &expanded.outcome {
         Err(err) => fail(report, err, Some(&doc)),
+        Ok(outcome) => {
+            report.stdout = outcome.stdout();
+            match &outcome.result {
+                Ok(_) => report,
+                Err(err) => fail(report, err, Some(&doc)),
+            }
+        }
     }
-}
-
-/// What rockcraft checks (by crashing) before the command runs: readable YAML, a mapping, a
-/// base and a build base it has plugins for.
-fn startup_checks(doc: &Document) -> Result<(), ExpandError> {
-    if let Some(e) = doc.yaml_errors.first() {
-        let (line, col) = line_col(doc, u32::from(e.range.start()));
-        let what = match &e.kind {
-            YamlErrorKind::DuplicateKey { key, .. } => format!("the key '{key}' is written twice"),
-            _ => e.message.clone(),
-        };
-        return Err(ExpandError::project(
-            Anchor::Document,
-            format!("{PROJECT_FILE} cannot be loaded: line {line}, column {col}: {what}"),
-        )
-        .resolution("Fix the YAML; rockcraft stops with a traceback on this file.")
-        .doc(model::PROJECT_DOC_SLUG));
-    }
-    let Value::Object(map) = &doc.json else {
-        return Err(ExpandError::project(
-            Anchor::Document,
-            format!("{PROJECT_FILE} must be a mapping of keys to values (name, base, parts, ...)"),
-        )
-        .resolution("Start from `rockcraft init`.")
-        .doc(model::PROJECT_DOC_SLUG));
-    };
-    let base = map.get("base").filter(|b| !b.is_null());
-    let Some(base) = base else {
-        return Err(ExpandError::project(
-            Anchor::Document,
-            format!("{PROJECT_FILE} has no `base`; rockcraft cannot plan the build without it"),
-        )
-        .resolution("Add `base: ubuntu@24.04`, or `base: bare` with `build-base: ubuntu@24.04`.")
-        .doc(model::PROJECT_DOC_SLUG));
-    };
-    let (key, value) = match map.get("build-base").filter(|v| is_truthy(v)) {
-        Some(bb) => ("build-base", bb),
-        None => ("base", base),
-    };
-    let Some(s) = value.as_str() else {
-        return Err(ExpandError::project(
-            Anchor::Path(vec![PathSeg::Key(key.into())]),
-            format!(
-                "`{key}` must be a string such as `ubuntu@24.04`, but it is {} (`{value}`)",
-                describe(value)
-            ),
-        )
-        .resolution(format!(
-            "Write `{key}` as a string, for example `{key}: ubuntu@24.04`."
-        ))
-        .doc(model::PROJECT_DOC_SLUG));
-    };
-    let mut name = s.to_owned();
-    if name.matches(':').count() == 1 && !name.contains('@') {
-        name = name.replacen(':', "@", 1);
-    }
-    if name != "devel"
-        && name.matches('@').count() == 1
-        && !PLUGIN_BUILD_BASES.contains(&name.as_str())
-    {
-        let hint = if key == "base"
-            && name.starts_with("ubuntu@")
-            && name.as_str() > "ubuntu@26.04"
-            && !map.contains_key("build-base")
-        {
-            " (a development series needs `build-base: devel`)"
-        } else {
-            ""
-        };
-        return Err(ExpandError::project(
-            Anchor::Path(vec![PathSeg::Key(key.into())]),
-            format!("rockcraft cannot build on '{s}'{hint}: the supported build bases are {}", PLUGIN_BUILD_BASES.join(", ")),
-        )
-        .resolution(format!("Change `{key}` to one of the supported build bases; rockcraft stops with an internal error on '{s}'."))
-        .doc(model::PROJECT_DOC_SLUG));
-    }
-    Ok(())
-}
-
-fn line_col(doc: &Document, offset: u32) -> (u32, u32) {
-    let line = doc.lines.line_of(offset);
-    let (start, _) = doc.lines.line_range(&doc.text, line).unwrap_or((0, 0));
-    let prefix = doc
-        .text
-        .get(start as usize..offset as usize)
-        .unwrap_or_default();
-    (
-        line + 1,
-        u32::try_from(prefix.chars().count()).unwrap_or(0) + 1,
-    )
 }
 
 /// Where in rockcraft.yaml an anchor points, as `rockcraft.yaml:LINE:COL`.
@@ -224,7 +112,7 @@ fn locate(doc: &Document, anchor: &Anchor) -> Option<String> {
         Anchor::File(f) => return Some(f.clone()),
         Anchor::Document => return None,
     };
-    let (line, col) = line_col(doc, u32::from(tree.node(node).span.start()));
+    let (line, col) = doc.line_col(u32::from(tree.node(node).span.start()));
     Some(format!("{PROJECT_FILE}:{line}:{col}"))
 }
 
@@ -299,22 +187,6 @@ mod tests {
             "django-framework       bare, ubuntu:22.04, ubuntu@22.04, ubuntu@24.04, ubuntu@26.04"
         );
         assert_eq!(lines.len(), 8);
-    }
-
-    #[test]
-    fn startup_checks_follow_rockcraft() {
-        let ok = |t: &str| startup_checks(&Document::parse(t)).is_ok();
-        assert!(ok("base: ubuntu@24.04\n"));
-        assert!(ok("base: bare\n"));
-        assert!(ok("base: ubuntu:22.04\n"));
-        assert!(ok("base: ubuntu@26.10\nbuild-base: devel\n"));
-        assert!(!ok("base: ubuntu@26.10\n"));
-        assert!(!ok("base: ubuntu@18.04\n"));
-        assert!(!ok("base: bare\nbuild-base: ubuntu@26.10\n"));
-        assert!(!ok("name: x\n"));
-        assert!(!ok("- a\n"));
-        assert!(!ok("a: 1\na: 2\n"));
-        assert!(!ok("a: [\n"));
     }
 
     fn temp_project(tag: &str, yaml: &str) -> std::path::PathBuf {

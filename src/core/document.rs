@@ -52,6 +52,21 @@ impl Document {
         })
     }
 
+    /// The 1-based line and column (in characters) of a byte offset, as compilers print them.
+    #[must_use]
+    pub fn line_col(&self, offset: u32) -> (u32, u32) {
+        let line = self.lines.line_of(offset);
+        let (start, _) = self.lines.line_range(&self.text, line).unwrap_or((0, 0));
+        let prefix = self
+            .text
+            .get(start as usize..offset as usize)
+            .unwrap_or_default();
+        (
+            line + 1,
+            u32::try_from(prefix.chars().count()).unwrap_or(0) + 1,
+        )
+    }
+
     /// Source range of a node.
     #[must_use]
     pub fn range(&self, id: NodeId) -> TextRange {

@@ -9,6 +9,7 @@ pub mod emit;
 pub mod extensions;
 pub mod ide;
 pub mod packages;
+pub mod pipeline;
 pub mod rules;
 pub mod schema;
 pub mod suggest;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use crate::core::diagnostic::Diagnostic;
-use crate::core::ide::expansion::new_findings;
+use crate::core::pipeline;
 use crate::core::rules::known_packages;
 use crate::core::text::{Encoding, TextRange, TextSize};
 
@@ -98,26 +98,21 @@ pub fn merged(
     enc: Encoding,
 ) -> Option<(Vec<lsp::Diagnostic>, bool)> {
     let map = LineMap::new(&state.text, &state.lines, enc);
-    let mut out = to_lsp(&map, uri, state, names)?;
-    let Some(expanded) = expanded.filter(|e| e.version == state.version) else {
-        return Some((out, false));
+    let expanded = expanded.filter(|e| e.version == state.version);
+    let analysis = match state.outcome()? {
+        Outcome::Analysed(a) => a,
+        _ => return to_lsp(&map, uri, state, names).map(|d| (d, false)),
     };
-    let Some(analysis) = state.analysis() else {
-        return Some((out, false));
-    };
-    let extra = guarded("converting expansion diagnostics", || {
-        new_findings(
-            &analysis.doc,
-            &analysis.diagnostics,
-            &expanded.result.diagnostics,
-        )
-        .map(|d| convert::diagnostic(&map, uri, state.version, d))
-        .collect::<Vec<_>>()
+    let expansion = expanded.map_or(&[][..], |e| &e.result.diagnostics[..]);
+    guarded("converting diagnostics", || {
+        let all = pipeline::merge(&analysis.doc, &analysis.diagnostics, names, expansion);
+        let with_expansion = all.len() > analysis.diagnostics.len() + names.len();
+        let out = all
+            .iter()
+            .map(|d| convert::diagnostic(&map, uri, state.version, d))
+            .collect();
+        (out, with_expansion)
     })
-    .unwrap_or_default();
-    let with_expansion = !extra.is_empty();
-    out.extend(extra);
-    Some((out, with_expansion))
 }
 
 /// Publishes a snapshot's diagnostics, tagged with its version, merged with the expansion

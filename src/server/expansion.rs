@@ -21,7 +21,8 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::Uri;
 
 use crate::core::extensions::{DEFAULT_EXTENSIONS_DIR, RealFs};
-use crate::core::ide::expansion::{ExpansionResult, expand_document};
+use crate::core::ide::expansion::ExpansionResult;
+use crate::core::pipeline;
 use crate::core::text::Encoding;
 
 use super::diagnostics;
@@ -206,8 +207,10 @@ pub fn expand_with(
     experimental: bool,
 ) -> ExpansionResult {
     match dir {
-        Some(dir) => expand_document(doc, &RealFs::new(dir), experimental, DEFAULT_EXTENSIONS_DIR),
-        None => expand_document(
+        Some(dir) => {
+            pipeline::expansion(doc, &RealFs::new(dir), experimental, DEFAULT_EXTENSIONS_DIR)
+        }
+        None => pipeline::expansion(
             doc,
             &crate::core::extensions::MemoryFs::new(),
             experimental,

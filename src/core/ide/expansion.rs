@@ -1,14 +1,11 @@
-//! Runs the native extension expansion on a document and maps every failure to a source range.
-
-use serde_json::Value;
+//! The result of expanding a document for the editor, and where in the source each expansion
+//! failure is shown.
 
 use crate::core::diagnostic::{Diagnostic, Severity};
 use crate::core::document::Document;
-use crate::core::extensions::apply::apply_with_notes;
 use crate::core::extensions::frameworks::common::PREFIX_RULES;
 use crate::core::extensions::registry;
-use crate::core::extensions::{Anchor, Cause, Context, ErrorKind, ExpandError, ProjectFs, model};
-use crate::core::ide::lints;
+use crate::core::extensions::{Anchor, Cause, ErrorKind, ExpandError};
 use crate::core::text::TextRange;
 use crate::core::yaml::PathSeg;
 
@@ -23,76 +20,6 @@ pub struct ExpansionResult {
     pub diagnostics: Vec<Diagnostic>,
     /// Progress lines rockcraft prints on stderr (e.g. the experimental notice).
     pub notes: Vec<String>,
-}
-
-/// Expands the document's extensions and runs the extension lints. Without `extensions:`
-/// nothing is expanded; only the lint about framework part names used without their
-/// extension can fire.
-#[must_use]
-pub fn expand_document(
-    doc: &Document,
-    fs: &dyn ProjectFs,
-    experimental: bool,
-    extensions_dir: &str,
-) -> ExpansionResult {
-    let mut result = ExpansionResult::default();
-    if doc.has_fatal_yaml_errors() || doc.root_map().is_none() {
-        return result;
-    }
-    if !doc.has_extensions() {
-        lints::without_extensions(doc, &mut result.diagnostics);
-        return result;
-    }
-    let ctx = Context {
-        fs,
-        experimental,
-        extensions_dir,
-    };
-    match apply_with_notes(&doc.json, &ctx, &mut result.notes) {
-        Err(err) => {
-            if let Some(d) = map_error(doc, &err, false) {
-                result.diagnostics.push(d);
-            }
-        }
-        Ok(data) => {
-            let outcome = model::build(&data);
-            match outcome.result {
-                Ok(v) => {
-                    result.yaml = Some(
-                        model::ModelOutcome {
-                            warnings: outcome.warnings,
-                            result: Ok(v.clone()),
-                        }
-                        .stdout(),
-                    );
-                    result.expanded = Some(v);
-                }
-                Err(err) => {
-                    if let Some(d) = map_error(doc, &err, true) {
-                        result.diagnostics.push(d);
-                    }
-                }
-            }
-        }
-    }
-    lints::with_extensions(
-        doc,
-        fs,
-        &ctx,
-        result.expanded.as_ref(),
-        &mut result.diagnostics,
-    );
-    result
-        .diagnostics
-        .sort_by_key(|d| (d.range.start(), d.range.end(), d.severity));
-    result
-}
-
-/// Expands only the raw data (no model validation): the merged project as the extensions
-/// produce it. Used by lints that compare the user's keys with the generated ones.
-pub(crate) fn expand_raw(data: &Value, ctx: &Context<'_>) -> Option<Value> {
-    let mut notes = Vec::new();
-    apply_with_notes(data, ctx, &mut notes).ok()
 }
 
 /// The range to show for an anchor path: the deepest node of the path that exists in the
@@ -123,32 +50,6 @@ pub fn extension_item_range(doc: &Document, name: &str) -> TextRange {
         .map(|(id, _)| doc.range(*id))
         .or_else(|| doc.top_entry("extensions").map(|e| doc.key_range(e)))
         .unwrap_or_else(|| doc.top_range())
-}
-
-/// The expansion diagnostics that add to the fast analysis's `fast` ones, as the editor and
-/// `check` show them: one is left out when the fast analysis already reports the same code at
-/// the same place, or an error there (a base that is not a base at all needs no second
-/// message), or, for the expansion's base errors, an error on the `base` or `build-base` value
-/// itself (that one has to be fixed first, and the expansion's text would only confuse).
-pub fn new_findings<'a>(
-    doc: &Document,
-    fast: &'a [Diagnostic],
-    expanded: &'a [Diagnostic],
-) -> impl Iterator<Item = &'a Diagnostic> {
-    let base_values: Vec<TextRange> = ["base", "build-base"]
-        .iter()
-        .filter_map(|k| top_value_range(doc, k))
-        .collect();
-    let base_is_wrong = fast.iter().any(|f| {
-        f.severity == Severity::Error && base_values.iter().any(|r| r.contains_range(f.range))
-    });
-    expanded.iter().filter(move |d| {
-        let repeated = fast
-            .iter()
-            .any(|f| f.range == d.range && (f.code == d.code || f.severity == Severity::Error));
-        let about_base = matches!(d.code, "extension-base" | "extension-experimental");
-        !(repeated || (about_base && base_is_wrong))
-    })
 }
 
 fn top_value_range(doc: &Document, key: &str) -> Option<TextRange> {
@@ -182,7 +83,8 @@ fn with_resolution(err: &ExpandError, what: String) -> String {
 
 /// Maps an expansion error to a diagnostic on the source. `None` for problems the regular
 /// analysis already reports (an unknown extension name).
-fn map_error(doc: &Document, err: &ExpandError, from_model: bool) -> Option<Diagnostic> {
+#[must_use]
+pub fn map_error(doc: &Document, err: &ExpandError, from_model: bool) -> Option<Diagnostic> {
     match &err.anchor {
         Anchor::Extension(name) => {
             // `unknown-extension` from the rules already covers unknown names.
@@ -255,6 +157,17 @@ fn map_error(doc: &Document, err: &ExpandError, from_model: bool) -> Option<Diag
                 range,
                 "prime-prefix",
                 with_resolution(err, err.message.clone()),
+            ))
+        }
+        // rockcraft's start-up check of the build base: on the value it blames.
+        Anchor::Path(path) if err.cause.is_some() => {
+            let key = err.cause.map(Cause::key)?;
+            let range = top_value_range(doc, key.as_str())
+                .or_else(|| path_range(doc, path).map(|(r, _)| r))?;
+            Some(Diagnostic::error(
+                range,
+                "extension-base",
+                with_resolution(err, err.text()),
             ))
         }
         Anchor::Path(path) => Some(map_path_error(doc, err, path, from_model)),

@@ -11,6 +11,6 @@ pub mod starters;
 pub mod symbols;
 
 pub use actions::{Action, ActionKind, actions};
-pub use expansion::{ExpansionResult, expand_document};
+pub use expansion::ExpansionResult;
 pub use hover::{HoverResult, hover};
 pub use symbols::{Symbol, SymbolKind, symbols};

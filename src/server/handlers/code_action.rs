@@ -17,8 +17,8 @@ use tower_lsp_server::ls_types::{
 };
 
 use crate::core::diagnostic::Diagnostic;
-use crate::core::ide::expansion::new_findings;
 use crate::core::ide::{self, ActionKind};
+use crate::core::pipeline;
 use crate::server::analysis;
 use crate::server::convert::{self, LineMap};
 use crate::server::diagnostics;
@@ -100,11 +100,9 @@ fn compute(
     let expansion_diags = expanded.map_or(&[][..], |e| &e.result.diagnostics[..]);
     // Our diagnostics the request is about, as published: in the range, or sent back by the
     // client.
-    let fast = &analysis.diagnostics;
-    let relevant: Vec<(&Diagnostic, Option<&lsp::Diagnostic>)> = fast
+    let merged = pipeline::merge(&analysis.doc, &analysis.diagnostics, names, expansion_diags);
+    let relevant: Vec<(&Diagnostic, Option<&lsp::Diagnostic>)> = merged
         .iter()
-        .chain(names)
-        .chain(new_findings(&analysis.doc, fast, expansion_diags))
         .filter_map(|d| {
             let from_client = params
                 .context

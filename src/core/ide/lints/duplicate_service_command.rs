@@ -5,7 +5,7 @@ use serde_json::Value;
 use crate::core::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::core::document::Document;
 use crate::core::extensions::Context;
-use crate::core::ide::expansion::expand_raw;
+use crate::core::extensions::apply::apply_with_notes;
 
 /// Warns on a generated service's `command` that equals what the
 /// extension would generate without it, with a fix that deletes the line.
@@ -41,7 +41,8 @@ pub fn check(doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         service.shift_remove("command");
-        let Some(expanded) = expand_raw(&data, ctx) else {
+        // The merged project as the extensions produce it, without the user's command.
+        let Ok(expanded) = apply_with_notes(&data, ctx, &mut Vec::new()) else {
             continue;
         };
         let generated = expanded

@@ -1,0 +1,132 @@
+//! What rockcraft checks (by stopping with a traceback) before it expands or packs anything:
+//! a readable YAML mapping with a `base`, and a build base it has a plugin table for.
+
+use serde_json::Value;
+
+use crate::core::document::Document;
+use crate::core::extensions::frameworks::common::describe;
+use crate::core::extensions::merge::is_truthy;
+use crate::core::extensions::model;
+use crate::core::extensions::{Anchor, BaseKey, Cause, ExpandError};
+use crate::core::yaml::{PathSeg, YamlErrorKind};
+
+/// The project file rockcraft reads.
+pub const PROJECT_FILE: &str = "rockcraft.yaml";
+
+/// Build bases rockcraft has a plugin table for (anything else crashes at start-up).
+const PLUGIN_BUILD_BASES: &[&str] = &[
+    "ubuntu@20.04",
+    "ubuntu@22.04",
+    "ubuntu@24.04",
+    "ubuntu@25.10",
+    "ubuntu@26.04",
+    "devel",
+];
+
+/// What rockcraft checks (by crashing) before the command runs: readable YAML, a mapping, a
+/// base and a build base it has plugins for.
+pub fn check(doc: &Document) -> Result<(), ExpandError> {
+    if let Some(e) = doc.yaml_errors.first() {
+        let (line, col) = doc.line_col(u32::from(e.range.start()));
+        let what = match &e.kind {
+            YamlErrorKind::DuplicateKey { key, .. } => format!("the key '{key}' is written twice"),
+            _ => e.message.clone(),
+        };
+        return Err(ExpandError::project(
+            Anchor::Document,
+            format!("{PROJECT_FILE} cannot be loaded: line {line}, column {col}: {what}"),
+        )
+        .resolution("Fix the YAML; rockcraft stops with a traceback on this file.")
+        .doc(model::PROJECT_DOC_SLUG));
+    }
+    let Value::Object(map) = &doc.json else {
+        return Err(ExpandError::project(
+            Anchor::Document,
+            format!("{PROJECT_FILE} must be a mapping of keys to values (name, base, parts, ...)"),
+        )
+        .resolution("Start from `rockcraft init`.")
+        .doc(model::PROJECT_DOC_SLUG));
+    };
+    let base = map.get("base").filter(|b| !b.is_null());
+    let Some(base) = base else {
+        return Err(ExpandError::project(
+            Anchor::Document,
+            format!("{PROJECT_FILE} has no `base`; rockcraft cannot plan the build without it"),
+        )
+        .resolution("Add `base: ubuntu@24.04`, or `base: bare` with `build-base: ubuntu@24.04`.")
+        .doc(model::PROJECT_DOC_SLUG));
+    };
+    let (key, value) = match map.get("build-base").filter(|v| is_truthy(v)) {
+        Some(bb) => ("build-base", bb),
+        None => ("base", base),
+    };
+    // The editor shows these on the value they blame.
+    let cause = Cause::UnsupportedBase {
+        key: if key == "base" {
+            BaseKey::Base
+        } else {
+            BaseKey::BuildBase
+        },
+    };
+    let Some(s) = value.as_str() else {
+        return Err(ExpandError::project(
+            Anchor::Path(vec![PathSeg::Key(key.into())]),
+            format!(
+                "`{key}` must be a string such as `ubuntu@24.04`, but it is {} (`{value}`)",
+                describe(value)
+            ),
+        )
+        .resolution(format!(
+            "Write `{key}` as a string, for example `{key}: ubuntu@24.04`."
+        ))
+        .cause(cause)
+        .doc(model::PROJECT_DOC_SLUG));
+    };
+    let mut name = s.to_owned();
+    if name.matches(':').count() == 1 && !name.contains('@') {
+        name = name.replacen(':', "@", 1);
+    }
+    if name != "devel"
+        && name.matches('@').count() == 1
+        && !PLUGIN_BUILD_BASES.contains(&name.as_str())
+    {
+        let hint = if key == "base"
+            && name.starts_with("ubuntu@")
+            && name.as_str() > "ubuntu@26.04"
+            && !map.contains_key("build-base")
+        {
+            " (a development series needs `build-base: devel`)"
+        } else {
+            ""
+        };
+        return Err(ExpandError::project(
+            Anchor::Path(vec![PathSeg::Key(key.into())]),
+            format!("rockcraft cannot build on '{s}'{hint}: the supported build bases are {}", PLUGIN_BUILD_BASES.join(", ")),
+        )
+        .resolution(format!("Change `{key}` to one of the supported build bases; rockcraft stops with an internal error on '{s}'."))
+        .cause(cause)
+        .doc(model::PROJECT_DOC_SLUG));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn startup_checks_follow_rockcraft() {
+        let ok = |t: &str| check(&Document::parse(t)).is_ok();
+        assert!(ok("base: ubuntu@24.04\n"));
+        assert!(ok("base: bare\n"));
+        assert!(ok("base: ubuntu:22.04\n"));
+        assert!(ok("base: ubuntu@26.10\nbuild-base: devel\n"));
+        assert!(!ok("base: ubuntu@26.10\n"));
+        assert!(!ok("base: ubuntu@18.04\n"));
+        assert!(!ok("base: bare\nbuild-base: ubuntu@26.10\n"));
+        assert!(!ok("name: x\n"));
+        assert!(!ok("- a\n"));
+        assert!(!ok("a: 1\na: 2\n"));
+        assert!(!ok("a: [\n"));
+    }
+}
