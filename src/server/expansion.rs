@@ -20,10 +20,11 @@ use tokio_util::sync::CancellationToken;
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::Uri;
 
-use crate::core::extensions::{DEFAULT_EXTENSIONS_DIR, RealFs};
+use crate::core::extensions::DEFAULT_EXTENSIONS_DIR;
 use crate::core::ide::expansion::ExpansionResult;
 use crate::core::pipeline;
 use crate::core::text::Encoding;
+use crate::host::fs::RealFs;
 
 use super::diagnostics;
 use super::guard::guarded;

@@ -18,35 +18,12 @@ use serde_json::Value;
 use tower_lsp_server::ls_types::ConfigurationItem;
 
 use super::expansion::{self, Ctx};
+use crate::host::packages::{DEFAULT_APT_LISTS_DIR, PackageSettings};
 
 /// The configuration section the server asks the client for.
 pub const SECTION: &str = "rockcraft";
-/// Where apt keeps its downloaded package lists.
-pub const DEFAULT_APT_LISTS_DIR: &str = "/var/lib/apt/lists";
 /// How long to wait for the client's `workspace/configuration` answer.
 const PULL_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// Where package and slice names come from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PackageSettings {
-    /// `Packages` files (plain, `.gz`, `.lz4` or `.xz`) that apply to every release.
-    pub index_files: Vec<PathBuf>,
-    /// apt's lists directory; `None` when disabled (an empty string).
-    pub apt_lists_dir: Option<PathBuf>,
-    /// A chisel-releases checkout (or a directory of them) to use instead of the bundled index.
-    pub chisel_releases_dir: Option<PathBuf>,
-}
-
-impl Default for PackageSettings {
-    fn default() -> Self {
-        Self {
-            index_files: Vec::new(),
-            apt_lists_dir: Some(PathBuf::from(DEFAULT_APT_LISTS_DIR)),
-            chisel_releases_dir: None,
-        }
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Settings {
     pub experimental_extensions: bool,
