@@ -198,7 +198,7 @@ pub fn run_with(paths: &[String], json_output: bool, packages: &PackageSettings)
                     doc,
                     d.range,
                     d.severity,
-                    d.code,
+                    d.code.name(),
                     &d.message,
                 );
             }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
+use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::pipeline;
 use crate::core::rules::known_packages;
@@ -15,9 +16,6 @@ use super::expansion::{self, Expanded};
 use super::guard::guarded;
 use super::packages::Loaded;
 use super::store::{DocState, MAX_ANALYSED_BYTES, Outcome};
-
-/// Code of the diagnostic published instead of analysing an oversized file.
-pub const TOO_LARGE: &str = "file-too-large";
 
 /// The diagnostics to publish for a snapshot (the analysis's, then `names`, its package-name
 /// diagnostics), or `None` when nothing must be published (ignored document, failed or not
@@ -44,9 +42,9 @@ fn too_large(state: &DocState) -> Diagnostic {
         .lines
         .line_range(&state.text, 0)
         .map_or(0, |(_, end)| end);
-    Diagnostic::warning(
+    Diagnostic::new(
         TextRange::new(TextSize::from(0), TextSize::from(end)),
-        TOO_LARGE,
+        Code::FileTooLarge,
         format!(
             "this file is too large to analyse ({} bytes; the limit is {} MiB)",
             state.text.len(),
