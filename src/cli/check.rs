@@ -11,6 +11,7 @@ use crate::core::analysis::analyze;
 use crate::core::diagnostic::{Diagnostic, Severity};
 use crate::core::document::Document;
 use crate::core::extensions::{DEFAULT_EXTENSIONS_DIR, RealFs};
+use crate::core::facts;
 use crate::core::ide::expansion::{expand_document, new_findings};
 use crate::core::packages::StaticIndexes;
 use crate::core::rules::known_packages;
@@ -250,7 +251,7 @@ fn with_expansion(
         .unwrap_or_else(|| Path::new("."));
     let fs = RealFs::new(dir);
     let experimental =
-        std::env::var_os("ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS").is_some_and(|v| !v.is_empty());
+        facts::experimental_from(std::env::var_os(facts::EXPERIMENTAL_ENV).as_deref());
     let expansion = expand_document(doc, &fs, experimental, DEFAULT_EXTENSIONS_DIR);
     let new: Vec<Diagnostic> = new_findings(doc, &diagnostics, &expansion.diagnostics)
         .cloned()

@@ -13,24 +13,18 @@ use crate::core::extensions::frameworks::common::describe;
 use crate::core::extensions::merge::is_truthy;
 use crate::core::extensions::model::{self, dotted};
 use crate::core::extensions::{Anchor, Context, ExpandError, RealFs, registry};
+use crate::core::facts::{
+    BUILD_BASES, DEVEL, NEWEST_BUILD_BASE, PROJECT_DOC_SLUG, distro_at_series,
+};
 use crate::core::yaml::{PathSeg, YamlErrorKind};
 
 /// The project file rockcraft reads.
 const PROJECT_FILE: &str = "rockcraft.yaml";
 
-/// Build bases rockcraft has a plugin table for (anything else crashes at start-up).
-const PLUGIN_BUILD_BASES: &[&str] = &[
-    "ubuntu@20.04",
-    "ubuntu@22.04",
-    "ubuntu@24.04",
-    "ubuntu@25.10",
-    "ubuntu@26.04",
-    "devel",
-];
-
 /// Expands the extensions of `project_dir/rockcraft.yaml` and prints the project the way
 /// `rockcraft expand-extensions` does. `extensions_dir` is printed as the `source` of the
-/// config-file parts; `experimental` stands for `ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS`.
+/// config-file parts; `experimental` stands for
+/// [`crate::core::facts::EXPERIMENTAL_ENV`].
 #[must_use]
 pub fn run_expand(project_dir: &Path, extensions_dir: &str, experimental: bool) -> Report {
     let mut report = Report::default();
@@ -116,7 +110,7 @@ fn startup_checks(doc: &Document) -> Result<(), ExpandError> {
             format!("{PROJECT_FILE} cannot be loaded: line {line}, column {col}: {what}"),
         )
         .resolution("Fix the YAML; rockcraft stops with a traceback on this file.")
-        .doc(model::PROJECT_DOC_SLUG));
+        .doc(PROJECT_DOC_SLUG));
     }
     let Value::Object(map) = &doc.json else {
         return Err(ExpandError::project(
@@ -124,7 +118,7 @@ fn startup_checks(doc: &Document) -> Result<(), ExpandError> {
             format!("{PROJECT_FILE} must be a mapping of keys to values (name, base, parts, ...)"),
         )
         .resolution("Start from `rockcraft init`.")
-        .doc(model::PROJECT_DOC_SLUG));
+        .doc(PROJECT_DOC_SLUG));
     };
     let base = map.get("base").filter(|b| !b.is_null());
     let Some(base) = base else {
@@ -133,7 +127,7 @@ fn startup_checks(doc: &Document) -> Result<(), ExpandError> {
             format!("{PROJECT_FILE} has no `base`; rockcraft cannot plan the build without it"),
         )
         .resolution("Add `base: ubuntu@24.04`, or `base: bare` with `build-base: ubuntu@24.04`.")
-        .doc(model::PROJECT_DOC_SLUG));
+        .doc(PROJECT_DOC_SLUG));
     };
     let (key, value) = match map.get("build-base").filter(|v| is_truthy(v)) {
         Some(bb) => ("build-base", bb),
@@ -150,19 +144,13 @@ fn startup_checks(doc: &Document) -> Result<(), ExpandError> {
         .resolution(format!(
             "Write `{key}` as a string, for example `{key}: ubuntu@24.04`."
         ))
-        .doc(model::PROJECT_DOC_SLUG));
+        .doc(PROJECT_DOC_SLUG));
     };
-    let mut name = s.to_owned();
-    if name.matches(':').count() == 1 && !name.contains('@') {
-        name = name.replacen(':', "@", 1);
-    }
-    if name != "devel"
-        && name.matches('@').count() == 1
-        && !PLUGIN_BUILD_BASES.contains(&name.as_str())
-    {
+    let name = distro_at_series(s);
+    if name != DEVEL && name.matches('@').count() == 1 && !BUILD_BASES.contains(&name.as_str()) {
         let hint = if key == "base"
             && name.starts_with("ubuntu@")
-            && name.as_str() > "ubuntu@26.04"
+            && name.as_str() > NEWEST_BUILD_BASE
             && !map.contains_key("build-base")
         {
             " (a development series needs `build-base: devel`)"
@@ -171,10 +159,10 @@ fn startup_checks(doc: &Document) -> Result<(), ExpandError> {
         };
         return Err(ExpandError::project(
             Anchor::Path(vec![PathSeg::Key(key.into())]),
-            format!("rockcraft cannot build on '{s}'{hint}: the supported build bases are {}", PLUGIN_BUILD_BASES.join(", ")),
+            format!("rockcraft cannot build on '{s}'{hint}: the supported build bases are {}", BUILD_BASES.join(", ")),
         )
         .resolution(format!("Change `{key}` to one of the supported build bases; rockcraft stops with an internal error on '{s}'."))
-        .doc(model::PROJECT_DOC_SLUG));
+        .doc(PROJECT_DOC_SLUG));
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod emit;
 pub mod extensions;
+pub mod facts;
 pub mod ide;
 pub mod packages;
 pub mod rules;

@@ -7,10 +7,10 @@ use super::frameworks::common::describe;
 use super::merge::{is_truthy, merge_into};
 use super::registry::{self, ExtensionInfo};
 use super::{Anchor, BaseKey, Cause, Context, ExpandError, Extension, frameworks};
+use crate::core::facts::{
+    self, BARE, EXPERIMENTAL_ENV, EXTENSIONS_DOC_SLUG, PROJECT_DOC_SLUG, at_spelling,
+};
 use crate::core::yaml::PathSeg;
-
-/// Documentation page of the extension reference, as rockcraft links it.
-pub const EXTENSIONS_DOC_SLUG: &str = "/reference/extensions/";
 
 /// The project after its extensions were applied.
 #[derive(Clone, Debug, PartialEq)]
@@ -133,14 +133,7 @@ pub fn project_base(project: &Map<String, Value>) -> Option<String> {
         .get("build-base")
         .filter(|v| is_truthy(v))
         .or_else(|| project.get("base"))?;
-    let mut base = pick.as_str()?.to_owned();
-    if base.matches(':').count() == 1 && !base.contains('@') {
-        base = base.replacen(':', "@", 1);
-    }
-    if base == "devel" {
-        base = "ubuntu@devel".into();
-    }
-    (base.matches('@').count() == 1).then_some(base)
+    facts::project_base(pick.as_str()?)
 }
 
 /// Which generation of the extension applies, and whether it is experimental.
@@ -176,7 +169,7 @@ fn apply_one(
                 return Err(experimental_error(info, &base, project, is_v1, anchor));
             }
             notes.push(format!(
-                "note: using the experimental {name} extension (ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS is set)"
+                "note: using the experimental {name} extension ({EXPERIMENTAL_ENV} is set)"
             ));
         }
         if !bases.contains(&base.as_str()) {
@@ -196,7 +189,7 @@ fn apply_one(
             format!("{name} needs to know the `base`, and rockcraft.yaml has none."),
         )
         .resolution("Add `base: ubuntu@24.04` (or `base: bare` with a `build-base`).")
-        .doc(super::model::PROJECT_DOC_SLUG));
+        .doc(PROJECT_DOC_SLUG));
     }
     let snippet = ext.root_snippet(project, ctx)?;
     merge_into(project, snippet);
@@ -261,9 +254,9 @@ fn experimental_error(
     let (message, fix) = if is_v1 {
         (
             format!(
-                "{name} is experimental on every base, and rockcraft expands it only when the environment variable ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS is set."
+                "{name} is experimental on every base, and rockcraft expands it only when the environment variable {EXPERIMENTAL_ENV} is set."
             ),
-            "Set ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS=1 when you run rockcraft (and for rockcraft-lsp).".to_owned(),
+            format!("Set {EXPERIMENTAL_ENV}=1 when you run rockcraft (and for rockcraft-lsp)."),
         )
     } else {
         let on = match build_base {
@@ -272,11 +265,11 @@ fn experimental_error(
         };
         (
             format!(
-                "{name} is experimental on {on}, and rockcraft expands it there only when the environment variable ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS is set; its stable bases are {}.",
+                "{name} is experimental on {on}, and rockcraft expands it there only when the environment variable {EXPERIMENTAL_ENV} is set; its stable bases are {}.",
                 and_list(info.v1_bases)
             ),
             format!(
-                "Switch to a stable base (for example `base: ubuntu@24.04`), or set ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS=1 when you run rockcraft (and for rockcraft-lsp) to try {name} on this base."
+                "Switch to a stable base (for example `base: ubuntu@24.04`), or set {EXPERIMENTAL_ENV}=1 when you run rockcraft (and for rockcraft-lsp) to try {name} on this base."
             ),
         )
     };
@@ -303,9 +296,9 @@ fn unsupported_base(
         .v1_bases
         .iter()
         .copied()
-        .filter(|b| *b != "bare")
+        .filter(|b| *b != BARE)
         .collect();
-    let (key, message, fix) = if base == "bare" {
+    let (key, message, fix) = if base == BARE {
         match build_base {
             Some(bb) => (
                 BaseKey::BuildBase,
@@ -324,8 +317,7 @@ fn unsupported_base(
                 "Add `build-base: ubuntu@24.04`.".to_owned(),
             ),
         }
-    } else if let Some(bb) = build_base.filter(|bb| bb.replace(':', "@") != base.replace(':', "@"))
-    {
+    } else if let Some(bb) = build_base.filter(|bb| at_spelling(bb) != at_spelling(base)) {
         (
             BaseKey::BuildBase,
             format!(
@@ -344,7 +336,7 @@ fn unsupported_base(
     };
     ExpandError::project(anchor, message)
         .resolution(fix)
-        .doc(format!("/reference/extensions/{name}"))
+        .doc(facts::extension_doc_slug(name))
         .cause(Cause::UnsupportedBase { key })
 }
 

@@ -2,9 +2,6 @@
 //! warnings rockcraft writes on stdout, and the normalised document (pydantic field order,
 //! defaulted `title`, vectorised platforms, canonical licence, `ubuntu@` bases, ...).
 
-use std::collections::HashMap;
-use std::sync::LazyLock;
-
 use serde_json::{Map, Number, Value};
 
 use super::merge::is_truthy;
@@ -12,6 +9,7 @@ use super::{Anchor, Detail, ExpandError};
 use crate::core::analysis::analyze;
 use crate::core::diagnostic::Severity;
 use crate::core::emit;
+use crate::core::facts::{self, PROJECT_DOC_SLUG};
 use crate::core::yaml::PathSeg;
 
 /// Top-level keys in the order of rockcraft's `Project` model fields.
@@ -88,9 +86,6 @@ const EXEC_ORDER: &[&str] = &[
     "working-dir",
 ];
 
-/// Documentation page of the project file reference.
-pub const PROJECT_DOC_SLUG: &str = "/reference/rockcraft-yaml";
-
 /// The first line of a model-validation error; one `- ` line per problem follows.
 pub const MODEL_ERROR_HEADING: &str = "rockcraft.yaml does not pass rockcraft's project checks (run on the project with its extensions expanded):";
 
@@ -161,7 +156,7 @@ pub fn build(expanded: &Value) -> ModelOutcome {
     field_warnings(&data, &mut warnings);
     let result = validate(&data).map(|()| normalise(&data));
     if let Ok(v) = &result
-        && v.get("build-base").and_then(Value::as_str) == Some("devel")
+        && v.get("build-base").and_then(Value::as_str) == Some(facts::DEVEL)
     {
         warnings.push(DEVEL_WARNING.into());
     }
@@ -216,9 +211,9 @@ fn resolve_aliases(map: &Map<String, Value>) -> Result<Map<String, Value>, Expan
 fn field_warnings(data: &Map<String, Value>, out: &mut Vec<String>) {
     for field in ["base", "build-base"] {
         if let Some(s) = data.get(field).and_then(Value::as_str)
-            && matches!(s, "ubuntu:20.04" | "ubuntu:22.04")
+            && facts::is_deprecated_colon_base(s)
         {
-            out.push(colon_warning(field, &s.replacen(':', "@", 1)));
+            out.push(colon_warning(field, &facts::at_spelling(s)));
         }
     }
     if data.get("entrypoint-service").is_some_and(|v| !v.is_null()) {
@@ -327,8 +322,9 @@ fn normalise(data: &Map<String, Value>) -> Value {
                 v => v,
             },
             "base" | "build-base" => match value {
-                Value::String(s) if s.starts_with("ubuntu:") => {
-                    Value::String(s.replacen(':', "@", 1))
+                // Validation passed, so a `:` is one of the deprecated spellings.
+                Value::String(s) if facts::is_deprecated_colon_base(&s) => {
+                    Value::String(facts::at_spelling(&s))
                 }
                 v => v,
             },
@@ -462,25 +458,14 @@ fn python_float(f: f64) -> String {
     }
 }
 
-static SPDX_IDS: LazyLock<HashMap<String, &'static str>> = LazyLock::new(|| {
-    include_str!("../rules/data/spdx-license-ids.txt")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|id| (id.to_ascii_lowercase(), id))
-        .collect()
-});
-
 /// The canonical spelling of a licence (`apache-2.0` → `Apache-2.0`), or `None` when it is
 /// neither `proprietary` nor a known SPDX id.
 #[must_use]
 pub fn canonical_license(license: &str) -> Option<String> {
-    if license == "proprietary" {
+    if license == facts::PROPRIETARY {
         return Some(license.to_owned());
     }
-    SPDX_IDS
-        .get(&license.to_ascii_lowercase())
-        .map(|s| (*s).to_owned())
+    facts::spdx_id(license).map(str::to_owned)
 }
 
 #[cfg(test)]

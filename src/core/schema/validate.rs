@@ -19,6 +19,7 @@ use serde_json::Value;
 use super::{all_part_keys, deref, is_common_part_key, plugin_key, plugin_owning_key};
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
+use crate::core::facts;
 use crate::core::suggest;
 use crate::core::yaml::{Entry, NodeId, NodeKind, PathSeg, ScalarStyle, ScalarValue};
 
@@ -400,9 +401,7 @@ impl Validator<'_> {
         let text = self.doc.tree.text(id).unwrap_or_default();
         match keys.as_slice() {
             // `ubuntu:22.04` is rewritten by rockcraft (with a warning from the base rule).
-            ["base" | "build-base"] if matches!(text, "ubuntu:20.04" | "ubuntu:22.04") => {
-                Some(Vec::new())
-            }
+            ["base" | "build-base"] if facts::is_deprecated_colon_base(text) => Some(Vec::new()),
             // A check with zero or several kinds: the `checks` rule explains it; the `oneOf`
             // branches would only add misleading "unknown key"/"missing key" noise.
             ["checks", _]
