@@ -10,12 +10,12 @@ use crate::cli::check::Report;
 use crate::core::document::Document;
 use crate::core::extensions::apply::apply_with_notes;
 use crate::core::extensions::frameworks::common::describe;
-use crate::core::extensions::merge::is_truthy;
 use crate::core::extensions::model::{self, dotted};
 use crate::core::extensions::{Anchor, Context, ExpandError, RealFs, registry};
 use crate::core::facts::{
     BUILD_BASES, DEVEL, NEWEST_BUILD_BASE, PROJECT_DOC_SLUG, distro_at_series,
 };
+use crate::core::py::truthy;
 use crate::core::yaml::{PathSeg, YamlErrorKind};
 
 /// The project file rockcraft reads.
@@ -129,7 +129,7 @@ fn startup_checks(doc: &Document) -> Result<(), ExpandError> {
         .resolution("Add `base: ubuntu@24.04`, or `base: bare` with `build-base: ubuntu@24.04`.")
         .doc(PROJECT_DOC_SLUG));
     };
-    let (key, value) = match map.get("build-base").filter(|v| is_truthy(v)) {
+    let (key, value) = match map.get("build-base").filter(|v| truthy(v)) {
         Some(bb) => ("build-base", bb),
         None => ("base", base),
     };

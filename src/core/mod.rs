@@ -10,6 +10,7 @@ pub mod extensions;
 pub mod facts;
 pub mod ide;
 pub mod packages;
+pub mod py;
 pub mod rules;
 pub mod schema;
 pub mod suggest;

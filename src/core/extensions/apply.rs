@@ -4,12 +4,13 @@
 use serde_json::{Map, Value};
 
 use super::frameworks::common::describe;
-use super::merge::{is_truthy, merge_into};
+use super::merge::merge_into;
 use super::registry::{self, ExtensionInfo};
 use super::{Anchor, BaseKey, Cause, Context, ExpandError, Extension, frameworks};
 use crate::core::facts::{
     self, BARE, EXPERIMENTAL_ENV, EXTENSIONS_DOC_SLUG, PROJECT_DOC_SLUG, at_spelling,
 };
+use crate::core::py::{self, truthy};
 use crate::core::yaml::PathSeg;
 
 /// The project after its extensions were applied.
@@ -62,7 +63,7 @@ pub fn apply_with(
         return Ok(raw.clone());
     };
     let declared = match map.get("extensions") {
-        Some(v) if is_truthy(v) => v.clone(),
+        Some(v) if truthy(v) => v.clone(),
         // rockcraft leaves a falsy `extensions` in place; model validation then rejects it.
         _ => return Ok(raw.clone()),
     };
@@ -94,7 +95,7 @@ fn declared_names(declared: &Value) -> Result<Vec<String>, ExpandError> {
                 .resolution("Write the extensions as a list of names, for example `extensions: [flask-framework]`.")
                 .doc(EXTENSIONS_DOC_SLUG));
             }
-            items.iter().map(python_str).collect()
+            items.iter().map(py::scalar_str).collect()
         }
         Value::String(s) => s.chars().map(String::from).collect(),
         Value::Object(m) => m.keys().cloned().collect(),
@@ -114,24 +115,13 @@ fn declared_names(declared: &Value) -> Result<Vec<String>, ExpandError> {
     Ok(names)
 }
 
-/// How Python's `str()` shows a loaded YAML scalar.
-fn python_str(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => "None".into(),
-        Value::Bool(true) => "True".into(),
-        Value::Bool(false) => "False".into(),
-        other => other.to_string(),
-    }
-}
-
 /// rockcraft's `get_project_base`: the build base when set, else the base, in `ubuntu@X`
 /// form; `None` for anything that is not a `distro@series` pair (such as `bare`).
 #[must_use]
 pub fn project_base(project: &Map<String, Value>) -> Option<String> {
     let pick = project
         .get("build-base")
-        .filter(|v| is_truthy(v))
+        .filter(|v| truthy(v))
         .or_else(|| project.get("base"))?;
     facts::project_base(pick.as_str()?)
 }
@@ -163,7 +153,7 @@ fn apply_one(
     };
     let (bases, experimental, is_v1) = generation(info, project);
     if let Some(base_value) = project.get("base") {
-        let base = python_str(base_value);
+        let base = py::scalar_str(base_value);
         if experimental {
             if !ctx.experimental {
                 return Err(experimental_error(info, &base, project, is_v1, anchor));
@@ -244,7 +234,7 @@ fn experimental_error(
     anchor: Anchor,
 ) -> ExpandError {
     let name = info.name;
-    let build_base = project.get("build-base").filter(|v| is_truthy(v));
+    let build_base = project.get("build-base").filter(|v| truthy(v));
     // The key that picks the generation, and so the one the editor shows the error on.
     let key = if build_base.is_some() {
         BaseKey::BuildBase
@@ -260,7 +250,7 @@ fn experimental_error(
         )
     } else {
         let on = match build_base {
-            Some(bb) => format!("`build-base: {}`", python_str(bb)),
+            Some(bb) => format!("`build-base: {}`", py::scalar_str(bb)),
             None => format!("`base: {base}`"),
         };
         (
@@ -289,8 +279,8 @@ fn unsupported_base(
     let name = info.name;
     let build_base = project
         .get("build-base")
-        .filter(|v| is_truthy(v))
-        .map(python_str);
+        .filter(|v| truthy(v))
+        .map(py::scalar_str);
     let supported = and_list(&registry::all_bases(info));
     let stable: Vec<&str> = info
         .v1_bases

@@ -4,12 +4,12 @@
 
 use serde_json::{Map, Number, Value};
 
-use super::merge::is_truthy;
 use super::{Anchor, Detail, ExpandError};
 use crate::core::analysis::analyze;
 use crate::core::diagnostic::Severity;
 use crate::core::emit;
 use crate::core::facts::{self, PROJECT_DOC_SLUG};
+use crate::core::py;
 use crate::core::yaml::PathSeg;
 
 /// Top-level keys in the order of rockcraft's `Project` model fields.
@@ -230,7 +230,7 @@ fn coerced_for_analysis(data: &Map<String, Value>) -> Value {
     if let Some(v) = d.get_mut("version")
         && let Value::Number(n) = v
     {
-        *v = Value::String(python_number(n));
+        *v = Value::String(py::number_str(n));
     }
     Value::Object(d)
 }
@@ -310,7 +310,7 @@ fn normalise(data: &Map<String, Value>) -> Value {
     for &field in FIELD_ORDER {
         let value = match field {
             "title" => match data.get("title") {
-                Some(t) if is_truthy(t) => Some(t.clone()),
+                Some(t) if py::truthy(t) => Some(t.clone()),
                 _ => data.get("name").cloned(),
             },
             _ => data.get(field).cloned(),
@@ -318,7 +318,7 @@ fn normalise(data: &Map<String, Value>) -> Value {
         let Some(value) = value else { continue };
         let value = match field {
             "version" => match value {
-                Value::Number(n) => Value::String(python_number(&n)),
+                Value::Number(n) => Value::String(py::number_str(&n)),
                 v => v,
             },
             "base" | "build-base" => match value {
@@ -428,36 +428,6 @@ fn check_value(key: &str, v: Value) -> Value {
     }
 }
 
-/// Python's `str()` of a YAML number: `1` → `1`, `1.10` → `1.1`, `1e16` → `1e+16`.
-#[must_use]
-pub fn python_number(n: &Number) -> String {
-    if n.is_f64() {
-        python_float(n.as_f64().unwrap_or_default())
-    } else {
-        n.to_string()
-    }
-}
-
-fn python_float(f: f64) -> String {
-    if f.is_nan() {
-        return "nan".into();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "inf".into() } else { "-inf".into() };
-    }
-    let a = f.abs();
-    if a == 0.0 || (1e-4..1e16).contains(&a) {
-        let s = format!("{f}");
-        if s.contains('.') { s } else { format!("{s}.0") }
-    } else {
-        // Rust gives `1e16` / `1.5e-5`; Python `1e+16` / `1.5e-05`.
-        let s = format!("{f:e}");
-        let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
-        let (sign, digits) = exp.strip_prefix('-').map_or(("+", exp), |d| ("-", d));
-        format!("{mantissa}e{sign}{digits:0>2}")
-    }
-}
-
 /// The canonical spelling of a licence (`apache-2.0` → `Apache-2.0`), or `None` when it is
 /// neither `proprietary` nor a known SPDX id.
 #[must_use]
@@ -478,16 +448,6 @@ mod tests {
             "name": "my-app", "base": "ubuntu@24.04", "version": "0.1", "summary": "s",
             "description": "d\n", "platforms": {"amd64": null}, "parts": {"p": {"plugin": "nil"}},
         })
-    }
-
-    #[test]
-    fn python_floats() {
-        assert_eq!(python_float(1.1), "1.1");
-        assert_eq!(python_float(2.0), "2.0");
-        assert_eq!(python_float(1e16), "1e+16");
-        assert_eq!(python_float(1.5e-5), "1.5e-05");
-        assert_eq!(python_float(0.0001), "0.0001");
-        assert_eq!(python_number(&Number::from(3)), "3");
     }
 
     #[test]

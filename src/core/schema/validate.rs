@@ -20,6 +20,7 @@ use super::{all_part_keys, deref, is_common_part_key, plugin_key, plugin_owning_
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
 use crate::core::facts;
+use crate::core::py;
 use crate::core::suggest;
 use crate::core::yaml::{Entry, NodeId, NodeKind, PathSeg, ScalarStyle, ScalarValue};
 
@@ -418,7 +419,7 @@ impl Validator<'_> {
             ["version"] if matches!(self.kind(id), Kind::Int | Kind::Float) => {
                 let scalar = self.doc.tree.scalar(id)?;
                 let shown = match scalar.value {
-                    ScalarValue::Float(f) => python_float(f),
+                    ScalarValue::Float(f) => py::float_str(f),
                     _ => scalar.text.clone(),
                 };
                 let range = self.doc.range(id);
@@ -883,15 +884,6 @@ impl Validator<'_> {
 
 fn at_root_removed(keys: &[&str], key: &str) -> bool {
     keys.is_empty() && matches!(key, "cmd" | "entrypoint" | "env")
-}
-
-/// Formats a float the way Python's `str()` does for ordinary values (`1.1`, `0.1`, `2.0`).
-fn python_float(f: f64) -> String {
-    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e16 {
-        format!("{f:.1}")
-    } else {
-        format!("{f}")
-    }
 }
 
 /// Keys of snapcraft apps that people carry over to rockcraft services: what to do instead,

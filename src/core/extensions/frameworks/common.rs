@@ -9,6 +9,7 @@ use super::super::Context;
 use super::super::{Anchor, ExpandError, ProjectFs};
 use super::python::PySyntaxError;
 use crate::core::facts::{self, BARE, Correction, PROJECT_DOC_SLUG, PrefixRule};
+use crate::core::py;
 use crate::core::yaml::PathSeg;
 
 /// UID and GID of `_daemon_`, the only supported `run-user`.
@@ -16,19 +17,6 @@ pub const DAEMON_ID: u32 = 584_792;
 
 /// Root entries rockcraft never copies into the app directory (`fnmatch` patterns).
 const IGNORED_ROOT_ENTRIES: &[&str] = &["node_modules", ".git", ".yarn", "*.rock"];
-
-/// Python's truthiness for a loaded YAML/JSON value.
-#[must_use]
-pub fn truthy(v: &Value) -> bool {
-    match v {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
-        Value::String(s) => !s.is_empty(),
-        Value::Array(a) => !a.is_empty(),
-        Value::Object(o) => !o.is_empty(),
-    }
-}
 
 /// `project["parts"][part]` when both are mappings.
 #[must_use]
@@ -67,7 +55,7 @@ pub fn user_sets_command(project: &Map<String, Value>, service: &str) -> bool {
         .and_then(|s| s.get(service))
         .and_then(Value::as_object)
         .and_then(|s| s.get("command"))
-        .is_some_and(truthy)
+        .is_some_and(py::truthy)
 }
 
 /// One failed project check: what is wrong, how to fix it, and where (a project file) when
@@ -437,7 +425,7 @@ pub fn include_mode(entries: &[String]) -> bool {
 pub fn organize_from_entries(entries: &[String], base: &str) -> Map<String, Value> {
     let mut map = Map::new();
     for e in entries {
-        map.insert(relpath(e, base), Value::String(e.clone()));
+        map.insert(py::relpath(e, base), Value::String(e.clone()));
     }
     map
 }
@@ -470,35 +458,6 @@ fn is_ignored(name: &str) -> bool {
 #[must_use]
 pub fn organize_values(map: &Map<String, Value>) -> Vec<Value> {
     map.values().cloned().collect()
-}
-
-/// `os.path.relpath(path, start)` for two relative POSIX paths.
-#[must_use]
-pub fn relpath(path: &str, start: &str) -> String {
-    let p = normalize(path);
-    let s = normalize(start);
-    let common = p.iter().zip(&s).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<&str> = std::iter::repeat_n("..", s.len() - common).collect();
-    parts.extend(p[common..].iter().map(String::as_str));
-    if parts.is_empty() {
-        ".".to_owned()
-    } else {
-        parts.join("/")
-    }
-}
-
-fn normalize(path: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for comp in path.split('/') {
-        match comp {
-            "" | "." => {}
-            ".." if out.last().is_some_and(|l| l != "..") => {
-                out.pop();
-            }
-            other => out.push(other.to_owned()),
-        }
-    }
-    out
 }
 
 /// The assets rule shared by go-framework and spring-boot-framework.
@@ -542,20 +501,6 @@ mod tests {
 
     fn project(yaml_json: Value) -> Map<String, Value> {
         yaml_json.as_object().unwrap().clone()
-    }
-
-    #[test]
-    fn relpath_like_python() {
-        assert_eq!(relpath("flask/app/app.py", "flask/app"), "app.py");
-        assert_eq!(relpath("flask/app", "flask/app"), ".");
-        assert_eq!(relpath("flask/apple.py", "flask/app"), "../apple.py");
-        assert_eq!(
-            relpath("-flask/app/secret.txt", "flask/app"),
-            "../../-flask/app/secret.txt"
-        );
-        assert_eq!(relpath("flask/app/*.py", "flask/app"), "*.py");
-        assert_eq!(relpath("app/static/", "app"), "static");
-        assert_eq!(relpath("app/./a/../b", "app"), "b");
     }
 
     #[test]

@@ -4,10 +4,9 @@
 use serde_json::{Map, Value, json};
 
 use super::super::{Anchor, Context, ExpandError, Extension};
-use super::common::{
-    DAEMON_ID, describe, is_bare, logging_part, truthy, user_part, user_sets_command,
-};
+use super::common::{DAEMON_ID, describe, is_bare, logging_part, user_part, user_sets_command};
 use crate::core::facts::EXPRESS_REQUIREMENTS_DOC_SLUG;
+use crate::core::py::truthy;
 
 const NAME: &str = "expressjs-framework";
 const PACKAGE_JSON: &str = "app/package.json";

@@ -5,8 +5,9 @@
 use serde_json::{Map, Value, json};
 
 use super::super::{Anchor, Context, ExpandError, Extension};
-use super::common::{AssetsRule, assets_part, is_bare, key, truthy, user_part, user_part_key};
+use super::common::{AssetsRule, assets_part, is_bare, key, user_part, user_part_key};
 use crate::core::facts::{SPRING_BOOT_DOC_SLUG, SPRING_BOOT_REQUIREMENTS_DOC_SLUG};
+use crate::core::py::truthy;
 
 const NAME: &str = "spring-boot-framework";
 const INIT_SCRIPT: &str = "spring-boot-framework/gradle-init-script";
