@@ -1,6 +1,7 @@
 //! Helpers shared by the framework extensions: reading the user's project data with Python's
-//! `dict.get` semantics, the `_daemon_` permissions, the logging part, Python versions per
-//! build base, and the `prime`/`stage` prefix rules with their include/exclude modes.
+//! `dict.get` semantics, the `_daemon_` permissions, the logging part, the Python version of a
+//! bare build base, and how the expansion applies the `prime`/`stage` prefix rules (the rules
+//! themselves are facts in `core::facts`) with their include/exclude modes.
 
 use serde_json::{Map, Value, json};
 
@@ -283,6 +284,8 @@ pub fn prefixed_entries(
     facts::prefix_rule(part).map_or_else(|| Ok(Vec::new()), |r| r.user_entries(project))
 }
 
+/// What expand-extensions does with a prefix rule: read the user's list and report an entry
+/// outside the app directory the way rockcraft refuses it.
 impl PrefixRule {
     /// How expand-extensions corrects `entry`: the mark written as `-` alone.
     fn expand_correction<'e>(&self, entry: &'e str) -> Correction<'e> {
