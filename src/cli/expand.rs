@@ -13,7 +13,8 @@ use crate::host::fs::RealFs;
 
 /// Expands the extensions of `project_dir/rockcraft.yaml` and prints the project the way
 /// `rockcraft expand-extensions` does. `extensions_dir` is printed as the `source` of the
-/// config-file parts; `experimental` stands for `ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS`.
+/// config-file parts; `experimental` stands for
+/// [`crate::core::facts::EXPERIMENTAL_ENV`].
 #[must_use]
 pub fn run_expand(project_dir: &Path, extensions_dir: &str, experimental: bool) -> Report {
     let mut report = Report::default();

@@ -21,6 +21,7 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::Uri;
 
 use crate::core::extensions::DEFAULT_EXTENSIONS_DIR;
+use crate::core::facts;
 use crate::core::ide::expansion::ExpansionResult;
 use crate::core::pipeline;
 use crate::core::text::Encoding;
@@ -32,9 +33,6 @@ use super::store::{DocState, Store};
 
 /// How long after the last edit the expansion starts.
 pub const DEBOUNCE: Duration = Duration::from_millis(150);
-
-/// The environment variable rockcraft reads to allow experimental extensions.
-pub const EXPERIMENTAL_ENV: &str = "ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS";
 
 /// The expansion of one document version.
 #[derive(Debug)]
@@ -76,7 +74,7 @@ pub struct Ctx {
 /// Whether the environment asks for experimental extensions (set and non-empty).
 #[must_use]
 pub fn experimental_from_env() -> bool {
-    std::env::var_os(EXPERIMENTAL_ENV).is_some_and(|v| !v.is_empty())
+    facts::experimental_from(std::env::var_os(facts::EXPERIMENTAL_ENV).as_deref())
 }
 
 /// The directory a document lives in, when it is a file on disk.

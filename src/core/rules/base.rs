@@ -5,26 +5,14 @@
 use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
+use crate::core::facts::{
+    BARE, BUILD_BASES, DEFAULT_BUILD_BASE, DEVEL, DEVEL_SERIES, at_spelling,
+    is_deprecated_colon_base,
+};
 use crate::core::text::{TextRange, TextSize};
 use crate::core::yaml::Entry;
 
 use super::{error_at, insert_line_after, string_value};
-
-/// The build bases rockcraft has a plugin table for (`rockcraft/plugins/groups.py`).
-pub(super) const PLUGIN_TABLE_BASES: &[&str] = &[
-    "ubuntu@20.04",
-    "ubuntu@22.04",
-    "ubuntu@24.04",
-    "ubuntu@25.10",
-    "ubuntu@26.04",
-    "devel",
-];
-
-/// The Ubuntu series currently in development, which can only be built with `devel`.
-const DEVEL_SERIES: &str = "ubuntu@26.10";
-
-/// The build base suggested when one is missing (the current LTS).
-const DEFAULT_BUILD_BASE: &str = "ubuntu@24.04";
 
 pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     let base = doc
@@ -39,7 +27,7 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         deprecated_colon(doc, *entry, text, out);
     }
 
-    if let Some((entry, "bare")) = base
+    if let Some((entry, BARE)) = base
         && build_base.is_none()
     {
         let mut d = Diagnostic::new(
@@ -60,7 +48,7 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     }
 
     if let Some((entry, DEVEL_SERIES)) = base
-        && build_base.is_none_or(|(_, t)| t != "devel")
+        && build_base.is_none_or(|(_, t)| t != DEVEL)
     {
         let (range, message) = match build_base {
             Some((b, t)) => (
@@ -76,7 +64,7 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
                 ),
             ),
         };
-        let (fix_range, fix_text) = build_base_edit(doc, "devel");
+        let (fix_range, fix_text) = build_base_edit(doc, DEVEL);
         out.push(
             Diagnostic::new(range, Code::DevelBaseNeedsDevelBuildBase, message).with_fix(
                 "Use `build-base: devel`",
@@ -87,7 +75,7 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         return;
     }
 
-    if let Some((entry, "devel")) = build_base {
+    if let Some((entry, DEVEL)) = build_base {
         out.push(Diagnostic::new(
             doc.range(entry.value),
             Code::DevelBuildBase,
@@ -99,8 +87,8 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     let Some((entry, text)) = build_base.or(base) else {
         return;
     };
-    let effective = text.replace(':', "@");
-    if effective == "bare" || PLUGIN_TABLE_BASES.contains(&effective.as_str()) {
+    let effective = at_spelling(text);
+    if effective == BARE || BUILD_BASES.contains(&effective.as_str()) {
         return;
     }
     let range = doc.range(entry.value);
@@ -117,18 +105,18 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         Code::UnsupportedBuildBase,
         format!(
             "rockcraft has no plugins for the build base `{text}` (from `{key}`) and stops with a traceback; build on one of {}",
-            super::quote_list(PLUGIN_TABLE_BASES)
+            super::quote_list(BUILD_BASES)
         ),
     ));
 }
 
 /// `ubuntu:20.04` and `ubuntu:22.04` still work but are rewritten with a warning.
 fn deprecated_colon(doc: &Document, entry: Entry, text: &str, out: &mut Vec<Diagnostic>) {
-    if !matches!(text, "ubuntu:20.04" | "ubuntu:22.04") {
+    if !is_deprecated_colon_base(text) {
         return;
     }
     let key = doc.tree.text(entry.key).unwrap_or("base");
-    let at = text.replace(':', "@");
+    let at = at_spelling(text);
     let range = doc.range(entry.value);
     out.push(
         Diagnostic::new(

@@ -1,27 +1,17 @@
 //! `license`: `proprietary` or one SPDX license identifier from the list rockcraft uses
-//! (`data/spdx-license-ids.txt`); case does not matter, rockcraft rewrites it.
-
-use std::sync::LazyLock;
+//! (`core/data/spdx-license-ids.txt`); case does not matter, rockcraft rewrites it.
 
 use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
+use crate::core::facts::{PROPRIETARY, spdx_id, spdx_ids};
 use crate::core::suggest;
 
 use super::string_value;
 
-static IDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
-    include_str!("data/spdx-license-ids.txt")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect()
-});
-
 /// The identifier as rockcraft spells it, found case-insensitively.
 fn lookup(id: &str) -> Option<&'static str> {
-    let id = id.trim();
-    IDS.iter().copied().find(|k| k.eq_ignore_ascii_case(id))
+    spdx_id(id.trim())
 }
 
 pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
@@ -31,7 +21,7 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     let Some(text) = string_value(doc, entry.value) else {
         return;
     };
-    if text.is_empty() || text == "proprietary" {
+    if text.is_empty() || text == PROPRIETARY {
         return;
     }
     let range = doc.range(entry.value);
@@ -89,7 +79,8 @@ fn older_spelling(text: &str) -> Option<&'static str> {
 /// The identifier nearest to `text`, ignoring case, when it is a likely typo.
 fn closest(text: &str) -> Option<&'static str> {
     let lower = text.to_ascii_lowercase();
-    IDS.iter()
+    spdx_ids()
+        .iter()
         .copied()
         .map(|id| (suggest::distance(&lower, &id.to_ascii_lowercase()), id))
         .filter(|(d, id)| *d <= (id.len() / 4).max(1))

@@ -16,7 +16,7 @@ const OVERLAY_KEYS: &[&str] = &[
 ];
 
 pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
-    let bare = doc.base() == Some("bare");
+    let bare = doc.base() == Some(crate::core::facts::BARE);
     for part in doc.section("parts") {
         let name = doc.tree.text(part.key).unwrap_or_default();
         if let Some(list) = doc.tree.entry(part.value, "stage-packages") {

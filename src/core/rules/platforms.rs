@@ -4,20 +4,12 @@
 use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
+use crate::core::facts::{ARCHITECTURES, DEVEL, is_architecture as is_arch};
 use crate::core::suggest;
 use crate::core::text::TextRange;
 use crate::core::yaml::{Entry, NodeId};
 
 use super::{error_at, quote_list, string_items};
-
-/// The Debian architectures craft-platforms knows; rockcraft supports all of them.
-pub(super) const ARCHITECTURES: &[&str] = &[
-    "amd64", "arm64", "armhf", "i386", "ppc64el", "riscv64", "s390x",
-];
-
-fn is_arch(s: &str) -> bool {
-    ARCHITECTURES.contains(&s)
-}
 
 pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     for e in doc.section("platforms") {
@@ -202,7 +194,7 @@ fn check_arch(
 ) -> bool {
     let range = doc.range(id);
     if let Some(p) = prefix
-        && p != "devel"
+        && p != DEVEL
         && p.matches('@').count() != 1
     {
         out.push(Diagnostic::new(

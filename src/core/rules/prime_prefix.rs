@@ -6,7 +6,7 @@
 use crate::core::code::Code;
 use crate::core::diagnostic::{Diagnostic, Edit, Fix};
 use crate::core::document::Document;
-use crate::core::extensions::frameworks::common::PREFIX_RULES;
+use crate::core::facts::PREFIX_RULES;
 use crate::core::text::TextRange;
 
 pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
