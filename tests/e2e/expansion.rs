@@ -1,20 +1,18 @@
 //! End-to-end tests of the background extension expansion: real JSON-RPC over in-memory pipes,
 //! real project directories on disk.
 
-mod common;
-
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use common::{Enc, PUBLISH, QUIET, TestClient, WAIT, apply_edits, range_json};
+use crate::client::{Enc, PUBLISH, QUIET, TestClient, WAIT, apply_edits, range_json};
 use rockcraft_lsp::core::analysis::analyze;
 use rockcraft_lsp::server::ServeExit;
 use serde_json::{Value, json};
 
-const TEMPLATE: &str = include_str!("golden/flask-init-template/input/rockcraft.yaml");
-const APP_PY: &str = include_str!("golden/flask-init-template/input/app.py");
-const MAIN_PY: &str = include_str!("golden/flask-entrypoint-main-py/input/main.py");
+const TEMPLATE: &str = include_str!("../golden/flask-init-template/input/rockcraft.yaml");
+const APP_PY: &str = include_str!("../golden/flask-init-template/input/app.py");
+const MAIN_PY: &str = include_str!("../golden/flask-entrypoint-main-py/input/main.py");
 
 /// Long enough for the debounce and an expansion on a loaded machine.
 const SETTLE: Duration = Duration::from_millis(700);

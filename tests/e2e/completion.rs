@@ -1,10 +1,8 @@
 //! End-to-end completion tests: real JSON-RPC against the server, with a project on disk.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{Enc, PUBLISH, TestClient, WAIT, position};
+use crate::client::{Enc, PUBLISH, TestClient, WAIT, position};
 use serde_json::{Value, json};
 
 /// A temporary project directory, removed on drop.
@@ -343,7 +341,7 @@ async fn unknown_slice_error_and_unknown_deb_warning_are_published() {
     assert_eq!(slice["severity"], 1);
     assert_eq!(
         slice["range"],
-        common::range_of(text, "libpq5_lib", 0, Enc::Utf8)
+        crate::client::range_of(text, "libpq5_lib", 0, Enc::Utf8)
     );
     assert!(
         slice["message"]
@@ -354,7 +352,10 @@ async fn unknown_slice_error_and_unknown_deb_warning_are_published() {
     );
     let deb = with_code(&diags, "unknown-package")[0];
     assert_eq!(deb["severity"], 2);
-    assert_eq!(deb["range"], common::range_of(text, "curll", 0, Enc::Utf8));
+    assert_eq!(
+        deb["range"],
+        crate::client::range_of(text, "curll", 0, Enc::Utf8)
+    );
 
     // The "did you mean" is a quick fix.
     let actions = c
@@ -492,7 +493,7 @@ async fn settings_pushed_with_did_change_configuration_apply_without_a_pull() {
     let items = complete_until(&mut c, uri, at, |l| !l.is_empty()).await;
     assert_eq!(labels(&items), ["zzpush-deb"]);
     assert!(
-        c.server_request("workspace/configuration", common::QUIET)
+        c.server_request("workspace/configuration", crate::client::QUIET)
             .await
             .is_none()
     );

@@ -1,8 +1,6 @@
 //! End-to-end tests: real JSON-RPC over in-memory pipes against `rockcraft_lsp::server::serve`.
 
-mod common;
-
-use common::{Enc, TestClient, apply_edits, position, range_json, range_of};
+use crate::client::{Enc, TestClient, apply_edits, position, range_json, range_of};
 use rockcraft_lsp::server::ServeExit;
 use serde_json::{Value, json};
 
