@@ -437,30 +437,26 @@ mod tests {
     use super::*;
 
     /// A temporary directory, removed on drop.
-    struct Temp(PathBuf);
+    struct Temp(tempfile::TempDir);
 
     impl Temp {
         fn new(name: &str) -> Self {
-            let dir = std::env::temp_dir().join(format!(
-                "rockcraft-lsp-packages-{name}-{}",
-                std::process::id()
-            ));
-            let _ = std::fs::remove_dir_all(&dir);
-            std::fs::create_dir_all(&dir).unwrap();
+            let dir = tempfile::Builder::new()
+                .prefix(&format!("rockcraft-lsp-packages-{name}-"))
+                .tempdir()
+                .unwrap();
             Self(dir)
         }
 
+        fn path(&self) -> &Path {
+            self.0.path()
+        }
+
         fn write(&self, rel: &str, bytes: &[u8]) -> PathBuf {
-            let p = self.0.join(rel);
+            let p = self.path().join(rel);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(&p, bytes).unwrap();
             p
-        }
-    }
-
-    impl Drop for Temp {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
         }
     }
 
@@ -473,8 +469,8 @@ mod tests {
         lz.write_all(b"Package: b\nDescription: lz4\n").unwrap();
         let lz = t.write("Packages.lz4", &lz.finish().unwrap());
         let junk = t.write("Packages.gz", &[0x1f, 0x8b, 0, 1, 2, 3, 255, 0]);
-        let missing = t.0.join("nothing-here");
-        let idx = load_files(&[plain, lz, junk, missing, t.0.clone()]);
+        let missing = t.path().join("nothing-here");
+        let idx = load_files(&[plain, lz, junk, missing, t.path().to_path_buf()]);
         assert_eq!(idx.names().collect::<Vec<_>>(), ["a", "b"]);
     }
 
@@ -492,12 +488,12 @@ mod tests {
             "partial/x_ubuntu_dists_focal_main_binary-amd64_Packages",
             b"",
         );
-        let lists = scan_lists(&t.0);
+        let lists = scan_lists(t.path());
         let mut releases: Vec<_> = lists.keys().copied().collect();
         releases.sort_unstable();
         assert_eq!(releases, ["ubuntu-22.04", "ubuntu-24.04"]);
         assert_eq!(lists["ubuntu-24.04"].len(), 2);
-        assert!(scan_lists(&t.0.join("missing")).is_empty());
+        assert!(scan_lists(&t.path().join("missing")).is_empty());
     }
 
     #[test]
@@ -520,11 +516,11 @@ mod tests {
             &[0xff, 0xfe, 0, b':', b'['],
         );
         t.write("ubuntu-22.04/chisel.yaml", b"archives: {}\n");
-        let all = load_checkout(&t.0);
+        let all = load_checkout(t.path());
         assert_eq!(all.keys().collect::<Vec<_>>(), ["ubuntu-24.04"]);
-        let one = load_checkout(&t.0.join("ubuntu-24.04"));
+        let one = load_checkout(&t.path().join("ubuntu-24.04"));
         let s = &one["ubuntu-24.04"];
         assert!(s.has_slice("a_bins") && s.has_slice("b_libs"));
-        assert!(load_checkout(&t.0.join("missing")).is_empty());
+        assert!(load_checkout(&t.path().join("missing")).is_empty());
     }
 }

@@ -322,8 +322,8 @@ mod tests {
 
     #[test]
     fn real_fs_never_leaves_the_root() {
-        let dir = std::env::temp_dir().join(format!("rockcraft-lsp-fs-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         std::fs::create_dir_all(dir.join("proj/sub")).unwrap();
         std::fs::write(dir.join("secret.txt"), "x").unwrap();
         std::fs::write(dir.join("proj/sub/a.txt"), "a").unwrap();
@@ -338,6 +338,5 @@ mod tests {
             assert!(fs.read("link").is_err());
             assert!(!fs.list("").iter().any(|e| e.name == "link"));
         }
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }
