@@ -204,7 +204,7 @@ fn suggest_deb(indexes: &[&DebIndex], name: &str) -> Option<String> {
 mod tests {
     use super::*;
     use crate::core::packages::{SlicePackage, StaticIndexes};
-    use crate::core::rules::tests::render;
+    use crate::core::rules::test_support::render;
 
     /// Renders the rule's diagnostics for `text` (with its fixes), against the bundled slices
     /// and, when given, a deb index of `packages` text.
