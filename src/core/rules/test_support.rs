@@ -15,6 +15,10 @@
 //! caret: `#^^^^` marks four columns from the `#`. Annotations are comments, so the text is
 //! analysed as written, annotations included, and several may follow one line.
 //!
+//! [`check_diagnostics`] compares all the diagnostics of the fast analysis, [`check_codes`] those
+//! of some codes, and [`check_expansion`] those of the extension expansion and its lints over an
+//! in-memory project directory.
+//!
 //! The texts are usually raw strings indented with the test code: a leading line break and the
 //! indentation common to all lines are removed first (see [`trim_indent`]).
 
@@ -22,6 +26,9 @@ use std::fmt::Write as _;
 
 use crate::core::analysis::analyze;
 use crate::core::diagnostic::Diagnostic;
+use crate::core::document::Document;
+use crate::core::extensions::{DEFAULT_EXTENSIONS_DIR, MemoryFs};
+use crate::core::ide::expansion::expand_document;
 
 /// One diagnostic as an annotation states it: zero-based line, character columns (end
 /// excluded), severity, code and the message (a fragment, when expected).
@@ -224,6 +231,24 @@ pub(crate) fn rock(extra: &str) -> String {
     )
 }
 
+/// A flask-framework project (`my-app` on `ubuntu@24.04` for `amd64`, no parts) followed by
+/// `extra` after [`trim_indent`], for the extension lints; its files are [`flask_fs`].
+pub(crate) fn flask_project(extra: &str) -> String {
+    format!(
+        "name: my-app\nbase: ubuntu@24.04\nversion: '0.1'\nsummary: s\ndescription: d\n\
+         platforms:\n  amd64:\nextensions:\n  - flask-framework\n{}",
+        trim_indent(extra)
+    )
+}
+
+/// The files of a minimal Flask project: `requirements.txt` and an `app.py` defining `app`.
+pub(crate) fn flask_fs() -> MemoryFs {
+    MemoryFs::new().file("requirements.txt", "Flask\n").file(
+        "app.py",
+        "from flask import Flask\n\napp = Flask(__name__)\n",
+    )
+}
+
 /// Asserts that the annotations of `text` (after [`trim_indent`]) state exactly the diagnostics
 /// the fast analysis reports on it, all codes included.
 #[track_caller]
@@ -236,6 +261,15 @@ pub(crate) fn check_diagnostics(text: &str) {
 #[track_caller]
 pub(crate) fn check_codes(codes: &[&str], text: &str) {
     check_diagnostics_with(text, Some(codes), |t| analyze(t).diagnostics);
+}
+
+/// Like [`check_codes`], for the diagnostics of the extension expansion and its lints (what
+/// the editor adds to the fast analysis), with `fs` as the project directory.
+#[track_caller]
+pub(crate) fn check_expansion(codes: &[&str], fs: &MemoryFs, text: &str) {
+    check_diagnostics_with(text, Some(codes), |t| {
+        expand_document(&Document::parse(t), fs, false, DEFAULT_EXTENSIONS_DIR).diagnostics
+    });
 }
 
 /// The general form: `diagnose` computes the diagnostics of the trimmed text, `codes` (when
@@ -307,11 +341,7 @@ pub(crate) fn fixed(text: &str, code: &str) -> String {
 
 /// Renders `diags` one per line (`line:col severity code `underlined`: message`), each followed
 /// by its fixes (`  fix: title → "text"`) when `fixes` is set.
-pub(crate) fn render(
-    doc: &crate::core::document::Document,
-    diags: &[Diagnostic],
-    fixes: bool,
-) -> String {
+pub(crate) fn render(doc: &Document, diags: &[Diagnostic], fixes: bool) -> String {
     let mut out = String::new();
     for d in diags {
         let (line, col) = line_col(&doc.text, usize::from(d.range.start()));
