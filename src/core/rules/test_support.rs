@@ -339,31 +339,6 @@ pub(crate) fn fixed(text: &str, code: &str) -> String {
     format!("{}\n{out}", fix.title)
 }
 
-/// Renders `diags` one per line (`line:col severity code `underlined`: message`), each followed
-/// by its fixes (`  fix: title → "text"`) when `fixes` is set.
-pub(crate) fn render(doc: &Document, diags: &[Diagnostic], fixes: bool) -> String {
-    let mut out = String::new();
-    for d in diags {
-        let (line, col) = line_col(&doc.text, usize::from(d.range.start()));
-        let _ = writeln!(
-            out,
-            "{}:{} {} {} `{}`: {}",
-            line + 1,
-            col + 1,
-            d.severity.as_str(),
-            d.code,
-            doc.text_at(d.range),
-            d.message
-        );
-        if fixes {
-            for f in &d.fixes {
-                let _ = writeln!(out, "  fix: {} → {:?}", f.title, f.edits[0].text);
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
