@@ -13,7 +13,9 @@
 //! in brackets and, optionally after `: `, a fragment the message must contain. A range that
 //! starts in column 0 or 1, left of where `# ^` fits, is written with the `#` as its first
 //! caret: `#^^^^` marks four columns from the `#`. Annotations are comments, so the text is
-//! analysed as written, annotations included, and several may follow one line.
+//! analysed as written, annotations included, and several may follow one line. A range that
+//! runs past its line is marked up to the line's end plus one column (its line break); an
+//! empty range cannot be marked.
 //!
 //! [`check_diagnostics`] compares all the diagnostics of the fast analysis, [`check_codes`] those
 //! of some codes, and [`check_expansion`] those of the extension expansion and its lints over an
