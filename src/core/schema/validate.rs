@@ -922,3 +922,36 @@ fn snapcraft_app_key(key: &str) -> Option<(&'static str, Option<&'static str>)> 
         _ => return None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::core::rules::test_support::{check_diagnostics, fixed};
+
+    #[test]
+    fn snapcraft_app_keys_in_services_are_explained() {
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1'
+            base: ubuntu@24.04
+            platforms:
+              amd64:
+            parts:
+              p:
+                plugin: nil
+            services:
+              web:
+                override: replace
+                command: srv
+                daemon: simple
+              # ^^^^^^ error[unknown-key]: `daemon` is a snapcraft app key, but services here are Pebble services, which have no `daemon`: Pebble runs every service as a long-running process; `startup: enabled` starts it with the container
+                restart-delay: 5s
+              # ^^^^^^^^^^^^^ error[unknown-key]: `restart-delay` is a snapcraft app key, but services here are Pebble services, which have no `restart-delay`: the wait before a restart is `backoff-delay`
+            "#,
+        );
+        let text = "name: my-rock\nsummary: s\ndescription: d\nversion: '1'\nbase: ubuntu@24.04\nplatforms:\n  amd64:\nparts:\n  p:\n    plugin: nil\nservices:\n  web:\n    override: replace\n    command: srv\n    restart-delay: 5s\n";
+        assert!(fixed(text, "unknown-key").contains("    backoff-delay: 5s\n"));
+    }
+}
