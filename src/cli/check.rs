@@ -81,19 +81,14 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset.
+/// 1-based line and column (in characters) of a byte offset, and where its line starts.
 fn line_col(doc: &Document, offset: u32) -> (u32, u32, u32) {
-    let line = doc.lines.line_of(offset);
-    let (start, _) = doc.lines.line_range(&doc.text, line).unwrap_or((0, 0));
-    let prefix = doc
-        .text
-        .get(start as usize..offset as usize)
-        .unwrap_or_default();
-    (
-        line + 1,
-        u32::try_from(prefix.chars().count()).unwrap_or(0) + 1,
-        start,
-    )
+    let (line, col) = doc.line_col(offset);
+    let start = doc
+        .lines
+        .line_range(&doc.text, line - 1)
+        .map_or(0, |(s, _)| s);
+    (line, col, start)
 }
 
 /// Checks the given paths.
