@@ -16,7 +16,7 @@ use std::time::Instant;
 use rockcraft_lsp::core::document::Document;
 use rockcraft_lsp::core::packages::{DebIndex, SliceIndex, StaticIndexes, apt};
 use rockcraft_lsp::core::rules::known_packages;
-use rockcraft_lsp::server::packages::{load_checkout, load_files};
+use rockcraft_lsp::host::packages::{load_checkout, load_files};
 
 struct Counting;
 

@@ -25,8 +25,12 @@ fn main() -> ExitCode {
             let _ = write!(stdout, "{}", cli::USAGE);
             ExitCode::SUCCESS
         }
-        Command::Check { paths, json } => {
-            let report = cli::check::run(&paths, json);
+        Command::Check {
+            paths,
+            json,
+            packages,
+        } => {
+            let report = cli::check::run_with(&paths, json, &packages);
             emit_report(&mut stdout, &report)
         }
         Command::ExpandExtensions {

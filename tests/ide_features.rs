@@ -485,7 +485,11 @@ fn base_error_matches_cli(
         line("  docs: ")
     );
     assert_eq!(d.message, expected);
-    (d.code, doc.text_at(d.range).to_owned(), d.message.clone())
+    (
+        d.code.name(),
+        doc.text_at(d.range).to_owned(),
+        d.message.clone(),
+    )
 }
 
 #[test]

@@ -9,10 +9,11 @@ use serde_json::json;
 
 use crate::core::diagnostic::Severity;
 use crate::core::document::Document;
-use crate::core::extensions::{DEFAULT_EXTENSIONS_DIR, RealFs};
-use crate::core::packages::StaticIndexes;
+use crate::core::extensions::DEFAULT_EXTENSIONS_DIR;
 use crate::core::pipeline::{self, Inputs};
 use crate::core::text::TextRange;
+use crate::host::fs::RealFs;
+use crate::host::packages::{HostIndexes, PackageSettings};
 
 /// Files larger than this are reported instead of analysed.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
@@ -97,6 +98,19 @@ fn line_col(doc: &Document, offset: u32) -> (u32, u32, u32) {
 /// Checks the given paths.
 #[must_use]
 pub fn run(paths: &[String], json_output: bool) -> Report {
+    run_with(
+        paths,
+        json_output,
+        &PackageSettings {
+            apt_lists_dir: None,
+            ..PackageSettings::default()
+        },
+    )
+}
+
+/// Checks the given paths, with package names checked against what `packages` points at.
+#[must_use]
+pub fn run_with(paths: &[String], json_output: bool, packages: &PackageSettings) -> Report {
     let mut report = Report::default();
     let files = match collect_files(paths) {
         Ok(f) => f,
@@ -114,6 +128,7 @@ pub fn run(paths: &[String], json_output: bool) -> Report {
     let (mut errors, mut warnings) = (0usize, 0usize);
     let mut json_items = Vec::new();
     let mut io_failed = false;
+    let indexes = HostIndexes::load(packages);
     let experimental =
         std::env::var_os("ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS").is_some_and(|v| !v.is_empty());
     for file in &files {
@@ -142,8 +157,7 @@ pub fn run(paths: &[String], json_output: bool) -> Report {
         let fs = RealFs::new(dir);
         let inputs = Inputs {
             fs: Some(&fs),
-            // Chisel slice names against the bundled index (no package lists here).
-            packages: &StaticIndexes { debs: Vec::new() },
+            packages: &indexes,
             experimental,
             extensions_dir: DEFAULT_EXTENSIONS_DIR,
         };
@@ -184,7 +198,7 @@ pub fn run(paths: &[String], json_output: bool) -> Report {
                     doc,
                     d.range,
                     d.severity,
-                    d.code,
+                    d.code.name(),
                     &d.message,
                 );
             }
@@ -247,4 +261,79 @@ fn render(
         " ".repeat(col as usize - 1),
         "^".repeat(width)
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PROJECT: &str = "name: my-rock\nbase: ubuntu@24.04\nversion: '1'\nsummary: s\ndescription: d\nplatforms:\n  amd64:\nparts:\n  p:\n    plugin: nil\n    stage-packages: [curl, curll]\n";
+
+    fn no_lists() -> PackageSettings {
+        PackageSettings {
+            apt_lists_dir: None,
+            ..PackageSettings::default()
+        }
+    }
+
+    #[test]
+    fn package_names_are_checked_against_the_lists_given() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("rockcraft.yaml"), PROJECT).unwrap();
+        let index = dir.path().join("Packages");
+        std::fs::write(&index, "Package: curl\n\nPackage: libpq5\n").unwrap();
+        let paths = [dir.path().display().to_string()];
+
+        let without = run(&paths, false);
+        assert!(
+            !without.stdout.contains("unknown-package"),
+            "{}",
+            without.stdout
+        );
+
+        let with = run_with(
+            &paths,
+            false,
+            &PackageSettings {
+                index_files: vec![index],
+                ..no_lists()
+            },
+        );
+        assert!(
+            with.stdout
+                .contains("11:28: warning[unknown-package]: no package `curll`"),
+            "{}",
+            with.stdout
+        );
+        assert_eq!(with.stdout.matches("unknown-package").count(), 1);
+        assert_eq!(with.exit_code, 0, "a warning only");
+    }
+
+    #[test]
+    fn apt_lists_of_the_release_are_read_from_the_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("rockcraft.yaml"), PROJECT).unwrap();
+        let lists = dir.path().join("lists");
+        std::fs::create_dir(&lists).unwrap();
+        std::fs::write(
+            lists.join("archive.ubuntu.com_ubuntu_dists_noble_main_binary-amd64_Packages"),
+            "Package: curl\n",
+        )
+        .unwrap();
+        let paths = [dir.path().join("rockcraft.yaml").display().to_string()];
+        let r = run_with(
+            &paths,
+            false,
+            &PackageSettings {
+                apt_lists_dir: Some(lists),
+                ..no_lists()
+            },
+        );
+        assert_eq!(
+            r.stdout.matches("unknown-package").count(),
+            1,
+            "{}",
+            r.stdout
+        );
+    }
 }

@@ -4,6 +4,10 @@
 pub mod check;
 pub mod expand;
 
+use std::path::PathBuf;
+
+use crate::host::packages::PackageSettings;
+
 /// What the user asked for.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Command {
@@ -13,6 +17,8 @@ pub enum Command {
     Check {
         paths: Vec<String>,
         json: bool,
+        /// Package lists and slices to check package names against (the editor's settings).
+        packages: PackageSettings,
     },
     ExpandExtensions {
         project_dir: String,
@@ -26,10 +32,14 @@ rockcraft-lsp: language server and checker for rockcraft.yaml
 
 Usage:
   rockcraft-lsp [--stdio]                      run the language server on stdin/stdout
-  rockcraft-lsp check [PATH...] [--format text|json]
+  rockcraft-lsp check [PATH...] [--format text|json] [--packages FILE]...
+                    [--apt-lists DIR] [--chisel-releases DIR]
                                                check rockcraft.yaml files (PATH: files or
                                                directories searched for rockcraft.yaml;
-                                               default: the current directory)
+                                               default: the current directory); package
+                                               names against `Packages` files, apt's lists
+                                               (e.g. /var/lib/apt/lists) and a
+                                               chisel-releases checkout
   rockcraft-lsp expand-extensions [--project-dir DIR] [--extensions-dir PATH]
                                                print the project with its extensions
                                                expanded, exactly as `rockcraft
@@ -56,18 +66,36 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
         "check" => {
             let mut paths = Vec::new();
             let mut json = false;
+            // Unlike the editor, nothing is read unless asked for, so results do not depend on
+            // the machine.
+            let mut packages = PackageSettings {
+                apt_lists_dir: None,
+                ..PackageSettings::default()
+            };
             while let Some(a) = it.next() {
-                match a.as_str() {
-                    "--format" => match it.next().map(String::as_str) {
-                        Some("json") => json = true,
-                        Some("text") => json = false,
-                        Some(other) => {
+                let (flag, inline) = match a.split_once('=') {
+                    Some((f, v)) if f.starts_with("--") => (f, Some(v.to_owned())),
+                    _ => (a.as_str(), None),
+                };
+                let mut value = || {
+                    inline
+                        .clone()
+                        .or_else(|| it.next().cloned())
+                        .ok_or(format!("`{flag}` needs a value"))
+                };
+                match flag {
+                    "--format" => match value()?.as_str() {
+                        "json" => json = true,
+                        "text" => json = false,
+                        other => {
                             return Err(format!("unknown format `{other}`: use `text` or `json`"));
                         }
-                        None => return Err("`--format` needs a value: `text` or `json`".into()),
                     },
-                    "--format=json" => json = true,
-                    "--format=text" => json = false,
+                    "--packages" => packages.index_files.push(PathBuf::from(value()?)),
+                    "--apt-lists" => packages.apt_lists_dir = Some(PathBuf::from(value()?)),
+                    "--chisel-releases" => {
+                        packages.chisel_releases_dir = Some(PathBuf::from(value()?));
+                    }
                     s if s.starts_with('-') && s != "-" => {
                         return Err(format!("unknown option `{s}` for `check`"));
                     }
@@ -77,7 +105,11 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
             if paths.is_empty() {
                 paths.push(".".into());
             }
-            Ok(Command::Check { paths, json })
+            Ok(Command::Check {
+                paths,
+                json,
+                packages,
+            })
         }
         "expand-extensions" => {
             let mut project_dir = ".".to_owned();
@@ -130,16 +162,39 @@ mod tests {
             parse_args(&args("check")),
             Ok(Command::Check {
                 paths: vec![".".into()],
-                json: false
+                json: false,
+                packages: PackageSettings {
+                    apt_lists_dir: None,
+                    ..PackageSettings::default()
+                },
             })
         );
         assert_eq!(
             parse_args(&args("check a b --format json")),
             Ok(Command::Check {
                 paths: vec!["a".into(), "b".into()],
-                json: true
+                json: true,
+                packages: PackageSettings {
+                    apt_lists_dir: None,
+                    ..PackageSettings::default()
+                },
             })
         );
+        assert_eq!(
+            parse_args(&args(
+                "check --packages p1 --packages=p2 --apt-lists /l --chisel-releases c x"
+            )),
+            Ok(Command::Check {
+                paths: vec!["x".into()],
+                json: false,
+                packages: PackageSettings {
+                    index_files: vec!["p1".into(), "p2".into()],
+                    apt_lists_dir: Some("/l".into()),
+                    chisel_releases_dir: Some("c".into()),
+                },
+            })
+        );
+        assert!(parse_args(&args("check --packages")).is_err());
         assert!(parse_args(&args("check --format")).is_err());
         assert!(parse_args(&args("check --bogus")).is_err());
         assert!(parse_args(&args("frobnicate")).is_err());

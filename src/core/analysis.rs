@@ -1,6 +1,7 @@
 //! The fast analysis run on every edit: parse, schema, project-model rules.
 
-use crate::core::diagnostic::{Diagnostic, Severity};
+use crate::core::code::Code;
+use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
 use crate::core::yaml::YamlErrorKind;
 use crate::core::{rules, schema};
@@ -41,15 +42,15 @@ pub fn diagnose(doc: &Document) -> Vec<Diagnostic> {
 
 fn yaml_diagnostic(doc: &Document, e: &crate::core::yaml::YamlError) -> Diagnostic {
     let code = match e.kind {
-        YamlErrorKind::Syntax => "yaml-syntax",
-        YamlErrorKind::DuplicateKey { .. } => "duplicate-key",
-        YamlErrorKind::MultipleDocuments => "multiple-documents",
-        YamlErrorKind::UnknownAnchor => "unknown-anchor",
-        YamlErrorKind::AliasBudget => "alias-bomb",
-        YamlErrorKind::RecursiveAlias => "recursive-alias",
-        YamlErrorKind::UnknownTag { .. } => "unknown-tag",
+        YamlErrorKind::Syntax => Code::YamlSyntax,
+        YamlErrorKind::DuplicateKey { .. } => Code::DuplicateKey,
+        YamlErrorKind::MultipleDocuments => Code::MultipleDocuments,
+        YamlErrorKind::UnknownAnchor => Code::UnknownAnchor,
+        YamlErrorKind::AliasBudget => Code::AliasBomb,
+        YamlErrorKind::RecursiveAlias => Code::RecursiveAlias,
+        YamlErrorKind::UnknownTag { .. } => Code::UnknownTag,
     };
-    let mut d = Diagnostic::new(e.range, Severity::Error, code, e.message.clone());
+    let mut d = Diagnostic::new(e.range, code, e.message.clone());
     if let YamlErrorKind::DuplicateKey { first, .. } = &e.kind {
         d = d.with_related(*first, "first set here");
     }

@@ -1,5 +1,6 @@
 //! Diagnostics as plain data: byte ranges, a severity, a stable code, a message and optional fixes.
 
+use crate::core::code::Code;
 use crate::core::text::TextRange;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -47,39 +48,26 @@ pub struct Related {
 pub struct Diagnostic {
     pub range: TextRange,
     pub severity: Severity,
-    /// Stable identifier such as `unknown-key`; documented in the README.
-    pub code: &'static str,
+    /// What kind of problem it is (its stable name, such as `unknown-key`, is documented in
+    /// the README).
+    pub code: Code,
     pub message: String,
     pub related: Vec<Related>,
     pub fixes: Vec<Fix>,
 }
 
 impl Diagnostic {
+    /// A finding with its code's default severity.
     #[must_use]
-    pub fn new(
-        range: TextRange,
-        severity: Severity,
-        code: &'static str,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(range: TextRange, code: Code, message: impl Into<String>) -> Self {
         Self {
             range,
-            severity,
+            severity: code.default_severity(),
             code,
             message: message.into(),
             related: Vec::new(),
             fixes: Vec::new(),
         }
-    }
-
-    #[must_use]
-    pub fn error(range: TextRange, code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(range, Severity::Error, code, message)
-    }
-
-    #[must_use]
-    pub fn warning(range: TextRange, code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(range, Severity::Warning, code, message)
     }
 
     #[must_use]

@@ -151,7 +151,7 @@ pub fn severity(s: Severity) -> DiagnosticSeverity {
 /// The LSP `code` of a core diagnostic.
 #[must_use]
 pub fn code(d: &Diagnostic) -> NumberOrString {
-    NumberOrString::String(d.code.to_owned())
+    NumberOrString::String(d.code.name().to_owned())
 }
 
 /// A core diagnostic as published for `uri` at `version`. Its fixes travel in `data` as
@@ -319,6 +319,7 @@ pub fn code_action(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::code::Code;
     use crate::core::diagnostic::Diagnostic;
 
     fn change(
@@ -410,7 +411,7 @@ mod tests {
         let map = LineMap::new(text, &lines, Encoding::Utf16);
         let uri: Uri = "file:///p/rockcraft.yaml".parse().unwrap();
         let second = TextRange::new(8.into(), 12.into());
-        let d = Diagnostic::error(second, "duplicate-key", "duplicate")
+        let d = Diagnostic::new(second, Code::DuplicateKey, "duplicate")
             .with_related(TextRange::new(0.into(), 4.into()), "first set here")
             .with_fix("Remove", TextRange::new(8.into(), 16.into()), "");
         let l = diagnostic(&map, &uri, 7, &d);

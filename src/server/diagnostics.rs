@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
+use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::pipeline;
 use crate::core::text::{Encoding, TextRange, TextSize};
@@ -14,9 +15,6 @@ use super::convert::{self, LineMap};
 use super::guard::guarded;
 use super::packages::Loaded;
 use super::session::{DocSnapshot, MAX_ANALYSED_BYTES, Outcome, Snapshot};
-
-/// Code of the diagnostic published instead of analysing an oversized file.
-pub const TOO_LARGE: &str = "file-too-large";
 
 /// The diagnostics to publish for a document (blocking: a "did you mean" scans a large
 /// package list), or `None` when nothing must be published (ignored document, failed or not
@@ -52,9 +50,9 @@ fn too_large(state: &Snapshot) -> Diagnostic {
         .lines
         .line_range(&state.text, 0)
         .map_or(0, |(_, end)| end);
-    Diagnostic::warning(
+    Diagnostic::new(
         TextRange::new(TextSize::from(0), TextSize::from(end)),
-        TOO_LARGE,
+        Code::FileTooLarge,
         format!(
             "this file is too large to analyse ({} bytes; the limit is {} MiB)",
             state.text.len(),

@@ -198,7 +198,7 @@ mod tests {
 
     #[test]
     fn fixes_and_related_places_move_too() {
-        let mut d = Diagnostic::error(r(10, 15), "c", "m");
+        let mut d = Diagnostic::new(r(10, 15), crate::core::code::Code::DuplicateKey, "m");
         d.related.push(Related {
             range: r(3, 5),
             message: "first".into(),

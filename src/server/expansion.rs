@@ -27,9 +27,10 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use tower_lsp_server::ls_types::Uri;
 
-use crate::core::extensions::{DEFAULT_EXTENSIONS_DIR, RealFs};
+use crate::core::extensions::DEFAULT_EXTENSIONS_DIR;
 use crate::core::ide::expansion::ExpansionResult;
 use crate::core::pipeline;
+use crate::host::fs::RealFs;
 
 use super::analysis;
 use super::events::{Event, Events};

@@ -19,13 +19,13 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::ConfigurationItem;
 
 use super::expansion::{self, Ctx};
-use super::packages::{DEFAULT_APT_LISTS_DIR, PackageSettings, Packages};
+use super::packages::Packages;
+use crate::host::packages::{DEFAULT_APT_LISTS_DIR, PackageSettings};
 
 /// The configuration section the server asks the client for.
 pub const SECTION: &str = "rockcraft";
 /// How long to wait for the client's `workspace/configuration` answer.
 const PULL_TIMEOUT: Duration = Duration::from_secs(10);
-
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Settings {
     pub experimental_extensions: bool,

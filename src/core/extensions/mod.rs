@@ -13,7 +13,7 @@ pub mod validate;
 use serde_json::{Map, Value};
 
 pub use error::{Anchor, BaseKey, Cause, Detail, ErrorKind, ExpandError};
-pub use fs::{DirEntry, MemoryFs, ProjectFs, RealFs};
+pub use fs::{DirEntry, MemoryFs, ProjectFs};
 
 /// Where rockcraft's extension data files live; printed as the `source` of config-file parts.
 pub const DEFAULT_EXTENSIONS_DIR: &str = "/snap/rockcraft/current/share/rockcraft/extensions";

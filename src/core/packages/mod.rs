@@ -72,7 +72,29 @@ pub struct ReleaseIndexes<'a> {
     pub debs: Vec<&'a DebIndex>,
 }
 
-impl ReleaseIndexes<'_> {
+impl<'a> ReleaseIndexes<'a> {
+    /// What names a release: the slices of the user's checkout when it covers the release,
+    /// else the bundled ones; the Debian packages of every non-empty index given.
+    #[must_use]
+    pub fn assemble(
+        release: Option<&str>,
+        checkout: Option<&'a Slices>,
+        debs: impl IntoIterator<Item = &'a DebIndex>,
+    ) -> Self {
+        let slices = release.and_then(|r| {
+            checkout.map(|s| (s, SliceOrigin::Checkout)).or_else(|| {
+                SliceIndex::bundled()
+                    .release(r)
+                    .map(|s| (s, SliceOrigin::Bundled))
+            })
+        });
+        Self {
+            release: release.map(str::to_owned),
+            slices,
+            debs: debs.into_iter().filter(|d| !d.is_empty()).collect(),
+        }
+    }
+
     /// Whether a Debian package index is loaded for the release.
     #[must_use]
     pub fn has_debs(&self) -> bool {
@@ -95,13 +117,7 @@ pub struct StaticIndexes<'a> {
 
 impl PackageIndexes for StaticIndexes<'_> {
     fn for_release(&self, release: Option<&str>) -> ReleaseIndexes<'_> {
-        ReleaseIndexes {
-            release: release.map(str::to_owned),
-            slices: release
-                .and_then(|r| SliceIndex::bundled().release(r))
-                .map(|s| (s, SliceOrigin::Bundled)),
-            debs: self.debs.clone(),
-        }
+        ReleaseIndexes::assemble(release, None, self.debs.iter().copied())
     }
 }
 

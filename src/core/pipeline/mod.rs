@@ -18,6 +18,7 @@ pub mod project_model;
 pub mod startup;
 
 use crate::core::analysis::{Analysis, analyze};
+use crate::core::code::Code;
 use crate::core::diagnostic::{Diagnostic, Severity};
 use crate::core::document::Document;
 use crate::core::extensions::apply::apply_with_notes;
@@ -182,7 +183,7 @@ fn new_findings<'a>(
         let repeated = fast
             .iter()
             .any(|f| f.range == d.range && (f.code == d.code || f.severity == Severity::Error));
-        let about_base = matches!(d.code, "extension-base" | "extension-experimental");
+        let about_base = matches!(d.code, Code::ExtensionBase | Code::ExtensionExperimental);
         !(repeated || (about_base && base_is_wrong))
     })
 }
@@ -268,9 +269,9 @@ fn not_utf8(doc: &Document, at: usize, byte: u8) -> Diagnostic {
         end.min(u32::try_from(doc.text.len()).unwrap_or(u32::MAX))
             .into(),
     );
-    Diagnostic::error(
+    Diagnostic::new(
         range,
-        "not-utf8",
+        Code::NotUtf8,
         format!(
             "the file is not UTF-8 text: byte 0x{byte:02x} here is not valid UTF-8, and rockcraft reads rockcraft.yaml as UTF-8. Save the file as UTF-8 (an editor's \"reopen/save with encoding\"), or remove the stray byte"
         ),

@@ -2,7 +2,8 @@
 //! `bare`, the deprecated `ubuntu:XX.04` spelling, the development base and the plugin table
 //! that crashes rockcraft at start-up for a build base it does not know.
 
-use crate::core::diagnostic::{Diagnostic, Severity};
+use crate::core::code::Code;
+use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
 use crate::core::text::{TextRange, TextSize};
 use crate::core::yaml::Entry;
@@ -41,9 +42,9 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     if let Some((entry, "bare")) = base
         && build_base.is_none()
     {
-        let mut d = Diagnostic::error(
+        let mut d = Diagnostic::new(
             doc.range(entry.value),
-            "bare-needs-build-base",
+            Code::BareNeedsBuildBase,
             format!(
                 "a `bare` base has no system to build on: add a `build-base` (for example `build-base: {DEFAULT_BUILD_BASE}`) that rockcraft uses to build the parts"
             ),
@@ -77,7 +78,7 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         };
         let (fix_range, fix_text) = build_base_edit(doc, "devel");
         out.push(
-            Diagnostic::error(range, "devel-base-needs-devel-build-base", message).with_fix(
+            Diagnostic::new(range, Code::DevelBaseNeedsDevelBuildBase, message).with_fix(
                 "Use `build-base: devel`",
                 fix_range,
                 fix_text,
@@ -89,8 +90,7 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     if let Some((entry, "devel")) = build_base {
         out.push(Diagnostic::new(
             doc.range(entry.value),
-            Severity::Information,
-            "devel-build-base",
+            Code::DevelBuildBase,
             "the `devel` build base follows the Ubuntu release in development: its contents change without notice when a new series opens, so use it for testing only",
         ));
     }
@@ -112,9 +112,9 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     } else {
         "base"
     };
-    out.push(Diagnostic::error(
+    out.push(Diagnostic::new(
         range,
-        "unsupported-build-base",
+        Code::UnsupportedBuildBase,
         format!(
             "rockcraft has no plugins for the build base `{text}` (from `{key}`) and stops with a traceback; build on one of {}",
             super::quote_list(PLUGIN_TABLE_BASES)
@@ -131,9 +131,9 @@ fn deprecated_colon(doc: &Document, entry: Entry, text: &str, out: &mut Vec<Diag
     let at = text.replace(':', "@");
     let range = doc.range(entry.value);
     out.push(
-        Diagnostic::warning(
+        Diagnostic::new(
             range,
-            "deprecated-base",
+            Code::DeprecatedBase,
             format!(
                 "the `ubuntu:XX.04` spelling is deprecated: rockcraft reads `{key}: {text}` as `{at}` and prints a warning; write `{at}`"
             ),

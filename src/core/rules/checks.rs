@@ -3,6 +3,7 @@
 //! The schema's `oneOf` over the three check kinds is skipped by the validator for a check
 //! with zero or several kinds, so this rule's message is the only one.
 
+use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
 use crate::core::yaml::Entry;
@@ -25,9 +26,9 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         match types.as_slice() {
             [_] => continue,
             [] => {
-                out.push(Diagnostic::error(
+                out.push(Diagnostic::new(
                     doc.key_range(*c),
-                    "check-type-missing",
+                    Code::CheckTypeMissing,
                     format!(
                         "check `{name}` does not say what to probe: add exactly one of `http:` (with `url`), `tcp:` (with `port`) or `exec:` (with `command`)"
                     ),
@@ -35,9 +36,9 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
             }
             [first, rest @ ..] => {
                 let names: Vec<&str> = types.iter().filter_map(|e| doc.tree.text(e.key)).collect();
-                let mut d = Diagnostic::error(
+                let mut d = Diagnostic::new(
                     doc.key_range(rest.first().copied().unwrap_or(*first)),
-                    "check-type-multiple",
+                    Code::CheckTypeMultiple,
                     format!(
                         "check `{name}` has {} types ({}), but a check runs exactly one kind of probe: keep one, or split it into separate checks",
                         names.len(),

@@ -2,7 +2,8 @@
 //! arguments in a `[ ... ]` group, the two keys exclude each other, and either one makes an
 //! atypical OCI entrypoint (rockcraft prints a notice).
 
-use crate::core::diagnostic::{Diagnostic, Severity};
+use crate::core::code::Code;
+use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
 use crate::core::yaml::Entry;
 
@@ -21,9 +22,9 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         return;
     };
     if service_set {
-        out.push(Diagnostic::error(
+        out.push(Diagnostic::new(
             doc.key_range(c),
-            "entrypoint-conflict",
+            Code::EntrypointConflict,
             "`entrypoint-command` and `entrypoint-service` cannot be used together: keep `entrypoint-service` to start a Pebble service, or remove it to run this command instead",
         ));
         return;
@@ -32,17 +33,16 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         return;
     };
     if let Err(problem) = parse_command(text) {
-        out.push(Diagnostic::error(
+        out.push(Diagnostic::new(
             doc.range(c.value),
-            "entrypoint-command-syntax",
+            Code::EntrypointCommandSyntax,
             format!("rockcraft cannot read `entrypoint-command`: {problem}"),
         ));
         return;
     }
     out.push(Diagnostic::new(
         doc.key_range(c),
-        Severity::Information,
-        "atypical-entrypoint",
+        Code::AtypicalEntrypoint,
         format!("`entrypoint-command` replaces Pebble as the entrypoint; {ATYPICAL}"),
     ));
 }
@@ -68,9 +68,9 @@ fn check_service(doc: &Document, e: Entry, out: &mut Vec<Diagnostic>) {
                     .flat_map(|x| x.services.iter().copied()),
             )
             .collect();
-        let mut d = Diagnostic::error(
+        let mut d = Diagnostic::new(
             range,
-            "entrypoint-unknown-service",
+            Code::EntrypointUnknownService,
             if names.is_empty() {
                 format!(
                     "`entrypoint-service` names `{name}`, but the project defines no services: add it under `services:`"
@@ -102,9 +102,9 @@ fn check_service(doc: &Document, e: Entry, out: &mut Vec<Diagnostic>) {
             Ok(Some(_)) => {}
             Ok(None) => {
                 out.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         range,
-                        "entrypoint-no-default-args",
+                        Code::EntrypointNoDefaultArgs,
                         format!(
                             "service `{name}` cannot be the entrypoint: its command has no `[ ... ]` group of default arguments (which become the image's CMD); write it as for example `{} [ ]`",
                             text.trim_end()
@@ -116,9 +116,9 @@ fn check_service(doc: &Document, e: Entry, out: &mut Vec<Diagnostic>) {
             }
             Err(problem) => {
                 out.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         range,
-                        "entrypoint-command-syntax",
+                        Code::EntrypointCommandSyntax,
                         format!("rockcraft cannot read the command of service `{name}`: {problem}"),
                     )
                     .with_related(doc.range(c.value), "the service's command"),
@@ -129,8 +129,7 @@ fn check_service(doc: &Document, e: Entry, out: &mut Vec<Diagnostic>) {
     }
     out.push(Diagnostic::new(
         doc.key_range(e),
-        Severity::Information,
-        "atypical-entrypoint",
+        Code::AtypicalEntrypoint,
         format!("`entrypoint-service` makes `{name}` the entrypoint; {ATYPICAL}"),
     ));
 }

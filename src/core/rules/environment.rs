@@ -1,6 +1,7 @@
 //! Top-level `environment`: rockcraft copies the values into the image as they are and refuses
 //! any `$` that looks like shell interpolation (a `$` anywhere but as the last character).
 
+use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
 
@@ -27,9 +28,9 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         } else {
             var
         };
-        out.push(Diagnostic::error(
+        out.push(Diagnostic::new(
             doc.range(e.value),
-            "env-interpolation",
+            Code::EnvInterpolation,
             format!(
                 "rockcraft does not expand variables in `environment`, so it refuses the `${var}` in `{name}` (a `$` is only allowed as the last character): write the complete value instead"
             ),

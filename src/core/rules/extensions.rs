@@ -1,6 +1,7 @@
 //! `extensions:` must be a non-empty list of registered extension names.
 
-use crate::core::diagnostic::{Diagnostic, Severity};
+use crate::core::code::Code;
+use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
 use crate::core::extensions::registry::{self, EXTENSIONS};
 use crate::core::suggest;
@@ -15,17 +16,17 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         if let Some(text) = tree.text(entry.value).filter(|t| !t.is_empty()) {
             let range = doc.range(entry.value);
             out.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     range,
-                    "invalid-type",
+                    Code::InvalidType,
                     format!("`extensions` must be a list: rockcraft would read `{text}` letter by letter. Write `extensions: [{text}]`"),
                 )
                 .with_fix("Make it a one-item list", range, format!("[{text}]")),
             );
         } else {
-            out.push(Diagnostic::error(
+            out.push(Diagnostic::new(
                 doc.value_range(entry),
-                "invalid-type",
+                Code::InvalidType,
                 format!("`extensions` must be a list of extension names, for example `[flask-framework]`; known extensions: {}", names.join(", ")),
             ));
         }
@@ -33,9 +34,9 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     }
     let items = tree.items(entry.value);
     if items.is_empty() {
-        out.push(Diagnostic::error(
+        out.push(Diagnostic::new(
             doc.key_range(entry),
-            "empty-extensions",
+            Code::EmptyExtensions,
             "`extensions: []` is rejected by rockcraft: list at least one extension or remove the key",
         ));
         return;
@@ -44,17 +45,17 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     for &item in items {
         let range = doc.range(item);
         let Some(name) = tree.text(item).filter(|_| tree.scalar(item).is_some()) else {
-            out.push(Diagnostic::error(
+            out.push(Diagnostic::new(
                 range,
-                "invalid-type",
+                Code::InvalidType,
                 "each item of `extensions` must be an extension name",
             ));
             continue;
         };
         if registry::find(name).is_none() {
-            let mut d = Diagnostic::error(
+            let mut d = Diagnostic::new(
                 range,
-                "unknown-extension",
+                Code::UnknownExtension,
                 format!(
                     "rockcraft has no extension `{name}`; the extensions are {}",
                     names.join(", ")
@@ -68,8 +69,7 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         } else if seen.contains(&name) {
             out.push(Diagnostic::new(
                 range,
-                Severity::Warning,
-                "duplicate-extension",
+                Code::DuplicateExtension,
                 format!("`{name}` is listed twice; rockcraft applies it twice, which duplicates what it adds. Remove this one"),
             ));
         }

@@ -8,6 +8,7 @@
 //! user's index files or the host's apt lists), never against the slice index alone, which
 //! knows only the packages that have slices.
 
+use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
 use crate::core::packages::{
@@ -130,7 +131,7 @@ impl Checker<'_, '_> {
         if let Some(s) = &suggestion {
             message = format!("{message}. Did you mean `{s}`?");
         }
-        let mut d = Diagnostic::error(self.doc.range(id), "unknown-slice", message);
+        let mut d = Diagnostic::new(self.doc.range(id), Code::UnknownSlice, message);
         if let Some(s) = suggestion {
             let text = self.replacement(id, name, &s);
             d = d.with_fix(format!("Replace with `{s}`"), self.doc.range(id), text);
@@ -165,7 +166,7 @@ impl Checker<'_, '_> {
         if let Some(s) = &suggestion {
             message = format!("{message}. Did you mean `{s}`?");
         }
-        let mut d = Diagnostic::warning(self.doc.range(id), "unknown-package", message);
+        let mut d = Diagnostic::new(self.doc.range(id), Code::UnknownPackage, message);
         if let Some(s) = suggestion {
             let text = self.replacement(id, name, &s);
             d = d.with_fix(format!("Replace with `{s}`"), self.doc.range(id), text);

@@ -3,7 +3,8 @@
 
 use std::sync::LazyLock;
 
-use crate::core::diagnostic::{Diagnostic, Severity};
+use crate::core::code::Code;
+use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
 use crate::core::suggest;
 
@@ -39,8 +40,7 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::new(
                     range,
-                    Severity::Hint,
-                    "license-case",
+                    Code::LicenseCase,
                     format!("rockcraft records this license as `{canonical}`"),
                 )
                 .with_fix(format!("Write `{canonical}`"), range, canonical),
@@ -48,9 +48,9 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         }
         return;
     }
-    let mut d = Diagnostic::error(
+    let mut d = Diagnostic::new(
         range,
-        "invalid-license",
+        Code::InvalidLicense,
         format!(
             "`{text}` is not a license rockcraft accepts: use `proprietary` or a single SPDX license identifier such as `Apache-2.0`, `MIT` or `GPL-3.0`"
         ),

@@ -1,6 +1,7 @@
 //! `name`: the project-name pattern rockcraft enforces, and the 2-character minimum it applies
 //! through `title` (which defaults to the name).
 
+use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
 
@@ -18,9 +19,9 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     }
     let range = doc.range(entry.value);
     if let Some(problem) = problem(name) {
-        let mut d = Diagnostic::error(
+        let mut d = Diagnostic::new(
             range,
-            "invalid-name",
+            Code::InvalidName,
             format!(
                 "invalid rock name `{name}`: {problem}. A name may only use lowercase letters a-z, digits and single hyphens, must contain a letter and must start and end with a letter or digit"
             ),
@@ -37,9 +38,9 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         .and_then(|e| doc.tree.text(e.value))
         .is_some_and(|t| !t.is_empty());
     if name.chars().count() == 1 && !title_set {
-        out.push(Diagnostic::error(
+        out.push(Diagnostic::new(
             range,
-            "name-too-short",
+            Code::NameTooShort,
             format!(
                 "the name `{name}` is a single character: rockcraft uses the name as the `title` when no `title` is set, and a title needs at least 2 characters. Use a longer name or add a `title:`"
             ),

@@ -1,6 +1,7 @@
 //! Part packages: a part's `stage-packages` must be all Debian packages or all chisel slices
 //! (`pkg_slice`), and parts of a `bare` rock cannot use overlays (there is no system below).
 
+use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
 use crate::core::yaml::Entry;
@@ -27,9 +28,9 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
                     continue;
                 };
                 if OVERLAY_KEYS.contains(&key) && uses_overlay(doc, key, *e) {
-                    out.push(Diagnostic::error(
+                    out.push(Diagnostic::new(
                         doc.key_range(*e),
-                        "overlay-on-bare",
+                        Code::OverlayOnBare,
                         format!(
                             "part `{name}` uses `{key}`, but the base is `bare`: there is no base system to overlay. Remove `{key}`, or use an Ubuntu base such as `base: ubuntu@24.04`"
                         ),
@@ -73,9 +74,9 @@ fn mixed(doc: &Document, part: &str, list: Entry, out: &mut Vec<Diagnostic>) {
         (first_slice, slice, first_deb)
     };
     out.push(
-        Diagnostic::error(
+        Diagnostic::new(
             doc.range(at),
-            "mixed-stage-packages",
+            Code::MixedStagePackages,
             format!(
                 "`stage-packages` of part `{part}` mixes chisel slices (names with `_`, such as `{slice}`) and whole Debian packages (such as `{deb}`), which rockcraft refuses: use only slices (`{deb}_<slice>`) or only packages, or move `{odd}` to a separate part"
             ),

@@ -1,6 +1,7 @@
 //! `platforms`: the label and architecture rules of craft-application's platform model and of
 //! rockcraft's own platform check (the schema only knows the shape of each entry).
 
+use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
 use crate::core::suggest;
@@ -25,9 +26,9 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         };
         let key = doc.range(e.key);
         if label.contains('/') {
-            out.push(Diagnostic::error(
+            out.push(Diagnostic::new(
                 key,
-                "platform-name-slash",
+                Code::PlatformNameSlash,
                 format!(
                     "platform names cannot contain `/`: rename `{label}` (for example to `{}`)",
                     label.replace('/', "-")
@@ -62,7 +63,7 @@ fn shorthand(label: &str, key: TextRange, out: &mut Vec<Diagnostic>) {
             quote_list(ARCHITECTURES)
         )
     };
-    let mut d = Diagnostic::error(key, "platform-needs-build-for", message);
+    let mut d = Diagnostic::new(key, Code::PlatformNeedsBuildFor, message);
     if let Some(s) = suggest::closest(label, ARCHITECTURES.iter().copied()) {
         d = d.with_fix(format!("Rename to `{s}`"), key, s);
     }
@@ -78,9 +79,9 @@ fn full_entry(doc: &Document, e: Entry, label: &str, out: &mut Vec<Diagnostic>) 
     if let Some(on) = build_on {
         check_build_on(doc, on, out);
     } else if build_for.is_some() && !error_at(out, key) {
-        out.push(Diagnostic::error(
+        out.push(Diagnostic::new(
             key,
-            "platform-needs-build-on",
+            Code::PlatformNeedsBuildOn,
             format!("platform `{label}` has `build-for` but no `build-on`: add `build-on` with the architectures to build on"),
         ));
     }
@@ -89,9 +90,9 @@ fn full_entry(doc: &Document, e: Entry, label: &str, out: &mut Vec<Diagnostic>) 
         Some(f) => check_build_for(doc, f, label, out),
         None if build_on.is_some() && !error_at(out, key) => {
             let target = if is_arch(label) { label } else { "amd64" };
-            out.push(Diagnostic::error(
+            out.push(Diagnostic::new(
                 key,
-                "platform-needs-build-for",
+                Code::PlatformNeedsBuildFor,
                 format!(
                     "platform `{label}` has `build-on` but no `build-for`: rockcraft requires both when the platform is not empty; add `build-for: [{target}]`"
                 ),
@@ -104,9 +105,9 @@ fn full_entry(doc: &Document, e: Entry, label: &str, out: &mut Vec<Diagnostic>) 
 fn check_build_on(doc: &Document, on: Entry, out: &mut Vec<Diagnostic>) {
     let items = string_items(doc, on.value);
     if doc.tree.is_sequence(on.value) && doc.tree.items(on.value).is_empty() {
-        out.push(Diagnostic::error(
+        out.push(Diagnostic::new(
             doc.value_range(on),
-            "platform-needs-build-on",
+            Code::PlatformNeedsBuildOn,
             "`build-on` is empty: list at least one architecture to build on",
         ));
         return;
@@ -117,9 +118,9 @@ fn check_build_on(doc: &Document, on: Entry, out: &mut Vec<Diagnostic>) {
         let (prefix, arch) = split_prefix(text);
         if arch == "all" {
             all_valid = false;
-            out.push(Diagnostic::error(
+            out.push(Diagnostic::new(
                 doc.range(*id),
-                "build-on-all",
+                Code::BuildOnAll,
                 "`all` is only valid in `build-for` (for architecture-independent rocks); `build-on` must list the machines that build, such as `amd64`",
             ));
             continue;
@@ -131,9 +132,9 @@ fn check_build_on(doc: &Document, on: Entry, out: &mut Vec<Diagnostic>) {
         plain |= prefix.is_none();
     }
     if all_valid && !plain && !items.is_empty() {
-        out.push(Diagnostic::error(
+        out.push(Diagnostic::new(
             doc.value_range(on),
-            "unsupported-architecture",
+            Code::UnsupportedArchitecture,
             "rockcraft needs at least one plain architecture in `build-on` (such as `amd64`); entries with a base prefix (`ubuntu@24.04:amd64`) are not supported",
         ));
     }
@@ -142,9 +143,9 @@ fn check_build_on(doc: &Document, on: Entry, out: &mut Vec<Diagnostic>) {
 fn check_build_for(doc: &Document, f: Entry, label: &str, out: &mut Vec<Diagnostic>) {
     let all = doc.tree.items(f.value);
     if doc.tree.is_sequence(f.value) && all.len() > 1 {
-        out.push(Diagnostic::error(
+        out.push(Diagnostic::new(
             doc.value_range(f),
-            "build-for-single",
+            Code::BuildForSingle,
             format!(
                 "`build-for` takes exactly one architecture, but {} are listed: make one platform per target architecture",
                 all.len()
@@ -163,9 +164,9 @@ fn check_build_for(doc: &Document, f: Entry, label: &str, out: &mut Vec<Diagnost
             } else {
                 format!("a base prefix in `build-for` (`{text}`)")
             };
-            out.push(Diagnostic::error(
+            out.push(Diagnostic::new(
                 doc.range(id),
-                "unsupported-architecture",
+                Code::UnsupportedArchitecture,
                 format!(
                     "rockcraft does not support {what}: use one of {}",
                     quote_list(ARCHITECTURES)
@@ -179,9 +180,9 @@ fn check_build_for(doc: &Document, f: Entry, label: &str, out: &mut Vec<Diagnost
     }
     if is_arch(label) && label != arch {
         out.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 doc.range(id),
-                "platform-label-mismatch",
+                Code::PlatformLabelMismatch,
                 format!(
                     "the platform is named after the architecture `{label}` but builds for `{arch}`: when a platform's name is an architecture, `build-for` must be that architecture. Build for `{label}` or rename the platform (for example to `{arch}` or a custom name)"
                 ),
@@ -204,9 +205,9 @@ fn check_arch(
         && p != "devel"
         && p.matches('@').count() != 1
     {
-        out.push(Diagnostic::error(
+        out.push(Diagnostic::new(
                 range,
-                "invalid-architecture",
+                Code::InvalidArchitecture,
                 format!(
                     "`{p}` before the `:` is not a base: write `<distribution>@<series>:<architecture>` (such as `ubuntu@24.04:amd64`), or just the architecture"
                 ),
@@ -216,9 +217,9 @@ fn check_arch(
     if is_arch(arch) {
         return true;
     }
-    let mut d = Diagnostic::error(
+    let mut d = Diagnostic::new(
         range,
-        "invalid-architecture",
+        Code::InvalidArchitecture,
         format!(
             "`{arch}` is not a Debian architecture rockcraft knows; use one of {}",
             quote_list(ARCHITECTURES)

@@ -1,6 +1,7 @@
 //! Part plugins: rockcraft registers a different set of plugins per build base, and never some
 //! that craft-parts (and so the schema) knows.
 
+use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
 
@@ -64,9 +65,9 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         let range = doc.range(entry.value);
         let part_name = doc.tree.text(part.key).unwrap_or_default();
         if NEVER.contains(&plugin) {
-            out.push(Diagnostic::error(
+            out.push(Diagnostic::new(
                 range,
-                "plugin-unavailable",
+                Code::PluginUnavailable,
                 format!(
                     "rockcraft does not provide the `{plugin}` plugin (craft-parts has it, but rockcraft never registers it), so part `{part_name}` cannot use it; pick another plugin, for example `nil` with an `override-build` script"
                 ),
@@ -85,9 +86,9 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         } else {
             "base"
         };
-        out.push(Diagnostic::error(
+        out.push(Diagnostic::new(
             range,
-            "plugin-unavailable",
+            Code::PluginUnavailable,
             format!(
                 "the `{plugin}` plugin is not available when building on `{base}` (the `{source}`); rockcraft offers it only on {}. Change the {source} or use another plugin",
                 quote_list(bases)

@@ -3,6 +3,7 @@
 //! Spring Boot assets). rockcraft refuses the project otherwise; this rule finds the mistake
 //! without expanding the project, so it shows even while other problems stop the expansion.
 
+use crate::core::code::Code;
 use crate::core::diagnostic::{Diagnostic, Edit, Fix};
 use crate::core::document::Document;
 use crate::core::extensions::frameworks::common::PREFIX_RULES;
@@ -47,9 +48,9 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
                 ),
                 None => format!("Write `{fixed}`"),
             };
-            let mut d = Diagnostic::error(
+            let mut d = Diagnostic::new(
                 range,
-                "prime-prefix",
+                Code::PrimePrefix,
                 format!(
                     "`{entry}` does not start with `{suggested}`: {ext} copies the application to `{suggested}`, so every `{list}` entry of `{part}` must name a path there, and rockcraft refuses the project otherwise. {advice}"
                 ),

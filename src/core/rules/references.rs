@@ -3,6 +3,7 @@
 //! wrong `requires` stops Pebble from starting the service, and the others are silently
 //! ignored. All are reported as warnings.
 
+use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
 use crate::core::suggest;
@@ -35,9 +36,9 @@ fn parts(doc: &Document, out: &mut Vec<Diagnostic>) {
         };
         for (id, name) in string_items(doc, after) {
             if name == me {
-                out.push(Diagnostic::warning(
+                out.push(Diagnostic::new(
                     doc.range(id),
-                    "unknown-part-ref",
+                    Code::UnknownPartRef,
                     format!(
                         "part `{me}` cannot come after itself: remove `{name}` from its `after`"
                     ),
@@ -47,9 +48,9 @@ fn parts(doc: &Document, out: &mut Vec<Diagnostic>) {
             if known_set.contains(name) {
                 continue;
             }
-            let mut d = Diagnostic::warning(
+            let mut d = Diagnostic::new(
                 doc.range(id),
-                "unknown-part-ref",
+                Code::UnknownPartRef,
                 format!(
                     "part `{me}` is to be built after `{name}`, but the project has no part `{name}`; rockcraft will stop when it builds"
                 ),
@@ -88,9 +89,9 @@ fn services(doc: &Document, out: &mut Vec<Diagnostic>) {
                     continue;
                 }
                 let range = doc.range(id);
-                let mut d = Diagnostic::warning(
+                let mut d = Diagnostic::new(
                     range,
-                    "unknown-service-ref",
+                    Code::UnknownServiceRef,
                     if name == me {
                         format!("service `{me}` lists itself in `{key}`; remove it")
                     } else {
@@ -124,9 +125,9 @@ fn services(doc: &Document, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let range = doc.range(e.key);
-            let mut d = Diagnostic::warning(
+            let mut d = Diagnostic::new(
                 range,
-                "unknown-check-ref",
+                Code::UnknownCheckRef,
                 if checks.is_empty() {
                     format!(
                         "service `{me}` reacts to check `{name}`, but the project defines no checks, so this never triggers: add the check under `checks:`"

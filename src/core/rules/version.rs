@@ -1,6 +1,7 @@
 //! `version`: the version-string pattern rockcraft enforces (numbers are reported by the schema
 //! validator, which knows how YAML turns them into strings).
 
+use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
 
@@ -20,9 +21,9 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         return;
     };
     let range = doc.range(entry.value);
-    let mut d = Diagnostic::error(
+    let mut d = Diagnostic::new(
         range,
-        "invalid-version",
+        Code::InvalidVersion,
         format!(
             "invalid version `{version}`: {what}. A version may use letters, digits and `.` `:` `+` `~` `-`, must start with a letter or digit and must not end with `.`, `:` or `-`"
         ),

@@ -17,6 +17,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::{all_part_keys, deref, is_common_part_key, plugin_key, plugin_owning_key};
+use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
 use crate::core::suggest;
@@ -26,9 +27,9 @@ use crate::core::yaml::{Entry, NodeId, NodeKind, PathSeg, ScalarStyle, ScalarVal
 #[must_use]
 pub fn validate(doc: &Document) -> Vec<Diagnostic> {
     let Some(root) = doc.tree.root else {
-        return vec![Diagnostic::error(
+        return vec![Diagnostic::new(
             doc.top_range(),
-            "empty-file",
+            Code::EmptyFile,
             "rockcraft.yaml is empty: a project needs at least `name`, `summary`, `description`, `base`, `platforms` and `parts` (or `extensions`)",
         )];
     };
@@ -36,9 +37,9 @@ pub fn validate(doc: &Document) -> Vec<Diagnostic> {
         if doc.tree.is_null(root) {
             return Vec::new();
         }
-        return vec![Diagnostic::error(
+        return vec![Diagnostic::new(
             doc.range(root),
-            "not-a-mapping",
+            Code::NotAMapping,
             "rockcraft.yaml must be a mapping of keys to values (`name: my-rock`, `base: ...`), but this document is not one",
         )];
     }
@@ -432,7 +433,7 @@ impl Validator<'_> {
                 }
                 message.push_str(". Quote it to keep it exactly as written");
                 Some(vec![
-                    Diagnostic::warning(range, "version-not-string", message).with_fix(
+                    Diagnostic::new(range, Code::VersionNotString, message).with_fix(
                         format!("Quote the version: \"{}\"", scalar.text),
                         range,
                         format!("\"{}\"", scalar.text),
@@ -535,14 +536,14 @@ impl Validator<'_> {
             } else {
                 format!("`{name}` must be at least {min} characters long, but `{text}` has {len}")
             };
-            out.push(Diagnostic::error(range, "too-short", msg));
+            out.push(Diagnostic::new(range, Code::TooShort, msg));
         }
         if let Some(max) = kw.max_length
             && len > max
         {
-            out.push(Diagnostic::error(
+            out.push(Diagnostic::new(
                     range,
-                    "too-long",
+                    Code::TooLong,
                     format!("`{name}` may be at most {max} characters long, but this one has {len}; shorten it"),
                 ));
         }
@@ -562,18 +563,18 @@ impl Validator<'_> {
         if let Some(min) = kw.minimum
             && n < min
         {
-            out.push(Diagnostic::error(
+            out.push(Diagnostic::new(
                 range,
-                "out-of-range",
+                Code::OutOfRange,
                 format!("`{name}` must be at least {min}, not {n}"),
             ));
         }
         if let Some(max) = kw.maximum
             && n > max
         {
-            out.push(Diagnostic::error(
+            out.push(Diagnostic::new(
                 range,
-                "out-of-range",
+                Code::OutOfRange,
                 format!("`{name}` must be at most {max}, not {n}"),
             ));
         }
@@ -589,9 +590,9 @@ impl Validator<'_> {
         if let Some(min) = kw.min_items
             && (items.len() as u64) < min
         {
-            out.push(Diagnostic::error(
+            out.push(Diagnostic::new(
                 self.doc.range(id),
-                "too-short",
+                Code::TooShort,
                 format!(
                     "`{}` needs at least {min} item{}",
                     loc.name(),
@@ -604,9 +605,9 @@ impl Validator<'_> {
             for &item in items {
                 if let Some(t) = self.doc.tree.text(item) {
                     if seen.contains(&t) {
-                        out.push(Diagnostic::error(
+                        out.push(Diagnostic::new(
                             self.doc.range(item),
-                            "duplicate-item",
+                            Code::DuplicateItem,
                             format!("`{t}` is listed twice in `{}`; remove this one", loc.name()),
                         ));
                     } else {
@@ -640,9 +641,9 @@ impl Validator<'_> {
             if let Some(names) = kw.reserved_names
                 && names.iter().any(|n| n.as_str() == Some(key))
             {
-                out.push(Diagnostic::error(
+                out.push(Diagnostic::new(
                     self.doc.range(e.key),
-                    "reserved-name",
+                    Code::ReservedName,
                     format!(
                         "`{key}` is a reserved name and cannot be used {}; pick another name",
                         loc.container()
@@ -723,9 +724,9 @@ impl Validator<'_> {
         } else {
             format!("`{}`", Document::dotted(&loc.path))
         };
-        Diagnostic::error(
+        Diagnostic::new(
             range,
-            "missing-key",
+            Code::MissingKey,
             format!("{place} is missing the required key `{key}`{hint}"),
         )
     }
@@ -741,9 +742,9 @@ impl Validator<'_> {
                 .and_then(|p| self.doc.tree.get(p, "plugin"))
                 .and_then(|p| self.doc.tree.text(p))
                 .unwrap_or("(none)");
-            return Diagnostic::error(
+            return Diagnostic::new(
                 range,
-                "unknown-key",
+                Code::UnknownKey,
                 format!(
                     "`{key}` is an option of the `{owner}` plugin, but part `{part}` uses the `{plugin}` plugin; remove it or change the plugin"
                 ),
@@ -751,9 +752,9 @@ impl Validator<'_> {
         }
         let mut d;
         if at_root_removed(keys.as_slice(), key) {
-            d = Diagnostic::error(
+            d = Diagnostic::new(
                 range,
-                "removed-key",
+                Code::RemovedKey,
                 format!(
                     "`{key}` is not supported by rockcraft: every rock runs Pebble as its entrypoint, so define the program to run under `services:` (with its `environment:`) instead"
                 ),
@@ -762,9 +763,9 @@ impl Validator<'_> {
         }
         if let (["services", _], Some((advice, rename))) = (keys.as_slice(), snapcraft_app_key(key))
         {
-            d = Diagnostic::error(
+            d = Diagnostic::new(
                 range,
-                "unknown-key",
+                Code::UnknownKey,
                 format!(
                     "`{key}` is a snapcraft app key, but services here are Pebble services, which have no `{key}`: {advice}"
                 ),
@@ -774,9 +775,9 @@ impl Validator<'_> {
             }
             return d;
         }
-        d = Diagnostic::error(
+        d = Diagnostic::new(
             range,
-            "unknown-key",
+            Code::UnknownKey,
             format!("unknown key `{key}` {}", loc.container()),
         );
         if let Some(s) = suggest::closest(key, known.iter().copied()) {
@@ -810,7 +811,7 @@ impl Validator<'_> {
             });
             msg.push_str(&quote_list(allowed));
         }
-        let mut d = Diagnostic::error(range, "invalid-value", msg);
+        let mut d = Diagnostic::new(range, Code::InvalidValue, msg);
         let mut ordered: Vec<&str> = suggestion.into_iter().collect();
         ordered.extend(allowed.iter().copied().filter(|a| Some(*a) != suggestion));
         for a in ordered.into_iter().take(12) {
@@ -864,7 +865,7 @@ impl Validator<'_> {
         {
             let text = self.doc.text_at(range);
             msg.push_str(&format!("; write it as a list: `[{text}]`"));
-            d = Diagnostic::error(range, "invalid-type", msg);
+            d = Diagnostic::new(range, Code::InvalidType, msg);
             d = d.with_fix("Make it a one-item list", range, format!("[{text}]"));
             let _ = schema;
             return d;
@@ -874,11 +875,11 @@ impl Validator<'_> {
             && let Some(s) = scalar.filter(|s| s.style == ScalarStyle::Plain)
         {
             msg.push_str(&format!("; quote it: \"{}\"", s.text));
-            d = Diagnostic::error(range, "invalid-type", msg);
+            d = Diagnostic::new(range, Code::InvalidType, msg);
             d = d.with_fix("Quote the value", range, format!("\"{}\"", s.text));
             return d;
         }
-        Diagnostic::error(range, "invalid-type", msg)
+        Diagnostic::new(range, Code::InvalidType, msg)
     }
 }
 

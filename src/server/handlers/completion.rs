@@ -16,8 +16,8 @@ use tower_lsp_server::ls_types::{
 };
 
 use crate::core::completion::{self, Item, ItemKind, MAX_PACKAGE_ITEMS, Sources};
-use crate::core::extensions::RealFs;
 use crate::core::packages::document_release;
+use crate::host::fs::RealFs;
 use crate::server::Backend;
 use crate::server::analysis;
 use crate::server::convert::LineMap;

@@ -2,7 +2,8 @@
 
 use serde_json::Value;
 
-use crate::core::diagnostic::{Diagnostic, Edit, Fix, Severity};
+use crate::core::code::Code;
+use crate::core::diagnostic::{Diagnostic, Edit, Fix};
 use crate::core::document::Document;
 use crate::core::extensions::Context;
 use crate::core::extensions::apply::apply_with_notes;
@@ -56,8 +57,7 @@ pub fn check(doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         let mut d = Diagnostic::new(
             doc.key_range(cmd),
-            Severity::Warning,
-            "redundant-service-command",
+            Code::RedundantServiceCommand,
             format!(
                 "this `command` is exactly the one the extension generates for `{name}`; remove it so the service keeps up with the extension (for example when the app module changes)"
             ),

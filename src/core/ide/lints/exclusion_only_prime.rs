@@ -1,5 +1,6 @@
 //! A `prime` list made only of exclusions (`-…`) primes everything else the part produced.
 
+use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
 
@@ -25,9 +26,9 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         } else {
             "everything the part produced except the excluded paths goes into the image"
         };
-        out.push(Diagnostic::warning(
+        out.push(Diagnostic::new(
             doc.key_range(prime),
-            "prime-exclude-only",
+            Code::PrimeExcludeOnly,
             format!(
                 "`{name}` lists only exclusions in `prime`, so {what}. List the paths to include first if you meant a selection"
             ),

@@ -1,6 +1,7 @@
 //! A part named like an extension's (`flask-framework/install-app`) while that extension is
 //! not declared: it is built as an ordinary part, without the framework's setup.
 
+use crate::core::code::Code;
 use crate::core::diagnostic::{Diagnostic, Edit, Fix};
 use crate::core::document::Document;
 use crate::core::extensions::registry;
@@ -19,9 +20,9 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         if declared.iter().any(|d| d.name == info.name) {
             continue;
         }
-        let mut d = Diagnostic::warning(
+        let mut d = Diagnostic::new(
             doc.key_range(*e),
-            "framework-part-without-extension",
+            Code::FrameworkPartWithoutExtension,
             format!(
                 "`{name}` is named like a part of {ext}, but `{ext}` is not in `extensions:`, so this is an ordinary part and the framework's build, service and defaults are missing. Add `{ext}` to `extensions:` or rename the part",
                 ext = info.name

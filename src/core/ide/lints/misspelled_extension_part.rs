@@ -1,6 +1,7 @@
 //! An extension part overridden under a wrong name (`flask/install-app`,
 //! `flask-framework/install_app`): the override becomes a separate part and is ignored.
 
+use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
 use crate::core::extensions::registry::{self, ExtensionInfo};
@@ -58,9 +59,9 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         let taken = parts
             .iter()
             .any(|o| doc.tree.text(o.key) == Some(real.as_str()));
-        let mut d = Diagnostic::warning(
+        let mut d = Diagnostic::new(
             doc.key_range(*e),
-            "misspelled-extension-part",
+            Code::MisspelledExtensionPart,
             format!(
                 "`{name}` is not a part of {}: it is built as a separate part and does not change the extension's `{real}`. Did you mean `{real}`?",
                 info.name

@@ -1,5 +1,6 @@
 //! `prime` entries of an extension's install-app part that match no file in the project.
 
+use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
 use crate::core::extensions::ProjectFs;
@@ -38,9 +39,9 @@ pub fn check(doc: &Document, fs: &dyn ProjectFs, out: &mut Vec<Diagnostic>) {
             if rel.is_empty() || rel.contains(['*', '?', '[']) || fs.exists(rel) {
                 continue;
             }
-            out.push(Diagnostic::warning(
+            out.push(Diagnostic::new(
                 doc.range(item),
-                "prime-missing-file",
+                Code::PrimeMissingFile,
                 format!(
                     "`{entry}` matches nothing: the project has no `{rel}`, so the image will not contain it. Check the spelling, or create the file"
                 ),

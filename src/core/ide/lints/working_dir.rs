@@ -1,5 +1,6 @@
 //! A service `working-dir` pointing at another framework's app directory.
 
+use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
 
@@ -36,9 +37,9 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         };
         let fixed = format!("{own}{}", &trimmed[other.len()..]);
         out.push(
-            Diagnostic::warning(
+            Diagnostic::new(
                 doc.value_range(wd),
-                "working-dir-other-framework",
+                Code::WorkingDirOtherFramework,
                 format!(
                     "`{value}` is where another framework puts its application; {} installs the project in `{own}`, so this directory does not exist in the image",
                     info.name
