@@ -61,6 +61,14 @@ impl Default for Options {
     }
 }
 
+impl Options {
+    /// These options with another debounce (tests use none, and wait on publishes).
+    #[must_use]
+    pub fn with_debounce(self, debounce: Duration) -> Self {
+        Self { debounce }
+    }
+}
+
 /// How a session ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ServeExit {
