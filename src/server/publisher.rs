@@ -163,3 +163,28 @@ fn moot(event: &Event, later: &[Event]) -> bool {
         Event::Closed(_) => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn later_events_make_earlier_ones_moot() {
+        let a: Uri = "file:///a/rockcraft.yaml".parse().unwrap();
+        let b: Uri = "file:///b/rockcraft.yaml".parse().unwrap();
+        let doc = |u: &Uri| Event::Document(u.clone());
+        assert!(moot(&doc(&a), &[doc(&b), doc(&a)]));
+        assert!(moot(&doc(&a), &[Event::Closed(a.clone())]));
+        assert!(moot(&doc(&a), &[Event::Packages]));
+        assert!(!moot(&doc(&a), &[doc(&b), Event::Closed(b.clone())]));
+        // A save publishes even what was published: only another save or a close replaces it.
+        assert!(!moot(&Event::Saved(a.clone()), &[doc(&a)]));
+        assert!(moot(&Event::Saved(a.clone()), &[Event::Saved(a.clone())]));
+        // Closing always clears.
+        assert!(!moot(
+            &Event::Closed(a.clone()),
+            &[doc(&a), Event::Closed(a.clone())]
+        ));
+        assert!(moot(&Event::Packages, &[doc(&a), Event::Packages]));
+    }
+}

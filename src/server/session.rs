@@ -414,3 +414,122 @@ pub fn project_dir(uri: &Uri) -> Option<PathBuf> {
     let path = uri.to_file_path()?;
     path.parent().map(std::path::Path::to_path_buf)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::code::Code;
+    use crate::core::text::{TextRange, TextSize};
+
+    fn uri() -> Uri {
+        "file:///p/rockcraft.yaml".parse().unwrap()
+    }
+
+    /// `text` with `at..end` replaced by `with`, and the replacement made.
+    fn edit(text: &str, at: usize, end: usize, with: &str) -> (String, Lines, Vec<Replaced>) {
+        let mut t = text.to_owned();
+        t.replace_range(at..end, with);
+        let r = TextRange::new(
+            TextSize::from(u32::try_from(at).unwrap()),
+            TextSize::from(u32::try_from(end).unwrap()),
+        );
+        let lines = Lines::new(&t);
+        (t, lines, vec![Replaced::new(r, with)])
+    }
+
+    fn expanded(version: i32, text: &str, needle: &str) -> Expanded {
+        let at = u32::try_from(text.find(needle).unwrap()).unwrap();
+        let len = u32::try_from(needle.len()).unwrap();
+        let range = TextRange::new(TextSize::from(at), TextSize::from(at + len));
+        let mut result = ExpansionResult::default();
+        result.diagnostics.push(Diagnostic::new(
+            range,
+            Code::DuplicateKey,
+            "from the expansion",
+        ));
+        Expanded { version, result }
+    }
+
+    /// The text under each carried finding.
+    fn found(doc: &DocSnapshot) -> Vec<String> {
+        let text = &doc.snapshot.text;
+        doc.carried_expansion()
+            .iter()
+            .map(|d| text[usize::from(d.range.start())..usize::from(d.range.end())].to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn versions_only_go_up_and_reopening_starts_a_new_life() {
+        let s = Session::default();
+        let first = s.open(uri(), 3, "name: a\n".into());
+        assert!(
+            s.change(&uri(), 3, |_| None::<(String, Lines, Vec<Replaced>)>)
+                .is_none()
+        );
+        let v4 = s.change(&uri(), 4, |old| Some(edit(&old.text, 6, 7, "b")));
+        assert_eq!(v4.map(|v| v.version), Some(4));
+        assert!(
+            s.change(&uri(), 2, |old| Some(edit(&old.text, 6, 7, "c")))
+                .is_none()
+        );
+        assert_eq!(s.snapshot(&uri()).unwrap().text, "name: b\n");
+        let second = s.open(uri(), 1, "name: z\n".into());
+        assert!(first.stop.is_cancelled() && !second.stop.is_cancelled());
+        assert!(second.life > first.life);
+        assert_eq!(s.close(&uri()).map(|v| v.version), Some(1));
+        assert!(second.stop.is_cancelled() && s.is_empty());
+    }
+
+    #[test]
+    fn only_the_current_job_of_the_current_version_is_kept() {
+        let s = Session::default();
+        let text = "name: a\nbase: bare\n";
+        s.open(uri(), 1, text.into());
+        let old = CancellationToken::new();
+        let job = CancellationToken::new();
+        assert!(s.replace_expansion_job(&uri(), &old));
+        assert!(s.replace_expansion_job(&uri(), &job));
+        assert!(old.is_cancelled(), "superseded");
+        assert!(!s.finish_expansion(&uri(), &old, expanded(1, text, "bare")));
+        // The document moved on: the job's version is stale.
+        s.change(&uri(), 2, |o| Some(edit(&o.text, 0, 0, "#\n")));
+        assert!(!s.finish_expansion(&uri(), &job, expanded(1, text, "bare")));
+        let now = s.snapshot(&uri()).unwrap().text.clone();
+        let job = CancellationToken::new();
+        s.replace_expansion_job(&uri(), &job);
+        assert!(s.finish_expansion(&uri(), &job, expanded(2, &now, "bare")));
+        let doc = s.get(&uri()).unwrap();
+        assert!(doc.current_expansion().is_some() && doc.edits.is_empty());
+        // Not open: nothing to install.
+        let other: Uri = "file:///q/rockcraft.yaml".parse().unwrap();
+        let lost = CancellationToken::new();
+        assert!(!s.replace_expansion_job(&other, &lost) && lost.is_cancelled());
+    }
+
+    #[test]
+    fn findings_follow_the_edits_made_since_their_expansion() {
+        let s = Session::default();
+        let text = "name: a\nbase: bare\nsummary: s\n";
+        s.open(uri(), 1, text.into());
+        let job = CancellationToken::new();
+        s.replace_expansion_job(&uri(), &job);
+        assert!(s.finish_expansion(&uri(), &job, expanded(1, text, "bare")));
+        // Typing before the finding moves it; typing after it leaves it.
+        s.change(&uri(), 2, |o| Some(edit(&o.text, 6, 7, "longer")));
+        s.change(&uri(), 3, |o| {
+            let end = o.text.len();
+            Some(edit(&o.text, end, end, "# end\n"))
+        });
+        let doc = s.get(&uri()).unwrap();
+        assert!(doc.current_expansion().is_none());
+        assert_eq!(found(&doc), ["bare"]);
+        assert_eq!(doc.edits.len(), 2);
+        // Editing the finding's own text drops it.
+        s.change(&uri(), 4, |o| {
+            let at = o.text.find("bare").unwrap();
+            Some(edit(&o.text, at, at + 4, "ubuntu@24.04"))
+        });
+        assert!(found(&s.get(&uri()).unwrap()).is_empty());
+    }
+}
