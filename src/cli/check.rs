@@ -10,6 +10,7 @@ use serde_json::json;
 use crate::core::diagnostic::Severity;
 use crate::core::document::Document;
 use crate::core::extensions::DEFAULT_EXTENSIONS_DIR;
+use crate::core::facts;
 use crate::core::pipeline::{self, Inputs};
 use crate::core::text::TextRange;
 use crate::host::fs::RealFs;
@@ -130,7 +131,7 @@ pub fn run_with(paths: &[String], json_output: bool, packages: &PackageSettings)
     let mut io_failed = false;
     let indexes = HostIndexes::load(packages);
     let experimental =
-        std::env::var_os("ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS").is_some_and(|v| !v.is_empty());
+        facts::experimental_from(std::env::var_os(facts::EXPERIMENTAL_ENV).as_deref());
     for file in &files {
         let shown = file.display().to_string();
         let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);

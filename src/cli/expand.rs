@@ -13,7 +13,8 @@ use crate::host::fs::RealFs;
 
 /// Expands the extensions of `project_dir/rockcraft.yaml` and prints the project the way
 /// `rockcraft expand-extensions` does. `extensions_dir` is printed as the `source` of the
-/// config-file parts; `experimental` stands for `ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS`.
+/// config-file parts; `experimental` stands for
+/// [`crate::core::facts::EXPERIMENTAL_ENV`].
 #[must_use]
 pub fn run_expand(project_dir: &Path, extensions_dir: &str, experimental: bool) -> Report {
     let mut report = Report::default();
@@ -190,11 +191,13 @@ mod tests {
         assert_eq!(lines.len(), 8);
     }
 
-    fn temp_project(tag: &str, yaml: &str) -> std::path::PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("rockcraft-lsp-expand-{tag}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join(PROJECT_FILE), yaml).unwrap();
+    /// A project directory holding `yaml`, removed when the guard drops.
+    fn temp_project(tag: &str, yaml: &str) -> tempfile::TempDir {
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("rockcraft-lsp-expand-{tag}-"))
+            .tempdir()
+            .unwrap();
+        std::fs::write(dir.path().join(PROJECT_FILE), yaml).unwrap();
         dir
     }
 
@@ -203,7 +206,7 @@ mod tests {
     #[test]
     fn expands_a_plain_project() {
         let dir = temp_project("plain", PLAIN);
-        let r = run_expand(&dir, "/ext", false);
+        let r = run_expand(dir.path(), "/ext", false);
         assert_eq!(r.exit_code, 0, "{}", r.stderr);
         assert!(
             r.stdout
@@ -212,14 +215,13 @@ mod tests {
             r.stdout
         );
         assert!(r.stdout.contains("    build-for:\n    - amd64\n"));
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
     fn failures_keep_earlier_warnings_on_stdout_and_locate_the_problem() {
         let yaml = format!("{PLAIN}entrypoint-service: nope\n");
         let dir = temp_project("warn", &yaml);
-        let r = run_expand(&dir, "/ext", false);
+        let r = run_expand(dir.path(), "/ext", false);
         assert_eq!(r.exit_code, 1);
         assert!(
             r.stdout
@@ -232,14 +234,13 @@ mod tests {
         assert!(r.stderr.contains(
             "\n  docs: https://documentation.ubuntu.com/rockcraft/latest/reference/rockcraft-yaml\n"
         ));
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
     fn extension_errors_point_at_the_extension() {
         let yaml = format!("{PLAIN}extensions:\n  - nope-framework\n");
         let dir = temp_project("ext", &yaml);
-        let r = run_expand(&dir, "/ext", false);
+        let r = run_expand(dir.path(), "/ext", false);
         assert_eq!(r.exit_code, 1);
         assert!(r.stdout.is_empty());
         assert!(
@@ -248,14 +249,12 @@ mod tests {
             "{}",
             r.stderr
         );
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
     fn missing_project_file_is_exit_66() {
-        let dir = std::env::temp_dir().join(format!("rockcraft-lsp-expand-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let r = run_expand(&dir, "/ext", false);
+        let dir = tempfile::tempdir().unwrap();
+        let r = run_expand(dir.path(), "/ext", false);
         assert_eq!(r.exit_code, 66);
         assert!(r.stdout.is_empty());
         assert!(
@@ -266,6 +265,5 @@ mod tests {
         assert!(r.stderr.contains(
             "\n  fix: Run the command in the project directory, point `--project-dir` at it, or create rockcraft.yaml with `rockcraft init`.\n"
         ));
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

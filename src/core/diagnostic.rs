@@ -1,27 +1,7 @@
 //! Diagnostics as plain data: byte ranges, a severity, a stable code, a message and optional fixes.
 
-use crate::core::code::Code;
+pub use crate::core::code::{Code, Severity};
 use crate::core::text::TextRange;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    Error,
-    Warning,
-    Information,
-    Hint,
-}
-
-impl Severity {
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Error => "error",
-            Self::Warning => "warning",
-            Self::Information => "info",
-            Self::Hint => "hint",
-        }
-    }
-}
 
 /// A text replacement.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use crate::core::extensions::registry::{self, ExtensionInfo};
+use crate::core::facts;
 use crate::core::text::{Lines, TextRange, TextSize};
 use crate::core::yaml::{self, Entry, NodeId, PathSeg, Tree, YamlError, YamlErrorKind};
 
@@ -123,8 +124,8 @@ impl Document {
     #[must_use]
     pub fn effective_build_base(&self) -> Option<String> {
         let b = self.build_base().or_else(|| self.base())?;
-        let b = b.replace(':', "@");
-        if b == "bare" { None } else { Some(b) }
+        let b = facts::at_spelling(b);
+        if b == facts::BARE { None } else { Some(b) }
     }
 
     /// The extension names listed in `extensions:` with their item nodes (strings only).

@@ -12,15 +12,20 @@
 //! * the scalar style choice of PyYAML's `analyze_scalar` / `choose_scalar_style`
 //!   (plain, single quoted, double quoted with escapes, literal `|` with chomping and
 //!   indentation indicators), including the implicit resolver check that quotes strings
-//!   such as `'0.1'`, `'yes'`, `'null'` or `'2001-12-14'`;
+//!   such as `'0.1'`, `'yes'`, `'null'` or `'2001-12-14'` (the loader's own resolver,
+//!   [`crate::core::yaml::resolves_to_str`]);
 //! * folding of long plain and quoted scalars at column 80;
-//! * Python `repr` formatting of floats, with PyYAML's `.0e` fix-up;
+//! * Python `repr` formatting of floats ([`crate::core::py::float_str`]), with PyYAML's `.0e`
+//!   fix-up;
 //! * `? ` complex keys for keys that cannot be simple (empty, multi-line, 123+ chars);
 //! * the `...` document end marker PyYAML writes after an open-ended document.
 //!
 //! Mapping keys keep their order (serde_json's `preserve_order` feature).
 
 use serde_json::{Map, Number, Value};
+
+use crate::core::py;
+use crate::core::yaml::resolves_to_str;
 
 /// PyYAML's default `best_indent`.
 const BEST_INDENT: usize = 2;
@@ -73,7 +78,7 @@ struct Scalar {
 impl Scalar {
     fn string(s: &str) -> Self {
         let text: Vec<char> = s.chars().collect();
-        let plain_implicit = resolves_to_str(&text);
+        let plain_implicit = resolves_to_str(s);
         Scalar {
             text,
             literal_requested: s.contains('\n'),
@@ -235,265 +240,6 @@ fn analyze(text: &[char]) -> Analysis {
     }
 }
 
-// ------------------------------------------------------------------ resolver
-
-/// True when PyYAML's implicit resolvers would read the plain scalar `text` as a
-/// string (not as bool, int, float, null, timestamp, merge, value or yaml).
-fn resolves_to_str(text: &[char]) -> bool {
-    let Some(&first) = text.first() else {
-        return false; // '' is null
-    };
-    let other = match first {
-        'y' | 'Y' | 'n' | 'N' | 't' | 'T' | 'f' | 'F' | 'o' | 'O' => {
-            is_bool(text) || (matches!(first, 'n' | 'N') && is_null(text))
-        }
-        '~' => is_null(text),
-        '<' => text == ['<', '<'],
-        '=' => text == ['='],
-        '!' | '&' | '*' => text.len() == 1,
-        '-' | '+' | '.' | '0'..='9' => {
-            is_float(text) || is_int(text) || (first.is_ascii_digit() && is_timestamp(text))
-        }
-        _ => false,
-    };
-    !other
-}
-
-fn is_bool(text: &[char]) -> bool {
-    let s: String = text.iter().collect();
-    matches!(
-        s.as_str(),
-        "yes"
-            | "Yes"
-            | "YES"
-            | "no"
-            | "No"
-            | "NO"
-            | "true"
-            | "True"
-            | "TRUE"
-            | "false"
-            | "False"
-            | "FALSE"
-            | "on"
-            | "On"
-            | "ON"
-            | "off"
-            | "Off"
-            | "OFF"
-    )
-}
-
-fn is_null(text: &[char]) -> bool {
-    let s: String = text.iter().collect();
-    matches!(s.as_str(), "~" | "null" | "Null" | "NULL" | "")
-}
-
-/// A tiny cursor for hand-written, regex-equivalent matchers.
-struct Cur<'a> {
-    t: &'a [char],
-    p: usize,
-}
-
-impl<'a> Cur<'a> {
-    fn new(t: &'a [char]) -> Self {
-        Cur { t, p: 0 }
-    }
-    fn peek(&self) -> Option<char> {
-        self.t.get(self.p).copied()
-    }
-    fn end(&self) -> bool {
-        self.p >= self.t.len()
-    }
-    fn eat(&mut self, f: impl Fn(char) -> bool) -> bool {
-        match self.peek() {
-            Some(c) if f(c) => {
-                self.p += 1;
-                true
-            }
-            _ => false,
-        }
-    }
-    fn eat_char(&mut self, c: char) -> bool {
-        self.eat(|x| x == c)
-    }
-    /// Consumes as many matching characters as possible; returns how many.
-    fn eat_all(&mut self, f: impl Fn(char) -> bool) -> usize {
-        let start = self.p;
-        while self.eat(&f) {}
-        self.p - start
-    }
-    fn sign(&mut self) {
-        self.eat(|c| c == '-' || c == '+');
-    }
-    /// `(?::[0-5]?[0-9])+` followed by something that is not a digit.
-    fn sexagesimal_groups(&mut self) -> bool {
-        let mut groups = 0;
-        while self.peek() == Some(':') {
-            let save = self.p;
-            self.p += 1;
-            let start = self.p;
-            let n = self.eat_all(|c| c.is_ascii_digit());
-            let ok = n == 1 || (n == 2 && ('0'..='5').contains(&self.t[start]));
-            if !ok {
-                self.p = save;
-                break;
-            }
-            groups += 1;
-        }
-        groups > 0
-    }
-}
-
-fn is_digit_or_underscore(c: char) -> bool {
-    c.is_ascii_digit() || c == '_'
-}
-
-/// `[eE][-+][0-9]+` (optional) then end of text.
-fn exponent_then_end(c: &mut Cur) -> bool {
-    if c.end() {
-        return true;
-    }
-    c.eat(|x| x == 'e' || x == 'E')
-        && c.eat(|x| x == '-' || x == '+')
-        && c.eat_all(|x| x.is_ascii_digit()) > 0
-        && c.end()
-}
-
-fn is_float(text: &[char]) -> bool {
-    // [-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?
-    let alt1 = || {
-        let mut c = Cur::new(text);
-        c.sign();
-        c.eat(|x| x.is_ascii_digit())
-            && {
-                c.eat_all(is_digit_or_underscore);
-                c.eat_char('.')
-            }
-            && {
-                c.eat_all(is_digit_or_underscore);
-                exponent_then_end(&mut c)
-            }
-    };
-    // \.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
-    let alt2 = || {
-        let mut c = Cur::new(text);
-        c.eat_char('.') && c.eat(|x| x.is_ascii_digit()) && {
-            c.eat_all(is_digit_or_underscore);
-            exponent_then_end(&mut c)
-        }
-    };
-    // [-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
-    let alt3 = || {
-        let mut c = Cur::new(text);
-        c.sign();
-        c.eat(|x| x.is_ascii_digit())
-            && {
-                c.eat_all(is_digit_or_underscore);
-                c.sexagesimal_groups()
-            }
-            && c.eat_char('.')
-            && {
-                c.eat_all(is_digit_or_underscore);
-                c.end()
-            }
-    };
-    // [-+]?\.(?:inf|Inf|INF) | \.(?:nan|NaN|NAN)
-    let alt45 = || {
-        let s: String = text.iter().collect();
-        let unsigned = s.strip_prefix(['-', '+']).unwrap_or(&s);
-        matches!(unsigned, ".inf" | ".Inf" | ".INF")
-            || matches!(s.as_str(), ".nan" | ".NaN" | ".NAN")
-    };
-    alt1() || alt2() || alt3() || alt45()
-}
-
-fn is_int(text: &[char]) -> bool {
-    let body_start = usize::from(matches!(text.first(), Some('-' | '+')));
-    let body = &text[body_start..];
-    let all_from = |from: usize, f: &dyn Fn(char) -> bool| {
-        body.len() > from && body[from..].iter().all(|&c| f(c))
-    };
-    // 0b[0-1_]+
-    if body.starts_with(&['0', 'b']) && all_from(2, &|c| c == '0' || c == '1' || c == '_') {
-        return true;
-    }
-    // 0x[0-9a-fA-F_]+
-    if body.starts_with(&['0', 'x']) && all_from(2, &|c| c.is_ascii_hexdigit() || c == '_') {
-        return true;
-    }
-    // 0[0-7_]+
-    if body.first() == Some(&'0') && all_from(1, &|c| ('0'..='7').contains(&c) || c == '_') {
-        return true;
-    }
-    // 0 | [1-9][0-9_]*
-    if body == ['0'] {
-        return true;
-    }
-    if matches!(body.first(), Some('1'..='9'))
-        && body[1..].iter().all(|&c| is_digit_or_underscore(c))
-    {
-        return true;
-    }
-    // [1-9][0-9_]*(?::[0-5]?[0-9])+
-    let mut c = Cur::new(body);
-    c.eat(|x| ('1'..='9').contains(&x))
-        && {
-            c.eat_all(is_digit_or_underscore);
-            c.sexagesimal_groups()
-        }
-        && c.end()
-}
-
-fn is_timestamp(text: &[char]) -> bool {
-    let digit = |c: char| c.is_ascii_digit();
-    // [0-9]{4}-[0-9]{2}-[0-9]{2}
-    if text.len() == 10
-        && text
-            .iter()
-            .enumerate()
-            .all(|(i, &c)| if i == 4 || i == 7 { c == '-' } else { digit(c) })
-    {
-        return true;
-    }
-    let mut c = Cur::new(text);
-    let one_or_two = |c: &mut Cur| (1..=2).contains(&c.eat_all(digit));
-    if c.eat_all(digit) != 4 || !c.eat_char('-') || !one_or_two(&mut c) || !c.eat_char('-') {
-        return false;
-    }
-    if !one_or_two(&mut c) {
-        return false;
-    }
-    // (?:[Tt]|[ \t]+)
-    if !c.eat(|x| x == 'T' || x == 't') && c.eat_all(|x| x == ' ' || x == '\t') == 0 {
-        return false;
-    }
-    if !one_or_two(&mut c) || !c.eat_char(':') || c.eat_all(digit) != 2 || !c.eat_char(':') {
-        return false;
-    }
-    if c.eat_all(digit) != 2 {
-        return false;
-    }
-    if c.eat_char('.') {
-        c.eat_all(digit);
-    }
-    if c.end() {
-        return true;
-    }
-    // (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?$
-    c.eat_all(|x| x == ' ' || x == '\t');
-    if c.eat_char('Z') {
-        return c.end();
-    }
-    if !c.eat(|x| x == '-' || x == '+') || !one_or_two(&mut c) {
-        return false;
-    }
-    if c.end() {
-        return true;
-    }
-    c.eat_char(':') && c.eat_all(digit) == 2 && c.end()
-}
-
 // ------------------------------------------------------------- representer
 
 /// Python `repr(float)` followed by PyYAML's `represent_float` adjustments.
@@ -504,50 +250,13 @@ fn format_float(f: f64) -> String {
     if f.is_infinite() {
         return if f > 0.0 { ".inf" } else { "-.inf" }.to_string();
     }
-    // Shortest round-trip digits, as Python's repr uses.
-    let sci = format!("{f:e}");
-    let (negative, rest) = match sci.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, sci.as_str()),
-    };
-    let (mantissa, exp) = rest.split_once('e').unwrap_or((rest, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
-    let mut out = String::new();
-    if negative {
-        out.push('-');
-    }
-    if (-4..16).contains(&exp) {
-        if exp >= 0 {
-            let int_len = exp as usize + 1;
-            if digits.len() <= int_len {
-                out.push_str(&digits);
-                out.extend(std::iter::repeat_n('0', int_len - digits.len()));
-                out.push_str(".0");
-            } else {
-                out.push_str(&digits[..int_len]);
-                out.push('.');
-                out.push_str(&digits[int_len..]);
-            }
-        } else {
-            out.push_str("0.");
-            out.extend(std::iter::repeat_n('0', (-exp - 1) as usize));
-            out.push_str(&digits);
-        }
+    // Python writes `1e+16`; PyYAML turns it into `1.0e+16`.
+    let repr = py::float_str(f);
+    if !repr.contains('.') && repr.contains('e') {
+        repr.replacen('e', ".0e", 1)
     } else {
-        out.push_str(digits.get(..1).unwrap_or("0"));
-        // Python writes `1e+16`; PyYAML turns it into `1.0e+16`.
-        out.push('.');
-        if digits.len() > 1 {
-            out.push_str(digits.get(1..).unwrap_or(""));
-        } else {
-            out.push('0');
-        }
-        out.push('e');
-        out.push(if exp < 0 { '-' } else { '+' });
-        out.push_str(&format!("{:02}", exp.unsigned_abs()));
+        repr
     }
-    out
 }
 
 fn format_number(n: &Number) -> String {

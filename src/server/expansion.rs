@@ -28,6 +28,7 @@ use tokio_util::sync::CancellationToken;
 use tower_lsp_server::ls_types::Uri;
 
 use crate::core::extensions::DEFAULT_EXTENSIONS_DIR;
+use crate::core::facts;
 use crate::core::ide::expansion::ExpansionResult;
 use crate::core::pipeline;
 use crate::host::fs::RealFs;
@@ -39,9 +40,6 @@ use super::session::{DocSnapshot, Expanded, Session, Snapshot, project_dir};
 
 /// How long after the last edit the expansion starts (by default).
 pub const DEBOUNCE: Duration = Duration::from_millis(150);
-
-/// The environment variable rockcraft reads to allow experimental extensions.
-pub const EXPERIMENTAL_ENV: &str = "ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS";
 
 /// What a job needs from the server, owned so it can outlive the handler that started it.
 #[derive(Clone, Debug)]
@@ -56,7 +54,7 @@ pub struct Ctx {
 /// Whether the environment asks for experimental extensions (set and non-empty).
 #[must_use]
 pub fn experimental_from_env() -> bool {
-    std::env::var_os(EXPERIMENTAL_ENV).is_some_and(|v| !v.is_empty())
+    facts::experimental_from(std::env::var_os(facts::EXPERIMENTAL_ENV).as_deref())
 }
 
 /// Schedules the expansion of a document version after the debounce, cancelling its previous

@@ -17,7 +17,10 @@ use std::cell::OnceCell;
 use crate::core::document::Document;
 use crate::core::extensions::ProjectFs;
 use crate::core::extensions::registry::{self, EXTENSIONS};
-use crate::core::packages::{PackageIndexes, SliceOrigin, release_of_base};
+use crate::core::facts::{
+    ARCHITECTURES, BARE, EXPERIMENTAL_ENV, at_spelling, plugins_for, release_of_base,
+};
+use crate::core::packages::{PackageIndexes, SliceOrigin};
 use crate::core::text::TextRange;
 
 use context::{Ctx, Outline, Seg, Slot};
@@ -186,8 +189,8 @@ impl<'a> Project<'a> {
                 self.doc
                     .effective_build_base()
                     .or_else(|| self.outline().top_value("build-base"))
-                    .or_else(|| self.base().filter(|b| *b != "bare").map(str::to_owned))
-                    .map(|b| b.replace(':', "@"))
+                    .or_else(|| self.base().filter(|b| *b != BARE).map(str::to_owned))
+                    .map(|b| at_spelling(&b))
             })
             .as_deref()
     }
@@ -391,7 +394,7 @@ fn keys(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
             }
         }
         [Some("platforms")] => {
-            for arch in ARCHES {
+            for arch in ARCHITECTURES {
                 if !out.has_sibling(arch) {
                     out.key(
                         arch,
@@ -433,52 +436,6 @@ fn keys(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
     }
 }
 
-/// The architectures rockcraft builds for.
-pub const ARCHES: &[&str] = &[
-    "amd64", "arm64", "armhf", "i386", "ppc64el", "riscv64", "s390x",
-];
-
-/// Plugins every build base has.
-const PLUGINS_EVERYWHERE: &[&str] = &[
-    "ant",
-    "autotools",
-    "cargo-use",
-    "cmake",
-    "dotnet",
-    "dump",
-    "go",
-    "go-use",
-    "gradle",
-    "jlink",
-    "make",
-    "maven",
-    "maven-use",
-    "meson",
-    "nil",
-    "npm",
-    "python",
-    "qmake",
-    "rust",
-    "scons",
-];
-
-/// The plugins rockcraft registers for a build base (all bases' plugins when unknown).
-#[must_use]
-pub fn plugins_for(build_base: Option<&str>) -> Vec<&'static str> {
-    let mut v = PLUGINS_EVERYWHERE.to_vec();
-    let legacy = ["ubuntu@20.04", "ubuntu@22.04", "ubuntu@24.04"];
-    let newer = ["ubuntu@25.10", "ubuntu@26.04", "devel"];
-    let known = build_base.is_some_and(|b| legacy.contains(&b) || newer.contains(&b));
-    if !known || build_base.is_some_and(|b| legacy.contains(&b)) {
-        v.extend(["poetry", "uv"]);
-    }
-    if !known || build_base.is_some_and(|b| newer.contains(&b)) {
-        v.push("bazel");
-    }
-    v.sort_unstable();
-    v
-}
-
 fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
     let item = out.ctx.slot == Slot::Item;
     let path = out.ctx.path.clone();
@@ -503,15 +460,12 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
                 } else {
                     format!("bases: {}", bases.join(", "))
                 };
-                let doc = format!(
-                    "Supported bases: {}.{}",
-                    bases.join(", "),
-                    if experimental {
-                        " Experimental for this base: set `ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS=1`."
-                    } else {
-                        ""
-                    }
-                );
+                let mut doc = format!("Supported bases: {}.", bases.join(", "));
+                if experimental {
+                    doc.push_str(&format!(
+                        " Experimental for this base: set `{EXPERIMENTAL_ENV}=1`."
+                    ));
+                }
                 out.value(ext.name, ItemKind::Extension, Some(detail), Some(doc));
             }
         }
@@ -555,7 +509,7 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
             }
         }
         ([Some("platforms"), Some(_), Some("build-on" | "build-for")], _) => {
-            for a in ARCHES {
+            for a in ARCHITECTURES {
                 if !taken(out, a) {
                     out.value(a, ItemKind::Platform, Some("architecture".into()), None);
                 }
@@ -593,7 +547,7 @@ fn packages(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>, sta
     let known = sources.packages.for_release(release.as_deref());
     let mut n = 0;
     if stage
-        && project.base() == Some("bare")
+        && project.base() == Some(BARE)
         && let (Some(release), Some((slices, origin))) = (&release, known.slices)
     {
         let (pkg_prefix, slice_prefix) = match word.rsplit_once('_') {

@@ -4,13 +4,14 @@
 use serde_json::{Map, Value};
 
 use super::frameworks::common::describe;
-use super::merge::{is_truthy, merge_into};
+use super::merge::merge_into;
 use super::registry::{self, ExtensionInfo};
 use super::{Anchor, BaseKey, Cause, Context, ExpandError, Extension, frameworks};
+use crate::core::facts::{
+    self, BARE, EXPERIMENTAL_ENV, EXTENSIONS_DOC_SLUG, PROJECT_DOC_SLUG, at_spelling,
+};
+use crate::core::py::{self, truthy};
 use crate::core::yaml::PathSeg;
-
-/// Documentation page of the extension reference, as rockcraft links it.
-pub const EXTENSIONS_DOC_SLUG: &str = "/reference/extensions/";
 
 /// The project after its extensions were applied.
 #[derive(Clone, Debug, PartialEq)]
@@ -62,7 +63,7 @@ pub fn apply_with(
         return Ok(raw.clone());
     };
     let declared = match map.get("extensions") {
-        Some(v) if is_truthy(v) => v.clone(),
+        Some(v) if truthy(v) => v.clone(),
         // rockcraft leaves a falsy `extensions` in place; model validation then rejects it.
         _ => return Ok(raw.clone()),
     };
@@ -94,7 +95,7 @@ fn declared_names(declared: &Value) -> Result<Vec<String>, ExpandError> {
                 .resolution("Write the extensions as a list of names, for example `extensions: [flask-framework]`.")
                 .doc(EXTENSIONS_DOC_SLUG));
             }
-            items.iter().map(python_str).collect()
+            items.iter().map(py::scalar_str).collect()
         }
         Value::String(s) => s.chars().map(String::from).collect(),
         Value::Object(m) => m.keys().cloned().collect(),
@@ -114,33 +115,15 @@ fn declared_names(declared: &Value) -> Result<Vec<String>, ExpandError> {
     Ok(names)
 }
 
-/// How Python's `str()` shows a loaded YAML scalar.
-fn python_str(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => "None".into(),
-        Value::Bool(true) => "True".into(),
-        Value::Bool(false) => "False".into(),
-        other => other.to_string(),
-    }
-}
-
 /// rockcraft's `get_project_base`: the build base when set, else the base, in `ubuntu@X`
 /// form; `None` for anything that is not a `distro@series` pair (such as `bare`).
 #[must_use]
 pub fn project_base(project: &Map<String, Value>) -> Option<String> {
     let pick = project
         .get("build-base")
-        .filter(|v| is_truthy(v))
+        .filter(|v| truthy(v))
         .or_else(|| project.get("base"))?;
-    let mut base = pick.as_str()?.to_owned();
-    if base.matches(':').count() == 1 && !base.contains('@') {
-        base = base.replacen(':', "@", 1);
-    }
-    if base == "devel" {
-        base = "ubuntu@devel".into();
-    }
-    (base.matches('@').count() == 1).then_some(base)
+    facts::project_base(pick.as_str()?)
 }
 
 /// Which generation of the extension applies, and whether it is experimental.
@@ -170,13 +153,13 @@ fn apply_one(
     };
     let (bases, experimental, is_v1) = generation(info, project);
     if let Some(base_value) = project.get("base") {
-        let base = python_str(base_value);
+        let base = py::scalar_str(base_value);
         if experimental {
             if !ctx.experimental {
                 return Err(experimental_error(info, &base, project, is_v1, anchor));
             }
             notes.push(format!(
-                "note: using the experimental {name} extension (ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS is set)"
+                "note: using the experimental {name} extension ({EXPERIMENTAL_ENV} is set)"
             ));
         }
         if !bases.contains(&base.as_str()) {
@@ -196,7 +179,7 @@ fn apply_one(
             format!("{name} needs to know the `base`, and rockcraft.yaml has none."),
         )
         .resolution("Add `base: ubuntu@24.04` (or `base: bare` with a `build-base`).")
-        .doc(super::model::PROJECT_DOC_SLUG));
+        .doc(PROJECT_DOC_SLUG));
     }
     let snippet = ext.root_snippet(project, ctx)?;
     merge_into(project, snippet);
@@ -251,7 +234,7 @@ fn experimental_error(
     anchor: Anchor,
 ) -> ExpandError {
     let name = info.name;
-    let build_base = project.get("build-base").filter(|v| is_truthy(v));
+    let build_base = project.get("build-base").filter(|v| truthy(v));
     // The key that picks the generation, and so the one the editor shows the error on.
     let key = if build_base.is_some() {
         BaseKey::BuildBase
@@ -261,22 +244,22 @@ fn experimental_error(
     let (message, fix) = if is_v1 {
         (
             format!(
-                "{name} is experimental on every base, and rockcraft expands it only when the environment variable ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS is set."
+                "{name} is experimental on every base, and rockcraft expands it only when the environment variable {EXPERIMENTAL_ENV} is set."
             ),
-            "Set ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS=1 when you run rockcraft (and for rockcraft-lsp).".to_owned(),
+            format!("Set {EXPERIMENTAL_ENV}=1 when you run rockcraft (and for rockcraft-lsp)."),
         )
     } else {
         let on = match build_base {
-            Some(bb) => format!("`build-base: {}`", python_str(bb)),
+            Some(bb) => format!("`build-base: {}`", py::scalar_str(bb)),
             None => format!("`base: {base}`"),
         };
         (
             format!(
-                "{name} is experimental on {on}, and rockcraft expands it there only when the environment variable ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS is set; its stable bases are {}.",
+                "{name} is experimental on {on}, and rockcraft expands it there only when the environment variable {EXPERIMENTAL_ENV} is set; its stable bases are {}.",
                 and_list(info.v1_bases)
             ),
             format!(
-                "Switch to a stable base (for example `base: ubuntu@24.04`), or set ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS=1 when you run rockcraft (and for rockcraft-lsp) to try {name} on this base."
+                "Switch to a stable base (for example `base: ubuntu@24.04`), or set {EXPERIMENTAL_ENV}=1 when you run rockcraft (and for rockcraft-lsp) to try {name} on this base."
             ),
         )
     };
@@ -296,16 +279,16 @@ fn unsupported_base(
     let name = info.name;
     let build_base = project
         .get("build-base")
-        .filter(|v| is_truthy(v))
-        .map(python_str);
+        .filter(|v| truthy(v))
+        .map(py::scalar_str);
     let supported = and_list(&registry::all_bases(info));
     let stable: Vec<&str> = info
         .v1_bases
         .iter()
         .copied()
-        .filter(|b| *b != "bare")
+        .filter(|b| *b != BARE)
         .collect();
-    let (key, message, fix) = if base == "bare" {
+    let (key, message, fix) = if base == BARE {
         match build_base {
             Some(bb) => (
                 BaseKey::BuildBase,
@@ -324,8 +307,7 @@ fn unsupported_base(
                 "Add `build-base: ubuntu@24.04`.".to_owned(),
             ),
         }
-    } else if let Some(bb) = build_base.filter(|bb| bb.replace(':', "@") != base.replace(':', "@"))
-    {
+    } else if let Some(bb) = build_base.filter(|bb| at_spelling(bb) != at_spelling(base)) {
         (
             BaseKey::BuildBase,
             format!(
@@ -344,7 +326,7 @@ fn unsupported_base(
     };
     ExpandError::project(anchor, message)
         .resolution(fix)
-        .doc(format!("/reference/extensions/{name}"))
+        .doc(facts::extension_doc_slug(name))
         .cause(Cause::UnsupportedBase { key })
 }
 

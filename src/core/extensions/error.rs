@@ -1,5 +1,6 @@
 //! Why an expansion failed, where in the project the fix belongs, and how rockcraft would exit.
 
+use crate::core::facts;
 use crate::core::yaml::PathSeg;
 
 /// Where the problem should be shown in `rockcraft.yaml`.
@@ -163,8 +164,6 @@ impl ExpandError {
     /// The documentation page for the problem.
     #[must_use]
     pub fn doc_url(&self) -> Option<String> {
-        self.doc_slug
-            .as_ref()
-            .map(|s| format!("https://documentation.ubuntu.com/rockcraft/latest{s}"))
+        self.doc_slug.as_ref().map(|s| facts::doc_url(s))
     }
 }

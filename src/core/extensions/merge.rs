@@ -11,25 +11,14 @@
 
 use serde_json::{Map, Value};
 
-/// Python truthiness of a loaded YAML value.
-#[must_use]
-pub fn is_truthy(v: &Value) -> bool {
-    match v {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
-        Value::String(s) => !s.is_empty(),
-        Value::Array(a) => !a.is_empty(),
-        Value::Object(o) => !o.is_empty(),
-    }
-}
+use crate::core::py::truthy;
 
 /// Merges the extension's value `ext` into the project's value `existing` (`None` when the
 /// key is absent) and returns the result.
 #[must_use]
 pub fn merge(existing: Option<Value>, ext: Value) -> Value {
     let existing = match existing {
-        Some(v) if is_truthy(&v) => v,
+        Some(v) if truthy(&v) => v,
         _ => return ext,
     };
     match (existing, ext) {
@@ -73,31 +62,6 @@ mod tests {
 
     fn keys(v: &Value) -> Vec<&str> {
         v.as_object().unwrap().keys().map(String::as_str).collect()
-    }
-
-    #[test]
-    fn truthiness_follows_python() {
-        for v in [
-            json!(null),
-            json!(false),
-            json!(0),
-            json!(0.0),
-            json!(""),
-            json!([]),
-            json!({}),
-        ] {
-            assert!(!is_truthy(&v), "{v}");
-        }
-        for v in [
-            json!(true),
-            json!(1),
-            json!(-0.5),
-            json!("x"),
-            json!([0]),
-            json!({"a": null}),
-        ] {
-            assert!(is_truthy(&v), "{v}");
-        }
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub const DEFAULT_EXTENSIONS_DIR: &str = "/snap/rockcraft/current/share/rockcraf
 /// Inputs an expansion needs besides the project data.
 pub struct Context<'a> {
     pub fs: &'a dyn ProjectFs,
-    /// `ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS` is set to a non-empty value.
+    /// [`crate::core::facts::EXPERIMENTAL_ENV`] is set to a non-empty value.
     pub experimental: bool,
     /// The extension data directory printed in generated parts.
     pub extensions_dir: &'a str,

@@ -2,14 +2,12 @@
 //! warnings rockcraft writes on stdout, and the normalised document (pydantic field order,
 //! defaulted `title`, vectorised platforms, canonical licence, `ubuntu@` bases, ...).
 
-use std::collections::HashMap;
-use std::sync::LazyLock;
-
 use serde_json::{Map, Number, Value};
 
-use super::merge::is_truthy;
 use super::{Anchor, Detail, ExpandError};
 use crate::core::emit;
+use crate::core::facts::{self, PROJECT_DOC_SLUG};
+use crate::core::py;
 use crate::core::yaml::PathSeg;
 
 /// Top-level keys in the order of rockcraft's `Project` model fields.
@@ -85,9 +83,6 @@ const EXEC_ORDER: &[&str] = &[
     "group-id",
     "working-dir",
 ];
-
-/// Documentation page of the project file reference.
-pub const PROJECT_DOC_SLUG: &str = "/reference/rockcraft-yaml";
 
 /// The first line of a model-validation error; one `- ` line per problem follows.
 pub const MODEL_ERROR_HEADING: &str = "rockcraft.yaml does not pass rockcraft's project checks (run on the project with its extensions expanded):";
@@ -165,7 +160,7 @@ pub fn prepare(expanded: &Value) -> Result<Prepared, ExpandError> {
 pub fn finish(prepared: Prepared) -> ModelOutcome {
     let Prepared { data, mut warnings } = prepared;
     let v = normalise(&data);
-    if v.get("build-base").and_then(Value::as_str) == Some("devel") {
+    if v.get("build-base").and_then(Value::as_str) == Some(facts::DEVEL) {
         warnings.push(DEVEL_WARNING.into());
     }
     ModelOutcome {
@@ -222,9 +217,9 @@ fn resolve_aliases(map: &Map<String, Value>) -> Result<Map<String, Value>, Expan
 fn field_warnings(data: &Map<String, Value>, out: &mut Vec<String>) {
     for field in ["base", "build-base"] {
         if let Some(s) = data.get(field).and_then(Value::as_str)
-            && matches!(s, "ubuntu:20.04" | "ubuntu:22.04")
+            && facts::is_deprecated_colon_base(s)
         {
-            out.push(colon_warning(field, &s.replacen(':', "@", 1)));
+            out.push(colon_warning(field, &facts::at_spelling(s)));
         }
     }
     if data.get("entrypoint-service").is_some_and(|v| !v.is_null()) {
@@ -258,7 +253,7 @@ fn normalise(data: &Map<String, Value>) -> Value {
     for &field in FIELD_ORDER {
         let value = match field {
             "title" => match data.get("title") {
-                Some(t) if is_truthy(t) => Some(t.clone()),
+                Some(t) if py::truthy(t) => Some(t.clone()),
                 _ => data.get("name").cloned(),
             },
             _ => data.get(field).cloned(),
@@ -266,12 +261,13 @@ fn normalise(data: &Map<String, Value>) -> Value {
         let Some(value) = value else { continue };
         let value = match field {
             "version" => match value {
-                Value::Number(n) => Value::String(python_number(&n)),
+                Value::Number(n) => Value::String(py::number_str(&n)),
                 v => v,
             },
             "base" | "build-base" => match value {
-                Value::String(s) if s.starts_with("ubuntu:") => {
-                    Value::String(s.replacen(':', "@", 1))
+                // Validation passed, so a `:` is one of the deprecated spellings.
+                Value::String(s) if facts::is_deprecated_colon_base(&s) => {
+                    Value::String(facts::at_spelling(&s))
                 }
                 v => v,
             },
@@ -375,71 +371,20 @@ fn check_value(key: &str, v: Value) -> Value {
     }
 }
 
-/// Python's `str()` of a YAML number: `1` → `1`, `1.10` → `1.1`, `1e16` → `1e+16`.
-#[must_use]
-pub fn python_number(n: &Number) -> String {
-    if n.is_f64() {
-        python_float(n.as_f64().unwrap_or_default())
-    } else {
-        n.to_string()
-    }
-}
-
-fn python_float(f: f64) -> String {
-    if f.is_nan() {
-        return "nan".into();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "inf".into() } else { "-inf".into() };
-    }
-    let a = f.abs();
-    if a == 0.0 || (1e-4..1e16).contains(&a) {
-        let s = format!("{f}");
-        if s.contains('.') { s } else { format!("{s}.0") }
-    } else {
-        // Rust gives `1e16` / `1.5e-5`; Python `1e+16` / `1.5e-05`.
-        let s = format!("{f:e}");
-        let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
-        let (sign, digits) = exp.strip_prefix('-').map_or(("+", exp), |d| ("-", d));
-        format!("{mantissa}e{sign}{digits:0>2}")
-    }
-}
-
-static SPDX_IDS: LazyLock<HashMap<String, &'static str>> = LazyLock::new(|| {
-    include_str!("../rules/data/spdx-license-ids.txt")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|id| (id.to_ascii_lowercase(), id))
-        .collect()
-});
-
 /// The canonical spelling of a licence (`apache-2.0` → `Apache-2.0`), or `None` when it is
 /// neither `proprietary` nor a known SPDX id.
 #[must_use]
 pub fn canonical_license(license: &str) -> Option<String> {
-    if license == "proprietary" {
+    if license == facts::PROPRIETARY {
         return Some(license.to_owned());
     }
-    SPDX_IDS
-        .get(&license.to_ascii_lowercase())
-        .map(|s| (*s).to_owned())
+    facts::spdx_id(license).map(str::to_owned)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn python_floats() {
-        assert_eq!(python_float(1.1), "1.1");
-        assert_eq!(python_float(2.0), "2.0");
-        assert_eq!(python_float(1e16), "1e+16");
-        assert_eq!(python_float(1.5e-5), "1.5e-05");
-        assert_eq!(python_float(0.0001), "0.0001");
-        assert_eq!(python_number(&Number::from(3)), "3");
-    }
 
     #[test]
     fn licences_are_normalised() {

@@ -1,6 +1,8 @@
 //! The six registered extensions with their base dispatch (V1/V2), experimental flags and the
 //! names of the parts and services they generate.
 
+use crate::core::facts::{APP_DIR, DJANGO_APP_DIR, FLASK_APP_DIR};
+
 /// One registered extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ExtensionInfo {
@@ -29,7 +31,7 @@ pub const EXTENSIONS: &[ExtensionInfo] = &[
     ExtensionInfo {
         name: "django-framework",
         service: "django",
-        app_prefix: "django/app/",
+        app_prefix: DJANGO_APP_DIR,
         v1_bases: &["bare", "ubuntu@22.04", "ubuntu:22.04", "ubuntu@24.04"],
         v1_experimental: false,
         v2_bases: V2,
@@ -48,7 +50,7 @@ pub const EXTENSIONS: &[ExtensionInfo] = &[
     ExtensionInfo {
         name: "expressjs-framework",
         service: "expressjs",
-        app_prefix: "app/",
+        app_prefix: APP_DIR,
         v1_bases: &["bare", "ubuntu@24.04"],
         v1_experimental: false,
         v2_bases: V2,
@@ -59,7 +61,7 @@ pub const EXTENSIONS: &[ExtensionInfo] = &[
     ExtensionInfo {
         name: "fastapi-framework",
         service: "fastapi",
-        app_prefix: "app/",
+        app_prefix: APP_DIR,
         v1_bases: &["bare", "ubuntu@24.04"],
         v1_experimental: false,
         v2_bases: V2,
@@ -76,7 +78,7 @@ pub const EXTENSIONS: &[ExtensionInfo] = &[
     ExtensionInfo {
         name: "flask-framework",
         service: "flask",
-        app_prefix: "flask/app/",
+        app_prefix: FLASK_APP_DIR,
         v1_bases: &["bare", "ubuntu@22.04", "ubuntu:22.04", "ubuntu@24.04"],
         v1_experimental: false,
         v2_bases: V2,
@@ -95,7 +97,7 @@ pub const EXTENSIONS: &[ExtensionInfo] = &[
     ExtensionInfo {
         name: "go-framework",
         service: "go",
-        app_prefix: "app/",
+        app_prefix: APP_DIR,
         v1_bases: &["bare", "ubuntu@24.04"],
         v1_experimental: false,
         v2_bases: V2,
@@ -106,7 +108,7 @@ pub const EXTENSIONS: &[ExtensionInfo] = &[
     ExtensionInfo {
         name: "spring-boot-framework",
         service: "spring-boot",
-        app_prefix: "app/",
+        app_prefix: APP_DIR,
         v1_bases: &["bare", "ubuntu@24.04"],
         v1_experimental: true,
         v2_bases: V2,

@@ -141,7 +141,7 @@ fn add_packages(doc: &Document, info: &ExtensionInfo) -> Option<Action> {
         return None;
     };
     let part = format!("{}/{sub}", info.name);
-    let bare = doc.base() == Some("bare");
+    let bare = doc.base() == Some(crate::core::facts::BARE);
     let (what, placeholder) = if bare {
         ("chisel slices", "package_slice")
     } else {

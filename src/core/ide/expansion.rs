@@ -4,9 +4,9 @@
 use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
-use crate::core::extensions::frameworks::common::PREFIX_RULES;
 use crate::core::extensions::registry;
 use crate::core::extensions::{Anchor, Cause, ErrorKind, ExpandError};
+use crate::core::facts::PREFIX_RULES;
 use crate::core::text::TextRange;
 use crate::core::yaml::PathSeg;
 

@@ -16,6 +16,7 @@ pub use debs::{Deb, DebIndex, DebIndexBuilder, MAX_DEBS, MAX_DESCRIPTION};
 pub use slices::{SliceIndex, SlicePackage, Slices};
 
 use crate::core::document::Document;
+use crate::core::facts::release_of_base;
 
 /// Ubuntu codenames of the releases rockcraft has bases for, with their release names.
 const CODENAMES: &[(&str, &str)] = &[
@@ -33,15 +34,6 @@ pub fn release_of_codename(codename: &str) -> Option<&'static str> {
         .iter()
         .find(|(c, _)| *c == codename)
         .map(|(_, r)| *r)
-}
-
-/// The release name for a build base: `ubuntu@24.04` (or `ubuntu:24.04`) → `ubuntu-24.04`.
-#[must_use]
-pub fn release_of_base(base: &str) -> Option<String> {
-    let v = base
-        .strip_prefix("ubuntu@")
-        .or_else(|| base.strip_prefix("ubuntu:"))?;
-    (!v.is_empty()).then(|| format!("ubuntu-{v}"))
 }
 
 /// The release a document's packages come from: that of its build base (`build-base`, else
@@ -126,17 +118,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn releases_of_bases_and_codenames() {
-        assert_eq!(
-            release_of_base("ubuntu@24.04").as_deref(),
-            Some("ubuntu-24.04")
-        );
-        assert_eq!(
-            release_of_base("ubuntu:22.04").as_deref(),
-            Some("ubuntu-22.04")
-        );
-        assert_eq!(release_of_base("bare"), None);
-        assert_eq!(release_of_base("ubuntu@"), None);
+    fn releases_of_documents_and_codenames() {
         assert_eq!(release_of_codename("questing"), Some("ubuntu-25.10"));
         assert_eq!(release_of_codename("resolute"), Some("ubuntu-26.04"));
         assert_eq!(release_of_codename("bookworm"), None);

@@ -189,7 +189,7 @@ mod tests {
         assert!(!has("ubuntu-99.04", "libpq5_libs"));
         assert!(!has("ubuntu-24.04", "libpq5"));
         assert_eq!(
-            crate::core::packages::release_of_base("ubuntu@24.04").as_deref(),
+            crate::core::facts::release_of_base("ubuntu@24.04").as_deref(),
             Some("ubuntu-24.04")
         );
     }

@@ -7,10 +7,10 @@ use serde_json::{Map, Value};
 use crate::core::analysis::analyze;
 use crate::core::diagnostic::Severity;
 use crate::core::emit;
-use crate::core::extensions::model::{
-    self, MODEL_ERROR_HEADING, ModelOutcome, PROJECT_DOC_SLUG, python_number,
-};
+use crate::core::extensions::model::{self, MODEL_ERROR_HEADING, ModelOutcome};
 use crate::core::extensions::{Anchor, Detail, ExpandError};
+use crate::core::facts::PROJECT_DOC_SLUG;
+use crate::core::py;
 use crate::core::yaml::PathSeg;
 
 /// Validates the expanded project (`Project.from_yaml_data`) and builds the document
@@ -42,7 +42,7 @@ fn coerced_for_analysis(data: &Map<String, Value>) -> Value {
     if let Some(v) = d.get_mut("version")
         && let Value::Number(n) = v
     {
-        *v = Value::String(python_number(n));
+        *v = Value::String(py::number_str(n));
     }
     Value::Object(d)
 }

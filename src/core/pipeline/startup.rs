@@ -5,23 +5,15 @@ use serde_json::Value;
 
 use crate::core::document::Document;
 use crate::core::extensions::frameworks::common::describe;
-use crate::core::extensions::merge::is_truthy;
-use crate::core::extensions::model;
 use crate::core::extensions::{Anchor, BaseKey, Cause, ExpandError};
+use crate::core::facts::{
+    BUILD_BASES, DEVEL, NEWEST_BUILD_BASE, PROJECT_DOC_SLUG, distro_at_series,
+};
+use crate::core::py::truthy;
 use crate::core::yaml::{PathSeg, YamlErrorKind};
 
 /// The project file rockcraft reads.
 pub const PROJECT_FILE: &str = "rockcraft.yaml";
-
-/// Build bases rockcraft has a plugin table for (anything else crashes at start-up).
-const PLUGIN_BUILD_BASES: &[&str] = &[
-    "ubuntu@20.04",
-    "ubuntu@22.04",
-    "ubuntu@24.04",
-    "ubuntu@25.10",
-    "ubuntu@26.04",
-    "devel",
-];
 
 /// What rockcraft checks (by crashing) before the command runs: readable YAML, a mapping, a
 /// base and a build base it has plugins for.
@@ -37,7 +29,7 @@ pub fn check(doc: &Document) -> Result<(), ExpandError> {
             format!("{PROJECT_FILE} cannot be loaded: line {line}, column {col}: {what}"),
         )
         .resolution("Fix the YAML; rockcraft stops with a traceback on this file.")
-        .doc(model::PROJECT_DOC_SLUG));
+        .doc(PROJECT_DOC_SLUG));
     }
     let Value::Object(map) = &doc.json else {
         return Err(ExpandError::project(
@@ -45,7 +37,7 @@ pub fn check(doc: &Document) -> Result<(), ExpandError> {
             format!("{PROJECT_FILE} must be a mapping of keys to values (name, base, parts, ...)"),
         )
         .resolution("Start from `rockcraft init`.")
-        .doc(model::PROJECT_DOC_SLUG));
+        .doc(PROJECT_DOC_SLUG));
     };
     let base = map.get("base").filter(|b| !b.is_null());
     let Some(base) = base else {
@@ -54,9 +46,9 @@ pub fn check(doc: &Document) -> Result<(), ExpandError> {
             format!("{PROJECT_FILE} has no `base`; rockcraft cannot plan the build without it"),
         )
         .resolution("Add `base: ubuntu@24.04`, or `base: bare` with `build-base: ubuntu@24.04`.")
-        .doc(model::PROJECT_DOC_SLUG));
+        .doc(PROJECT_DOC_SLUG));
     };
-    let (key, value) = match map.get("build-base").filter(|v| is_truthy(v)) {
+    let (key, value) = match map.get("build-base").filter(|v| truthy(v)) {
         Some(bb) => ("build-base", bb),
         None => ("base", base),
     };
@@ -80,19 +72,13 @@ pub fn check(doc: &Document) -> Result<(), ExpandError> {
             "Write `{key}` as a string, for example `{key}: ubuntu@24.04`."
         ))
         .cause(cause)
-        .doc(model::PROJECT_DOC_SLUG));
+        .doc(PROJECT_DOC_SLUG));
     };
-    let mut name = s.to_owned();
-    if name.matches(':').count() == 1 && !name.contains('@') {
-        name = name.replacen(':', "@", 1);
-    }
-    if name != "devel"
-        && name.matches('@').count() == 1
-        && !PLUGIN_BUILD_BASES.contains(&name.as_str())
-    {
+    let name = distro_at_series(s);
+    if name != DEVEL && name.matches('@').count() == 1 && !BUILD_BASES.contains(&name.as_str()) {
         let hint = if key == "base"
             && name.starts_with("ubuntu@")
-            && name.as_str() > "ubuntu@26.04"
+            && name.as_str() > NEWEST_BUILD_BASE
             && !map.contains_key("build-base")
         {
             " (a development series needs `build-base: devel`)"
@@ -101,11 +87,11 @@ pub fn check(doc: &Document) -> Result<(), ExpandError> {
         };
         return Err(ExpandError::project(
             Anchor::Path(vec![PathSeg::Key(key.into())]),
-            format!("rockcraft cannot build on '{s}'{hint}: the supported build bases are {}", PLUGIN_BUILD_BASES.join(", ")),
+            format!("rockcraft cannot build on '{s}'{hint}: the supported build bases are {}", BUILD_BASES.join(", ")),
         )
         .resolution(format!("Change `{key}` to one of the supported build bases; rockcraft stops with an internal error on '{s}'."))
         .cause(cause)
-        .doc(model::PROJECT_DOC_SLUG));
+        .doc(PROJECT_DOC_SLUG));
     }
     Ok(())
 }

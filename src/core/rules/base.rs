@@ -5,26 +5,14 @@
 use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
+use crate::core::facts::{
+    BARE, BUILD_BASES, DEFAULT_BUILD_BASE, DEVEL, DEVEL_SERIES, at_spelling,
+    is_deprecated_colon_base,
+};
 use crate::core::text::{TextRange, TextSize};
 use crate::core::yaml::Entry;
 
 use super::{error_at, insert_line_after, string_value};
-
-/// The build bases rockcraft has a plugin table for (`rockcraft/plugins/groups.py`).
-pub(super) const PLUGIN_TABLE_BASES: &[&str] = &[
-    "ubuntu@20.04",
-    "ubuntu@22.04",
-    "ubuntu@24.04",
-    "ubuntu@25.10",
-    "ubuntu@26.04",
-    "devel",
-];
-
-/// The Ubuntu series currently in development, which can only be built with `devel`.
-const DEVEL_SERIES: &str = "ubuntu@26.10";
-
-/// The build base suggested when one is missing (the current LTS).
-const DEFAULT_BUILD_BASE: &str = "ubuntu@24.04";
 
 pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     let base = doc
@@ -39,7 +27,7 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         deprecated_colon(doc, *entry, text, out);
     }
 
-    if let Some((entry, "bare")) = base
+    if let Some((entry, BARE)) = base
         && build_base.is_none()
     {
         let mut d = Diagnostic::new(
@@ -60,7 +48,7 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     }
 
     if let Some((entry, DEVEL_SERIES)) = base
-        && build_base.is_none_or(|(_, t)| t != "devel")
+        && build_base.is_none_or(|(_, t)| t != DEVEL)
     {
         let (range, message) = match build_base {
             Some((b, t)) => (
@@ -76,7 +64,7 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
                 ),
             ),
         };
-        let (fix_range, fix_text) = build_base_edit(doc, "devel");
+        let (fix_range, fix_text) = build_base_edit(doc, DEVEL);
         out.push(
             Diagnostic::new(range, Code::DevelBaseNeedsDevelBuildBase, message).with_fix(
                 "Use `build-base: devel`",
@@ -87,7 +75,7 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         return;
     }
 
-    if let Some((entry, "devel")) = build_base {
+    if let Some((entry, DEVEL)) = build_base {
         out.push(Diagnostic::new(
             doc.range(entry.value),
             Code::DevelBuildBase,
@@ -99,8 +87,8 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     let Some((entry, text)) = build_base.or(base) else {
         return;
     };
-    let effective = text.replace(':', "@");
-    if effective == "bare" || PLUGIN_TABLE_BASES.contains(&effective.as_str()) {
+    let effective = at_spelling(text);
+    if effective == BARE || BUILD_BASES.contains(&effective.as_str()) {
         return;
     }
     let range = doc.range(entry.value);
@@ -117,18 +105,18 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         Code::UnsupportedBuildBase,
         format!(
             "rockcraft has no plugins for the build base `{text}` (from `{key}`) and stops with a traceback; build on one of {}",
-            super::quote_list(PLUGIN_TABLE_BASES)
+            super::quote_list(BUILD_BASES)
         ),
     ));
 }
 
 /// `ubuntu:20.04` and `ubuntu:22.04` still work but are rewritten with a warning.
 fn deprecated_colon(doc: &Document, entry: Entry, text: &str, out: &mut Vec<Diagnostic>) {
-    if !matches!(text, "ubuntu:20.04" | "ubuntu:22.04") {
+    if !is_deprecated_colon_base(text) {
         return;
     }
     let key = doc.tree.text(entry.key).unwrap_or("base");
-    let at = text.replace(':', "@");
+    let at = at_spelling(text);
     let range = doc.range(entry.value);
     out.push(
         Diagnostic::new(
@@ -162,5 +150,204 @@ fn build_base_edit(doc: &Document, value: &str) -> (TextRange, String) {
     match doc.top_entry("base") {
         Some(b) => insert_line_after(doc, b, &format!("build-base: {value}")),
         None => (doc.top_range(), format!("build-base: {value}\n")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::core::rules::test_support::{check_diagnostics, fixed};
+
+    #[test]
+    fn bare_needs_a_build_base() {
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1'
+            base: bare
+                # ^^^^ error[bare-needs-build-base]: a `bare` base has no system to build on: add a `build-base` (for example `build-base: ubuntu@24.04`) that rockcraft uses to build the parts
+            platforms:
+              amd64:
+            parts:
+              my-part:
+                plugin: nil
+            "#,
+        );
+    }
+
+    #[test]
+    fn bare_build_base_fix() {
+        let with_base = |b: &str| {
+            format!(
+                "name: my-rock\nsummary: s\ndescription: d\nversion: '1'\n{b}platforms:\n  amd64:\nparts:\n  my-part:\n    plugin: nil\n"
+            )
+        };
+        let want = "Add `build-base: ubuntu@24.04`\nname: my-rock\nsummary: s\ndescription: d\nversion: '1'\nbase: bare\nbuild-base: ubuntu@24.04\nplatforms:\n  amd64:\nparts:\n  my-part:\n    plugin: nil\n";
+        assert_eq!(
+            fixed(&with_base("base: bare\n"), "bare-needs-build-base"),
+            want
+        );
+        // An empty `build-base:` is filled in.
+        assert_eq!(
+            fixed(
+                &with_base("base: bare\nbuild-base:\n"),
+                "bare-needs-build-base"
+            ),
+            want
+        );
+    }
+
+    #[test]
+    fn deprecated_colon_spelling() {
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1'
+            base: ubuntu:22.04
+                # ^^^^^^^^^^^^ warning[deprecated-base]: the `ubuntu:XX.04` spelling is deprecated: rockcraft reads `base: ubuntu:22.04` as `ubuntu@22.04` and prints a warning; write `ubuntu@22.04`
+            build-base: ubuntu:20.04
+                      # ^^^^^^^^^^^^ warning[deprecated-base]: the `ubuntu:XX.04` spelling is deprecated: rockcraft reads `build-base: ubuntu:20.04` as `ubuntu@20.04` and prints a warning; write `ubuntu@20.04`
+            platforms:
+              amd64:
+            parts:
+              my-part:
+                plugin: nil
+            "#,
+        );
+        let text = "name: my-rock\nsummary: s\ndescription: d\nversion: '1'\nbase: ubuntu:22.04\nplatforms:\n  amd64:\nparts:\n  my-part:\n    plugin: nil\n";
+        insta::assert_snapshot!(fixed(text, "deprecated-base"), @"
+        Replace with `ubuntu@22.04`
+        name: my-rock
+        summary: s
+        description: d
+        version: '1'
+        base: ubuntu@22.04
+        platforms:
+          amd64:
+        parts:
+          my-part:
+            plugin: nil
+        ");
+    }
+
+    #[test]
+    fn a_devel_base_needs_the_devel_build_base() {
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1'
+            base: ubuntu@26.10
+                # ^^^^^^^^^^^^ error[devel-base-needs-devel-build-base]: `ubuntu@26.10` is still in development: add `build-base: devel` (without it rockcraft stops with a traceback because no build base `ubuntu@26.10` exists)
+            platforms:
+              amd64:
+            parts:
+              my-part:
+                plugin: nil
+            "#,
+        );
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1'
+            base: ubuntu@26.10
+            build-base: ubuntu@26.04
+                      # ^^^^^^^^^^^^ error[devel-base-needs-devel-build-base]: `ubuntu@26.10` is still in development and can only be built with `build-base: devel`, not `ubuntu@26.04`
+            platforms:
+              amd64:
+            parts:
+              my-part:
+                plugin: nil
+            "#,
+        );
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1'
+            base: ubuntu@26.10
+            build-base: devel
+                      # ^^^^^ info[devel-build-base]: the `devel` build base follows the Ubuntu release in development: its contents change without notice when a new series opens, so use it for testing only
+            platforms:
+              amd64:
+            parts:
+              my-part:
+                plugin: nil
+            "#,
+        );
+        let text = "name: my-rock\nsummary: s\ndescription: d\nversion: '1'\nbase: ubuntu@26.10\nplatforms:\n  amd64:\nparts:\n  my-part:\n    plugin: nil\n";
+        insta::assert_snapshot!(fixed(text, "devel-base-needs-devel-build-base"), @"
+        Use `build-base: devel`
+        name: my-rock
+        summary: s
+        description: d
+        version: '1'
+        base: ubuntu@26.10
+        build-base: devel
+        platforms:
+          amd64:
+        parts:
+          my-part:
+            plugin: nil
+        ");
+    }
+
+    #[test]
+    fn unknown_bases_are_left_to_the_schema() {
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1'
+            base: ubuntu@18.04
+                # ^^^^^^^^^^^^ error[invalid-value]: `ubuntu@18.04` is not a valid `base`. Allowed values: `bare`, `ubuntu@20.04`, `ubuntu@22.04`, `ubuntu@24.04`, `ubuntu@25.10`, `ubuntu@26.04`, `ubuntu@26.10`
+            platforms:
+              amd64:
+            parts:
+              my-part:
+                plugin: nil
+            "#,
+        );
+    }
+
+    #[test]
+    fn valid_bases() {
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1'
+            base: bare
+            build-base: ubuntu@22.04
+            platforms:
+              amd64:
+            parts:
+              my-part:
+                plugin: nil
+            "#,
+        );
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1'
+            base: ubuntu@25.10
+            platforms:
+              amd64:
+            parts:
+              my-part:
+                plugin: nil
+            "#,
+        );
     }
 }

@@ -51,3 +51,48 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::core::rules::test_support::{check_diagnostics, rock};
+
+    #[test]
+    fn a_check_needs_exactly_one_type() {
+        check_diagnostics(&rock(
+            r#"
+            checks:
+              none:
+            # ^^^^ error[check-type-missing]: check `none` does not say what to probe: add exactly one of `http:` (with `url`), `tcp:` (with `port`) or `exec:` (with `command`)
+                override: replace
+                period: 10s
+            "#,
+        ));
+        check_diagnostics(&rock(
+            r#"
+            checks:
+              all:
+                override: replace
+                http:
+                  url: http://localhost/
+                tcp:
+              # ^^^ error[check-type-multiple]: check `all` has 3 types (http, tcp, exec), but a check runs exactly one kind of probe: keep one, or split it into separate checks
+                  port: 80
+                exec:
+                  command: true
+            "#,
+        ));
+    }
+
+    #[test]
+    fn one_type_is_fine() {
+        check_diagnostics(&rock(
+            r#"
+            checks:
+              up:
+                override: replace
+                tcp:
+                  port: 80
+            "#,
+        ));
+    }
+}

@@ -37,3 +37,33 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::core::rules::test_support::{check_diagnostics, rock};
+
+    #[test]
+    fn variables_are_not_expanded() {
+        check_diagnostics(&rock(
+            r#"
+            environment:
+              PATH: /usr/bin:$PATH
+                  # ^^^^^^^^^^^^^^ error[env-interpolation]: rockcraft does not expand variables in `environment`, so it refuses the `$PATH` in `PATH` (a `$` is only allowed as the last character): write the complete value instead
+              HOME_DIR: "${HOME}/x"
+                      # ^^^^^^^^^^^ error[env-interpolation]: rockcraft does not expand variables in `environment`, so it refuses the `$HOME` in `HOME_DIR` (a `$` is only allowed as the last character): write the complete value instead
+            "#,
+        ));
+    }
+
+    /// A trailing `$` is allowed, other values untouched.
+    #[test]
+    fn a_trailing_dollar_is_fine() {
+        check_diagnostics(&rock(
+            r#"
+            environment:
+              PRICE: cost$
+              MODE: production
+            "#,
+        ));
+    }
+}

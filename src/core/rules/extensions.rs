@@ -76,3 +76,54 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         seen.push(name);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::core::rules::test_support::check_diagnostics;
+
+    #[test]
+    fn extensions_list_problems() {
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1'
+            base: ubuntu@24.04
+            platforms:
+              amd64:
+            extensions: [flask-framwork, flask-framework, flask-framework]
+                       # ^^^^^^^^^^^^^^ error[unknown-extension]: rockcraft has no extension `flask-framwork`; did you mean `flask-framework`?
+                                                        # ^^^^^^^^^^^^^^^ warning[duplicate-extension]: `flask-framework` is listed twice; rockcraft applies it twice, which duplicates what it adds. Remove this one
+            "#,
+        );
+        check_diagnostics(
+            r#"
+            name: my-rock
+            #^^^ error[missing-key]: the project is missing the required key `parts`: add a `parts:` section, or declare a 12-factor extension with `extensions:`
+            summary: s
+            description: d
+            version: '1'
+            base: ubuntu@24.04
+            platforms:
+              amd64:
+            extensions: flask-framework
+                      # ^^^^^^^^^^^^^^^ error[invalid-type]: `extensions` must be a list: rockcraft would read `flask-framework` letter by letter. Write `extensions: [flask-framework]`
+            "#,
+        );
+        check_diagnostics(
+            r#"
+            name: my-rock
+            #^^^ error[missing-key]: the project is missing the required key `parts`: add a `parts:` section, or declare a 12-factor extension with `extensions:`
+            summary: s
+            description: d
+            version: '1'
+            base: ubuntu@24.04
+            platforms:
+              amd64:
+            extensions: []
+            #^^^^^^^^^ error[empty-extensions]: `extensions: []` is rejected by rockcraft: list at least one extension or remove the key
+            "#,
+        );
+    }
+}

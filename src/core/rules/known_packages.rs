@@ -205,59 +205,153 @@ fn suggest_deb(indexes: &[&DebIndex], name: &str) -> Option<String> {
 mod tests {
     use super::*;
     use crate::core::packages::{SlicePackage, StaticIndexes};
-    use crate::core::rules::tests::render;
+    use crate::core::rules::test_support::{check_diagnostics_with, trim_indent};
 
-    /// Renders the rule's diagnostics for `text` (with its fixes), against the bundled slices
-    /// and, when given, a deb index of `packages` text.
-    fn check(text: &str, packages: Option<&str>) -> String {
-        let doc = Document::parse(text);
+    /// Asserts the annotated diagnostics of `text` against `indexes`.
+    #[track_caller]
+    fn check_with(indexes: &dyn PackageIndexes, text: &str) {
+        check_diagnostics_with(text, None, |t| diagnose(&Document::parse(t), indexes));
+    }
+
+    /// Asserts the annotated diagnostics of `text` against the bundled slices and, when given,
+    /// a deb index of `packages` text.
+    #[track_caller]
+    fn check(packages: Option<&str>, text: &str) {
         let debs = packages.map(|p| DebIndex::from_texts([p]));
         let indexes = StaticIndexes {
             debs: debs.iter().collect(),
         };
-        render(&doc, &diagnose(&doc, &indexes), true)
+        check_with(&indexes, text);
+    }
+
+    /// The fixes of `text`'s diagnostics, `diagnosed text: title → "new text"` one per line.
+    fn fixes(indexes: &dyn PackageIndexes, text: &str) -> String {
+        let text = trim_indent(text);
+        let doc = Document::parse(&text);
+        let mut out = String::new();
+        for d in diagnose(&doc, indexes) {
+            for f in &d.fixes {
+                out.push_str(&format!(
+                    "{}: {} → {:?}\n",
+                    doc.text_at(d.range),
+                    f.title,
+                    f.edits[0].text
+                ));
+            }
+        }
+        out
     }
 
     const DEBS: &str = "Package: curl\nDescription: URL tool\n\nPackage: libpq5\nDescription: PostgreSQL library\n\nPackage: exim4\nProvides: mail-transport-agent\nDescription: mail\n\nPackage: python3\nDescription: Python\n";
 
     #[test]
     fn unknown_slices_on_bare() {
-        let text = "name: x\nbase: bare\nbuild-base: ubuntu@24.04\nparts:\n  p:\n    plugin: nil\n    stage-packages:\n      - libpq5_libs\n      - libpq5_lib\n      - libpqq5_libs\n      - \"base-files_releese-info\"\n      - nosuchthing_bins\n";
-        insta::assert_snapshot!(check(text, None), @r#"
-        9:9 error unknown-slice `libpq5_lib`: package `libpq5` has no slice `lib` in chisel-releases for Ubuntu 24.04; its slices are `copyright` and `libs`. Did you mean `libpq5_libs`?
-          fix: Replace with `libpq5_libs` → "libpq5_libs"
-        10:9 error unknown-slice `libpqq5_libs`: `libpqq5_libs` is not a Chisel slice: chisel-releases defines no slices of a package `libpqq5` for Ubuntu 24.04. Use a whole Debian package on an Ubuntu base, or a package that has slices. Did you mean `libpq5_libs`?
-          fix: Replace with `libpq5_libs` → "libpq5_libs"
-        11:9 error unknown-slice `"base-files_releese-info"`: package `base-files` has no slice `releese-info` in chisel-releases for Ubuntu 24.04; its slices are `base`, `bin`, `chisel`, `copyright`, `etc`, `home`, `lib`, `release-info`, `tmp` and `var`. Did you mean `base-files_release-info`?
-          fix: Replace with `base-files_release-info` → "\"base-files_release-info\""
-        12:9 error unknown-slice `nosuchthing_bins`: `nosuchthing_bins` is not a Chisel slice: chisel-releases defines no slices of a package `nosuchthing` for Ubuntu 24.04. Use a whole Debian package on an Ubuntu base, or a package that has slices
+        let text = r#"
+            name: x
+            base: bare
+            build-base: ubuntu@24.04
+            parts:
+              p:
+                plugin: nil
+                stage-packages:
+                  - libpq5_libs
+                  - libpq5_lib
+                  # ^^^^^^^^^^ error[unknown-slice]: package `libpq5` has no slice `lib` in chisel-releases for Ubuntu 24.04; its slices are `copyright` and `libs`. Did you mean `libpq5_libs`?
+                  - libpqq5_libs
+                  # ^^^^^^^^^^^^ error[unknown-slice]: `libpqq5_libs` is not a Chisel slice: chisel-releases defines no slices of a package `libpqq5` for Ubuntu 24.04. Use a whole Debian package on an Ubuntu base, or a package that has slices. Did you mean `libpq5_libs`?
+                  - "base-files_releese-info"
+                  # ^^^^^^^^^^^^^^^^^^^^^^^^^ error[unknown-slice]: package `base-files` has no slice `releese-info` in chisel-releases for Ubuntu 24.04; its slices are `base`, `bin`, `chisel`, `copyright`, `etc`, `home`, `lib`, `release-info`, `tmp` and `var`. Did you mean `base-files_release-info`?
+                  - nosuchthing_bins
+                  # ^^^^^^^^^^^^^^^^ error[unknown-slice]: `nosuchthing_bins` is not a Chisel slice: chisel-releases defines no slices of a package `nosuchthing` for Ubuntu 24.04. Use a whole Debian package on an Ubuntu base, or a package that has slices
+            "#;
+        check(None, text);
+        insta::assert_snapshot!(fixes(&StaticIndexes::default(), text), @r#"
+        libpq5_lib: Replace with `libpq5_libs` → "libpq5_libs"
+        libpqq5_libs: Replace with `libpq5_libs` → "libpq5_libs"
+        "base-files_releese-info": Replace with `base-files_release-info` → "\"base-files_release-info\""
         "#);
     }
 
+    /// Slices work on any base; a release without an index is not checked.
     #[test]
     fn slices_on_an_ubuntu_base_and_unknown_releases() {
-        // Slices work on any base; a release without an index is not checked.
-        insta::assert_snapshot!(check("base: ubuntu@22.04\nparts:\n  p:\n    stage-packages: [libc6_libs, libc6_nope]\n", None), @"4:34 error unknown-slice `libc6_nope`: package `libc6` has no slice `nope` in chisel-releases for Ubuntu 22.04; its slices are `config`, `copyright` and `libs`");
-        insta::assert_snapshot!(check("base: ubuntu@26.10\nparts:\n  p:\n    stage-packages: [libc6_nope]\n", None), @"");
-        insta::assert_snapshot!(check("base: bare\nparts:\n  p:\n    stage-packages: [libc6_nope]\n", None), @"");
+        check(
+            None,
+            r#"
+            base: ubuntu@22.04
+            parts:
+              p:
+                stage-packages: [libc6_libs, libc6_nope]
+                                           # ^^^^^^^^^^ error[unknown-slice]: package `libc6` has no slice `nope` in chisel-releases for Ubuntu 22.04; its slices are `config`, `copyright` and `libs`
+            "#,
+        );
+        check(
+            None,
+            r#"
+            base: ubuntu@26.10
+            parts:
+              p:
+                stage-packages: [libc6_nope]
+            "#,
+        );
+        check(
+            None,
+            r#"
+            base: bare
+            parts:
+              p:
+                stage-packages: [libc6_nope]
+            "#,
+        );
     }
 
     #[test]
     fn unknown_debs_only_with_a_loaded_index() {
-        let text = "base: ubuntu@24.04\nparts:\n  p:\n    stage-packages: [curll, libpq5, mail-transport-agent, 'python3=3.12*', python3:amd64, nothing-like-it]\n    build-packages:\n      - curl\n      - libpq5_libs\n      - $MY_PKG\n";
         // Without a package list nothing is said about debs, even with the slice index.
-        insta::assert_snapshot!(check(text, None), @"");
-        insta::assert_snapshot!(check(text, Some(DEBS)), @r#"
-        4:22 warning unknown-package `curll`: no package `curll` in the package lists loaded for Ubuntu 24.04: rockcraft would fail to install it. Did you mean `curl`?
-          fix: Replace with `curl` → "curl"
-        4:91 warning unknown-package `nothing-like-it`: no package `nothing-like-it` in the package lists loaded for Ubuntu 24.04: rockcraft would fail to install it
-        7:9 warning unknown-package `libpq5_libs`: `libpq5_libs` looks like a Chisel slice, but `build-packages` takes whole Debian packages: slices go in `stage-packages`
-        "#);
+        check(
+            None,
+            r#"
+            base: ubuntu@24.04
+            parts:
+              p:
+                stage-packages: [curll, libpq5, mail-transport-agent, 'python3=3.12*', python3:amd64, nothing-like-it]
+                build-packages:
+                  - curl
+                  - libpq5_libs
+                  - $MY_PKG
+            "#,
+        );
+        let text = r#"
+            base: ubuntu@24.04
+            parts:
+              p:
+                stage-packages: [curll, libpq5, mail-transport-agent, 'python3=3.12*', python3:amd64, nothing-like-it]
+                               # ^^^^^ warning[unknown-package]: no package `curll` in the package lists loaded for Ubuntu 24.04: rockcraft would fail to install it. Did you mean `curl`?
+                                                                                                    # ^^^^^^^^^^^^^^^ warning[unknown-package]: no package `nothing-like-it` in the package lists loaded for Ubuntu 24.04: rockcraft would fail to install it
+                build-packages:
+                  - curl
+                  - libpq5_libs
+                  # ^^^^^^^^^^^ warning[unknown-package]: `libpq5_libs` looks like a Chisel slice, but `build-packages` takes whole Debian packages: slices go in `stage-packages`
+                  - $MY_PKG
+            "#;
+        check(Some(DEBS), text);
+        let debs = DebIndex::from_texts([DEBS]);
+        let indexes = StaticIndexes { debs: vec![&debs] };
+        insta::assert_snapshot!(fixes(&indexes, text), @r#"curll: Replace with `curl` → "curl""#);
     }
 
     #[test]
     fn broken_yaml_is_not_checked() {
-        insta::assert_snapshot!(check("base: bare\nbuild-base: ubuntu@24.04\nparts:\n  p:\n    stage-packages: [libc6_nope\n", Some(DEBS)), @"");
+        check(
+            Some(DEBS),
+            r#"
+            base: bare
+            build-base: ubuntu@24.04
+            parts:
+              p:
+                stage-packages: [libc6_nope
+            "#,
+        );
     }
 
     /// A user's checkout replaces the bundled slices for its release.
@@ -277,13 +371,16 @@ mod tests {
     #[test]
     fn checkout_slices_replace_the_bundled_ones() {
         let idx = Checkout(Slices::new([SlicePackage::new("mypkg", ["bins"])]));
-        let doc = Document::parse(
-            "base: bare\nbuild-base: ubuntu@24.04\nparts:\n  p:\n    stage-packages: [mypkg_bins, mypkg_bin, libc6_libs]\n",
-        );
-        insta::assert_snapshot!(render(&doc, &diagnose(&doc, &idx), true), @r#"
-        5:34 error unknown-slice `mypkg_bin`: package `mypkg` has no slice `bin` in your chisel-releases checkout for Ubuntu 24.04; its slices are `bins`. Did you mean `mypkg_bins`?
-          fix: Replace with `mypkg_bins` → "mypkg_bins"
-        5:45 error unknown-slice `libc6_libs`: `libc6_libs` is not a Chisel slice: your chisel-releases checkout defines no slices of a package `libc6` for Ubuntu 24.04. Use a whole Debian package on an Ubuntu base, or a package that has slices
-        "#);
+        let text = r#"
+            base: bare
+            build-base: ubuntu@24.04
+            parts:
+              p:
+                stage-packages: [mypkg_bins, mypkg_bin, libc6_libs]
+                                           # ^^^^^^^^^ error[unknown-slice]: package `mypkg` has no slice `bin` in your chisel-releases checkout for Ubuntu 24.04; its slices are `bins`. Did you mean `mypkg_bins`?
+                                                      # ^^^^^^^^^^ error[unknown-slice]: `libc6_libs` is not a Chisel slice: your chisel-releases checkout defines no slices of a package `libc6` for Ubuntu 24.04. Use a whole Debian package on an Ubuntu base, or a package that has slices
+            "#;
+        check_with(&idx, text);
+        insta::assert_snapshot!(fixes(&idx, text), @r#"mypkg_bin: Replace with `mypkg_bins` → "mypkg_bins""#);
     }
 }

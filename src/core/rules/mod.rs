@@ -5,6 +5,9 @@
 //! itself is valid). `out` already holds the YAML and schema diagnostics when the rules run,
 //! so a rule can avoid reporting a problem a second time.
 //!
+//! Each rule's tests sit at the bottom of its file, written as annotated YAML: comment lines
+//! with carets under the source mark the diagnostics expected there (`test_support`).
+//!
 //! [`known_packages`] is the exception: it needs the package indexes the server loads in the
 //! background, so it takes them as a parameter and the server runs it separately.
 
@@ -115,7 +118,7 @@ fn quote_list<S: AsRef<str>>(names: &[S]) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod test_support;
 
 #[cfg(test)]
 mod golden_tests;

@@ -16,7 +16,7 @@ const OVERLAY_KEYS: &[&str] = &[
 ];
 
 pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
-    let bare = doc.base() == Some("bare");
+    let bare = doc.base() == Some(crate::core::facts::BARE);
     for part in doc.section("parts") {
         let name = doc.tree.text(part.key).unwrap_or_default();
         if let Some(list) = doc.tree.entry(part.value, "stage-packages") {
@@ -83,4 +83,98 @@ fn mixed(doc: &Document, part: &str, list: Entry, out: &mut Vec<Diagnostic>) {
         )
         .with_related(doc.range(other), "an entry of the other kind"),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::core::rules::test_support::check_diagnostics;
+
+    #[test]
+    fn slices_and_debs_do_not_mix() {
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1'
+            base: ubuntu@24.04
+            platforms:
+              amd64:
+            parts:
+              my-part:
+                plugin: nil
+              debs:
+                plugin: nil
+                stage-packages: [libpq5_libs, libssl3_libs, curl]
+                                                          # ^^^^ error[mixed-stage-packages]: `stage-packages` of part `debs` mixes chisel slices (names with `_`, such as `libpq5_libs`) and whole Debian packages (such as `curl`), which rockcraft refuses: use only slices (`curl_<slice>`) or only packages, or move `curl` to a separate part
+            "#,
+        );
+    }
+
+    #[test]
+    fn no_overlay_on_bare() {
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1'
+            base: bare
+            build-base: ubuntu@24.04
+            platforms:
+              amd64:
+            parts:
+              my-part:
+                plugin: nil
+                overlay-packages: [curl]
+              # ^^^^^^^^^^^^^^^^ error[overlay-on-bare]: part `my-part` uses `overlay-packages`, but the base is `bare`: there is no base system to overlay. Remove `overlay-packages`, or use an Ubuntu base such as `base: ubuntu@24.04`
+                override-overlay: echo hi
+              # ^^^^^^^^^^^^^^^^ error[overlay-on-bare]: part `my-part` uses `override-overlay`, but the base is `bare`: there is no base system to overlay. Remove `override-overlay`, or use an Ubuntu base such as `base: ubuntu@24.04`
+                overlay: [usr/bin]
+              # ^^^^^^^ error[overlay-on-bare]: part `my-part` uses `overlay`, but the base is `bare`: there is no base system to overlay. Remove `overlay`, or use an Ubuntu base such as `base: ubuntu@24.04`
+            "#,
+        );
+    }
+
+    /// Overlay defaults and empty values, separate parts, an Ubuntu base.
+    #[test]
+    fn clean_packages() {
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1'
+            base: bare
+            build-base: ubuntu@24.04
+            platforms:
+              amd64:
+            parts:
+              my-part:
+                plugin: nil
+                overlay: ['*']
+                overlay-packages: []
+                stage-packages: [base-files_base]
+            "#,
+        );
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1'
+            base: ubuntu@24.04
+            platforms:
+              amd64:
+            parts:
+              my-part:
+                plugin: nil
+                overlay-script: echo hi
+                stage-packages: [curl, git]
+              slices:
+                plugin: nil
+                stage-packages: [libc6_libs]
+            "#,
+        );
+    }
 }

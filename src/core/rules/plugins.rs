@@ -4,57 +4,15 @@
 use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
+use crate::core::facts::{BUILD_BASES, PLUGINS_NEVER, plugin_bases};
 
-use super::base::PLUGIN_TABLE_BASES;
 use super::{quote_list, string_value};
-
-/// Plugins every build base has.
-const EVERYWHERE: &[&str] = &[
-    "ant",
-    "autotools",
-    "cargo-use",
-    "cmake",
-    "dotnet",
-    "dump",
-    "go",
-    "go-use",
-    "gradle",
-    "jlink",
-    "make",
-    "maven",
-    "maven-use",
-    "meson",
-    "nil",
-    "npm",
-    "python",
-    "qmake",
-    "rust",
-    "scons",
-];
-
-/// Build bases of the older plugin generation (with the v1 Python plugins).
-const LEGACY: &[&str] = &["ubuntu@20.04", "ubuntu@22.04", "ubuntu@24.04"];
-/// Build bases of the newer generation.
-const V2: &[&str] = &["ubuntu@25.10", "ubuntu@26.04", "devel"];
-
-/// Plugins craft-parts has but rockcraft never registers.
-const NEVER: &[&str] = &["ruby", "npm-use", "gradle-use"];
-
-/// The build bases a plugin exists on, or `None` when rockcraft does not know it at all.
-fn bases_of(plugin: &str) -> Option<&'static [&'static str]> {
-    match plugin {
-        "poetry" | "uv" => Some(LEGACY),
-        "bazel" => Some(V2),
-        p if EVERYWHERE.contains(&p) => Some(PLUGIN_TABLE_BASES),
-        _ => None,
-    }
-}
 
 pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     let build_base = doc.effective_build_base();
     let on_known_base = build_base
         .as_deref()
-        .is_some_and(|b| PLUGIN_TABLE_BASES.contains(&b));
+        .is_some_and(|b| BUILD_BASES.contains(&b));
     for part in doc.section("parts") {
         let Some(entry) = doc.tree.entry(part.value, "plugin") else {
             continue;
@@ -64,7 +22,7 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         };
         let range = doc.range(entry.value);
         let part_name = doc.tree.text(part.key).unwrap_or_default();
-        if NEVER.contains(&plugin) {
+        if PLUGINS_NEVER.contains(&plugin) {
             out.push(Diagnostic::new(
                 range,
                 Code::PluginUnavailable,
@@ -74,7 +32,7 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
             ));
             continue;
         }
-        let (Some(bases), true) = (bases_of(plugin), on_known_base) else {
+        let (Some(bases), true) = (plugin_bases(plugin), on_known_base) else {
             continue;
         };
         let base = build_base.as_deref().unwrap_or_default();
@@ -94,5 +52,131 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
                 quote_list(bases)
             ),
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::core::rules::test_support::check_diagnostics;
+
+    #[test]
+    fn unavailable_plugins() {
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1'
+            base: ubuntu@24.04
+            platforms:
+              amd64:
+            parts:
+              my-part:
+                plugin: bazel
+                      # ^^^^^ error[plugin-unavailable]: the `bazel` plugin is not available when building on `ubuntu@24.04` (the `base`); rockcraft offers it only on `ubuntu@25.10`, `ubuntu@26.04` and `devel`. Change the base or use another plugin
+                source: .
+            "#,
+        );
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1'
+            base: bare
+            build-base: ubuntu@26.04
+            platforms:
+              amd64:
+            parts:
+              my-part:
+                plugin: poetry
+                      # ^^^^^^ error[plugin-unavailable]: the `poetry` plugin is not available when building on `ubuntu@26.04` (the `build-base`); rockcraft offers it only on `ubuntu@20.04`, `ubuntu@22.04` and `ubuntu@24.04`. Change the build-base or use another plugin
+                source: .
+            "#,
+        );
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1'
+            base: ubuntu@24.04
+            platforms:
+              amd64:
+            parts:
+              my-part:
+                plugin: ruby
+                      # ^^^^ error[plugin-unavailable]: rockcraft does not provide the `ruby` plugin (craft-parts has it, but rockcraft never registers it), so part `my-part` cannot use it; pick another plugin, for example `nil` with an `override-build` script
+                source: .
+            "#,
+        );
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1'
+            base: ubuntu@24.04
+            platforms:
+              amd64:
+            parts:
+              my-part:
+                plugin: npm-use
+                      # ^^^^^^^ error[plugin-unavailable]: rockcraft does not provide the `npm-use` plugin (craft-parts has it, but rockcraft never registers it), so part `my-part` cannot use it; pick another plugin, for example `nil` with an `override-build` script
+                source: .
+            "#,
+        );
+    }
+
+    #[test]
+    fn available_plugins() {
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1'
+            base: ubuntu:22.04
+                # ^^^^^^^^^^^^ warning[deprecated-base]: the `ubuntu:XX.04` spelling is deprecated: rockcraft reads `base: ubuntu:22.04` as `ubuntu@22.04` and prints a warning; write `ubuntu@22.04`
+            platforms:
+              amd64:
+            parts:
+              my-part:
+                plugin: uv
+                source: .
+            "#,
+        );
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1'
+            base: ubuntu@26.10
+            build-base: devel
+                      # ^^^^^ info[devel-build-base]: the `devel` build base follows the Ubuntu release in development: its contents change without notice when a new series opens, so use it for testing only
+            platforms:
+              amd64:
+            parts:
+              my-part:
+                plugin: bazel
+                source: .
+            "#,
+        );
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1'
+            base: ubuntu@24.04
+            platforms:
+              amd64:
+            parts:
+              my-part:
+                plugin: python
+                source: .
+            "#,
+        );
     }
 }

@@ -6,7 +6,7 @@
 use crate::core::code::Code;
 use crate::core::diagnostic::{Diagnostic, Edit, Fix};
 use crate::core::document::Document;
-use crate::core::extensions::frameworks::common::PREFIX_RULES;
+use crate::core::facts::PREFIX_RULES;
 use crate::core::text::TextRange;
 
 pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
@@ -99,4 +99,108 @@ fn fix(
         range: TextRange::new(start.into(), end.into()),
         text: suggested.to_owned(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::core::analysis::analyze;
+    use crate::core::rules::test_support::{check_codes, check_diagnostics, fixed};
+
+    const FLASK: &str = "name: my-rock\nsummary: s\ndescription: d\nversion: '1'\nbase: ubuntu@24.04\nplatforms:\n  amd64:\nextensions: [flask-framework]\nparts:\n  flask-framework/install-app:\n    prime:\n      - flask/app/app.py\n      - app/templates\n      - \"static\"\n      - -flask/app/secret\n      - '- notes.txt'\n      - flask/apple.py\n";
+
+    #[test]
+    fn prime_entries_need_the_framework_prefix() {
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1'
+            base: ubuntu@24.04
+            platforms:
+              amd64:
+            extensions: [flask-framework]
+            parts:
+              flask-framework/install-app:
+                prime:
+                  - flask/app/app.py
+                  - app/templates
+                  # ^^^^^^^^^^^^^ error[prime-prefix]: `app/templates` does not start with `flask/app/`: flask-framework copies the application to `flask/app/`, so every `prime` entry of `flask-framework/install-app` must name a path there, and rockcraft refuses the project otherwise. Write `flask/app/templates`, or `flask/app/app/templates` if `app/` is a directory of the project
+                  - "static"
+                  # ^^^^^^^^ error[prime-prefix]: `static` does not start with `flask/app/`: flask-framework copies the application to `flask/app/`, so every `prime` entry of `flask-framework/install-app` must name a path there, and rockcraft refuses the project otherwise. Write `flask/app/static`
+                  - -flask/app/secret
+                  - '- notes.txt'
+                  # ^^^^^^^^^^^^^ error[prime-prefix]: `- notes.txt` does not start with `flask/app/`: flask-framework copies the application to `flask/app/`, so every `prime` entry of `flask-framework/install-app` must name a path there, and rockcraft refuses the project otherwise. Write `- flask/app/notes.txt`
+                  - flask/apple.py
+            "#,
+        );
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1'
+            base: ubuntu@24.04
+            platforms:
+              amd64:
+            extensions: [fastapi-framework]
+            parts:
+              fastapi-framework/install-app:
+                prime: [app/main.py, flask/app/x, app]
+                                   # ^^^^^^^^^^^ error[prime-prefix]: `flask/app/x` does not start with `app/`: fastapi-framework copies the application to `app/`, so every `prime` entry of `fastapi-framework/install-app` must name a path there, and rockcraft refuses the project otherwise. Write `app/x`
+                                                # ^^^ error[prime-prefix]: `app` does not start with `app/`: fastapi-framework copies the application to `app/`, so every `prime` entry of `fastapi-framework/install-app` must name a path there, and rockcraft refuses the project otherwise. Write `app/app`
+            "#,
+        );
+    }
+
+    /// Without the extension the part is the user's own and nothing is required.
+    #[test]
+    fn a_user_part_of_that_name_needs_no_prefix() {
+        check_codes(
+            &["prime-prefix"],
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1'
+            base: ubuntu@24.04
+            platforms:
+              amd64:
+            parts:
+              flask-framework/install-app:
+                prime:
+                  - flask/app/app.py
+                  - app/templates
+                  - "static"
+                  - -flask/app/secret
+                  - '- notes.txt'
+                  - flask/apple.py
+            "#,
+        );
+    }
+
+    /// `app/templates`: replacing `app/` comes first, keeping it as a directory second.
+    #[test]
+    fn fixes_replace_or_add_the_prefix() {
+        let a = analyze(FLASK);
+        let d = a
+            .diagnostics
+            .iter()
+            .find(|d| a.doc.text_at(d.range) == "app/templates")
+            .unwrap();
+        let fixes: Vec<(&str, &str)> = d
+            .fixes
+            .iter()
+            .map(|f| (f.title.as_str(), f.edits[0].text.as_str()))
+            .collect();
+        assert_eq!(
+            fixes,
+            [
+                ("Replace `app/` with `flask/app/`", "flask/app/"),
+                ("Prefix with `flask/app/`", "flask/app/")
+            ]
+        );
+        assert!(fixed(FLASK, "prime-prefix").contains("      - flask/app/templates\n"));
+        assert_eq!(d.fixes[1].edits[0].range.len(), 0.into());
+    }
 }

@@ -146,3 +146,88 @@ fn services(doc: &Document, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::core::rules::test_support::{check_diagnostics, rock};
+
+    #[test]
+    fn unknown_part_references() {
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1'
+            base: ubuntu@24.04
+            platforms:
+              amd64:
+            parts:
+              my-part:
+                plugin: nil
+              second:
+                plugin: nil
+                after: [my-prat, second, flask-framework/install-app]
+                      # ^^^^^^^ warning[unknown-part-ref]: part `second` is to be built after `my-prat`, but the project has no part `my-prat`; rockcraft will stop when it builds. Did you mean `my-part`?
+                               # ^^^^^^ warning[unknown-part-ref]: part `second` cannot come after itself: remove `second` from its `after`
+                                       # ^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[unknown-part-ref]: part `second` is to be built after `flask-framework/install-app`, but the project has no part `flask-framework/install-app`; rockcraft will stop when it builds
+            "#,
+        );
+    }
+
+    #[test]
+    fn unknown_service_and_check_references() {
+        check_diagnostics(&rock(
+            r#"
+            services:
+              web:
+                override: replace
+                command: /usr/bin/web
+                after: [db]
+                requires: [dbb]
+                         # ^^^ warning[unknown-service-ref]: service `web` lists `dbb` in `requires`, but there is no service `dbb`; Pebble will fail to start `web`. Did you mean `db`?
+                on-check-failure:
+                  web-up: restart
+                # ^^^^^^ warning[unknown-check-ref]: service `web` reacts to check `web-up`, but the project defines no checks, so this never triggers: add the check under `checks:`
+              db:
+                override: replace
+                command: /usr/bin/db
+                before: [db]
+                       # ^^ warning[unknown-service-ref]: service `db` lists itself in `before`; remove it
+            "#,
+        ));
+    }
+
+    /// Extension parts and services, declared checks, pebble's part.
+    #[test]
+    fn known_references() {
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1'
+            base: ubuntu@24.04
+            platforms:
+              amd64:
+            extensions: [flask-framework]
+            parts:
+              extra:
+                plugin: nil
+                after: [flask-framework/install-app, pebble]
+            services:
+              worker:
+                override: replace
+                command: /bin/worker
+                after: [flask, statsd-exporter]
+                on-check-failure:
+                  up: restart
+            checks:
+              up:
+                override: replace
+                tcp:
+                  port: 80
+            "#,
+        );
+    }
+}

@@ -65,6 +65,7 @@ fn problem(v: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use crate::core::rules::test_support::{check_diagnostics, fixed};
     use regex::Regex;
 
     use super::problem;
@@ -94,5 +95,90 @@ mod tests {
         ] {
             assert_eq!(re.is_match(v), problem(v).is_none(), "{v}");
         }
+    }
+
+    #[test]
+    fn invalid_versions() {
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1.0-'
+                   # ^^^^^^ error[invalid-version]: invalid version `1.0-`: it ends with `-`. A version may use letters, digits and `.` `:` `+` `~` `-`, must start with a letter or digit and must not end with `.`, `:` or `-`
+            base: ubuntu@24.04
+            platforms:
+              amd64:
+            parts:
+              my-part:
+                plugin: nil
+            "#,
+        );
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '.1'
+                   # ^^^^ error[invalid-version]: invalid version `.1`: it starts with `.`. A version may use letters, digits and `.` `:` `+` `~` `-`, must start with a letter or digit and must not end with `.`, `:` or `-`
+            base: ubuntu@24.04
+            platforms:
+              amd64:
+            parts:
+              my-part:
+                plugin: nil
+            "#,
+        );
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1 0'
+                   # ^^^^^ error[invalid-version]: invalid version `1 0`: it contains a space. A version may use letters, digits and `.` `:` `+` `~` `-`, must start with a letter or digit and must not end with `.`, `:` or `-`
+            base: ubuntu@24.04
+            platforms:
+              amd64:
+            parts:
+              my-part:
+                plugin: nil
+            "#,
+        );
+    }
+
+    #[test]
+    fn letters_and_separators_are_fine() {
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: v1.2+git~ab
+            base: ubuntu@24.04
+            platforms:
+              amd64:
+            parts:
+              my-part:
+                plugin: nil
+            "#,
+        );
+    }
+
+    #[test]
+    fn invalid_version_fix_drops_the_trailing_separator() {
+        let text = "name: my-rock\nsummary: s\ndescription: d\nversion: '1.0-'\nbase: ubuntu@24.04\nplatforms:\n  amd64:\nparts:\n  my-part:\n    plugin: nil\n";
+        insta::assert_snapshot!(fixed(text, "invalid-version"), @r#"
+        Change to `1.0`
+        name: my-rock
+        summary: s
+        description: d
+        version: "1.0"
+        base: ubuntu@24.04
+        platforms:
+          amd64:
+        parts:
+          my-part:
+            plugin: nil
+        "#);
     }
 }

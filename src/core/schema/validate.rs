@@ -20,6 +20,8 @@ use super::{all_part_keys, deref, is_common_part_key, plugin_key, plugin_owning_
 use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
+use crate::core::facts;
+use crate::core::py;
 use crate::core::suggest;
 use crate::core::yaml::{Entry, NodeId, NodeKind, PathSeg, ScalarStyle, ScalarValue};
 
@@ -401,9 +403,7 @@ impl Validator<'_> {
         let text = self.doc.tree.text(id).unwrap_or_default();
         match keys.as_slice() {
             // `ubuntu:22.04` is rewritten by rockcraft (with a warning from the base rule).
-            ["base" | "build-base"] if matches!(text, "ubuntu:20.04" | "ubuntu:22.04") => {
-                Some(Vec::new())
-            }
+            ["base" | "build-base"] if facts::is_deprecated_colon_base(text) => Some(Vec::new()),
             // A check with zero or several kinds: the `checks` rule explains it; the `oneOf`
             // branches would only add misleading "unknown key"/"missing key" noise.
             ["checks", _]
@@ -420,7 +420,7 @@ impl Validator<'_> {
             ["version"] if matches!(self.kind(id), Kind::Int | Kind::Float) => {
                 let scalar = self.doc.tree.scalar(id)?;
                 let shown = match scalar.value {
-                    ScalarValue::Float(f) => python_float(f),
+                    ScalarValue::Float(f) => py::float_str(f),
                     _ => scalar.text.clone(),
                 };
                 let range = self.doc.range(id);
@@ -887,15 +887,6 @@ fn at_root_removed(keys: &[&str], key: &str) -> bool {
     keys.is_empty() && matches!(key, "cmd" | "entrypoint" | "env")
 }
 
-/// Formats a float the way Python's `str()` does for ordinary values (`1.1`, `0.1`, `2.0`).
-fn python_float(f: f64) -> String {
-    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e16 {
-        format!("{f:.1}")
-    } else {
-        format!("{f}")
-    }
-}
-
 /// Keys of snapcraft apps that people carry over to rockcraft services: what to do instead,
 /// and the Pebble key to rename to when there is a direct equivalent.
 fn snapcraft_app_key(key: &str) -> Option<(&'static str, Option<&'static str>)> {
@@ -930,4 +921,37 @@ fn snapcraft_app_key(key: &str) -> Option<(&'static str, Option<&'static str>)> 
         }
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::core::rules::test_support::{check_diagnostics, fixed};
+
+    #[test]
+    fn snapcraft_app_keys_in_services_are_explained() {
+        check_diagnostics(
+            r#"
+            name: my-rock
+            summary: s
+            description: d
+            version: '1'
+            base: ubuntu@24.04
+            platforms:
+              amd64:
+            parts:
+              p:
+                plugin: nil
+            services:
+              web:
+                override: replace
+                command: srv
+                daemon: simple
+              # ^^^^^^ error[unknown-key]: `daemon` is a snapcraft app key, but services here are Pebble services, which have no `daemon`: Pebble runs every service as a long-running process; `startup: enabled` starts it with the container
+                restart-delay: 5s
+              # ^^^^^^^^^^^^^ error[unknown-key]: `restart-delay` is a snapcraft app key, but services here are Pebble services, which have no `restart-delay`: the wait before a restart is `backoff-delay`
+            "#,
+        );
+        let text = "name: my-rock\nsummary: s\ndescription: d\nversion: '1'\nbase: ubuntu@24.04\nplatforms:\n  amd64:\nparts:\n  p:\n    plugin: nil\nservices:\n  web:\n    override: replace\n    command: srv\n    restart-delay: 5s\n";
+        assert!(fixed(text, "unknown-key").contains("    backoff-delay: 5s\n"));
+    }
 }

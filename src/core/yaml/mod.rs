@@ -10,7 +10,7 @@ mod resolve;
 
 pub use json::{ToJson, to_json};
 pub use parse::parse;
-pub use resolve::{ScalarValue, resolve_plain};
+pub use resolve::{ScalarValue, resolve_plain, resolves_to_str};
 
 use crate::core::text::TextRange;
 

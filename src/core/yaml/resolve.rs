@@ -41,7 +41,7 @@ static INT: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static FLOAT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+    Regex::new(r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
         .expect("static regex")
 });
 static TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
@@ -75,6 +75,14 @@ pub fn resolve_plain(text: &str) -> ScalarValue {
         }
     }
     ScalarValue::Str
+}
+
+/// Whether a plain scalar `text` reads back as a string: no implicit resolver (null, bool,
+/// int, float, timestamp, merge `<<`, value `=`, or the `!`/`&`/`*` yaml tag) claims it. The
+/// emitter quotes every string for which this is false.
+#[must_use]
+pub fn resolves_to_str(text: &str) -> bool {
+    resolve_plain(text) == ScalarValue::Str && !matches!(text, "<<" | "=" | "!" | "&" | "*")
 }
 
 /// Reads an integer matched by [`INT`] the way PyYAML's `construct_yaml_int` does.
@@ -174,6 +182,8 @@ mod tests {
             ("1.", Float(1.0)),
             ("-.5", Str), // PyYAML's float pattern needs a digit before "." when signed
             (".5", Float(0.5)),
+            ("._5", Str), // PyYAML 6 wants a digit right after a leading "."
+            ("._", Str),
             ("1e5", Str),
             ("1.0e+5", Float(100_000.0)),
             ("1_000", Int(1000)),
@@ -198,5 +208,37 @@ mod tests {
             resolve_plain("99999999999999999999999"),
             BigInt(_)
         ));
+    }
+
+    #[test]
+    fn strings_that_read_back_as_strings() {
+        for s in [
+            "hello",
+            "ubuntu@24.04",
+            "1.2.3",
+            "-.5",
+            "._",
+            "<<<",
+            "!!",
+            "y",
+        ] {
+            assert!(resolves_to_str(s), "{s:?}");
+        }
+        for s in [
+            "",
+            "~",
+            "NO",
+            "0.1",
+            "1_0",
+            "07",
+            "2001-12-14",
+            "<<",
+            "=",
+            "&",
+            "*",
+            "!",
+        ] {
+            assert!(!resolves_to_str(s), "{s:?}");
+        }
     }
 }

@@ -1,14 +1,16 @@
 //! Helpers shared by the framework extensions: reading the user's project data with Python's
-//! `dict.get` semantics, the `_daemon_` permissions, the logging part, Python versions per
-//! build base, and the `prime`/`stage` prefix rules with their include/exclude modes.
+//! `dict.get` semantics, the `_daemon_` permissions, the logging part, the Python version of a
+//! bare build base, and how the expansion applies the `prime`/`stage` prefix rules (the rules
+//! themselves are facts in `core::facts`) with their include/exclude modes.
 
 use serde_json::{Map, Value, json};
 
 use super::super::Context;
 
-use super::super::model::PROJECT_DOC_SLUG;
 use super::super::{Anchor, ExpandError, ProjectFs};
 use super::python::PySyntaxError;
+use crate::core::facts::{self, BARE, Correction, PROJECT_DOC_SLUG, PrefixRule};
+use crate::core::py;
 use crate::core::yaml::PathSeg;
 
 /// UID and GID of `_daemon_`, the only supported `run-user`.
@@ -16,19 +18,6 @@ pub const DAEMON_ID: u32 = 584_792;
 
 /// Root entries rockcraft never copies into the app directory (`fnmatch` patterns).
 const IGNORED_ROOT_ENTRIES: &[&str] = &["node_modules", ".git", ".yarn", "*.rock"];
-
-/// Python's truthiness for a loaded YAML/JSON value.
-#[must_use]
-pub fn truthy(v: &Value) -> bool {
-    match v {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
-        Value::String(s) => !s.is_empty(),
-        Value::Array(a) => !a.is_empty(),
-        Value::Object(o) => !o.is_empty(),
-    }
-}
 
 /// `project["parts"][part]` when both are mappings.
 #[must_use]
@@ -67,7 +56,7 @@ pub fn user_sets_command(project: &Map<String, Value>, service: &str) -> bool {
         .and_then(|s| s.get(service))
         .and_then(Value::as_object)
         .and_then(|s| s.get("command"))
-        .is_some_and(truthy)
+        .is_some_and(py::truthy)
 }
 
 /// One failed project check: what is wrong, how to fix it, and where (a project file) when
@@ -201,7 +190,7 @@ pub fn snake_name(project: &Map<String, Value>) -> Result<String, ExpandError> {
 /// Whether the project's `base` is `bare`.
 #[must_use]
 pub fn is_bare(project: &Map<String, Value>) -> bool {
-    project.get("base").and_then(Value::as_str) == Some("bare")
+    project.get("base").and_then(Value::as_str) == Some(BARE)
 }
 
 /// The Python version of a bare project's build base (`3.10`, `3.12`).
@@ -217,25 +206,27 @@ pub fn bare_python_version(
         .get("build-base")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    match build_base {
-        "ubuntu@22.04" | "ubuntu:22.04" => Ok("3.10"),
-        "ubuntu@24.04" | "ubuntu:24.04" => Ok("3.12"),
-        other => {
-            let shown = match project.get("build-base") {
-                Some(Value::String(_)) => other.to_owned(),
-                Some(v) => v.to_string(),
-                None => "None".to_owned(),
-            };
-            Err(ExpandError::project(
-                Anchor::Path(vec![key("build-base")]),
-                format!(
-                    "{extension} cannot pick a Python version for `build-base: {shown}`: with `base: bare` it only knows ubuntu@22.04 (Python 3.10) and ubuntu@24.04 (Python 3.12)."
-                ),
-            )
-            .resolution("Set `build-base: ubuntu@24.04` (or `ubuntu@22.04`).")
-            .doc(doc_slug))
-        }
+    if let Some(version) = facts::bare_python_version(build_base) {
+        return Ok(version);
     }
+    let shown = match project.get("build-base") {
+        Some(Value::String(_)) => build_base.to_owned(),
+        Some(v) => v.to_string(),
+        None => "None".to_owned(),
+    };
+    let known: Vec<String> = facts::BARE_PYTHON_VERSIONS
+        .iter()
+        .map(|(base, python)| format!("{base} (Python {python})"))
+        .collect();
+    Err(ExpandError::project(
+        Anchor::Path(vec![key("build-base")]),
+        format!(
+            "{extension} cannot pick a Python version for `build-base: {shown}`: with `base: bare` it only knows {}.",
+            known.join(" and ")
+        ),
+    )
+    .resolution("Set `build-base: ubuntu@24.04` (or `ubuntu@22.04`).")
+    .doc(doc_slug))
 }
 
 /// A path segment for a mapping key.
@@ -280,134 +271,22 @@ pub fn bare_runtime_part() -> Value {
     })
 }
 
-/// A framework's `prime`/`stage` prefix rule: every entry of the user's list must name a path
-/// under the directory the extension copies the application to.
-pub struct PrefixRule {
-    /// The part holding the list (`flask-framework/install-app`).
-    pub part: &'static str,
-    /// `prime` or `stage`.
-    pub key: &'static str,
-    /// The prefix rockcraft's `re.match("-? *<prefix>", entry)` requires (`flask/app`, `app/`).
-    pub prefix: &'static str,
-    /// The directory to suggest (`flask/app/`).
-    pub dir: &'static str,
-    pub doc_slug: &'static str,
-}
-
-/// The prefix rules of the framework extensions.
-pub const PREFIX_RULES: &[PrefixRule] = &[
-    PrefixRule {
-        part: "flask-framework/install-app",
-        key: "prime",
-        prefix: "flask/app",
-        dir: "flask/app/",
-        doc_slug: "/reference/extensions/flask-framework",
-    },
-    PrefixRule {
-        part: "fastapi-framework/install-app",
-        key: "prime",
-        prefix: "app/",
-        dir: "app/",
-        doc_slug: "/reference/extensions/fastapi-framework",
-    },
-    PrefixRule {
-        part: "go-framework/assets",
-        key: "stage",
-        prefix: "app/",
-        dir: "app/",
-        doc_slug: "/reference/extensions/go-framework",
-    },
-    PrefixRule {
-        part: "spring-boot-framework/assets",
-        key: "stage",
-        prefix: "app/",
-        dir: "app/",
-        doc_slug: "/reference/extensions/spring-boot-framework",
-    },
-];
-
-/// The prefix rule of an extension part.
+/// The user's entries of the list a prefix rule governs (`prime` of
+/// `flask-framework/install-app`, ...), checked as [`PrefixRule::user_entries`] does; empty
+/// for a part without a rule.
 ///
-/// # Panics
-/// For a part without a rule (a programming error).
-#[must_use]
-pub fn prefix_rule(part: &str) -> &'static PrefixRule {
-    PREFIX_RULES
-        .iter()
-        .find(|r| r.part == part)
-        .unwrap_or_else(|| panic!("no prefix rule for {part}"))
+/// # Errors
+/// As [`PrefixRule::user_entries`].
+pub fn prefixed_entries(
+    project: &Map<String, Value>,
+    part: &str,
+) -> Result<Vec<String>, ExpandError> {
+    facts::prefix_rule(part).map_or_else(|| Ok(Vec::new()), |r| r.user_entries(project))
 }
 
-/// Prefixes of the framework extensions, used to suggest a corrected entry.
-const KNOWN_PREFIXES: [&str; 3] = ["flask/app/", "django/app/", "app/"];
-
-/// An entry split into its exclusion mark (`-` and the spaces after it, as written) and the
-/// path after it.
-#[must_use]
-pub fn split_mark(entry: &str) -> (&str, &str) {
-    let bare = entry
-        .strip_prefix('-')
-        .unwrap_or(entry)
-        .trim_start_matches(' ');
-    (&entry[..entry.len() - bare.len()], bare)
-}
-
-/// How to correct an entry that lacks the prefix.
-pub struct Correction<'e> {
-    /// The exclusion mark as written (`-`, `- `, or empty).
-    pub mark: &'e str,
-    /// The path after the mark.
-    pub bare: &'e str,
-    /// Another framework's prefix that ends the directory (`app/` in `flask/app/`) and starts
-    /// the path: either that framework's habit or a real directory of the project.
-    pub inner: Option<&'static str>,
-    /// Bytes of `bare` the likely fix replaces: the inner prefix, else another framework's
-    /// prefix (`flask/app/` in a FastAPI entry), else none.
-    pub replaced: usize,
-}
-
-impl Correction<'_> {
-    /// The entry with `dir` put in place of the first `replaced` bytes of the path.
-    #[must_use]
-    pub fn write(&self, dir: &str, replaced: usize) -> String {
-        format!("{}{dir}{}", self.mark, &self.bare[replaced..])
-    }
-}
-
+/// What expand-extensions does with a prefix rule: read the user's list and report an entry
+/// outside the app directory the way rockcraft refuses it.
 impl PrefixRule {
-    /// rockcraft's `re.match("-? *<prefix>", entry)`.
-    #[must_use]
-    pub fn matches(&self, entry: &str) -> bool {
-        split_mark(entry).1.starts_with(self.prefix)
-    }
-
-    /// The extension owning the part (`flask-framework`).
-    #[must_use]
-    pub fn extension(&self) -> &'static str {
-        self.part.split('/').next().unwrap_or(self.part)
-    }
-
-    /// How to correct `entry`.
-    #[must_use]
-    pub fn correction<'e>(&self, entry: &'e str) -> Correction<'e> {
-        let (mark, bare) = split_mark(entry);
-        let dir = self.dir;
-        let inner = KNOWN_PREFIXES
-            .iter()
-            .find(|p| **p != dir && dir.ends_with(**p) && bare.starts_with(**p))
-            .copied();
-        let other = KNOWN_PREFIXES
-            .iter()
-            .find(|p| !dir.ends_with(**p) && bare.starts_with(**p))
-            .map_or(0, |p| p.len());
-        Correction {
-            mark,
-            bare,
-            inner,
-            replaced: inner.map_or(other, str::len),
-        }
-    }
-
     /// How expand-extensions corrects `entry`: the mark written as `-` alone.
     fn expand_correction<'e>(&self, entry: &'e str) -> Correction<'e> {
         let mut c = self.correction(entry);
@@ -549,7 +428,7 @@ pub fn include_mode(entries: &[String]) -> bool {
 pub fn organize_from_entries(entries: &[String], base: &str) -> Map<String, Value> {
     let mut map = Map::new();
     for e in entries {
-        map.insert(relpath(e, base), Value::String(e.clone()));
+        map.insert(py::relpath(e, base), Value::String(e.clone()));
     }
     map
 }
@@ -584,35 +463,6 @@ pub fn organize_values(map: &Map<String, Value>) -> Vec<Value> {
     map.values().cloned().collect()
 }
 
-/// `os.path.relpath(path, start)` for two relative POSIX paths.
-#[must_use]
-pub fn relpath(path: &str, start: &str) -> String {
-    let p = normalize(path);
-    let s = normalize(start);
-    let common = p.iter().zip(&s).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<&str> = std::iter::repeat_n("..", s.len() - common).collect();
-    parts.extend(p[common..].iter().map(String::as_str));
-    if parts.is_empty() {
-        ".".to_owned()
-    } else {
-        parts.join("/")
-    }
-}
-
-fn normalize(path: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for comp in path.split('/') {
-        match comp {
-            "" | "." => {}
-            ".." if out.last().is_some_and(|l| l != "..") => {
-                out.pop();
-            }
-            other => out.push(other.to_owned()),
-        }
-    }
-    out
-}
-
 /// The assets rule shared by go-framework and spring-boot-framework.
 pub struct AssetsRule<'a> {
     pub part: &'a str,
@@ -629,7 +479,7 @@ pub fn assets_part(
     ctx: &Context<'_>,
     rule: &AssetsRule<'_>,
 ) -> Result<Option<Value>, ExpandError> {
-    let mut stage = prefix_rule(rule.part).user_entries(project)?;
+    let mut stage = prefixed_entries(project, rule.part)?;
     if stage.is_empty() {
         stage = rule
             .defaults
@@ -654,20 +504,6 @@ mod tests {
 
     fn project(yaml_json: Value) -> Map<String, Value> {
         yaml_json.as_object().unwrap().clone()
-    }
-
-    #[test]
-    fn relpath_like_python() {
-        assert_eq!(relpath("flask/app/app.py", "flask/app"), "app.py");
-        assert_eq!(relpath("flask/app", "flask/app"), ".");
-        assert_eq!(relpath("flask/apple.py", "flask/app"), "../apple.py");
-        assert_eq!(
-            relpath("-flask/app/secret.txt", "flask/app"),
-            "../../-flask/app/secret.txt"
-        );
-        assert_eq!(relpath("flask/app/*.py", "flask/app"), "*.py");
-        assert_eq!(relpath("app/static/", "app"), "static");
-        assert_eq!(relpath("app/./a/../b", "app"), "b");
     }
 
     #[test]

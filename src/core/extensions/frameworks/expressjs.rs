@@ -4,19 +4,20 @@
 use serde_json::{Map, Value, json};
 
 use super::super::{Anchor, Context, ExpandError, Extension};
-use super::common::{
-    DAEMON_ID, describe, is_bare, logging_part, truthy, user_part, user_sets_command,
-};
+use super::common::{DAEMON_ID, describe, is_bare, logging_part, user_part, user_sets_command};
+use crate::core::facts::EXPRESS_REQUIREMENTS_DOC_SLUG;
+use crate::core::py::truthy;
 
 const NAME: &str = "expressjs-framework";
-const DOC: &str = "/reference/extensions/express-framework/#project-requirements";
 const PACKAGE_JSON: &str = "app/package.json";
 
 /// The expressjs-framework extension.
 pub struct ExpressJs;
 
 fn project_error(anchor: Anchor, msg: impl Into<String>, fix: impl Into<String>) -> ExpandError {
-    ExpandError::project(anchor, msg).resolution(fix).doc(DOC)
+    ExpandError::project(anchor, msg)
+        .resolution(fix)
+        .doc(EXPRESS_REQUIREMENTS_DOC_SLUG)
 }
 
 /// A minimal `app/package.json`, for resolutions.
@@ -45,7 +46,7 @@ fn app_name(ctx: &Context<'_>) -> Result<String, ExpandError> {
             format!("expressjs-framework cannot read `{PACKAGE_JSON}`: {e}."),
         )
         .resolution(format!("Make `{PACKAGE_JSON}` a readable file."))
-        .doc(DOC)
+        .doc(EXPRESS_REQUIREMENTS_DOC_SLUG)
     })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         ExpandError::unreadable(
@@ -55,7 +56,7 @@ fn app_name(ctx: &Context<'_>) -> Result<String, ExpandError> {
             ),
         )
         .resolution(format!("Save `{PACKAGE_JSON}` with the UTF-8 encoding."))
-        .doc(DOC)
+        .doc(EXPRESS_REQUIREMENTS_DOC_SLUG)
     })?;
     let pkg: Value = serde_json::from_str(&text).map_err(|e| {
         project_error(
@@ -91,7 +92,7 @@ fn app_name(ctx: &Context<'_>) -> Result<String, ExpandError> {
                 ),
             )
             .resolution(r#"Write the scripts as an object, for example `"scripts": {"start": "node ./bin/www"}`."#)
-            .doc(DOC));
+            .doc(EXPRESS_REQUIREMENTS_DOC_SLUG));
         }
     };
     if !has_start {
@@ -299,7 +300,10 @@ mod tests {
         assert!(run(Some(r#"{"name": "x", "scripts": "npm-start"}"#), &base()).is_ok());
         let err = run(Some("{"), &base()).unwrap_err();
         assert_eq!(err.anchor, Anchor::File(PACKAGE_JSON.into()));
-        assert_eq!(err.doc_slug.as_deref(), Some(DOC));
+        assert_eq!(
+            err.doc_slug.as_deref(),
+            Some("/reference/extensions/express-framework/#project-requirements")
+        );
     }
 
     #[test]

@@ -7,17 +7,16 @@ use super::super::{Context, ExpandError, Extension};
 use super::common::{
     Problem, bare_python_version, bare_runtime_part, daemon_permission, include_mode, is_bare,
     logging_part, missing_requirements_txt, organize_from_entries, organize_root, organize_values,
-    prefix_rule, problems_error, snake_name, unparsable_candidate, user_sets_command,
+    prefixed_entries, problems_error, snake_name, unparsable_candidate, user_sets_command,
 };
 use super::python::{
     Probed, PySyntaxError, PythonProbe, RuffProbe, candidates_text, entry_point_candidates,
     module_path, probe_file,
 };
 use super::requirements::mentions_fastapi;
+use crate::core::facts::{FASTAPI_PYTHON_DOC_SLUG, FASTAPI_REQUIREMENTS_DOC_SLUG};
 
 const NAME: &str = "fastapi-framework";
-const CHECK_DOC: &str = "/reference/extensions/fastapi-framework/#project-requirements";
-const PYTHON_DOC: &str = "/reference/extensions/fastapi";
 /// Files the default `prime` ships when they exist in the project root.
 const DEFAULT_PRIME: &[&str] = &["migrate", "migrate.sh", "migrate.py", "static", "templates"];
 
@@ -91,7 +90,11 @@ fn check(
     if problems.is_empty() {
         return Ok(found);
     }
-    Err(problems_error(NAME, problems, CHECK_DOC))
+    Err(problems_error(
+        NAME,
+        problems,
+        FASTAPI_REQUIREMENTS_DOC_SLUG,
+    ))
 }
 
 impl Extension for FastApi {
@@ -120,7 +123,7 @@ impl Extension for FastApi {
 
         let bare = is_bare(project);
         let (stage_packages, build_environment) = if bare {
-            let ver = bare_python_version(project, NAME, PYTHON_DOC)?;
+            let ver = bare_python_version(project, NAME, FASTAPI_PYTHON_DOC_SLUG)?;
             (
                 json!([format!("python{ver}-venv_ensurepip")]),
                 json!([{"PARTS_PYTHON_INTERPRETER": format!("python{ver}")}]),
@@ -171,7 +174,7 @@ fn install_app(
     ctx: &Context<'_>,
     asgi: Option<&str>,
 ) -> Result<Value, ExpandError> {
-    let mut prime = prefix_rule("fastapi-framework/install-app").user_entries(project)?;
+    let mut prime = prefixed_entries(project, "fastapi-framework/install-app")?;
     if prime.is_empty() {
         prime = DEFAULT_PRIME
             .iter()
@@ -260,7 +263,7 @@ mod tests {
                     "Create the app at the top level of one of those files, for example `app = FastAPI()` in `app.py`, or set `services.fastapi.command` to start it yourself."
                 )
             );
-            assert_eq!(err.doc_slug.as_deref(), Some(CHECK_DOC));
+            assert_eq!(err.doc_slug.as_deref(), Some(FASTAPI_REQUIREMENTS_DOC_SLUG));
         }
     }
 

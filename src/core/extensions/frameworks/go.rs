@@ -8,6 +8,7 @@ use super::common::{
     AssetsRule, assets_part, daemon_permission, is_bare, logging_part, rock_name, user_part,
     user_sets_command,
 };
+use crate::core::facts::GO_REQUIREMENTS_DOC_SLUG;
 
 const NAME: &str = "go-framework";
 /// Files the default assets `stage` ships when they exist in the project root.
@@ -32,7 +33,7 @@ impl Extension for Go {
                 "go-framework needs `go.mod` in the project root, and there is none (a `go.mod` in a subdirectory is not used): it builds the Go module at the root.",
             )
             .resolution("Run `go mod init <module path>` in the project root, or move the module's `go.mod` (and its code) there.")
-            .doc("/reference/extensions/go-framework/#project-requirements"));
+            .doc(GO_REQUIREMENTS_DOC_SLUG));
         }
         let name = rock_name(project)?;
         let bare = is_bare(project);

@@ -7,20 +7,18 @@ use super::super::{Anchor, Context, ExpandError, Extension};
 use super::common::{
     Problem, bare_python_version, bare_runtime_part, daemon_permission, has_user_part,
     include_mode, is_bare, logging_part, missing_requirements_txt, organize_from_entries,
-    organize_root, organize_values, prefix_rule, problems_error, snake_name, unparsable_candidate,
-    user_sets_command,
+    organize_root, organize_values, prefixed_entries, problems_error, snake_name,
+    unparsable_candidate, user_sets_command,
 };
 use super::python::{
     Probed, PySyntaxError, PythonProbe, RuffProbe, candidates_text, entry_point_candidates,
     module_path, probe_file,
 };
 use super::requirements::declared_names;
+use crate::core::facts::{DJANGO_REQUIREMENTS_DOC_SLUG, FLASK_DOC_SLUG, GUNICORN_DOC_SLUG};
 
 const FLASK: &str = "flask-framework";
 const DJANGO: &str = "django-framework";
-const FLASK_DOC: &str = "/reference/extensions/flask-framework";
-const DJANGO_DOC: &str = "/reference/extensions/django-framework/#project-requirements";
-const GUNICORN_DOC: &str = "/reference/extensions/gunicorn";
 
 /// Files the default Flask `prime` ships when they exist in the project root.
 const FLASK_DEFAULT_PRIME: &[&str] = &[
@@ -94,7 +92,11 @@ impl Extension for Django {
         let probe = RuffProbe;
         if !ctx.fs.exists("requirements.txt") {
             let problem = missing_requirements_txt(ctx.fs, DJANGO, "Django");
-            return Err(problems_error(DJANGO, vec![problem], DJANGO_DOC));
+            return Err(problems_error(
+                DJANGO,
+                vec![problem],
+                DJANGO_REQUIREMENTS_DOC_SLUG,
+            ));
         }
         let command = if user_sets_command(project, "django") {
             None
@@ -187,7 +189,7 @@ fn flask_check(
     if problems.is_empty() {
         return Ok(found);
     }
-    Err(problems_error(FLASK, problems, FLASK_DOC))
+    Err(problems_error(FLASK, problems, FLASK_DOC_SLUG))
 }
 
 /// The result of the Flask WSGI search.
@@ -269,7 +271,7 @@ fn django_wsgi_path(
                     ),
                 )
                 .resolution(format!("Fix the syntax error in `{rel}`."))
-                .doc(DJANGO_DOC));
+                .doc(DJANGO_REQUIREMENTS_DOC_SLUG));
             }
             Probed::Parsed(top) if top.has_global("application") => {
                 let module = module_path(rel.strip_prefix(&format!("{name}/")).unwrap_or(rel));
@@ -288,7 +290,7 @@ fn django_wsgi_path(
     .resolution(format!(
         "Put the Django project in `{name}/` (the rock name, lower-cased, with `-` replaced by `_`) with `application = get_wsgi_application()` in `{name}/{name}/wsgi.py`, or set `services.django.command` to start it yourself."
     ))
-    .doc(DJANGO_DOC))
+    .doc(DJANGO_REQUIREMENTS_DOC_SLUG))
 }
 
 /// The gunicorn service command; the worker is `gevent` when gevent is a declared dependency.
@@ -310,7 +312,7 @@ fn flask_install_app(
     project: &Map<String, Value>,
     ctx: &Context<'_>,
 ) -> Result<Map<String, Value>, ExpandError> {
-    let mut prime = prefix_rule("flask-framework/install-app").user_entries(project)?;
+    let mut prime = prefixed_entries(project, "flask-framework/install-app")?;
     if prime.is_empty() {
         prime = FLASK_DEFAULT_PRIME
             .iter()
@@ -359,7 +361,7 @@ fn gunicorn_snippet(
 
     let bare = is_bare(project);
     let (stage_packages, build_environment) = if bare {
-        let ver = bare_python_version(project, ext, GUNICORN_DOC)?;
+        let ver = bare_python_version(project, ext, GUNICORN_DOC_SLUG)?;
         (
             json!([format!("python{ver}-venv_ensurepip")]),
             json!([{"PARTS_PYTHON_INTERPRETER": format!("python{ver}")}]),
@@ -560,7 +562,7 @@ mod tests {
                 "Add `requirements.txt` to the project root with a line `flask` (or list `flask` in the `[project]` `dependencies` of a `pyproject.toml`). {NO_WSGI_FIX}"
             ))
         );
-        assert_eq!(err.doc_slug.as_deref(), Some(FLASK_DOC));
+        assert_eq!(err.doc_slug.as_deref(), Some(FLASK_DOC_SLUG));
         let fs = MemoryFs::new()
             .file("requirements.txt", "# flask\nrequests\n")
             .file("app.py", "app = 1");

@@ -5,11 +5,11 @@
 use serde_json::{Map, Value, json};
 
 use super::super::{Anchor, Context, ExpandError, Extension};
-use super::common::{AssetsRule, assets_part, is_bare, key, truthy, user_part, user_part_key};
+use super::common::{AssetsRule, assets_part, is_bare, key, user_part, user_part_key};
+use crate::core::facts::{SPRING_BOOT_DOC_SLUG, SPRING_BOOT_REQUIREMENTS_DOC_SLUG};
+use crate::core::py::truthy;
 
 const NAME: &str = "spring-boot-framework";
-const CHECK_DOC: &str = "/reference/extensions/spring-boot-framework/#project-requirements";
-const DOC: &str = "/reference/extensions/spring-boot-framework";
 const INIT_SCRIPT: &str = "spring-boot-framework/gradle-init-script";
 
 /// The spring-boot-framework extension.
@@ -18,7 +18,7 @@ pub struct SpringBoot;
 fn check_error(msg: &str, fix: &str) -> ExpandError {
     ExpandError::project(Anchor::Extension(NAME.to_owned()), msg)
         .resolution(fix)
-        .doc(CHECK_DOC)
+        .doc(SPRING_BOOT_REQUIREMENTS_DOC_SLUG)
 }
 
 /// `os.access(path, X_OK)` for an existing path.
@@ -79,7 +79,7 @@ fn check(project: &Map<String, Value>, ctx: &Context<'_>) -> Result<(), ExpandEr
         .resolution(format!(
             "Make it executable with `chmod +x {file}` (in git: `git update-index --chmod=+x {file}`)."
         ))
-        .doc(CHECK_DOC));
+        .doc(SPRING_BOOT_REQUIREMENTS_DOC_SLUG));
     }
     if init_script_override(project).is_some() && !gradle {
         return Err(ExpandError::project(
@@ -91,7 +91,7 @@ fn check(project: &Map<String, Value>, ctx: &Context<'_>) -> Result<(), ExpandEr
         .resolution(format!(
             "Remove the `{INIT_SCRIPT}` part (or its `override-build`), or build the project with Gradle."
         ))
-        .doc(DOC));
+        .doc(SPRING_BOOT_DOC_SLUG));
     }
     Ok(())
 }

@@ -72,3 +72,57 @@ pub fn check(doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         out.push(d);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::core::document::Document;
+    use crate::core::extensions::DEFAULT_EXTENSIONS_DIR;
+    use crate::core::pipeline;
+    use crate::core::rules::test_support::{check_expansion, flask_fs, flask_project};
+
+    /// The command flask-framework generates for its `flask` service.
+    fn generated_command() -> String {
+        let doc = Document::parse(&flask_project(""));
+        let r = pipeline::expansion(&doc, &flask_fs(), false, DEFAULT_EXTENSIONS_DIR);
+        r.expanded
+            .and_then(|v| {
+                v["services"]["flask"]["command"]
+                    .as_str()
+                    .map(str::to_owned)
+            })
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_command_equal_to_the_generated_one() {
+        let cmd = generated_command();
+        assert!(cmd.contains("gunicorn"), "{cmd}");
+        check_expansion(
+            &["redundant-service-command"],
+            &flask_fs(),
+            &flask_project(&format!(
+                r#"
+                services:
+                  flask:
+                    command: {cmd}
+                  # ^^^^^^^ warning[redundant-service-command]: this `command` is exactly the one the extension generates for `flask`
+                "#
+            )),
+        );
+    }
+
+    #[test]
+    fn another_command_is_fine() {
+        check_expansion(
+            &["redundant-service-command"],
+            &flask_fs(),
+            &flask_project(
+                r#"
+                services:
+                  flask:
+                    command: /bin/other [ x ]
+                "#,
+            ),
+        );
+    }
+}

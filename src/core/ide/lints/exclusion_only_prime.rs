@@ -35,3 +35,43 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::core::rules::test_support::{check_expansion, flask_fs, flask_project};
+
+    #[test]
+    fn a_prime_list_of_exclusions_only() {
+        check_expansion(
+            &["prime-exclude-only"],
+            &flask_fs(),
+            &flask_project(
+                r#"
+                parts:
+                  flask-framework/install-app:
+                    prime:
+                  # ^^^^^ warning[prime-exclude-only]: `flask-framework/install-app` lists only exclusions in `prime`
+                      - -flask/app/tests
+                      - -flask/app/.venv
+                "#,
+            ),
+        );
+    }
+
+    #[test]
+    fn a_prime_list_with_an_inclusion_is_fine() {
+        check_expansion(
+            &["prime-exclude-only"],
+            &flask_fs(),
+            &flask_project(
+                r#"
+                parts:
+                  flask-framework/install-app:
+                    prime:
+                      - flask/app/app.py
+                      - -flask/app/tests
+                "#,
+            ),
+        );
+    }
+}

@@ -68,3 +68,45 @@ fn declare_edit(doc: &Document, name: &str) -> Option<Edit> {
         text: format!("extensions:\n  - {name}\n"),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::core::extensions::MemoryFs;
+    use crate::core::rules::test_support::{check_expansion, flask_fs, flask_project};
+
+    #[test]
+    fn framework_parts_without_their_extension() {
+        check_expansion(
+            &["framework-part-without-extension"],
+            &MemoryFs::new(),
+            r#"
+            name: x
+            base: ubuntu@24.04
+            parts:
+              flask-framework/install-app:
+            # ^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[framework-part-without-extension]: `flask-framework/install-app` is named like a part of flask-framework
+                plugin: nil
+              django-framework/install-app:
+            # ^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[framework-part-without-extension]: `django-framework/install-app` is named like a part of django-framework
+                plugin: nil
+              my-part:
+                plugin: nil
+            "#,
+        );
+    }
+
+    #[test]
+    fn framework_parts_with_their_extension_are_fine() {
+        check_expansion(
+            &["framework-part-without-extension"],
+            &flask_fs(),
+            &flask_project(
+                r#"
+                parts:
+                  flask-framework/install-app:
+                    plugin: nil
+                "#,
+            ),
+        );
+    }
+}

@@ -77,3 +77,46 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         out.push(d);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::core::rules::test_support::{check_expansion, flask_fs, flask_project};
+
+    #[test]
+    fn misspelled_extension_parts() {
+        check_expansion(
+            &["misspelled-extension-part"],
+            &flask_fs(),
+            &flask_project(
+                r#"
+                parts:
+                  flask/install-app:
+                # ^^^^^^^^^^^^^^^^^ warning[misspelled-extension-part]: `flask/install-app` is not a part of flask-framework
+                    plugin: nil
+                  flask-framework/install_app:
+                # ^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[misspelled-extension-part]: `flask-framework/install_app` is not a part of flask-framework
+                    plugin: nil
+                  flask-framework/install-app:
+                    plugin: nil
+                "#,
+            ),
+        );
+    }
+
+    #[test]
+    fn the_real_part_names_are_fine() {
+        check_expansion(
+            &["misspelled-extension-part"],
+            &flask_fs(),
+            &flask_project(
+                r#"
+                parts:
+                  flask-framework/install-app:
+                    plugin: nil
+                  my-part:
+                    plugin: nil
+                "#,
+            ),
+        );
+    }
+}

@@ -49,3 +49,51 @@ pub fn check(doc: &Document, fs: &dyn ProjectFs, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::core::rules::test_support::{check_expansion, flask_fs, flask_project};
+
+    /// Missing files and directories are reported; globs and exclusions are not checked.
+    #[test]
+    fn prime_entries_missing_from_the_project() {
+        check_expansion(
+            &["prime-missing-file"],
+            &flask_fs(),
+            &flask_project(
+                r#"
+                parts:
+                  flask-framework/install-app:
+                    prime:
+                      - flask/app/app.py
+                      - flask/app/static
+                      # ^^^^^^^^^^^^^^^^ warning[prime-missing-file]: `flask/app/static` matches nothing
+                      - flask/app/templates/
+                      # ^^^^^^^^^^^^^^^^^^^^ warning[prime-missing-file]: `flask/app/templates/` matches nothing
+                      - flask/app/*.txt
+                      - -flask/app/missing
+                "#,
+            ),
+        );
+    }
+
+    /// A part that runs after another one may prime what that part creates.
+    #[test]
+    fn a_part_with_after_is_not_checked() {
+        check_expansion(
+            &["prime-missing-file"],
+            &flask_fs(),
+            &flask_project(
+                r#"
+                parts:
+                  flask-framework/install-app:
+                    after: [assets]
+                    prime:
+                      - flask/app/static
+                  assets:
+                    plugin: nil
+                "#,
+            ),
+        );
+    }
+}

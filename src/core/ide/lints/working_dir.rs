@@ -49,3 +49,39 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::core::rules::test_support::{check_expansion, flask_fs, flask_project};
+
+    #[test]
+    fn another_frameworks_app_directory() {
+        check_expansion(
+            &["working-dir-other-framework"],
+            &flask_fs(),
+            &flask_project(
+                r#"
+                services:
+                  flask:
+                    working-dir: /django/app
+                               # ^^^^^^^^^^^ warning[working-dir-other-framework]: `/django/app` is where another framework puts its application
+                "#,
+            ),
+        );
+    }
+
+    #[test]
+    fn the_frameworks_own_app_directory_is_fine() {
+        check_expansion(
+            &["working-dir-other-framework"],
+            &flask_fs(),
+            &flask_project(
+                r#"
+                services:
+                  flask:
+                    working-dir: /flask/app
+                "#,
+            ),
+        );
+    }
+}

@@ -1,40 +1,34 @@
 //! End-to-end completion tests: real JSON-RPC against the server, with a project on disk.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{Enc, PUBLISH, TestClient, WAIT, position};
+use crate::client::{Enc, PUBLISH, TestClient, WAIT, position};
 use serde_json::{Value, json};
 
 /// A temporary project directory, removed on drop.
-struct TempDir(std::path::PathBuf);
+struct TempDir(tempfile::TempDir);
 
 impl TempDir {
     fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!(
-            "rockcraft-lsp-completion-{name}-{}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("rockcraft-lsp-completion-{name}-"))
+            .tempdir()
+            .unwrap();
         Self(dir)
     }
 
+    fn path(&self) -> &std::path::Path {
+        self.0.path()
+    }
+
     fn write(&self, rel: &str, text: &str) {
-        let p = self.0.join(rel);
+        let p = self.path().join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
     }
 
     fn uri(&self, rel: &str) -> String {
-        format!("file://{}", self.0.join(rel).display())
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        format!("file://{}", self.path().join(rel).display())
     }
 }
 
@@ -197,7 +191,7 @@ async fn configured_packages_index_offers_debs_with_descriptions() {
         "Packages",
         "Package: curl\nVersion: 8\nDescription: command line tool for transferring data\n curl is a client.\n\nPackage: cups\nDescription: printing system\n",
     );
-    let index = dir.0.join("Packages").display().to_string();
+    let index = dir.path().join("Packages").display().to_string();
     let mut c = client(json!({ "packages": { "indexFiles": [index], "aptListsDir": "" } })).await;
     let uri = "file:///tmp/debs/rockcraft.yaml";
     let at = open_at(
@@ -227,7 +221,7 @@ fn gzip(text: &str) -> Vec<u8> {
 /// An apt lists directory like the host's: noble lists (plain and gzip), a Debian list, and
 /// files that are not package lists.
 fn apt_lists(dir: &TempDir) -> String {
-    let lists = dir.0.join("lists");
+    let lists = dir.path().join("lists");
     std::fs::create_dir_all(&lists).unwrap();
     std::fs::write(
         lists.join("archive.ubuntu.com_ubuntu_dists_noble_main_binary-amd64_Packages"),
@@ -329,7 +323,7 @@ async fn unknown_debs_are_warned_only_where_a_list_is_loaded() {
 async fn unknown_slice_error_and_unknown_deb_warning_are_published() {
     let dir = TempDir::new("names");
     dir.write("Packages", "Package: curl\nDescription: URL tool\n");
-    let index = dir.0.join("Packages").display().to_string();
+    let index = dir.path().join("Packages").display().to_string();
     let mut c = client(json!({ "packages": { "indexFiles": [index], "aptListsDir": "" } })).await;
     let uri = "file:///tmp/names/rockcraft.yaml";
     let text = "name: x\nbase: bare\nbuild-base: ubuntu@24.04\nparts:\n  p:\n    plugin: nil\n    stage-packages: [libpq5_lib]\n    build-packages: [curll]\n";
@@ -343,7 +337,7 @@ async fn unknown_slice_error_and_unknown_deb_warning_are_published() {
     assert_eq!(slice["severity"], 1);
     assert_eq!(
         slice["range"],
-        common::range_of(text, "libpq5_lib", 0, Enc::Utf8)
+        crate::client::range_of(text, "libpq5_lib", 0, Enc::Utf8)
     );
     assert!(
         slice["message"]
@@ -354,7 +348,10 @@ async fn unknown_slice_error_and_unknown_deb_warning_are_published() {
     );
     let deb = with_code(&diags, "unknown-package")[0];
     assert_eq!(deb["severity"], 2);
-    assert_eq!(deb["range"], common::range_of(text, "curll", 0, Enc::Utf8));
+    assert_eq!(
+        deb["range"],
+        crate::client::range_of(text, "curll", 0, Enc::Utf8)
+    );
 
     // The "did you mean" is a quick fix.
     let actions = c
@@ -384,7 +381,7 @@ async fn workspace_configuration_answer_sets_the_index() {
     dir.write("second", "Package: zzconf-second\nDescription: two\n");
     let settings = |file: &str| {
         json!([{ "packages": {
-            "indexFiles": [dir.0.join(file).display().to_string()],
+            "indexFiles": [dir.path().join(file).display().to_string()],
             "aptListsDir": "",
         } }])
     };
@@ -434,7 +431,7 @@ async fn chisel_releases_checkout_replaces_the_bundled_slices() {
         "package: zzmine\nslices:\n  bins:\n    contents:\n      /usr/bin/zzmine:\n  config: {}\n",
     );
     dir.write("chisel-releases/slices/broken.yaml", "package: [\n");
-    let checkout = dir.0.join("chisel-releases").display().to_string();
+    let checkout = dir.path().join("chisel-releases").display().to_string();
     let mut c = client(json!({
         "packages": { "aptListsDir": "" },
         "chisel": { "releasesDir": checkout },
@@ -483,7 +480,7 @@ async fn settings_pushed_with_did_change_configuration_apply_without_a_pull() {
     .await;
     assert!(labels(&complete(&mut c, uri, at).await).is_empty());
     // This client does not answer workspace/configuration: the payload is the settings.
-    let index = dir.0.join("Packages").display().to_string();
+    let index = dir.path().join("Packages").display().to_string();
     c.notify(
         "workspace/didChangeConfiguration",
         json!({ "settings": { "rockcraft": { "packages": { "indexFiles": [index] } } } }),
@@ -492,7 +489,7 @@ async fn settings_pushed_with_did_change_configuration_apply_without_a_pull() {
     let items = complete_until(&mut c, uri, at, |l| !l.is_empty()).await;
     assert_eq!(labels(&items), ["zzpush-deb"]);
     assert!(
-        c.server_request("workspace/configuration", common::QUIET)
+        c.server_request("workspace/configuration", crate::client::QUIET)
             .await
             .is_none()
     );

@@ -74,7 +74,7 @@ fn mutations(yaml: &str) -> Vec<(&'static str, String)> {
 
 #[test]
 fn both_validators_agree_on_rockcraft_outputs_and_their_mutations() {
-    let schema: Value = serde_json::from_str(include_str!("../schemas/rockcraft.json")).unwrap();
+    let schema: Value = serde_json::from_str(include_str!("../../schemas/rockcraft.json")).unwrap();
     let oracle = jsonschema::validator_for(&schema).unwrap();
     let files = expected_outputs();
     assert!(files.len() > 100, "{} outputs", files.len());

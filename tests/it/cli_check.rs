@@ -9,20 +9,22 @@ fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
     p.display().to_string()
 }
 
-fn tmpdir(tag: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("rockcraft-lsp-cli-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A fresh directory, removed when the returned guard drops.
+fn tmpdir(tag: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("rockcraft-lsp-cli-{tag}-"))
+        .tempdir()
+        .unwrap()
 }
 
 const GOOD: &str = "name: my-rock\nsummary: s\ndescription: d\nversion: '1'\nbase: ubuntu@24.04\nplatforms:\n  amd64:\nparts:\n  p:\n    plugin: nil\n";
 
 #[test]
 fn text_output_points_at_the_problem() {
-    let d = tmpdir("text");
+    let tmp = tmpdir("text");
+    let d = tmp.path();
     let bad = GOOD.replace("plugin: nil", "plugin: nil\n    stage-package: [curl]");
-    let path = write(&d, "rockcraft.yaml", &bad);
+    let path = write(d, "rockcraft.yaml", &bad);
     let r = run(std::slice::from_ref(&path), false);
     assert_eq!(r.exit_code, 1, "{}{}", r.stdout, r.stderr);
     let expected = format!(
@@ -34,14 +36,15 @@ fn text_output_points_at_the_problem() {
 
 #[test]
 fn json_output_and_clean_exit() {
-    let d = tmpdir("json");
-    write(&d, "a/rockcraft.yaml", GOOD);
+    let tmp = tmpdir("json");
+    let d = tmp.path();
+    write(d, "a/rockcraft.yaml", GOOD);
     write(
-        &d,
+        d,
         "b/rockcraft.yaml",
         &GOOD.replace("base: ubuntu@24.04", "base: ubuntu@23.04"),
     );
-    write(&d, "node_modules/x/rockcraft.yaml", "not: [valid");
+    write(d, "node_modules/x/rockcraft.yaml", "not: [valid");
     let r = run(&[d.display().to_string()], true);
     assert_eq!(r.exit_code, 1);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
@@ -73,15 +76,16 @@ fn missing_path_is_a_usage_error() {
 
 #[test]
 fn check_includes_what_the_expansion_finds() {
-    let d = tmpdir("expand");
+    let tmp = tmpdir("expand");
+    let d = tmp.path();
     let template = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/golden/flask-init-template/input/rockcraft.yaml"),
     )
     .unwrap();
-    write(&d, "rockcraft.yaml", &template);
+    write(d, "rockcraft.yaml", &template);
     write(
-        &d,
+        d,
         "app.py",
         "from flask import Flask\napp = Flask(__name__)\n",
     );
@@ -107,14 +111,15 @@ fn check_includes_what_the_expansion_finds() {
         + 1;
     assert_eq!(items[0]["range"]["start"]["line"], line);
 
-    write(&d, "requirements.txt", "Flask\n");
+    write(d, "requirements.txt", "Flask\n");
     let ok = run(&[d.display().to_string()], false);
     assert_eq!(ok.exit_code, 0, "{}{}", ok.stdout, ok.stderr);
 }
 
 #[test]
 fn a_file_that_is_not_utf8_is_one_diagnostic() {
-    let d = tmpdir("latin1");
+    let tmp = tmpdir("latin1");
+    let d = tmp.path();
     let path = d.join("rockcraft.yaml");
     std::fs::write(&path, b"name: caf\xe9\nbase: ubuntu@24.04\n").unwrap();
     let shown = path.display().to_string();
@@ -132,14 +137,15 @@ fn a_file_that_is_not_utf8_is_one_diagnostic() {
 
 #[test]
 fn unknown_chisel_slices_are_reported() {
-    let d = tmpdir("slices");
+    let tmp = tmpdir("slices");
+    let d = tmp.path();
     let bare = GOOD
         .replace("base: ubuntu@24.04", "base: bare\nbuild-base: ubuntu@24.04")
         .replace(
             "plugin: nil",
             "plugin: nil\n    stage-packages: [libpq5_libz, base-files_base]",
         );
-    let path = write(&d, "rockcraft.yaml", &bare);
+    let path = write(d, "rockcraft.yaml", &bare);
     let r = run(std::slice::from_ref(&path), true);
     assert_eq!(r.exit_code, 1, "{}{}", r.stdout, r.stderr);
     let items: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();

@@ -1,20 +1,16 @@
 //! End-to-end tests of the background extension expansion: real JSON-RPC over in-memory pipes,
 //! real project directories on disk.
 
-mod common;
-
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use common::{Enc, PUBLISH, QUIET, TestClient, WAIT, apply_edits, range_json};
+use crate::client::{Enc, PUBLISH, QUIET, TestClient, WAIT, apply_edits, range_json};
 use rockcraft_lsp::core::analysis::analyze;
 use rockcraft_lsp::server::{Options, ServeExit};
 use serde_json::{Value, json};
 
-const TEMPLATE: &str = include_str!("golden/flask-init-template/input/rockcraft.yaml");
-const APP_PY: &str = include_str!("golden/flask-init-template/input/app.py");
-const MAIN_PY: &str = include_str!("golden/flask-entrypoint-main-py/input/main.py");
+const TEMPLATE: &str = include_str!("../golden/flask-init-template/input/rockcraft.yaml");
+const APP_PY: &str = include_str!("../golden/flask-init-template/input/app.py");
+const MAIN_PY: &str = include_str!("../golden/flask-entrypoint-main-py/input/main.py");
 
 /// A server that expands as soon as a version is stored, so tests wait on its publishes.
 fn quick() -> Options {
@@ -23,41 +19,31 @@ fn quick() -> Options {
 
 /// A project directory under the system temp dir, removed on drop.
 struct Project {
-    dir: PathBuf,
+    dir: tempfile::TempDir,
 }
 
 impl Project {
     fn new(tag: &str) -> Self {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "rockcraft-lsp-e2e-{tag}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("rockcraft-lsp-e2e-{tag}-"))
+            .tempdir()
+            .unwrap();
         Self { dir }
     }
 
     fn write(&self, rel: &str, contents: &str) -> &Self {
-        let path = self.dir.join(rel);
+        let path = self.dir.path().join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, contents).unwrap();
         self
     }
 
     fn file_uri(&self, rel: &str) -> String {
-        format!("file://{}", self.dir.join(rel).display())
+        format!("file://{}", self.dir.path().join(rel).display())
     }
 
     fn uri(&self) -> String {
         self.file_uri("rockcraft.yaml")
-    }
-}
-
-impl Drop for Project {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
@@ -472,7 +458,7 @@ async fn show_expanded_project_matches_the_cli() {
     p.write("rockcraft.yaml", TEMPLATE);
     let uri = p.uri();
     let cli = rockcraft_lsp::cli::expand::run_expand(
-        &p.dir,
+        p.dir.path(),
         rockcraft_lsp::core::extensions::DEFAULT_EXTENSIONS_DIR,
         false,
     );
@@ -562,7 +548,7 @@ fn apply_action(text: &str, action: &Value, uri: &str) -> String {
 fn cli_expand(p: &Project, text: &str) -> rockcraft_lsp::cli::check::Report {
     p.write("rockcraft.yaml", text);
     rockcraft_lsp::cli::expand::run_expand(
-        &p.dir,
+        p.dir.path(),
         rockcraft_lsp::core::extensions::DEFAULT_EXTENSIONS_DIR,
         false,
     )
@@ -737,7 +723,7 @@ async fn typing_keeps_expansion_findings_at_their_moved_place() {
     // Where each finding is, in bytes of the opened text.
     let at = |pos: &Value| {
         let n = |k: &str| u32::try_from(pos[k].as_u64().unwrap()).unwrap();
-        common::offset(TEMPLATE, n("line"), n("character"), Enc::Utf16)
+        crate::client::offset(TEMPLATE, n("line"), n("character"), Enc::Utf16)
     };
     let spans: Vec<(usize, usize)> = from_expansion
         .iter()

@@ -1,8 +1,6 @@
 //! End-to-end tests: real JSON-RPC over in-memory pipes against `rockcraft_lsp::server::serve`.
 
-mod common;
-
-use common::{Enc, TestClient, apply_edits, position, range_json, range_of};
+use crate::client::{Enc, TestClient, apply_edits, position, range_json, range_of};
 use rockcraft_lsp::server::ServeExit;
 use serde_json::{Value, json};
 
@@ -45,25 +43,13 @@ fn codes(diags: &[Value]) -> Vec<&str> {
 
 #[tokio::test]
 async fn initialize_negotiates_utf8_when_offered_and_exits_cleanly() {
-    let (client, init) = TestClient::initialized(Some(&["utf-16", "utf-8"]), json!({})).await;
-    let caps = &init["capabilities"];
-    assert_eq!(caps["positionEncoding"], "utf-8");
-    assert_eq!(
-        caps["textDocumentSync"]["change"], 2,
-        "incremental sync: {caps}"
-    );
-    assert_eq!(caps["textDocumentSync"]["openClose"], true);
-    assert!(caps["textDocumentSync"].get("save").is_some(), "{caps}");
-    assert_eq!(
-        caps["codeActionProvider"]["codeActionKinds"],
-        json!(["quickfix", "refactor"])
-    );
-    assert_eq!(caps["hoverProvider"], true, "{caps}");
-    assert!(
-        caps.get("definitionProvider").is_none(),
-        "definitionProvider advertised: {caps}"
-    );
-    assert_eq!(init["serverInfo"]["name"], "rockcraft-lsp");
+    let (client, mut init) = TestClient::initialized(Some(&["utf-16", "utf-8"]), json!({})).await;
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-8");
+    assert_eq!(init["serverInfo"]["version"], env!("CARGO_PKG_VERSION"));
+    init["serverInfo"]["version"] = json!("[version]");
+    // Everything advertised: incremental sync with open/close and save, quick fixes and
+    // refactors, hover, no go-to-definition, the server's name.
+    insta::assert_json_snapshot!(init);
     assert_eq!(client.shutdown_and_exit().await, ServeExit::Clean);
 }
 
@@ -94,18 +80,10 @@ async fn did_open_publishes_unknown_key() {
     c.open(URI, 7, &text).await;
     let diags = c.diagnostics(URI, Some(7)).await;
     let d = only_diag(&diags, "unknown-key");
-    assert_eq!(d["source"], "rockcraft");
-    assert_eq!(d["severity"], 1);
     assert_eq!(d["range"], range_of(&text, "sumary", 0, Enc::Utf16));
-    assert_eq!(d["range"]["start"], json!({"line": 10, "character": 0}));
-    assert_eq!(d["range"]["end"], json!({"line": 10, "character": 6}));
-    let msg = d["message"].as_str().unwrap();
-    assert!(msg.contains("sumary") && msg.contains("`summary`"), "{msg}");
-    // The fix travels in `data`, in protocol coordinates.
-    assert_eq!(d["data"]["version"], 7);
-    assert_eq!(d["data"]["fixes"][0]["title"], "Rename to `summary`");
+    // The fix travels in `data` (with the analysed version), in protocol coordinates.
     assert_eq!(d["data"]["fixes"][0]["edits"][0]["range"], d["range"]);
-    assert_eq!(d["data"]["fixes"][0]["edits"][0]["newText"], "summary");
+    insta::assert_json_snapshot!(d);
     assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
 }
 
@@ -559,32 +537,16 @@ async fn document_symbols_outline_the_project() {
             json!({"textDocument": {"uri": URI}}),
         )
         .await;
+    // Top-level keys in order, parts and services with their children and details.
+    insta::assert_json_snapshot!(syms);
     let syms = syms.as_array().expect("a list of symbols");
-    let names: Vec<&str> = syms.iter().filter_map(|s| s["name"].as_str()).collect();
-    assert_eq!(
-        names,
-        [
-            "name",
-            "base",
-            "version",
-            "summary",
-            "description",
-            "platforms",
-            "parts",
-            "services"
-        ]
-    );
     let parts = &syms[6];
-    assert_eq!(parts["children"][0]["name"], "p");
-    assert_eq!(parts["children"][0]["detail"], "plugin: nil");
     let at = text.find("  p:\n").unwrap() + 2;
     assert_eq!(
         parts["children"][0]["selectionRange"],
         range_json(&text, at, at + 1, Enc::Utf16)
     );
     let web = &syms[7]["children"][0];
-    assert_eq!(web["name"], "web");
-    assert_eq!(web["detail"], "srv --port 8080");
     // The service's range spans its whole entry, to the end of its command.
     let end = text.find("8080").unwrap() + 4;
     assert_eq!(

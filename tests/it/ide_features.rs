@@ -456,14 +456,16 @@ fn base_error_matches_cli(
     let [d] = r.diagnostics.as_slice() else {
         panic!("{:?}", r.diagnostics);
     };
-    let dir = std::env::temp_dir().join(format!("rockcraft-lsp-ide-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!("rockcraft-lsp-ide-{tag}-"))
+        .tempdir()
+        .unwrap();
+    let dir = tmp.path();
     std::fs::write(dir.join("rockcraft.yaml"), src).unwrap();
     std::fs::write(dir.join("requirements.txt"), "Flask\n").unwrap();
     std::fs::write(dir.join("app.py"), FLASK_APP).unwrap();
-    let cli = rockcraft_lsp::cli::expand::run_expand(&dir, DEFAULT_EXTENSIONS_DIR, experimental);
-    let _ = std::fs::remove_dir_all(&dir);
+    let cli = rockcraft_lsp::cli::expand::run_expand(dir, DEFAULT_EXTENSIONS_DIR, experimental);
+    drop(tmp);
     assert_eq!(cli.exit_code, 1, "{}", cli.stderr);
     let line = |prefix: &str| {
         cli.stderr

@@ -1,0 +1,515 @@
+//! What rockcraft knows, written down once: bases and how rockcraft reads them, plugins per
+//! build base, architectures, licences, documentation links, the framework extensions' app
+//! directories and the experimental-extensions switch. Plain data and small lookups, so the
+//! lint rules, completion, expansion and command line all read the same facts.
+
+use std::collections::HashMap;
+use std::ffi::OsStr;
+use std::sync::LazyLock;
+
+// ------------------------------------------------------------------------------------ bases
+
+/// The base without an Ubuntu system (it needs a `build-base`).
+pub const BARE: &str = "bare";
+
+/// The build base that follows the Ubuntu series in development.
+pub const DEVEL: &str = "devel";
+
+/// The Ubuntu series in development, which can only be built with `build-base: devel`.
+pub const DEVEL_SERIES: &str = "ubuntu@26.10";
+
+/// The newest released series rockcraft can build on.
+pub const NEWEST_BUILD_BASE: &str = "ubuntu@26.04";
+
+/// The build base suggested when one is missing (the current LTS).
+pub const DEFAULT_BUILD_BASE: &str = "ubuntu@24.04";
+
+/// The build bases rockcraft has a plugin table for (`rockcraft/plugins/groups.py`); any other
+/// build base crashes rockcraft at start-up.
+pub const BUILD_BASES: &[&str] = &[
+    "ubuntu@20.04",
+    "ubuntu@22.04",
+    "ubuntu@24.04",
+    "ubuntu@25.10",
+    NEWEST_BUILD_BASE,
+    DEVEL,
+];
+
+/// Build bases of the older plugin generation (with the v1 Python plugins).
+pub const LEGACY_BUILD_BASES: &[&str] = BUILD_BASES.split_at(3).0;
+
+/// Build bases of the newer plugin generation.
+pub const V2_BUILD_BASES: &[&str] = BUILD_BASES.split_at(3).1;
+
+/// The `ubuntu:XX.04` spellings rockcraft still accepts (rewritten to `@` with a warning).
+pub const DEPRECATED_COLON_BASES: &[&str] = &["ubuntu:20.04", "ubuntu:22.04"];
+
+/// Whether `base` is one of the [`DEPRECATED_COLON_BASES`].
+#[must_use]
+pub fn is_deprecated_colon_base(base: &str) -> bool {
+    DEPRECATED_COLON_BASES.contains(&base)
+}
+
+/// A base with every `:` read as `@` (`ubuntu:22.04` → `ubuntu@22.04`): how the project model
+/// rewrites the deprecated spelling, and how the checks compare bases.
+#[must_use]
+pub fn at_spelling(base: &str) -> String {
+    base.replace(':', "@")
+}
+
+/// rockcraft's reading of a `distro:series` name when it plans the build: a single `:` in a
+/// name without `@` becomes `@`; anything else is kept as written.
+#[must_use]
+pub fn distro_at_series(base: &str) -> String {
+    if base.matches(':').count() == 1 && !base.contains('@') {
+        base.replacen(':', "@", 1)
+    } else {
+        base.to_owned()
+    }
+}
+
+/// rockcraft's `get_project_base` applied to the build base (when set) or else the base:
+/// [`distro_at_series`], with `devel` read as `ubuntu@devel`; `None` for anything that is not
+/// a `distro@series` pair (such as `bare`).
+#[must_use]
+pub fn project_base(build_base_or_base: &str) -> Option<String> {
+    let mut base = distro_at_series(build_base_or_base);
+    if base == DEVEL {
+        base = "ubuntu@devel".into();
+    }
+    (base.matches('@').count() == 1).then_some(base)
+}
+
+/// The release name of a build base: `ubuntu@24.04` (or `ubuntu:24.04`) → `ubuntu-24.04`.
+#[must_use]
+pub fn release_of_base(base: &str) -> Option<String> {
+    let v = base
+        .strip_prefix("ubuntu@")
+        .or_else(|| base.strip_prefix("ubuntu:"))?;
+    (!v.is_empty()).then(|| format!("ubuntu-{v}"))
+}
+
+/// The Python version of the build bases a bare project can use with the Python extensions.
+pub const BARE_PYTHON_VERSIONS: &[(&str, &str)] =
+    &[("ubuntu@22.04", "3.10"), ("ubuntu@24.04", "3.12")];
+
+/// The Python version for a bare project's build base (either spelling), if it has one.
+#[must_use]
+pub fn bare_python_version(build_base: &str) -> Option<&'static str> {
+    let base = at_spelling(build_base);
+    BARE_PYTHON_VERSIONS
+        .iter()
+        .find(|(b, _)| *b == base)
+        .map(|(_, v)| *v)
+}
+
+// ---------------------------------------------------------------------------------- plugins
+
+/// Plugins every build base has.
+pub const PLUGINS_EVERYWHERE: &[&str] = &[
+    "ant",
+    "autotools",
+    "cargo-use",
+    "cmake",
+    "dotnet",
+    "dump",
+    "go",
+    "go-use",
+    "gradle",
+    "jlink",
+    "make",
+    "maven",
+    "maven-use",
+    "meson",
+    "nil",
+    "npm",
+    "python",
+    "qmake",
+    "rust",
+    "scons",
+];
+
+/// Plugins of only one plugin generation, with the build bases that have them.
+const GENERATION_PLUGINS: &[(&str, &[&str])] = &[
+    ("poetry", LEGACY_BUILD_BASES),
+    ("uv", LEGACY_BUILD_BASES),
+    ("bazel", V2_BUILD_BASES),
+];
+
+/// Plugins craft-parts has but rockcraft never registers.
+pub const PLUGINS_NEVER: &[&str] = &["ruby", "npm-use", "gradle-use"];
+
+/// The build bases a plugin exists on, or `None` when rockcraft does not know it at all.
+#[must_use]
+pub fn plugin_bases(plugin: &str) -> Option<&'static [&'static str]> {
+    if PLUGINS_EVERYWHERE.contains(&plugin) {
+        return Some(BUILD_BASES);
+    }
+    GENERATION_PLUGINS
+        .iter()
+        .find(|(p, _)| *p == plugin)
+        .map(|(_, bases)| *bases)
+}
+
+/// The plugins rockcraft registers for a build base, sorted (every plugin when the build base
+/// is unknown).
+#[must_use]
+pub fn plugins_for(build_base: Option<&str>) -> Vec<&'static str> {
+    let known = build_base.filter(|b| BUILD_BASES.contains(b));
+    let mut v: Vec<&str> = PLUGINS_EVERYWHERE
+        .iter()
+        .chain(GENERATION_PLUGINS.iter().map(|(p, _)| p))
+        .copied()
+        .filter(|p| known.is_none_or(|b| plugin_bases(p).is_some_and(|bs| bs.contains(&b))))
+        .collect();
+    v.sort_unstable();
+    v
+}
+
+// ---------------------------------------------------------------------------- architectures
+
+/// The Debian architectures craft-platforms knows; rockcraft supports all of them.
+pub const ARCHITECTURES: &[&str] = &[
+    "amd64", "arm64", "armhf", "i386", "ppc64el", "riscv64", "s390x",
+];
+
+/// Whether `s` is one of the [`ARCHITECTURES`].
+#[must_use]
+pub fn is_architecture(s: &str) -> bool {
+    ARCHITECTURES.contains(&s)
+}
+
+// --------------------------------------------------------------------------------- licences
+
+/// The licence value that is not an SPDX identifier.
+pub const PROPRIETARY: &str = "proprietary";
+
+/// The SPDX identifiers rockcraft accepts, in the list's order.
+static SPDX_IDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    include_str!("data/spdx-license-ids.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+});
+
+static SPDX_BY_LOWER: LazyLock<HashMap<String, &'static str>> = LazyLock::new(|| {
+    SPDX_IDS
+        .iter()
+        .map(|id| (id.to_ascii_lowercase(), *id))
+        .collect()
+});
+
+/// The SPDX licence identifiers rockcraft accepts (the SPDX list 2.5 of its pinned lookup).
+#[must_use]
+pub fn spdx_ids() -> &'static [&'static str] {
+    &SPDX_IDS
+}
+
+/// The identifier as rockcraft spells it, found case-insensitively (`apache-2.0` →
+/// `Apache-2.0`).
+#[must_use]
+pub fn spdx_id(id: &str) -> Option<&'static str> {
+    SPDX_BY_LOWER.get(&id.to_ascii_lowercase()).copied()
+}
+
+// ---------------------------------------------------------------------------- documentation
+
+/// Where rockcraft's documentation lives; slugs below are paths under it.
+pub const DOCS_URL: &str = "https://documentation.ubuntu.com/rockcraft/latest";
+
+/// A documentation slug under the extension reference.
+macro_rules! extension_doc {
+    ($page:literal) => {
+        concat!("/reference/extensions/", $page)
+    };
+}
+
+/// Documentation page of the project file reference.
+pub const PROJECT_DOC_SLUG: &str = "/reference/rockcraft-yaml";
+/// Documentation page of the extension reference, as rockcraft links it.
+pub const EXTENSIONS_DOC_SLUG: &str = extension_doc!("");
+pub const FLASK_DOC_SLUG: &str = extension_doc!("flask-framework");
+pub const FASTAPI_DOC_SLUG: &str = extension_doc!("fastapi-framework");
+pub const GO_DOC_SLUG: &str = extension_doc!("go-framework");
+pub const SPRING_BOOT_DOC_SLUG: &str = extension_doc!("spring-boot-framework");
+pub const DJANGO_REQUIREMENTS_DOC_SLUG: &str =
+    extension_doc!("django-framework/#project-requirements");
+pub const FASTAPI_REQUIREMENTS_DOC_SLUG: &str =
+    extension_doc!("fastapi-framework/#project-requirements");
+pub const GO_REQUIREMENTS_DOC_SLUG: &str = extension_doc!("go-framework/#project-requirements");
+pub const SPRING_BOOT_REQUIREMENTS_DOC_SLUG: &str =
+    extension_doc!("spring-boot-framework/#project-requirements");
+/// rockcraft links the express requirements under `express-framework`.
+pub const EXPRESS_REQUIREMENTS_DOC_SLUG: &str =
+    extension_doc!("express-framework/#project-requirements");
+/// The page rockcraft links when the FastAPI extension cannot pick a Python version.
+pub const FASTAPI_PYTHON_DOC_SLUG: &str = extension_doc!("fastapi");
+/// The page rockcraft links when the Gunicorn extensions cannot pick a Python version.
+pub const GUNICORN_DOC_SLUG: &str = extension_doc!("gunicorn");
+
+/// The reference page of one extension (`/reference/extensions/flask-framework`).
+#[must_use]
+pub fn extension_doc_slug(name: &str) -> String {
+    format!("{EXTENSIONS_DOC_SLUG}{name}")
+}
+
+/// The full address of a documentation slug.
+#[must_use]
+pub fn doc_url(slug: &str) -> String {
+    format!("{DOCS_URL}{slug}")
+}
+
+// --------------------------------------------------------------------- framework app dirs
+
+/// Where the Flask extension copies the application.
+pub const FLASK_APP_DIR: &str = "flask/app/";
+/// Where the Django extension copies the application.
+pub const DJANGO_APP_DIR: &str = "django/app/";
+/// Where the other framework extensions copy the application.
+pub const APP_DIR: &str = "app/";
+
+/// The app directories of the framework extensions.
+pub const APP_DIRS: [&str; 3] = [FLASK_APP_DIR, DJANGO_APP_DIR, APP_DIR];
+
+/// A framework's `prime`/`stage` prefix rule: every entry of the user's list must name a path
+/// under the directory the extension copies the application to.
+pub struct PrefixRule {
+    /// The part holding the list (`flask-framework/install-app`).
+    pub part: &'static str,
+    /// `prime` or `stage`.
+    pub key: &'static str,
+    /// The prefix rockcraft's `re.match("-? *<prefix>", entry)` requires (`flask/app`, `app/`).
+    pub prefix: &'static str,
+    /// The directory to suggest (`flask/app/`).
+    pub dir: &'static str,
+    pub doc_slug: &'static str,
+}
+
+/// The prefix rules of the framework extensions.
+pub const PREFIX_RULES: &[PrefixRule] = &[
+    PrefixRule {
+        part: "flask-framework/install-app",
+        key: "prime",
+        prefix: "flask/app",
+        dir: FLASK_APP_DIR,
+        doc_slug: FLASK_DOC_SLUG,
+    },
+    PrefixRule {
+        part: "fastapi-framework/install-app",
+        key: "prime",
+        prefix: APP_DIR,
+        dir: APP_DIR,
+        doc_slug: FASTAPI_DOC_SLUG,
+    },
+    PrefixRule {
+        part: "go-framework/assets",
+        key: "stage",
+        prefix: APP_DIR,
+        dir: APP_DIR,
+        doc_slug: GO_DOC_SLUG,
+    },
+    PrefixRule {
+        part: "spring-boot-framework/assets",
+        key: "stage",
+        prefix: APP_DIR,
+        dir: APP_DIR,
+        doc_slug: SPRING_BOOT_DOC_SLUG,
+    },
+];
+
+/// The prefix rule of an extension part, if it has one.
+#[must_use]
+pub fn prefix_rule(part: &str) -> Option<&'static PrefixRule> {
+    PREFIX_RULES.iter().find(|r| r.part == part)
+}
+
+/// An entry split into its exclusion mark (`-` and the spaces after it, as written) and the
+/// path after it.
+#[must_use]
+pub fn split_mark(entry: &str) -> (&str, &str) {
+    let bare = entry
+        .strip_prefix('-')
+        .unwrap_or(entry)
+        .trim_start_matches(' ');
+    (&entry[..entry.len() - bare.len()], bare)
+}
+
+/// How to correct an entry that lacks the prefix.
+pub struct Correction<'e> {
+    /// The exclusion mark as written (`-`, `- `, or empty).
+    pub mark: &'e str,
+    /// The path after the mark.
+    pub bare: &'e str,
+    /// Another framework's prefix that ends the directory (`app/` in `flask/app/`) and starts
+    /// the path: either that framework's habit or a real directory of the project.
+    pub inner: Option<&'static str>,
+    /// Bytes of `bare` the likely fix replaces: the inner prefix, else another framework's
+    /// prefix (`flask/app/` in a FastAPI entry), else none.
+    pub replaced: usize,
+}
+
+impl Correction<'_> {
+    /// The entry with `dir` put in place of the first `replaced` bytes of the path.
+    #[must_use]
+    pub fn write(&self, dir: &str, replaced: usize) -> String {
+        format!("{}{dir}{}", self.mark, &self.bare[replaced..])
+    }
+}
+
+impl PrefixRule {
+    /// rockcraft's `re.match("-? *<prefix>", entry)`.
+    #[must_use]
+    pub fn matches(&self, entry: &str) -> bool {
+        split_mark(entry).1.starts_with(self.prefix)
+    }
+
+    /// The extension owning the part (`flask-framework`).
+    #[must_use]
+    pub fn extension(&self) -> &'static str {
+        self.part.split('/').next().unwrap_or(self.part)
+    }
+
+    /// How to correct `entry`.
+    #[must_use]
+    pub fn correction<'e>(&self, entry: &'e str) -> Correction<'e> {
+        let (mark, bare) = split_mark(entry);
+        let dir = self.dir;
+        let inner = APP_DIRS
+            .iter()
+            .find(|p| **p != dir && dir.ends_with(**p) && bare.starts_with(**p))
+            .copied();
+        let other = APP_DIRS
+            .iter()
+            .find(|p| !dir.ends_with(**p) && bare.starts_with(**p))
+            .map_or(0, |p| p.len());
+        Correction {
+            mark,
+            bare,
+            inner,
+            replaced: inner.map_or(other, str::len),
+        }
+    }
+}
+
+// ----------------------------------------------------------------------------- experimental
+
+/// The environment variable rockcraft reads to allow experimental extensions.
+pub const EXPERIMENTAL_ENV: &str = "ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS";
+
+/// Whether the value of [`EXPERIMENTAL_ENV`] allows experimental extensions: set and non-empty.
+/// The caller reads the environment (`experimental_from(std::env::var_os(EXPERIMENTAL_ENV)
+/// .as_deref())`).
+#[must_use]
+pub fn experimental_from(value: Option<&OsStr>) -> bool {
+    value.is_some_and(|v| !v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_spellings() {
+        assert!(is_deprecated_colon_base("ubuntu:22.04"));
+        assert!(!is_deprecated_colon_base("ubuntu:24.04"));
+        assert_eq!(at_spelling("ubuntu:22.04"), "ubuntu@22.04");
+        assert_eq!(distro_at_series("ubuntu:24.04"), "ubuntu@24.04");
+        assert_eq!(distro_at_series("a:b:c"), "a:b:c");
+        assert_eq!(distro_at_series("a@b:c"), "a@b:c");
+        assert_eq!(
+            project_base("ubuntu:22.04").as_deref(),
+            Some("ubuntu@22.04")
+        );
+        assert_eq!(project_base(DEVEL).as_deref(), Some("ubuntu@devel"));
+        assert_eq!(project_base(BARE), None);
+        assert_eq!(project_base("a@b@c"), None);
+    }
+
+    #[test]
+    fn releases_and_python_versions() {
+        assert_eq!(
+            release_of_base("ubuntu@24.04").as_deref(),
+            Some("ubuntu-24.04")
+        );
+        assert_eq!(
+            release_of_base("ubuntu:22.04").as_deref(),
+            Some("ubuntu-22.04")
+        );
+        assert_eq!(release_of_base(BARE), None);
+        assert_eq!(release_of_base("ubuntu@"), None);
+        assert_eq!(bare_python_version("ubuntu:24.04"), Some("3.12"));
+        assert_eq!(bare_python_version("ubuntu@22.04"), Some("3.10"));
+        assert_eq!(bare_python_version("ubuntu@26.04"), None);
+        assert_eq!(bare_python_version("ubuntu@22:04"), None);
+    }
+
+    #[test]
+    fn build_base_generations() {
+        assert_eq!(
+            LEGACY_BUILD_BASES,
+            ["ubuntu@20.04", "ubuntu@22.04", "ubuntu@24.04"]
+        );
+        assert_eq!(V2_BUILD_BASES, ["ubuntu@25.10", "ubuntu@26.04", "devel"]);
+        assert!(DEVEL_SERIES > NEWEST_BUILD_BASE);
+    }
+
+    #[test]
+    fn plugins_per_build_base() {
+        assert_eq!(plugin_bases("nil"), Some(BUILD_BASES));
+        assert_eq!(plugin_bases("uv"), Some(LEGACY_BUILD_BASES));
+        assert_eq!(plugin_bases("bazel"), Some(V2_BUILD_BASES));
+        assert_eq!(plugin_bases("ruby"), None);
+        let legacy = plugins_for(Some("ubuntu@24.04"));
+        assert!(legacy.contains(&"poetry") && !legacy.contains(&"bazel"));
+        let v2 = plugins_for(Some(DEVEL));
+        assert!(!v2.contains(&"uv") && v2.contains(&"bazel"));
+        let all = plugins_for(Some("ubuntu@30.04"));
+        assert!(all.contains(&"uv") && all.contains(&"bazel"));
+        assert_eq!(all, plugins_for(None));
+        assert!(all.is_sorted());
+        assert_eq!(all.len(), PLUGINS_EVERYWHERE.len() + 3);
+    }
+
+    #[test]
+    fn architectures_and_licences() {
+        assert!(is_architecture("riscv64") && !is_architecture("x86_64"));
+        assert_eq!(spdx_id("apache-2.0"), Some("Apache-2.0"));
+        assert_eq!(spdx_id("MIT"), Some("MIT"));
+        assert_eq!(spdx_id("GPL-3.0-or-later"), None);
+        assert_eq!(spdx_id(PROPRIETARY), None);
+        assert!(spdx_ids().len() > 300);
+    }
+
+    #[test]
+    fn documentation_links() {
+        assert_eq!(EXTENSIONS_DOC_SLUG, "/reference/extensions/");
+        assert_eq!(extension_doc_slug("go-framework"), GO_DOC_SLUG);
+        assert_eq!(
+            doc_url(PROJECT_DOC_SLUG),
+            "https://documentation.ubuntu.com/rockcraft/latest/reference/rockcraft-yaml"
+        );
+    }
+
+    #[test]
+    fn prefix_rules() {
+        let flask = prefix_rule("flask-framework/install-app").unwrap();
+        assert_eq!(flask.extension(), "flask-framework");
+        assert!(flask.matches("- flask/app/x") && !flask.matches("app/x"));
+        let c = flask.correction("-app/x");
+        assert_eq!((c.mark, c.inner, c.replaced), ("-", Some(APP_DIR), 4));
+        assert_eq!(c.write(flask.dir, c.replaced), "-flask/app/x");
+        let go = prefix_rule("go-framework/assets").unwrap();
+        let c = go.correction("flask/app/x");
+        assert_eq!((c.inner, c.replaced), (None, FLASK_APP_DIR.len()));
+        assert!(prefix_rule("django-framework/install-app").is_none());
+    }
+
+    #[test]
+    fn experimental_switch() {
+        assert!(experimental_from(Some(OsStr::new("1"))));
+        assert!(experimental_from(Some(OsStr::new("0"))));
+        assert!(!experimental_from(Some(OsStr::new(""))));
+        assert!(!experimental_from(None));
+    }
+}

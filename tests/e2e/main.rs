@@ -1,0 +1,7 @@
+//! End-to-end tests: real JSON-RPC over in-memory pipes against `rockcraft_lsp::server::serve`,
+//! in one test binary with its LSP test client.
+
+mod client;
+mod completion;
+mod expansion;
+mod protocol;

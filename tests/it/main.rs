@@ -1,0 +1,9 @@
+//! The integration tests that call the library directly (no protocol): one test binary, so the
+//! crate is linked once. The tests over the LSP protocol are in `tests/e2e`.
+
+mod cli_check;
+mod emit_edge;
+mod emit_pyyaml;
+mod golden_expand;
+mod ide_features;
+mod schema_oracle;
