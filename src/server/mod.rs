@@ -177,6 +177,14 @@ impl Backend {
     }
 }
 
+impl Drop for Backend {
+    /// The session is over: stop the documents' workers and jobs. The publisher stops once the
+    /// last of them has let go of its queue.
+    fn drop(&mut self) {
+        self.session.close_all();
+    }
+}
+
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         handlers::initialize::handle(self, params)

@@ -389,6 +389,15 @@ impl Session {
         true
     }
 
+    /// Forgets every document and cancels their jobs (the end of the session), so that no
+    /// background task outlives it waiting for work.
+    pub fn close_all(&self) {
+        self.docs.retain(|_, doc| {
+            doc.jobs.cancel();
+            false
+        });
+    }
+
     #[must_use]
     pub fn len(&self) -> usize {
         self.docs.len()
@@ -479,6 +488,9 @@ mod tests {
         assert!(second.life > first.life);
         assert_eq!(s.close(&uri()).map(|v| v.version), Some(1));
         assert!(second.stop.is_cancelled() && s.is_empty());
+        let third = s.open(uri(), 1, "name: y\n".into());
+        s.close_all();
+        assert!(third.stop.is_cancelled() && s.is_empty());
     }
 
     #[test]
