@@ -3,12 +3,16 @@
 //! Architecture invariant: `crate::core` speaks byte offsets and plain data; every conversion to
 //! and from protocol types happens in [`convert`]. Each LSP method lives in its own file under
 //! [`handlers`], and [`Backend`]'s `LanguageServer` methods are one-line delegates to them.
-
 //!
-//! Module graph (an arrow points at what a module uses; no cycles):
-//! `session`, `events` (leaves, with `edits`, `convert`, `guard`) <- jobs (`analysis`,
-//! `expansion`, `packages`) <- `settings`; `diagnostics` <- `publisher` (owns publishing; the
-//! jobs reach it only through `events`) <- this module <- `handlers`.
+//! Module graph (what each module uses; there are no cycles):
+//! - leaves: `guard`, [`edits`], [`events`] (the publisher's queue); [`convert`] uses `edits`;
+//! - [`session`] (open documents, their snapshots and job handles): `edits`, `guard`;
+//! - background jobs: [`analysis`] (`session`, `events`), [`expansion`] (`analysis`, `session`,
+//!   `events`), [`packages`] (`session`, `events`); [`settings`] (`expansion`, `packages`);
+//! - [`diagnostics`] (`session`, `packages`, `convert`) and [`publisher`] (`session`,
+//!   `packages`, `events`, `diagnostics`): the only sender of `publishDiagnostics`; the jobs
+//!   reach it only through `events`, never by calling it;
+//! - this module (the [`Backend`], which spawns the publisher), then [`handlers`].
 
 pub mod analysis;
 pub mod convert;

@@ -10,7 +10,7 @@
 //! - a job's result is kept only if no newer configuration started meanwhile, and the
 //!   publisher is told ([`Event::Packages`]) when one finishes: open documents' findings may
 //!   change;
-//! - each index is bounded ([`MAX_DEBS`] names, short descriptions), and there is one per
+//! - each index is bounded ([`MAX_DEBS`](crate::core::packages::MAX_DEBS) names, short descriptions), and there is one per
 //!   release, whatever the number of documents.
 
 use std::collections::HashMap;
