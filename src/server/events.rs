@@ -17,6 +17,9 @@ pub enum Event {
     Closed(Uri),
     /// The package indexes changed: publish every open document again.
     Packages,
+    /// The session is over: stop (the publisher holds a sender itself, so the queue alone
+    /// never closes).
+    Stop,
 }
 
 /// The sending side of the publisher's queue. Cloning is cheap; sending never blocks.

@@ -182,10 +182,10 @@ impl Backend {
 }
 
 impl Drop for Backend {
-    /// The session is over: stop the documents' workers and jobs. The publisher stops once the
-    /// last of them has let go of its queue.
+    /// The session is over: stop the documents' workers and jobs, and the publisher.
     fn drop(&mut self) {
         self.session.close_all();
+        self.events.send(events::Event::Stop);
     }
 }
 

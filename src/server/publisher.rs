@@ -66,7 +66,7 @@ impl Publisher {
         }
     }
 
-    /// Handles events until every sender is gone (the end of the session).
+    /// Handles events until [`Event::Stop`] (or until every sender is gone).
     pub async fn run(mut self, mut events: Receiver) {
         let mut batch = Vec::new();
         while let Some(first) = events.recv().await {
@@ -88,6 +88,7 @@ impl Publisher {
                             self.document(&uri, false).await;
                         }
                     }
+                    Event::Stop => return,
                 }
             }
         }
@@ -154,13 +155,15 @@ fn moot(event: &Event, later: &[Event]) -> bool {
     match event {
         Event::Document(uri) => later.iter().any(|e| match e {
             Event::Document(u) | Event::Saved(u) | Event::Closed(u) => u == uri,
-            Event::Packages => true,
+            Event::Packages | Event::Stop => true,
         }),
-        Event::Saved(uri) => later
-            .iter()
-            .any(|e| matches!(e, Event::Saved(u) | Event::Closed(u) if u == uri)),
-        Event::Packages => later.contains(&Event::Packages),
-        Event::Closed(_) => false,
+        Event::Saved(uri) => later.iter().any(|e| match e {
+            Event::Saved(u) | Event::Closed(u) => u == uri,
+            Event::Stop => true,
+            Event::Document(_) | Event::Packages => false,
+        }),
+        Event::Packages => later.contains(&Event::Packages) || later.contains(&Event::Stop),
+        Event::Closed(_) | Event::Stop => false,
     }
 }
 
@@ -186,5 +189,7 @@ mod tests {
             &[doc(&a), Event::Closed(a.clone())]
         ));
         assert!(moot(&Event::Packages, &[doc(&a), Event::Packages]));
+        // Nothing but a clear is worth sending once the session is over.
+        assert!(moot(&doc(&a), &[Event::Stop]) && moot(&Event::Saved(a.clone()), &[Event::Stop]));
     }
 }
