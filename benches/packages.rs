@@ -4,67 +4,32 @@
 //! compressed, or a chisel-releases checkout directory).
 //!
 //! Run: `cargo bench --bench packages [-- PATH...]`. Memory is measured with a counting
-//! allocator: "kept" is what the index holds after loading, "peak" the most in use while it
+//! allocator (`peak_alloc`): "kept" is what the index holds after loading, "peak" the most in use while it
 //! was built (both above what was allocated before).
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
+use peak_alloc::PeakAlloc;
 use rockcraft_lsp::core::document::Document;
 use rockcraft_lsp::core::packages::{DebIndex, SliceIndex, StaticIndexes, apt};
 use rockcraft_lsp::core::rules::known_packages;
 use rockcraft_lsp::host::packages::{load_checkout, load_files};
 
-struct Counting;
-
-static IN_USE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grew(n: usize) {
-    let now = IN_USE.fetch_add(n, Ordering::Relaxed) + n;
-    PEAK.fetch_max(now, Ordering::Relaxed);
-}
-
-// SAFETY: every call is forwarded to the system allocator unchanged; only sizes are counted.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        grew(layout.size());
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if new_size > layout.size() {
-            grew(new_size - layout.size());
-        } else {
-            IN_USE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
-        }
-        // SAFETY: same contract as the caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
 #[global_allocator]
-static ALLOC: Counting = Counting;
+static ALLOC: PeakAlloc = PeakAlloc;
 
 /// Runs `f`, returning its result, milliseconds, bytes kept and peak bytes above the start.
 fn measure<T>(f: impl FnOnce() -> T) -> (T, f64, usize, usize) {
-    let before = IN_USE.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
+    let before = ALLOC.current_usage();
+    ALLOC.reset_peak_usage();
     let t = Instant::now();
     let out = f();
     let ms = t.elapsed().as_secs_f64() * 1e3;
-    let kept = IN_USE.load(Ordering::Relaxed).saturating_sub(before);
-    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(before);
+    let kept = ALLOC.current_usage().saturating_sub(before);
+    let peak = ALLOC.peak_usage().saturating_sub(before);
     (out, ms, kept, peak)
 }
 
@@ -79,13 +44,14 @@ fn mib(b: usize) -> String {
 fn generated_packages(n: usize) -> String {
     let mut s = String::with_capacity(n * 900);
     for i in 0..n {
-        for copy in 0..(1 + usize::from(i % 10 == 0)) {
-            s.push_str(&format!(
+        for copy in 0..=usize::from(i % 10 == 0) {
+            let _ = write!(
+                s,
                 "Package: pkg-{i:05}-{}\nArchitecture: amd64\nVersion: 1.{copy}.{i}-1ubuntu1\nPriority: optional\nSection: universe/libs\nOrigin: Ubuntu\nMaintainer: Ubuntu Developers <ubuntu-devel-discuss@lists.ubuntu.com>\nInstalled-Size: {}\nDepends: libc6 (>= 2.34), libgcc-s1 (>= 3.0), libstdc++6 (>= 12)\nFilename: pool/universe/p/pkg-{i}/pkg-{i}_1.{i}-1ubuntu1_amd64.deb\nSize: {}\nMD5sum: 0123456789abcdef0123456789abcdef\nSHA1: 0123456789abcdef0123456789abcdef01234567\nSHA256: 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\nSHA512: 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\nDescription: example library number {i} for benchmarks\nDescription-md5: 0123456789abcdef0123456789abcdef\n\n",
                 ["lib", "tool", "data", "dev"][i % 4],
                 i % 5000,
                 i * 7 % 100_000
-            ));
+            );
         }
     }
     s
@@ -133,7 +99,11 @@ fn main() {
         bundled.releases().len()
     );
     for release in bundled.releases() {
-        let (n, ms, kept, peak) = measure(|| bundled.release(release).map_or(0, |s| s.len()));
+        let (n, ms, kept, peak) = measure(|| {
+            bundled
+                .release(release)
+                .map_or(0, rockcraft_lsp::core::packages::Slices::len)
+        });
         let _ = writeln!(
             std::io::stdout(),
             "| bundled slices {release} | {ms:.2} | {} | {} | {n} packages |",
@@ -184,7 +154,10 @@ fn main() {
     for path in args {
         if path.is_dir() {
             let (releases, ms, kept, peak) = measure(|| load_checkout(&path));
-            let n: usize = releases.values().map(|s| s.len()).sum();
+            let n: usize = releases
+                .values()
+                .map(rockcraft_lsp::core::packages::Slices::len)
+                .sum();
             let _ = writeln!(
                 std::io::stdout(),
                 "| checkout {} | {ms:.0} | {} | {} | {n} packages |",

@@ -134,7 +134,7 @@ pub fn run_with(paths: &[String], json_output: bool, packages: &PackageSettings)
         facts::experimental_from(std::env::var_os(facts::EXPERIMENTAL_ENV).as_deref());
     for file in &files {
         let shown = file.display().to_string();
-        let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+        let size = std::fs::metadata(file).map_or(0, |m| m.len());
         if size > MAX_FILE_BYTES {
             let _ = writeln!(
                 report.stderr,

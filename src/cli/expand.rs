@@ -6,9 +6,9 @@ use std::path::Path;
 
 use crate::cli::check::Report;
 use crate::core::document::Document;
-use crate::core::extensions::model::dotted;
 use crate::core::extensions::{Anchor, Context, ExpandError, registry};
 use crate::core::pipeline::{self, startup::PROJECT_FILE};
+use crate::core::yaml::dotted;
 use crate::host::fs::RealFs;
 
 /// Expands the extensions of `project_dir/rockcraft.yaml` and prints the project the way

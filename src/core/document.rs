@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::core::extensions::registry::{self, ExtensionInfo};
 use crate::core::facts;
 use crate::core::text::{Lines, TextRange, TextSize};
-use crate::core::yaml::{self, Entry, NodeId, PathSeg, Tree, YamlError, YamlErrorKind};
+use crate::core::yaml::{self, Entry, NodeId, Tree, YamlError, YamlErrorKind};
 
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -15,7 +15,7 @@ pub struct Document {
     pub tree: Tree,
     /// Syntax errors, duplicate keys and alias problems.
     pub yaml_errors: Vec<YamlError>,
-    /// The document as PyYAML would load it.
+    /// The document as `PyYAML` would load it.
     pub json: Value,
 }
 
@@ -191,24 +191,6 @@ impl Document {
     #[must_use]
     pub fn line_number(&self, offset: TextSize) -> u32 {
         self.lines.line_of(u32::from(offset)) + 1
-    }
-
-    /// A path in dotted form for messages (`parts.my-part.prime[2]`).
-    #[must_use]
-    pub fn dotted(path: &[PathSeg]) -> String {
-        let mut s = String::new();
-        for seg in path {
-            match seg {
-                PathSeg::Key(k) => {
-                    if !s.is_empty() {
-                        s.push('.');
-                    }
-                    s.push_str(k);
-                }
-                PathSeg::Index(i) => s.push_str(&format!("[{i}]")),
-            }
-        }
-        s
     }
 }
 

@@ -1,40 +1,41 @@
-//! Byte-exact YAML printing of a `serde_json::Value`, matching PyYAML 6.0.3 as rockcraft uses it.
+//! Byte-exact YAML printing of a `serde_json::Value`, matching `PyYAML` 6.0.3 as rockcraft uses it.
 //!
 //! Rockcraft prints `expand-extensions` output with a `yaml.SafeDumper` subclass whose
 //! string representer asks for the literal block style (`|`) whenever a string contains
 //! `"\n"`, and calls `yaml.dump(obj, sort_keys=False, allow_unicode=True)` with the
 //! default width (80), indent (2) and block style. This module re-implements the parts
-//! of PyYAML's representer, resolver and emitter that such a dump goes through, so that
+//! of `PyYAML`'s representer, resolver and emitter that such a dump goes through, so that
 //! [`to_yaml_string`] returns the very same bytes:
 //!
 //! * block mappings and block sequences (sequences inside a mapping are not indented),
 //!   empty containers as `{}` / `[]`;
-//! * the scalar style choice of PyYAML's `analyze_scalar` / `choose_scalar_style`
+//! * the scalar style choice of `PyYAML`'s `analyze_scalar` / `choose_scalar_style`
 //!   (plain, single quoted, double quoted with escapes, literal `|` with chomping and
 //!   indentation indicators), including the implicit resolver check that quotes strings
 //!   such as `'0.1'`, `'yes'`, `'null'` or `'2001-12-14'` (the loader's own resolver,
 //!   [`crate::core::yaml::resolves_to_str`]);
 //! * folding of long plain and quoted scalars at column 80;
-//! * Python `repr` formatting of floats ([`crate::core::py::float_str`]), with PyYAML's `.0e`
+//! * Python `repr` formatting of floats ([`crate::core::py::float_str`]), with `PyYAML`'s `.0e`
 //!   fix-up;
 //! * `? ` complex keys for keys that cannot be simple (empty, multi-line, 123+ chars);
-//! * the `...` document end marker PyYAML writes after an open-ended document.
+//! * the `...` document end marker `PyYAML` writes after an open-ended document.
 //!
-//! Mapping keys keep their order (serde_json's `preserve_order` feature).
+//! Mapping keys keep their order (`serde_json`'s `preserve_order` feature).
 
 use serde_json::{Map, Number, Value};
 
 use crate::core::py;
 use crate::core::yaml::resolves_to_str;
 
-/// PyYAML's default `best_indent`.
+/// `PyYAML`'s default `best_indent`.
 const BEST_INDENT: usize = 2;
-/// PyYAML's default `best_width`.
+/// `PyYAML`'s default `best_width`.
 const BEST_WIDTH: usize = 80;
 
-/// Prints `value` exactly as PyYAML 6.0.3 dumps the equivalent Python object with
+/// Prints `value` exactly as `PyYAML` 6.0.3 dumps the equivalent Python object with
 /// rockcraft's dumper (`sort_keys=False`, `allow_unicode=True`, literal style for
 /// strings containing a newline). The result always ends with a newline.
+#[must_use]
 pub fn to_yaml_string(value: &Value) -> String {
     let mut emitter = Emitter::new(BEST_WIDTH);
     emitter.emit_document(value);
@@ -44,13 +45,14 @@ pub fn to_yaml_string(value: &Value) -> String {
 /// Like [`to_yaml_string`], but long plain and quoted strings are never folded onto several
 /// lines: for text a person reads or edits (hover previews, inserted overrides), where a
 /// command split in the middle is harder to work with than a long line.
+#[must_use]
 pub fn to_yaml_string_unfolded(value: &Value) -> String {
     let mut emitter = Emitter::new(usize::MAX / 4);
     emitter.emit_document(value);
     emitter.out
 }
 
-/// The node context PyYAML's `expect_node` records.
+/// The node context `PyYAML`'s `expect_node` records.
 #[derive(Clone, Copy, Default)]
 struct Ctx {
     root: bool,
@@ -71,7 +73,7 @@ struct Scalar {
     text: Vec<char>,
     /// Whether the representer asked for the literal style (`str` containing `\n`).
     literal_requested: bool,
-    /// PyYAML's `implicit[0]`: the plain form resolves back to the node's own tag.
+    /// `PyYAML`'s `implicit[0]`: the plain form resolves back to the node's own tag.
     plain_implicit: bool,
 }
 
@@ -96,7 +98,7 @@ impl Scalar {
     }
 }
 
-/// The result of PyYAML's `analyze_scalar` (only the fields the block emitter needs).
+/// The result of `PyYAML`'s `analyze_scalar` (only the fields the block emitter needs).
 struct Analysis {
     empty: bool,
     multiline: bool,
@@ -242,7 +244,7 @@ fn analyze(text: &[char]) -> Analysis {
 
 // ------------------------------------------------------------- representer
 
-/// Python `repr(float)` followed by PyYAML's `represent_float` adjustments.
+/// Python `repr(float)` followed by `PyYAML`'s `represent_float` adjustments.
 fn format_float(f: f64) -> String {
     if f.is_nan() {
         return ".nan".to_string();
@@ -288,7 +290,7 @@ struct Emitter {
     open_ended: bool,
     indent: Option<usize>,
     indents: Vec<Option<usize>>,
-    /// Column past which strings are folded (PyYAML's `best_width`).
+    /// Column past which strings are folded (`PyYAML`'s `best_width`).
     width: usize,
 }
 
@@ -342,7 +344,7 @@ impl Emitter {
         match value {
             Value::Null => self.emit_scalar(&Scalar::typed("null"), ctx),
             Value::Bool(b) => {
-                self.emit_scalar(&Scalar::typed(if *b { "true" } else { "false" }), ctx)
+                self.emit_scalar(&Scalar::typed(if *b { "true" } else { "false" }), ctx);
             }
             Value::Number(n) => self.emit_scalar(&Scalar::typed(&format_number(n)), ctx),
             Value::String(s) => self.emit_scalar(&Scalar::string(s), ctx),
@@ -472,7 +474,7 @@ impl Emitter {
         self.out.push(br);
     }
 
-    /// Writes the breaks `text[start..end]` the way PyYAML's flow scalar writers do.
+    /// Writes the breaks `text[start..end]` the way `PyYAML`'s flow scalar writers do.
     fn write_breaks(&mut self, breaks: &[char], double_first_newline: bool) {
         if double_first_newline && breaks.first() == Some(&'\n') {
             self.write_line_break('\n');
@@ -602,11 +604,12 @@ impl Emitter {
                     start = end + 1;
                 }
             }
-            let pending = end as isize - start as isize;
+            // Columns and offsets are far below `isize::MAX`.
+            let pending = end.cast_signed() - start.cast_signed();
             if 0 < end
                 && end + 1 < len
                 && (ch == Some(' ') || start >= end)
-                && self.column as isize + pending > self.width as isize
+                && self.column.cast_signed() + pending > self.width.cast_signed()
                 && split
             {
                 if start < end {

@@ -243,7 +243,7 @@ pub const SPRING_BOOT_REQUIREMENTS_DOC_SLUG: &str =
 /// rockcraft links the express requirements under `express-framework`.
 pub const EXPRESS_REQUIREMENTS_DOC_SLUG: &str =
     extension_doc!("express-framework/#project-requirements");
-/// The page rockcraft links when the FastAPI extension cannot pick a Python version.
+/// The page rockcraft links when the `FastAPI` extension cannot pick a Python version.
 pub const FASTAPI_PYTHON_DOC_SLUG: &str = extension_doc!("fastapi");
 /// The page rockcraft links when the Gunicorn extensions cannot pick a Python version.
 pub const GUNICORN_DOC_SLUG: &str = extension_doc!("gunicorn");
@@ -345,7 +345,7 @@ pub struct Correction<'e> {
     /// the path: either that framework's habit or a real directory of the project.
     pub inner: Option<&'static str>,
     /// Bytes of `bare` the likely fix replaces: the inner prefix, else another framework's
-    /// prefix (`flask/app/` in a FastAPI entry), else none.
+    /// prefix (`flask/app/` in a `FastAPI` entry), else none.
     pub replaced: usize,
 }
 

@@ -1,4 +1,4 @@
-//! Edge cases that need no PyYAML reference file.
+//! Edge cases that need no `PyYAML` reference file.
 
 use rockcraft_lsp::core::emit;
 use serde_json::{Value, json};

@@ -2,6 +2,8 @@
 //! (success) or exit code and stdout (failure); cases we cannot match yet are listed with a
 //! reason in `golden_expand_known_failures.txt`, and the list must stay exact.
 
+use std::fmt::Write as _;
+
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -56,10 +58,10 @@ fn short_diff(want: &str, got: &str) -> String {
         .unwrap_or(w.len().min(g.len()));
     let mut out = format!("    first difference at line {}:\n", first + 1);
     for l in w.iter().skip(first).take(6) {
-        out.push_str(&format!("    - {l}\n"));
+        let _ = writeln!(out, "    - {l}");
     }
     for l in g.iter().skip(first).take(6) {
-        out.push_str(&format!("    + {l}\n"));
+        let _ = writeln!(out, "    + {l}");
     }
     out
 }
@@ -84,7 +86,7 @@ fn run_case(dir: &Path, experimental: bool) -> Result<(), String> {
         let mut msg = format!("  exit {} (want 0)\n", report.exit_code);
         if report.exit_code != 0 {
             for l in report.stderr.lines().take(4) {
-                msg.push_str(&format!("    stderr: {l}\n"));
+                let _ = writeln!(msg, "    stderr: {l}");
             }
         }
         msg.push_str(&short_diff(&want, &report.stdout));
@@ -107,19 +109,20 @@ fn run_case(dir: &Path, experimental: bool) -> Result<(), String> {
     let want_stdout = read(&dir.join("expected-stdout.txt")).unwrap_or_default();
     let mut problems = String::new();
     if report.exit_code != expected_code {
-        problems.push_str(&format!(
-            "  exit {} (want {expected_code})\n",
+        let _ = writeln!(
+            problems,
+            "  exit {} (want {expected_code})",
             report.exit_code
-        ));
+        );
         for l in report.stdout.lines().take(3) {
-            problems.push_str(&format!("    stdout: {l}\n"));
+            let _ = writeln!(problems, "    stdout: {l}");
         }
         let want_err = read(&dir.join("expected-error.txt")).unwrap_or_default();
         if let Some(l) = want_err
             .lines()
             .rfind(|l| !l.starts_with("Full execution log") && !l.trim().is_empty())
         {
-            problems.push_str(&format!("    rockcraft: {l}\n"));
+            let _ = writeln!(problems, "    rockcraft: {l}");
         }
     }
     if report.stdout != want_stdout

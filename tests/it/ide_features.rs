@@ -1,6 +1,8 @@
 //! Editor features of `core::ide`: expansion diagnostics mapped to the source, hover and code
 //! actions, each checked through one `check_*` helper with `$0` marking the cursor.
 
+use std::fmt::Write as _;
+
 use std::path::Path;
 
 use rockcraft_lsp::core::document::Document;
@@ -53,15 +55,16 @@ fn render(doc: &Document, diags: &[rockcraft_lsp::core::diagnostic::Diagnostic])
     let mut out = String::new();
     for d in diags {
         let line = doc.line_number(d.range.start());
-        out.push_str(&format!(
-            "{line} {} [{}] `{}`: {}\n",
+        let _ = writeln!(
+            out,
+            "{line} {} [{}] `{}`: {}",
             d.severity.as_str(),
             d.code,
             doc.text_at(d.range),
             d.message
-        ));
+        );
         for f in &d.fixes {
-            out.push_str(&format!("  fix: {}\n", f.title));
+            let _ = writeln!(out, "  fix: {}", f.title);
         }
     }
     out
@@ -362,7 +365,7 @@ fn golden_fs(case: &str) -> (String, MemoryFs) {
             } else {
                 let c = std::fs::read_to_string(e.path()).unwrap_or_default();
                 if r == "rockcraft.yaml" {
-                    text = c.clone();
+                    text.clone_from(&c);
                 }
                 fs = fs.file(&r, &c);
             }
@@ -388,7 +391,7 @@ fn golden_cases() {
         "flask-missing-requirements-and-entrypoint",
     ] {
         let (text, fs) = golden_fs(case);
-        out.push_str(&format!("== {case}\n{}", check_editor(&text, &fs)));
+        let _ = write!(out, "== {case}\n{}", check_editor(&text, &fs));
     }
     insta::assert_snapshot!(out);
 }

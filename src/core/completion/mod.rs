@@ -6,6 +6,8 @@
 //! the project's files (framework `prime`/`stage` paths), and package indexes (Chisel slices,
 //! Debian packages).
 
+use std::fmt::Write as _;
+
 pub mod context;
 mod paths;
 mod schema_items;
@@ -462,9 +464,10 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
                 };
                 let mut doc = format!("Supported bases: {}.", bases.join(", "));
                 if experimental {
-                    doc.push_str(&format!(
+                    let _ = write!(
+                        doc,
                         " Experimental for this base: set `{EXPERIMENTAL_ENV}=1`."
-                    ));
+                    );
                 }
                 out.value(ext.name, ItemKind::Extension, Some(detail), Some(doc));
             }

@@ -9,7 +9,10 @@ use super::{ItemKind, Out};
 
 /// Entries never offered.
 fn skipped(name: &str) -> bool {
-    matches!(name, "node_modules" | ".git" | ".yarn") || name.ends_with(".rock")
+    matches!(name, "node_modules" | ".git" | ".yarn")
+        || std::path::Path::new(name)
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("rock"))
 }
 
 /// Whether the paths are offered as list values or as mapping keys (`organize`).

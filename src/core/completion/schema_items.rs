@@ -107,23 +107,21 @@ fn shape(s: &'static Value) -> Shape {
     }
 }
 
-fn type_detail(s: &'static Value) -> Option<String> {
+fn type_detail(s: &'static Value) -> String {
     let alts = alternatives(s);
     let values = enum_values(&alts);
     if !values.is_empty() {
-        return Some(format!("one of: {}", values.join(", ")));
+        return format!("one of: {}", values.join(", "));
     }
-    Some(
-        match shape(s) {
-            Shape::Scalar => alts
-                .iter()
-                .find_map(|a| a.get("type").and_then(Value::as_str))
-                .unwrap_or("string"),
-            Shape::List => "list",
-            Shape::Mapping => "mapping",
-        }
-        .to_owned(),
-    )
+    match shape(s) {
+        Shape::Scalar => alts
+            .iter()
+            .find_map(|a| a.get("type").and_then(Value::as_str))
+            .unwrap_or("string"),
+        Shape::List => "list",
+        Shape::Mapping => "mapping",
+    }
+    .to_owned()
 }
 
 fn enum_values(alts: &[&'static Value]) -> Vec<String> {
@@ -176,7 +174,13 @@ pub(super) fn keys(out: &mut Out<'_>, path: &[Seg], plugin: Option<&str>) {
         if !seen.insert(k) || out.has_sibling(k) {
             continue;
         }
-        out.key(k, ItemKind::Key, shape(v), type_detail(v), description(v));
+        out.key(
+            k,
+            ItemKind::Key,
+            shape(v),
+            Some(type_detail(v)),
+            description(v),
+        );
     }
 }
 

@@ -1,5 +1,7 @@
 //! Completion tests: one `check_completion!` helper renders the items at `$0` as text.
 
+use std::fmt::Write as _;
+
 use crate::core::document::Document;
 use crate::core::extensions::MemoryFs;
 use crate::core::packages::{
@@ -40,7 +42,8 @@ fn render_with(src: &str, indexes: &dyn PackageIndexes) -> String {
     let mut s = String::new();
     for i in items {
         let r = i.edit_range;
-        s.push_str(&format!(
+        let _ = write!(
+            s,
             "{} [{:?}] {}..{} {:?}{}",
             i.label,
             i.kind,
@@ -50,7 +53,7 @@ fn render_with(src: &str, indexes: &dyn PackageIndexes) -> String {
             i.detail
                 .map(|d| format!(" ({})", d.lines().next().unwrap_or_default()))
                 .unwrap_or_default()
-        ));
+        );
         s.push('\n');
     }
     s

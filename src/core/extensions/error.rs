@@ -1,5 +1,7 @@
 //! Why an expansion failed, where in the project the fix belongs, and how rockcraft would exit.
 
+use std::fmt::Write as _;
+
 use crate::core::facts;
 use crate::core::yaml::PathSeg;
 
@@ -132,7 +134,7 @@ impl ExpandError {
         for d in &self.details {
             text.push_str("\n- ");
             if let Some(path) = &d.path {
-                text.push_str(&format!("`{}`: ", super::model::dotted(path)));
+                let _ = write!(text, "`{}`: ", crate::core::yaml::dotted(path));
             }
             text.push_str(&d.message);
         }

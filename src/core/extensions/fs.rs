@@ -53,6 +53,7 @@ pub trait ProjectFs: Send + Sync {
 }
 
 /// Rejects paths that could leave the root.
+#[must_use]
 pub fn clean(rel: &str) -> Option<PathBuf> {
     let p = Path::new(rel);
     let mut out = PathBuf::new();

@@ -229,24 +229,6 @@ fn field_warnings(data: &Map<String, Value>, out: &mut Vec<String>) {
     }
 }
 
-/// `parts.flask-framework/dependencies.python-packages[0]`.
-#[must_use]
-pub fn dotted(path: &[PathSeg]) -> String {
-    let mut s = String::new();
-    for seg in path {
-        match seg {
-            PathSeg::Key(k) => {
-                if !s.is_empty() {
-                    s.push('.');
-                }
-                s.push_str(k);
-            }
-            PathSeg::Index(i) => s.push_str(&format!("[{i}]")),
-        }
-    }
-    s
-}
-
 /// The normalised document: model field order, defaults and coercions applied.
 fn normalise(data: &Map<String, Value>) -> Value {
     let mut out = Map::new();

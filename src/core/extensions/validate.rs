@@ -70,7 +70,7 @@ mod tests {
     use serde_json::json;
 
     fn run(v: Value) -> Result<(), Vec<Problem>> {
-        check(v.as_object().unwrap())
+        check(&crate::core::extensions::frameworks::test_project(v))
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The result of expanding a document for the editor, and where in the source each expansion
 //! failure is shown.
 
+use std::fmt::Write as _;
+
 use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
@@ -77,7 +79,7 @@ fn with_resolution(err: &ExpandError, what: String) -> String {
         m.push_str(r.trim_end_matches('.'));
     }
     if let Some(url) = err.doc_url() {
-        m.push_str(&format!(" (see {url})"));
+        let _ = write!(m, " (see {url})");
     }
     m
 }
@@ -198,7 +200,7 @@ fn map_path_error(
     from_model: bool,
 ) -> Diagnostic {
     let (range, exact) = path_range(doc, path).unwrap_or((doc.top_range(), false));
-    let shown = Document::dotted(path);
+    let shown = crate::core::yaml::dotted(path);
     let code = if from_model {
         Code::ExtensionModel
     } else {
@@ -211,7 +213,7 @@ fn map_path_error(
             .iter()
             .map(|d| match &d.path {
                 Some(p) if p.as_slice() != path => {
-                    format!("`{}`: {}", Document::dotted(p), d.message)
+                    format!("`{}`: {}", crate::core::yaml::dotted(p), d.message)
                 }
                 _ => d.message.clone(),
             })

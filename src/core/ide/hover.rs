@@ -1,5 +1,7 @@
 //! Hover: the expanded service, part or extension contribution, or the schema's documentation.
 
+use std::fmt::Write as _;
+
 use serde_json::{Map, Value};
 
 use crate::core::document::Document;
@@ -259,7 +261,7 @@ fn schema_hover(doc: &Document, path: &[PathSeg]) -> Option<String> {
             .filter(|t| *t != "null")
             .collect();
         if !types.is_empty() {
-            md.push_str(&format!(": {}", types.join(" or ")));
+            let _ = write!(md, ": {}", types.join(" or "));
         }
     }
     if let Some(desc) = &d.description {
@@ -268,15 +270,15 @@ fn schema_hover(doc: &Document, path: &[PathSeg]) -> Option<String> {
     }
     if !d.allowed.is_empty() {
         let vals: Vec<String> = d.allowed.iter().map(|v| format!("`{v}`")).collect();
-        md.push_str(&format!("\n\nAllowed values: {}", vals.join(", ")));
+        let _ = write!(md, "\n\nAllowed values: {}", vals.join(", "));
     }
     if let Some(def) = &d.default {
-        md.push_str(&format!("\n\nDefault: `{def}`"));
+        let _ = write!(md, "\n\nDefault: `{def}`");
     }
     if let Some(p) = &plugin
         && schema_nav::schema_at(path, None).is_none()
     {
-        md.push_str(&format!("\n\nOption of the `{p}` plugin."));
+        let _ = write!(md, "\n\nOption of the `{p}` plugin.");
     }
     Some(md)
 }

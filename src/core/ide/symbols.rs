@@ -177,17 +177,18 @@ fn extensions(doc: &Document) -> Vec<Symbol> {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
 
     /// The outline as indented lines: `name [kind] detail @ selected text`.
     fn check(text: &str) -> String {
-        let doc = Document::parse(text);
-        let mut out = String::new();
         fn walk(doc: &Document, s: &[Symbol], depth: usize, out: &mut String) {
             for sym in s {
                 assert!(sym.range.contains_range(sym.selection), "{sym:?}");
-                out.push_str(&format!(
-                    "{}{} [{:?}]{} @ {}\n",
+                let _ = writeln!(
+                    out,
+                    "{}{} [{:?}]{} @ {}",
                     "  ".repeat(depth),
                     sym.name,
                     sym.kind,
@@ -196,10 +197,12 @@ mod tests {
                         .map(|d| format!(" {d}"))
                         .unwrap_or_default(),
                     doc.text_at(sym.selection)
-                ));
+                );
                 walk(doc, &sym.children, depth + 1, out);
             }
         }
+        let doc = Document::parse(text);
+        let mut out = String::new();
         walk(&doc, &symbols(&doc), 0, &mut out);
         out
     }

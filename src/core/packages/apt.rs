@@ -194,7 +194,9 @@ mod tests {
 
     #[test]
     fn broken_compressed_data_is_an_error_not_a_panic() {
-        let junk: Vec<u8> = (0..5000u32).map(|i| (i * 31 % 256) as u8).collect();
+        let junk: Vec<u8> = (0..5000u32)
+            .map(|i| u8::try_from(i * 31 % 256).unwrap())
+            .collect();
         for c in [Compression::Gzip, Compression::Lz4, Compression::Xz] {
             assert!(index_of(c, &junk).is_err(), "{c:?}");
             // A valid header followed by junk: whatever was read is kept, no panic.

@@ -17,6 +17,9 @@ pub const PROJECT_FILE: &str = "rockcraft.yaml";
 
 /// What rockcraft checks (by crashing) before the command runs: readable YAML, a mapping, a
 /// base and a build base it has plugins for.
+///
+/// # Errors
+/// The first check that fails, as rockcraft would stop on it.
 pub fn check(doc: &Document) -> Result<(), ExpandError> {
     if let Some(e) = doc.yaml_errors.first() {
         let (line, col) = doc.line_col(u32::from(e.range.start()));

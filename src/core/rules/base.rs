@@ -160,7 +160,7 @@ mod tests {
     #[test]
     fn bare_needs_a_build_base() {
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -172,7 +172,7 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
     }
 
@@ -201,7 +201,7 @@ mod tests {
     #[test]
     fn deprecated_colon_spelling() {
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -215,7 +215,7 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
         let text = "name: my-rock\nsummary: s\ndescription: d\nversion: '1'\nbase: ubuntu:22.04\nplatforms:\n  amd64:\nparts:\n  my-part:\n    plugin: nil\n";
         insta::assert_snapshot!(fixed(text, "deprecated-base"), @"
@@ -236,7 +236,7 @@ mod tests {
     #[test]
     fn a_devel_base_needs_the_devel_build_base() {
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -248,10 +248,10 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -264,10 +264,10 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -280,7 +280,7 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
         let text = "name: my-rock\nsummary: s\ndescription: d\nversion: '1'\nbase: ubuntu@26.10\nplatforms:\n  amd64:\nparts:\n  my-part:\n    plugin: nil\n";
         insta::assert_snapshot!(fixed(text, "devel-base-needs-devel-build-base"), @"
@@ -302,7 +302,7 @@ mod tests {
     #[test]
     fn unknown_bases_are_left_to_the_schema() {
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -314,14 +314,14 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
     }
 
     #[test]
     fn valid_bases() {
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -333,10 +333,10 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -347,7 +347,7 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
     }
 }

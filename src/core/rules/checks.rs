@@ -24,7 +24,7 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
             .copied()
             .collect();
         match types.as_slice() {
-            [_] => continue,
+            [_] => {}
             [] => {
                 out.push(Diagnostic::new(
                     doc.key_range(*c),
@@ -59,16 +59,16 @@ mod tests {
     #[test]
     fn a_check_needs_exactly_one_type() {
         check_diagnostics(&rock(
-            r#"
+            r"
             checks:
               none:
             # ^^^^ error[check-type-missing]: check `none` does not say what to probe: add exactly one of `http:` (with `url`), `tcp:` (with `port`) or `exec:` (with `command`)
                 override: replace
                 period: 10s
-            "#,
+            ",
         ));
         check_diagnostics(&rock(
-            r#"
+            r"
             checks:
               all:
                 override: replace
@@ -79,20 +79,20 @@ mod tests {
                   port: 80
                 exec:
                   command: true
-            "#,
+            ",
         ));
     }
 
     #[test]
     fn one_type_is_fine() {
         check_diagnostics(&rock(
-            r#"
+            r"
             checks:
               up:
                 override: replace
                 tcp:
                   port: 80
-            "#,
+            ",
         ));
     }
 }

@@ -254,7 +254,7 @@ mod tests {
     #[test]
     fn entrypoint_service_must_name_a_service_with_default_arguments() {
         check_diagnostics(&rock(
-            r#"
+            r"
             entrypoint-service: wbe
                               # ^^^ error[entrypoint-unknown-service]: `entrypoint-service` names `wbe`, which is not a service of this project; did you mean `web`?
             services:
@@ -264,16 +264,16 @@ mod tests {
               api:
                 override: replace
                 command: /usr/bin/api [ --port 80 ]
-            "#,
+            ",
         ));
         check_diagnostics(&rock(
-            r#"
+            r"
             entrypoint-service: web
                               # ^^^ error[entrypoint-unknown-service]: `entrypoint-service` names `web`, but the project defines no services: add it under `services:`
-            "#,
+            ",
         ));
         check_diagnostics(&rock(
-            r#"
+            r"
             entrypoint-service: web
                               # ^^^ error[entrypoint-no-default-args]: service `web` cannot be the entrypoint: its command has no `[ ... ]` group of default arguments (which become the image's CMD); write it as for example `/usr/bin/web --port 8080 [ ]`
             services:
@@ -283,14 +283,14 @@ mod tests {
               api:
                 override: replace
                 command: /usr/bin/api [ --port 80 ]
-            "#,
+            ",
         ));
     }
 
     #[test]
     fn entrypoint_service_and_command_conflict() {
         check_diagnostics(&rock(
-            r#"
+            r"
             entrypoint-service: api
             #^^^^^^^^^^^^^^^^^ info[atypical-entrypoint]: `entrypoint-service` makes `api` the entrypoint; the rock gets an atypical OCI entrypoint: fine for testing and personal use, but publishing it in a Canonical registry namespace needs prior approval
             entrypoint-command: /bin/sh [ -c 'echo hi' ]
@@ -302,23 +302,23 @@ mod tests {
               api:
                 override: replace
                 command: /usr/bin/api [ --port 80 ]
-            "#,
+            ",
         ));
     }
 
     #[test]
     fn entrypoint_command_syntax() {
         check_diagnostics(&rock(
-            r#"
+            r"
             entrypoint-command: /bin/sh [ -c 'echo hi ]
                               # ^^^^^^^^^^^^^^^^^^^^^^^ error[entrypoint-command-syntax]: rockcraft cannot read `entrypoint-command`: a `'` quote is not closed
-            "#,
+            ",
         ));
         check_diagnostics(&rock(
-            r#"
+            r"
             entrypoint-command: /bin/sh [ -c x ] extra
                               # ^^^^^^^^^^^^^^^^^^^^^^ error[entrypoint-command-syntax]: rockcraft cannot read `entrypoint-command`: `extra` comes after the `[ ... ]` group, which must be the last part of the command
-            "#,
+            ",
         ));
     }
 
@@ -326,7 +326,7 @@ mod tests {
     #[test]
     fn a_valid_entrypoint_service_gets_the_notice_only() {
         check_diagnostics(&rock(
-            r#"
+            r"
             entrypoint-service: api
             #^^^^^^^^^^^^^^^^^ info[atypical-entrypoint]: `entrypoint-service` makes `api` the entrypoint; the rock gets an atypical OCI entrypoint: fine for testing and personal use, but publishing it in a Canonical registry namespace needs prior approval
             services:
@@ -336,10 +336,10 @@ mod tests {
               api:
                 override: replace
                 command: /usr/bin/api [ --port 80 ]
-            "#,
+            ",
         ));
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -350,7 +350,7 @@ mod tests {
             extensions: [flask-framework]
             entrypoint-service: flask
             #^^^^^^^^^^^^^^^^^ info[atypical-entrypoint]: `entrypoint-service` makes `flask` the entrypoint; the rock gets an atypical OCI entrypoint: fine for testing and personal use, but publishing it in a Canonical registry namespace needs prior approval
-            "#,
+            ",
         );
     }
 }

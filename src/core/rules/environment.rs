@@ -59,11 +59,11 @@ mod tests {
     #[test]
     fn a_trailing_dollar_is_fine() {
         check_diagnostics(&rock(
-            r#"
+            r"
             environment:
               PRICE: cost$
               MODE: production
-            "#,
+            ",
         ));
     }
 }

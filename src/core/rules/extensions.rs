@@ -84,7 +84,7 @@ mod tests {
     #[test]
     fn extensions_list_problems() {
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -95,10 +95,10 @@ mod tests {
             extensions: [flask-framwork, flask-framework, flask-framework]
                        # ^^^^^^^^^^^^^^ error[unknown-extension]: rockcraft has no extension `flask-framwork`; did you mean `flask-framework`?
                                                         # ^^^^^^^^^^^^^^^ warning[duplicate-extension]: `flask-framework` is listed twice; rockcraft applies it twice, which duplicates what it adds. Remove this one
-            "#,
+            ",
         );
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             #^^^ error[missing-key]: the project is missing the required key `parts`: add a `parts:` section, or declare a 12-factor extension with `extensions:`
             summary: s
@@ -109,10 +109,10 @@ mod tests {
               amd64:
             extensions: flask-framework
                       # ^^^^^^^^^^^^^^^ error[invalid-type]: `extensions` must be a list: rockcraft would read `flask-framework` letter by letter. Write `extensions: [flask-framework]`
-            "#,
+            ",
         );
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             #^^^ error[missing-key]: the project is missing the required key `parts`: add a `parts:` section, or declare a 12-factor extension with `extensions:`
             summary: s
@@ -123,7 +123,7 @@ mod tests {
               amd64:
             extensions: []
             #^^^^^^^^^ error[empty-extensions]: `extensions: []` is rejected by rockcraft: list at least one extension or remove the key
-            "#,
+            ",
         );
     }
 }

@@ -185,13 +185,12 @@ fn suggest_slice(slices: &Slices, pkg: &str, slice: &str) -> Option<String> {
             suggest::closest(slice, p.slices.iter().map(|s| &**s)).map(str::to_owned)
         }
     };
-    let (p, s) = match slices.package(pkg) {
-        Some(p) => (p, closest_slice(p)?),
-        None => {
-            let name = suggest::closest(pkg, slices.packages().iter().map(|p| &*p.package))?;
-            let p = slices.package(name)?;
-            (p, closest_slice(p)?)
-        }
+    let (p, s) = if let Some(p) = slices.package(pkg) {
+        (p, closest_slice(p)?)
+    } else {
+        let name = suggest::closest(pkg, slices.packages().iter().map(|p| &*p.package))?;
+        let p = slices.package(name)?;
+        (p, closest_slice(p)?)
     };
     Some(format!("{}_{s}", p.package))
 }
@@ -203,6 +202,8 @@ fn suggest_deb(indexes: &[&DebIndex], name: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
     use crate::core::packages::{SlicePackage, StaticIndexes};
     use crate::core::rules::test_support::{check_diagnostics_with, trim_indent};
@@ -231,12 +232,13 @@ mod tests {
         let mut out = String::new();
         for d in diagnose(&doc, indexes) {
             for f in &d.fixes {
-                out.push_str(&format!(
-                    "{}: {} → {:?}\n",
+                let _ = writeln!(
+                    out,
+                    "{}: {} → {:?}",
                     doc.text_at(d.range),
                     f.title,
                     f.edits[0].text
-                ));
+                );
             }
         }
         out
@@ -277,31 +279,31 @@ mod tests {
     fn slices_on_an_ubuntu_base_and_unknown_releases() {
         check(
             None,
-            r#"
+            r"
             base: ubuntu@22.04
             parts:
               p:
                 stage-packages: [libc6_libs, libc6_nope]
                                            # ^^^^^^^^^^ error[unknown-slice]: package `libc6` has no slice `nope` in chisel-releases for Ubuntu 22.04; its slices are `config`, `copyright` and `libs`
-            "#,
+            ",
         );
         check(
             None,
-            r#"
+            r"
             base: ubuntu@26.10
             parts:
               p:
                 stage-packages: [libc6_nope]
-            "#,
+            ",
         );
         check(
             None,
-            r#"
+            r"
             base: bare
             parts:
               p:
                 stage-packages: [libc6_nope]
-            "#,
+            ",
         );
     }
 
@@ -310,7 +312,7 @@ mod tests {
         // Without a package list nothing is said about debs, even with the slice index.
         check(
             None,
-            r#"
+            r"
             base: ubuntu@24.04
             parts:
               p:
@@ -319,9 +321,9 @@ mod tests {
                   - curl
                   - libpq5_libs
                   - $MY_PKG
-            "#,
+            ",
         );
-        let text = r#"
+        let text = r"
             base: ubuntu@24.04
             parts:
               p:
@@ -333,7 +335,7 @@ mod tests {
                   - libpq5_libs
                   # ^^^^^^^^^^^ warning[unknown-package]: `libpq5_libs` looks like a Chisel slice, but `build-packages` takes whole Debian packages: slices go in `stage-packages`
                   - $MY_PKG
-            "#;
+            ";
         check(Some(DEBS), text);
         let debs = DebIndex::from_texts([DEBS]);
         let indexes = StaticIndexes { debs: vec![&debs] };
@@ -344,13 +346,13 @@ mod tests {
     fn broken_yaml_is_not_checked() {
         check(
             Some(DEBS),
-            r#"
+            r"
             base: bare
             build-base: ubuntu@24.04
             parts:
               p:
                 stage-packages: [libc6_nope
-            "#,
+            ",
         );
     }
 
@@ -371,7 +373,7 @@ mod tests {
     #[test]
     fn checkout_slices_replace_the_bundled_ones() {
         let idx = Checkout(Slices::new([SlicePackage::new("mypkg", ["bins"])]));
-        let text = r#"
+        let text = r"
             base: bare
             build-base: ubuntu@24.04
             parts:
@@ -379,7 +381,7 @@ mod tests {
                 stage-packages: [mypkg_bins, mypkg_bin, libc6_libs]
                                            # ^^^^^^^^^ error[unknown-slice]: package `mypkg` has no slice `bin` in your chisel-releases checkout for Ubuntu 24.04; its slices are `bins`. Did you mean `mypkg_bins`?
                                                       # ^^^^^^^^^^ error[unknown-slice]: `libc6_libs` is not a Chisel slice: your chisel-releases checkout defines no slices of a package `libc6` for Ubuntu 24.04. Use a whole Debian package on an Ubuntu base, or a package that has slices
-            "#;
+            ";
         check_with(&idx, text);
         insta::assert_snapshot!(fixes(&idx, text), @r#"mypkg_bin: Replace with `mypkg_bins` → "mypkg_bins""#);
     }

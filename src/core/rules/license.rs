@@ -95,48 +95,48 @@ mod tests {
     #[test]
     fn invalid_licenses() {
         check_diagnostics(&rock(
-            r#"
+            r"
             license: Not-A-License
                    # ^^^^^^^^^^^^^ error[invalid-license]: `Not-A-License` is not a license rockcraft accepts: use `proprietary` or a single SPDX license identifier such as `Apache-2.0`, `MIT` or `GPL-3.0`
-            "#,
+            ",
         ));
         check_diagnostics(&rock(
-            r#"
+            r"
             license: MTI
                    # ^^^ error[invalid-license]: `MTI` is not an SPDX license identifier rockcraft knows; did you mean `MIT`? (or use `proprietary`)
-            "#,
+            ",
         ));
         check_diagnostics(&rock(
-            r#"
+            r"
             license: MIT OR Apache-2.0
                    # ^^^^^^^^^^^^^^^^^ error[invalid-license]: `MIT OR Apache-2.0` is an SPDX expression, but rockcraft accepts only `proprietary` or a single SPDX license identifier; pick the main license (e.g. `Apache-2.0`)
-            "#,
+            ",
         ));
         check_diagnostics(&rock(
-            r#"
+            r"
             license: GPL-3.0-or-later
                    # ^^^^^^^^^^^^^^^^ error[invalid-license]: rockcraft checks licenses against an older SPDX list (2.5) that does not have `GPL-3.0-or-later`; the nearest identifier it knows is `GPL-3.0`
-            "#,
+            ",
         ));
         check_diagnostics(&rock(
-            r#"
+            r"
             license: apache-2.0
                    # ^^^^^^^^^^ hint[license-case]: rockcraft records this license as `Apache-2.0`
-            "#,
+            ",
         ));
     }
 
     #[test]
     fn valid_licenses() {
         check_diagnostics(&rock(
-            r#"
+            r"
             license: Apache-2.0
-            "#,
+            ",
         ));
         check_diagnostics(&rock(
-            r#"
+            r"
             license: proprietary
-            "#,
+            ",
         ));
     }
 }

@@ -89,21 +89,20 @@ fn insert_line_after(doc: &Document, entry: Entry, line: &str) -> (TextRange, St
     let pad = " ".repeat(indent as usize);
     let end = doc.range(entry.value).end().max(key.end());
     let last_line = doc.lines.line_of(u32::from(end));
-    match doc.lines.line_range(&doc.text, last_line + 1) {
-        Some((next_start, _)) => (
+    if let Some((next_start, _)) = doc.lines.line_range(&doc.text, last_line + 1) {
+        (
             TextRange::empty(TextSize::from(next_start)),
             format!("{pad}{line}\n"),
-        ),
-        None => {
-            let eol = doc
-                .lines
-                .line_range(&doc.text, last_line)
-                .map_or(doc.lines.len(), |(_, e)| e);
-            (
-                TextRange::empty(TextSize::from(eol)),
-                format!("\n{pad}{line}"),
-            )
-        }
+        )
+    } else {
+        let eol = doc
+            .lines
+            .line_range(&doc.text, last_line)
+            .map_or(doc.lines.len(), |(_, e)| e);
+        (
+            TextRange::empty(TextSize::from(eol)),
+            format!("\n{pad}{line}"),
+        )
     }
 }
 

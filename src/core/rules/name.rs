@@ -56,7 +56,7 @@ fn problem_free(name: &str) -> bool {
 /// The pattern is equivalent to: only `a-z`, `0-9` and `-`; at least one letter; no hyphen
 /// at either end; no two hyphens in a row.
 fn problem(name: &str) -> Option<String> {
-    if let Some(c) = name.chars().find(|c| c.is_ascii_uppercase()) {
+    if let Some(c) = name.chars().find(char::is_ascii_uppercase) {
         return Some(format!(
             "it contains the uppercase letter `{c}` (use `{}`)",
             c.to_ascii_lowercase()
@@ -133,7 +133,7 @@ mod tests {
     #[test]
     fn invalid_names() {
         check_diagnostics(
-            r#"
+            r"
             name: My_App
                 # ^^^^^^ error[invalid-name]: invalid rock name `My_App`: it contains the uppercase letter `M` (use `m`). A name may only use lowercase letters a-z, digits and single hyphens, must contain a letter and must start and end with a letter or digit
             summary: s
@@ -144,10 +144,10 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
         check_diagnostics(
-            r#"
+            r"
             name: my--app
                 # ^^^^^^^ error[invalid-name]: invalid rock name `my--app`: it has two hyphens in a row. A name may only use lowercase letters a-z, digits and single hyphens, must contain a letter and must start and end with a letter or digit
             summary: s
@@ -158,10 +158,10 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
         check_diagnostics(
-            r#"
+            r"
             name: -app
                 # ^^^^ error[invalid-name]: invalid rock name `-app`: it starts with a hyphen. A name may only use lowercase letters a-z, digits and single hyphens, must contain a letter and must start and end with a letter or digit
             summary: s
@@ -172,10 +172,10 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
         check_diagnostics(
-            r#"
+            r"
             name: app-
                 # ^^^^ error[invalid-name]: invalid rock name `app-`: it ends with a hyphen. A name may only use lowercase letters a-z, digits and single hyphens, must contain a letter and must start and end with a letter or digit
             summary: s
@@ -186,10 +186,10 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
         check_diagnostics(
-            r#"
+            r"
             name: '123'
                 # ^^^^^ error[invalid-name]: invalid rock name `123`: it has no letter. A name may only use lowercase letters a-z, digits and single hyphens, must contain a letter and must start and end with a letter or digit
             summary: s
@@ -200,14 +200,14 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
     }
 
     #[test]
     fn a_one_letter_name_needs_a_title() {
         check_diagnostics(
-            r#"
+            r"
             name: x
                 # ^ error[name-too-short]: the name `x` is a single character: rockcraft uses the name as the `title` when no `title` is set, and a title needs at least 2 characters. Use a longer name or add a `title:`
             summary: s
@@ -218,10 +218,10 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
         check_diagnostics(
-            r#"
+            r"
             name: x
             summary: s
             description: d
@@ -232,14 +232,14 @@ mod tests {
               my-part:
                 plugin: nil
             title: Xylophone
-            "#,
+            ",
         );
     }
 
     #[test]
     fn digits_and_single_hyphens_are_fine() {
         check_diagnostics(
-            r#"
+            r"
             name: 1-my-app-2
             summary: s
             description: d
@@ -249,7 +249,7 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
     }
 

@@ -92,7 +92,7 @@ mod tests {
     #[test]
     fn slices_and_debs_do_not_mix() {
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -107,14 +107,14 @@ mod tests {
                 plugin: nil
                 stage-packages: [libpq5_libs, libssl3_libs, curl]
                                                           # ^^^^ error[mixed-stage-packages]: `stage-packages` of part `debs` mixes chisel slices (names with `_`, such as `libpq5_libs`) and whole Debian packages (such as `curl`), which rockcraft refuses: use only slices (`curl_<slice>`) or only packages, or move `curl` to a separate part
-            "#,
+            ",
         );
     }
 
     #[test]
     fn no_overlay_on_bare() {
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -132,7 +132,7 @@ mod tests {
               # ^^^^^^^^^^^^^^^^ error[overlay-on-bare]: part `my-part` uses `override-overlay`, but the base is `bare`: there is no base system to overlay. Remove `override-overlay`, or use an Ubuntu base such as `base: ubuntu@24.04`
                 overlay: [usr/bin]
               # ^^^^^^^ error[overlay-on-bare]: part `my-part` uses `overlay`, but the base is `bare`: there is no base system to overlay. Remove `overlay`, or use an Ubuntu base such as `base: ubuntu@24.04`
-            "#,
+            ",
         );
     }
 
@@ -140,7 +140,7 @@ mod tests {
     #[test]
     fn clean_packages() {
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -155,10 +155,10 @@ mod tests {
                 overlay: ['*']
                 overlay-packages: []
                 stage-packages: [base-files_base]
-            "#,
+            ",
         );
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -174,7 +174,7 @@ mod tests {
               slices:
                 plugin: nil
                 stage-packages: [libc6_libs]
-            "#,
+            ",
         );
     }
 }

@@ -244,7 +244,7 @@ mod tests {
     #[test]
     fn platform_names() {
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -260,10 +260,10 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -275,10 +275,10 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -290,10 +290,10 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -305,14 +305,14 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
     }
 
     #[test]
     fn build_on_and_build_for_values() {
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -327,10 +327,10 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -344,10 +344,10 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -361,10 +361,10 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -378,14 +378,14 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
     }
 
     #[test]
     fn build_on_and_build_for_presence() {
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -398,10 +398,10 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -414,10 +414,10 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -430,14 +430,14 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
     }
 
     #[test]
     fn build_on_with_base_prefixes() {
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -451,10 +451,10 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -468,10 +468,10 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -485,7 +485,7 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
     }
 
@@ -493,7 +493,7 @@ mod tests {
     #[test]
     fn valid_platforms() {
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -513,7 +513,7 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
     }
 

@@ -62,7 +62,7 @@ mod tests {
     #[test]
     fn unavailable_plugins() {
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -75,10 +75,10 @@ mod tests {
                 plugin: bazel
                       # ^^^^^ error[plugin-unavailable]: the `bazel` plugin is not available when building on `ubuntu@24.04` (the `base`); rockcraft offers it only on `ubuntu@25.10`, `ubuntu@26.04` and `devel`. Change the base or use another plugin
                 source: .
-            "#,
+            ",
         );
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -92,10 +92,10 @@ mod tests {
                 plugin: poetry
                       # ^^^^^^ error[plugin-unavailable]: the `poetry` plugin is not available when building on `ubuntu@26.04` (the `build-base`); rockcraft offers it only on `ubuntu@20.04`, `ubuntu@22.04` and `ubuntu@24.04`. Change the build-base or use another plugin
                 source: .
-            "#,
+            ",
         );
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -108,10 +108,10 @@ mod tests {
                 plugin: ruby
                       # ^^^^ error[plugin-unavailable]: rockcraft does not provide the `ruby` plugin (craft-parts has it, but rockcraft never registers it), so part `my-part` cannot use it; pick another plugin, for example `nil` with an `override-build` script
                 source: .
-            "#,
+            ",
         );
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -124,14 +124,14 @@ mod tests {
                 plugin: npm-use
                       # ^^^^^^^ error[plugin-unavailable]: rockcraft does not provide the `npm-use` plugin (craft-parts has it, but rockcraft never registers it), so part `my-part` cannot use it; pick another plugin, for example `nil` with an `override-build` script
                 source: .
-            "#,
+            ",
         );
     }
 
     #[test]
     fn available_plugins() {
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -144,10 +144,10 @@ mod tests {
               my-part:
                 plugin: uv
                 source: .
-            "#,
+            ",
         );
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -161,10 +161,10 @@ mod tests {
               my-part:
                 plugin: bazel
                 source: .
-            "#,
+            ",
         );
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -176,7 +176,7 @@ mod tests {
               my-part:
                 plugin: python
                 source: .
-            "#,
+            ",
         );
     }
 }

@@ -1,5 +1,5 @@
 //! `prime`/`stage` entries of an extension's parts must name paths under the directory the
-//! extension copies the application to (`flask/app/` for Flask, `app/` for FastAPI, Go and
+//! extension copies the application to (`flask/app/` for Flask, `app/` for `FastAPI`, Go and
 //! Spring Boot assets). rockcraft refuses the project otherwise; this rule finds the mistake
 //! without expanding the project, so it shows even while other problems stop the expansion.
 
@@ -135,7 +135,7 @@ mod tests {
             "#,
         );
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -149,7 +149,7 @@ mod tests {
                 prime: [app/main.py, flask/app/x, app]
                                    # ^^^^^^^^^^^ error[prime-prefix]: `flask/app/x` does not start with `app/`: fastapi-framework copies the application to `app/`, so every `prime` entry of `fastapi-framework/install-app` must name a path there, and rockcraft refuses the project otherwise. Write `app/x`
                                                 # ^^^ error[prime-prefix]: `app` does not start with `app/`: fastapi-framework copies the application to `app/`, so every `prime` entry of `fastapi-framework/install-app` must name a path there, and rockcraft refuses the project otherwise. Write `app/app`
-            "#,
+            ",
         );
     }
 

@@ -3,6 +3,8 @@
 //! wrong `requires` stops Pebble from starting the service, and the others are silently
 //! ignored. All are reported as warnings.
 
+use std::fmt::Write as _;
+
 use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
@@ -56,7 +58,7 @@ fn parts(doc: &Document, out: &mut Vec<Diagnostic>) {
                 ),
             );
             if let Some(s) = suggest::closest(name, known.iter().map(String::as_str)) {
-                d.message.push_str(&format!(". Did you mean `{s}`?"));
+                let _ = write!(d.message, ". Did you mean `{s}`?");
                 d = d.with_fix(format!("Replace with `{s}`"), doc.range(id), s);
             }
             out.push(d);
@@ -108,7 +110,7 @@ fn services(doc: &Document, out: &mut Vec<Diagnostic>) {
                 if name != me
                     && let Some(s) = suggest::closest(name, known.iter().copied())
                 {
-                    d.message.push_str(&format!(". Did you mean `{s}`?"));
+                    let _ = write!(d.message, ". Did you mean `{s}`?");
                     d = d.with_fix(format!("Replace with `{s}`"), range, s);
                 }
                 out.push(d);
@@ -154,7 +156,7 @@ mod tests {
     #[test]
     fn unknown_part_references() {
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -171,14 +173,14 @@ mod tests {
                       # ^^^^^^^ warning[unknown-part-ref]: part `second` is to be built after `my-prat`, but the project has no part `my-prat`; rockcraft will stop when it builds. Did you mean `my-part`?
                                # ^^^^^^ warning[unknown-part-ref]: part `second` cannot come after itself: remove `second` from its `after`
                                        # ^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[unknown-part-ref]: part `second` is to be built after `flask-framework/install-app`, but the project has no part `flask-framework/install-app`; rockcraft will stop when it builds
-            "#,
+            ",
         );
     }
 
     #[test]
     fn unknown_service_and_check_references() {
         check_diagnostics(&rock(
-            r#"
+            r"
             services:
               web:
                 override: replace
@@ -194,7 +196,7 @@ mod tests {
                 command: /usr/bin/db
                 before: [db]
                        # ^^ warning[unknown-service-ref]: service `db` lists itself in `before`; remove it
-            "#,
+            ",
         ));
     }
 
@@ -202,7 +204,7 @@ mod tests {
     #[test]
     fn known_references() {
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -227,7 +229,7 @@ mod tests {
                 override: replace
                 tcp:
                   port: 80
-            "#,
+            ",
         );
     }
 }

@@ -100,7 +100,7 @@ mod tests {
     #[test]
     fn invalid_versions() {
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -112,10 +112,10 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -127,10 +127,10 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -142,14 +142,14 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
     }
 
     #[test]
     fn letters_and_separators_are_fine() {
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -160,7 +160,7 @@ mod tests {
             parts:
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
     }
 

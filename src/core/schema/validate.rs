@@ -11,6 +11,8 @@
 //! - it accepts what rockcraft's models accept although the schema does not say so
 //!   (`ubuntu:22.04` bases, numeric versions, numbers written as strings).
 
+use std::fmt::Write as _;
+
 use std::collections::HashSet;
 
 use regex::Regex;
@@ -180,7 +182,7 @@ impl Loc {
             ["services", s] => format!("in service `{s}`"),
             ["checks", c] => format!("in check `{c}`"),
             ["platforms", p] => format!("in platform `{p}`"),
-            _ => format!("under `{}`", Document::dotted(&self.path)),
+            _ => format!("under `{}`", crate::core::yaml::dotted(&self.path)),
         }
     }
 }
@@ -429,7 +431,7 @@ impl Validator<'_> {
                     scalar.text
                 );
                 if shown != scalar.text {
-                    message.push_str(&format!(", not '{}' as written", scalar.text));
+                    let _ = write!(message, ", not '{}' as written", scalar.text);
                 }
                 message.push_str(". Quote it to keep it exactly as written");
                 Some(vec![
@@ -722,7 +724,7 @@ impl Validator<'_> {
         let place = if loc.path.is_empty() {
             "the project".to_owned()
         } else {
-            format!("`{}`", Document::dotted(&loc.path))
+            format!("`{}`", crate::core::yaml::dotted(&loc.path))
         };
         Diagnostic::new(
             range,
@@ -781,11 +783,10 @@ impl Validator<'_> {
             format!("unknown key `{key}` {}", loc.container()),
         );
         if let Some(s) = suggest::closest(key, known.iter().copied()) {
-            d.message.push_str(&format!("; did you mean `{s}`?"));
+            let _ = write!(d.message, "; did you mean `{s}`?");
             d = d.with_fix(format!("Rename to `{s}`"), range, s);
         } else if !known.is_empty() && known.len() <= 12 {
-            d.message
-                .push_str(&format!("; allowed keys are {}", quote_list(known)));
+            let _ = write!(d.message, "; allowed keys are {}", quote_list(known));
         }
         d
     }
@@ -801,7 +802,7 @@ impl Validator<'_> {
         };
         let suggestion = suggest::closest(text, allowed.iter().copied());
         if let Some(s) = suggestion {
-            msg.push_str(&format!("; did you mean `{s}`?"));
+            let _ = write!(msg, "; did you mean `{s}`?");
         }
         if allowed.len() > 1 {
             msg.push_str(if suggestion.is_some() {
@@ -864,7 +865,7 @@ impl Validator<'_> {
             && matches!(kind, Kind::Str | Kind::Int | Kind::Float | Kind::Bool)
         {
             let text = self.doc.text_at(range);
-            msg.push_str(&format!("; write it as a list: `[{text}]`"));
+            let _ = write!(msg, "; write it as a list: `[{text}]`");
             d = Diagnostic::new(range, Code::InvalidType, msg);
             d = d.with_fix("Make it a one-item list", range, format!("[{text}]"));
             let _ = schema;
@@ -874,7 +875,7 @@ impl Validator<'_> {
             && matches!(kind, Kind::Int | Kind::Float | Kind::Bool | Kind::Date)
             && let Some(s) = scalar.filter(|s| s.style == ScalarStyle::Plain)
         {
-            msg.push_str(&format!("; quote it: \"{}\"", s.text));
+            let _ = write!(msg, "; quote it: \"{}\"", s.text);
             d = Diagnostic::new(range, Code::InvalidType, msg);
             d = d.with_fix("Quote the value", range, format!("\"{}\"", s.text));
             return d;
@@ -930,7 +931,7 @@ mod tests {
     #[test]
     fn snapcraft_app_keys_in_services_are_explained() {
         check_diagnostics(
-            r#"
+            r"
             name: my-rock
             summary: s
             description: d
@@ -949,7 +950,7 @@ mod tests {
               # ^^^^^^ error[unknown-key]: `daemon` is a snapcraft app key, but services here are Pebble services, which have no `daemon`: Pebble runs every service as a long-running process; `startup: enabled` starts it with the container
                 restart-delay: 5s
               # ^^^^^^^^^^^^^ error[unknown-key]: `restart-delay` is a snapcraft app key, but services here are Pebble services, which have no `restart-delay`: the wait before a restart is `backoff-delay`
-            "#,
+            ",
         );
         let text = "name: my-rock\nsummary: s\ndescription: d\nversion: '1'\nbase: ubuntu@24.04\nplatforms:\n  amd64:\nparts:\n  p:\n    plugin: nil\nservices:\n  web:\n    override: replace\n    command: srv\n    restart-delay: 5s\n";
         assert!(fixed(text, "unknown-key").contains("    backoff-delay: 5s\n"));

@@ -1,4 +1,4 @@
-//! Converts the tree to a `serde_json::Value` (the data PyYAML would load), expanding aliases
+//! Converts the tree to a `serde_json::Value` (the data `PyYAML` would load), expanding aliases
 //! and `<<` merge keys under a hard budget.
 
 use serde_json::{Map, Number, Value};
@@ -169,12 +169,11 @@ impl Ctx<'_> {
     /// cannot be JSON keys and are shown in a compact form.
     fn key(&mut self, id: NodeId) -> String {
         let id = self.tree.resolve(id);
-        match &self.tree.node(id).kind {
-            NodeKind::Scalar(s) => s.text.clone(),
-            _ => {
-                let v = self.value(id);
-                v.to_string()
-            }
+        if let NodeKind::Scalar(s) = &self.tree.node(id).kind {
+            s.text.clone()
+        } else {
+            let v = self.value(id);
+            v.to_string()
         }
     }
 }

@@ -13,6 +13,7 @@ pub use parse::parse;
 pub use resolve::{ScalarValue, resolve_plain, resolves_to_str};
 
 use crate::core::text::TextRange;
+use std::fmt::Write as _;
 
 /// Index of a node in its [`Tree`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -40,7 +41,7 @@ pub struct Scalar {
     /// The scalar's text after escape processing and folding.
     pub text: String,
     pub style: ScalarStyle,
-    /// The value as PyYAML's safe loader reads it (YAML 1.1 rules).
+    /// The value as `PyYAML`'s safe loader reads it (YAML 1.1 rules).
     pub value: ScalarValue,
 }
 
@@ -115,6 +116,26 @@ pub struct YamlError {
 pub enum PathSeg {
     Key(String),
     Index(usize),
+}
+
+/// A path in dotted form for messages (`parts.my-part.prime[2]`).
+#[must_use]
+pub fn dotted(path: &[PathSeg]) -> String {
+    let mut s = String::new();
+    for seg in path {
+        match seg {
+            PathSeg::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            PathSeg::Index(i) => {
+                let _ = write!(s, "[{i}]");
+            }
+        }
+    }
+    s
 }
 
 /// The parsed document.

@@ -332,7 +332,7 @@ impl Builder<'_> {
             NodeKind::Scalar(s)
                 if s.style == ScalarStyle::Plain && s.value == ScalarValue::Null =>
             {
-                s.text.clear()
+                s.text.clear();
             }
             _ => return,
         }

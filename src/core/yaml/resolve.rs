@@ -1,4 +1,4 @@
-//! YAML 1.1 scalar typing as PyYAML's safe loader applies it (rockcraft reads files with PyYAML).
+//! YAML 1.1 scalar typing as `PyYAML`'s safe loader applies it (rockcraft reads files with `PyYAML`).
 //!
 //! `version: 0.1` is a float, `yes`/`on`/`off` are booleans, `1_000` and `0x1f` are integers,
 //! `0755` is octal, `1:30` is sexagesimal (90), `2024-01-01` is a date.
@@ -16,7 +16,7 @@ pub enum ScalarValue {
     /// An integer too large for `i64` (kept as decimal digits).
     BigInt(String),
     Float(f64),
-    /// A date or date-time (PyYAML builds a `datetime` object).
+    /// A date or date-time (`PyYAML` builds a `datetime` object).
     Timestamp,
     Str,
 }
@@ -49,7 +49,7 @@ static TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
-/// Types a plain (unquoted) scalar the way PyYAML's `SafeLoader` does.
+/// Types a plain (unquoted) scalar the way `PyYAML`'s `SafeLoader` does.
 #[must_use]
 pub fn resolve_plain(text: &str) -> ScalarValue {
     match text {
@@ -85,7 +85,7 @@ pub fn resolves_to_str(text: &str) -> bool {
     resolve_plain(text) == ScalarValue::Str && !matches!(text, "<<" | "=" | "!" | "&" | "*")
 }
 
-/// Reads an integer matched by [`INT`] the way PyYAML's `construct_yaml_int` does.
+/// Reads an integer matched by [`INT`] the way `PyYAML`'s `construct_yaml_int` does.
 fn int_value(text: &str) -> ScalarValue {
     let cleaned: String = text.chars().filter(|&c| c != '_').collect();
     let (neg, digits) = match cleaned.as_bytes().first() {
@@ -121,7 +121,7 @@ fn int_value(text: &str) -> ScalarValue {
     }
 }
 
-/// Reads a float matched by [`FLOAT`] the way PyYAML's `construct_yaml_float` does.
+/// Reads a float matched by [`FLOAT`] the way `PyYAML`'s `construct_yaml_float` does.
 fn float_value(text: &str) -> f64 {
     let cleaned: String = text
         .chars()

@@ -1,5 +1,7 @@
 //! Tests of the YAML tree: spans, typing, partial trees, duplicates and aliases.
 
+use std::fmt::Write as _;
+
 use super::*;
 
 /// Prints the tree as an indented outline with each node's source slice.
@@ -14,11 +16,12 @@ fn dump(text: &str) -> String {
             u32::from(e.range.start()) as usize,
             u32::from(e.range.end()) as usize,
         );
-        out.push_str(&format!(
-            "error {a}..{b} {:?}: {}\n",
+        let _ = writeln!(
+            out,
+            "error {a}..{b} {:?}: {}",
             kind_name(&e.kind),
             e.message
-        ));
+        );
     }
     out
 }
@@ -43,32 +46,31 @@ fn walk(tree: &Tree, text: &str, id: NodeId, depth: usize, out: &mut String) {
     );
     let pad = "  ".repeat(depth);
     match &n.kind {
-        NodeKind::Scalar(s) => out.push_str(&format!(
-            "{pad}{:?} {:?} {a}..{b} {:?}\n",
-            s.value,
-            s.style,
-            &text[a..b]
-        )),
+        NodeKind::Scalar(s) => {
+            let _ = writeln!(
+                out,
+                "{pad}{:?} {:?} {a}..{b} {:?}",
+                s.value,
+                s.style,
+                &text[a..b]
+            );
+        }
         NodeKind::Mapping { entries, flow } => {
-            out.push_str(&format!(
-                "{pad}map{} {a}..{b}\n",
-                if *flow { " flow" } else { "" }
-            ));
+            let _ = writeln!(out, "{pad}map{} {a}..{b}", if *flow { " flow" } else { "" });
             for e in entries {
                 walk(tree, text, e.key, depth + 1, out);
                 walk(tree, text, e.value, depth + 2, out);
             }
         }
         NodeKind::Sequence { items, flow } => {
-            out.push_str(&format!(
-                "{pad}seq{} {a}..{b}\n",
-                if *flow { " flow" } else { "" }
-            ));
+            let _ = writeln!(out, "{pad}seq{} {a}..{b}", if *flow { " flow" } else { "" });
             for &i in items {
                 walk(tree, text, i, depth + 1, out);
             }
         }
-        NodeKind::Alias { target } => out.push_str(&format!("{pad}alias -> {target:?} {a}..{b}\n")),
+        NodeKind::Alias { target } => {
+            let _ = writeln!(out, "{pad}alias -> {target:?} {a}..{b}");
+        }
     }
 }
 
@@ -156,7 +158,7 @@ fn alias_bomb_is_cut_short_with_an_error() {
     let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 1..12 {
         let prev = format!("*a{}", i - 1);
-        text.push_str(&format!("a{i}: &a{i} [{}]\n", vec![prev; 10].join(", ")));
+        let _ = writeln!(text, "a{i}: &a{i} [{}]", vec![prev; 10].join(", "));
     }
     let parsed = parse(&text);
     let start = std::time::Instant::now();

@@ -130,19 +130,19 @@ pub fn unparsable_candidate(
 /// is, several as one line each under a heading, with their fixes joined as the resolution.
 /// Anchored at the first problem's own anchor, else at the extension.
 #[must_use]
-pub fn problems_error(extension: &str, problems: Vec<Problem>, doc_slug: &str) -> ExpandError {
+pub fn problems_error(extension: &str, problems: &[Problem], doc_slug: &str) -> ExpandError {
     let anchor = problems
         .first()
         .and_then(|p| p.anchor.clone())
         .unwrap_or_else(|| Anchor::Extension(extension.to_owned()));
-    let (message, resolution) = if let [one] = problems.as_slice() {
+    let (message, resolution) = if let [one] = problems {
         (one.what.clone(), one.fix.clone())
     } else {
         let mut message = format!(
             "{extension} found {} problems in the project:",
             problems.len()
         );
-        for p in &problems {
+        for p in problems {
             message.push_str("\n- ");
             message.push_str(&p.what);
         }
@@ -502,9 +502,7 @@ mod tests {
     use super::*;
     use crate::core::extensions::{ErrorKind, MemoryFs};
 
-    fn project(yaml_json: Value) -> Map<String, Value> {
-        yaml_json.as_object().unwrap().clone()
-    }
+    use crate::core::extensions::frameworks::test_project as project;
 
     #[test]
     fn prefix_rule_modes() {

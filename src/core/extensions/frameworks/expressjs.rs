@@ -228,9 +228,7 @@ mod tests {
     use super::*;
     use crate::core::extensions::MemoryFs;
 
-    fn project(v: Value) -> Map<String, Value> {
-        v.as_object().unwrap().clone()
-    }
+    use crate::core::extensions::frameworks::test_project as project;
 
     fn ctx(fs: &MemoryFs) -> Context<'_> {
         Context {

@@ -92,7 +92,7 @@ fn check(
     }
     Err(problems_error(
         NAME,
-        problems,
+        &problems,
         FASTAPI_REQUIREMENTS_DOC_SLUG,
     ))
 }
@@ -208,9 +208,7 @@ mod tests {
 
     const PRIME_DOC: &str = "/reference/extensions/fastapi-framework";
 
-    fn project(v: Value) -> Map<String, Value> {
-        v.as_object().unwrap().clone()
-    }
+    use crate::core::extensions::frameworks::test_project as project;
 
     fn ctx(fs: &MemoryFs) -> Context<'_> {
         Context {

@@ -94,7 +94,7 @@ impl Extension for Django {
             let problem = missing_requirements_txt(ctx.fs, DJANGO, "Django");
             return Err(problems_error(
                 DJANGO,
-                vec![problem],
+                &[problem],
                 DJANGO_REQUIREMENTS_DOC_SLUG,
             ));
         }
@@ -189,7 +189,7 @@ fn flask_check(
     if problems.is_empty() {
         return Ok(found);
     }
-    Err(problems_error(FLASK, problems, FLASK_DOC_SLUG))
+    Err(problems_error(FLASK, &problems, FLASK_DOC_SLUG))
 }
 
 /// The result of the Flask WSGI search.
@@ -455,9 +455,7 @@ mod tests {
     use super::*;
     use crate::core::extensions::{ErrorKind, MemoryFs};
 
-    fn project(v: Value) -> Map<String, Value> {
-        v.as_object().unwrap().clone()
-    }
+    use crate::core::extensions::frameworks::test_project as project;
 
     fn ctx(fs: &MemoryFs) -> Context<'_> {
         Context {

@@ -28,6 +28,15 @@ pub fn get(name: &str) -> Option<Box<dyn Extension>> {
     })
 }
 
+/// A project mapping for the frameworks' tests.
+#[cfg(test)]
+pub(crate) fn test_project(v: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+    match v {
+        serde_json::Value::Object(m) => m,
+        other => panic!("a project is a mapping, not {other}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,7 @@ use ruff_python_ast::{Expr, Stmt};
 
 use super::super::{Anchor, ExpandError, ProjectFs};
 
-/// A Python syntax error, reported the way CPython's `SyntaxError` would be where we can.
+/// A Python syntax error, reported the way `CPython`'s `SyntaxError` would be where we can.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PySyntaxError {
     /// The message (`SyntaxError.msg`), e.g. `'(' was never closed`.
@@ -95,7 +95,7 @@ impl PythonProbe for RuffProbe {
                     }
                 }
                 Stmt::FunctionDef(def) if !def.is_async => {
-                    out.functions.push(def.name.as_str().to_owned())
+                    out.functions.push(def.name.as_str().to_owned());
                 }
                 _ => {}
             }
@@ -207,8 +207,8 @@ fn line_of(source: &str, offset: usize) -> usize {
     source[..end].matches('\n').count() + 1
 }
 
-/// CPython's wording for the parser errors it words differently from ruff; `invalid syntax`
-/// (CPython's generic message) otherwise.
+/// `CPython`'s wording for the parser errors it words differently from ruff; `invalid syntax`
+/// (`CPython`'s generic message) otherwise.
 fn cpython_wording(err: &ruff_python_parser::ParseErrorType, source: &str, line: usize) -> String {
     let text = err.to_string().replace('`', "'");
     let lower = text.to_lowercase();
@@ -233,8 +233,8 @@ fn cpython_wording(err: &ruff_python_parser::ParseErrorType, source: &str, line:
     }
 }
 
-/// The errors CPython's tokenizer raises for unbalanced brackets and unterminated strings,
-/// with CPython's wording: `'(' was never closed`, `unmatched ')'`,
+/// The errors `CPython`'s tokenizer raises for unbalanced brackets and unterminated strings,
+/// with `CPython`'s wording: `'(' was never closed`, `unmatched ')'`,
 /// `closing parenthesis ']' does not match opening parenthesis '('`,
 /// `unterminated string literal (detected at line N)`,
 /// `unterminated triple-quoted string literal (detected at line N)`.

@@ -1,6 +1,6 @@
 //! Python dependency detection the way each extension does it: Flask and Django's worker
 //! choice parse `requirements.txt` lines and `pyproject.toml` `[project].dependencies` as PEP 508
-//! requirements (invalid lines are skipped); FastAPI only tests `requirements.txt` lines for the
+//! requirements (invalid lines are skipped); `FastAPI` only tests `requirements.txt` lines for the
 //! substrings `fastapi` / `starlette`.
 
 use std::collections::BTreeSet;
@@ -72,7 +72,7 @@ fn unreadable(line: usize, col: usize, detail: &str) -> ExpandError {
     .resolution("Fix the TOML syntax of `pyproject.toml`.")
 }
 
-/// FastAPI's check: some line of `requirements.txt`, lower-cased, contains `fastapi` or
+/// `FastAPI`'s check: some line of `requirements.txt`, lower-cased, contains `fastapi` or
 /// `starlette` (comments included).
 #[must_use]
 pub fn mentions_fastapi(requirements_txt: &str) -> bool {
@@ -306,23 +306,20 @@ impl Cursor<'_> {
         self.marker_value()
     }
     fn marker_value(&mut self) -> Option<()> {
-        match self.peek()? {
-            q @ (b'\'' | b'"') => {
+        if let q @ (b'\'' | b'"') = self.peek()? {
+            self.i += 1;
+            while self.peek()? != q {
                 self.i += 1;
-                while self.peek()? != q {
-                    self.i += 1;
-                }
-                self.i += 1;
-                Some(())
             }
-            _ => {
-                let var = MARKER_VARS
-                    .iter()
-                    .filter(|v| self.s[self.i..].starts_with(v.as_bytes()))
-                    .max_by_key(|v| v.len())?;
-                self.i += var.len();
-                Some(())
-            }
+            self.i += 1;
+            Some(())
+        } else {
+            let var = MARKER_VARS
+                .iter()
+                .filter(|v| self.s[self.i..].starts_with(v.as_bytes()))
+                .max_by_key(|v| v.len())?;
+            self.i += var.len();
+            Some(())
         }
     }
 }

@@ -101,12 +101,12 @@ mod tests {
             &["redundant-service-command"],
             &flask_fs(),
             &flask_project(&format!(
-                r#"
+                r"
                 services:
                   flask:
                     command: {cmd}
                   # ^^^^^^^ warning[redundant-service-command]: this `command` is exactly the one the extension generates for `flask`
-                "#
+                "
             )),
         );
     }
@@ -117,11 +117,11 @@ mod tests {
             &["redundant-service-command"],
             &flask_fs(),
             &flask_project(
-                r#"
+                r"
                 services:
                   flask:
                     command: /bin/other [ x ]
-                "#,
+                ",
             ),
         );
     }

@@ -46,14 +46,14 @@ mod tests {
             &["prime-exclude-only"],
             &flask_fs(),
             &flask_project(
-                r#"
+                r"
                 parts:
                   flask-framework/install-app:
                     prime:
                   # ^^^^^ warning[prime-exclude-only]: `flask-framework/install-app` lists only exclusions in `prime`
                       - -flask/app/tests
                       - -flask/app/.venv
-                "#,
+                ",
             ),
         );
     }
@@ -64,13 +64,13 @@ mod tests {
             &["prime-exclude-only"],
             &flask_fs(),
             &flask_project(
-                r#"
+                r"
                 parts:
                   flask-framework/install-app:
                     prime:
                       - flask/app/app.py
                       - -flask/app/tests
-                "#,
+                ",
             ),
         );
     }

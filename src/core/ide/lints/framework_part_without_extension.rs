@@ -79,7 +79,7 @@ mod tests {
         check_expansion(
             &["framework-part-without-extension"],
             &MemoryFs::new(),
-            r#"
+            r"
             name: x
             base: ubuntu@24.04
             parts:
@@ -91,7 +91,7 @@ mod tests {
                 plugin: nil
               my-part:
                 plugin: nil
-            "#,
+            ",
         );
     }
 
@@ -101,11 +101,11 @@ mod tests {
             &["framework-part-without-extension"],
             &flask_fs(),
             &flask_project(
-                r#"
+                r"
                 parts:
                   flask-framework/install-app:
                     plugin: nil
-                "#,
+                ",
             ),
         );
     }

@@ -88,7 +88,7 @@ mod tests {
             &["misspelled-extension-part"],
             &flask_fs(),
             &flask_project(
-                r#"
+                r"
                 parts:
                   flask/install-app:
                 # ^^^^^^^^^^^^^^^^^ warning[misspelled-extension-part]: `flask/install-app` is not a part of flask-framework
@@ -98,7 +98,7 @@ mod tests {
                     plugin: nil
                   flask-framework/install-app:
                     plugin: nil
-                "#,
+                ",
             ),
         );
     }
@@ -109,13 +109,13 @@ mod tests {
             &["misspelled-extension-part"],
             &flask_fs(),
             &flask_project(
-                r#"
+                r"
                 parts:
                   flask-framework/install-app:
                     plugin: nil
                   my-part:
                     plugin: nil
-                "#,
+                ",
             ),
         );
     }

@@ -61,7 +61,7 @@ mod tests {
             &["prime-missing-file"],
             &flask_fs(),
             &flask_project(
-                r#"
+                r"
                 parts:
                   flask-framework/install-app:
                     prime:
@@ -72,7 +72,7 @@ mod tests {
                       # ^^^^^^^^^^^^^^^^^^^^ warning[prime-missing-file]: `flask/app/templates/` matches nothing
                       - flask/app/*.txt
                       - -flask/app/missing
-                "#,
+                ",
             ),
         );
     }
@@ -84,7 +84,7 @@ mod tests {
             &["prime-missing-file"],
             &flask_fs(),
             &flask_project(
-                r#"
+                r"
                 parts:
                   flask-framework/install-app:
                     after: [assets]
@@ -92,7 +92,7 @@ mod tests {
                       - flask/app/static
                   assets:
                     plugin: nil
-                "#,
+                ",
             ),
         );
     }

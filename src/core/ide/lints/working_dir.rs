@@ -60,12 +60,12 @@ mod tests {
             &["working-dir-other-framework"],
             &flask_fs(),
             &flask_project(
-                r#"
+                r"
                 services:
                   flask:
                     working-dir: /django/app
                                # ^^^^^^^^^^^ warning[working-dir-other-framework]: `/django/app` is where another framework puts its application
-                "#,
+                ",
             ),
         );
     }
@@ -76,11 +76,11 @@ mod tests {
             &["working-dir-other-framework"],
             &flask_fs(),
             &flask_project(
-                r#"
+                r"
                 services:
                   flask:
                     working-dir: /flask/app
-                "#,
+                ",
             ),
         );
     }
