@@ -18,6 +18,8 @@ use crate::core::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::core::ide::{Action, ActionKind, HoverResult, Symbol, SymbolKind};
 use crate::core::text::{Encoding, Lines, Position, TextRange, TextSize};
 
+use super::edits::{self, Replaced};
+
 /// The `source` of every diagnostic the server publishes.
 pub const SOURCE: &str = "rockcraft";
 
@@ -91,20 +93,25 @@ impl<'a> LineMap<'a> {
 
 /// Applies `didChange` content changes in order: a change with a range replaces that range
 /// (positions in `enc`, resolved against the text as left by the previous change); a change
-/// without one replaces the whole text. Returns the new text and its line index.
+/// without one replaces the whole text. Returns the new text, its line index and the byte
+/// replacements made, in order (a whole-text change counts as the one replacement between the
+/// texts, so that what it kept keeps its place).
 #[must_use]
 pub fn apply_changes(
     text: &str,
     lines: &Lines,
     enc: Encoding,
     changes: &[TextDocumentContentChangeEvent],
-) -> (String, Lines) {
+) -> (String, Lines, Vec<Replaced>) {
     // Fast path: the common full-sync shape, one change without a range.
     if let Some(last_full) = changes.iter().rposition(|c| c.range.is_none()) {
         let tail = &changes[last_full + 1..];
-        let text = changes[last_full].text.clone();
-        let lines = Lines::new(&text);
-        return apply_ranged(text, lines, enc, tail);
+        let new = changes[last_full].text.clone();
+        let mut made: Vec<Replaced> = edits::between(text, &new).into_iter().collect();
+        let lines = Lines::new(&new);
+        let (new, lines, more) = apply_ranged(new, lines, enc, tail);
+        made.extend(more);
+        return (new, lines, made);
     }
     apply_ranged(text.to_owned(), lines.clone(), enc, changes)
 }
@@ -114,18 +121,21 @@ fn apply_ranged(
     mut lines: Lines,
     enc: Encoding,
     changes: &[TextDocumentContentChangeEvent],
-) -> (String, Lines) {
+) -> (String, Lines, Vec<Replaced>) {
+    let mut made = Vec::with_capacity(changes.len());
     for change in changes {
         let Some(range) = change.range else {
+            made.extend(edits::between(&text, &change.text));
             text.clone_from(&change.text);
             lines = Lines::new(&text);
             continue;
         };
         let r = LineMap::new(&text, &lines, enc).text_range(range);
         text.replace_range(usize::from(r.start())..usize::from(r.end()), &change.text);
+        made.push(Replaced::new(r, &change.text));
         lines = Lines::new(&text);
     }
-    (text, lines)
+    (text, lines, made)
 }
 
 #[must_use]
@@ -353,7 +363,7 @@ mod tests {
         let text = "a: 𝄞b\n";
         let lines = Lines::new(text);
         // UTF-16: 𝄞 is 2 units, so `b` is at column 5.
-        let (t, _) = apply_changes(
+        let (t, _, made) = apply_changes(
             text,
             &lines,
             Encoding::Utf16,
@@ -363,15 +373,22 @@ mod tests {
             ],
         );
         assert_eq!(t, "a: 𝄞c\nd: 1\n");
+        assert_eq!(
+            made,
+            [
+                Replaced::new(TextRange::new(7.into(), 8.into()), "c"),
+                Replaced::new(TextRange::new(9.into(), 9.into()), "d: 1\n"),
+            ]
+        );
         // UTF-8: 𝄞 is 4 bytes, so `b` is at column 7.
-        let (t, _) = apply_changes(
+        let (t, _, _) = apply_changes(
             text,
             &lines,
             Encoding::Utf8,
             &[change(Some(((0, 7), (0, 8))), "c")],
         );
         assert_eq!(t, "a: 𝄞c\n");
-        let (t, l) = apply_changes(
+        let (t, l, made) = apply_changes(
             text,
             &lines,
             Encoding::Utf8,
@@ -383,6 +400,8 @@ mod tests {
         );
         assert_eq!(t, "y: 1\n");
         assert_eq!(l.len(), 5);
+        // The whole-text change (the ranged one before it is moot) and the ranged one after.
+        assert_eq!(made.len(), 2, "{made:?}");
     }
 
     #[test]

@@ -3,21 +3,35 @@
 //! Architecture invariant: `crate::core` speaks byte offsets and plain data; every conversion to
 //! and from protocol types happens in [`convert`]. Each LSP method lives in its own file under
 //! [`handlers`], and [`Backend`]'s `LanguageServer` methods are one-line delegates to them.
+//!
+//! Module graph (what each module uses; there are no cycles):
+//! - leaves: `guard`, [`edits`], [`events`] (the publisher's queue); [`convert`] uses `edits`;
+//! - [`session`] (open documents, their snapshots and job handles): `edits`, `guard`;
+//! - background jobs: [`analysis`] (`session`, `events`), [`expansion`] (`analysis`, `session`,
+//!   `events`), [`packages`] (`session`, `events`); [`settings`] (`expansion`, `packages`);
+//! - [`diagnostics`] (`session`, `packages`, `convert`) and [`publisher`] (`session`,
+//!   `packages`, `events`, `diagnostics`): the only sender of `publishDiagnostics`; the jobs
+//!   reach it only through `events`, never by calling it;
+//! - this module (the [`Backend`], which spawns the publisher), then [`handlers`].
 
 pub mod analysis;
 pub mod convert;
 pub mod diagnostics;
+pub mod edits;
+pub mod events;
 pub mod expansion;
 mod guard;
 pub mod handlers;
 pub mod packages;
+pub mod publisher;
+pub mod session;
 pub mod settings;
-pub mod store;
 
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::jsonrpc::Result;
@@ -33,7 +47,31 @@ use tower_lsp_server::ls_types::{
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 use crate::core::text::Encoding;
-use store::Store;
+use events::Events;
+use session::Session;
+
+/// How a server is built: the defaults for editors; tests shorten the debounce.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// How long after the last edit (or file change) the extension expansion starts.
+    pub debounce: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            debounce: expansion::DEBOUNCE,
+        }
+    }
+}
+
+impl Options {
+    /// These options with another debounce (tests use none, and wait on publishes).
+    #[must_use]
+    pub fn with_debounce(self, debounce: Duration) -> Self {
+        Self { debounce }
+    }
+}
 
 /// How a session ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,27 +99,44 @@ pub struct Negotiated {
 #[derive(Debug)]
 pub struct Backend {
     pub(crate) client: Client,
-    pub(crate) docs: Store,
+    pub(crate) session: Session,
+    /// The publisher's queue.
+    pub(crate) events: Events,
+    pub(crate) options: Options,
     pub(crate) completion: handlers::completion::State,
-    pub(crate) expansions: expansion::Expansions,
-    pub(crate) analyses: analysis::Analyses,
     pub(crate) packages: packages::Packages,
     pub(crate) settings: settings::Shared,
     negotiated: OnceLock<Negotiated>,
+    /// The negotiated encoding, shared with the publisher.
+    encoding: Arc<OnceLock<Encoding>>,
     shutdown_requested: Arc<AtomicBool>,
 }
 
 impl Backend {
-    fn new(client: Client, shutdown_requested: Arc<AtomicBool>) -> Self {
+    /// A backend and its publisher task (spawned: call it inside the runtime).
+    fn new(client: Client, shutdown_requested: Arc<AtomicBool>, options: Options) -> Self {
+        let session = Session::default();
+        let packages = packages::Packages::default();
+        let encoding = Arc::new(OnceLock::new());
+        let (events, queue) = Events::channel();
+        let publisher = publisher::Publisher::new(
+            client.clone(),
+            session.clone(),
+            packages.clone(),
+            events.clone(),
+            Arc::clone(&encoding),
+        );
+        tokio::spawn(publisher.run(queue));
         Self {
             client,
-            docs: Store::default(),
+            session,
+            events,
+            options,
             completion: handlers::completion::State::default(),
-            expansions: expansion::Expansions::default(),
-            analyses: analysis::Analyses::default(),
-            packages: packages::Packages::default(),
+            packages,
             settings: settings::Shared::default(),
             negotiated: OnceLock::new(),
+            encoding,
             shutdown_requested,
         }
     }
@@ -98,19 +153,18 @@ impl Backend {
     pub(crate) fn set_negotiated(&self, n: Negotiated) {
         if self.negotiated.set(n).is_err() {
             tracing::warn!("initialize received twice; keeping the first negotiation");
+        } else {
+            let _ = self.encoding.set(n.encoding);
         }
     }
 
     /// What a background expansion job needs, owned.
     pub(crate) fn expansion_ctx(&self) -> expansion::Ctx {
-        let n = self.negotiated();
         expansion::Ctx {
-            client: self.client.clone(),
-            docs: self.docs.clone(),
-            expansions: self.expansions.clone(),
-            encoding: n.encoding,
+            session: self.session.clone(),
+            events: self.events.clone(),
             experimental: self.settings.experimental(),
-            packages: self.packages.clone(),
+            debounce: self.options.debounce,
         }
     }
 
@@ -124,6 +178,14 @@ impl Backend {
 
     pub(crate) fn note_shutdown(&self) {
         self.shutdown_requested.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Drop for Backend {
+    /// The session is over: stop the documents' workers and jobs, and the publisher.
+    fn drop(&mut self) {
+        self.session.close_all();
+        self.events.send(events::Event::Stop);
     }
 }
 
@@ -195,9 +257,18 @@ where
     I: AsyncRead + Unpin,
     O: AsyncWrite,
 {
+    serve_with(input, output, Options::default()).await
+}
+
+/// [`serve`] with a server built with `options`.
+pub async fn serve_with<I, O>(input: I, output: O, options: Options) -> ServeExit
+where
+    I: AsyncRead + Unpin,
+    O: AsyncWrite,
+{
     let shutdown_requested = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&shutdown_requested);
-    let (service, socket) = LspService::build(move |client| Backend::new(client, flag))
+    let (service, socket) = LspService::build(move |client| Backend::new(client, flag, options))
         .custom_method(
             handlers::expanded_project::METHOD,
             Backend::expanded_project,

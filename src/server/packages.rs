@@ -7,9 +7,10 @@
 //!   blocking job that reads the user's index files, lists the apt lists directory and reads
 //!   the user's chisel-releases checkout; the host's lists of a release are read only when a
 //!   document of that release asks for them ([`Packages::want`]), once per release;
-//! - a job's result is kept only if no newer configuration started meanwhile, and every open
-//!   document is published again when one finishes (its diagnostics may change);
-//! - each index is bounded ([`MAX_DEBS`] names, short descriptions), and there is one per
+//! - a job's result is kept only if no newer configuration started meanwhile, and the
+//!   publisher is told ([`Event::Packages`]) when one finishes: open documents' findings may
+//!   change;
+//! - each index is bounded ([`MAX_DEBS`](crate::core::packages::MAX_DEBS) names, short descriptions), and there is one per
 //!   release, whatever the number of documents.
 
 use std::collections::HashMap;
@@ -19,9 +20,9 @@ use std::sync::{Arc, RwLock};
 
 use crate::core::packages::{DebIndex, PackageIndexes, ReleaseIndexes, Slices, document_release};
 
-use super::diagnostics::package_diagnostics;
-use super::expansion::{self, Ctx};
+use super::events::{Event, Events};
 use super::guard::guarded;
+use super::session::Session;
 use crate::host::packages::{PackageSettings, load_configured, load_files};
 
 /// The host lists of one release.
@@ -121,15 +122,14 @@ impl Packages {
     }
 
     /// Starts loading for new settings (nothing happens when they are those in force).
-    pub fn configure(&self, ctx: &Ctx, settings: PackageSettings) {
-        let (generation, first) = {
+    pub fn configure(&self, session: &Session, events: &Events, settings: PackageSettings) {
+        let generation = {
             let Ok(mut state) = self.state.write() else {
                 return;
             };
             if state.settings.as_ref() == Some(&settings) {
                 return;
             }
-            let first = state.settings.is_none();
             let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
             install(
                 &mut state,
@@ -140,10 +140,10 @@ impl Packages {
                     ..Loaded::default()
                 },
             );
-            (generation, first)
+            generation
         };
         let this = self.clone();
-        let ctx = ctx.clone();
+        let (session, events) = (session.clone(), events.clone());
         tokio::spawn(async move {
             let job = tokio::task::spawn_blocking(move || {
                 guarded("loading package indexes", || load_configured(&settings))
@@ -161,23 +161,23 @@ impl Packages {
                         .collect();
                 }
             });
-            if let Some(before) = stored {
+            if stored.is_some() {
                 // Documents opened meanwhile could not ask for their release's lists yet.
-                for (_, state) in ctx.docs.all() {
-                    if let Some(r) = state.analysis().and_then(|a| document_release(&a.doc)) {
-                        this.want(&ctx, &r);
+                for (_, doc) in session.all() {
+                    let analysis = doc.snapshot.analysis();
+                    if let Some(r) = analysis.and_then(|a| document_release(&a.doc)) {
+                        this.want(&events, &r);
                     }
                 }
-                // New settings may drop indexes that documents were checked against: publish
-                // them all again. The first configuration only adds to what they were checked
-                // against: publish those whose package diagnostics change.
-                republish(&ctx, first.then_some(before)).await;
+                // Documents' package findings may change (the publisher sends only those that
+                // did).
+                events.send(Event::Packages);
             }
         });
     }
 
     /// Makes sure the host's lists of `release` are (being) loaded. Never blocks.
-    pub fn want(&self, ctx: &Ctx, release: &str) {
+    pub fn want(&self, events: &Events, release: &str) {
         // The common case (loaded, loading or nothing to load) under the read lock only.
         {
             let snap = self.snapshot();
@@ -206,41 +206,21 @@ impl Packages {
             (generation, files, key)
         };
         let this = self.clone();
-        let ctx = ctx.clone();
+        let events = events.clone();
         tokio::spawn(async move {
             let job = tokio::task::spawn_blocking(move || {
                 guarded("loading apt lists", || load_files(&files))
             });
             let index = job.await.ok().flatten().unwrap_or_default();
             tracing::info!(release = key, packages = index.len(), "apt lists loaded");
-            if let Some(before) = this.update(generation, |next| {
-                next.host.insert(key, Host::Ready(Arc::new(index)));
-            }) {
-                republish(&ctx, Some(before)).await;
+            if this
+                .update(generation, |next| {
+                    next.host.insert(key, Host::Ready(Arc::new(index)));
+                })
+                .is_some()
+            {
+                events.send(Event::Packages);
             }
         });
-    }
-}
-
-/// Publishes the open documents again after the indexes changed: all of them, or with
-/// `before` (the indexes they were checked against) those whose package diagnostics differ.
-async fn republish(ctx: &Ctx, before: Option<Arc<Loaded>>) {
-    let now = ctx.packages.snapshot();
-    for (uri, state) in ctx.docs.all() {
-        if !state.is_diagnosed() || state.analysis().is_none() {
-            continue;
-        }
-        if let Some(before) = &before {
-            let (s, b, n) = (Arc::clone(&state), Arc::clone(before), Arc::clone(&now));
-            let same = tokio::task::spawn_blocking(move || {
-                package_diagnostics(&s, &b) == package_diagnostics(&s, &n)
-            })
-            .await
-            .unwrap_or(false);
-            if same {
-                continue;
-            }
-        }
-        expansion::publish(ctx, &uri, state.version, false).await;
     }
 }

@@ -15,9 +15,11 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use serde_json::Value;
+use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::ConfigurationItem;
 
 use super::expansion::{self, Ctx};
+use super::packages::Packages;
 use crate::host::packages::{DEFAULT_APT_LISTS_DIR, PackageSettings};
 
 /// The configuration section the server asks the client for.
@@ -138,7 +140,7 @@ impl Shared {
 
     /// Puts `settings` in force: reloads the package indexes when their settings changed and
     /// expands every open document again when the experimental flag changed.
-    pub fn apply(&self, ctx: &Ctx, settings: Settings) {
+    pub fn apply(&self, ctx: &Ctx, packages: &Packages, settings: Settings) {
         let previous = {
             let Ok(mut current) = self.inner.current.lock() else {
                 return;
@@ -149,15 +151,15 @@ impl Shared {
             current.replace(settings.clone())
         };
         tracing::info!(?settings, "settings");
-        ctx.packages.configure(ctx, settings.packages.clone());
+        packages.configure(&ctx.session, &ctx.events, settings.packages.clone());
         let experimental =
             self.inner.experimental_env.load(Ordering::SeqCst) || settings.experimental_extensions;
         let was = self.inner.experimental.swap(experimental, Ordering::SeqCst);
         if previous.is_some() && was != experimental {
             let mut ctx = ctx.clone();
             ctx.experimental = experimental;
-            for (uri, state) in ctx.docs.all() {
-                expansion::schedule(&ctx, &uri, state, Duration::ZERO);
+            for (uri, doc) in ctx.session.all() {
+                expansion::schedule_after(&ctx, &uri, doc.snapshot, Duration::ZERO);
             }
         }
     }
@@ -165,12 +167,12 @@ impl Shared {
     /// Asks the client for section [`SECTION`] and applies the answer laid over the
     /// initialization options (only those when the client fails or answers nothing). Run it
     /// in a spawned task: it awaits the client.
-    pub async fn pull_and_apply(&self, ctx: Ctx) {
+    pub async fn pull_and_apply(&self, client: Client, ctx: Ctx, packages: Packages) {
         let item = ConfigurationItem {
             scope_uri: None,
             section: Some(SECTION.to_owned()),
         };
-        let answer = tokio::time::timeout(PULL_TIMEOUT, ctx.client.configuration(vec![item])).await;
+        let answer = tokio::time::timeout(PULL_TIMEOUT, client.configuration(vec![item])).await;
         let value = match answer {
             Ok(Ok(mut values)) if !values.is_empty() => values.swap_remove(0),
             Ok(Ok(_)) => Value::Null,
@@ -184,7 +186,7 @@ impl Shared {
             }
         };
         let settings = self.with_client_value(&value);
-        self.apply(&ctx, settings);
+        self.apply(&ctx, &packages, settings);
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
-use rockcraft_lsp::server::{ServeExit, serve};
+use rockcraft_lsp::server::{Options, ServeExit, serve_with};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream, WriteHalf};
 use tokio::sync::{Mutex, mpsc};
@@ -94,9 +94,14 @@ async fn read_frame<R: tokio::io::AsyncBufRead + Unpin>(r: &mut R) -> Option<Val
 impl TestClient {
     /// Starts a server on in-memory pipes (not initialized yet).
     pub fn start() -> Self {
+        Self::start_with(Options::default())
+    }
+
+    /// Starts a server built with `options` on in-memory pipes (not initialized yet).
+    pub fn start_with(options: Options) -> Self {
         let (client_end, server_end) = tokio::io::duplex(1 << 16);
         let (server_read, server_write) = tokio::io::split(server_end);
-        let server = tokio::spawn(serve(server_read, server_write));
+        let server = tokio::spawn(serve_with(server_read, server_write, options));
         let (client_read, client_write) = tokio::io::split(client_end);
         let writer: Writer = Arc::new(Mutex::new(client_write));
         let (tx, incoming) = mpsc::unbounded_channel();
@@ -136,7 +141,16 @@ impl TestClient {
     /// Starts a server and initializes it offering `encodings` (none: the field is absent).
     /// Returns the client and the `initialize` result.
     pub async fn initialized(encodings: Option<&[&str]>, extra_caps: Value) -> (Self, Value) {
-        let mut c = Self::start();
+        Self::initialized_with(encodings, extra_caps, Options::default()).await
+    }
+
+    /// [`TestClient::initialized`] with a server built with `options`.
+    pub async fn initialized_with(
+        encodings: Option<&[&str]>,
+        extra_caps: Value,
+        options: Options,
+    ) -> (Self, Value) {
+        let mut c = Self::start_with(options);
         let mut caps = extra_caps;
         if let Some(encs) = encodings {
             caps["general"] = json!({ "positionEncodings": encs });
@@ -154,6 +168,13 @@ impl TestClient {
     /// A server initialized with the given encoding.
     pub async fn with_encoding(enc: Enc) -> Self {
         Self::initialized(Some(&[enc.name()]), json!({})).await.0
+    }
+
+    /// A server built with `options`, initialized with the given encoding.
+    pub async fn with_options(enc: Enc, options: Options) -> Self {
+        Self::initialized_with(Some(&[enc.name()]), json!({}), options)
+            .await
+            .0
     }
 
     /// Answers later server-to-client requests `method` with `result` (instead of `null`).

@@ -5,15 +5,17 @@ use std::time::Duration;
 
 use crate::client::{Enc, PUBLISH, QUIET, TestClient, WAIT, apply_edits, range_json};
 use rockcraft_lsp::core::analysis::analyze;
-use rockcraft_lsp::server::ServeExit;
+use rockcraft_lsp::server::{Options, ServeExit};
 use serde_json::{Value, json};
 
 const TEMPLATE: &str = include_str!("../golden/flask-init-template/input/rockcraft.yaml");
 const APP_PY: &str = include_str!("../golden/flask-init-template/input/app.py");
 const MAIN_PY: &str = include_str!("../golden/flask-entrypoint-main-py/input/main.py");
 
-/// Long enough for the debounce and an expansion on a loaded machine.
-const SETTLE: Duration = Duration::from_millis(700);
+/// A server that expands as soon as a version is stored, so tests wait on its publishes.
+fn quick() -> Options {
+    Options::default().with_debounce(Duration::ZERO)
+}
 
 /// A project directory under the system temp dir, removed on drop.
 struct Project {
@@ -147,7 +149,7 @@ async fn experimental_extensions_follow_initialization_options() {
     let with_env =
         std::env::var_os("ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS").is_some_and(|v| !v.is_empty());
     for experimental in [false, true] {
-        let mut c = TestClient::start();
+        let mut c = TestClient::start_with(quick());
         c.request(
             "initialize",
             json!({
@@ -186,7 +188,7 @@ async fn prime_entry_without_prefix_is_reported_and_fixed() {
     let text = flask_with("parts:\n  flask-framework/install-app:\n    prime:\n      - app.py\n");
     p.write("rockcraft.yaml", &text);
     let uri = p.uri();
-    let mut c = TestClient::with_encoding(Enc::Utf16).await;
+    let mut c = TestClient::with_options(Enc::Utf16, quick()).await;
     c.open(&uri, 1, &text).await;
     // Typing never waits: the fast diagnostics come first and already hold the error on the
     // entry itself (the prefix rule needs no expansion).
@@ -199,7 +201,7 @@ async fn prime_entry_without_prefix_is_reported_and_fixed() {
         .notification(
             PUBLISH,
             |p| p["uri"] == uri.as_str() && p["version"] == 1,
-            SETTLE,
+            QUIET,
         )
         .await;
     let diags = later.map_or(fast, |p| p["diagnostics"].as_array().unwrap().clone());
@@ -265,7 +267,7 @@ async fn prime_entry_without_prefix_is_reported_and_fixed() {
             |p| {
                 p["uri"] == uri.as_str() && !errors(p["diagnostics"].as_array().unwrap()).is_empty()
             },
-            SETTLE,
+            QUIET,
         )
         .await;
     assert!(late.is_none(), "errors after the fix: {late:#?}");
@@ -327,7 +329,7 @@ async fn hover_shows_gunicorn_command_with_detected_module() {
     let text = flask_with("services:\n  flask:\n    override: merge\n    startup: disabled\n");
     p.write("rockcraft.yaml", &text);
     let uri = p.uri();
-    let mut c = TestClient::with_encoding(Enc::Utf16).await;
+    let mut c = TestClient::with_options(Enc::Utf16, quick()).await;
     c.open(&uri, 1, &text).await;
     let want = ["gunicorn", "main:app"];
     hover_until(&mut c, &uri, &text, "  flask:\n", &want).await;
@@ -345,7 +347,7 @@ async fn watched_file_changes_clear_and_raise_diagnostics() {
     p.write("rockcraft.yaml", TEMPLATE);
     let uri = p.uri();
     let caps = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
-    let (mut c, _) = TestClient::initialized(None, caps).await;
+    let (mut c, _) = TestClient::initialized_with(None, caps, quick()).await;
     c.open(&uri, 1, TEMPLATE).await;
     // No entrypoint yet.
     let diags = publish_where(&mut c, &uri, 1, |d| !errors(d).is_empty()).await;
@@ -388,7 +390,7 @@ async fn watched_file_changes_clear_and_raise_diagnostics() {
     )
     .await;
     let got = c
-        .notification(PUBLISH, |p| p["uri"] == uri.as_str(), SETTLE)
+        .notification(PUBLISH, |p| p["uri"] == uri.as_str(), QUIET)
         .await;
     assert!(got.is_none(), "unexpected publish: {got:#?}");
     assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
@@ -403,6 +405,7 @@ async fn fast_edits_publish_only_the_final_expansion() {
     p.write("requirements.txt", "Flask\n");
     p.write("rockcraft.yaml", TEMPLATE);
     let uri = p.uri();
+    // The default debounce: versions that follow each other faster are never expanded.
     let mut c = TestClient::with_encoding(Enc::Utf16).await;
     let version_text = |v: i64| TEMPLATE.replace("A summary of", &format!("Summary {v} of"));
     c.open(&uri, 1, &version_text(1)).await;
@@ -460,7 +463,7 @@ async fn show_expanded_project_matches_the_cli() {
         false,
     );
     assert_eq!(cli.exit_code, 0, "{}", cli.stderr);
-    let mut c = TestClient::with_encoding(Enc::Utf16).await;
+    let mut c = TestClient::with_options(Enc::Utf16, quick()).await;
     // Before the document is opened (read from disk), and once it is open.
     for open in [false, true] {
         if open {
@@ -570,7 +573,7 @@ async fn refactorings_insert_overrides_that_expand_as_rockcraft_would() {
     let original = cli_expand(&p, TEMPLATE);
     assert_eq!(original.exit_code, 0, "{}", original.stderr);
     let uri = p.uri();
-    let mut c = TestClient::with_encoding(Enc::Utf16).await;
+    let mut c = TestClient::with_options(Enc::Utf16, quick()).await;
     c.open(&uri, 1, TEMPLATE).await;
     let actions = refactors(&mut c, &uri).await;
 
@@ -648,7 +651,7 @@ async fn empty_file_offers_a_starter_per_profile() {
         .write("requirements.txt", "Flask\n");
     p.write("rockcraft.yaml", "");
     let uri = p.uri();
-    let mut c = TestClient::with_encoding(Enc::Utf16).await;
+    let mut c = TestClient::with_options(Enc::Utf16, quick()).await;
     c.open(&uri, 1, "").await;
     let actions = actions_at_start(&mut c, &uri, json!({})).await;
     let starters: Vec<&str> = actions
@@ -668,5 +671,122 @@ async fn empty_file_offers_a_starter_per_profile() {
     );
     let after = cli_expand(&p, &flask);
     assert_eq!(after.exit_code, 0, "{}", after.stderr);
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
+
+// (6) no flicker: typing keeps the expansion's findings, moved with the text
+
+/// The diagnostics of `all` that the fast analysis of `text` does not report (by code and
+/// message).
+fn expansion_only(text: &str, all: &[Value]) -> Vec<Value> {
+    let fast = analyze(text).diagnostics;
+    all.iter()
+        .filter(|d| {
+            !fast
+                .iter()
+                .any(|f| d["code"] == f.code.name() && d["message"] == f.message.as_str())
+        })
+        .cloned()
+        .collect()
+}
+
+#[tokio::test]
+async fn typing_keeps_expansion_findings_at_their_moved_place() {
+    let p = Project::new("flicker");
+    // No app.py: the expansion reports that flask-framework finds no WSGI application.
+    p.write("requirements.txt", "Flask\n");
+    p.write("rockcraft.yaml", TEMPLATE);
+    let uri = p.uri();
+    // The default debounce: the versions typed below come faster than it, so none of them is
+    // expanded and every publish while typing is a fast one.
+    let mut c = TestClient::with_encoding(Enc::Utf16).await;
+    c.open(&uri, 1, TEMPLATE).await;
+    // The publishes in the order they come: the fast one, then the first complete one.
+    let first = loop {
+        let params = c
+            .notification(PUBLISH, |p| p["uri"] == uri.as_str(), WAIT)
+            .await
+            .expect("no complete publish");
+        let diags = params["diagnostics"].as_array().unwrap().clone();
+        if !errors(&diags).is_empty() {
+            break diags;
+        }
+    };
+    let from_expansion = expansion_only(TEMPLATE, &first);
+    assert!(
+        from_expansion.iter().any(|d| d["severity"] == 1
+            && d["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("no WSGI application"))),
+        "{first:#?}"
+    );
+    // Where each finding is, in bytes of the opened text.
+    let at = |pos: &Value| {
+        let n = |k: &str| u32::try_from(pos[k].as_u64().unwrap()).unwrap();
+        crate::client::offset(TEMPLATE, n("line"), n("character"), Enc::Utf16)
+    };
+    let spans: Vec<(usize, usize)> = from_expansion
+        .iter()
+        .map(|d| (at(&d["range"]["start"]), at(&d["range"]["end"])))
+        .collect();
+
+    // Ten characters, one didChange each, on the blank third line (a comment, then a line
+    // break that moves everything below it one line down).
+    let typed = "# abcdefg\n";
+    assert_eq!(typed.len(), 10);
+    let insert_at = TEMPLATE.match_indices('\n').nth(1).unwrap().0 + 1;
+    assert!(spans.iter().all(|&(s, _)| s > insert_at), "{spans:?}");
+    let text_at = |n: usize| {
+        let mut t = TEMPLATE.to_owned();
+        t.insert_str(insert_at, &typed[..n]);
+        t
+    };
+    for (i, ch) in typed.char_indices() {
+        let before = text_at(i);
+        let here = range_json(&before, insert_at + i, insert_at + i, Enc::Utf16);
+        c.change(
+            &uri,
+            i64::try_from(i).unwrap() + 2,
+            json!([{ "range": here, "text": ch.to_string() }]),
+        )
+        .await;
+    }
+    let last = i64::try_from(typed.len()).unwrap() + 1;
+
+    // Every publish from now on (up to the last version, and whatever follows it) carries
+    // every expansion finding, at its place in that version's text.
+    let mut seen = Vec::new();
+    loop {
+        let wait = if seen.last() == Some(&last) {
+            QUIET
+        } else {
+            WAIT
+        };
+        let Some(params) = c
+            .notification(PUBLISH, |p| p["uri"] == uri.as_str(), wait)
+            .await
+        else {
+            break;
+        };
+        let v = params["version"].as_i64().unwrap();
+        let diags = params["diagnostics"].as_array().unwrap();
+        let text = text_at(usize::try_from(v - 1).unwrap());
+        let shift = text.len() - TEMPLATE.len();
+        for (d, &(s, e)) in from_expansion.iter().zip(&spans) {
+            let want = range_json(&text, s + shift, e + shift, Enc::Utf16);
+            assert!(
+                diags.iter().any(|x| x["code"] == d["code"]
+                    && x["message"] == d["message"]
+                    && x["range"] == want),
+                "v{v} lost or misplaced {d:#?}; published: {diags:#?}"
+            );
+        }
+        seen.push(v);
+    }
+    assert_eq!(seen.last(), Some(&last), "{seen:?}");
+    assert!(
+        seen.windows(2).all(|w| w[0] <= w[1]),
+        "out of order: {seen:?}"
+    );
     assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
 }

@@ -8,7 +8,9 @@
 //! Fixes always come from the server's current analysis, never from the client's copy of the
 //! diagnostic, so a stale request cannot apply an edit computed for an older text. A client
 //! diagnostic that matches one of ours (same code and range) is attached to the action as is.
-//! Expansion results are used only when they are of the current version.
+//! The diagnostics are those published (the latest expansion's findings moved onto the current
+//! text, see `session::DocSnapshot::carried_expansion`); the core's own actions use the
+//! expansion only when it is of the current version.
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
@@ -22,10 +24,9 @@ use crate::core::pipeline;
 use crate::server::analysis;
 use crate::server::convert::{self, LineMap};
 use crate::server::diagnostics;
-use crate::server::expansion::Expanded;
 use crate::server::guard::guarded;
 use crate::server::handlers::execute_command::SHOW_EXPANDED_PROJECT;
-use crate::server::store::DocState;
+use crate::server::session::DocSnapshot;
 use crate::server::{Backend, Negotiated};
 
 pub async fn handle(
@@ -42,17 +43,16 @@ pub async fn handle(
     }
     let uri = &params.text_document.uri;
     // Fixes are computed for the current version only: wait for its analysis.
-    let Some(analysis::Analysed { state, .. }) =
-        analysis::current(&backend.docs, uri, "codeAction").await
+    let Some(analysis::Analysed { doc, state, .. }) =
+        analysis::current(&backend.session, uri, "codeAction").await
     else {
         return Ok(None);
     };
-    let expanded = backend.expansions.current(uri, state.version);
     let n = backend.negotiated();
     let packages = backend.packages.snapshot();
     let names = diagnostics::package_diagnostics_blocking(&state, &packages).await;
     let actions = guarded("computing code actions", || {
-        compute(&params, &state, expanded.as_deref(), &names, n, wanted)
+        compute(&params, &doc, &names, n, wanted)
     })
     .flatten();
     Ok(actions)
@@ -87,20 +87,26 @@ fn wants(only: Option<&[CodeActionKind]>, kind: &CodeActionKind) -> bool {
 
 fn compute(
     params: &CodeActionParams,
-    state: &DocState,
-    expanded: Option<&Expanded>,
+    doc: &DocSnapshot,
     names: &[Diagnostic],
     n: Negotiated,
     wanted: Wanted,
 ) -> Option<CodeActionResponse> {
+    let state = &doc.snapshot;
     let analysis = state.analysis()?;
+    let expanded = doc.current_expansion();
     let uri = &params.text_document.uri;
     let map = LineMap::new(&state.text, &state.lines, n.encoding);
     let range = map.text_range(params.range);
-    let expansion_diags = expanded.map_or(&[][..], |e| &e.result.diagnostics[..]);
+    let expansion_diags = doc.carried_expansion();
     // Our diagnostics the request is about, as published: in the range, or sent back by the
     // client.
-    let merged = pipeline::merge(&analysis.doc, &analysis.diagnostics, names, expansion_diags);
+    let merged = pipeline::merge(
+        &analysis.doc,
+        &analysis.diagnostics,
+        names,
+        &expansion_diags,
+    );
     let relevant: Vec<(&Diagnostic, Option<&lsp::Diagnostic>)> = merged
         .iter()
         .filter_map(|d| {

@@ -1,8 +1,10 @@
 //! `textDocument/completion`: converts the core's completion items to LSP items.
 //!
 //! Package and slice names come from the session's package indexes as loaded so far (see
-//! `server::packages`): a request never reads a file. While the indexes the document's release
-//! uses are still loading, the list is marked incomplete so the client asks again.
+//! `server::packages`): a request never reads a package list. While the indexes the document's
+//! release uses are still loading, the list is marked incomplete so the client asks again.
+//! Project paths (for `prime` and the like) are listed on a blocking thread, never on the
+//! async runtime.
 
 use std::sync::OnceLock;
 
@@ -61,8 +63,9 @@ pub async fn handle(
 ) -> Result<Option<CompletionResponse>> {
     let pos = params.text_document_position;
     // Positions refer to the current text: wait for its analysis, never use an older one.
-    let Some(analysis::Analysed { state, analysis }) =
-        analysis::current(&backend.docs, &pos.text_document.uri, "completion").await
+    let Some(analysis::Analysed {
+        state, analysis, ..
+    }) = analysis::current(&backend.session, &pos.text_document.uri, "completion").await
     else {
         return Ok(None);
     };
@@ -75,19 +78,26 @@ pub async fn handle(
         .and_then(|p| p.parent().map(|d| RealFs::new(d.to_path_buf())));
     let release = document_release(&analysis.doc);
     if let Some(r) = &release {
-        backend.packages.want(&backend.expansion_ctx(), r);
+        backend.packages.want(&backend.events, r);
     }
     let packages = backend.packages.snapshot();
     let snippets = backend.completion.snippets();
-    let items = guarded("computing completions", || {
-        let sources = Sources {
-            fs: root
-                .as_ref()
-                .map(|r| r as &dyn crate::core::extensions::ProjectFs),
-            packages: &*packages,
-        };
-        completion::complete(&analysis.doc, offset, &sources)
+    let loaded = std::sync::Arc::clone(&packages);
+    // Lists the project directory: on a blocking thread.
+    let items = tokio::task::spawn_blocking(move || {
+        guarded("computing completions", || {
+            let sources = Sources {
+                fs: root
+                    .as_ref()
+                    .map(|r| r as &dyn crate::core::extensions::ProjectFs),
+                packages: &*loaded,
+            };
+            completion::complete(&analysis.doc, offset, &sources)
+        })
     })
+    .await
+    .ok()
+    .flatten()
     .unwrap_or_default();
     let package_items = items
         .iter()

@@ -1,5 +1,6 @@
-//! `textDocument/didChange`: apply full or incremental changes, store the new version, wake the
-//! document's analysis worker and schedule the (debounced) extension expansion of the new
+//! `textDocument/didChange`: apply full or incremental changes, store the new version (with
+//! the byte replacements made, so the latest expansion's findings can follow the text), wake
+//! the document's analysis worker and schedule the (debounced) extension expansion of the new
 //! version. Nothing is parsed here: a burst of edits is analysed once, at its latest version.
 
 use std::sync::Arc;
@@ -8,7 +9,6 @@ use tower_lsp_server::ls_types::DidChangeTextDocumentParams;
 
 use crate::server::expansion;
 use crate::server::guard::guarded;
-use crate::server::store::DocState;
 use crate::server::{Backend, convert};
 
 #[allow(clippy::unused_async)] // a `LanguageServer` notification handler
@@ -17,33 +17,15 @@ pub async fn handle(backend: &Backend, params: DidChangeTextDocumentParams) {
     let version = params.text_document.version;
     let enc = backend.encoding();
     // The whole update happens under the entry guard, synchronously.
-    let updated = backend.docs.update(&uri, |old| {
-        if version <= old.version {
-            tracing::warn!(
-                uri = uri.as_str(),
-                stored = old.version,
-                received = version,
-                "ignoring a stale didChange"
-            );
-            return None;
-        }
-        let (text, lines) = guarded("applying changes", || {
+    let updated = backend.session.change(&uri, version, |old| {
+        guarded("applying changes", || {
             convert::apply_changes(&old.text, &old.lines, enc, &params.content_changes)
-        })?;
-        Some(DocState::new(&uri, version, text, lines))
+        })
     });
     match updated {
-        Some(state) => {
-            backend.analyses.wake(&uri);
-            // The previous version's expansion job is cancelled here.
-            expansion::schedule(
-                &backend.expansion_ctx(),
-                &uri,
-                Arc::clone(&state),
-                expansion::DEBOUNCE,
-            );
-        }
-        None if backend.docs.get(&uri).is_none() => {
+        // The previous version's expansion job is cancelled here.
+        Some(state) => expansion::schedule(&backend.expansion_ctx(), &uri, Arc::clone(&state)),
+        None if backend.session.get(&uri).is_none() => {
             tracing::warn!(
                 uri = uri.as_str(),
                 "didChange for a document that is not open"

@@ -14,8 +14,9 @@ pub fn handle(backend: &Backend, params: DidChangeConfigurationParams) {
     let ctx = backend.expansion_ctx();
     if backend.negotiated().configuration {
         let settings = backend.settings.clone();
+        let (client, packages) = (backend.client.clone(), backend.packages.clone());
         // A client request: spawned, never awaited inside the notification handler.
-        tokio::spawn(async move { settings.pull_and_apply(ctx).await });
+        tokio::spawn(async move { settings.pull_and_apply(client, ctx, packages).await });
         return;
     }
     let value = match params.settings {
@@ -25,5 +26,5 @@ pub fn handle(backend: &Backend, params: DidChangeConfigurationParams) {
         v => v,
     };
     let settings = backend.settings.with_client_value(&value);
-    backend.settings.apply(&ctx, settings);
+    backend.settings.apply(&ctx, &backend.packages, settings);
 }

@@ -15,7 +15,7 @@ pub fn handle(backend: &Backend, params: DidChangeWatchedFilesParams) {
         let Some(path) = change.uri.to_file_path() else {
             continue;
         };
-        for (uri, state) in expansion::affected_by(&backend.docs, &path) {
+        for (uri, state) in expansion::affected_by(&backend.session, &path) {
             affected.entry(uri).or_insert(state);
         }
     }
@@ -25,6 +25,6 @@ pub fn handle(backend: &Backend, params: DidChangeWatchedFilesParams) {
     let ctx = backend.expansion_ctx();
     for (uri, state) in affected {
         tracing::debug!(uri = uri.as_str(), "project file changed; expanding again");
-        expansion::schedule(&ctx, &uri, Arc::clone(&state), expansion::DEBOUNCE);
+        expansion::schedule(&ctx, &uri, Arc::clone(&state));
     }
 }

@@ -1,16 +1,19 @@
-//! `textDocument/didClose`: forget the document and clear its diagnostics.
+//! `textDocument/didClose`: forget the document (cancelling its jobs) and have the publisher
+//! clear its diagnostics, after whatever it was about to publish for it.
 
 use tower_lsp_server::ls_types::DidCloseTextDocumentParams;
 
 use crate::server::Backend;
-use crate::server::diagnostics;
+use crate::server::events::Event;
 
+#[allow(clippy::unused_async)] // a `LanguageServer` notification handler
 pub async fn handle(backend: &Backend, params: DidCloseTextDocumentParams) {
     let uri = params.text_document.uri;
-    backend.analyses.stop(&uri);
-    let removed = backend.docs.remove(&uri);
-    backend.expansions.forget(&uri);
-    if removed.is_some_and(|s| s.is_diagnosed()) {
-        diagnostics::clear(backend, uri).await;
+    if backend
+        .session
+        .close(&uri)
+        .is_some_and(|s| s.is_diagnosed())
+    {
+        backend.events.send(Event::Closed(uri));
     }
 }

@@ -1,24 +1,20 @@
-//! `textDocument/didSave`: re-publish the current diagnostics (with the expansion's, when it is of
-//! this version) and expand again.
+//! `textDocument/didSave`: publish the current diagnostics again and expand again.
 
 use std::sync::Arc;
 
 use tower_lsp_server::ls_types::DidSaveTextDocumentParams;
 
 use crate::server::Backend;
-use crate::server::{diagnostics, expansion};
+use crate::server::events::Event;
+use crate::server::expansion;
 
+#[allow(clippy::unused_async)] // a `LanguageServer` notification handler
 pub async fn handle(backend: &Backend, params: DidSaveTextDocumentParams) {
     let uri = params.text_document.uri;
-    if let Some(state) = backend.docs.get(&uri) {
+    if let Some(state) = backend.session.snapshot(&uri) {
         // Saving may come with changes on disk (formatters, generated files): expand again.
-        expansion::schedule(
-            &backend.expansion_ctx(),
-            &uri,
-            Arc::clone(&state),
-            expansion::DEBOUNCE,
-        );
-        // Not analysed yet: the analysis worker publishes it when done.
-        diagnostics::publish(backend, uri, &state).await;
+        expansion::schedule(&backend.expansion_ctx(), &uri, Arc::clone(&state));
+        // Not analysed yet: the analysis worker has it published when done.
+        backend.events.send(Event::Saved(uri));
     }
 }

@@ -14,8 +14,14 @@ pub async fn handle(
     backend: &Backend,
     params: DocumentSymbolParams,
 ) -> Result<Option<DocumentSymbolResponse>> {
-    let Some(analysis::Analysed { state, analysis }) =
-        analysis::current(&backend.docs, &params.text_document.uri, "documentSymbol").await
+    let Some(analysis::Analysed {
+        state, analysis, ..
+    }) = analysis::current(
+        &backend.session,
+        &params.text_document.uri,
+        "documentSymbol",
+    )
+    .await
     else {
         return Ok(None);
     };

@@ -12,14 +12,15 @@ use crate::server::guard::guarded;
 
 pub async fn handle(backend: &Backend, params: HoverParams) -> Result<Option<Hover>> {
     let at = params.text_document_position_params;
-    let Some(analysis::Analysed { state, analysis }) =
-        analysis::current(&backend.docs, &at.text_document.uri, "hover").await
+    let Some(analysis::Analysed {
+        doc,
+        state,
+        analysis,
+    }) = analysis::current(&backend.session, &at.text_document.uri, "hover").await
     else {
         return Ok(None);
     };
-    let expanded = backend
-        .expansions
-        .current(&at.text_document.uri, state.version);
+    let expanded = doc.current_expansion();
     let map = LineMap::new(&state.text, &state.lines, backend.encoding());
     let offset = u32::from(map.offset(at.position));
     let found = guarded("computing hover", || {

@@ -25,9 +25,12 @@ pub fn handle(backend: &Backend, _params: InitializedParams) {
     let ctx = backend.expansion_ctx();
     if n.configuration {
         let settings = backend.settings.clone();
-        tokio::spawn(async move { settings.pull_and_apply(ctx).await });
+        let (client, packages) = (backend.client.clone(), backend.packages.clone());
+        tokio::spawn(async move { settings.pull_and_apply(client, ctx, packages).await });
     } else {
-        backend.settings.apply(&ctx, backend.settings.initial());
+        backend
+            .settings
+            .apply(&ctx, &backend.packages, backend.settings.initial());
     }
     if !n.watch_files {
         return;

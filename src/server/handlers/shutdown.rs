@@ -5,7 +5,7 @@ use tower_lsp_server::jsonrpc::Result;
 use crate::server::Backend;
 
 pub fn handle(backend: &Backend) -> Result<()> {
-    tracing::info!(open_documents = backend.docs.len(), "shutdown");
+    tracing::info!(open_documents = backend.session.len(), "shutdown");
     backend.note_shutdown();
     Ok(())
 }

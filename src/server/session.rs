@@ -1,0 +1,547 @@
+//! The session: one entry per open document, holding immutable `Arc` snapshots (the text of
+//! the current version with its lazily computed analysis, the latest expansion and the edits
+//! made since it) and the handles of the document's background jobs.
+//!
+//! Rules:
+//! - readers take a [`DocSnapshot`] (cheap clones of `Arc`s) and drop the map guard at once;
+//!   nothing holds a guard across an `.await`;
+//! - writers replace snapshots whole, synchronously, under the entry guard;
+//! - within one life of a document (from `didOpen` to `didClose`) versions only go up;
+//! - an expansion is kept only for the version it expanded, and only while its job is the
+//!   document's current one; the edits made after it are recorded so that its findings can be
+//!   moved onto newer text ([`DocSnapshot::carried_expansion`]).
+
+use std::borrow::Cow;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use dashmap::DashMap;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+use tower_lsp_server::ls_types::Uri;
+
+use crate::core::analysis::Analysis;
+use crate::core::diagnostic::Diagnostic;
+use crate::core::ide::expansion::ExpansionResult;
+use crate::core::pipeline;
+use crate::core::text::Lines;
+
+use super::edits::{self, Replaced};
+use super::guard::guarded;
+
+/// Documents larger than this are not analysed (one "too large" diagnostic instead).
+pub const MAX_ANALYSED_BYTES: usize = 8 * 1024 * 1024;
+
+/// At most this many edits are recorded after an expansion; past it, the expansion's findings
+/// are no longer carried (the next expansion is due long before that anyway).
+const MAX_EDITS_SINCE: usize = 4096;
+
+/// What the server knows about a document's content.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Not a `rockcraft.yaml`: tracked for edits, never diagnosed.
+    Ignored,
+    /// Analysed successfully (shared with requests that outlive the map guard).
+    Analysed(Arc<Analysis>),
+    /// Over [`MAX_ANALYSED_BYTES`]: not analysed.
+    TooLarge,
+    /// The analysis panicked (logged); nothing is reported for this version.
+    Failed,
+}
+
+/// One version of an open document. The text is stored as soon as it arrives; the analysis
+/// ([`Outcome`]) is computed at most once per version, off the notification path, by the
+/// document's analysis worker or by the first request that needs it (whichever comes first; the
+/// other waits for it).
+#[derive(Debug)]
+pub struct Snapshot {
+    pub version: i32,
+    pub text: String,
+    pub lines: Lines,
+    outcome: OnceLock<Outcome>,
+    /// The package-name findings of this version and the index revision they were checked
+    /// against.
+    package_names: Mutex<Option<(u64, Arc<[Diagnostic]>)>>,
+}
+
+impl Snapshot {
+    /// A version without its analysis yet (documents that are not analysed get their outcome at
+    /// once). Cheap: no parsing.
+    #[must_use]
+    pub fn new(uri: &Uri, version: i32, text: String, lines: Lines) -> Self {
+        let outcome = OnceLock::new();
+        if !is_rockcraft_yaml(uri) {
+            let _ = outcome.set(Outcome::Ignored);
+        } else if text.len() > MAX_ANALYSED_BYTES {
+            tracing::warn!(
+                uri = uri.as_str(),
+                bytes = text.len(),
+                "document too large to analyse"
+            );
+            let _ = outcome.set(Outcome::TooLarge);
+        }
+        Self {
+            version,
+            text,
+            lines,
+            outcome,
+            package_names: Mutex::new(None),
+        }
+    }
+
+    /// The package-name findings against the indexes of `revision`: those kept for it, else
+    /// `compute`d and kept (one revision at a time).
+    pub fn package_names(
+        &self,
+        revision: u64,
+        compute: impl FnOnce() -> Vec<Diagnostic>,
+    ) -> Arc<[Diagnostic]> {
+        if let Ok(kept) = self.package_names.lock()
+            && let Some((r, d)) = kept.as_ref()
+            && *r == revision
+        {
+            return Arc::clone(d);
+        }
+        // Computed outside the lock: a concurrent caller may compute the same, which is harmless.
+        let fresh: Arc<[Diagnostic]> = compute().into();
+        if let Ok(mut kept) = self.package_names.lock() {
+            *kept = Some((revision, Arc::clone(&fresh)));
+        }
+        fresh
+    }
+
+    /// The outcome, when it has been computed.
+    #[must_use]
+    pub fn outcome(&self) -> Option<&Outcome> {
+        self.outcome.get()
+    }
+
+    /// The outcome, computing it now if needed (blocking: call it on a blocking thread). A
+    /// concurrent caller waits for the computation already running instead of repeating it.
+    pub fn analyse(&self) -> &Outcome {
+        self.outcome.get_or_init(|| {
+            match guarded("analysing the document", || pipeline::fast(&self.text)) {
+                Some(a) => Outcome::Analysed(Arc::new(a)),
+                None => Outcome::Failed,
+            }
+        })
+    }
+
+    /// The analysis, when the document was analysed (and the analysis is done).
+    #[must_use]
+    pub fn analysis(&self) -> Option<&Analysis> {
+        match self.outcome.get()? {
+            Outcome::Analysed(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// Whether this version is (or will be) analysed: a `rockcraft.yaml` of a reasonable size.
+    #[must_use]
+    pub fn is_analysable(&self) -> bool {
+        self.outcome.get().is_none() || self.analysis().is_some()
+    }
+
+    /// Whether diagnostics are published for this document.
+    #[must_use]
+    pub fn is_diagnosed(&self) -> bool {
+        !matches!(self.outcome.get(), Some(Outcome::Ignored))
+    }
+}
+
+/// The expansion of one document version.
+#[derive(Debug)]
+pub struct Expanded {
+    pub version: i32,
+    pub result: ExpansionResult,
+}
+
+/// What readers get of an open document: all immutable, all shared.
+#[derive(Clone, Debug)]
+pub struct DocSnapshot {
+    /// Which life of the document this is (a reopened document starts a new one).
+    pub life: u64,
+    /// The current version.
+    pub snapshot: Arc<Snapshot>,
+    /// The latest expansion, of this version or an older one.
+    pub expansion: Option<Arc<Expanded>>,
+    /// The edits made since the version `expansion` expanded, in order.
+    pub edits: Arc<[Replaced]>,
+}
+
+impl DocSnapshot {
+    /// The latest expansion when it is of the current version.
+    #[must_use]
+    pub fn current_expansion(&self) -> Option<&Arc<Expanded>> {
+        self.expansion
+            .as_ref()
+            .filter(|e| e.version == self.snapshot.version)
+    }
+
+    /// The latest expansion's findings on the current text: as they are when it expanded this
+    /// version, else moved through the edits made since (findings whose text was edited are
+    /// left out). They stand until a newer expansion replaces them, so typing does not make
+    /// them blink out and back.
+    #[must_use]
+    pub fn carried_expansion(&self) -> Cow<'_, [Diagnostic]> {
+        let Some(e) = &self.expansion else {
+            return Cow::Borrowed(&[]);
+        };
+        if e.version == self.snapshot.version {
+            return Cow::Borrowed(&e.result.diagnostics);
+        }
+        Cow::Owned(
+            e.result
+                .diagnostics
+                .iter()
+                .filter_map(|d| edits::map_diagnostic(d, &self.edits))
+                .collect(),
+        )
+    }
+}
+
+/// The handles of a document's background jobs.
+#[derive(Debug)]
+struct Jobs {
+    /// Wakes the analysis worker (a new version is stored).
+    wake: Arc<Notify>,
+    /// Stops the analysis worker (the document closed or reopened).
+    stop: CancellationToken,
+    /// The pending or running expansion job.
+    expansion: Option<CancellationToken>,
+}
+
+impl Jobs {
+    fn cancel(&mut self) {
+        self.stop.cancel();
+        if let Some(job) = self.expansion.take() {
+            job.cancel();
+        }
+    }
+}
+
+/// The session's entry for one open document.
+#[derive(Debug)]
+struct Doc {
+    life: u64,
+    snapshot: Arc<Snapshot>,
+    expansion: Option<Arc<Expanded>>,
+    edits: Arc<[Replaced]>,
+    jobs: Jobs,
+}
+
+impl Doc {
+    fn read(&self) -> DocSnapshot {
+        DocSnapshot {
+            life: self.life,
+            snapshot: Arc::clone(&self.snapshot),
+            expansion: self.expansion.clone(),
+            edits: Arc::clone(&self.edits),
+        }
+    }
+}
+
+/// What a new analysis worker needs (see [`Session::open`]).
+#[derive(Debug)]
+pub struct Opened {
+    pub life: u64,
+    pub snapshot: Arc<Snapshot>,
+    pub wake: Arc<Notify>,
+    pub stop: CancellationToken,
+}
+
+/// All open documents. Cloning is cheap and shares them.
+#[derive(Clone, Debug, Default)]
+pub struct Session {
+    docs: Arc<DashMap<Uri, Doc>>,
+    lives: Arc<AtomicU64>,
+}
+
+impl Session {
+    /// Starts a new life of a document (`didOpen`; a previous life's jobs are cancelled and its
+    /// results forgotten, whatever its version).
+    pub fn open(&self, uri: Uri, version: i32, text: String) -> Opened {
+        let lines = Lines::new(&text);
+        let snapshot = Arc::new(Snapshot::new(&uri, version, text, lines));
+        let life = self.lives.fetch_add(1, Ordering::Relaxed) + 1;
+        let wake = Arc::new(Notify::new());
+        let stop = CancellationToken::new();
+        let doc = Doc {
+            life,
+            snapshot: Arc::clone(&snapshot),
+            expansion: None,
+            edits: Arc::from([]),
+            jobs: Jobs {
+                wake: Arc::clone(&wake),
+                stop: stop.clone(),
+                expansion: None,
+            },
+        };
+        if let Some(mut old) = self.docs.insert(uri, doc) {
+            old.jobs.cancel();
+        }
+        Opened {
+            life,
+            snapshot,
+            wake,
+            stop,
+        }
+    }
+
+    /// Stores the next version `next(current)` computes (the new text, its line index and the
+    /// edits that made it), under the entry guard, and wakes the analysis worker. `None` when
+    /// the document is not open, `version` is not newer, or `next` declines.
+    pub fn change(
+        &self,
+        uri: &Uri,
+        version: i32,
+        next: impl FnOnce(&Snapshot) -> Option<(String, Lines, Vec<Replaced>)>,
+    ) -> Option<Arc<Snapshot>> {
+        let mut doc = self.docs.get_mut(uri)?;
+        if version <= doc.snapshot.version {
+            tracing::warn!(
+                uri = uri.as_str(),
+                stored = doc.snapshot.version,
+                received = version,
+                "ignoring a stale didChange"
+            );
+            return None;
+        }
+        let (text, lines, made) = next(&doc.snapshot)?;
+        let snapshot = Arc::new(Snapshot::new(uri, version, text, lines));
+        doc.snapshot = Arc::clone(&snapshot);
+        if doc.expansion.is_some() {
+            if doc.edits.len() + made.len() > MAX_EDITS_SINCE {
+                doc.expansion = None;
+                doc.edits = Arc::from([]);
+            } else {
+                doc.edits = doc.edits.iter().chain(&made).copied().collect();
+            }
+        }
+        doc.jobs.wake.notify_one();
+        Some(snapshot)
+    }
+
+    /// Forgets a document (`didClose`), cancelling its jobs; returns its last version.
+    pub fn close(&self, uri: &Uri) -> Option<Arc<Snapshot>> {
+        let (_, mut doc) = self.docs.remove(uri)?;
+        doc.jobs.cancel();
+        Some(doc.snapshot)
+    }
+
+    /// The document as it is now.
+    #[must_use]
+    pub fn get(&self, uri: &Uri) -> Option<DocSnapshot> {
+        self.docs.get(uri).map(|d| d.read())
+    }
+
+    /// The document's current version.
+    #[must_use]
+    pub fn snapshot(&self, uri: &Uri) -> Option<Arc<Snapshot>> {
+        self.docs.get(uri).map(|d| Arc::clone(&d.snapshot))
+    }
+
+    /// Every open document as it is now (the map guards are released before returning).
+    #[must_use]
+    pub fn all(&self) -> Vec<(Uri, DocSnapshot)> {
+        self.docs
+            .iter()
+            .map(|d| (d.key().clone(), d.read()))
+            .collect()
+    }
+
+    /// Installs `job` as the document's expansion job, cancelling the previous one. `false`
+    /// (and `job` cancelled) when the document is not open.
+    pub fn replace_expansion_job(&self, uri: &Uri, job: &CancellationToken) -> bool {
+        let Some(mut doc) = self.docs.get_mut(uri) else {
+            job.cancel();
+            return false;
+        };
+        if let Some(old) = doc.jobs.expansion.replace(job.clone()) {
+            old.cancel();
+        }
+        true
+    }
+
+    /// Cancels the document's expansion job without replacing it.
+    pub fn cancel_expansion_job(&self, uri: &Uri) {
+        if let Some(mut doc) = self.docs.get_mut(uri)
+            && let Some(old) = doc.jobs.expansion.take()
+        {
+            old.cancel();
+        }
+    }
+
+    /// Keeps a finished expansion, unless its job was superseded (cancelled) or the document
+    /// moved past the version it expanded. `true` when kept.
+    pub fn finish_expansion(&self, uri: &Uri, job: &CancellationToken, done: Expanded) -> bool {
+        let Some(mut doc) = self.docs.get_mut(uri) else {
+            return false;
+        };
+        let current = doc.jobs.expansion.as_ref().is_some_and(|j| j == job);
+        if job.is_cancelled() || !current || doc.snapshot.version != done.version {
+            return false;
+        }
+        doc.jobs.expansion = None;
+        doc.expansion = Some(Arc::new(done));
+        doc.edits = Arc::from([]);
+        true
+    }
+
+    /// Forgets every document and cancels their jobs (the end of the session), so that no
+    /// background task outlives it waiting for work.
+    pub fn close_all(&self) {
+        self.docs.retain(|_, doc| {
+            doc.jobs.cancel();
+            false
+        });
+    }
+
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+}
+
+/// Whether the server diagnoses this document: its URI's last path segment is `rockcraft.yaml`.
+#[must_use]
+pub fn is_rockcraft_yaml(uri: &Uri) -> bool {
+    let path = uri.path().as_str();
+    let last = path.rsplit('/').next().unwrap_or(path);
+    last == "rockcraft.yaml"
+}
+
+/// The directory a document lives in, when it is a file on disk.
+#[must_use]
+pub fn project_dir(uri: &Uri) -> Option<PathBuf> {
+    let path = uri.to_file_path()?;
+    path.parent().map(std::path::Path::to_path_buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::code::Code;
+    use crate::core::text::{TextRange, TextSize};
+
+    fn uri() -> Uri {
+        "file:///p/rockcraft.yaml".parse().unwrap()
+    }
+
+    /// `text` with `at..end` replaced by `with`, and the replacement made.
+    fn edit(text: &str, at: usize, end: usize, with: &str) -> (String, Lines, Vec<Replaced>) {
+        let mut t = text.to_owned();
+        t.replace_range(at..end, with);
+        let r = TextRange::new(
+            TextSize::from(u32::try_from(at).unwrap()),
+            TextSize::from(u32::try_from(end).unwrap()),
+        );
+        let lines = Lines::new(&t);
+        (t, lines, vec![Replaced::new(r, with)])
+    }
+
+    fn expanded(version: i32, text: &str, needle: &str) -> Expanded {
+        let at = u32::try_from(text.find(needle).unwrap()).unwrap();
+        let len = u32::try_from(needle.len()).unwrap();
+        let range = TextRange::new(TextSize::from(at), TextSize::from(at + len));
+        let mut result = ExpansionResult::default();
+        result.diagnostics.push(Diagnostic::new(
+            range,
+            Code::DuplicateKey,
+            "from the expansion",
+        ));
+        Expanded { version, result }
+    }
+
+    /// The text under each carried finding.
+    fn found(doc: &DocSnapshot) -> Vec<String> {
+        let text = &doc.snapshot.text;
+        doc.carried_expansion()
+            .iter()
+            .map(|d| text[usize::from(d.range.start())..usize::from(d.range.end())].to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn versions_only_go_up_and_reopening_starts_a_new_life() {
+        let s = Session::default();
+        let first = s.open(uri(), 3, "name: a\n".into());
+        assert!(
+            s.change(&uri(), 3, |_| None::<(String, Lines, Vec<Replaced>)>)
+                .is_none()
+        );
+        let v4 = s.change(&uri(), 4, |old| Some(edit(&old.text, 6, 7, "b")));
+        assert_eq!(v4.map(|v| v.version), Some(4));
+        assert!(
+            s.change(&uri(), 2, |old| Some(edit(&old.text, 6, 7, "c")))
+                .is_none()
+        );
+        assert_eq!(s.snapshot(&uri()).unwrap().text, "name: b\n");
+        let second = s.open(uri(), 1, "name: z\n".into());
+        assert!(first.stop.is_cancelled() && !second.stop.is_cancelled());
+        assert!(second.life > first.life);
+        assert_eq!(s.close(&uri()).map(|v| v.version), Some(1));
+        assert!(second.stop.is_cancelled() && s.is_empty());
+        let third = s.open(uri(), 1, "name: y\n".into());
+        s.close_all();
+        assert!(third.stop.is_cancelled() && s.is_empty());
+    }
+
+    #[test]
+    fn only_the_current_job_of_the_current_version_is_kept() {
+        let s = Session::default();
+        let text = "name: a\nbase: bare\n";
+        s.open(uri(), 1, text.into());
+        let old = CancellationToken::new();
+        let job = CancellationToken::new();
+        assert!(s.replace_expansion_job(&uri(), &old));
+        assert!(s.replace_expansion_job(&uri(), &job));
+        assert!(old.is_cancelled(), "superseded");
+        assert!(!s.finish_expansion(&uri(), &old, expanded(1, text, "bare")));
+        // The document moved on: the job's version is stale.
+        s.change(&uri(), 2, |o| Some(edit(&o.text, 0, 0, "#\n")));
+        assert!(!s.finish_expansion(&uri(), &job, expanded(1, text, "bare")));
+        let now = s.snapshot(&uri()).unwrap().text.clone();
+        let job = CancellationToken::new();
+        s.replace_expansion_job(&uri(), &job);
+        assert!(s.finish_expansion(&uri(), &job, expanded(2, &now, "bare")));
+        let doc = s.get(&uri()).unwrap();
+        assert!(doc.current_expansion().is_some() && doc.edits.is_empty());
+        // Not open: nothing to install.
+        let other: Uri = "file:///q/rockcraft.yaml".parse().unwrap();
+        let lost = CancellationToken::new();
+        assert!(!s.replace_expansion_job(&other, &lost) && lost.is_cancelled());
+    }
+
+    #[test]
+    fn findings_follow_the_edits_made_since_their_expansion() {
+        let s = Session::default();
+        let text = "name: a\nbase: bare\nsummary: s\n";
+        s.open(uri(), 1, text.into());
+        let job = CancellationToken::new();
+        s.replace_expansion_job(&uri(), &job);
+        assert!(s.finish_expansion(&uri(), &job, expanded(1, text, "bare")));
+        // Typing before the finding moves it; typing after it leaves it.
+        s.change(&uri(), 2, |o| Some(edit(&o.text, 6, 7, "longer")));
+        s.change(&uri(), 3, |o| {
+            let end = o.text.len();
+            Some(edit(&o.text, end, end, "# end\n"))
+        });
+        let doc = s.get(&uri()).unwrap();
+        assert!(doc.current_expansion().is_none());
+        assert_eq!(found(&doc), ["bare"]);
+        assert_eq!(doc.edits.len(), 2);
+        // Editing the finding's own text drops it.
+        s.change(&uri(), 4, |o| {
+            let at = o.text.find("bare").unwrap();
+            Some(edit(&o.text, at, at + 4, "ubuntu@24.04"))
+        });
+        assert!(found(&s.get(&uri()).unwrap()).is_empty());
+    }
+}
