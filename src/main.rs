@@ -1,5 +1,4 @@
 //! The `rockcraft-lsp` binary: the language server (default) and the command-line checker.
-#![deny(clippy::print_stdout)]
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -170,46 +170,43 @@ pub fn affected_by(session: &Session, path: &std::path::Path) -> Vec<(Uri, Arc<S
 /// # Errors
 /// A message for the user: the document is unknown or unreadable, or expansion failed.
 pub async fn expanded_yaml(ctx: &Ctx, uri: &Uri) -> Result<String, String> {
-    let result = match ctx.session.get(uri) {
-        Some(doc) => {
-            let state = Arc::clone(&doc.snapshot);
-            if !analysis::ensure(&state).await || state.analysis().is_none() {
-                return Err(format!(
-                    "{} is not an analysed rockcraft.yaml",
-                    uri.as_str()
-                ));
-            }
-            if let Some(done) = doc.current_expansion() {
-                done.result.clone()
-            } else {
-                let dir = project_dir(uri);
-                let experimental = ctx.experimental;
-                blocking(move || {
-                    let analysis = state.analysis()?;
-                    guarded("expanding extensions", || {
-                        expand_with(&analysis.doc, dir, experimental)
-                    })
-                })
-                .await?
-            }
+    let result = if let Some(doc) = ctx.session.get(uri) {
+        let state = Arc::clone(&doc.snapshot);
+        if !analysis::ensure(&state).await || state.analysis().is_none() {
+            return Err(format!(
+                "{} is not an analysed rockcraft.yaml",
+                uri.as_str()
+            ));
         }
-        None => {
-            let path = uri
-                .to_file_path()
-                .ok_or_else(|| format!("{} is not open and not a file", uri.as_str()))?
-                .into_owned();
+        if let Some(done) = doc.current_expansion() {
+            done.result.clone()
+        } else {
+            let dir = project_dir(uri);
             let experimental = ctx.experimental;
             blocking(move || {
-                let text = std::fs::read_to_string(&path).ok()?;
-                let doc = crate::core::document::Document::parse(&text);
-                let dir = path.parent().map(std::path::Path::to_path_buf);
+                let analysis = state.analysis()?;
                 guarded("expanding extensions", || {
-                    expand_with(&doc, dir, experimental)
+                    expand_with(&analysis.doc, dir, experimental)
                 })
             })
-            .await
-            .map_err(|_| format!("cannot read {}", uri.as_str()))?
+            .await?
         }
+    } else {
+        let path = uri
+            .to_file_path()
+            .ok_or_else(|| format!("{} is not open and not a file", uri.as_str()))?
+            .into_owned();
+        let experimental = ctx.experimental;
+        blocking(move || {
+            let text = std::fs::read_to_string(&path).ok()?;
+            let doc = crate::core::document::Document::parse(&text);
+            let dir = path.parent().map(std::path::Path::to_path_buf);
+            guarded("expanding extensions", || {
+                expand_with(&doc, dir, experimental)
+            })
+        })
+        .await
+        .map_err(|_| format!("cannot read {}", uri.as_str()))?
     };
     match result.yaml {
         Some(yaml) => Ok(yaml),

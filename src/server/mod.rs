@@ -191,7 +191,7 @@ impl Drop for Backend {
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        handlers::initialize::handle(self, params)
+        handlers::initialize::handle(self, &params)
     }
 
     async fn initialized(&self, params: InitializedParams) {
@@ -238,7 +238,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        handlers::did_change_watched_files::handle(self, params);
+        handlers::did_change_watched_files::handle(self, &params);
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {

@@ -261,6 +261,7 @@ pub struct Session {
 impl Session {
     /// Starts a new life of a document (`didOpen`; a previous life's jobs are cancelled and its
     /// results forgotten, whatever its version).
+    #[must_use]
     pub fn open(&self, uri: Uri, version: i32, text: String) -> Opened {
         let lines = Lines::new(&text);
         let snapshot = Arc::new(Snapshot::new(&uri, version, text, lines));
@@ -324,6 +325,7 @@ impl Session {
     }
 
     /// Forgets a document (`didClose`), cancelling its jobs; returns its last version.
+    #[must_use]
     pub fn close(&self, uri: &Uri) -> Option<Arc<Snapshot>> {
         let (_, mut doc) = self.docs.remove(uri)?;
         doc.jobs.cancel();
@@ -353,6 +355,7 @@ impl Session {
 
     /// Installs `job` as the document's expansion job, cancelling the previous one. `false`
     /// (and `job` cancelled) when the document is not open.
+    #[must_use]
     pub fn replace_expansion_job(&self, uri: &Uri, job: &CancellationToken) -> bool {
         let Some(mut doc) = self.docs.get_mut(uri) else {
             job.cancel();
@@ -375,6 +378,7 @@ impl Session {
 
     /// Keeps a finished expansion, unless its job was superseded (cancelled) or the document
     /// moved past the version it expanded. `true` when kept.
+    #[must_use]
     pub fn finish_expansion(&self, uri: &Uri, job: &CancellationToken, done: Expanded) -> bool {
         let Some(mut doc) = self.docs.get_mut(uri) else {
             return false;
@@ -497,7 +501,7 @@ mod tests {
     fn only_the_current_job_of_the_current_version_is_kept() {
         let s = Session::default();
         let text = "name: a\nbase: bare\n";
-        s.open(uri(), 1, text.into());
+        let _ = s.open(uri(), 1, text.into());
         let old = CancellationToken::new();
         let job = CancellationToken::new();
         assert!(s.replace_expansion_job(&uri(), &old));
@@ -509,7 +513,7 @@ mod tests {
         assert!(!s.finish_expansion(&uri(), &job, expanded(1, text, "bare")));
         let now = s.snapshot(&uri()).unwrap().text.clone();
         let job = CancellationToken::new();
-        s.replace_expansion_job(&uri(), &job);
+        let _ = s.replace_expansion_job(&uri(), &job);
         assert!(s.finish_expansion(&uri(), &job, expanded(2, &now, "bare")));
         let doc = s.get(&uri()).unwrap();
         assert!(doc.current_expansion().is_some() && doc.edits.is_empty());
@@ -523,9 +527,9 @@ mod tests {
     fn findings_follow_the_edits_made_since_their_expansion() {
         let s = Session::default();
         let text = "name: a\nbase: bare\nsummary: s\n";
-        s.open(uri(), 1, text.into());
+        let _ = s.open(uri(), 1, text.into());
         let job = CancellationToken::new();
-        s.replace_expansion_job(&uri(), &job);
+        let _ = s.replace_expansion_job(&uri(), &job);
         assert!(s.finish_expansion(&uri(), &job, expanded(1, text, "bare")));
         // Typing before the finding moves it; typing after it leaves it.
         s.change(&uri(), 2, |o| Some(edit(&o.text, 6, 7, "longer")));

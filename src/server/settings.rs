@@ -140,12 +140,12 @@ impl Shared {
 
     /// Puts `settings` in force: reloads the package indexes when their settings changed and
     /// expands every open document again when the experimental flag changed.
-    pub fn apply(&self, ctx: &Ctx, packages: &Packages, settings: Settings) {
+    pub fn apply(&self, ctx: &Ctx, packages: &Packages, settings: &Settings) {
         let previous = {
             let Ok(mut current) = self.inner.current.lock() else {
                 return;
             };
-            if current.as_ref() == Some(&settings) {
+            if current.as_ref() == Some(settings) {
                 return;
             }
             current.replace(settings.clone())
@@ -186,7 +186,7 @@ impl Shared {
             }
         };
         let settings = self.with_client_value(&value);
-        self.apply(&ctx, &packages, settings);
+        self.apply(&ctx, &packages, &settings);
     }
 }
 

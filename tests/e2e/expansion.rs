@@ -400,6 +400,7 @@ async fn watched_file_changes_clear_and_raise_diagnostics() {
 
 #[tokio::test]
 async fn fast_edits_publish_only_the_final_expansion() {
+    const LAST: i64 = 6;
     let p = Project::new("stale");
     // No app.py: every version's expansion has an error.
     p.write("requirements.txt", "Flask\n");
@@ -409,7 +410,6 @@ async fn fast_edits_publish_only_the_final_expansion() {
     let mut c = TestClient::with_encoding(Enc::Utf16).await;
     let version_text = |v: i64| TEMPLATE.replace("A summary of", &format!("Summary {v} of"));
     c.open(&uri, 1, &version_text(1)).await;
-    const LAST: i64 = 6;
     for v in 2..=LAST {
         tokio::time::sleep(Duration::from_millis(10)).await;
         c.change_full(&uri, v, &version_text(v)).await;

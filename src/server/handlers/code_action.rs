@@ -29,6 +29,10 @@ use crate::server::handlers::execute_command::SHOW_EXPANDED_PROJECT;
 use crate::server::session::DocSnapshot;
 use crate::server::{Backend, Negotiated};
 
+/// `textDocument/codeAction`: quick fixes of the diagnostics in the range and refactorings.
+///
+/// # Errors
+/// None: a document that is not open or not analysed gets no actions.
 pub async fn handle(
     backend: &Backend,
     params: CodeActionParams,

@@ -57,6 +57,10 @@ pub fn capability() -> CompletionOptions {
     }
 }
 
+/// `textDocument/completion`.
+///
+/// # Errors
+/// None: a document that is not open or not analysed gets no items.
 pub async fn handle(
     backend: &Backend,
     params: CompletionParams,

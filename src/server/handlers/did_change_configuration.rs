@@ -26,5 +26,5 @@ pub fn handle(backend: &Backend, params: DidChangeConfigurationParams) {
         v => v,
     };
     let settings = backend.settings.with_client_value(&value);
-    backend.settings.apply(&ctx, &backend.packages, settings);
+    backend.settings.apply(&ctx, &backend.packages, &settings);
 }

@@ -9,7 +9,7 @@ use tower_lsp_server::ls_types::DidChangeWatchedFilesParams;
 use crate::server::Backend;
 use crate::server::expansion;
 
-pub fn handle(backend: &Backend, params: DidChangeWatchedFilesParams) {
+pub fn handle(backend: &Backend, params: &DidChangeWatchedFilesParams) {
     let mut affected = HashMap::new();
     for change in &params.changes {
         let Some(path) = change.uri.to_file_path() else {

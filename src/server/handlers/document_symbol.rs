@@ -10,6 +10,10 @@ use crate::server::analysis;
 use crate::server::convert::{self, LineMap};
 use crate::server::guard::guarded;
 
+/// `textDocument/documentSymbol`: the outline.
+///
+/// # Errors
+/// None: a document that is not open or not analysed has no outline.
 pub async fn handle(
     backend: &Backend,
     params: DocumentSymbolParams,

@@ -11,6 +11,11 @@ use crate::server::expansion;
 /// The command name, advertised in `executeCommandProvider`.
 pub const SHOW_EXPANDED_PROJECT: &str = "rockcraft.showExpandedProject";
 
+/// `workspace/executeCommand`.
+///
+/// # Errors
+/// An unknown command or bad arguments (invalid params), or a project that cannot be expanded
+/// (a server error carrying the reason).
 pub async fn handle(backend: &Backend, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
     if params.command != SHOW_EXPANDED_PROJECT {
         return Err(Error::invalid_params(format!(

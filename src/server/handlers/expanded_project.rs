@@ -22,6 +22,10 @@ pub struct Response {
     pub error: Option<String>,
 }
 
+/// `rockcraft/expandedProject`.
+///
+/// # Errors
+/// None: a failure is answered in the response's `error`.
 pub async fn handle(backend: &Backend, params: Params) -> Result<Response> {
     let out = expansion::expanded_yaml(&backend.expansion_ctx(), &params.uri).await;
     Ok(match out {

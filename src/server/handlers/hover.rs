@@ -10,6 +10,10 @@ use crate::server::analysis;
 use crate::server::convert::{self, LineMap};
 use crate::server::guard::guarded;
 
+/// `textDocument/hover`.
+///
+/// # Errors
+/// None: a position without information gets no hover.
 pub async fn handle(backend: &Backend, params: HoverParams) -> Result<Option<Hover>> {
     let at = params.text_document_position_params;
     let Some(analysis::Analysed {

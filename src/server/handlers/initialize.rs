@@ -15,7 +15,11 @@ use crate::server::expansion;
 use crate::server::handlers::execute_command;
 use crate::server::{Backend, Negotiated};
 
-pub fn handle(backend: &Backend, params: InitializeParams) -> Result<InitializeResult> {
+/// `initialize`: negotiates encodings and capabilities.
+///
+/// # Errors
+/// None (the signature is the protocol's).
+pub fn handle(backend: &Backend, params: &InitializeParams) -> Result<InitializeResult> {
     let caps = &params.capabilities;
     let negotiated = Negotiated {
         encoding: convert::negotiate_encoding(caps),
@@ -43,7 +47,7 @@ pub fn handle(backend: &Backend, params: InitializeParams) -> Result<InitializeR
         params.initialization_options.as_ref(),
         expansion::experimental_from_env(),
     );
-    crate::server::handlers::completion::configure(backend, &params);
+    crate::server::handlers::completion::configure(backend, params);
     Ok(InitializeResult {
         capabilities: capabilities(backend.negotiated()),
         server_info: Some(ServerInfo {

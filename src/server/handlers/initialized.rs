@@ -30,7 +30,7 @@ pub fn handle(backend: &Backend, _params: InitializedParams) {
     } else {
         backend
             .settings
-            .apply(&ctx, &backend.packages, backend.settings.initial());
+            .apply(&ctx, &backend.packages, &backend.settings.initial());
     }
     if !n.watch_files {
         return;
