@@ -4,7 +4,6 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use rockcraft_lsp::cli::{self, Command};
-use rockcraft_lsp::core::facts;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -37,8 +36,7 @@ fn main() -> ExitCode {
             project_dir,
             extensions_dir,
         } => {
-            let experimental =
-                facts::experimental_from(std::env::var_os(facts::EXPERIMENTAL_ENV).as_deref());
+            let experimental = rockcraft_lsp::host::env::experimental_extensions();
             let dir = extensions_dir
                 .as_deref()
                 .unwrap_or(rockcraft_lsp::core::extensions::DEFAULT_EXTENSIONS_DIR);

@@ -10,7 +10,6 @@ use serde_json::json;
 use crate::core::diagnostic::Severity;
 use crate::core::document::Document;
 use crate::core::extensions::DEFAULT_EXTENSIONS_DIR;
-use crate::core::facts;
 use crate::core::pipeline::{self, Inputs};
 use crate::core::text::TextRange;
 use crate::host::fs::RealFs;
@@ -125,8 +124,7 @@ pub fn run_with(paths: &[String], json_output: bool, packages: &PackageSettings)
     let mut json_items = Vec::new();
     let mut io_failed = false;
     let indexes = HostIndexes::load(packages);
-    let experimental =
-        facts::experimental_from(std::env::var_os(facts::EXPERIMENTAL_ENV).as_deref());
+    let experimental = crate::host::env::experimental_extensions();
     for file in &files {
         let shown = file.display().to_string();
         let size = std::fs::metadata(file).map_or(0, |m| m.len());

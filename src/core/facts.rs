@@ -398,8 +398,7 @@ impl PrefixRule {
 pub const EXPERIMENTAL_ENV: &str = "ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS";
 
 /// Whether the value of [`EXPERIMENTAL_ENV`] allows experimental extensions: set and non-empty.
-/// The caller reads the environment (`experimental_from(std::env::var_os(EXPERIMENTAL_ENV)
-/// .as_deref())`).
+/// The core never reads the environment; `host::env` does.
 #[must_use]
 pub fn experimental_from(value: Option<&OsStr>) -> bool {
     value.is_some_and(|v| !v.is_empty())

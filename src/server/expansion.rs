@@ -28,7 +28,6 @@ use tokio_util::sync::CancellationToken;
 use tower_lsp_server::ls_types::Uri;
 
 use crate::core::extensions::DEFAULT_EXTENSIONS_DIR;
-use crate::core::facts;
 use crate::core::ide::expansion::ExpansionResult;
 use crate::core::pipeline;
 use crate::host::fs::RealFs;
@@ -49,12 +48,6 @@ pub struct Ctx {
     pub experimental: bool,
     /// How long after the last edit an expansion starts.
     pub debounce: Duration,
-}
-
-/// Whether the environment asks for experimental extensions (set and non-empty).
-#[must_use]
-pub fn experimental_from_env() -> bool {
-    facts::experimental_from(std::env::var_os(facts::EXPERIMENTAL_ENV).as_deref())
 }
 
 /// Schedules the expansion of a document version after the debounce, cancelling its previous

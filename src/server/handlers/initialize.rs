@@ -11,7 +11,6 @@ use tower_lsp_server::ls_types::{
 };
 
 use crate::server::convert;
-use crate::server::expansion;
 use crate::server::handlers::execute_command;
 use crate::server::{Backend, Negotiated};
 
@@ -45,7 +44,7 @@ pub fn handle(backend: &Backend, params: &InitializeParams) -> Result<Initialize
     backend.set_negotiated(negotiated);
     backend.settings.init(
         params.initialization_options.as_ref(),
-        expansion::experimental_from_env(),
+        crate::host::env::experimental_extensions(),
     );
     crate::server::handlers::completion::configure(backend, params);
     Ok(InitializeResult {
