@@ -155,25 +155,16 @@ fn build_base_edit(doc: &Document, value: &str) -> (TextRange, String) {
 
 #[cfg(test)]
 mod tests {
-    use crate::core::rules::test_support::{check_diagnostics, fixed};
+    use crate::core::rules::test_support::{check_diagnostics, fixed, rock};
 
     #[test]
     fn bare_needs_a_build_base() {
-        check_diagnostics(
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
             base: bare
                 # ^^^^ error[bare-needs-build-base]: a `bare` base has no system to build on: add a `build-base` (for example `build-base: ubuntu@24.04`) that rockcraft uses to build the parts
-            platforms:
-              amd64:
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
+        ));
     }
 
     #[test]
@@ -200,23 +191,14 @@ mod tests {
 
     #[test]
     fn deprecated_colon_spelling() {
-        check_diagnostics(
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
             base: ubuntu:22.04
                 # ^^^^^^^^^^^^ warning[deprecated-base]: the `ubuntu:XX.04` spelling is deprecated: rockcraft reads `base: ubuntu:22.04` as `ubuntu@22.04` and prints a warning; write `ubuntu@22.04`
             build-base: ubuntu:20.04
                       # ^^^^^^^^^^^^ warning[deprecated-base]: the `ubuntu:XX.04` spelling is deprecated: rockcraft reads `build-base: ubuntu:20.04` as `ubuntu@20.04` and prints a warning; write `ubuntu@20.04`
-            platforms:
-              amd64:
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
+        ));
         let text = "name: my-rock\nsummary: s\ndescription: d\nversion: '1'\nbase: ubuntu:22.04\nplatforms:\n  amd64:\nparts:\n  my-part:\n    plugin: nil\n";
         insta::assert_snapshot!(fixed(text, "deprecated-base"), @"
         Replace with `ubuntu@22.04`
@@ -235,53 +217,26 @@ mod tests {
 
     #[test]
     fn a_devel_base_needs_the_devel_build_base() {
-        check_diagnostics(
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
             base: ubuntu@26.10
                 # ^^^^^^^^^^^^ error[devel-base-needs-devel-build-base]: `ubuntu@26.10` is still in development: add `build-base: devel` (without it rockcraft stops with a traceback because no build base `ubuntu@26.10` exists)
-            platforms:
-              amd64:
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
-        check_diagnostics(
+        ));
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
             base: ubuntu@26.10
             build-base: ubuntu@26.04
                       # ^^^^^^^^^^^^ error[devel-base-needs-devel-build-base]: `ubuntu@26.10` is still in development and can only be built with `build-base: devel`, not `ubuntu@26.04`
-            platforms:
-              amd64:
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
-        check_diagnostics(
+        ));
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
             base: ubuntu@26.10
             build-base: devel
                       # ^^^^^ info[devel-build-base]: the `devel` build base follows the Ubuntu release in development: its contents change without notice when a new series opens, so use it for testing only
-            platforms:
-              amd64:
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
+        ));
         let text = "name: my-rock\nsummary: s\ndescription: d\nversion: '1'\nbase: ubuntu@26.10\nplatforms:\n  amd64:\nparts:\n  my-part:\n    plugin: nil\n";
         insta::assert_snapshot!(fixed(text, "devel-base-needs-devel-build-base"), @"
         Use `build-base: devel`
@@ -301,53 +256,26 @@ mod tests {
 
     #[test]
     fn unknown_bases_are_left_to_the_schema() {
-        check_diagnostics(
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
             base: ubuntu@18.04
                 # ^^^^^^^^^^^^ error[invalid-value]: `ubuntu@18.04` is not a valid `base`. Allowed values: `bare`, `ubuntu@20.04`, `ubuntu@22.04`, `ubuntu@24.04`, `ubuntu@25.10`, `ubuntu@26.04`, `ubuntu@26.10`
-            platforms:
-              amd64:
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
+        ));
     }
 
     #[test]
     fn valid_bases() {
-        check_diagnostics(
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
             base: bare
             build-base: ubuntu@22.04
-            platforms:
-              amd64:
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
-        check_diagnostics(
+        ));
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
             base: ubuntu@25.10
-            platforms:
-              amd64:
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
+        ));
     }
 }

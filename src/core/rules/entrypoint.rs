@@ -231,7 +231,23 @@ fn shell_words(s: &str) -> Result<Vec<String>, String> {
 #[cfg(test)]
 mod tests {
     use super::{parse_command, shell_words};
-    use crate::core::rules::test_support::{check_diagnostics, rock};
+    use crate::core::rules::test_support::{check_diagnostics, rock, rock_without, trim_indent};
+
+    /// [`rock`] with `extra` and then the services the entrypoint tests choose from: `web`,
+    /// whose command has no `[ ... ]` group of default arguments, and `api`, whose command has
+    /// one.
+    fn with_services(extra: &str) -> String {
+        let services = r"
+            services:
+              web:
+                override: replace
+                command: /usr/bin/web --port 8080
+              api:
+                override: replace
+                command: /usr/bin/api [ --port 80 ]
+            ";
+        rock(&(trim_indent(extra) + &trim_indent(services)))
+    }
 
     #[test]
     fn words_and_groups() {
@@ -253,17 +269,10 @@ mod tests {
 
     #[test]
     fn entrypoint_service_must_name_a_service_with_default_arguments() {
-        check_diagnostics(&rock(
+        check_diagnostics(&with_services(
             r"
             entrypoint-service: wbe
                               # ^^^ error[entrypoint-unknown-service]: `entrypoint-service` names `wbe`, which is not a service of this project; did you mean `web`?
-            services:
-              web:
-                override: replace
-                command: /usr/bin/web --port 8080
-              api:
-                override: replace
-                command: /usr/bin/api [ --port 80 ]
             ",
         ));
         check_diagnostics(&rock(
@@ -272,36 +281,22 @@ mod tests {
                               # ^^^ error[entrypoint-unknown-service]: `entrypoint-service` names `web`, but the project defines no services: add it under `services:`
             ",
         ));
-        check_diagnostics(&rock(
+        check_diagnostics(&with_services(
             r"
             entrypoint-service: web
                               # ^^^ error[entrypoint-no-default-args]: service `web` cannot be the entrypoint: its command has no `[ ... ]` group of default arguments (which become the image's CMD); write it as for example `/usr/bin/web --port 8080 [ ]`
-            services:
-              web:
-                override: replace
-                command: /usr/bin/web --port 8080
-              api:
-                override: replace
-                command: /usr/bin/api [ --port 80 ]
             ",
         ));
     }
 
     #[test]
     fn entrypoint_service_and_command_conflict() {
-        check_diagnostics(&rock(
+        check_diagnostics(&with_services(
             r"
             entrypoint-service: api
             #^^^^^^^^^^^^^^^^^ info[atypical-entrypoint]: `entrypoint-service` makes `api` the entrypoint; the rock gets an atypical OCI entrypoint: fine for testing and personal use, but publishing it in a Canonical registry namespace needs prior approval
             entrypoint-command: /bin/sh [ -c 'echo hi' ]
             #^^^^^^^^^^^^^^^^^ error[entrypoint-conflict]: `entrypoint-command` and `entrypoint-service` cannot be used together: keep `entrypoint-service` to start a Pebble service, or remove it to run this command instead
-            services:
-              web:
-                override: replace
-                command: /usr/bin/web --port 8080
-              api:
-                override: replace
-                command: /usr/bin/api [ --port 80 ]
             ",
         ));
     }
@@ -325,32 +320,19 @@ mod tests {
     /// Clean apart from the notice: a service with default arguments, an extension's service.
     #[test]
     fn a_valid_entrypoint_service_gets_the_notice_only() {
-        check_diagnostics(&rock(
+        check_diagnostics(&with_services(
             r"
             entrypoint-service: api
             #^^^^^^^^^^^^^^^^^ info[atypical-entrypoint]: `entrypoint-service` makes `api` the entrypoint; the rock gets an atypical OCI entrypoint: fine for testing and personal use, but publishing it in a Canonical registry namespace needs prior approval
-            services:
-              web:
-                override: replace
-                command: /usr/bin/web --port 8080
-              api:
-                override: replace
-                command: /usr/bin/api [ --port 80 ]
             ",
         ));
-        check_diagnostics(
+        check_diagnostics(&rock_without(
+            &["parts"],
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
-            base: ubuntu@24.04
-            platforms:
-              amd64:
             extensions: [flask-framework]
             entrypoint-service: flask
             #^^^^^^^^^^^^^^^^^ info[atypical-entrypoint]: `entrypoint-service` makes `flask` the entrypoint; the rock gets an atypical OCI entrypoint: fine for testing and personal use, but publishing it in a Canonical registry namespace needs prior approval
             ",
-        );
+        ));
     }
 }

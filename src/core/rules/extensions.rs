@@ -79,24 +79,18 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::core::rules::test_support::check_diagnostics;
+    use crate::core::rules::test_support::{check_diagnostics, rock_without};
 
     #[test]
     fn extensions_list_problems() {
-        check_diagnostics(
+        check_diagnostics(&rock_without(
+            &["parts"],
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
-            base: ubuntu@24.04
-            platforms:
-              amd64:
             extensions: [flask-framwork, flask-framework, flask-framework]
                        # ^^^^^^^^^^^^^^ error[unknown-extension]: rockcraft has no extension `flask-framwork`; did you mean `flask-framework`?
                                                         # ^^^^^^^^^^^^^^^ warning[duplicate-extension]: `flask-framework` is listed twice; rockcraft applies it twice, which duplicates what it adds. Remove this one
             ",
-        );
+        ));
         check_diagnostics(
             r"
             name: my-rock

@@ -113,7 +113,7 @@ fn normalise(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::core::rules::test_support::{check_diagnostics, fixed};
+    use crate::core::rules::test_support::{check_diagnostics, fixed, rock_without};
     use regex::Regex;
 
     use super::problem;
@@ -132,125 +132,69 @@ mod tests {
 
     #[test]
     fn invalid_names() {
-        check_diagnostics(
+        check_diagnostics(&rock_without(
+            &["version"],
             r"
             name: My_App
                 # ^^^^^^ error[invalid-name]: invalid rock name `My_App`: it contains the uppercase letter `M` (use `m`). A name may only use lowercase letters a-z, digits and single hyphens, must contain a letter and must start and end with a letter or digit
-            summary: s
-            description: d
-            base: ubuntu@24.04
-            platforms:
-              amd64:
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
-        check_diagnostics(
+        ));
+        check_diagnostics(&rock_without(
+            &["version"],
             r"
             name: my--app
                 # ^^^^^^^ error[invalid-name]: invalid rock name `my--app`: it has two hyphens in a row. A name may only use lowercase letters a-z, digits and single hyphens, must contain a letter and must start and end with a letter or digit
-            summary: s
-            description: d
-            base: ubuntu@24.04
-            platforms:
-              amd64:
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
-        check_diagnostics(
+        ));
+        check_diagnostics(&rock_without(
+            &["version"],
             r"
             name: -app
                 # ^^^^ error[invalid-name]: invalid rock name `-app`: it starts with a hyphen. A name may only use lowercase letters a-z, digits and single hyphens, must contain a letter and must start and end with a letter or digit
-            summary: s
-            description: d
-            base: ubuntu@24.04
-            platforms:
-              amd64:
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
-        check_diagnostics(
+        ));
+        check_diagnostics(&rock_without(
+            &["version"],
             r"
             name: app-
                 # ^^^^ error[invalid-name]: invalid rock name `app-`: it ends with a hyphen. A name may only use lowercase letters a-z, digits and single hyphens, must contain a letter and must start and end with a letter or digit
-            summary: s
-            description: d
-            base: ubuntu@24.04
-            platforms:
-              amd64:
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
-        check_diagnostics(
+        ));
+        check_diagnostics(&rock_without(
+            &["version"],
             r"
             name: '123'
                 # ^^^^^ error[invalid-name]: invalid rock name `123`: it has no letter. A name may only use lowercase letters a-z, digits and single hyphens, must contain a letter and must start and end with a letter or digit
-            summary: s
-            description: d
-            base: ubuntu@24.04
-            platforms:
-              amd64:
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
+        ));
     }
 
     #[test]
     fn a_one_letter_name_needs_a_title() {
-        check_diagnostics(
+        check_diagnostics(&rock_without(
+            &["version"],
             r"
             name: x
                 # ^ error[name-too-short]: the name `x` is a single character: rockcraft uses the name as the `title` when no `title` is set, and a title needs at least 2 characters. Use a longer name or add a `title:`
-            summary: s
-            description: d
-            base: ubuntu@24.04
-            platforms:
-              amd64:
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
-        check_diagnostics(
+        ));
+        check_diagnostics(&rock_without(
+            &["version"],
             r"
             name: x
-            summary: s
-            description: d
-            base: ubuntu@24.04
-            platforms:
-              amd64:
-            parts:
-              my-part:
-                plugin: nil
             title: Xylophone
             ",
-        );
+        ));
     }
 
     #[test]
     fn digits_and_single_hyphens_are_fine() {
-        check_diagnostics(
+        check_diagnostics(&rock_without(
+            &["version"],
             r"
             name: 1-my-app-2
-            summary: s
-            description: d
-            base: ubuntu@24.04
-            platforms:
-              amd64:
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
+        ));
     }
 
     #[test]

@@ -87,19 +87,12 @@ fn mixed(doc: &Document, part: &str, list: Entry, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::core::rules::test_support::check_diagnostics;
+    use crate::core::rules::test_support::{check_diagnostics, rock};
 
     #[test]
     fn slices_and_debs_do_not_mix() {
-        check_diagnostics(
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
-            base: ubuntu@24.04
-            platforms:
-              amd64:
             parts:
               my-part:
                 plugin: nil
@@ -108,21 +101,15 @@ mod tests {
                 stage-packages: [libpq5_libs, libssl3_libs, curl]
                                                           # ^^^^ error[mixed-stage-packages]: `stage-packages` of part `debs` mixes chisel slices (names with `_`, such as `libpq5_libs`) and whole Debian packages (such as `curl`), which rockcraft refuses: use only slices (`curl_<slice>`) or only packages, or move `curl` to a separate part
             ",
-        );
+        ));
     }
 
     #[test]
     fn no_overlay_on_bare() {
-        check_diagnostics(
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
             base: bare
             build-base: ubuntu@24.04
-            platforms:
-              amd64:
             parts:
               my-part:
                 plugin: nil
@@ -133,22 +120,16 @@ mod tests {
                 overlay: [usr/bin]
               # ^^^^^^^ error[overlay-on-bare]: part `my-part` uses `overlay`, but the base is `bare`: there is no base system to overlay. Remove `overlay`, or use an Ubuntu base such as `base: ubuntu@24.04`
             ",
-        );
+        ));
     }
 
     /// Overlay defaults and empty values, separate parts, an Ubuntu base.
     #[test]
     fn clean_packages() {
-        check_diagnostics(
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
             base: bare
             build-base: ubuntu@24.04
-            platforms:
-              amd64:
             parts:
               my-part:
                 plugin: nil
@@ -156,16 +137,9 @@ mod tests {
                 overlay-packages: []
                 stage-packages: [base-files_base]
             ",
-        );
-        check_diagnostics(
+        ));
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
-            base: ubuntu@24.04
-            platforms:
-              amd64:
             parts:
               my-part:
                 plugin: nil
@@ -175,6 +149,6 @@ mod tests {
                 plugin: nil
                 stage-packages: [libc6_libs]
             ",
-        );
+        ));
     }
 }

@@ -239,17 +239,12 @@ fn split_prefix(s: &str) -> (Option<&str>, &str) {
 
 #[cfg(test)]
 mod tests {
-    use crate::core::rules::test_support::{check_diagnostics, fixed};
+    use crate::core::rules::test_support::{check_diagnostics, fixed, rock};
 
     #[test]
     fn platform_names() {
-        check_diagnostics(
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
-            base: ubuntu@24.04
             platforms:
               mips:
             # ^^^^ error[platform-needs-build-for]: `mips` is not an architecture, so this platform needs `build-on` and `build-for` (for example `build-on: [amd64]` and `build-for: [amd64]`); a platform can be left empty only when its name is one of `amd64`, `arm64`, `armhf`, `i386`, `ppc64el`, `riscv64` and `s390x`
@@ -257,248 +252,136 @@ mod tests {
             # ^^^^^^ error[platform-name-slash]: platform names cannot contain `/`: rename `x86/64` (for example to `x86-64`)
                 build-on: [amd64]
                 build-for: [amd64]
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
-        check_diagnostics(
+        ));
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
-            base: ubuntu@24.04
             platforms:
               amd46:
             # ^^^^^ error[platform-needs-build-for]: `amd46` is not an architecture, so this platform needs `build-on` and `build-for`; did you mean `amd64`?
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
-        check_diagnostics(
+        ));
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
-            base: ubuntu@24.04
             platforms:
               my-amd64:
             # ^^^^^^^^ error[platform-needs-build-for]: `my-amd64` is not an architecture, so this platform needs `build-on` and `build-for` (for example `build-on: [amd64]` and `build-for: [amd64]`); a platform can be left empty only when its name is one of `amd64`, `arm64`, `armhf`, `i386`, `ppc64el`, `riscv64` and `s390x`
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
-        check_diagnostics(
+        ));
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
-            base: ubuntu@24.04
             platforms:
               all:
             # ^^^ error[platform-needs-build-for]: `all:` alone would build on `all`, which is not a machine: give the platform `build-on: [amd64]` (the machines to build on) and `build-for: [all]`
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
+        ));
     }
 
     #[test]
     fn build_on_and_build_for_values() {
-        check_diagnostics(
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
-            base: ubuntu@24.04
             platforms:
               amd64:
                 build-on: [all, amd46]
                          # ^^^ error[build-on-all]: `all` is only valid in `build-for` (for architecture-independent rocks); `build-on` must list the machines that build, such as `amd64`
                               # ^^^^^ error[invalid-architecture]: `amd46` is not a Debian architecture; did you mean `amd64`?
                 build-for: [amd64]
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
-        check_diagnostics(
+        ));
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
-            base: ubuntu@24.04
             platforms:
               amd64:
                 build-on: [amd64]
                 build-for: [arm64]
                           # ^^^^^ error[platform-label-mismatch]: the platform is named after the architecture `amd64` but builds for `arm64`: when a platform's name is an architecture, `build-for` must be that architecture. Build for `amd64` or rename the platform (for example to `arm64` or a custom name)
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
-        check_diagnostics(
+        ));
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
-            base: ubuntu@24.04
             platforms:
               multi:
                 build-on: [amd64]
                 build-for: [amd64, arm64]
                          # ^^^^^^^^^^^^^^ error[build-for-single]: `build-for` takes exactly one architecture, but 2 are listed: make one platform per target architecture
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
-        check_diagnostics(
+        ));
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
-            base: ubuntu@24.04
             platforms:
               indep:
                 build-on: amd64
                 build-for: all
                          # ^^^ error[unsupported-architecture]: rockcraft does not support `all` (architecture-independent) as a target: use one of `amd64`, `arm64`, `armhf`, `i386`, `ppc64el`, `riscv64` and `s390x`
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
+        ));
     }
 
     #[test]
     fn build_on_and_build_for_presence() {
-        check_diagnostics(
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
-            base: ubuntu@24.04
             platforms:
               arm64:
             # ^^^^^ error[platform-needs-build-for]: platform `arm64` has `build-on` but no `build-for`: rockcraft requires both when the platform is not empty; add `build-for: [arm64]`
                 build-on: [amd64]
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
-        check_diagnostics(
+        ));
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
-            base: ubuntu@24.04
             platforms:
               custom:
             # ^^^^^^ error[missing-key]: `platforms.custom` is missing the required key `build-for`
                 build-on: [amd64]
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
-        check_diagnostics(
+        ));
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
-            base: ubuntu@24.04
             platforms:
               custom:
             # ^^^^^^ error[missing-key]: `platforms.custom` is missing the required key `build-on`
                 build-for: [amd64]
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
+        ));
     }
 
     #[test]
     fn build_on_with_base_prefixes() {
-        check_diagnostics(
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
-            base: ubuntu@24.04
             platforms:
               custom:
                 build-on: [ubuntu@24.04:amd64]
                         # ^^^^^^^^^^^^^^^^^^^^ error[unsupported-architecture]: rockcraft needs at least one plain architecture in `build-on` (such as `amd64`); entries with a base prefix (`ubuntu@24.04:amd64`) are not supported
                 build-for: [amd64]
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
-        check_diagnostics(
+        ));
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
-            base: ubuntu@24.04
             platforms:
               custom:
                 build-on: [noble:amd64, amd64]
                          # ^^^^^^^^^^^ error[invalid-architecture]: `noble` before the `:` is not a base: write `<distribution>@<series>:<architecture>` (such as `ubuntu@24.04:amd64`), or just the architecture
                 build-for: [amd64]
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
-        check_diagnostics(
+        ));
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
-            base: ubuntu@24.04
             platforms:
               custom:
                 build-on: []
                         # ^^ error[platform-needs-build-on]: `build-on` is empty: list at least one architecture to build on
                 build-for: [amd64]
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
+        ));
     }
 
     /// Arch shorthand, custom labels with scalar or list values.
     #[test]
     fn valid_platforms() {
-        check_diagnostics(
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
-            base: ubuntu@24.04
             platforms:
               amd64:
               arm64:
@@ -510,11 +393,8 @@ mod tests {
               cross:
                 build-on: [amd64, ubuntu@24.04:arm64]
                 build-for: riscv64
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
+        ));
     }
 
     #[test]

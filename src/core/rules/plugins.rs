@@ -57,126 +57,80 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::core::rules::test_support::check_diagnostics;
+    use crate::core::rules::test_support::{check_diagnostics, rock};
 
     #[test]
     fn unavailable_plugins() {
-        check_diagnostics(
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
-            base: ubuntu@24.04
-            platforms:
-              amd64:
             parts:
               my-part:
                 plugin: bazel
                       # ^^^^^ error[plugin-unavailable]: the `bazel` plugin is not available when building on `ubuntu@24.04` (the `base`); rockcraft offers it only on `ubuntu@25.10`, `ubuntu@26.04` and `devel`. Change the base or use another plugin
                 source: .
             ",
-        );
-        check_diagnostics(
+        ));
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
             base: bare
             build-base: ubuntu@26.04
-            platforms:
-              amd64:
             parts:
               my-part:
                 plugin: poetry
                       # ^^^^^^ error[plugin-unavailable]: the `poetry` plugin is not available when building on `ubuntu@26.04` (the `build-base`); rockcraft offers it only on `ubuntu@20.04`, `ubuntu@22.04` and `ubuntu@24.04`. Change the build-base or use another plugin
                 source: .
             ",
-        );
-        check_diagnostics(
+        ));
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
-            base: ubuntu@24.04
-            platforms:
-              amd64:
             parts:
               my-part:
                 plugin: ruby
                       # ^^^^ error[plugin-unavailable]: rockcraft does not provide the `ruby` plugin (craft-parts has it, but rockcraft never registers it), so part `my-part` cannot use it; pick another plugin, for example `nil` with an `override-build` script
                 source: .
             ",
-        );
-        check_diagnostics(
+        ));
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
-            base: ubuntu@24.04
-            platforms:
-              amd64:
             parts:
               my-part:
                 plugin: npm-use
                       # ^^^^^^^ error[plugin-unavailable]: rockcraft does not provide the `npm-use` plugin (craft-parts has it, but rockcraft never registers it), so part `my-part` cannot use it; pick another plugin, for example `nil` with an `override-build` script
                 source: .
             ",
-        );
+        ));
     }
 
     #[test]
     fn available_plugins() {
-        check_diagnostics(
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
             base: ubuntu:22.04
                 # ^^^^^^^^^^^^ warning[deprecated-base]: the `ubuntu:XX.04` spelling is deprecated: rockcraft reads `base: ubuntu:22.04` as `ubuntu@22.04` and prints a warning; write `ubuntu@22.04`
-            platforms:
-              amd64:
             parts:
               my-part:
                 plugin: uv
                 source: .
             ",
-        );
-        check_diagnostics(
+        ));
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
             base: ubuntu@26.10
             build-base: devel
                       # ^^^^^ info[devel-build-base]: the `devel` build base follows the Ubuntu release in development: its contents change without notice when a new series opens, so use it for testing only
-            platforms:
-              amd64:
             parts:
               my-part:
                 plugin: bazel
                 source: .
             ",
-        );
-        check_diagnostics(
+        ));
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
-            base: ubuntu@24.04
-            platforms:
-              amd64:
             parts:
               my-part:
                 plugin: python
                 source: .
             ",
-        );
+        ));
     }
 }

@@ -104,21 +104,28 @@ fn fix(
 #[cfg(test)]
 mod tests {
     use crate::core::analysis::analyze;
-    use crate::core::rules::test_support::{check_codes, check_diagnostics, fixed};
+    use crate::core::rules::test_support::{
+        check_codes, check_diagnostics, fixed, rock, trim_indent,
+    };
 
-    const FLASK: &str = "name: my-rock\nsummary: s\ndescription: d\nversion: '1'\nbase: ubuntu@24.04\nplatforms:\n  amd64:\nextensions: [flask-framework]\nparts:\n  flask-framework/install-app:\n    prime:\n      - flask/app/app.py\n      - app/templates\n      - \"static\"\n      - -flask/app/secret\n      - '- notes.txt'\n      - flask/apple.py\n";
+    /// A part named like flask-framework's `install-app`, most of whose `prime` entries lack
+    /// the `flask/app/` prefix.
+    const INSTALL_APP: &str = r#"
+        parts:
+          flask-framework/install-app:
+            prime:
+              - flask/app/app.py
+              - app/templates
+              - "static"
+              - -flask/app/secret
+              - '- notes.txt'
+              - flask/apple.py
+        "#;
 
     #[test]
     fn prime_entries_need_the_framework_prefix() {
-        check_diagnostics(
+        check_diagnostics(&rock(
             r#"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
-            base: ubuntu@24.04
-            platforms:
-              amd64:
             extensions: [flask-framework]
             parts:
               flask-framework/install-app:
@@ -133,16 +140,9 @@ mod tests {
                   # ^^^^^^^^^^^^^ error[prime-prefix]: `- notes.txt` does not start with `flask/app/`: flask-framework copies the application to `flask/app/`, so every `prime` entry of `flask-framework/install-app` must name a path there, and rockcraft refuses the project otherwise. Write `- flask/app/notes.txt`
                   - flask/apple.py
             "#,
-        );
-        check_diagnostics(
+        ));
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
-            base: ubuntu@24.04
-            platforms:
-              amd64:
             extensions: [fastapi-framework]
             parts:
               fastapi-framework/install-app:
@@ -150,39 +150,21 @@ mod tests {
                                    # ^^^^^^^^^^^ error[prime-prefix]: `flask/app/x` does not start with `app/`: fastapi-framework copies the application to `app/`, so every `prime` entry of `fastapi-framework/install-app` must name a path there, and rockcraft refuses the project otherwise. Write `app/x`
                                                 # ^^^ error[prime-prefix]: `app` does not start with `app/`: fastapi-framework copies the application to `app/`, so every `prime` entry of `fastapi-framework/install-app` must name a path there, and rockcraft refuses the project otherwise. Write `app/app`
             ",
-        );
+        ));
     }
 
     /// Without the extension the part is the user's own and nothing is required.
     #[test]
     fn a_user_part_of_that_name_needs_no_prefix() {
-        check_codes(
-            &["prime-prefix"],
-            r#"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
-            base: ubuntu@24.04
-            platforms:
-              amd64:
-            parts:
-              flask-framework/install-app:
-                prime:
-                  - flask/app/app.py
-                  - app/templates
-                  - "static"
-                  - -flask/app/secret
-                  - '- notes.txt'
-                  - flask/apple.py
-            "#,
-        );
+        check_codes(&["prime-prefix"], &rock(INSTALL_APP));
     }
 
     /// `app/templates`: replacing `app/` comes first, keeping it as a directory second.
     #[test]
     fn fixes_replace_or_add_the_prefix() {
-        let a = analyze(FLASK);
+        let text =
+            rock(&("extensions: [flask-framework]\n".to_owned() + &trim_indent(INSTALL_APP)));
+        let a = analyze(&text);
         let d = a
             .diagnostics
             .iter()
@@ -200,7 +182,7 @@ mod tests {
                 ("Prefix with `flask/app/`", "flask/app/")
             ]
         );
-        assert!(fixed(FLASK, "prime-prefix").contains("      - flask/app/templates\n"));
+        assert!(fixed(&text, "prime-prefix").contains("      - flask/app/templates\n"));
         assert_eq!(d.fixes[1].edits[0].range.len(), 0.into());
     }
 }

@@ -155,15 +155,8 @@ mod tests {
 
     #[test]
     fn unknown_part_references() {
-        check_diagnostics(
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
-            base: ubuntu@24.04
-            platforms:
-              amd64:
             parts:
               my-part:
                 plugin: nil
@@ -174,7 +167,7 @@ mod tests {
                                # ^^^^^^ warning[unknown-part-ref]: part `second` cannot come after itself: remove `second` from its `after`
                                        # ^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[unknown-part-ref]: part `second` is to be built after `flask-framework/install-app`, but the project has no part `flask-framework/install-app`; rockcraft will stop when it builds
             ",
-        );
+        ));
     }
 
     #[test]
@@ -203,15 +196,8 @@ mod tests {
     /// Extension parts and services, declared checks, pebble's part.
     #[test]
     fn known_references() {
-        check_diagnostics(
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
-            version: '1'
-            base: ubuntu@24.04
-            platforms:
-              amd64:
             extensions: [flask-framework]
             parts:
               extra:
@@ -230,6 +216,6 @@ mod tests {
                 tcp:
                   port: 80
             ",
-        );
+        ));
     }
 }

@@ -223,24 +223,72 @@ fn annotate(text: &str, found: &[Mark]) -> String {
     out
 }
 
-/// A valid project (`my-rock` on `ubuntu@24.04` for `amd64`, one `nil` part `my-part`)
-/// followed by `extra` after [`trim_indent`]: most rule tests add their lines to it.
+/// The top-level blocks of the project of [`rock`], in the order it writes them.
+const ROCK: &[&str] = &[
+    "name: my-rock\n",
+    "summary: s\n",
+    "description: d\n",
+    "version: '1'\n",
+    "base: ubuntu@24.04\n",
+    "platforms:\n  amd64:\n",
+    "parts:\n  my-part:\n    plugin: nil\n",
+];
+
+/// The top-level blocks of the project of [`flask_project`], in the order it writes them.
+const FLASK: &[&str] = &[
+    "name: my-app\n",
+    "base: ubuntu@24.04\n",
+    "version: '0.1'\n",
+    "summary: s\n",
+    "description: d\n",
+    "platforms:\n  amd64:\n",
+    "extensions:\n  - flask-framework\n",
+];
+
+/// A valid project (`my-rock` on `ubuntu@24.04` for `amd64`, one `nil` part `my-part`) with
+/// `extra` after [`trim_indent`]: most rule tests write only the keys they are about. A
+/// top-level key of `extra` replaces the project's own block of that key; the default blocks
+/// left come first, in a fixed order, then `extra` as written (so an annotation stays under
+/// its line).
 pub(crate) fn rock(extra: &str) -> String {
-    format!(
-        "name: my-rock\nsummary: s\ndescription: d\nversion: '1'\nbase: ubuntu@24.04\n\
-         platforms:\n  amd64:\nparts:\n  my-part:\n    plugin: nil\n{}",
-        trim_indent(extra)
-    )
+    project(ROCK, &[], extra)
 }
 
-/// A flask-framework project (`my-app` on `ubuntu@24.04` for `amd64`, no parts) followed by
-/// `extra` after [`trim_indent`], for the extension lints; its files are [`flask_fs`].
+/// [`rock`] without the top-level keys `absent` (for a project that omits an optional one).
+pub(crate) fn rock_without(absent: &[&str], extra: &str) -> String {
+    project(ROCK, absent, extra)
+}
+
+/// A flask-framework project (`my-app` on `ubuntu@24.04` for `amd64`, no parts) with `extra`
+/// as in [`rock`], for the extension lints; its files are [`flask_fs`].
 pub(crate) fn flask_project(extra: &str) -> String {
-    format!(
-        "name: my-app\nbase: ubuntu@24.04\nversion: '0.1'\nsummary: s\ndescription: d\n\
-         platforms:\n  amd64:\nextensions:\n  - flask-framework\n{}",
-        trim_indent(extra)
-    )
+    project(FLASK, &[], extra)
+}
+
+/// The `defaults` blocks whose key is neither in `absent` nor written at the top level of
+/// `extra`, then `extra` after [`trim_indent`].
+fn project(defaults: &[&str], absent: &[&str], extra: &str) -> String {
+    let extra = trim_indent(extra);
+    let written: Vec<&str> = extra.lines().filter_map(top_level_key).collect();
+    let mut out: String = defaults
+        .iter()
+        .filter(|block| {
+            top_level_key(block).is_none_or(|k| !absent.contains(&k) && !written.contains(&k))
+        })
+        .copied()
+        .collect();
+    out.push_str(&extra);
+    out
+}
+
+/// The key of a line that opens a top-level mapping entry (`base` for `base: bare`); `None`
+/// for indented, comment, list and blank lines.
+fn top_level_key(line: &str) -> Option<&str> {
+    if line.starts_with([' ', '\t', '#', '-']) {
+        return None;
+    }
+    let (key, _) = line.split_once(':')?;
+    Some(key.trim_end()).filter(|k| !k.is_empty())
 }
 
 /// The files of a minimal Flask project: `requirements.txt` and an `app.py` defining `app`.
@@ -380,6 +428,32 @@ mod tests {
             trim_indent("\n    a:\n      b: 1\n\n    # c\n    "),
             "a:\n  b: 1\n\n# c\n"
         );
+    }
+
+    #[test]
+    fn extra_keys_replace_the_default_blocks() {
+        let text = rock(
+            "
+            base: bare
+            # ^^^^ error[x]
+            build-base: ubuntu@24.04
+            parts:
+              p:
+                plugin: dump
+            ",
+        );
+        assert_eq!(
+            text,
+            "name: my-rock\nsummary: s\ndescription: d\nversion: '1'\nplatforms:\n  amd64:\n\
+             base: bare\n# ^^^^ error[x]\nbuild-base: ubuntu@24.04\nparts:\n  p:\n    plugin: dump\n"
+        );
+        assert_eq!(
+            rock_without(&["version", "summary"], "title: t\n"),
+            "name: my-rock\ndescription: d\nbase: ubuntu@24.04\nplatforms:\n  amd64:\n\
+             parts:\n  my-part:\n    plugin: nil\ntitle: t\n"
+        );
+        assert!(flask_project("").ends_with("extensions:\n  - flask-framework\n"));
+        assert!(!flask_project("extensions: [django-framework]\n").contains("flask"));
     }
 
     #[test]

@@ -65,7 +65,7 @@ fn problem(v: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use crate::core::rules::test_support::{check_diagnostics, fixed};
+    use crate::core::rules::test_support::{check_diagnostics, fixed, rock};
     use regex::Regex;
 
     use super::problem;
@@ -99,69 +99,33 @@ mod tests {
 
     #[test]
     fn invalid_versions() {
-        check_diagnostics(
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
             version: '1.0-'
                    # ^^^^^^ error[invalid-version]: invalid version `1.0-`: it ends with `-`. A version may use letters, digits and `.` `:` `+` `~` `-`, must start with a letter or digit and must not end with `.`, `:` or `-`
-            base: ubuntu@24.04
-            platforms:
-              amd64:
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
-        check_diagnostics(
+        ));
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
             version: '.1'
                    # ^^^^ error[invalid-version]: invalid version `.1`: it starts with `.`. A version may use letters, digits and `.` `:` `+` `~` `-`, must start with a letter or digit and must not end with `.`, `:` or `-`
-            base: ubuntu@24.04
-            platforms:
-              amd64:
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
-        check_diagnostics(
+        ));
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
             version: '1 0'
                    # ^^^^^ error[invalid-version]: invalid version `1 0`: it contains a space. A version may use letters, digits and `.` `:` `+` `~` `-`, must start with a letter or digit and must not end with `.`, `:` or `-`
-            base: ubuntu@24.04
-            platforms:
-              amd64:
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
+        ));
     }
 
     #[test]
     fn letters_and_separators_are_fine() {
-        check_diagnostics(
+        check_diagnostics(&rock(
             r"
-            name: my-rock
-            summary: s
-            description: d
             version: v1.2+git~ab
-            base: ubuntu@24.04
-            platforms:
-              amd64:
-            parts:
-              my-part:
-                plugin: nil
             ",
-        );
+        ));
     }
 
     #[test]
