@@ -150,7 +150,7 @@ pub fn run_with(paths: &[String], json_output: bool, packages: &PackageSettings)
             .unwrap_or_else(|| Path::new("."));
         let fs = RealFs::new(dir);
         let inputs = Inputs {
-            fs: Some(&fs),
+            fs: &fs,
             packages: &indexes,
             experimental,
             extensions_dir: DEFAULT_EXTENSIONS_DIR,

@@ -114,6 +114,7 @@ async fn run(
         guarded("expanding extensions", || {
             expand_with(&analysis.doc, dir, experimental)
         })
+        .flatten()
     });
     tokio::select! {
         () = token.cancelled() => None,
@@ -121,13 +122,14 @@ async fn run(
     }
 }
 
-/// Expands a document against the project directory on disk (no directory: an empty one).
+/// Expands a document against the project directory on disk (no directory: an empty one);
+/// `None` when the document cannot be expanded at all (see `pipeline::expansion`).
 #[must_use]
 pub fn expand_with(
     doc: &crate::core::document::Document,
     dir: Option<PathBuf>,
     experimental: bool,
-) -> ExpansionResult {
+) -> Option<ExpansionResult> {
     match dir {
         Some(dir) => {
             pipeline::expansion(doc, &RealFs::new(dir), experimental, DEFAULT_EXTENSIONS_DIR)
@@ -172,7 +174,7 @@ pub async fn expanded_yaml(ctx: &Ctx, uri: &Uri) -> Result<String, String> {
             ));
         }
         if let Some(done) = doc.current_expansion() {
-            done.result.clone()
+            Some(done.result.clone())
         } else {
             let dir = project_dir(uri);
             let experimental = ctx.experimental;
@@ -201,6 +203,9 @@ pub async fn expanded_yaml(ctx: &Ctx, uri: &Uri) -> Result<String, String> {
         .await
         .map_err(|_| format!("cannot read {}", uri.as_str()))?
     };
+    let Some(result) = result else {
+        return Err("the project has no expanded form: its YAML does not load".to_owned());
+    };
     match result.yaml {
         Some(yaml) => Ok(yaml),
         None => Err(failure_message(&result)),
@@ -227,7 +232,7 @@ fn failure_message(result: &ExpansionResult) -> String {
         .map(|d| d.message.as_str())
         .collect();
     if errors.is_empty() {
-        "the project has no expanded form (no extensions, or the YAML does not load)".to_owned()
+        "the project has no expanded form: it declares no extensions".to_owned()
     } else {
         errors.join("\n")
     }

@@ -790,3 +790,50 @@ async fn typing_keeps_expansion_findings_at_their_moved_place() {
     );
     assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
 }
+
+#[tokio::test]
+async fn yaml_that_does_not_load_keeps_the_last_expansion_findings() {
+    let p = Project::new("broken");
+    // No app.py: the expansion reports that flask-framework finds no WSGI application.
+    p.write("requirements.txt", "Flask\n");
+    p.write("rockcraft.yaml", TEMPLATE);
+    let uri = p.uri();
+    let mut c = TestClient::with_options(Enc::Utf16, quick()).await;
+    c.open(&uri, 1, TEMPLATE).await;
+    let wsgi = |diags: &[Value]| {
+        diags.iter().any(|d| {
+            d["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("no WSGI application"))
+        })
+    };
+    loop {
+        let params = c
+            .notification(PUBLISH, |p| p["uri"] == uri.as_str(), WAIT)
+            .await
+            .expect("no complete publish");
+        if wsgi(params["diagnostics"].as_array().unwrap()) {
+            break;
+        }
+    }
+    // Half-typed YAML (an unclosed flow list): the expansion cannot run, which is no news
+    // about the project, so its last findings stay beside the syntax error, with no debounce
+    // to hide a publish that would drop them.
+    let broken = format!("{TEMPLATE}x: [\n");
+    c.change_full(&uri, 2, &broken).await;
+    let mut publishes = 0;
+    while let Some(params) = c
+        .notification(PUBLISH, |p| p["uri"] == uri.as_str(), QUIET)
+        .await
+    {
+        let diags = params["diagnostics"].as_array().unwrap();
+        assert!(
+            diags.iter().any(|d| d["code"] == "yaml-syntax"),
+            "{diags:#?}"
+        );
+        assert!(wsgi(diags), "the expansion finding was dropped: {diags:#?}");
+        publishes += 1;
+    }
+    assert!(publishes >= 1);
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}

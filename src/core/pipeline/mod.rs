@@ -33,8 +33,8 @@ use crate::core::text::TextRange;
 /// What the stages after the fast one read besides the text.
 #[derive(Clone, Copy)]
 pub struct Inputs<'a> {
-    /// The project directory (`None`: the document is not on disk, nothing is expanded).
-    pub fs: Option<&'a dyn ProjectFs>,
+    /// The project directory the expansion reads.
+    pub fs: &'a dyn ProjectFs,
     /// Package lists and chisel slices for the package-name stage.
     pub packages: &'a dyn PackageIndexes,
     /// `ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS` is in force.
@@ -64,22 +64,22 @@ pub struct Expanded {
     pub outcome: Result<ModelOutcome, ExpandError>,
 }
 
-impl Expanded {
-    /// The error that stopped the expansion, wherever it came from.
-    #[must_use]
-    pub fn error(&self) -> Option<&ExpandError> {
-        match &self.outcome {
-            Err(e) | Ok(ModelOutcome { result: Err(e), .. }) => Some(e),
-            Ok(_) => None,
-        }
-    }
-}
-
 /// rockcraft's own steps on a document: start-up checks, the extensions, the project model.
 #[must_use]
 pub fn expand_project(doc: &Document, ctx: &Context<'_>) -> Expanded {
+    match startup::loadable(doc) {
+        Ok(()) => expand_loaded(doc, ctx),
+        Err(e) => Expanded {
+            notes: Vec::new(),
+            outcome: Err(e),
+        },
+    }
+}
+
+/// [`expand_project`] on a document whose YAML is known to load.
+fn expand_loaded(doc: &Document, ctx: &Context<'_>) -> Expanded {
     let mut notes = Vec::new();
-    if let Err(e) = startup::check(doc) {
+    if let Err(e) = startup::buildable(doc) {
         return Expanded {
             notes,
             outcome: Err(e),
@@ -91,29 +91,32 @@ pub fn expand_project(doc: &Document, ctx: &Context<'_>) -> Expanded {
 
 /// Stage 3: expands the document's extensions against the project in `fs` and runs the
 /// extension lints. Without `extensions:` nothing is expanded; only the lint about framework
-/// part names used without their extension can fire. A document rockcraft cannot load (any
-/// YAML error, not a mapping) is not expanded: the fast stage reports why.
+/// part names used without their extension can fire. `None` when the stage cannot run: the
+/// YAML does not parse or is not a mapping (the fast stage reports why, and the editor keeps
+/// the previous expansion's findings meanwhile). Lesser YAML errors such as a duplicate key,
+/// which rockcraft also refuses, are the fast stage's to report; the expansion still runs on
+/// the tree as read, so its findings do not come and go with them.
 #[must_use]
 pub fn expansion(
     doc: &Document,
     fs: &dyn ProjectFs,
     experimental: bool,
     extensions_dir: &str,
-) -> ExpansionResult {
-    let mut result = ExpansionResult::default();
-    if !doc.yaml_errors.is_empty() || doc.root_map().is_none() {
-        return result;
+) -> Option<ExpansionResult> {
+    if doc.has_fatal_yaml_errors() || doc.root_map().is_none() {
+        return None;
     }
+    let mut result = ExpansionResult::default();
     if !doc.has_extensions() {
         lints::without_extensions(doc, &mut result.diagnostics);
-        return result;
+        return Some(result);
     }
     let ctx = Context {
         fs,
         experimental,
         extensions_dir,
     };
-    let expanded = expand_project(doc, &ctx);
+    let expanded = expand_loaded(doc, &ctx);
     result.notes = expanded.notes;
     let from_model = matches!(&expanded.outcome, Ok(m) if m.result.is_err());
     match expanded.outcome {
@@ -144,7 +147,7 @@ pub fn expansion(
         &mut result.diagnostics,
     );
     sort(&mut result.diagnostics);
-    result
+    Some(result)
 }
 
 /// Stage 4, the one merge rule: the fast findings, the package-name findings, and the
@@ -198,11 +201,7 @@ fn sort(diagnostics: &mut [Diagnostic]) {
 pub struct Findings {
     /// The parsed document and the fast stage's findings.
     pub analysis: Analysis,
-    /// The package-name stage's findings.
-    pub packages: Vec<Diagnostic>,
-    /// The expansion stage's result (`None` when the document is not on disk or not UTF-8).
-    pub expansion: Option<ExpansionResult>,
-    /// The merged findings, sorted.
+    /// The merged findings of every stage, sorted.
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -211,14 +210,12 @@ pub struct Findings {
 pub fn run(text: &str, inputs: &Inputs<'_>) -> Findings {
     let analysis = fast(text);
     let packages = package_names(&analysis.doc, inputs.packages);
-    let expansion = inputs.fs.map(|fs| {
-        expansion(
-            &analysis.doc,
-            fs,
-            inputs.experimental,
-            inputs.extensions_dir,
-        )
-    });
+    let expansion = expansion(
+        &analysis.doc,
+        inputs.fs,
+        inputs.experimental,
+        inputs.extensions_dir,
+    );
     let diagnostics = merge(
         &analysis.doc,
         &analysis.diagnostics,
@@ -227,8 +224,6 @@ pub fn run(text: &str, inputs: &Inputs<'_>) -> Findings {
     );
     Findings {
         analysis,
-        packages,
-        expansion,
         diagnostics,
     }
 }
@@ -251,8 +246,6 @@ pub fn run_bytes(bytes: Vec<u8>, inputs: &Inputs<'_>) -> Findings {
             let diagnostics = vec![not_utf8(&analysis.doc, at, byte)];
             Findings {
                 analysis,
-                packages: Vec::new(),
-                expansion: None,
                 diagnostics,
             }
         }
@@ -276,4 +269,69 @@ fn not_utf8(doc: &Document, at: usize, byte: u8) -> Diagnostic {
             "the file is not UTF-8 text: byte 0x{byte:02x} here is not valid UTF-8, and rockcraft reads rockcraft.yaml as UTF-8. Save the file as UTF-8 (an editor's \"reopen/save with encoding\"), or remove the stray byte"
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::extensions::{DEFAULT_EXTENSIONS_DIR, MemoryFs};
+    use crate::core::packages::StaticIndexes;
+
+    fn codes(text: &str, fs: &MemoryFs) -> Vec<&'static str> {
+        let inputs = Inputs {
+            fs,
+            packages: &StaticIndexes::default(),
+            experimental: false,
+            extensions_dir: DEFAULT_EXTENSIONS_DIR,
+        };
+        run(text, &inputs)
+            .diagnostics
+            .iter()
+            .map(|d| d.code.name())
+            .collect()
+    }
+
+    const FLASK: &str = "name: my-app\nbase: ubuntu@24.04\nversion: '0.1'\nsummary: s\ndescription: d\nplatforms:\n  amd64:\nextensions: [flask-framework]\n";
+
+    #[test]
+    fn a_duplicate_key_does_not_hide_the_expansion() {
+        // No app.py: the expansion's finding must stay beside the duplicate key.
+        let fs = MemoryFs::new().file("requirements.txt", "Flask\n");
+        let text = format!("{FLASK}summary: again\n");
+        assert_eq!(codes(&text, &fs), ["extension-error", "duplicate-key"]);
+        // And the lint for a framework part without its extension.
+        let text = "name: my-app\nname: again\nbase: ubuntu@24.04\nversion: '0.1'\nsummary: s\ndescription: d\nplatforms:\n  amd64:\nparts:\n  flask-framework/install-app:\n    plugin: nil\n";
+        assert_eq!(
+            codes(text, &fs),
+            ["duplicate-key", "framework-part-without-extension"]
+        );
+    }
+
+    #[test]
+    fn yaml_that_does_not_parse_is_not_expanded() {
+        let fs = MemoryFs::new();
+        let doc = Document::parse(&format!("{FLASK}x: [\n"));
+        assert!(expansion(&doc, &fs, false, DEFAULT_EXTENSIONS_DIR).is_none());
+        let doc = Document::parse("- a list\n");
+        assert!(expansion(&doc, &fs, false, DEFAULT_EXTENSIONS_DIR).is_none());
+        let doc = Document::parse(FLASK);
+        assert!(expansion(&doc, &fs, false, DEFAULT_EXTENSIONS_DIR).is_some());
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_one_finding() {
+        let fs = MemoryFs::new();
+        let inputs = Inputs {
+            fs: &fs,
+            packages: &StaticIndexes::default(),
+            experimental: false,
+            extensions_dir: DEFAULT_EXTENSIONS_DIR,
+        };
+        let f = run_bytes(b"name: caf\xe9\n".to_vec(), &inputs);
+        let [d] = f.diagnostics.as_slice() else {
+            panic!("{:?}", f.diagnostics)
+        };
+        assert_eq!(d.code, Code::NotUtf8);
+        assert_eq!(u32::from(d.range.start()), 9);
+    }
 }

@@ -21,6 +21,15 @@ pub const PROJECT_FILE: &str = "rockcraft.yaml";
 /// # Errors
 /// The first check that fails, as rockcraft would stop on it.
 pub fn check(doc: &Document) -> Result<(), ExpandError> {
+    loadable(doc)?;
+    buildable(doc)
+}
+
+/// The YAML loads (no error at all, duplicate keys included) into a mapping.
+///
+/// # Errors
+/// The first YAML error, or a document that is not a mapping.
+pub fn loadable(doc: &Document) -> Result<(), ExpandError> {
     if let Some(e) = doc.yaml_errors.first() {
         let (line, col) = doc.line_col(u32::from(e.range.start()));
         let what = match &e.kind {
@@ -34,13 +43,24 @@ pub fn check(doc: &Document) -> Result<(), ExpandError> {
         .resolution("Fix the YAML; rockcraft stops with a traceback on this file.")
         .doc(PROJECT_DOC_SLUG));
     }
-    let Value::Object(map) = &doc.json else {
+    let Value::Object(_) = &doc.json else {
         return Err(ExpandError::project(
             Anchor::Document,
             format!("{PROJECT_FILE} must be a mapping of keys to values (name, base, parts, ...)"),
         )
         .resolution("Start from `rockcraft init`.")
         .doc(PROJECT_DOC_SLUG));
+    };
+    Ok(())
+}
+
+/// A loaded document has a `base`, and a build base rockcraft has a plugin table for.
+///
+/// # Errors
+/// No base, a base or build base that is not a string, or one rockcraft cannot build on.
+pub fn buildable(doc: &Document) -> Result<(), ExpandError> {
+    let Value::Object(map) = &doc.json else {
+        return Ok(());
     };
     let base = map.get("base").filter(|b| !b.is_null());
     let Some(base) = base else {

@@ -318,7 +318,9 @@ pub(crate) fn check_codes(codes: &[&str], text: &str) {
 #[track_caller]
 pub(crate) fn check_expansion(codes: &[&str], fs: &MemoryFs, text: &str) {
     check_diagnostics_with(text, Some(codes), |t| {
-        pipeline::expansion(&Document::parse(t), fs, false, DEFAULT_EXTENSIONS_DIR).diagnostics
+        pipeline::expansion(&Document::parse(t), fs, false, DEFAULT_EXTENSIONS_DIR)
+            .map(|r| r.diagnostics)
+            .unwrap_or_default()
     });
 }
 

@@ -84,7 +84,7 @@ mod tests {
     fn generated_command() -> String {
         let doc = Document::parse(&flask_project(""));
         let r = pipeline::expansion(&doc, &flask_fs(), false, DEFAULT_EXTENSIONS_DIR);
-        r.expanded
+        r.and_then(|r| r.expanded)
             .and_then(|v| {
                 v["services"]["flask"]["command"]
                     .as_str()
