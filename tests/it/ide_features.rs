@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use std::path::Path;
 
+use rockcraft_lsp::core::code::Code;
 use rockcraft_lsp::core::document::Document;
 use rockcraft_lsp::core::extensions::{DEFAULT_EXTENSIONS_DIR, MemoryFs, ProjectFs};
 use rockcraft_lsp::core::ide::edit::apply_edits;
@@ -128,7 +129,7 @@ fn prime_entry_without_prefix_is_reported_and_fixed() {
     let own: Vec<_> = r
         .diagnostics
         .iter()
-        .filter(|d| d.code == "prime-prefix")
+        .filter(|d| d.code == Code::PrimePrefix)
         .collect();
     assert_eq!(own.len(), 1, "{:?}", r.diagnostics);
     assert_eq!(doc.text_at(own[0].range), "templates");

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use crate::core::analysis::analyze;
-use crate::core::diagnostic::Severity;
+use crate::core::diagnostic::{Code, Severity};
 use crate::core::emit;
 use crate::core::extensions::model::{self, MODEL_ERROR_HEADING, ModelOutcome};
 use crate::core::extensions::{Anchor, Detail, ExpandError};
@@ -64,7 +64,7 @@ fn validate(data: &Map<String, Value>) -> Result<(), ExpandError> {
             .node_at(u32::from(d.range.start()))
             .map(|n| tree.path_of(n).0)
             .unwrap_or_default();
-        if d.code == "missing-key" && path.len() == 1 {
+        if d.code == Code::MissingKey && path.len() == 1 {
             // A missing top-level key is reported at the first key of the document.
             path.clear();
         }

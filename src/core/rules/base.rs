@@ -155,6 +155,7 @@ fn build_base_edit(doc: &Document, value: &str) -> (TextRange, String) {
 
 #[cfg(test)]
 mod tests {
+    use crate::core::code::Code;
     use crate::core::rules::test_support::{check_diagnostics, fixed, rock};
 
     #[test]
@@ -176,14 +177,14 @@ mod tests {
         };
         let want = "Add `build-base: ubuntu@24.04`\nname: my-rock\nsummary: s\ndescription: d\nversion: '1'\nbase: bare\nbuild-base: ubuntu@24.04\nplatforms:\n  amd64:\nparts:\n  my-part:\n    plugin: nil\n";
         assert_eq!(
-            fixed(&with_base("base: bare\n"), "bare-needs-build-base"),
+            fixed(&with_base("base: bare\n"), Code::BareNeedsBuildBase),
             want
         );
         // An empty `build-base:` is filled in.
         assert_eq!(
             fixed(
                 &with_base("base: bare\nbuild-base:\n"),
-                "bare-needs-build-base"
+                Code::BareNeedsBuildBase
             ),
             want
         );
@@ -200,7 +201,7 @@ mod tests {
             ",
         ));
         let text = "name: my-rock\nsummary: s\ndescription: d\nversion: '1'\nbase: ubuntu:22.04\nplatforms:\n  amd64:\nparts:\n  my-part:\n    plugin: nil\n";
-        insta::assert_snapshot!(fixed(text, "deprecated-base"), @"
+        insta::assert_snapshot!(fixed(text, Code::DeprecatedBase), @"
         Replace with `ubuntu@22.04`
         name: my-rock
         summary: s
@@ -238,7 +239,7 @@ mod tests {
             ",
         ));
         let text = "name: my-rock\nsummary: s\ndescription: d\nversion: '1'\nbase: ubuntu@26.10\nplatforms:\n  amd64:\nparts:\n  my-part:\n    plugin: nil\n";
-        insta::assert_snapshot!(fixed(text, "devel-base-needs-devel-build-base"), @"
+        insta::assert_snapshot!(fixed(text, Code::DevelBaseNeedsDevelBuildBase), @"
         Use `build-base: devel`
         name: my-rock
         summary: s

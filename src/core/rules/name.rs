@@ -113,6 +113,7 @@ fn normalise(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use crate::core::code::Code;
     use crate::core::rules::test_support::{check_diagnostics, fixed, rock_without};
     use regex::Regex;
 
@@ -200,7 +201,7 @@ mod tests {
     #[test]
     fn invalid_name_fix_lowercases_and_hyphenates() {
         let text = "name: My_App\nsummary: s\ndescription: d\nbase: ubuntu@24.04\nplatforms:\n  amd64:\nparts:\n  my-part:\n    plugin: nil\n";
-        insta::assert_snapshot!(fixed(text, "invalid-name"), @"
+        insta::assert_snapshot!(fixed(text, Code::InvalidName), @"
         Rename to `my-app`
         name: my-app
         summary: s

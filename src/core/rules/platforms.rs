@@ -239,6 +239,7 @@ fn split_prefix(s: &str) -> (Option<&str>, &str) {
 
 #[cfg(test)]
 mod tests {
+    use crate::core::code::Code;
     use crate::core::rules::test_support::{check_diagnostics, fixed, rock};
 
     #[test]
@@ -400,7 +401,7 @@ mod tests {
     #[test]
     fn label_mismatch_fix_builds_for_the_label() {
         let text = "name: my-rock\nsummary: s\ndescription: d\nversion: '1'\nbase: ubuntu@24.04\nplatforms:\n  amd64:\n    build-on: [amd64]\n    build-for: [arm64]\nparts:\n  my-part:\n    plugin: nil\n";
-        insta::assert_snapshot!(fixed(text, "platform-label-mismatch"), @"
+        insta::assert_snapshot!(fixed(text, Code::PlatformLabelMismatch), @"
         Build for `amd64`
         name: my-rock
         summary: s

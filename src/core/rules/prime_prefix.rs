@@ -104,6 +104,7 @@ fn fix(
 #[cfg(test)]
 mod tests {
     use crate::core::analysis::analyze;
+    use crate::core::code::Code;
     use crate::core::rules::test_support::{
         check_codes, check_diagnostics, fixed, rock, trim_indent,
     };
@@ -156,7 +157,7 @@ mod tests {
     /// Without the extension the part is the user's own and nothing is required.
     #[test]
     fn a_user_part_of_that_name_needs_no_prefix() {
-        check_codes(&["prime-prefix"], &rock(INSTALL_APP));
+        check_codes(&[Code::PrimePrefix], &rock(INSTALL_APP));
     }
 
     /// `app/templates`: replacing `app/` comes first, keeping it as a directory second.
@@ -182,7 +183,7 @@ mod tests {
                 ("Prefix with `flask/app/`", "flask/app/")
             ]
         );
-        assert!(fixed(&text, "prime-prefix").contains("      - flask/app/templates\n"));
+        assert!(fixed(&text, Code::PrimePrefix).contains("      - flask/app/templates\n"));
         assert_eq!(d.fixes[1].edits[0].range.len(), 0.into());
     }
 }

@@ -27,6 +27,7 @@
 use std::fmt::Write as _;
 
 use crate::core::analysis::analyze;
+use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
 use crate::core::extensions::{DEFAULT_EXTENSIONS_DIR, MemoryFs};
@@ -309,14 +310,14 @@ pub(crate) fn check_diagnostics(text: &str) {
 /// Like [`check_diagnostics`], for the diagnostics with one of `codes` only (the others are
 /// neither expected nor reported).
 #[track_caller]
-pub(crate) fn check_codes(codes: &[&str], text: &str) {
+pub(crate) fn check_codes(codes: &[Code], text: &str) {
     check_diagnostics_with(text, Some(codes), |t| analyze(t).diagnostics);
 }
 
 /// Like [`check_codes`], for the diagnostics of the extension expansion and its lints (what
 /// the editor adds to the fast analysis), with `fs` as the project directory.
 #[track_caller]
-pub(crate) fn check_expansion(codes: &[&str], fs: &MemoryFs, text: &str) {
+pub(crate) fn check_expansion(codes: &[Code], fs: &MemoryFs, text: &str) {
     check_diagnostics_with(text, Some(codes), |t| {
         pipeline::expansion(&Document::parse(t), fs, false, DEFAULT_EXTENSIONS_DIR)
             .map(|r| r.diagnostics)
@@ -329,14 +330,14 @@ pub(crate) fn check_expansion(codes: &[&str], fs: &MemoryFs, text: &str) {
 #[track_caller]
 pub(crate) fn check_diagnostics_with(
     text: &str,
-    codes: Option<&[&str]>,
+    codes: Option<&[Code]>,
     diagnose: impl FnOnce(&str) -> Vec<Diagnostic>,
 ) {
     let text = trim_indent(text);
     let expected = expected_marks(&text);
     let found: Vec<Mark> = diagnose(&text)
         .iter()
-        .filter(|d| codes.is_none_or(|c| c.contains(&d.code.name())))
+        .filter(|d| codes.is_none_or(|c| c.contains(&d.code)))
         .map(|d| found_mark(&text, d))
         .collect();
     let mut unmatched: Vec<&Mark> = found.iter().collect();
@@ -369,7 +370,7 @@ pub(crate) fn check_diagnostics_with(
 
 /// The text after applying the first fix of the first diagnostic with `code`, below the fix's
 /// title (or `no fix for CODE`).
-pub(crate) fn fixed(text: &str, code: &str) -> String {
+pub(crate) fn fixed(text: &str, code: Code) -> String {
     let a = analyze(text);
     let Some(fix) = a
         .diagnostics
@@ -466,7 +467,7 @@ mod tests {
         assert!(result.is_err());
         let result = std::panic::catch_unwind(|| {
             check_codes(
-                &["invalid-name"],
+                &[Code::InvalidName],
                 "name: my-app\n#     ^^ error[invalid-name]\n",
             );
         });

@@ -65,6 +65,7 @@ fn problem(v: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use crate::core::code::Code;
     use crate::core::rules::test_support::{check_diagnostics, fixed, rock};
     use regex::Regex;
 
@@ -131,7 +132,7 @@ mod tests {
     #[test]
     fn invalid_version_fix_drops_the_trailing_separator() {
         let text = "name: my-rock\nsummary: s\ndescription: d\nversion: '1.0-'\nbase: ubuntu@24.04\nplatforms:\n  amd64:\nparts:\n  my-part:\n    plugin: nil\n";
-        insta::assert_snapshot!(fixed(text, "invalid-version"), @r#"
+        insta::assert_snapshot!(fixed(text, Code::InvalidVersion), @r#"
         Change to `1.0`
         name: my-rock
         summary: s

@@ -926,6 +926,7 @@ fn snapcraft_app_key(key: &str) -> Option<(&'static str, Option<&'static str>)> 
 
 #[cfg(test)]
 mod tests {
+    use crate::core::code::Code;
     use crate::core::rules::test_support::{check_diagnostics, fixed};
 
     #[test]
@@ -953,6 +954,6 @@ mod tests {
             ",
         );
         let text = "name: my-rock\nsummary: s\ndescription: d\nversion: '1'\nbase: ubuntu@24.04\nplatforms:\n  amd64:\nparts:\n  p:\n    plugin: nil\nservices:\n  web:\n    override: replace\n    command: srv\n    restart-delay: 5s\n";
-        assert!(fixed(text, "unknown-key").contains("    backoff-delay: 5s\n"));
+        assert!(fixed(text, Code::UnknownKey).contains("    backoff-delay: 5s\n"));
     }
 }

@@ -75,6 +75,7 @@ pub fn check(doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
+    use crate::core::code::Code;
     use crate::core::document::Document;
     use crate::core::extensions::DEFAULT_EXTENSIONS_DIR;
     use crate::core::pipeline;
@@ -98,7 +99,7 @@ mod tests {
         let cmd = generated_command();
         assert!(cmd.contains("gunicorn"), "{cmd}");
         check_expansion(
-            &["redundant-service-command"],
+            &[Code::RedundantServiceCommand],
             &flask_fs(),
             &flask_project(&format!(
                 r"
@@ -114,7 +115,7 @@ mod tests {
     #[test]
     fn another_command_is_fine() {
         check_expansion(
-            &["redundant-service-command"],
+            &[Code::RedundantServiceCommand],
             &flask_fs(),
             &flask_project(
                 r"

@@ -38,12 +38,13 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
+    use crate::core::code::Code;
     use crate::core::rules::test_support::{check_expansion, flask_fs, flask_project};
 
     #[test]
     fn a_prime_list_of_exclusions_only() {
         check_expansion(
-            &["prime-exclude-only"],
+            &[Code::PrimeExcludeOnly],
             &flask_fs(),
             &flask_project(
                 r"
@@ -61,7 +62,7 @@ mod tests {
     #[test]
     fn a_prime_list_with_an_inclusion_is_fine() {
         check_expansion(
-            &["prime-exclude-only"],
+            &[Code::PrimeExcludeOnly],
             &flask_fs(),
             &flask_project(
                 r"

@@ -71,13 +71,14 @@ fn declare_edit(doc: &Document, name: &str) -> Option<Edit> {
 
 #[cfg(test)]
 mod tests {
+    use crate::core::code::Code;
     use crate::core::extensions::MemoryFs;
     use crate::core::rules::test_support::{check_expansion, flask_fs, flask_project};
 
     #[test]
     fn framework_parts_without_their_extension() {
         check_expansion(
-            &["framework-part-without-extension"],
+            &[Code::FrameworkPartWithoutExtension],
             &MemoryFs::new(),
             r"
             name: x
@@ -98,7 +99,7 @@ mod tests {
     #[test]
     fn framework_parts_with_their_extension_are_fine() {
         check_expansion(
-            &["framework-part-without-extension"],
+            &[Code::FrameworkPartWithoutExtension],
             &flask_fs(),
             &flask_project(
                 r"

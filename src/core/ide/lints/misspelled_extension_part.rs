@@ -80,12 +80,13 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
+    use crate::core::code::Code;
     use crate::core::rules::test_support::{check_expansion, flask_fs, flask_project};
 
     #[test]
     fn misspelled_extension_parts() {
         check_expansion(
-            &["misspelled-extension-part"],
+            &[Code::MisspelledExtensionPart],
             &flask_fs(),
             &flask_project(
                 r"
@@ -106,7 +107,7 @@ mod tests {
     #[test]
     fn the_real_part_names_are_fine() {
         check_expansion(
-            &["misspelled-extension-part"],
+            &[Code::MisspelledExtensionPart],
             &flask_fs(),
             &flask_project(
                 r"

@@ -52,13 +52,14 @@ pub fn check(doc: &Document, fs: &dyn ProjectFs, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
+    use crate::core::code::Code;
     use crate::core::rules::test_support::{check_expansion, flask_fs, flask_project};
 
     /// Missing files and directories are reported; globs and exclusions are not checked.
     #[test]
     fn prime_entries_missing_from_the_project() {
         check_expansion(
-            &["prime-missing-file"],
+            &[Code::PrimeMissingFile],
             &flask_fs(),
             &flask_project(
                 r"
@@ -81,7 +82,7 @@ mod tests {
     #[test]
     fn a_part_with_after_is_not_checked() {
         check_expansion(
-            &["prime-missing-file"],
+            &[Code::PrimeMissingFile],
             &flask_fs(),
             &flask_project(
                 r"

@@ -52,12 +52,13 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
+    use crate::core::code::Code;
     use crate::core::rules::test_support::{check_expansion, flask_fs, flask_project};
 
     #[test]
     fn another_frameworks_app_directory() {
         check_expansion(
-            &["working-dir-other-framework"],
+            &[Code::WorkingDirOtherFramework],
             &flask_fs(),
             &flask_project(
                 r"
@@ -73,7 +74,7 @@ mod tests {
     #[test]
     fn the_frameworks_own_app_directory_is_fine() {
         check_expansion(
-            &["working-dir-other-framework"],
+            &[Code::WorkingDirOtherFramework],
             &flask_fs(),
             &flask_project(
                 r"
