@@ -10,13 +10,11 @@ use serde_json::json;
 use crate::core::diagnostic::Severity;
 use crate::core::document::Document;
 use crate::core::extensions::DEFAULT_EXTENSIONS_DIR;
-use crate::core::pipeline::{self, Inputs};
+use crate::core::facts::PROJECT_FILE;
+use crate::core::pipeline::{self, Inputs, MAX_TEXT_BYTES};
 use crate::core::text::TextRange;
 use crate::host::fs::RealFs;
 use crate::host::packages::{HostIndexes, PackageSettings};
-
-/// Files larger than this are reported instead of analysed.
-pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Directories never searched.
 const SKIP_DIRS: &[&str] = &[
@@ -74,7 +72,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
             if !SKIP_DIRS.contains(&name.as_ref()) {
                 walk(&e.path(), out, depth + 1);
             }
-        } else if ft.is_file() && name == "rockcraft.yaml" {
+        } else if ft.is_file() && name == PROJECT_FILE {
             out.push(e.path());
         }
     }
@@ -128,7 +126,7 @@ pub fn run_with(paths: &[String], json_output: bool, packages: &PackageSettings)
     for file in &files {
         let shown = file.display().to_string();
         let size = std::fs::metadata(file).map_or(0, |m| m.len());
-        if size > MAX_FILE_BYTES {
+        if size > MAX_TEXT_BYTES as u64 {
             let _ = writeln!(
                 report.stderr,
                 "error: {shown}: the file is {size} bytes, too large to check"

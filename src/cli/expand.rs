@@ -7,7 +7,8 @@ use std::path::Path;
 use crate::cli::check::Report;
 use crate::core::document::Document;
 use crate::core::extensions::{Anchor, Context, ExpandError, registry};
-use crate::core::pipeline::{self, startup::PROJECT_FILE};
+use crate::core::facts::PROJECT_FILE;
+use crate::core::pipeline;
 use crate::core::yaml::dotted;
 use crate::host::fs::RealFs;
 
@@ -45,7 +46,7 @@ pub fn run_expand(project_dir: &Path, extensions_dir: &str, experimental: bool) 
             return report;
         }
     };
-    if bytes.len() as u64 > crate::cli::check::MAX_FILE_BYTES {
+    if bytes.len() > pipeline::MAX_TEXT_BYTES {
         report.stderr = format!(
             "{} is {} bytes, too large to expand.\n",
             file.display(),

@@ -7,6 +7,9 @@ use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::sync::LazyLock;
 
+/// The file rockcraft reads the project from.
+pub const PROJECT_FILE: &str = "rockcraft.yaml";
+
 // ------------------------------------------------------------------------------------ bases
 
 /// The base without an Ubuntu system (it needs a `build-base`).
@@ -87,6 +90,24 @@ pub fn release_of_base(base: &str) -> Option<String> {
         .strip_prefix("ubuntu@")
         .or_else(|| base.strip_prefix("ubuntu:"))?;
     (!v.is_empty()).then(|| format!("ubuntu-{v}"))
+}
+
+/// Ubuntu codenames of the releases rockcraft has bases for, with their release names.
+const CODENAMES: &[(&str, &str)] = &[
+    ("focal", "ubuntu-20.04"),
+    ("jammy", "ubuntu-22.04"),
+    ("noble", "ubuntu-24.04"),
+    ("questing", "ubuntu-25.10"),
+    ("resolute", "ubuntu-26.04"),
+];
+
+/// The release of a codename: `noble` → `ubuntu-24.04`.
+#[must_use]
+pub fn release_of_codename(codename: &str) -> Option<&'static str> {
+    CODENAMES
+        .iter()
+        .find(|(c, _)| *c == codename)
+        .map(|(_, r)| *r)
 }
 
 /// The Python version of the build bases a bare project can use with the Python extensions.

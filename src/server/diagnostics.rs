@@ -14,7 +14,7 @@ use crate::core::text::{Encoding, TextRange, TextSize};
 use super::convert::{self, LineMap};
 use super::guard::guarded;
 use super::packages::Loaded;
-use super::session::{DocSnapshot, MAX_ANALYSED_BYTES, Outcome, Snapshot};
+use super::session::{DocSnapshot, Outcome, Snapshot};
 
 /// The diagnostics to publish for a document (blocking: a "did you mean" scans a large
 /// package list), or `None` when nothing must be published (ignored document, failed or not
@@ -56,7 +56,7 @@ fn too_large(state: &Snapshot) -> Diagnostic {
         format!(
             "this file is too large to analyse ({} bytes; the limit is {} MiB)",
             state.text.len(),
-            MAX_ANALYSED_BYTES / (1024 * 1024)
+            pipeline::MAX_TEXT_BYTES / (1024 * 1024)
         ),
     )
 }

@@ -7,8 +7,8 @@ use tower_lsp_server::ls_types::Uri;
 /// Something the publisher must act on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
-    /// The document's findings may have changed (an analysis or expansion finished, it was
-    /// saved): publish its current state.
+    /// The document's findings may have changed (its analysis or its expansion finished):
+    /// publish its current state.
     Document(Uri),
     /// The document was saved: publish its current state even if it was published already
     /// (clients expect diagnostics after a save).

@@ -35,7 +35,7 @@ use crate::host::fs::RealFs;
 use super::analysis;
 use super::events::{Event, Events};
 use super::guard::guarded;
-use super::session::{DocSnapshot, Expanded, Session, Snapshot, project_dir};
+use super::session::{DocSnapshot, ExpandedVersion, Session, Snapshot, project_dir};
 
 /// How long after the last edit the expansion starts (by default).
 pub const DEBOUNCE: Duration = Duration::from_millis(150);
@@ -86,7 +86,7 @@ pub fn schedule_after(ctx: &Ctx, uri: &Uri, state: Arc<Snapshot>, delay: Duratio
         let Some(result) = run(&ctx, &uri, state, &token).await else {
             return;
         };
-        let done = Expanded { version, result };
+        let done = ExpandedVersion { version, result };
         if ctx.session.finish_expansion(&uri, &token, done) {
             ctx.events.send(Event::Document(uri));
         }

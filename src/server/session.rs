@@ -24,14 +24,11 @@ use tower_lsp_server::ls_types::Uri;
 use crate::core::analysis::Analysis;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::ide::expansion::ExpansionResult;
-use crate::core::pipeline;
+use crate::core::pipeline::{self, MAX_TEXT_BYTES};
 use crate::core::text::Lines;
 
 use super::edits::{self, Replaced};
 use super::guard::guarded;
-
-/// Documents larger than this are not analysed (one "too large" diagnostic instead).
-pub const MAX_ANALYSED_BYTES: usize = 8 * 1024 * 1024;
 
 /// At most this many edits are recorded after an expansion; past it, the expansion's findings
 /// are no longer carried (the next expansion is due long before that anyway).
@@ -44,7 +41,7 @@ pub enum Outcome {
     Ignored,
     /// Analysed successfully (shared with requests that outlive the map guard).
     Analysed(Arc<Analysis>),
-    /// Over [`MAX_ANALYSED_BYTES`]: not analysed.
+    /// Over [`MAX_TEXT_BYTES`]: not analysed.
     TooLarge,
     /// The analysis panicked (logged); nothing is reported for this version.
     Failed,
@@ -73,7 +70,7 @@ impl Snapshot {
         let outcome = OnceLock::new();
         if !is_rockcraft_yaml(uri) {
             let _ = outcome.set(Outcome::Ignored);
-        } else if text.len() > MAX_ANALYSED_BYTES {
+        } else if text.len() > MAX_TEXT_BYTES {
             tracing::warn!(
                 uri = uri.as_str(),
                 bytes = text.len(),
@@ -152,7 +149,7 @@ impl Snapshot {
 
 /// The expansion of one document version.
 #[derive(Debug)]
-pub struct Expanded {
+pub struct ExpandedVersion {
     pub version: i32,
     pub result: ExpansionResult,
 }
@@ -165,7 +162,7 @@ pub struct DocSnapshot {
     /// The current version.
     pub snapshot: Arc<Snapshot>,
     /// The latest expansion, of this version or an older one.
-    pub expansion: Option<Arc<Expanded>>,
+    pub expansion: Option<Arc<ExpandedVersion>>,
     /// The edits made since the version `expansion` expanded, in order.
     pub edits: Arc<[Replaced]>,
 }
@@ -173,7 +170,7 @@ pub struct DocSnapshot {
 impl DocSnapshot {
     /// The latest expansion when it is of the current version.
     #[must_use]
-    pub fn current_expansion(&self) -> Option<&Arc<Expanded>> {
+    pub fn current_expansion(&self) -> Option<&Arc<ExpandedVersion>> {
         self.expansion
             .as_ref()
             .filter(|e| e.version == self.snapshot.version)
@@ -226,7 +223,7 @@ impl Jobs {
 struct Doc {
     life: u64,
     snapshot: Arc<Snapshot>,
-    expansion: Option<Arc<Expanded>>,
+    expansion: Option<Arc<ExpandedVersion>>,
     edits: Arc<[Replaced]>,
     jobs: Jobs,
 }
@@ -379,7 +376,12 @@ impl Session {
     /// Keeps a finished expansion, unless its job was superseded (cancelled) or the document
     /// moved past the version it expanded. `true` when kept.
     #[must_use]
-    pub fn finish_expansion(&self, uri: &Uri, job: &CancellationToken, done: Expanded) -> bool {
+    pub fn finish_expansion(
+        &self,
+        uri: &Uri,
+        job: &CancellationToken,
+        done: ExpandedVersion,
+    ) -> bool {
         let Some(mut doc) = self.docs.get_mut(uri) else {
             return false;
         };
@@ -418,7 +420,7 @@ impl Session {
 pub fn is_rockcraft_yaml(uri: &Uri) -> bool {
     let path = uri.path().as_str();
     let last = path.rsplit('/').next().unwrap_or(path);
-    last == "rockcraft.yaml"
+    last == crate::core::facts::PROJECT_FILE
 }
 
 /// The directory a document lives in, when it is a file on disk.
@@ -450,7 +452,7 @@ mod tests {
         (t, lines, vec![Replaced::new(r, with)])
     }
 
-    fn expanded(version: i32, text: &str, needle: &str) -> Expanded {
+    fn expanded(version: i32, text: &str, needle: &str) -> ExpandedVersion {
         let at = u32::try_from(text.find(needle).unwrap()).unwrap();
         let len = u32::try_from(needle.len()).unwrap();
         let range = TextRange::new(TextSize::from(at), TextSize::from(at + len));
@@ -460,7 +462,7 @@ mod tests {
             Code::DuplicateKey,
             "from the expansion",
         ));
-        Expanded { version, result }
+        ExpandedVersion { version, result }
     }
 
     /// The text under each carried finding.

@@ -149,7 +149,7 @@ pub fn map_error(doc: &Document, err: &ExpandError, from_model: bool) -> Option<
             ))
         }
         // The `prime-prefix` rule reports this at the same place with its fixes, and the merged
-        // views keep that one (`new_findings`); this copy says why the expansion failed
+        // views keep that one (`pipeline::merge`); this copy says why the expansion failed
         // (hover, the expanded-project view).
         Anchor::Path(path) if is_prefix_violation(doc, err, path) => {
             let (range, _) = path_range(doc, path)?;

@@ -4,7 +4,7 @@
 
 use std::io::{BufReader, Read};
 
-use super::release_of_codename;
+use crate::core::facts::release_of_codename;
 
 /// How a list file is compressed (apt's `Acquire::GzipIndexes` keeps them compressed).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

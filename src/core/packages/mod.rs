@@ -18,24 +18,6 @@ pub use slices::{SliceIndex, SlicePackage, Slices};
 use crate::core::document::Document;
 use crate::core::facts::release_of_base;
 
-/// Ubuntu codenames of the releases rockcraft has bases for, with their release names.
-const CODENAMES: &[(&str, &str)] = &[
-    ("focal", "ubuntu-20.04"),
-    ("jammy", "ubuntu-22.04"),
-    ("noble", "ubuntu-24.04"),
-    ("questing", "ubuntu-25.10"),
-    ("resolute", "ubuntu-26.04"),
-];
-
-/// The release of a codename: `noble` → `ubuntu-24.04`.
-#[must_use]
-pub fn release_of_codename(codename: &str) -> Option<&'static str> {
-    CODENAMES
-        .iter()
-        .find(|(c, _)| *c == codename)
-        .map(|(_, r)| *r)
-}
-
 /// The release a document's packages come from: that of its build base (`build-base`, else
 /// `base`). `None` for `bare` without a build base, `devel` and unknown bases.
 #[must_use]
@@ -119,9 +101,15 @@ mod tests {
 
     #[test]
     fn releases_of_documents_and_codenames() {
-        assert_eq!(release_of_codename("questing"), Some("ubuntu-25.10"));
-        assert_eq!(release_of_codename("resolute"), Some("ubuntu-26.04"));
-        assert_eq!(release_of_codename("bookworm"), None);
+        assert_eq!(
+            crate::core::facts::release_of_codename("questing"),
+            Some("ubuntu-25.10")
+        );
+        assert_eq!(
+            crate::core::facts::release_of_codename("resolute"),
+            Some("ubuntu-26.04")
+        );
+        assert_eq!(crate::core::facts::release_of_codename("bookworm"), None);
         let doc = Document::parse("base: bare\nbuild-base: ubuntu@24.04\n");
         assert_eq!(document_release(&doc).as_deref(), Some("ubuntu-24.04"));
         let doc = Document::parse("base: bare\n");

@@ -30,6 +30,10 @@ use crate::core::packages::PackageIndexes;
 use crate::core::rules::known_packages;
 use crate::core::text::TextRange;
 
+/// Texts larger than this are not analysed (the editor and `check` say so instead): 8 MiB,
+/// thousands of times the largest real `rockcraft.yaml`.
+pub const MAX_TEXT_BYTES: usize = 8 * 1024 * 1024;
+
 /// What the stages after the fast one read besides the text.
 #[derive(Clone, Copy)]
 pub struct Inputs<'a> {

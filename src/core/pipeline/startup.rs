@@ -7,13 +7,10 @@ use crate::core::document::Document;
 use crate::core::extensions::frameworks::common::describe;
 use crate::core::extensions::{Anchor, BaseKey, Cause, ExpandError};
 use crate::core::facts::{
-    BUILD_BASES, DEVEL, NEWEST_BUILD_BASE, PROJECT_DOC_SLUG, distro_at_series,
+    BUILD_BASES, DEVEL, NEWEST_BUILD_BASE, PROJECT_DOC_SLUG, PROJECT_FILE, distro_at_series,
 };
 use crate::core::py::truthy;
 use crate::core::yaml::{PathSeg, YamlErrorKind};
-
-/// The project file rockcraft reads.
-pub const PROJECT_FILE: &str = "rockcraft.yaml";
 
 /// What rockcraft checks (by crashing) before the command runs: readable YAML, a mapping, a
 /// base and a build base it has plugins for.

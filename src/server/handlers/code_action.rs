@@ -1,6 +1,6 @@
-//! `textDocument/codeAction`: quick fixes for the diagnostics in the range (fast analysis and the
-//! expansion of the current version), plus the core's actions (expansion-aware quick fixes and
-//! refactorings).
+//! `textDocument/codeAction`: quick fixes for the diagnostics in the range (as published: the
+//! fast analysis, the package names and the expansion's findings), plus the core's actions
+//! (expansion-aware quick fixes and refactorings).
 //!
 //! The package-name diagnostics (`unknown-slice`, `unknown-package`) are computed again
 //! against the package indexes loaded now, so their "did you mean" fixes are offered too.

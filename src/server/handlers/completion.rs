@@ -22,6 +22,7 @@ use crate::server::Backend;
 use crate::server::analysis;
 use crate::server::convert::LineMap;
 use crate::server::guard::guarded;
+use crate::server::session::project_dir;
 
 /// What the client told us about completion in `initialize`.
 #[derive(Debug, Default)]
@@ -75,11 +76,7 @@ pub async fn handle(
     };
     let map = LineMap::new(&state.text, &state.lines, backend.encoding());
     let offset = u32::from(map.offset(pos.position));
-    let root = pos
-        .text_document
-        .uri
-        .to_file_path()
-        .and_then(|p| p.parent().map(|d| RealFs::new(d.to_path_buf())));
+    let root = project_dir(&pos.text_document.uri).map(RealFs::new);
     let release = document_release(&analysis.doc);
     if let Some(r) = &release {
         backend.packages.want(&backend.events, r);
