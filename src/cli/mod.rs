@@ -73,16 +73,8 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
                 ..PackageSettings::default()
             };
             while let Some(a) = it.next() {
-                let (flag, inline) = match a.split_once('=') {
-                    Some((f, v)) if f.starts_with("--") => (f, Some(v.to_owned())),
-                    _ => (a.as_str(), None),
-                };
-                let mut value = || {
-                    inline
-                        .clone()
-                        .or_else(|| it.next().cloned())
-                        .ok_or(format!("`{flag}` needs a value"))
-                };
+                let (flag, inline) = split_flag(a);
+                let mut value = || value_of(flag, inline.clone(), &mut it);
                 match flag {
                     "--format" => match value()?.as_str() {
                         "json" => json = true,
@@ -115,16 +107,8 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
             let mut project_dir = ".".to_owned();
             let mut extensions_dir = None;
             while let Some(a) = it.next() {
-                let (flag, inline) = match a.split_once('=') {
-                    Some((f, v)) => (f, Some(v.to_owned())),
-                    None => (a.as_str(), None),
-                };
-                let mut value = || {
-                    inline
-                        .clone()
-                        .or_else(|| it.next().cloned())
-                        .ok_or(format!("`{flag}` needs a value"))
-                };
+                let (flag, inline) = split_flag(a);
+                let mut value = || value_of(flag, inline.clone(), &mut it);
                 match flag {
                     "--project-dir" | "-p" => project_dir = value()?,
                     "--extensions-dir" => extensions_dir = Some(value()?),
@@ -144,6 +128,25 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
         },
         other => Err(format!("unknown command `{other}`")),
     }
+}
+
+/// An option written `--flag=value` as the flag and its value; anything else as it is.
+fn split_flag(arg: &str) -> (&str, Option<String>) {
+    match arg.split_once('=') {
+        Some((flag, value)) if flag.starts_with('-') => (flag, Some(value.to_owned())),
+        _ => (arg, None),
+    }
+}
+
+/// The value of `flag`: the one written after `=`, else the next argument.
+fn value_of(
+    flag: &str,
+    inline: Option<String>,
+    rest: &mut std::slice::Iter<'_, String>,
+) -> Result<String, String> {
+    inline
+        .or_else(|| rest.next().cloned())
+        .ok_or(format!("`{flag}` needs a value"))
 }
 
 #[cfg(test)]
