@@ -56,6 +56,7 @@ server="$(abspath "$server")"
 "$server" --version || die "$server --version failed"
 
 step "test tools in $tools"
+mkdir -p "$(dirname "$tools")" || die "cannot create $(dirname "$tools")"
 "$here/setup.sh" "$tools" >"$tools.setup.log" 2>&1 || { tail -20 "$tools.setup.log" >&2; die "setup.sh failed (log: $tools.setup.log)"; }
 
 case "$(uname -s)-$(uname -m)" in
