@@ -95,10 +95,16 @@ impl Document {
             .unwrap_or_else(|| TextRange::empty(TextSize::from(0)))
     }
 
-    /// The top-level entry for `key`.
+    /// The top-level entry for `key` (a project field also when written under its Python name,
+    /// `run_user` for `run-user`).
     #[must_use]
     pub fn top_entry(&self, key: &str) -> Option<Entry> {
-        self.root_map().and_then(|r| self.tree.entry(r, key))
+        let root = self.root_map()?;
+        self.tree.entry(root, key).or_else(|| {
+            // rockcraft also reads a field under its Python name (`run_user`).
+            let python = facts::python_name_of_project_field(key)?;
+            self.tree.entry(root, &python)
+        })
     }
 
     /// The text of a top-level scalar.

@@ -10,6 +10,49 @@ use std::sync::LazyLock;
 /// The file rockcraft reads the project from.
 pub const PROJECT_FILE: &str = "rockcraft.yaml";
 
+/// Top-level keys in the order of rockcraft's `Project` model fields.
+pub const PROJECT_FIELDS: &[&str] = &[
+    "name",
+    "title",
+    "version",
+    "summary",
+    "description",
+    "base",
+    "build-base",
+    "platforms",
+    "contact",
+    "issues",
+    "source-code",
+    "license",
+    "adopt-info",
+    "parts",
+    "package-repositories",
+    "environment",
+    "run-user",
+    "services",
+    "checks",
+    "entrypoint-service",
+    "entrypoint-command",
+];
+
+/// The project field a top-level key stands for when it is written with the field's Python
+/// name (`run_user` for `run-user`): rockcraft's project model reads fields by name as well as
+/// by alias.
+#[must_use]
+pub fn project_field_of_python_name(key: &str) -> Option<&'static str> {
+    if !key.contains('_') {
+        return None;
+    }
+    let alias = key.replace('_', "-");
+    PROJECT_FIELDS.iter().copied().find(|f| *f == alias)
+}
+
+/// The Python name of a project field whose alias differs from it (`run-user` → `run_user`).
+#[must_use]
+pub fn python_name_of_project_field(field: &str) -> Option<String> {
+    (field.contains('-') && PROJECT_FIELDS.contains(&field)).then(|| field.replace('-', "_"))
+}
+
 // ------------------------------------------------------------------------------------ bases
 
 /// The base without an Ubuntu system (it needs a `build-base`).

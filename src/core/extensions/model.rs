@@ -10,31 +10,6 @@ use crate::core::facts::{self, PROJECT_DOC_SLUG};
 use crate::core::py;
 use crate::core::yaml::PathSeg;
 
-/// Top-level keys in the order of rockcraft's `Project` model fields.
-pub const FIELD_ORDER: &[&str] = &[
-    "name",
-    "title",
-    "version",
-    "summary",
-    "description",
-    "base",
-    "build-base",
-    "platforms",
-    "contact",
-    "issues",
-    "source-code",
-    "license",
-    "adopt-info",
-    "parts",
-    "package-repositories",
-    "environment",
-    "run-user",
-    "services",
-    "checks",
-    "entrypoint-service",
-    "entrypoint-command",
-];
-
 /// Pebble service keys in model field order.
 const SERVICE_ORDER: &[&str] = &[
     "override",
@@ -176,7 +151,7 @@ fn resolve_aliases(map: &Map<String, Value>) -> Result<Map<String, Value>, Expan
     let mut out = Map::new();
     for (k, v) in map {
         let alias = k.replace('_', "-");
-        let is_field_name = alias != *k && FIELD_ORDER.contains(&alias.as_str());
+        let is_field_name = alias != *k && facts::PROJECT_FIELDS.contains(&alias.as_str());
         if !is_field_name {
             out.insert(k.clone(), v.clone());
             continue;
@@ -232,7 +207,7 @@ fn field_warnings(data: &Map<String, Value>, out: &mut Vec<String>) {
 /// The normalised document: model field order, defaults and coercions applied.
 fn normalise(data: &Map<String, Value>) -> Value {
     let mut out = Map::new();
-    for &field in FIELD_ORDER {
+    for &field in facts::PROJECT_FIELDS {
         let value = match field {
             "title" => match data.get("title") {
                 Some(t) if py::truthy(t) => Some(t.clone()),

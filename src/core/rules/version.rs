@@ -14,9 +14,6 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     let Some(version) = string_value(doc, entry.value) else {
         return;
     };
-    if version.is_empty() {
-        return; // the schema reports the empty string
-    }
     let Some(what) = problem(version) else {
         return;
     };
@@ -46,6 +43,9 @@ fn allowed(c: char) -> bool {
 
 /// What breaks `^[a-zA-Z0-9](?:[a-zA-Z0-9:.+~-]*[a-zA-Z0-9+~])?$`, in words.
 fn problem(v: &str) -> Option<String> {
+    if v.is_empty() {
+        return Some("it is empty".to_owned());
+    }
     if let Some(c) = v.chars().find(|&c| !allowed(c)) {
         let what = match c {
             ' ' => "a space".to_owned(),
@@ -93,6 +93,7 @@ mod tests {
             "-",
             "1.0+git~ab",
             "é",
+            "",
         ] {
             assert_eq!(re.is_match(v), problem(v).is_none(), "{v}");
         }
@@ -116,6 +117,17 @@ mod tests {
             r"
             version: '1 0'
                    # ^^^^^ error[invalid-version]: invalid version `1 0`: it contains a space. A version may use letters, digits and `.` `:` `+` `~` `-`, must start with a letter or digit and must not end with `.`, `:` or `-`
+            ",
+        ));
+    }
+
+    #[test]
+    fn an_empty_version_is_refused() {
+        // rockcraft pack: "invalid version ... (in field 'version', input: '')".
+        check_diagnostics(&rock(
+            r"
+            version: ''
+                   # ^^ error[invalid-version]: invalid version ``: it is empty. A version may use letters, digits and `.` `:` `+` `~` `-`, must start with a letter or digit and must not end with `.`, `:` or `-`
             ",
         ));
     }

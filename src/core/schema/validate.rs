@@ -398,10 +398,22 @@ impl Validator<'_> {
 
     /// Values rockcraft accepts although the schema would not.
     fn special_case(&self, id: NodeId, loc: &Loc) -> Option<Vec<Diagnostic>> {
+        let keys = loc.keys();
+        // Environment values: the project, Pebble and part models turn numbers into strings
+        // (`PORT: 8080`); booleans stay refused.
+        if matches!(self.kind(id), Kind::Int | Kind::Float)
+            && matches!(
+                keys.as_slice(),
+                ["environment", _]
+                    | ["services", _, "environment", _]
+                    | ["parts", _, "build-environment", "[]", _]
+            )
+        {
+            return Some(Vec::new());
+        }
         if loc.path.len() > 2 {
             return None;
         }
-        let keys = loc.keys();
         let text = self.doc.tree.text(id).unwrap_or_default();
         match keys.as_slice() {
             // `ubuntu:22.04` is rewritten by rockcraft (with a warning from the base rule).
@@ -656,6 +668,25 @@ impl Validator<'_> {
             let child = loc.child(key, *e);
             if let Some(s) = props.and_then(|p| p.get(key)) {
                 out.extend(self.check(e.value, s, &child));
+                continue;
+            }
+            // A project field under its Python name (`run_user`): the model reads it like the
+            // alias, but not both.
+            if at_root
+                && let Some(field) = facts::project_field_of_python_name(key)
+                && let Some(s) = props.and_then(|p| p.get(field))
+            {
+                if tree.entry(id, field).is_some() {
+                    out.push(Diagnostic::new(
+                        self.doc.range(e.key),
+                        Code::UnknownKey,
+                        format!(
+                            "`{key}` is the Python name of `{field}`: rockcraft reads either spelling, but refuses the project when both are written; keep only `{field}`"
+                        ),
+                    ));
+                } else {
+                    out.extend(self.check(e.value, s, &loc.child(field, *e)));
+                }
                 continue;
             }
             let matched: Vec<&'static Value> = patterns
@@ -927,7 +958,59 @@ fn snapcraft_app_key(key: &str) -> Option<(&'static str, Option<&'static str>)> 
 #[cfg(test)]
 mod tests {
     use crate::core::code::Code;
-    use crate::core::rules::test_support::{check_diagnostics, fixed};
+    use crate::core::rules::test_support::{check_diagnostics, fixed, rock};
+
+    /// rockcraft pack accepts numbers in environments (the models turn them into strings) but
+    /// refuses booleans.
+    #[test]
+    fn numbers_in_environments_are_strings_to_rockcraft() {
+        check_diagnostics(&rock(
+            r#"
+            parts:
+              my-part:
+                plugin: nil
+                build-environment:
+                  - CGO_ENABLED: 0
+                  - DEBUG: yes
+                         # ^^^ error[invalid-type]: `DEBUG` must be a string, but `yes` is a boolean; quote it: "yes"
+            environment:
+              PORT: 8080
+              RATIO: 1.5
+              ON: true
+                # ^^^^ error[invalid-type]: `ON` must be a string, but `true` is a boolean; quote it: "true"
+            services:
+              web:
+                override: replace
+                command: /bin/web
+                environment:
+                  APP_UID: 584792
+            "#,
+        ));
+    }
+
+    /// rockcraft pack reads `run_user` as `run-user` (the model's field name), but not both.
+    #[test]
+    fn project_fields_under_their_python_names() {
+        check_diagnostics(&rock(
+            r"
+            run_user: _daemon_
+            build_base: ubuntu@24.04
+            ",
+        ));
+        check_diagnostics(&rock(
+            r"
+            run_user: root
+                    # ^^^^ error[invalid-value]: `run-user` can only be `_daemon_`, not `root`
+            ",
+        ));
+        check_diagnostics(&rock(
+            r"
+            run-user: _daemon_
+            run_user: _daemon_
+            #^^^^^^^ error[unknown-key]: `run_user` is the Python name of `run-user`: rockcraft reads either spelling, but refuses the project when both are written; keep only `run-user`
+            ",
+        ));
+    }
 
     #[test]
     fn snapcraft_app_keys_in_services_are_explained() {
