@@ -97,6 +97,7 @@ codes! {
     DevelBuildBase = "devel-build-base", Information, "`build-base: devel`, for testing only";
     UnsupportedBuildBase = "unsupported-build-base", Error, "a build base rockcraft cannot build on";
     EnvInterpolation = "env-interpolation", Error, "`$VAR` in `environment` values";
+    EnvCraftVariable = "env-craft-variable", Information, "a `CRAFT_*` variable in `environment`: `pack` substitutes it, `expand-extensions` refuses it";
     PlatformLabelMismatch = "platform-label-mismatch", Error, "a platform label that is not what it builds for";
     PlatformNameSlash = "platform-name-slash", Error, "a `/` in a platform name";
     PlatformNeedsBuildFor = "platform-needs-build-for", Error, "a platform with `build-on` and no `build-for`";

@@ -456,6 +456,42 @@ impl PrefixRule {
     }
 }
 
+// ------------------------------------------------------------------------ project variables
+
+/// The variables `rockcraft pack` substitutes in the project before it validates it, as
+/// `$VAR` or `${VAR}` (craft-parts' global environment with rockcraft's overlay, and
+/// craft-application's `CRAFT_PROJECT_VERSION`; craft-parts 2.35.0, craft-application 7.1.0).
+/// `rockcraft expand-extensions` substitutes none of them.
+pub const PACK_VARIABLES: &[&str] = &[
+    "CRAFT_ARCH_TRIPLET_BUILD_FOR",
+    "CRAFT_ARCH_TRIPLET_BUILD_ON",
+    "CRAFT_PARALLEL_BUILD_COUNT",
+    "CRAFT_PROJECT_VERSION",
+    "CRAFT_ARCH_BUILD_FOR",
+    "CRAFT_ARCH_BUILD_ON",
+    "CRAFT_ARCH_TRIPLET",
+    "CRAFT_PROJECT_NAME",
+    "CRAFT_PROJECT_DIR",
+    "CRAFT_TARGET_ARCH",
+    "CRAFT_OVERLAY",
+    "CRAFT_STAGE",
+    "CRAFT_PRIME",
+];
+
+/// `value` with the [`PACK_VARIABLES`] replaced as `pack` replaces them (`$VAR` and `${VAR}`
+/// as plain text, the longest token first), each by `with`.
+#[must_use]
+pub fn substitute_pack_variables(value: &str, with: &str) -> String {
+    let mut tokens: Vec<String> = PACK_VARIABLES
+        .iter()
+        .flat_map(|n| [format!("${n}"), format!("${{{n}}}")])
+        .collect();
+    tokens.sort_by_key(|t| std::cmp::Reverse(t.len()));
+    tokens
+        .iter()
+        .fold(value.to_owned(), |out, t| out.replace(t.as_str(), with))
+}
+
 // ----------------------------------------------------------------------------- experimental
 
 /// The environment variable rockcraft reads to allow experimental extensions.

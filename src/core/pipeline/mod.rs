@@ -17,6 +17,8 @@
 pub mod project_model;
 pub mod startup;
 
+use project_model::Command;
+
 use crate::core::analysis::{Analysis, analyze};
 use crate::core::code::Code;
 use crate::core::diagnostic::{Diagnostic, Severity};
@@ -72,7 +74,7 @@ pub struct Expanded {
 #[must_use]
 pub fn expand_project(doc: &Document, ctx: &Context<'_>) -> Expanded {
     match startup::loadable(doc) {
-        Ok(()) => expand_loaded(doc, ctx),
+        Ok(()) => expand_loaded(doc, ctx, Command::ExpandExtensions),
         Err(e) => Expanded {
             notes: Vec::new(),
             outcome: Err(e),
@@ -80,8 +82,9 @@ pub fn expand_project(doc: &Document, ctx: &Context<'_>) -> Expanded {
     }
 }
 
-/// [`expand_project`] on a document whose YAML is known to load.
-fn expand_loaded(doc: &Document, ctx: &Context<'_>) -> Expanded {
+/// [`expand_project`] on a document whose YAML is known to load, with `command`'s
+/// project checks.
+fn expand_loaded(doc: &Document, ctx: &Context<'_>, command: Command) -> Expanded {
     let mut notes = Vec::new();
     if let Err(e) = startup::buildable(doc) {
         return Expanded {
@@ -89,7 +92,8 @@ fn expand_loaded(doc: &Document, ctx: &Context<'_>) -> Expanded {
             outcome: Err(e),
         };
     }
-    let outcome = apply_with_notes(&doc.json, ctx, &mut notes).map(|v| project_model::check(&v));
+    let outcome =
+        apply_with_notes(&doc.json, ctx, &mut notes).map(|v| project_model::check_for(&v, command));
     Expanded { notes, outcome }
 }
 
@@ -120,7 +124,8 @@ pub fn expansion(
         experimental,
         extensions_dir,
     };
-    let expanded = expand_loaded(doc, &ctx);
+    // The editor and `check` answer for `pack`.
+    let expanded = expand_loaded(doc, &ctx, Command::Pack);
     result.notes = expanded.notes;
     let from_model = matches!(&expanded.outcome, Ok(m) if m.result.is_err());
     match expanded.outcome {

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use crate::core::analysis::analyze;
-use crate::core::diagnostic::{Code, Severity};
+use crate::core::diagnostic::{Code, Diagnostic, Severity};
 use crate::core::emit;
 use crate::core::extensions::model::{self, MODEL_ERROR_HEADING, ModelOutcome};
 use crate::core::extensions::{Anchor, Detail, ExpandError};
@@ -13,10 +13,24 @@ use crate::core::facts::PROJECT_DOC_SLUG;
 use crate::core::py;
 use crate::core::yaml::PathSeg;
 
-/// Validates the expanded project (`Project.from_yaml_data`) and builds the document
-/// rockcraft prints (`project.to_yaml_string()`).
+/// Which rockcraft command's loading the checks follow: `pack` substitutes its `CRAFT_*`
+/// variables before it validates the project, `expand-extensions` does not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Command {
+    Pack,
+    ExpandExtensions,
+}
+
+/// Validates the expanded project (`Project.from_yaml_data`) as `expand-extensions` does and
+/// builds the document rockcraft prints (`project.to_yaml_string()`).
 #[must_use]
 pub fn check(expanded: &Value) -> ModelOutcome {
+    check_for(expanded, Command::ExpandExtensions)
+}
+
+/// [`check`], following `command`'s loading.
+#[must_use]
+pub fn check_for(expanded: &Value, command: Command) -> ModelOutcome {
     let prepared = match model::prepare(expanded) {
         Ok(p) => p,
         Err(e) => {
@@ -26,7 +40,7 @@ pub fn check(expanded: &Value) -> ModelOutcome {
             };
         }
     };
-    match validate(&prepared.data) {
+    match validate(&prepared.data, command) {
         Ok(()) => model::finish(prepared),
         Err(e) => ModelOutcome {
             warnings: prepared.warnings,
@@ -48,18 +62,18 @@ fn coerced_for_analysis(data: &Map<String, Value>) -> Value {
 }
 
 /// Runs the project-model checks on the expanded data.
-fn validate(data: &Map<String, Value>) -> Result<(), ExpandError> {
+fn validate(data: &Map<String, Value>, command: Command) -> Result<(), ExpandError> {
     let text = emit::to_yaml_string(&coerced_for_analysis(data));
     let analysis = analyze(&text);
     let tree = &analysis.doc.tree;
     let mut details = Vec::new();
     let mut anchor = None;
     let mut paths: Vec<Vec<PathSeg>> = Vec::new();
-    for d in analysis
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-    {
+    let refused = |d: &&Diagnostic| {
+        d.severity == Severity::Error
+            || (command == Command::ExpandExtensions && d.code == Code::EnvCraftVariable)
+    };
+    for d in analysis.diagnostics.iter().filter(refused) {
         let mut path = tree
             .node_at(u32::from(d.range.start()))
             .map(|n| tree.path_of(n).0)
