@@ -112,6 +112,7 @@ codes! {
     EntrypointUnknownService = "entrypoint-unknown-service", Error, "an `entrypoint-service` that names no service";
     AtypicalEntrypoint = "atypical-entrypoint", Information, "an entrypoint that makes the rock's OCI entrypoint atypical";
     PluginUnavailable = "plugin-unavailable", Error, "a plugin rockcraft does not offer for the build base";
+    PluginMissing = "plugin-missing", Error, "a part without `plugin`";
     MixedStagePackages = "mixed-stage-packages", Error, "debs and chisel slices in one `stage-packages` list";
     OverlayOnBare = "overlay-on-bare", Error, "overlay keys on `base: bare`";
     UnknownSlice = "unknown-slice", Error, "a chisel slice the release's slice index lacks";

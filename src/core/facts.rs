@@ -200,6 +200,14 @@ const GENERATION_PLUGINS: &[(&str, &[&str])] = &[
     ("bazel", V2_BUILD_BASES),
 ];
 
+/// Why rockcraft refuses a part without `plugin` ("'plugin' not defined"), and the fix.
+#[must_use]
+pub fn plugin_missing_message(part: &str) -> String {
+    format!(
+        "part `{part}` has no `plugin`, and rockcraft refuses a part without one: add `plugin: nil` (with an `override-build` script), `plugin: dump` to copy files, or the plugin that builds it"
+    )
+}
+
 /// Plugins craft-parts has but rockcraft never registers.
 pub const PLUGINS_NEVER: &[&str] = &["ruby", "npm-use", "gradle-use"];
 

@@ -4,7 +4,7 @@
 use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
-use crate::core::facts::{BUILD_BASES, PLUGINS_NEVER, plugin_bases};
+use crate::core::facts::{self, BUILD_BASES, PLUGINS_NEVER, plugin_bases};
 
 use super::{quote_list, string_value};
 
@@ -15,6 +15,15 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         .is_some_and(|b| BUILD_BASES.contains(&b));
     for part in doc.section("parts") {
         let Some(entry) = doc.tree.entry(part.value, "plugin") else {
+            let name = doc.tree.text(part.key).unwrap_or_default();
+            // An extension's part gets its plugin from the extension (checked once merged).
+            if doc.tree.is_mapping(part.value) && !doc.is_extension_part(name) {
+                out.push(Diagnostic::new(
+                    doc.key_range(*part),
+                    Code::PluginMissing,
+                    facts::plugin_missing_message(name),
+                ));
+            }
             continue;
         };
         let Some(plugin) = string_value(doc, entry.value) else {
