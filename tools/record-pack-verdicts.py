@@ -9,8 +9,9 @@ For every case directory tests/pack/<case>/ holding input/rockcraft.yaml, it cop
 temporary directory, runs the oracle's `render` there (with a timeout) and writes, next to
 input/:
   expected-exit-code.txt  the exit code (0: pack would start building; otherwise it refuses)
-  expected-stderr.txt     the oracle's stderr, trailing spaces trimmed, the temporary directory
-                          replaced by `<project>`
+  expected-stderr.txt     the oracle's stderr, trailing spaces trimmed, the temporary project
+                          directory replaced by `<project>` and the throw-away HOME it runs
+                          with (where rockcraft writes its log) by `<home>`
 A case may hold env.txt: KEY=VALUE lines (blank lines and `#` comments skipped) set in the
 oracle's environment, e.g. ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS=1.
 
@@ -19,6 +20,7 @@ Python 3 standard library only.
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -42,10 +44,13 @@ def read_env_file(path):
     return env
 
 
-def clean_stderr(text, tmp):
-    # The oracle may print the directory as given or resolved; replace both.
-    for form in sorted({str(tmp), os.path.realpath(tmp)}, key=len, reverse=True):
-        text = text.replace(form, "<project>")
+def clean_stderr(text, project, home):
+    # The oracle may print a directory as given or resolved; replace both.
+    for path, name in ((project, "<project>"), (home, "<home>")):
+        for form in sorted({str(path), os.path.realpath(path)}, key=len, reverse=True):
+            text = text.replace(form, name)
+    # The log file's name holds the time of the run.
+    text = re.sub(r"rockcraft-\d{8}-\d{6}\.\d+\.log", "rockcraft-<time>.log", text)
     lines = [line.rstrip(" \t") for line in text.splitlines()]
     while lines and not lines[-1]:
         lines.pop()
@@ -59,6 +64,9 @@ def record(case, oracle, timeout):
         env.update(read_env_file(env_file))
     with tempfile.TemporaryDirectory(prefix="pack-verdict-") as parent:
         project = Path(parent) / "project"
+        home = Path(parent) / "home"
+        home.mkdir()
+        env["HOME"] = str(home)
         shutil.copytree(case / "input", project, symlinks=True)
         try:
             done = subprocess.run(
@@ -73,7 +81,7 @@ def record(case, oracle, timeout):
         except subprocess.TimeoutExpired:
             print(f"{case.name}: timed out after {timeout}s; nothing written", file=sys.stderr)
             return False
-        code, stderr = done.returncode, clean_stderr(done.stderr, project)
+        code, stderr = done.returncode, clean_stderr(done.stderr, project, home)
     (case / "expected-exit-code.txt").write_text(f"{code}\n", encoding="utf-8")
     (case / "expected-stderr.txt").write_text(stderr, encoding="utf-8")
     first = stderr.splitlines()[0] if stderr else ""
