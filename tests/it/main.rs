@@ -6,4 +6,5 @@ mod emit_edge;
 mod emit_pyyaml;
 mod golden_expand;
 mod ide_features;
+mod pack;
 mod schema_oracle;
