@@ -98,6 +98,7 @@ codes! {
     UnsupportedBuildBase = "unsupported-build-base", Error, "a build base rockcraft cannot build on";
     EnvInterpolation = "env-interpolation", Error, "`$VAR` in `environment` values";
     EnvCraftVariable = "env-craft-variable", Information, "a `CRAFT_*` variable in `environment`: `pack` substitutes it, `expand-extensions` refuses it";
+    PartsMissing = "parts-missing", Information, "no `parts`: `pack` accepts it, `expand-extensions` refuses it";
     PlatformLabelMismatch = "platform-label-mismatch", Error, "a platform label that is not what it builds for";
     PlatformNameSlash = "platform-name-slash", Error, "a `/` in a platform name";
     PlatformNeedsBuildFor = "platform-needs-build-for", Error, "a platform with `build-on` and no `build-for`";
@@ -137,6 +138,15 @@ codes! {
     WorkingDirOtherFramework = "working-dir-other-framework", Warning, "a `working-dir` pointing at another framework's directory";
     NotUtf8 = "not-utf8", Error, "a file that is not UTF-8 (`check`)";
     FileTooLarge = "file-too-large", Warning, "a file too large to analyse (editor)";
+}
+
+impl Code {
+    /// Whether the finding is one `rockcraft pack` accepts but `rockcraft expand-extensions`
+    /// refuses (the project model of `expand-extensions` reports it as an error).
+    #[must_use]
+    pub const fn refused_by_expand_extensions_only(self) -> bool {
+        matches!(self, Code::EnvCraftVariable | Code::PartsMissing)
+    }
 }
 
 impl fmt::Display for Code {

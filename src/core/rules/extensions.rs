@@ -94,7 +94,7 @@ mod tests {
         check_diagnostics(
             r"
             name: my-rock
-            #^^^ error[missing-key]: the project is missing the required key `parts`: add a `parts:` section, or declare a 12-factor extension with `extensions:`
+            #^^^ info[parts-missing]: the project has no `parts`: `rockcraft pack` accepts that (the rock holds only its base), but `rockcraft expand-extensions` refuses it; add a `parts:` section, or a 12-factor extension with `extensions:`
             summary: s
             description: d
             version: '1'
@@ -108,7 +108,7 @@ mod tests {
         check_diagnostics(
             r"
             name: my-rock
-            #^^^ error[missing-key]: the project is missing the required key `parts`: add a `parts:` section, or declare a 12-factor extension with `extensions:`
+            #^^^ info[parts-missing]: the project has no `parts`: `rockcraft pack` accepts that (the rock holds only its base), but `rockcraft expand-extensions` refuses it; add a `parts:` section, or a 12-factor extension with `extensions:`
             summary: s
             description: d
             version: '1'

@@ -114,7 +114,7 @@ fn normalise(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use crate::core::code::Code;
-    use crate::core::rules::test_support::{check_diagnostics, fixed, rock_without};
+    use crate::core::rules::test_support::{check_diagnostics, fixed, rock};
     use regex::Regex;
 
     use super::problem;
@@ -133,36 +133,31 @@ mod tests {
 
     #[test]
     fn invalid_names() {
-        check_diagnostics(&rock_without(
-            &["version"],
+        check_diagnostics(&rock(
             r"
             name: My_App
                 # ^^^^^^ error[invalid-name]: invalid rock name `My_App`: it contains the uppercase letter `M` (use `m`). A name may only use lowercase letters a-z, digits and single hyphens, must contain a letter and must start and end with a letter or digit
             ",
         ));
-        check_diagnostics(&rock_without(
-            &["version"],
+        check_diagnostics(&rock(
             r"
             name: my--app
                 # ^^^^^^^ error[invalid-name]: invalid rock name `my--app`: it has two hyphens in a row. A name may only use lowercase letters a-z, digits and single hyphens, must contain a letter and must start and end with a letter or digit
             ",
         ));
-        check_diagnostics(&rock_without(
-            &["version"],
+        check_diagnostics(&rock(
             r"
             name: -app
                 # ^^^^ error[invalid-name]: invalid rock name `-app`: it starts with a hyphen. A name may only use lowercase letters a-z, digits and single hyphens, must contain a letter and must start and end with a letter or digit
             ",
         ));
-        check_diagnostics(&rock_without(
-            &["version"],
+        check_diagnostics(&rock(
             r"
             name: app-
                 # ^^^^ error[invalid-name]: invalid rock name `app-`: it ends with a hyphen. A name may only use lowercase letters a-z, digits and single hyphens, must contain a letter and must start and end with a letter or digit
             ",
         ));
-        check_diagnostics(&rock_without(
-            &["version"],
+        check_diagnostics(&rock(
             r"
             name: '123'
                 # ^^^^^ error[invalid-name]: invalid rock name `123`: it has no letter. A name may only use lowercase letters a-z, digits and single hyphens, must contain a letter and must start and end with a letter or digit
@@ -172,15 +167,13 @@ mod tests {
 
     #[test]
     fn a_one_letter_name_needs_a_title() {
-        check_diagnostics(&rock_without(
-            &["version"],
+        check_diagnostics(&rock(
             r"
             name: x
                 # ^ error[name-too-short]: the name `x` is a single character: rockcraft uses the name as the `title` when no `title` is set, and a title needs at least 2 characters. Use a longer name or add a `title:`
             ",
         ));
-        check_diagnostics(&rock_without(
-            &["version"],
+        check_diagnostics(&rock(
             r"
             name: x
             title: Xylophone
@@ -190,8 +183,7 @@ mod tests {
 
     #[test]
     fn digits_and_single_hyphens_are_fine() {
-        check_diagnostics(&rock_without(
-            &["version"],
+        check_diagnostics(&rock(
             r"
             name: 1-my-app-2
             ",

@@ -716,12 +716,30 @@ impl Validator<'_> {
                 if tree.entry(id, r).is_some() || self.requirement_waived(r, loc) {
                     continue;
                 }
+                if loc.path.is_empty() && r == "parts" {
+                    // `pack` builds nothing but accepts it; `expand-extensions` refuses it.
+                    out.push(Diagnostic::new(
+                        self.doc.top_range(),
+                        Code::PartsMissing,
+                        "the project has no `parts`: `rockcraft pack` accepts that (the rock holds only its base), but `rockcraft expand-extensions` refuses it; add a `parts:` section, or a 12-factor extension with `extensions:`",
+                    ));
+                    continue;
+                }
                 out.push(self.missing_key(id, r, loc));
             }
         }
+        // rockcraft's model requires `version` unless a part adopts it (`adopt-info`).
+        if at_root
+            && self.doc.top_entry("version").is_none()
+            && self.doc.top_entry("adopt-info").is_none()
+        {
+            out.push(self.missing_key(id, "version", loc));
+        }
     }
 
-    /// Keys the schema requires but the project does not need to write itself.
+    /// Keys the schema requires but the project does not need to write itself: `parts` with
+    /// an extension (which adds its own; without one, see [`Code::PartsMissing`]), a
+    /// generated service's `override` and `command`.
     fn requirement_waived(&self, key: &str, loc: &Loc) -> bool {
         match (loc.keys().as_slice(), key) {
             ([], "parts") => self.doc.has_extensions(),
@@ -737,8 +755,8 @@ impl Validator<'_> {
         };
         let _ = id;
         let hint = match (loc.keys().as_slice(), key) {
-            ([], "parts") => {
-                ": add a `parts:` section, or declare a 12-factor extension with `extensions:`"
+            ([], "version") => {
+                ": add for example `version: \"0.1\"`, or `adopt-info:` naming the part that sets it"
                     .to_owned()
             }
             ([], "platforms") => ": add for example `platforms:` with `amd64:` under it".to_owned(),
