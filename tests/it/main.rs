@@ -4,6 +4,7 @@
 mod cli_check;
 mod emit_edge;
 mod emit_pyyaml;
+mod fix_safety;
 mod golden_expand;
 mod ide_features;
 mod pack;

@@ -840,6 +840,36 @@ impl Validator<'_> {
         d
     }
 
+    /// Whether replacing the value at `loc` with `value` leaves no other error behind, for the
+    /// values whose validity depends on the rest of the project: a base the declared extensions
+    /// support (and `bare` or a development series only with a build base), a plugin the build
+    /// base offers.
+    fn safe_replacement(&self, loc: &Loc, value: &str) -> bool {
+        let doc = self.doc;
+        match loc.keys().as_slice() {
+            ["base"] => {
+                let needs_build_base = value == facts::BARE || !facts::BUILD_BASES.contains(&value);
+                let build_base_ok = !needs_build_base || doc.build_base().is_some();
+                let extensions_ok = doc.declared_extensions().iter().all(|e| {
+                    (!e.v1_experimental && e.v1_bases.contains(&value))
+                        || (!e.v2_experimental && e.v2_bases.contains(&value))
+                });
+                build_base_ok && extensions_ok
+            }
+            ["parts", _, "plugin"] => {
+                let build_base = doc.effective_build_base();
+                !facts::PLUGINS_NEVER.contains(&value)
+                    && match (facts::plugin_bases(value), build_base.as_deref()) {
+                        (Some(bases), Some(b)) if facts::BUILD_BASES.contains(&b) => {
+                            bases.contains(&b)
+                        }
+                        _ => true,
+                    }
+            }
+            _ => true,
+        }
+    }
+
     fn enum_error(&self, id: NodeId, allowed: &[&str], loc: &Loc) -> Diagnostic {
         let range = self.doc.range(id);
         let text = self.doc.tree.text(id).unwrap_or_default();
@@ -864,6 +894,7 @@ impl Validator<'_> {
         let mut d = Diagnostic::new(range, Code::InvalidValue, msg);
         let mut ordered: Vec<&str> = suggestion.into_iter().collect();
         ordered.extend(allowed.iter().copied().filter(|a| Some(*a) != suggestion));
+        ordered.retain(|a| self.safe_replacement(loc, a));
         for a in ordered.into_iter().take(12) {
             d = d.with_fix(format!("Replace with `{a}`"), range, a);
         }
