@@ -6,7 +6,9 @@ use crate::core::document::Document;
 use crate::core::extensions::ProjectFs;
 
 /// Warns on include entries of `<ext>/install-app: prime:` whose path is not in the project,
-/// unless the part runs after another part that could create it.
+/// unless the part runs after another part that could create it, or changes what it stages
+/// itself (its own `source`, `organize` or override scripts), so the project root says nothing
+/// about what the entry matches.
 pub fn check(doc: &Document, fs: &dyn ProjectFs, out: &mut Vec<Diagnostic>) {
     for info in doc.declared_extensions() {
         let part = format!("{}/install-app", info.name);
@@ -19,6 +21,19 @@ pub fn check(doc: &Document, fs: &dyn ProjectFs, out: &mut Vec<Diagnostic>) {
         };
         let after = doc.tree.get(part_entry.value, "after");
         if after.is_some_and(|a| !doc.tree.items(a).is_empty()) {
+            continue;
+        }
+        let stages_its_own = [
+            "source",
+            "organize",
+            "override-pull",
+            "override-build",
+            "override-stage",
+            "override-prime",
+        ]
+        .iter()
+        .any(|k| doc.tree.get(part_entry.value, k).is_some());
+        if stages_its_own {
             continue;
         }
         let Some(prime) = doc.tree.get(part_entry.value, "prime") else {
@@ -96,5 +111,23 @@ mod tests {
                 ",
             ),
         );
+    }
+
+    /// A part with its own source or scripts stages other files than the project root's.
+    #[test]
+    fn a_part_that_stages_its_own_files_is_not_checked() {
+        for own in [
+            "source: src",
+            "organize: {build/out: static}",
+            "override-build: craftctl default && mkdir -p $CRAFT_PART_INSTALL/flask/app/static",
+        ] {
+            check_expansion(
+                &[Code::PrimeMissingFile],
+                &flask_fs(),
+                &flask_project(&format!(
+                    "parts:\n  flask-framework/install-app:\n    {own}\n    prime:\n      - flask/app/app.py\n      - flask/app/static\n"
+                )),
+            );
+        }
     }
 }
