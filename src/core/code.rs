@@ -120,7 +120,7 @@ codes! {
     UnknownPackage = "unknown-package", Warning, "a Debian package missing from the package lists loaded for the release";
     CheckTypeMissing = "check-type-missing", Error, "a Pebble check without `http`, `tcp` or `exec`";
     CheckTypeMultiple = "check-type-multiple", Error, "a Pebble check with more than one of `http`, `tcp`, `exec`";
-    UnknownPartRef = "unknown-part-ref", Warning, "a part name in `after` that exists nowhere";
+    UnknownPartRef = "unknown-part-ref", Error, "a part name in `after` that is not a part (`pack` stops before building anything)";
     UnknownServiceRef = "unknown-service-ref", Warning, "a service name in `after`, `before` or `requires` that exists nowhere";
     UnknownCheckRef = "unknown-check-ref", Warning, "a check name in `on-check-failure` that exists nowhere";
     InvalidLicense = "invalid-license", Error, "a `license` that is neither `proprietary` nor an SPDX id";

@@ -54,7 +54,7 @@ fn parts(doc: &Document, out: &mut Vec<Diagnostic>) {
                 doc.range(id),
                 Code::UnknownPartRef,
                 format!(
-                    "part `{me}` is to be built after `{name}`, but the project has no part `{name}`; rockcraft will stop when it builds"
+                    "part `{me}` is to be built after `{name}`, but the project has no part `{name}`; `rockcraft pack` stops before building anything"
                 ),
             );
             if let Some(s) = suggest::closest(name, known.iter().map(String::as_str)) {
@@ -163,9 +163,9 @@ mod tests {
               second:
                 plugin: nil
                 after: [my-prat, second, flask-framework/install-app]
-                      # ^^^^^^^ warning[unknown-part-ref]: part `second` is to be built after `my-prat`, but the project has no part `my-prat`; rockcraft will stop when it builds. Did you mean `my-part`?
-                               # ^^^^^^ warning[unknown-part-ref]: part `second` cannot come after itself: remove `second` from its `after`
-                                       # ^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[unknown-part-ref]: part `second` is to be built after `flask-framework/install-app`, but the project has no part `flask-framework/install-app`; rockcraft will stop when it builds
+                      # ^^^^^^^ error[unknown-part-ref]: part `second` is to be built after `my-prat`, but the project has no part `my-prat`; `rockcraft pack` stops before building anything. Did you mean `my-part`?
+                               # ^^^^^^ error[unknown-part-ref]: part `second` cannot come after itself: remove `second` from its `after`
+                                       # ^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[unknown-part-ref]: part `second` is to be built after `flask-framework/install-app`, but the project has no part `flask-framework/install-app`; `rockcraft pack` stops before building anything
             ",
         ));
     }
