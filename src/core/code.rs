@@ -114,6 +114,7 @@ codes! {
     AtypicalEntrypoint = "atypical-entrypoint", Information, "an entrypoint that makes the rock's OCI entrypoint atypical";
     PluginUnavailable = "plugin-unavailable", Error, "a plugin rockcraft does not offer for the build base";
     PluginMissing = "plugin-missing", Error, "a part without `plugin`";
+    PartNameSlash = "part-name-slash", Error, "a `/` in a part name on a base that refuses it";
     MixedStagePackages = "mixed-stage-packages", Error, "debs and chisel slices in one `stage-packages` list";
     OverlayOnBare = "overlay-on-bare", Error, "overlay keys on `base: bare`";
     UnknownSlice = "unknown-slice", Error, "a chisel slice the release's slice index lacks";
@@ -141,6 +142,13 @@ codes! {
 }
 
 impl Code {
+    /// Whether rockcraft checks this on the file as written, before extensions apply (so the
+    /// project-model checks of the expanded project leave it out).
+    #[must_use]
+    pub const fn source_only(self) -> bool {
+        matches!(self, Code::PartNameSlash)
+    }
+
     /// Whether the finding is one `rockcraft pack` accepts but `rockcraft expand-extensions`
     /// refuses (the project model of `expand-extensions` reports it as an error).
     #[must_use]

@@ -464,6 +464,29 @@ impl PrefixRule {
     }
 }
 
+// ------------------------------------------------------------------------------ part names
+
+/// The bases on which a part name written in the project may contain `/`
+/// (craft-application 7.1.0's `BASES_ALLOW_SLASH_IN_PART_NAME`, compared with `build-base`,
+/// else `base`, exactly as written).
+pub const BASES_ALLOWING_SLASH_IN_PART_NAMES: &[&str] = &[
+    "core",
+    "core18",
+    "core20",
+    "core22",
+    "core24",
+    "ubuntu@16.04",
+    "ubuntu@18.04",
+    "ubuntu@20.04",
+    "ubuntu@22.04",
+    "ubuntu@24.04",
+    "ubuntu@24.10",
+    "ubuntu@25.04",
+    "ubuntu@25.10",
+    "centos@7",
+    "almalinux@9",
+];
+
 // ------------------------------------------------------------------------ project variables
 
 /// The variables `rockcraft pack` substitutes in the project before it validates it, as

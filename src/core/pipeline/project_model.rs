@@ -70,8 +70,10 @@ fn validate(data: &Map<String, Value>, command: Command) -> Result<(), ExpandErr
     let mut anchor = None;
     let mut paths: Vec<Vec<PathSeg>> = Vec::new();
     let refused = |d: &&Diagnostic| {
-        d.severity == Severity::Error
-            || (command == Command::ExpandExtensions && d.code.refused_by_expand_extensions_only())
+        !d.code.source_only()
+            && (d.severity == Severity::Error
+                || (command == Command::ExpandExtensions
+                    && d.code.refused_by_expand_extensions_only()))
     };
     for d in analysis.diagnostics.iter().filter(refused) {
         let mut path = tree

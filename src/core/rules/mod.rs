@@ -25,6 +25,7 @@ pub mod known_packages;
 mod license;
 mod name;
 mod packages;
+mod part_names;
 mod platforms;
 mod plugins;
 mod prime_prefix;
@@ -42,6 +43,7 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     entrypoint::check(doc, out);
     plugins::check(doc, out);
     packages::check(doc, out);
+    part_names::check(doc, out);
     checks::check(doc, out);
     references::check(doc, out);
     license::check(doc, out);
