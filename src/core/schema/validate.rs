@@ -277,6 +277,23 @@ fn quote_list(values: &[&str]) -> String {
         .join(", ")
 }
 
+/// Whether a number at this place is a string to rockcraft (the project's, Pebble's and the
+/// parts' models coerce it there).
+fn coerces_numbers(keys: &[&str]) -> bool {
+    matches!(
+        keys,
+        ["title" | "contact" | "summary"]
+            | ["environment", _]
+            | ["services", _, "environment", _]
+            | ["services", _, "command" | "user" | "working-dir"]
+            | ["checks", _, "period" | "timeout"]
+            | ["checks", _, "exec", "command"]
+            | ["parts", _, "build-environment", "[]", _]
+            | ["parts", _, "source-tag" | "override-build"]
+            | ["parts", _, "organize", _]
+    )
+}
+
 impl Validator<'_> {
     fn kind(&self, id: NodeId) -> Kind {
         let tree = &self.doc.tree;
@@ -399,16 +416,10 @@ impl Validator<'_> {
     /// Values rockcraft accepts although the schema would not.
     fn special_case(&self, id: NodeId, loc: &Loc) -> Option<Vec<Diagnostic>> {
         let keys = loc.keys();
-        // Environment values: the project, Pebble and part models turn numbers into strings
-        // (`PORT: 8080`); booleans stay refused.
-        if matches!(self.kind(id), Kind::Int | Kind::Float)
-            && matches!(
-                keys.as_slice(),
-                ["environment", _]
-                    | ["services", _, "environment", _]
-                    | ["parts", _, "build-environment", "[]", _]
-            )
-        {
+        // String fields whose models turn numbers into strings (`PORT: 8080`, `title: 12`), as
+        // rockcraft pack was seen to accept them (tests/pack); booleans stay refused, and so do
+        // numbers in other fields (`source: 5`, `permissions: mode: 755`).
+        if matches!(self.kind(id), Kind::Int | Kind::Float) && coerces_numbers(&keys) {
             return Some(Vec::new());
         }
         if loc.path.len() > 2 {
