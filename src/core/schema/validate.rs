@@ -962,8 +962,11 @@ impl Validator<'_> {
             let _ = schema;
             return d;
         }
+        // No number or boolean is a licence, so quoting one would only trade this error for
+        // `invalid-license`.
         if want.starts_with("a string")
             && matches!(kind, Kind::Int | Kind::Float | Kind::Bool | Kind::Date)
+            && loc.keys().as_slice() != ["license"]
             && let Some(s) = scalar.filter(|s| s.style == ScalarStyle::Plain)
         {
             let _ = write!(msg, "; quote it: \"{}\"", s.text);
