@@ -208,6 +208,19 @@ pub fn plugin_missing_message(part: &str) -> String {
     )
 }
 
+/// Whether rockcraft offers `plugin` when building on `build_base` (a build base it has no
+/// plugin table for, or none, leaves the plugin's bases unchecked).
+#[must_use]
+pub fn plugin_offered(plugin: &str, build_base: Option<&str>) -> bool {
+    if PLUGINS_NEVER.contains(&plugin) {
+        return false;
+    }
+    match (plugin_bases(plugin), build_base) {
+        (Some(bases), Some(b)) if BUILD_BASES.contains(&b) => bases.contains(&b),
+        _ => true,
+    }
+}
+
 /// Plugins craft-parts has but rockcraft never registers.
 pub const PLUGINS_NEVER: &[&str] = &["ruby", "npm-use", "gradle-use"];
 

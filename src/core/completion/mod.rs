@@ -451,12 +451,7 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
                     continue;
                 }
                 let bases = registry::all_bases(ext);
-                let experimental = base.is_some_and(|b| {
-                    (ext.v1_bases.contains(&b) && ext.v1_experimental)
-                        || (!ext.v1_bases.contains(&b)
-                            && ext.v2_bases.contains(&b)
-                            && ext.v2_experimental)
-                });
+                let experimental = base.is_some_and(|b| registry::experimental_on(ext, b));
                 let detail = if experimental {
                     format!("experimental on {}", base.unwrap_or_default())
                 } else {

@@ -131,6 +131,23 @@ pub fn owner_of_part(part: &str) -> Option<&'static ExtensionInfo> {
     find(prefix)
 }
 
+/// Whether rockcraft expands `ext` on `base` only with the experimental opt-in (the first
+/// generation's bases take precedence over the second's).
+#[must_use]
+pub fn experimental_on(ext: &ExtensionInfo, base: &str) -> bool {
+    if ext.v1_bases.contains(&base) {
+        ext.v1_experimental
+    } else {
+        ext.v2_bases.contains(&base) && ext.v2_experimental
+    }
+}
+
+/// Whether rockcraft expands `ext` on `base` without the experimental opt-in.
+#[must_use]
+pub fn stable_on(ext: &ExtensionInfo, base: &str) -> bool {
+    (ext.v1_bases.contains(&base) || ext.v2_bases.contains(&base)) && !experimental_on(ext, base)
+}
+
 /// Every supported base of an extension, sorted and without duplicates, as
 /// `rockcraft list-extensions` prints them.
 #[must_use]

@@ -4,15 +4,12 @@
 use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
-use crate::core::facts::{self, BUILD_BASES, PLUGINS_NEVER, plugin_bases};
+use crate::core::facts::{self, PLUGINS_NEVER, plugin_bases};
 
 use super::{quote_list, string_value};
 
 pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     let build_base = doc.effective_build_base();
-    let on_known_base = build_base
-        .as_deref()
-        .is_some_and(|b| BUILD_BASES.contains(&b));
     for part in doc.section("parts") {
         let Some(entry) = doc.tree.entry(part.value, "plugin") else {
             let name = doc.tree.text(part.key).unwrap_or_default();
@@ -41,13 +38,13 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
             ));
             continue;
         }
-        let (Some(bases), true) = (plugin_bases(plugin), on_known_base) else {
+        if facts::plugin_offered(plugin, build_base.as_deref()) {
+            continue;
+        }
+        let Some(bases) = plugin_bases(plugin) else {
             continue;
         };
         let base = build_base.as_deref().unwrap_or_default();
-        if bases.contains(&base) {
-            continue;
-        }
         let source = if doc.build_base().is_some() {
             "build-base"
         } else {

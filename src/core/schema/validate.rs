@@ -22,6 +22,7 @@ use super::{all_part_keys, deref, is_common_part_key, plugin_key, plugin_owning_
 use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
+use crate::core::extensions::registry;
 use crate::core::facts;
 use crate::core::py;
 use crate::core::suggest;
@@ -861,21 +862,14 @@ impl Validator<'_> {
             ["base"] => {
                 let needs_build_base = value == facts::BARE || !facts::BUILD_BASES.contains(&value);
                 let build_base_ok = !needs_build_base || doc.build_base().is_some();
-                let extensions_ok = doc.declared_extensions().iter().all(|e| {
-                    (!e.v1_experimental && e.v1_bases.contains(&value))
-                        || (!e.v2_experimental && e.v2_bases.contains(&value))
-                });
+                let extensions_ok = doc
+                    .declared_extensions()
+                    .iter()
+                    .all(|e| registry::stable_on(e, value));
                 build_base_ok && extensions_ok
             }
             ["parts", _, "plugin"] => {
-                let build_base = doc.effective_build_base();
-                !facts::PLUGINS_NEVER.contains(&value)
-                    && match (facts::plugin_bases(value), build_base.as_deref()) {
-                        (Some(bases), Some(b)) if facts::BUILD_BASES.contains(&b) => {
-                            bases.contains(&b)
-                        }
-                        _ => true,
-                    }
+                facts::plugin_offered(value, doc.effective_build_base().as_deref())
             }
             _ => true,
         }
