@@ -1,6 +1,6 @@
 //! The session: one entry per open document, holding immutable `Arc` snapshots (the text of
-//! the current version with its lazily computed analysis, the latest expansion and the edits
-//! made since it) and the handles of the document's background jobs.
+//! the current version with its lazily computed analysis, the latest expansion and its findings
+//! moved onto the current text) and the handles of the document's background jobs.
 //!
 //! Rules:
 //! - readers take a [`DocSnapshot`] (cheap clones of `Arc`s) and drop the map guard at once;
@@ -8,10 +8,9 @@
 //! - writers replace snapshots whole, synchronously, under the entry guard;
 //! - within one life of a document (from `didOpen` to `didClose`) versions only go up;
 //! - an expansion is kept only for the version it expanded, and only while its job is the
-//!   document's current one; the edits made after it are recorded so that its findings can be
-//!   moved onto newer text ([`DocSnapshot::carried_expansion`]).
+//!   document's current one; each edit after it moves its findings onto the new text
+//!   ([`DocSnapshot::carried_expansion`]).
 
-use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -29,10 +28,6 @@ use crate::core::text::Lines;
 
 use super::edits::{self, Replaced};
 use super::guard::guarded;
-
-/// At most this many edits are recorded after an expansion; past it, the expansion's findings
-/// are no longer carried (the next expansion is due long before that anyway).
-const MAX_EDITS_SINCE: usize = 4096;
 
 /// What the server knows about a document's content.
 #[derive(Debug)]
@@ -163,8 +158,9 @@ pub struct DocSnapshot {
     pub snapshot: Arc<Snapshot>,
     /// The latest expansion, of this version or an older one.
     pub expansion: Option<Arc<ExpandedVersion>>,
-    /// The edits made since the version `expansion` expanded, in order.
-    pub edits: Arc<[Replaced]>,
+    /// The latest expansion's findings on the current text (moved through every edit made
+    /// since it; findings whose text was edited are left out).
+    pub carried: Arc<[Diagnostic]>,
 }
 
 impl DocSnapshot {
@@ -176,25 +172,11 @@ impl DocSnapshot {
             .filter(|e| e.version == self.snapshot.version)
     }
 
-    /// The latest expansion's findings on the current text: as they are when it expanded this
-    /// version, else moved through the edits made since (findings whose text was edited are
-    /// left out). They stand until a newer expansion replaces them, so typing does not make
-    /// them blink out and back.
+    /// The latest expansion's findings on the current text. They stand until a newer expansion
+    /// replaces them, so typing does not make them blink out and back.
     #[must_use]
-    pub fn carried_expansion(&self) -> Cow<'_, [Diagnostic]> {
-        let Some(e) = &self.expansion else {
-            return Cow::Borrowed(&[]);
-        };
-        if e.version == self.snapshot.version {
-            return Cow::Borrowed(&e.result.diagnostics);
-        }
-        Cow::Owned(
-            e.result
-                .diagnostics
-                .iter()
-                .filter_map(|d| edits::map_diagnostic(d, &self.edits))
-                .collect(),
-        )
+    pub fn carried_expansion(&self) -> &[Diagnostic] {
+        &self.carried
     }
 }
 
@@ -224,7 +206,7 @@ struct Doc {
     life: u64,
     snapshot: Arc<Snapshot>,
     expansion: Option<Arc<ExpandedVersion>>,
-    edits: Arc<[Replaced]>,
+    carried: Arc<[Diagnostic]>,
     jobs: Jobs,
 }
 
@@ -234,7 +216,7 @@ impl Doc {
             life: self.life,
             snapshot: Arc::clone(&self.snapshot),
             expansion: self.expansion.clone(),
-            edits: Arc::clone(&self.edits),
+            carried: Arc::clone(&self.carried),
         }
     }
 }
@@ -269,7 +251,7 @@ impl Session {
             life,
             snapshot: Arc::clone(&snapshot),
             expansion: None,
-            edits: Arc::from([]),
+            carried: Arc::from([]),
             jobs: Jobs {
                 wake: Arc::clone(&wake),
                 stop: stop.clone(),
@@ -309,13 +291,12 @@ impl Session {
         let (text, lines, made) = next(&doc.snapshot)?;
         let snapshot = Arc::new(Snapshot::new(uri, version, text, lines));
         doc.snapshot = Arc::clone(&snapshot);
-        if doc.expansion.is_some() {
-            if doc.edits.len() + made.len() > MAX_EDITS_SINCE {
-                doc.expansion = None;
-                doc.edits = Arc::from([]);
-            } else {
-                doc.edits = doc.edits.iter().chain(&made).copied().collect();
-            }
+        if !doc.carried.is_empty() {
+            doc.carried = doc
+                .carried
+                .iter()
+                .filter_map(|d| edits::map_diagnostic(d, &made))
+                .collect();
         }
         doc.jobs.wake.notify_one();
         Some(snapshot)
@@ -390,8 +371,8 @@ impl Session {
             return false;
         }
         doc.jobs.expansion = None;
+        doc.carried = done.result.diagnostics.clone().into();
         doc.expansion = Some(Arc::new(done));
-        doc.edits = Arc::from([]);
         true
     }
 
@@ -518,7 +499,7 @@ mod tests {
         let _ = s.replace_expansion_job(&uri(), &job);
         assert!(s.finish_expansion(&uri(), &job, expanded(2, &now, "bare")));
         let doc = s.get(&uri()).unwrap();
-        assert!(doc.current_expansion().is_some() && doc.edits.is_empty());
+        assert!(doc.current_expansion().is_some() && !doc.carried.is_empty());
         // Not open: nothing to install.
         let other: Uri = "file:///q/rockcraft.yaml".parse().unwrap();
         let lost = CancellationToken::new();
@@ -542,7 +523,6 @@ mod tests {
         let doc = s.get(&uri()).unwrap();
         assert!(doc.current_expansion().is_none());
         assert_eq!(found(&doc), ["bare"]);
-        assert_eq!(doc.edits.len(), 2);
         // Editing the finding's own text drops it.
         s.change(&uri(), 4, |o| {
             let at = o.text.find("bare").unwrap();
