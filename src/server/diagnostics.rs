@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
+use crate::core::analysis::Analysis;
 use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::pipeline;
@@ -35,14 +36,22 @@ pub fn build(
         Outcome::Analysed(a) => {
             let names = package_diagnostics(state, packages);
             guarded("converting diagnostics", || {
-                let expansion = doc.carried_expansion();
-                pipeline::merge(&a.doc, &a.diagnostics, &names, &expansion)
-                    .iter()
-                    .map(one)
-                    .collect()
+                published(doc, a, &names).iter().map(one).collect()
             })
         }
     }
+}
+
+/// An analysed document's findings as published: its fast findings, those of its package
+/// names and its carried expansion findings, merged by the one rule.
+#[must_use]
+pub fn published(doc: &DocSnapshot, analysis: &Analysis, names: &[Diagnostic]) -> Vec<Diagnostic> {
+    pipeline::merge(
+        &analysis.doc,
+        &analysis.diagnostics,
+        names,
+        doc.carried_expansion(),
+    )
 }
 
 fn too_large(state: &Snapshot) -> Diagnostic {

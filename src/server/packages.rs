@@ -18,11 +18,10 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
-use crate::core::packages::{DebIndex, PackageIndexes, ReleaseIndexes, Slices, document_release};
+use crate::core::packages::{DebIndex, PackageIndexes, ReleaseIndexes, Slices};
 
 use super::events::{Event, Events};
 use super::guard::guarded;
-use super::session::Session;
 use crate::host::packages::{PackageSettings, load_configured, load_files};
 
 /// The host lists of one release.
@@ -122,7 +121,7 @@ impl Packages {
     }
 
     /// Starts loading for new settings (nothing happens when they are those in force).
-    pub fn configure(&self, session: &Session, events: &Events, settings: PackageSettings) {
+    pub fn configure(&self, events: &Events, settings: PackageSettings) {
         let generation = {
             let Ok(mut state) = self.state.write() else {
                 return;
@@ -143,7 +142,7 @@ impl Packages {
             generation
         };
         let this = self.clone();
-        let (session, events) = (session.clone(), events.clone());
+        let events = events.clone();
         tokio::spawn(async move {
             let job = tokio::task::spawn_blocking(move || {
                 guarded("loading package indexes", || load_configured(&settings))
@@ -162,15 +161,9 @@ impl Packages {
                 }
             });
             if stored.is_some() {
-                // Documents opened meanwhile could not ask for their release's lists yet.
-                for (_, doc) in session.all() {
-                    let analysis = doc.snapshot.analysis();
-                    if let Some(r) = analysis.and_then(|a| document_release(&a.doc)) {
-                        this.want(&events, &r);
-                    }
-                }
                 // Documents' package findings may change (the publisher sends only those that
-                // did).
+                // did); publishing each asks for its release's host lists, which documents
+                // opened meanwhile could not ask for yet.
                 events.send(Event::Packages);
             }
         });

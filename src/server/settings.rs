@@ -151,7 +151,7 @@ impl Shared {
             current.replace(settings.clone())
         };
         tracing::info!(?settings, "settings");
-        packages.configure(&ctx.session, &ctx.events, settings.packages.clone());
+        packages.configure(&ctx.events, settings.packages.clone());
         let experimental =
             self.inner.experimental_env.load(Ordering::SeqCst) || settings.experimental_extensions;
         let was = self.inner.experimental.swap(experimental, Ordering::SeqCst);

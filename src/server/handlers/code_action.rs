@@ -20,7 +20,6 @@ use tower_lsp_server::ls_types::{
 
 use crate::core::diagnostic::Diagnostic;
 use crate::core::ide::{self, ActionKind};
-use crate::core::pipeline;
 use crate::server::analysis;
 use crate::server::convert::{self, LineMap};
 use crate::server::diagnostics;
@@ -102,15 +101,9 @@ fn compute(
     let uri = &params.text_document.uri;
     let map = LineMap::new(&state.text, &state.lines, n.encoding);
     let range = map.text_range(params.range);
-    let expansion_diags = doc.carried_expansion();
     // Our diagnostics the request is about, as published: in the range, or sent back by the
     // client.
-    let merged = pipeline::merge(
-        &analysis.doc,
-        &analysis.diagnostics,
-        names,
-        &expansion_diags,
-    );
+    let merged = diagnostics::published(doc, analysis, names);
     let relevant: Vec<(&Diagnostic, Option<&lsp::Diagnostic>)> = merged
         .iter()
         .filter_map(|d| {
