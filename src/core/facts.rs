@@ -200,14 +200,6 @@ const GENERATION_PLUGINS: &[(&str, &[&str])] = &[
     ("bazel", V2_BUILD_BASES),
 ];
 
-/// Why rockcraft refuses a part without `plugin` ("'plugin' not defined"), and the fix.
-#[must_use]
-pub fn plugin_missing_message(part: &str) -> String {
-    format!(
-        "part `{part}` has no `plugin`, and rockcraft refuses a part without one: add `plugin: nil` (with an `override-build` script), `plugin: dump` to copy files, or the plugin that builds it"
-    )
-}
-
 /// Whether rockcraft offers `plugin` when building on `build_base` (a build base it has no
 /// plugin table for, or none, leaves the plugin's bases unchecked).
 #[must_use]
@@ -526,12 +518,15 @@ pub const PACK_VARIABLES: &[&str] = &[
 /// as plain text, the longest token first), each by `with`.
 #[must_use]
 pub fn substitute_pack_variables(value: &str, with: &str) -> String {
-    let mut tokens: Vec<String> = PACK_VARIABLES
-        .iter()
-        .flat_map(|n| [format!("${n}"), format!("${{{n}}}")])
-        .collect();
-    tokens.sort_by_key(|t| std::cmp::Reverse(t.len()));
-    tokens
+    static TOKENS: LazyLock<Vec<String>> = LazyLock::new(|| {
+        let mut tokens: Vec<String> = PACK_VARIABLES
+            .iter()
+            .flat_map(|n| [format!("${n}"), format!("${{{n}}}")])
+            .collect();
+        tokens.sort_by_key(|t| std::cmp::Reverse(t.len()));
+        tokens
+    });
+    TOKENS
         .iter()
         .fold(value.to_owned(), |out, t| out.replace(t.as_str(), with))
 }

@@ -19,25 +19,8 @@ fn key(k: &str) -> PathSeg {
 pub fn check(data: &Map<String, Value>) -> Result<(), Vec<Problem>> {
     let mut out = Vec::new();
     platforms(data, &mut out);
-    plugins(data, &mut out);
     npm_parts(data, &mut out);
     if out.is_empty() { Ok(()) } else { Err(out) }
-}
-
-/// Every part of the merged project needs a plugin: an extension gives one to the parts it
-/// generates, but not to every part named after it (`django-framework/install-app`).
-fn plugins(data: &Map<String, Value>, out: &mut Vec<Problem>) {
-    let Some(Value::Object(parts)) = data.get("parts") else {
-        return;
-    };
-    for (name, part) in parts {
-        if part.as_object().is_some_and(|p| !p.contains_key("plugin")) {
-            out.push((
-                vec![key("parts"), key(name)],
-                crate::core::facts::plugin_missing_message(name),
-            ));
-        }
-    }
 }
 
 /// Every platform given as a mapping needs `build-for` once `build-on` is there.

@@ -55,7 +55,7 @@ pub fn extension_item_range(doc: &Document, name: &str) -> TextRange {
         .unwrap_or_else(|| doc.top_range())
 }
 
-fn top_value_range(doc: &Document, key: &str) -> Option<TextRange> {
+pub(crate) fn top_value_range(doc: &Document, key: &str) -> Option<TextRange> {
     doc.top_entry(key).map(|e| doc.value_range(e))
 }
 

@@ -26,7 +26,7 @@ use crate::core::document::Document;
 use crate::core::extensions::apply::apply_with_notes;
 use crate::core::extensions::model::ModelOutcome;
 use crate::core::extensions::{Context, ExpandError, ProjectFs};
-use crate::core::ide::expansion::{ExpansionResult, map_error};
+use crate::core::ide::expansion::{ExpansionResult, map_error, top_value_range};
 use crate::core::ide::lints;
 use crate::core::packages::PackageIndexes;
 use crate::core::rules::known_packages;
@@ -186,7 +186,7 @@ fn new_findings<'a>(
 ) -> impl Iterator<Item = &'a Diagnostic> {
     let base_values: Vec<TextRange> = ["base", "build-base"]
         .iter()
-        .filter_map(|k| doc.top_entry(k).map(|e| doc.value_range(e)))
+        .filter_map(|k| top_value_range(doc, k))
         .collect();
     let base_is_wrong = fast.iter().any(|f| {
         f.severity == Severity::Error && base_values.iter().any(|r| r.contains_range(f.range))

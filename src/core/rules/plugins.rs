@@ -8,6 +8,9 @@ use crate::core::facts::{self, PLUGINS_NEVER, plugin_bases};
 
 use super::{quote_list, string_value};
 
+/// A part without a plugin is reported here for the parts you write; a part named after an
+/// extension is checked once merged (the project-model stage runs this rule on the expanded
+/// project, where the extension's own parts carry their plugins).
 pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     let build_base = doc.effective_build_base();
     for part in doc.section("parts") {
@@ -18,7 +21,7 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
                 out.push(Diagnostic::new(
                     doc.key_range(*part),
                     Code::PluginMissing,
-                    facts::plugin_missing_message(name),
+                    plugin_missing_message(name),
                 ));
             }
             continue;
@@ -59,6 +62,13 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
             ),
         ));
     }
+}
+
+/// Why rockcraft refuses a part without `plugin` ("'plugin' not defined"), and the fix.
+fn plugin_missing_message(part: &str) -> String {
+    format!(
+        "part `{part}` has no `plugin`, and rockcraft refuses a part without one: add `plugin: nil` (with an `override-build` script), `plugin: dump` to copy files, or the plugin that builds it"
+    )
 }
 
 #[cfg(test)]
