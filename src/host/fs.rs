@@ -11,12 +11,23 @@ use crate::core::extensions::{DirEntry, ProjectFs};
 #[derive(Clone, Debug)]
 pub struct RealFs {
     root: PathBuf,
+    /// The root with its links resolved, once (`None` when it cannot be resolved yet).
+    real_root: Option<PathBuf>,
 }
 
 impl RealFs {
     #[must_use]
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        Self { root: root.into() }
+        let root = root.into();
+        let real_root = std::fs::canonicalize(&root).ok();
+        Self { root, real_root }
+    }
+
+    /// The root with its links resolved.
+    fn real_root(&self) -> Option<PathBuf> {
+        self.real_root
+            .clone()
+            .or_else(|| std::fs::canonicalize(&self.root).ok())
     }
 
     /// The absolute path of `rel`, provided it stays inside the root after resolving links.
@@ -25,7 +36,7 @@ impl RealFs {
         let Ok(real) = std::fs::canonicalize(&path) else {
             return Some(path);
         };
-        let root = std::fs::canonicalize(&self.root).ok()?;
+        let root = self.real_root()?;
         real.starts_with(&root).then_some(real)
     }
 }
@@ -95,8 +106,8 @@ impl ProjectFs for RealFs {
     }
 
     fn root_display(&self) -> String {
-        std::fs::canonicalize(&self.root)
-            .unwrap_or_else(|_| self.root.clone())
+        self.real_root()
+            .unwrap_or_else(|| self.root.clone())
             .display()
             .to_string()
     }

@@ -7,12 +7,9 @@ use crate::core::extensions::ProjectFs;
 
 use super::{ItemKind, Out};
 
-/// Entries never offered.
+/// Entries never offered: those the extensions never copy into the rock.
 fn skipped(name: &str) -> bool {
-    matches!(name, "node_modules" | ".git" | ".yarn")
-        || std::path::Path::new(name)
-            .extension()
-            .is_some_and(|x| x.eq_ignore_ascii_case("rock"))
+    crate::core::extensions::frameworks::common::is_ignored(name)
 }
 
 /// Whether the paths are offered as list values or as mapping keys (`organize`).

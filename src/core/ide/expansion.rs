@@ -21,8 +21,6 @@ pub struct ExpansionResult {
     pub yaml: Option<String>,
     /// Problems, with ranges in the SOURCE document.
     pub diagnostics: Vec<Diagnostic>,
-    /// Progress lines rockcraft prints on stderr (e.g. the experimental notice).
-    pub notes: Vec<String>,
 }
 
 /// The range to show for an anchor path: the deepest node of the path that exists in the

@@ -126,27 +126,21 @@ pub fn expansion(
     };
     // The editor and `check` answer for `pack`.
     let expanded = expand_loaded(doc, &ctx, Command::Pack);
-    result.notes = expanded.notes;
-    let from_model = matches!(&expanded.outcome, Ok(m) if m.result.is_err());
-    match expanded.outcome {
-        Ok(ModelOutcome {
-            warnings,
-            result: Ok(v),
-        }) => {
-            result.yaml = Some(
-                ModelOutcome {
-                    warnings,
-                    result: Ok(v.clone()),
-                }
-                .stdout(),
-            );
-            result.expanded = Some(v);
-        }
-        Ok(ModelOutcome { result: Err(e), .. }) | Err(e) => {
-            if let Some(d) = map_error(doc, &e, from_model) {
-                result.diagnostics.push(d);
+    let failure = match expanded.outcome {
+        Ok(model) => match &model.result {
+            Ok(_) => {
+                result.yaml = Some(model.stdout());
+                result.expanded = model.result.ok();
+                None
             }
-        }
+            Err(e) => Some((e.clone(), true)),
+        },
+        Err(e) => Some((e, false)),
+    };
+    if let Some((e, from_model)) = failure
+        && let Some(d) = map_error(doc, &e, from_model)
+    {
+        result.diagnostics.push(d);
     }
     lints::with_extensions(
         doc,

@@ -448,7 +448,7 @@ pub fn organize_root(fs: &dyn ProjectFs, dest: &str) -> Map<String, Value> {
     map
 }
 
-fn is_ignored(name: &str) -> bool {
+pub(crate) fn is_ignored(name: &str) -> bool {
     IGNORED_ROOT_ENTRIES
         .iter()
         .any(|p| match p.strip_prefix('*') {
