@@ -91,14 +91,7 @@ fn line_col(doc: &Document, offset: u32) -> (u32, u32, u32) {
 /// Checks the given paths.
 #[must_use]
 pub fn run(paths: &[String], json_output: bool) -> Report {
-    run_with(
-        paths,
-        json_output,
-        &PackageSettings {
-            apt_lists_dir: None,
-            ..PackageSettings::default()
-        },
-    )
+    run_with(paths, json_output, &PackageSettings::default())
 }
 
 /// Checks the given paths, with package names checked against what `packages` points at.
@@ -261,13 +254,6 @@ mod tests {
 
     const PROJECT: &str = "name: my-rock\nbase: ubuntu@24.04\nversion: '1'\nsummary: s\ndescription: d\nplatforms:\n  amd64:\nparts:\n  p:\n    plugin: nil\n    stage-packages: [curl, curll]\n";
 
-    fn no_lists() -> PackageSettings {
-        PackageSettings {
-            apt_lists_dir: None,
-            ..PackageSettings::default()
-        }
-    }
-
     #[test]
     fn package_names_are_checked_against_the_lists_given() {
         let dir = tempfile::tempdir().unwrap();
@@ -288,7 +274,7 @@ mod tests {
             false,
             &PackageSettings {
                 index_files: vec![index],
-                ..no_lists()
+                ..PackageSettings::default()
             },
         );
         assert!(
@@ -318,7 +304,7 @@ mod tests {
             false,
             &PackageSettings {
                 apt_lists_dir: Some(lists),
-                ..no_lists()
+                ..PackageSettings::default()
             },
         );
         assert_eq!(

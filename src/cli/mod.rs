@@ -68,10 +68,7 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
             let mut json = false;
             // Unlike the editor, nothing is read unless asked for, so results do not depend on
             // the machine.
-            let mut packages = PackageSettings {
-                apt_lists_dir: None,
-                ..PackageSettings::default()
-            };
+            let mut packages = PackageSettings::default();
             while let Some(a) = it.next() {
                 let (flag, inline) = split_flag(a);
                 let mut value = || value_of(flag, inline.clone(), &mut it);
@@ -166,10 +163,7 @@ mod tests {
             Ok(Command::Check {
                 paths: vec![".".into()],
                 json: false,
-                packages: PackageSettings {
-                    apt_lists_dir: None,
-                    ..PackageSettings::default()
-                },
+                packages: PackageSettings::default(),
             })
         );
         assert_eq!(
@@ -177,10 +171,7 @@ mod tests {
             Ok(Command::Check {
                 paths: vec!["a".into(), "b".into()],
                 json: true,
-                packages: PackageSettings {
-                    apt_lists_dir: None,
-                    ..PackageSettings::default()
-                },
+                packages: PackageSettings::default(),
             })
         );
         assert_eq!(

@@ -21,24 +21,14 @@ const MAX_YAML_BYTES: u64 = 1024 * 1024;
 pub const DEFAULT_APT_LISTS_DIR: &str = "/var/lib/apt/lists";
 
 /// Where package and slice names come from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct PackageSettings {
     /// `Packages` files (plain, `.gz`, `.lz4` or `.xz`) that apply to every release.
     pub index_files: Vec<PathBuf>,
-    /// apt's lists directory; `None` when disabled (an empty string).
+    /// apt's lists directory; `None`: not read (the default: nothing is read unless asked for).
     pub apt_lists_dir: Option<PathBuf>,
     /// A chisel-releases checkout (or a directory of them) to use instead of the bundled index.
     pub chisel_releases_dir: Option<PathBuf>,
-}
-
-impl Default for PackageSettings {
-    fn default() -> Self {
-        Self {
-            index_files: Vec::new(),
-            apt_lists_dir: Some(PathBuf::from(DEFAULT_APT_LISTS_DIR)),
-            chisel_releases_dir: None,
-        }
-    }
 }
 
 /// What the configuration job reads.

@@ -26,10 +26,17 @@ use crate::host::packages::{DEFAULT_APT_LISTS_DIR, PackageSettings};
 pub const SECTION: &str = "rockcraft";
 /// How long to wait for the client's `workspace/configuration` answer.
 const PULL_TIMEOUT: Duration = Duration::from_secs(10);
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
     pub experimental_extensions: bool,
     pub packages: PackageSettings,
+}
+
+impl Default for Settings {
+    /// The settings of a client that sends none (the host's apt lists read).
+    fn default() -> Self {
+        Self::from_json(&Value::Null)
+    }
 }
 
 impl Settings {

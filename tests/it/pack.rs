@@ -93,10 +93,7 @@ fn pack_verdicts() {
         .filter(|p| p.join("input/rockcraft.yaml").is_file())
         .collect();
     cases.sort();
-    let indexes = HostIndexes::load(&PackageSettings {
-        apt_lists_dir: None,
-        ..PackageSettings::default()
-    });
+    let indexes = HostIndexes::load(&PackageSettings::default());
     let known = known();
     let (mut agree, mut false_errors, mut missed) = (0usize, 0usize, 0usize);
     let (mut unexpected, mut stale, mut seen) = (Vec::new(), Vec::new(), BTreeSet::new());
