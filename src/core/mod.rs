@@ -9,6 +9,7 @@ pub mod document;
 pub mod emit;
 pub mod extensions;
 pub mod facts;
+pub mod fits;
 pub mod ide;
 pub mod packages;
 pub mod pipeline;

@@ -94,12 +94,12 @@ async fn complete_until(
     c: &mut TestClient,
     uri: &str,
     at: (u32, u32),
-    done: impl Fn(&[&str]) -> bool,
+    done: impl Fn(&[Value]) -> bool,
 ) -> Vec<Value> {
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
         let items = complete(c, uri, at).await;
-        if done(&labels(&items)) || tokio::time::Instant::now() > deadline {
+        if done(&items) || tokio::time::Instant::now() > deadline {
             return items;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -131,26 +131,28 @@ fn labels(items: &[Value]) -> Vec<&str> {
     items.iter().map(|i| i["label"].as_str().unwrap()).collect()
 }
 
+/// The extensions rockcraft expands on the project's base: spring-boot-framework is
+/// experimental on ubuntu@24.04, so it comes only with the experimental setting on.
 #[tokio::test]
-async fn extensions_list_offers_the_six_extensions() {
+async fn extensions_list_offers_what_the_base_supports() {
+    let text = "name: x\nbase: ubuntu@24.04\nextensions:\n  - $0\n";
+    let stable = [
+        "django-framework",
+        "expressjs-framework",
+        "fastapi-framework",
+        "flask-framework",
+        "go-framework",
+    ];
     let mut c = client(json!(null)).await;
-    let items = complete_at(
-        &mut c,
-        "file:///tmp/ext/rockcraft.yaml",
-        "name: x\nbase: ubuntu@24.04\nextensions:\n  - $0\n",
-    )
-    .await;
-    assert_eq!(
-        labels(&items),
-        [
-            "django-framework",
-            "expressjs-framework",
-            "fastapi-framework",
-            "flask-framework",
-            "go-framework",
-            "spring-boot-framework"
-        ]
-    );
+    let items = complete_at(&mut c, "file:///tmp/ext/rockcraft.yaml", text).await;
+    assert_eq!(labels(&items), stable);
+    c.shutdown_and_exit().await;
+
+    let mut c = client(json!({"experimentalExtensions": true})).await;
+    let items = complete_at(&mut c, "file:///tmp/ext/rockcraft.yaml", text).await;
+    let mut all = stable.to_vec();
+    all.push("spring-boot-framework");
+    assert_eq!(labels(&items), all);
     c.shutdown_and_exit().await;
 }
 
@@ -200,12 +202,13 @@ async fn configured_packages_index_offers_debs_with_descriptions() {
         "name: x\nbase: ubuntu@24.04\nparts:\n  p:\n    plugin: nil\n    stage-packages: [cur$0]\n",
     )
     .await;
-    let items = complete_until(&mut c, uri, at, |l| !l.is_empty()).await;
+    // Until the configured list has loaded, `curl` comes from the bundled slice index.
+    let items = complete_until(&mut c, uri, at, |l| {
+        l.iter()
+            .any(|i| i["detail"] == "command line tool for transferring data")
+    })
+    .await;
     assert_eq!(labels(&items), ["curl"]);
-    assert_eq!(
-        items[0]["detail"],
-        "command line tool for transferring data"
-    );
     let doc = items[0]["documentation"]["value"].as_str().unwrap();
     assert!(doc.contains("curl is a client."), "{doc}");
     c.shutdown_and_exit().await;
@@ -414,7 +417,7 @@ async fn workspace_configuration_answer_sets_the_index() {
         json!({ "settings": null }),
     )
     .await;
-    let items = complete_until(&mut c, uri, at, |l| l == ["zzconf-second"]).await;
+    let items = complete_until(&mut c, uri, at, |l| labels(l) == ["zzconf-second"]).await;
     assert_eq!(labels(&items), ["zzconf-second"]);
     c.shutdown_and_exit().await;
 }
@@ -493,5 +496,34 @@ async fn settings_pushed_with_did_change_configuration_apply_without_a_pull() {
             .await
             .is_none()
     );
+    c.shutdown_and_exit().await;
+}
+
+/// `bare` needs a build base: the item brings one as an additional edit, on the next line.
+#[tokio::test]
+async fn bare_base_comes_with_its_build_base() {
+    let mut c = client(json!(null)).await;
+    let items = complete_at(
+        &mut c,
+        "file:///tmp/bare/rockcraft.yaml",
+        "name: x\nbase: $0\nversion: '1'\n",
+    )
+    .await;
+    let bare = items
+        .iter()
+        .find(|i| i["label"] == "bare")
+        .expect("bare offered");
+    assert_eq!(
+        bare["additionalTextEdits"],
+        json!([{
+            "range": {"start": {"line": 2, "character": 0}, "end": {"line": 2, "character": 0}},
+            "newText": "build-base: ubuntu@24.04\n"
+        }])
+    );
+    let plain = items
+        .iter()
+        .find(|i| i["label"] == "ubuntu@22.04")
+        .expect("22.04 offered");
+    assert!(plain.get("additionalTextEdits").is_none_or(Value::is_null));
     c.shutdown_and_exit().await;
 }

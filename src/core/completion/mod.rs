@@ -15,14 +15,19 @@ mod schema_items;
 mod tests;
 
 use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
 
+use crate::core::diagnostic::Edit;
 use crate::core::document::Document;
 use crate::core::extensions::ProjectFs;
 use crate::core::extensions::registry::{self, EXTENSIONS};
 use crate::core::facts::{
-    ARCHITECTURES, BARE, EXPERIMENTAL_ENV, at_spelling, plugins_for, release_of_base,
+    ARCHITECTURES, BARE, EXPERIMENTAL_ENV, at_spelling, is_architecture, plugins_for,
+    release_of_base,
 };
+use crate::core::fits;
 use crate::core::packages::{PackageIndexes, SliceOrigin};
+use crate::core::rules;
 use crate::core::text::TextRange;
 
 use context::{Ctx, Outline, Seg, Slot};
@@ -58,6 +63,8 @@ pub struct Item {
     pub insert_text: String,
     pub is_snippet: bool,
     pub edit_range: TextRange,
+    /// Edits elsewhere that make the item valid (a `build-base` line for `base: bare`).
+    pub additional_edits: Vec<Edit>,
 }
 
 impl Item {
@@ -117,6 +124,8 @@ pub struct Sources<'a> {
     pub fs: Option<&'a dyn ProjectFs>,
     /// Chisel slices and Debian packages per release.
     pub packages: &'a dyn PackageIndexes,
+    /// Whether experimental extensions are enabled where the project is packed.
+    pub experimental: bool,
 }
 
 /// The completion items at `offset` in `doc`.
@@ -289,6 +298,7 @@ impl Out<'_> {
             insert_text: insert,
             is_snippet: false,
             edit_range: self.ctx.range,
+            additional_edits: Vec::new(),
         });
     }
 
@@ -321,6 +331,7 @@ impl Out<'_> {
             insert_text,
             is_snippet,
             edit_range: self.ctx.range,
+            additional_edits: Vec::new(),
         });
     }
 
@@ -450,6 +461,12 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
                 if taken(out, ext.name) {
                     continue;
                 }
+                // Only what the bases offer (experimental ones when enabled).
+                if let Some(b) = project.base()
+                    && !registry::expands_on(ext, b, project.doc.build_base(), sources.experimental)
+                {
+                    continue;
+                }
                 let bases = registry::all_bases(ext);
                 let experimental = base.is_some_and(|b| registry::experimental_on(ext, b));
                 let detail = if experimental {
@@ -476,8 +493,10 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
             }
         }
         ([Some("parts"), Some(me), Some("after")], true) => {
+            // Parts already after this one would close a circle.
+            let later = parts_after(project.doc, me);
             for part in project.all_parts() {
-                if part != *me && !taken(out, &part) {
+                if part != *me && !taken(out, &part) && !later.contains(part.as_str()) {
                     out.value(&part, ItemKind::Part, Some("part".into()), None);
                 }
             }
@@ -506,9 +525,18 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
                 out.value(&s, ItemKind::Service, Some("service".into()), None);
             }
         }
-        ([Some("platforms"), Some(_), Some("build-on" | "build-for")], _) => {
+        (
+            [
+                Some("platforms"),
+                Some(label),
+                Some(key @ ("build-on" | "build-for")),
+            ],
+            _,
+        ) => {
+            // A platform named after an architecture builds for that architecture only.
+            let only = (*key == "build-for" && is_architecture(label)).then_some(*label);
             for a in ARCHITECTURES {
-                if !taken(out, a) {
+                if !taken(out, a) && only.is_none_or(|o| o == *a) {
                     out.value(a, ItemKind::Platform, Some("architecture".into()), None);
                 }
             }
@@ -535,8 +563,62 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
         ) => {
             packages(out, project, sources, *key == "stage-packages");
         }
+        ([Some(key @ ("base" | "build-base"))], false) => {
+            // The schema's values, less those the rest of the project refuses.
+            let first = out.items.len();
+            schema_items::values(out, &path);
+            let mut offered = out.items.split_off(first);
+            offered.retain_mut(|item| {
+                let doc = project.doc;
+                if fits::value_fits(doc, &[*key], &item.label, sources.experimental) {
+                    return true;
+                }
+                // `bare` and the development series come with the build base they need.
+                let Some(bb) = (*key == "base")
+                    .then(|| fits::build_base_for(doc, &item.label, sources.experimental))
+                    .flatten()
+                else {
+                    return false;
+                };
+                let (range, text) = rules::build_base_edit(doc, bb);
+                item.detail = Some(format!("adds `build-base: {bb}`"));
+                item.additional_edits.push(Edit { range, text });
+                true
+            });
+            out.items.extend(offered);
+        }
         _ => schema_items::values(out, &path),
     }
+}
+
+/// The parts that come after `part`, directly or through others (by their `after` lists).
+fn parts_after<'d>(doc: &'d Document, part: &str) -> HashSet<&'d str> {
+    let tree = &doc.tree;
+    // Who names whom in `after`, read once: the search is then linear.
+    let mut waiting: HashMap<&'d str, Vec<&'d str>> = HashMap::new();
+    for p in doc.section("parts") {
+        let (Some(name), Some(after)) = (tree.text(p.key), tree.get(p.value, "after")) else {
+            continue;
+        };
+        let items = if tree.is_sequence(after) {
+            tree.items(after)
+        } else {
+            std::slice::from_ref(&after)
+        };
+        for dep in items.iter().filter_map(|&i| tree.text(i)) {
+            waiting.entry(dep).or_default().push(name);
+        }
+    }
+    let mut later = HashSet::new();
+    let mut frontier = vec![part];
+    while let Some(done) = frontier.pop() {
+        for &name in waiting.get(done).map_or(&[][..], Vec::as_slice) {
+            if later.insert(name) {
+                frontier.push(name);
+            }
+        }
+    }
+    later
 }
 
 fn packages(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>, stage: bool) {

@@ -131,12 +131,7 @@ fn generation(
     info: &ExtensionInfo,
     project: &Map<String, Value>,
 ) -> (&'static [&'static str], bool, bool) {
-    let v1 = project_base(project).is_some_and(|b| info.v1_bases.contains(&b.as_str()));
-    if v1 {
-        (info.v1_bases, info.v1_experimental, true)
-    } else {
-        (info.v2_bases, info.v2_experimental, false)
-    }
+    registry::generation(info, project_base(project).as_deref())
 }
 
 fn apply_one(

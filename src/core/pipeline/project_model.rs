@@ -71,9 +71,13 @@ fn validate(data: &Map<String, Value>, command: Command) -> Result<(), ExpandErr
     let mut paths: Vec<Vec<PathSeg>> = Vec::new();
     let refused = |d: &&Diagnostic| {
         !d.code.source_only()
-            && (d.severity == Severity::Error
-                || (command == Command::ExpandExtensions
-                    && d.code.refused_by_expand_extensions_only()))
+            && match command {
+                Command::Pack => d.severity == Severity::Error,
+                Command::ExpandExtensions => {
+                    (d.severity == Severity::Error && !d.code.refused_at_lifecycle())
+                        || d.code.refused_by_expand_extensions_only()
+                }
+            }
     };
     for d in analysis.diagnostics.iter().filter(refused) {
         let mut path = tree

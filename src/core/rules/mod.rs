@@ -21,16 +21,20 @@ mod checks;
 mod entrypoint;
 mod environment;
 mod extensions;
+mod filesets;
 pub mod known_packages;
 mod license;
 mod name;
 mod packages;
+mod part_cycles;
 mod part_names;
 mod platforms;
 mod plugins;
 mod prime_prefix;
 mod references;
 mod version;
+
+pub(crate) use base::build_base_edit;
 
 /// Runs every rule.
 pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
@@ -46,8 +50,10 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     part_names::check(doc, out);
     checks::check(doc, out);
     references::check(doc, out);
+    part_cycles::check(doc, out);
     license::check(doc, out);
     prime_prefix::check(doc, out);
+    filesets::check(doc, out);
 }
 
 /// The text of a scalar that the loader reads as a string (not a number, boolean or null).

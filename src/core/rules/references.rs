@@ -1,7 +1,7 @@
 //! Names that point elsewhere in the project: part `after`, service `after`/`before`/`requires`
-//! and `on-check-failure`. rockcraft does not check them: a wrong part name stops the build, a
-//! wrong `requires` stops Pebble from starting the service, and the others are silently
-//! ignored. All are reported as warnings.
+//! and `on-check-failure`. rockcraft's loading does not check them: a wrong part name stops
+//! `pack` when the lifecycle starts (an error), a wrong `requires` stops Pebble from starting
+//! the service, and the others are silently ignored (warnings).
 
 use std::fmt::Write as _;
 

@@ -22,8 +22,8 @@ use super::{all_part_keys, deref, is_common_part_key, plugin_key, plugin_owning_
 use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
-use crate::core::extensions::registry;
 use crate::core::facts;
+use crate::core::fits;
 use crate::core::py;
 use crate::core::suggest;
 use crate::core::yaml::{Entry, NodeId, NodeKind, PathSeg, ScalarStyle, ScalarValue};
@@ -852,27 +852,10 @@ impl Validator<'_> {
         d
     }
 
-    /// Whether replacing the value at `loc` with `value` leaves no other error behind, for the
-    /// values whose validity depends on the rest of the project: a base the declared extensions
-    /// support (and `bare` or a development series only with a build base), a plugin the build
-    /// base offers.
+    /// Whether replacing the value at `loc` with `value` leaves no other error behind
+    /// ([`fits::value_fits`]; experimental extensions count as not enabled).
     fn safe_replacement(&self, loc: &Loc, value: &str) -> bool {
-        let doc = self.doc;
-        match loc.keys().as_slice() {
-            ["base"] => {
-                let needs_build_base = value == facts::BARE || !facts::BUILD_BASES.contains(&value);
-                let build_base_ok = !needs_build_base || doc.build_base().is_some();
-                let extensions_ok = doc
-                    .declared_extensions()
-                    .iter()
-                    .all(|e| registry::stable_on(e, value));
-                build_base_ok && extensions_ok
-            }
-            ["parts", _, "plugin"] => {
-                facts::plugin_offered(value, doc.effective_build_base().as_deref())
-            }
-            _ => true,
-        }
+        fits::value_fits(self.doc, &loc.keys(), value, false)
     }
 
     fn enum_error(&self, id: NodeId, allowed: &[&str], loc: &Loc) -> Diagnostic {

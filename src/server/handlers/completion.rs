@@ -84,6 +84,7 @@ pub async fn handle(
     let packages = backend.packages.snapshot();
     let snippets = backend.completion.snippets();
     let loaded = std::sync::Arc::clone(&packages);
+    let experimental = backend.settings.experimental();
     // Lists the project directory: on a blocking thread.
     let items = tokio::task::spawn_blocking(move || {
         guarded("computing completions", || {
@@ -92,6 +93,7 @@ pub async fn handle(
                     .as_ref()
                     .map(|r| r as &dyn crate::core::extensions::ProjectFs),
                 packages: &*loaded,
+                experimental,
             };
             completion::complete(&analysis.doc, offset, &sources)
         })
@@ -151,6 +153,15 @@ fn to_lsp(map: &LineMap<'_>, i: Item) -> CompletionItem {
             range: map.range(i.edit_range),
             new_text: i.insert_text,
         })),
+        additional_text_edits: (!i.additional_edits.is_empty()).then(|| {
+            i.additional_edits
+                .into_iter()
+                .map(|e| TextEdit {
+                    range: map.range(e.range),
+                    new_text: e.text,
+                })
+                .collect()
+        }),
         ..CompletionItem::default()
     }
 }
