@@ -123,6 +123,8 @@ codes! {
     CheckTypeMissing = "check-type-missing", Error, "a Pebble check without `http`, `tcp` or `exec`";
     CheckTypeMultiple = "check-type-multiple", Error, "a Pebble check with more than one of `http`, `tcp`, `exec`";
     UnknownPartRef = "unknown-part-ref", Error, "a part name in `after` that is not a part (`pack` stops before building anything)";
+    BuildEnvironmentEntry = "build-environment-entry", Error, "a `build-environment` entry that does not set exactly one variable";
+    OverlayScriptConflict = "overlay-script-conflict", Error, "a part with both `overlay-script` and `override-overlay`";
     PartCycle = "part-cycle", Error, "parts whose `after` lists lead back to themselves (`pack` stops before building anything)";
     UnknownServiceRef = "unknown-service-ref", Warning, "a service name in `after`, `before` or `requires` that exists nowhere";
     UnknownCheckRef = "unknown-check-ref", Warning, "a check name in `on-check-failure` that exists nowhere";

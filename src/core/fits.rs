@@ -8,6 +8,8 @@ use crate::core::facts::{
     BARE, BASES_ALLOWING_SLASH_IN_PART_NAMES, BUILD_BASES, DEFAULT_BUILD_BASE, DEVEL, DEVEL_SERIES,
     at_spelling, plugin_offered,
 };
+use crate::core::rules;
+use crate::core::schema;
 
 /// Whether `value` may stand at `keys` (a key path such as `["base"]`), given the rest of
 /// `doc`. `experimental` says whether experimental extensions are enabled where the project is
@@ -20,7 +22,10 @@ pub fn value_fits(doc: &Document, keys: &[&str], value: &str, experimental: bool
             Some(base) => bases_fit(doc, base, Some(value), experimental),
             None => true,
         },
-        ["parts", _, "plugin"] => plugin_offered(value, doc.effective_build_base().as_deref()),
+        ["parts", part, "plugin"] => {
+            plugin_offered(value, doc.effective_build_base().as_deref())
+                && plugin_takes_the_part(doc, part, value)
+        }
         _ => true,
     }
 }
@@ -74,7 +79,25 @@ fn bases_fit(doc: &Document, base: &str, build_base: Option<&str>, experimental:
             .and_then(|v| doc.tree.text(v))
             .is_none_or(|plugin| plugin_offered(plugin, Some(&builds_on)))
     });
-    extensions_fit && slash_fits && plugins_fit
+    // No system below a bare base to overlay.
+    let overlay_fits = base_at != BARE
+        || !doc
+            .section("parts")
+            .iter()
+            .any(|p| rules::part_uses_overlay(doc, p.value));
+    extensions_fit && slash_fits && plugins_fit && overlay_fits
+}
+
+/// Whether every key already written in `part` is one `plugin` accepts.
+fn plugin_takes_the_part(doc: &Document, part: &str, plugin: &str) -> bool {
+    let Some(node) = doc.tree.top("parts").and_then(|p| doc.tree.get(p, part)) else {
+        return true;
+    };
+    doc.tree
+        .entries(node)
+        .iter()
+        .filter_map(|e| doc.tree.text(e.key))
+        .all(|k| k == "plugin" || schema::plugin_accepts_key(plugin, k))
 }
 
 /// Whether a part called `name` may be added to `doc`: a `/` in it only where the build base

@@ -484,8 +484,17 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
                 out.value(ext.name, ItemKind::Extension, Some(detail), Some(doc));
             }
         }
-        ([Some("parts"), Some(_), Some("plugin")], false) => {
+        ([Some("parts"), Some(part), Some("plugin")], false) => {
             for pl in plugins_for(project.build_base()) {
+                // Only plugins that take the keys the part already has.
+                if !fits::value_fits(
+                    project.doc,
+                    &["parts", part, "plugin"],
+                    pl,
+                    sources.experimental,
+                ) {
+                    continue;
+                }
                 let detail = project
                     .build_base()
                     .map(|b| format!("plugin available on {b}"));

@@ -14,7 +14,7 @@ use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
 use crate::core::yaml::NodeId;
 
-use super::string_items;
+use super::name_items;
 
 pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     // Nodes are parts (by name); an edge `a → b` is the `after` item of `a` that names `b`.
@@ -33,7 +33,7 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         let Some(after) = doc.tree.get(part.value, "after") else {
             continue;
         };
-        for (item, name) in string_items(doc, after) {
+        for (item, name) in name_items(doc, after) {
             if let Some(&to) = index.get(name)
                 && name != me
             {

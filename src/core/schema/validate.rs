@@ -224,6 +224,19 @@ fn type_names(schema: &Value) -> Vec<&str> {
     }
 }
 
+/// The schema itself when it takes a string, else its first `anyOf`/`oneOf` branch that does.
+fn string_schema(schema: &'static Value) -> Option<&'static Value> {
+    if type_names(schema).contains(&"string") {
+        return Some(schema);
+    }
+    ["anyOf", "oneOf"]
+        .iter()
+        .filter_map(|k| schema.get(*k).and_then(Value::as_array))
+        .flatten()
+        .map(deref)
+        .find(|b| type_names(b).contains(&"string"))
+}
+
 /// Describes what a schema expects, in words ("a list of strings", "a string or a list of strings").
 fn expected(schema: &'static Value) -> String {
     let schema = deref(schema);
@@ -278,21 +291,51 @@ fn quote_list(values: &[&str]) -> String {
         .join(", ")
 }
 
+/// The part keys whose strings (or list items) craft-parts reads with numbers coerced to
+/// strings: the fields of its `PartSpec` and of the source models (craft-parts 2.35.0,
+/// checked with rockcraft 1.20.0-6). Not coerced, so refused: `source` itself, the plugins'
+/// own keys (`python-packages`, `npm-node-version`, ...), `permissions`; `stage-packages`,
+/// `stage` and `prime` crash rockcraft on a number.
+const PART_KEYS_COERCING_NUMBERS: &[&str] = &[
+    "after",
+    "build-attributes",
+    "build-packages",
+    "build-snaps",
+    "overlay",
+    "overlay-packages",
+    "overlay-script",
+    "override-build",
+    "override-overlay",
+    "override-prime",
+    "override-pull",
+    "override-stage",
+    "source-branch",
+    "source-checksum",
+    "source-commit",
+    "source-subdir",
+    "source-submodules",
+    "source-tag",
+    "source-type",
+    "stage-snaps",
+];
+
 /// Whether a number at this place is a string to rockcraft (the project's, Pebble's and the
 /// parts' models coerce it there).
+///
+/// Pebble's service and check models (in rockcraft) coerce every string field, and the
+/// lists and maps of strings in them.
 fn coerces_numbers(keys: &[&str]) -> bool {
-    matches!(
-        keys,
-        ["title" | "contact" | "summary"]
-            | ["environment", _]
-            | ["services", _, "environment", _]
-            | ["services", _, "command" | "user" | "working-dir"]
-            | ["checks", _, "period" | "timeout"]
-            | ["checks", _, "exec", "command"]
-            | ["parts", _, "build-environment", "[]", _]
-            | ["parts", _, "source-tag" | "override-build"]
-            | ["parts", _, "organize", _]
-    )
+    match keys {
+        ["parts", _, key] | ["parts", _, key, "[]"] => PART_KEYS_COERCING_NUMBERS.contains(key),
+        ["services" | "checks", _, ..] => true,
+        _ => matches!(
+            keys,
+            ["title" | "contact" | "summary"]
+                | ["environment", _]
+                | ["parts", _, "build-environment", "[]", _]
+                | ["parts", _, "organize", _]
+        ),
+    }
 }
 
 impl Validator<'_> {
@@ -367,6 +410,17 @@ impl Validator<'_> {
             return d;
         }
         let kw = Kw::of(schema);
+        // String fields whose models turn numbers into strings (`PORT: 8080`, `title: 12`), as
+        // rockcraft pack was seen to accept them (tests/pack): the number's text must then meet
+        // the string's limits (`title: 5` is too short). Booleans stay refused, and so do
+        // numbers in other fields (`source: 5`, `permissions: mode: 755`).
+        if matches!(self.kind(id), Kind::Int | Kind::Float)
+            && coerces_numbers(&loc.keys())
+            && let Some(string) = string_schema(schema)
+        {
+            self.check_string(id, &Kw::of(string), loc, &mut out);
+            return out;
+        }
         for list in [kw.any_of, kw.one_of].into_iter().flatten() {
             out.extend(self.branches(id, list, loc));
             if !out.is_empty() {
@@ -417,12 +471,6 @@ impl Validator<'_> {
     /// Values rockcraft accepts although the schema would not.
     fn special_case(&self, id: NodeId, loc: &Loc) -> Option<Vec<Diagnostic>> {
         let keys = loc.keys();
-        // String fields whose models turn numbers into strings (`PORT: 8080`, `title: 12`), as
-        // rockcraft pack was seen to accept them (tests/pack); booleans stay refused, and so do
-        // numbers in other fields (`source: 5`, `permissions: mode: 755`).
-        if matches!(self.kind(id), Kind::Int | Kind::Float) && coerces_numbers(&keys) {
-            return Some(Vec::new());
-        }
         if loc.path.len() > 2 {
             return None;
         }
