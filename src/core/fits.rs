@@ -22,6 +22,16 @@ pub fn value_fits(doc: &Document, keys: &[&str], value: &str, experimental: bool
             Some(base) => bases_fit(doc, base, Some(value), experimental),
             None => true,
         },
+        // The npm plugin downloads Node.js only for a version it is told.
+        ["parts", part, "npm-include-node"] => {
+            !matches!(value, "true" | "True" | "yes")
+                || doc
+                    .tree
+                    .top("parts")
+                    .and_then(|p| doc.tree.get(p, part))
+                    .and_then(|p| doc.tree.get(p, "npm-node-version"))
+                    .is_some_and(|v| !doc.tree.is_null(v))
+        }
         ["parts", part, "plugin"] => {
             plugin_offered(value, doc.effective_build_base().as_deref())
                 && plugin_takes_the_part(doc, part, value)
@@ -162,6 +172,26 @@ mod tests {
         let slash = "base: ubuntu@24.04\nparts:\n  a/b:\n    plugin: nil\n";
         assert!(fits(slash, &["base"], "ubuntu@22.04"));
         assert!(!fits(slash, &["base"], "ubuntu@26.04"));
+    }
+
+    #[test]
+    fn node_is_downloaded_only_for_a_known_version() {
+        let part = |extra: &str| format!("parts:\n  web:\n    plugin: npm\n    source: .\n{extra}");
+        let keys = ["parts", "web", "npm-include-node"];
+        assert!(!fits(&part(""), &keys, "true"));
+        assert!(fits(&part(""), &keys, "false"));
+        assert!(fits(
+            &part("    npm-node-version: \"22.14.0\"\n"),
+            &keys,
+            "true"
+        ));
+        let plugin = ["parts", "web", "plugin"];
+        assert!(fits(&part("    npm-include-node: false\n"), &plugin, "npm"));
+        assert!(!fits(
+            &part("    npm-include-node: false\n"),
+            &plugin,
+            "python"
+        ));
     }
 
     #[test]

@@ -596,7 +596,18 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
             });
             out.items.extend(offered);
         }
-        _ => schema_items::values(out, &path),
+        _ => {
+            // The schema's values, less those the rest of the project refuses.
+            let first = out.items.len();
+            schema_items::values(out, &path);
+            if let Some(keys) = p.iter().copied().collect::<Option<Vec<&str>>>() {
+                let mut offered = out.items.split_off(first);
+                offered.retain(|item| {
+                    fits::value_fits(project.doc, &keys, &item.label, sources.experimental)
+                });
+                out.items.extend(offered);
+            }
+        }
     }
 }
 
