@@ -5,6 +5,7 @@ mod cli_check;
 mod emit_edge;
 mod emit_pyyaml;
 mod fix_safety;
+mod fuzz_corpus;
 mod golden_expand;
 mod ide_features;
 mod pack;
