@@ -1,0 +1,103 @@
+//! Protocol misuse over the wire: `$/` requests, malformed but framed messages, broken headers.
+//! The session must answer each with a JSON-RPC error and go on.
+
+use crate::client::{Enc, QUIET, TestClient, WAIT};
+use rockcraft_lsp::server::ServeExit;
+use serde_json::{Value, json};
+
+fn framed(body: &[u8]) -> Vec<u8> {
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+/// The session still answers: a hover request on an open document gets its response.
+async fn still_answers(c: &mut TestClient) {
+    let res = c
+        .request_raw(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": "file:///tmp/p/rockcraft.yaml"},
+                   "position": {"line": 0, "character": 0}}),
+        )
+        .await;
+    assert!(res.get("error").is_none(), "{res}");
+}
+
+#[tokio::test]
+async fn dollar_requests_get_method_not_found_and_dollar_notifications_nothing() {
+    let mut c = TestClient::with_encoding(Enc::Utf16).await;
+    c.notify("$/unknownNotification", json!({})).await;
+    // (`$/cancelRequest` sent as a request is answered InvalidRequest: the method exists, as a
+    // notification.)
+    for method in ["$/unknownRequest", "$/setTrace", "$/progress"] {
+        let res = c.request_raw(method, json!({})).await;
+        assert_eq!(res["error"]["code"], -32601, "{method}: {res}");
+    }
+    still_answers(&mut c).await;
+    assert_eq!(c.null_id_response(QUIET).await, None);
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
+
+#[tokio::test]
+async fn malformed_messages_are_answered_and_the_session_goes_on() {
+    let mut c = TestClient::with_encoding(Enc::Utf16).await;
+    let cases: [(&[u8], i64); 6] = [
+        (b"{this is not json", -32700),
+        (b"", -32700),
+        (b"\xff\xfe", -32700),
+        (b"[1, 2, 3]", -32600),
+        (br#"{"hello": "world"}"#, -32600),
+        (
+            br#"{"jsonrpc": "2.0", "id": {"x": 1}, "method": "shutdown"}"#,
+            -32600,
+        ),
+    ];
+    for (body, code) in cases {
+        c.write_raw(&framed(body)).await;
+        let res = c
+            .null_id_response(WAIT)
+            .await
+            .unwrap_or_else(|| panic!("no answer to {:?}", String::from_utf8_lossy(body)));
+        assert_eq!(res["error"]["code"], code, "{res}");
+        assert_eq!(res["id"], Value::Null);
+        still_answers(&mut c).await;
+    }
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
+
+#[tokio::test]
+async fn broken_headers_are_answered_and_the_session_goes_on() {
+    let mut c = TestClient::with_encoding(Enc::Utf16).await;
+    for header in [
+        &b"Content-Length: nope\r\n\r\n"[..],
+        b"Content-Type: application/json\r\n\r\n",
+        b"Content-Length: 99999999999999999999999\r\n\r\n",
+    ] {
+        c.write_raw(header).await;
+        let res = c
+            .null_id_response(WAIT)
+            .await
+            .expect("no answer to a broken header");
+        assert_eq!(res["error"]["code"], -32700, "{res}");
+        still_answers(&mut c).await;
+    }
+    // A header that never ends is cut off at the bound; the next frame is read again.
+    c.write_raw(&vec![b'x'; 100_000]).await;
+    let res = c
+        .null_id_response(WAIT)
+        .await
+        .expect("no answer to an endless header");
+    assert_eq!(res["error"]["code"], -32700, "{res}");
+    still_answers(&mut c).await;
+    // Three headers (tower-lsp-server's own reader accepts two at most) are fine.
+    let body = br#"{"jsonrpc":"2.0","id":"h","method":"textDocument/hover","params":{"textDocument":{"uri":"file:///tmp/x.yaml"},"position":{"line":0,"character":0}}}"#;
+    let mut frame = format!(
+        "Content-Type: application/vscode-jsonrpc; charset=utf-8\r\nX-Other: 1\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    frame.extend_from_slice(body);
+    c.write_raw(&frame).await;
+    assert_eq!(c.null_id_response(QUIET).await, None);
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
