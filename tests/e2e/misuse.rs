@@ -101,3 +101,39 @@ async fn broken_headers_are_answered_and_the_session_goes_on() {
     assert_eq!(c.null_id_response(QUIET).await, None);
     assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
 }
+
+/// `parts: {a: 1, a: 1, …}`: the pair 5,000 times (30 KB).
+fn duplicate_parts() -> String {
+    let pairs = vec!["a: 1"; 5_000].join(", ");
+    format!(
+        "name: hello\nbase: ubuntu@24.04\nversion: '1.0'\nsummary: s\ndescription: d\n\
+         platforms:\n  amd64:\nparts: {{{pairs}}}\n"
+    )
+}
+
+#[tokio::test]
+async fn diagnostics_per_document_are_capped() {
+    const URI: &str = "file:///tmp/p/rockcraft.yaml";
+    let mut c = TestClient::with_encoding(Enc::Utf16).await;
+    c.open(URI, 1, &duplicate_parts()).await;
+    let diags = c.diagnostics(URI, Some(1)).await;
+    // 4,999 duplicate keys (each once, pointing at the first) and 5,000 wrong types: the first
+    // 1,000 are published, then one saying how many more there are.
+    assert_eq!(diags.len(), 1_001);
+    let last = &diags[1_000];
+    assert_eq!(last["code"], "too-many-diagnostics", "{last}");
+    let message = last["message"].as_str().unwrap();
+    assert!(message.starts_with("8999 more diagnostics"), "{message}");
+    assert!(message.contains("rockcraft-lsp check"), "{message}");
+    let duplicates: Vec<_> = diags
+        .iter()
+        .filter(|d| d["code"] == "duplicate-key")
+        .collect();
+    assert!(!duplicates.is_empty());
+    for d in duplicates {
+        let related = d["relatedInformation"].as_array().unwrap();
+        assert_eq!(related.len(), 1, "{d}");
+        assert_eq!(related[0]["location"]["range"]["start"]["character"], 8);
+    }
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
