@@ -1,6 +1,8 @@
 //! Protocol misuse over the wire: `$/` requests, malformed but framed messages, broken headers.
 //! The session must answer each with a JSON-RPC error and go on.
 
+use std::fmt::Write as _;
+
 use crate::client::{Enc, QUIET, TestClient, WAIT};
 use rockcraft_lsp::server::ServeExit;
 use serde_json::{Value, json};
@@ -135,5 +137,67 @@ async fn diagnostics_per_document_are_capped() {
         assert_eq!(related.len(), 1, "{d}");
         assert_eq!(related[0]["location"]["range"]["start"]["character"], 8);
     }
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
+
+/// A flask project whose `install-app` part primes 32,000 entries without the `flask/app/`
+/// prefix: one `prime-prefix` error with a fix each.
+fn prime_entries(n: usize) -> String {
+    let mut text = String::from(
+        "name: flask-app\nbase: ubuntu@24.04\nversion: '0.1'\nsummary: s\ndescription: d\n\
+         platforms:\n  amd64:\nextensions: [flask-framework]\nparts:\n  flask-framework/install-app:\n    prime:\n",
+    );
+    for i in 0..n {
+        let _ = writeln!(text, "      - file{i}");
+    }
+    text
+}
+
+#[tokio::test]
+async fn code_actions_over_32000_prime_entries_are_bounded() {
+    const URI: &str = "file:///tmp/p/rockcraft.yaml";
+    let mut c = TestClient::with_encoding(Enc::Utf16).await;
+    let text = prime_entries(32_000);
+    c.open(URI, 1, &text).await;
+    let diags = c.diagnostics(URI, Some(1)).await;
+    assert_eq!(diags.len(), 1_001, "published diagnostics are capped");
+    let actions =
+        |res: &Value| -> Vec<Value> { res["result"].as_array().cloned().unwrap_or_default() };
+    let quickfixes = |all: &[Value]| all.iter().filter(|a| a["kind"] == "quickfix").count();
+
+    // The whole document, with every published diagnostic sent back: answered within the
+    // client's wait (this took 30 s), with the fixes of at most 1,000 diagnostics.
+    let lines = u32::try_from(text.lines().count()).unwrap();
+    let whole =
+        json!({"start": {"line": 0, "character": 0}, "end": {"line": lines, "character": 0}});
+    let res = c
+        .request_raw(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI}, "range": whole, "context": {"diagnostics": diags}}),
+        )
+        .await;
+    let all = actions(&res);
+    // (A few of the first 1,000 findings, above the list, have no fix.)
+    let fixes = quickfixes(&all);
+    assert!((990..=1_000).contains(&fixes), "{fixes}");
+    assert!(all.len() <= 1_010, "{}", all.len());
+
+    // One entry: its own fix only.
+    let line = 11 + 20_000;
+    let one =
+        json!({"start": {"line": line, "character": 8}, "end": {"line": line, "character": 8}});
+    let res = c
+        .request_raw(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI}, "range": one, "context": {"diagnostics": []}}),
+        )
+        .await;
+    let all = actions(&res);
+    assert_eq!(quickfixes(&all), 1, "{all:#?}");
+    let fix = all.iter().find(|a| a["kind"] == "quickfix").unwrap();
+    assert!(
+        fix["title"].as_str().unwrap().contains("flask/app/"),
+        "{fix}"
+    );
     assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
 }
