@@ -514,6 +514,54 @@ mod tests {
         assert_eq!(code(&got[0]), Some(PARSE_ERROR));
     }
 
+    /// Random bytes, random header-like lines and good frames, in random chunks: no panic, and
+    /// no more buffered than a header's bound outside an announced body.
+    #[test]
+    fn random_input_never_panics_and_stays_bounded() {
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        // Small random numbers (xorshift), as `usize`.
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            usize::from(u16::try_from(seed >> 48).unwrap_or(0))
+        };
+        let pieces: [&[u8]; 6] = [
+            b"Content-Length: ",
+            b"\r\n\r\n",
+            b"Content-Length: 5\r\n\r\n{\"a\":",
+            b"99999999999999999999",
+            b"\r\n",
+            b"{}",
+        ];
+        for _ in 0..200 {
+            let mut input = Vec::new();
+            for _ in 0..(next() % 40) {
+                match next() % 3 {
+                    0 => input.extend(pieces[next() % 6]),
+                    1 => input
+                        .extend((0..next() % 64).map(|_| u8::try_from(next() % 256).unwrap_or(0))),
+                    _ => input.extend(framed(GOOD)),
+                }
+            }
+            let mut d = Deframer::default();
+            let mut at = 0;
+            while at < input.len() {
+                let n = 1 + next() % 300;
+                let end = (at + n).min(input.len());
+                d.push(&input[at..end]);
+                at = end;
+                while let Some(f) = d.next_frame() {
+                    let _ = f.encode();
+                }
+                // Only a body announced by a valid header is buffered beyond a header's bound.
+                if matches!(d.state, State::Header { .. } | State::Resync) {
+                    assert!(d.buf.len() < MAX_HEADER_BYTES + 300, "{}", d.buf.len());
+                }
+            }
+        }
+    }
+
     #[test]
     fn standin_is_a_request_with_a_null_id() {
         let f = Frame::Malformed {
