@@ -3,7 +3,7 @@
 //! message, a bad header), and buffers headers without bound. This filter reads the frames
 //! itself, with bounded headers and bodies, passes every message the library accepts through
 //! unchanged, and replaces each malformed one by a [`MALFORMED_METHOD`] request that
-//! [`crate::server::protocol`] answers with the JSON-RPC error (id `null`), as vscode-jsonrpc
+//! the `protocol` service wrapper answers with the JSON-RPC error (id `null`), as vscode-jsonrpc
 //! does; the session goes on.
 
 use std::io;
