@@ -66,6 +66,7 @@ pub fn run_expand(project_dir: &Path, extensions_dir: &str, experimental: bool) 
         fs: &fs,
         experimental,
         extensions_dir,
+        cancel: crate::core::cancel::Cancel::NEVER,
     };
     let expanded = pipeline::expand_project(&doc, &ctx);
     for n in &expanded.notes {

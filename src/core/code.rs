@@ -146,6 +146,7 @@ codes! {
     WorkingDirOtherFramework = "working-dir-other-framework", Warning, "a `working-dir` pointing at another framework's directory";
     NotUtf8 = "not-utf8", Error, "a file that is not UTF-8 (`check`)";
     FileTooLarge = "file-too-large", Warning, "a file too large to analyse (editor)";
+    TooManyDiagnostics = "too-many-diagnostics", Information, "how many diagnostics past the editor's cap are not shown (editor)";
 }
 
 impl Code {

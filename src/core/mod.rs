@@ -2,6 +2,7 @@
 //! async runtime, no file-system access except through traits.
 
 pub mod analysis;
+pub mod cancel;
 pub mod code;
 pub mod completion;
 pub mod diagnostic;

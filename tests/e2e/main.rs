@@ -4,4 +4,5 @@
 mod client;
 mod completion;
 mod expansion;
+mod misuse;
 mod protocol;

@@ -71,6 +71,9 @@ pub fn apply_with(
     project.shift_remove("extensions");
     let names = declared_names(&declared)?;
     for name in &names {
+        if ctx.cancel.is_cancelled() {
+            break;
+        }
         apply_one(&mut project, name, &declared, ctx, notes, lookup)?;
     }
     Ok(Value::Object(project))
@@ -367,6 +370,7 @@ mod tests {
             fs: &fs,
             experimental,
             extensions_dir: "/ext",
+            cancel: crate::core::cancel::Cancel::NEVER,
         };
         let mut notes = Vec::new();
         let r = apply_with(raw, &ctx, &mut notes, &lookup);

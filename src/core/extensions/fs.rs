@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
+use crate::core::cancel::Cancel;
+
 /// What a directory entry is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DirEntry {
@@ -49,6 +51,40 @@ pub trait ProjectFs: Send + Sync {
     fn read_text(&self, rel: &str) -> io::Result<String> {
         self.read(rel)
             .map(|b| String::from_utf8_lossy(&b).into_owned())
+    }
+}
+
+/// A project directory that looks empty once `cancel` is set, so that a cancelled expansion
+/// reads no more files (its result is dropped).
+pub struct CancellableFs<'a> {
+    pub inner: &'a dyn ProjectFs,
+    pub cancel: Cancel<'a>,
+}
+
+impl ProjectFs for CancellableFs<'_> {
+    fn read(&self, rel: &str) -> io::Result<Vec<u8>> {
+        if self.cancel.is_cancelled() {
+            return Err(io::Error::from(io::ErrorKind::Interrupted));
+        }
+        self.inner.read(rel)
+    }
+
+    fn stat(&self, rel: &str) -> Option<DirEntry> {
+        if self.cancel.is_cancelled() {
+            return None;
+        }
+        self.inner.stat(rel)
+    }
+
+    fn list(&self, rel: &str) -> Vec<DirEntry> {
+        if self.cancel.is_cancelled() {
+            return Vec::new();
+        }
+        self.inner.list(rel)
+    }
+
+    fn root_display(&self) -> String {
+        self.inner.root_display()
     }
 }
 

@@ -19,6 +19,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::{all_part_keys, deref, is_common_part_key, plugin_key, plugin_owning_key};
+use crate::core::cancel::Cancel;
 use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
@@ -31,6 +32,12 @@ use crate::core::yaml::{Entry, NodeId, NodeKind, PathSeg, ScalarStyle, ScalarVal
 /// Checks the document against the schema.
 #[must_use]
 pub fn validate(doc: &Document) -> Vec<Diagnostic> {
+    validate_with(doc, Cancel::NEVER)
+}
+
+/// [`validate`], stopping early once `cancel` is set (polled per entry and item).
+#[must_use]
+pub fn validate_with(doc: &Document, cancel: Cancel<'_>) -> Vec<Diagnostic> {
     let Some(root) = doc.tree.root else {
         return vec![Diagnostic::new(
             doc.top_range(),
@@ -48,7 +55,7 @@ pub fn validate(doc: &Document) -> Vec<Diagnostic> {
             "rockcraft.yaml must be a mapping of keys to values (`name: my-rock`, `base: ...`), but this document is not one",
         )];
     }
-    let v = Validator { doc };
+    let v = Validator { doc, cancel };
     let mut out = v.check(
         root,
         super::root(),
@@ -127,6 +134,7 @@ impl Kw {
 
 struct Validator<'d> {
     doc: &'d Document,
+    cancel: Cancel<'d>,
 }
 
 /// Where a value sits: its path and the mapping entry it is the value of.
@@ -658,6 +666,9 @@ impl Validator<'_> {
         let items = self.doc.tree.items(id);
         if let Some(item_schema) = kw.items {
             for (i, &item) in items.iter().enumerate() {
+                if self.cancel.is_cancelled() {
+                    return;
+                }
                 out.extend(self.check(item, item_schema, &loc.item(i)));
             }
         }
@@ -675,17 +686,17 @@ impl Validator<'_> {
             ));
         }
         if kw.unique_items {
-            let mut seen: Vec<&str> = Vec::new();
+            let mut seen: HashSet<&str> = HashSet::new();
             for &item in items {
                 if let Some(t) = self.doc.tree.text(item) {
-                    if seen.contains(&t) {
+                    if seen.contains(t) {
                         out.push(Diagnostic::new(
                             self.doc.range(item),
                             Code::DuplicateItem,
                             format!("`{t}` is listed twice in `{}`; remove this one", loc.name()),
                         ));
                     } else {
-                        seen.push(t);
+                        seen.insert(t);
                     }
                 }
             }
@@ -706,6 +717,9 @@ impl Validator<'_> {
         let additional = kw.additional;
         let at_root = loc.path.is_empty();
         for e in tree.entries(id) {
+            if self.cancel.is_cancelled() {
+                return;
+            }
             let Some(key) = tree.text(e.key) else {
                 continue;
             };

@@ -32,6 +32,9 @@ struct Builder<'t> {
     errors: Vec<YamlError>,
     documents: usize,
     done: bool,
+    /// Where each line starts, built on the first duplicate key (its message names the line
+    /// of the first one; counting newlines per duplicate would be quadratic).
+    line_starts: Option<Vec<u32>>,
 }
 
 fn offset(text: &str, m: &Marker) -> u32 {
@@ -62,6 +65,7 @@ pub fn parse(text: &str) -> Parsed {
         errors: Vec::new(),
         documents: 0,
         done: false,
+        line_starts: None,
     };
     loop {
         match parser.next_event() {
@@ -246,6 +250,20 @@ impl Builder<'_> {
         });
     }
 
+    /// The zero-based line of a byte offset.
+    fn line_of(&mut self, offset: u32) -> usize {
+        let text = self.text;
+        let starts = self.line_starts.get_or_insert_with(|| {
+            std::iter::once(0)
+                .chain(
+                    text.match_indices('\n')
+                        .filter_map(|(i, _)| u32::try_from(i + 1).ok()),
+                )
+                .collect()
+        });
+        starts.partition_point(|&s| s <= offset).saturating_sub(1)
+    }
+
     /// Closes the innermost container at `end` (the end of its closing event).
     fn close(&mut self, end: u32) {
         let Some(frame) = self.stack.pop() else {
@@ -299,10 +317,7 @@ impl Builder<'_> {
                         entries.push(Entry { key, value: id });
                     }
                     if let Some((name, first, here)) = dup {
-                        let line = self.text[..u32::from(first.start()) as usize]
-                            .matches('\n')
-                            .count()
-                            + 1;
+                        let line = self.line_of(u32::from(first.start())) + 1;
                         self.errors.push(YamlError {
                             range: here,
                             kind: YamlErrorKind::DuplicateKey { key: name.clone(), first },
