@@ -6,6 +6,7 @@ mod emit_edge;
 mod emit_pyyaml;
 mod fix_safety;
 mod golden_expand;
+mod hostile_files;
 mod ide_features;
 mod pack;
 mod schema_oracle;
