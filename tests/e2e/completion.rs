@@ -495,3 +495,64 @@ async fn settings_pushed_with_did_change_configuration_apply_without_a_pull() {
     );
     c.shutdown_and_exit().await;
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn index_files_that_are_devices_streams_or_fifos_are_skipped() {
+    let dir = TempDir::new("hostile-index");
+    dir.write("Packages", "Package: zzgood\nDescription: read\n");
+    let fifo = dir.path().join("fifo_Packages");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let lists = dir.path().join("lists");
+    std::fs::create_dir(&lists).unwrap();
+    std::os::unix::fs::symlink(
+        "/dev/zero",
+        lists.join("x_ubuntu_dists_noble_main_binary-amd64_Packages"),
+    )
+    .unwrap();
+    let index_files = json!([
+        "/dev/zero",
+        "/dev/stdin",
+        "/proc/self/fd/0",
+        fifo.display().to_string(),
+        dir.path().join("Packages").display().to_string(),
+    ]);
+    let mut c = client(json!({ "packages": {
+        "indexFiles": index_files,
+        "aptListsDir": lists.display().to_string(),
+    } }))
+    .await;
+    let uri = "file:///tmp/hostile-index/rockcraft.yaml";
+    let at = open_at(
+        &mut c,
+        uri,
+        "name: x\nbase: ubuntu@24.04\nparts:\n  p:\n    plugin: nil\n    stage-packages: [zz$0]\n",
+    )
+    .await;
+    // Loading ends (nothing blocks on the devices), the regular file is read, and the host
+    // list of the document's release (a link to /dev/zero) is refused when asked for.
+    let items = complete_until(&mut c, uri, at, |l| l == ["zzgood"]).await;
+    assert_eq!(labels(&items), ["zzgood"]);
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let res = c
+            .request(
+                "textDocument/completion",
+                json!({ "textDocument": { "uri": uri }, "position": { "line": at.0, "character": at.1 } }),
+            )
+            .await;
+        if res["isIncomplete"] == false {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the host lists never finish loading: {res}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    c.shutdown_and_exit().await;
+}
