@@ -292,4 +292,41 @@ mod tests {
             assert!(fs.exists("link") && !fs.is_file("link"));
         }
     }
+
+    /// Sets a directory's modification time (to make a listing old enough to be kept).
+    fn set_mtime(dir: &Path, at: SystemTime) {
+        std::fs::File::open(dir).unwrap().set_modified(at).unwrap();
+    }
+
+    #[test]
+    fn listings_are_capped_narrowed_and_kept_until_the_directory_changes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("many");
+        std::fs::create_dir(&dir).unwrap();
+        for i in 0..=MAX_LISTED_ENTRIES {
+            std::fs::File::create(dir.join(format!("f{i:06}"))).unwrap();
+        }
+        let fs = RealFs::new(tmp.path());
+        let all = fs.listing("many", "");
+        assert!(all.truncated);
+        assert_eq!(all.entries.len(), MAX_LISTED_ENTRIES);
+        let some = fs.listing("many", "f00999");
+        assert!(!some.truncated);
+        assert_eq!(some.entries.len(), 10);
+
+        // Kept while the modification time stays (an old one, past the racy window)...
+        let small = tmp.path().join("small");
+        std::fs::create_dir(&small).unwrap();
+        std::fs::write(small.join("a"), "").unwrap();
+        let old = SystemTime::now() - Duration::from_mins(1);
+        set_mtime(&small, old);
+        let names = |l: Listing| l.entries.into_iter().map(|e| e.name).collect::<Vec<_>>();
+        assert_eq!(names(fs.listing("small", "")), ["a"]);
+        std::fs::write(small.join("b"), "").unwrap();
+        set_mtime(&small, old);
+        assert_eq!(names(fs.listing("small", "")), ["a"]);
+        // ...and listed again once it changes.
+        set_mtime(&small, SystemTime::now());
+        assert_eq!(names(fs.listing("small", "")), ["a", "b"]);
+    }
 }

@@ -556,3 +556,38 @@ async fn index_files_that_are_devices_streams_or_fifos_are_skipped() {
     }
     c.shutdown_and_exit().await;
 }
+
+#[tokio::test]
+async fn prime_paths_in_a_directory_of_100000_files_are_capped_and_narrowed() {
+    let dir = TempDir::new("many-files");
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    for i in 0..100_000 {
+        std::fs::File::create(data.join(format!("f{i:06}"))).unwrap();
+    }
+    let src = "name: x\nbase: ubuntu@22.04\nplatforms:\n  amd64:\nextensions:\n  - flask-framework\nparts:\n  flask-framework/install-app:\n    prime:\n      - flask/app/data/$0\n";
+    dir.write("rockcraft.yaml", &src.replace("$0", ""));
+    let mut c = client(json!(null)).await;
+    let uri = dir.uri("rockcraft.yaml");
+    let at = open_at(&mut c, &uri, src).await;
+    let ask = |at: (u32, u32)| json!({ "textDocument": { "uri": uri }, "position": { "line": at.0, "character": at.1 } });
+    let res = c.request("textDocument/completion", ask(at)).await;
+    let items = res["items"].as_array().unwrap();
+    assert!(!items.is_empty() && items.len() <= 500, "{}", items.len());
+    assert_eq!(res["isIncomplete"], true);
+    // Typing narrows the listing to the names starting with what is typed, whichever part of
+    // the directory the first listing covered.
+    let typed = src.replace("$0", "f09999$0");
+    c.change_full(&uri, 2, &typed.replace("$0", "")).await;
+    let at = position(
+        &typed.replace("$0", ""),
+        typed.find("$0").unwrap(),
+        Enc::Utf8,
+    );
+    let res = c.request("textDocument/completion", ask(at)).await;
+    let l = labels(res["items"].as_array().unwrap());
+    assert_eq!(l.len(), 10, "{l:?}");
+    assert!(l.contains(&"flask/app/data/f099999"), "{l:?}");
+    assert_eq!(res["isIncomplete"], false);
+    c.shutdown_and_exit().await;
+}
