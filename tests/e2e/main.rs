@@ -1,7 +1,9 @@
 //! End-to-end tests: real JSON-RPC over in-memory pipes against `rockcraft_lsp::server::serve`,
-//! in one test binary with its LSP test client.
+//! in one test binary with its LSP test client (and, in `stdio`, the built binary over its own
+//! standard streams).
 
 mod client;
 mod completion;
 mod expansion;
 mod protocol;
+mod stdio;
