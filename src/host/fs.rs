@@ -14,7 +14,7 @@
 use std::collections::VecDeque;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use crate::core::extensions::fs::{Listing, clean};
@@ -100,8 +100,12 @@ impl RealFs {
                 real.display()
             )),
             // Something the kernel can follow but not name (`/proc/self/fd/0` on a pipe).
-            Err(e) if std::fs::metadata(path).is_ok() => {
-                Resolved::Refused(format!("it is a link that cannot be resolved: {e}"))
+            Err(_) if std::fs::metadata(path).is_ok() => {
+                let target = std::fs::read_link(path)
+                    .map_or_else(|_| "something".to_owned(), |t| t.display().to_string());
+                Resolved::Refused(format!(
+                    "it is a link to {target}, which leads to no file of the project"
+                ))
             }
             Err(e) => Resolved::Missing(e),
         }
@@ -173,7 +177,7 @@ struct Cached {
     /// The directory's modification time when it was listed.
     modified: SystemTime,
     taken: SystemTime,
-    listing: Arc<Listing>,
+    listing: Listing,
 }
 
 /// The listings kept, most recent last.
@@ -183,7 +187,7 @@ fn cache() -> &'static Mutex<VecDeque<Cached>> {
 }
 
 /// The kept listing of `dir` (under `root`, for `prefix`) if the directory has not changed.
-fn cached(root: &Path, dir: &Path, prefix: &str, modified: SystemTime) -> Option<Arc<Listing>> {
+fn cached(root: &Path, dir: &Path, prefix: &str, modified: SystemTime) -> Option<Listing> {
     let cache = cache().lock().ok()?;
     cache
         .iter()
@@ -194,7 +198,7 @@ fn cached(root: &Path, dir: &Path, prefix: &str, modified: SystemTime) -> Option
                     .duration_since(c.modified)
                     .is_ok_and(|age| age >= RACY_WINDOW)
         })
-        .map(|c| Arc::clone(&c.listing))
+        .map(|c| c.listing.clone())
 }
 
 fn keep(entry: Cached) {
@@ -243,7 +247,7 @@ impl ProjectFs for RealFs {
             return Listing::default();
         };
         if let Some(hit) = cached(&root, &dir, prefix, modified) {
-            return (*hit).clone();
+            return hit;
         }
         let taken = SystemTime::now();
         let listing = self.read_listing(&dir, prefix);
@@ -253,7 +257,7 @@ impl ProjectFs for RealFs {
             prefix: prefix.to_owned(),
             modified,
             taken,
-            listing: Arc::new(listing.clone()),
+            listing: listing.clone(),
         });
         listing
     }
@@ -328,5 +332,44 @@ mod tests {
         // ...and listed again once it changes.
         set_mtime(&small, SystemTime::now());
         assert_eq!(names(fs.listing("small", "")), ["a", "b"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refused_files_exist_and_say_why_they_are_not_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path();
+        let made = std::process::Command::new("mkfifo")
+            .arg(d.join("app.py"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        std::os::unix::fs::symlink("/dev/zero", d.join("zero")).unwrap();
+        std::os::unix::fs::symlink("/dev/stdin", d.join("stdin")).unwrap();
+        std::os::unix::fs::symlink("missing", d.join("broken")).unwrap();
+        let big = usize::try_from(MAX_PROJECT_FILE_BYTES).unwrap() + 1;
+        std::fs::write(d.join("big"), vec![b'#'; big]).unwrap();
+        let fs = RealFs::new(d);
+        let why = |rel: &str| fs.read(rel).unwrap_err().to_string();
+        assert_eq!(why("app.py"), "it is a FIFO, not a regular file");
+        assert_eq!(
+            why("zero"),
+            "it is a link to /dev/zero, outside the project"
+        );
+        assert!(
+            why("stdin").starts_with("it is a link to /"),
+            "{}",
+            why("stdin")
+        );
+        assert_eq!(why("big"), "it is larger than 1 MiB, the most that is read");
+        for rel in ["app.py", "zero", "stdin", "big"] {
+            assert!(fs.exists(rel), "{rel}");
+        }
+        // A broken link is missing, as for rockcraft.
+        assert!(!fs.exists("broken"));
+        assert_eq!(
+            fs.read("broken").unwrap_err().kind(),
+            io::ErrorKind::NotFound
+        );
     }
 }
