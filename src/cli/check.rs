@@ -13,6 +13,7 @@ use crate::core::extensions::DEFAULT_EXTENSIONS_DIR;
 use crate::core::facts::PROJECT_FILE;
 use crate::core::pipeline::{self, Inputs, MAX_TEXT_BYTES};
 use crate::core::text::TextRange;
+use crate::host::files;
 use crate::host::fs::RealFs;
 use crate::host::packages::{HostIndexes, PackageSettings};
 
@@ -72,7 +73,9 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
             if !SKIP_DIRS.contains(&name.as_ref()) {
                 walk(&e.path(), out, depth + 1);
             }
-        } else if ft.is_file() && name == PROJECT_FILE {
+        } else if name == PROJECT_FILE && !e.path().is_dir() {
+            // A link to the project file is checked too; anything but a regular file by that
+            // name (a FIFO, a device, a broken link) is then refused with the reason.
             out.push(e.path());
         }
     }
@@ -118,16 +121,7 @@ pub fn run_with(paths: &[String], json_output: bool, packages: &PackageSettings)
     let experimental = crate::host::env::experimental_extensions();
     for file in &files {
         let shown = file.display().to_string();
-        let size = std::fs::metadata(file).map_or(0, |m| m.len());
-        if size > MAX_TEXT_BYTES as u64 {
-            let _ = writeln!(
-                report.stderr,
-                "error: {shown}: the file is {size} bytes, too large to check"
-            );
-            io_failed = true;
-            continue;
-        }
-        let bytes = match std::fs::read(file) {
+        let bytes = match files::read_regular(file, MAX_TEXT_BYTES as u64) {
             Ok(bytes) => bytes,
             Err(e) => {
                 let _ = writeln!(report.stderr, "error: {shown}: {e}");

@@ -33,6 +33,7 @@ use crate::core::cancel::Cancel;
 use crate::core::extensions::DEFAULT_EXTENSIONS_DIR;
 use crate::core::ide::expansion::ExpansionResult;
 use crate::core::pipeline;
+use crate::host::files;
 use crate::host::fs::RealFs;
 
 use super::analysis;
@@ -207,16 +208,27 @@ pub async fn expanded_yaml(ctx: &Ctx, uri: &Uri) -> Result<String, String> {
             .ok_or_else(|| format!("{} is not open and not a file", uri.as_str()))?
             .into_owned();
         let experimental = ctx.experimental;
+        let shown = uri.as_str().to_owned();
+        // Only a regular file is read (never a FIFO, a device or a standard stream the client
+        // names), and no more of it than the editor would analyse.
+        let read = tokio::task::spawn_blocking(move || {
+            let bytes = files::read_regular(&path, pipeline::MAX_TEXT_BYTES as u64)
+                .map_err(|e| format!("cannot read {shown}: {e}"))?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| format!("cannot read {shown}: it is not UTF-8 text"))?;
+            Ok::<_, String>((path, text))
+        })
+        .await
+        .map_err(|_| "internal error while reading the project file".to_owned())?;
+        let (path, text) = read?;
         blocking(move || {
-            let text = std::fs::read_to_string(&path).ok()?;
             let doc = crate::core::document::Document::parse(&text);
             let dir = path.parent().map(std::path::Path::to_path_buf);
             guarded("expanding extensions", || {
                 expand_with(&doc, dir, experimental, Cancel::NEVER)
             })
         })
-        .await
-        .map_err(|_| format!("cannot read {}", uri.as_str()))?
+        .await?
     };
     let Some(result) = result else {
         return Err("the project has no expanded form: its YAML does not load".to_owned());

@@ -34,10 +34,9 @@ fn fuzz_corpus_replays_without_a_crash() {
 /// The seed writer joins a project's files in the order the `expansion` target reads them.
 #[test]
 fn seed_writer_knows_the_project_files() {
-    let script = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/fuzz-seeds.py"),
-    )
-    .expect("tools/fuzz-seeds.py");
+    let script =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/fuzz-seeds.py"))
+            .expect("tools/fuzz-seeds.py");
     let listed: Vec<&str> = script
         .lines()
         .skip_while(|l| !l.starts_with("PROJECT_FILES = ["))

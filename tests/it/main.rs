@@ -7,6 +7,7 @@ mod emit_pyyaml;
 mod fix_safety;
 mod fuzz_corpus;
 mod golden_expand;
+mod hostile_files;
 mod hostile_output;
 mod ide_features;
 mod pack;

@@ -35,6 +35,11 @@ use context::{Ctx, Outline, Seg, Slot};
 /// At most this many package items are returned for one request (the list is then partial).
 pub const MAX_PACKAGE_ITEMS: usize = 300;
 
+/// At most this many project paths are returned for one request. A directory holding more
+/// (generated files, a dataset) gets a list marked incomplete, so the client asks again as the
+/// user types, and the entries are then those starting with the typed name.
+pub const MAX_PATH_ITEMS: usize = 500;
+
 /// What an item stands for (the server maps it to a protocol kind).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ItemKind {
@@ -131,15 +136,30 @@ pub struct Sources<'a> {
 /// The completion items at `offset` in `doc`.
 #[must_use]
 pub fn complete(doc: &Document, offset: u32, sources: &Sources<'_>) -> Vec<Item> {
+    complete_list(doc, offset, sources).items
+}
+
+/// Completion items, and whether some were left out (the client should ask again).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Completions {
+    pub items: Vec<Item>,
+    /// Project paths were left out ([`MAX_PATH_ITEMS`], or a directory listed in part).
+    pub incomplete: bool,
+}
+
+/// The completion items at `offset` in `doc`, and whether the list is partial.
+#[must_use]
+pub fn complete_list(doc: &Document, offset: u32, sources: &Sources<'_>) -> Completions {
     // The text is split into lines once, for the cursor context and the project outline.
     let outline = Outline::new(&doc.text);
     let Some(ctx) = context::context(doc, offset, outline.lines()) else {
-        return Vec::new();
+        return Completions::default();
     };
     let project = Project::new(doc, outline);
     let mut out = Out {
         ctx: &ctx,
         items: Vec::new(),
+        incomplete: false,
     };
     match ctx.slot {
         Slot::Key => keys(&mut out, &project, sources),
@@ -148,7 +168,10 @@ pub fn complete(doc: &Document, offset: u32, sources: &Sources<'_>) -> Vec<Item>
     let mut items = out.items;
     let mut seen = std::collections::HashSet::new();
     items.retain(|i| seen.insert(i.label.clone()));
-    items
+    Completions {
+        items,
+        incomplete: out.incomplete,
+    }
 }
 
 /// Project facts read from the text (they survive syntax errors) and the tree. The outline's
@@ -280,6 +303,8 @@ impl<'a> Project<'a> {
 struct Out<'c> {
     ctx: &'c Ctx,
     items: Vec<Item>,
+    /// Some items were left out.
+    incomplete: bool,
 }
 
 impl Out<'_> {

@@ -21,6 +21,14 @@ pub struct DirEntry {
     pub executable: bool,
 }
 
+/// Some entries of a directory, sorted by name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Listing {
+    pub entries: Vec<DirEntry>,
+    /// The directory holds more entries than were listed (the file system's cap).
+    pub truncated: bool,
+}
+
 /// The project files an extension may look at.
 pub trait ProjectFs: Send + Sync {
     /// The bytes of a file. Errors: missing, a directory, outside the project, unreadable.
@@ -30,11 +38,16 @@ pub trait ProjectFs: Send + Sync {
     fn read(&self, rel: &str) -> io::Result<Vec<u8>>;
     /// The entry at `rel` (`None` when missing). `""` is the project root.
     fn stat(&self, rel: &str) -> Option<DirEntry>;
-    /// The entries of a directory, sorted by name (empty when missing or not a directory).
-    fn list(&self, rel: &str) -> Vec<DirEntry>;
+    /// The entries of a directory whose names start with `prefix`, sorted by name (empty when
+    /// missing or not a directory); a real file system lists a bounded number of them.
+    fn listing(&self, rel: &str, prefix: &str) -> Listing;
     /// The absolute project path as rockcraft would print it in messages.
     fn root_display(&self) -> String;
 
+    /// The entries of a directory, sorted by name (empty when missing or not a directory).
+    fn list(&self, rel: &str) -> Vec<DirEntry> {
+        self.listing(rel, "").entries
+    }
     fn is_file(&self, rel: &str) -> bool {
         self.stat(rel).is_some_and(|e| e.is_file)
     }
@@ -76,11 +89,11 @@ impl ProjectFs for CancellableFs<'_> {
         self.inner.stat(rel)
     }
 
-    fn list(&self, rel: &str) -> Vec<DirEntry> {
+    fn listing(&self, rel: &str, prefix: &str) -> Listing {
         if self.cancel.is_cancelled() {
-            return Vec::new();
+            return Listing::default();
         }
-        self.inner.list(rel)
+        self.inner.listing(rel, prefix)
     }
 
     fn root_display(&self) -> String {
@@ -192,9 +205,9 @@ impl ProjectFs for MemoryFs {
             })
     }
 
-    fn list(&self, rel: &str) -> Vec<DirEntry> {
+    fn listing(&self, rel: &str, name_prefix: &str) -> Listing {
         let Some(key) = clean(rel).map(|p| p.to_string_lossy().into_owned()) else {
-            return Vec::new();
+            return Listing::default();
         };
         let prefix = if key.is_empty() {
             String::new()
@@ -231,7 +244,13 @@ impl ProjectFs for MemoryFs {
                 }
             }
         }
-        names.into_values().collect()
+        Listing {
+            entries: names
+                .into_values()
+                .filter(|e| e.name.starts_with(name_prefix))
+                .collect(),
+            truncated: false,
+        }
     }
 
     fn root_display(&self) -> String {

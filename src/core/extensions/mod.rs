@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 use crate::core::cancel::Cancel;
 
 pub use error::{Anchor, BaseKey, Cause, Detail, ErrorKind, ExpandError};
-pub use fs::{CancellableFs, DirEntry, MemoryFs, ProjectFs};
+pub use fs::{CancellableFs, DirEntry, Listing, MemoryFs, ProjectFs};
 
 /// Where rockcraft's extension data files live; printed as the `source` of config-file parts.
 pub const DEFAULT_EXTENSIONS_DIR: &str = "/snap/rockcraft/current/share/rockcraft/extensions";

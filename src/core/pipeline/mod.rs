@@ -374,7 +374,7 @@ mod cancel_tests {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
     use super::*;
-    use crate::core::extensions::{DEFAULT_EXTENSIONS_DIR, DirEntry, MemoryFs};
+    use crate::core::extensions::{DEFAULT_EXTENSIONS_DIR, DirEntry, Listing, MemoryFs};
 
     /// A project directory that counts what is asked of it.
     struct Counting {
@@ -391,9 +391,9 @@ mod cancel_tests {
             self.calls.fetch_add(1, Ordering::Relaxed);
             self.inner.stat(rel)
         }
-        fn list(&self, rel: &str) -> Vec<DirEntry> {
+        fn listing(&self, rel: &str, prefix: &str) -> Listing {
             self.calls.fetch_add(1, Ordering::Relaxed);
-            self.inner.list(rel)
+            self.inner.listing(rel, prefix)
         }
         fn root_display(&self) -> String {
             self.inner.root_display()
