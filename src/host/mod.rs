@@ -5,3 +5,4 @@
 pub mod env;
 pub mod fs;
 pub mod packages;
+pub mod threads;

@@ -3,5 +3,6 @@
 
 mod client;
 mod completion;
+mod deep_input;
 mod expansion;
 mod protocol;

@@ -8,6 +8,7 @@ pub mod fastapi;
 pub mod go;
 pub mod gunicorn;
 pub mod python;
+pub mod python_depth;
 pub mod requirements;
 pub mod springboot;
 

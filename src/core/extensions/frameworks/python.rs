@@ -9,6 +9,7 @@
 use ruff_python_ast::{Expr, Stmt};
 
 use super::super::{Anchor, ExpandError, ProjectFs};
+use super::python_depth::check_depth;
 
 /// A Python syntax error, reported the way `CPython`'s `SyntaxError` would be where we can.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,6 +64,17 @@ pub struct RuffProbe;
 
 impl PythonProbe for RuffProbe {
     fn probe(&self, source: &str) -> Result<TopLevel, PySyntaxError> {
+        // The parser and the tree it builds recurse as deep as the source nests: refuse what
+        // nests too deeply before parsing, as CPython does.
+        if let Err(deep) = check_depth(source) {
+            // A bracket or string error of the tokenizer is the real problem when it comes
+            // first, or when only the estimate was exceeded (an unclosed bracket makes the
+            // rest of the file one expression).
+            return Err(match cpython_token_error(source) {
+                Some((err, _)) if deep.is_estimate() || err.line < deep.line => err,
+                _ => deep,
+            });
+        }
         let parsed = ruff_python_parser::parse_module(source).map_err(|e| {
             let offset = usize::from(e.location.start()).min(source.len());
             // CPython's tokenizer reports bracket and string problems with well-known texts;
