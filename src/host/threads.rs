@@ -4,10 +4,11 @@
 
 /// The stack of every thread that parses, analyses or expands a project (the server's
 /// runtime threads, blocking pool included, and the command line's work thread). The depth
-/// limits on input (`core::yaml::MAX_DEPTH`, `python_depth`) keep the deepest accepted input
-/// within about 2 MiB in debug builds; four times that leaves room for the walks that sit on
-/// top of each other (pipeline, schema validation, expansion, emit) without costing memory
-/// that is never touched (stack pages are only committed when used).
+/// limits on input (`core::yaml::MAX_DEPTH`, `core::extensions::frameworks::python_depth`)
+/// bound every recursion; at those limits the whole analysis, expansion and the editor
+/// features run on a 1 MiB thread in a debug build (measured). Eight times that is room for
+/// what sits below them (the runtime, the request guard) and for walks added later; pages are
+/// only committed when touched, so the reserve costs address space, not memory.
 pub const WORK_STACK_SIZE: usize = 8 << 20;
 
 /// The name of the command line's work thread.

@@ -83,3 +83,106 @@ async fn app_py_of_60000_unary_minus_signs_is_a_finding() {
         "{m}"
     );
 }
+
+/// A small valid project with `hostile` (indented by two) under an unknown key.
+fn yaml_with(hostile: &str) -> String {
+    format!(
+        "name: deep\nbase: ubuntu@24.04\nversion: '1'\nsummary: s\ndescription: d\nplatforms:\n  amd64:\nparts:\n  p:\n    plugin: nil\nhostile:\n{hostile}"
+    )
+}
+
+/// A long flow list (to raise the alias budget), then a 1,500-link alias chain.
+fn alias_chain() -> String {
+    use std::fmt::Write as _;
+    let mut s = format!("  pad: [{}]\n  c0: &c0 [1]\n", "0, ".repeat(270_000));
+    for i in 1..=1_500 {
+        let _ = writeln!(s, "  c{i}: &c{i} [*c{}]", i - 1);
+    }
+    yaml_with(&s)
+}
+
+/// A 200,000-line merge-key chain.
+fn merge_chain() -> String {
+    use std::fmt::Write as _;
+    let mut s = String::from("  k0: &k0 {a: 1}\n");
+    for i in 1..200_000 {
+        let _ = writeln!(s, "  k{i}: &k{i} {{<<: *k{}}}", i - 1);
+    }
+    yaml_with(&s)
+}
+
+/// Opens `text` as a project's `rockcraft.yaml` and returns its first publish with a
+/// diagnostic of `code`.
+async fn diagnostics_with_code(text: &str, code: &str) -> Vec<Value> {
+    let dir = tempfile::Builder::new()
+        .prefix("rockcraft-lsp-e2e-deep-yaml-")
+        .tempdir()
+        .unwrap();
+    std::fs::write(dir.path().join("rockcraft.yaml"), text).unwrap();
+    let uri = format!("file://{}", dir.path().join("rockcraft.yaml").display());
+    let mut c = TestClient::with_options(
+        crate::client::Enc::Utf16,
+        Options::default().with_debounce(Duration::ZERO),
+    )
+    .await;
+    c.open(&uri, 1, text).await;
+    let found = c
+        .notification(
+            PUBLISH,
+            |p| {
+                p["uri"] == uri.as_str()
+                    && p["diagnostics"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|d| d["code"] == code)
+            },
+            WAIT,
+        )
+        .await
+        .unwrap_or_else(|| panic!("no {code} diagnostic"));
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+    found["diagnostics"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn yaml_alias_chain_of_1500_links_is_a_finding() {
+    let text = alias_chain();
+    assert!(text.len() > 800_000, "{}", text.len());
+    let diags = diagnostics_with_code(&text, "too-deep").await;
+    let deep = diags.iter().find(|d| d["code"] == "too-deep").unwrap();
+    assert!(
+        deep["message"]
+            .as_str()
+            .unwrap()
+            .contains("more than 300 levels deep"),
+        "{deep}"
+    );
+    // The rest of the document is still checked.
+    assert!(
+        diags
+            .iter()
+            .any(|d| d["code"] == "unknown-key"
+                && d["message"].as_str().unwrap().contains("hostile")),
+        "{diags:#?}"
+    );
+}
+
+#[tokio::test]
+async fn yaml_merge_key_chain_of_200000_lines_is_a_finding() {
+    let diags = diagnostics_with_code(&merge_chain(), "too-deep").await;
+    assert!(diags.iter().any(|d| d["code"] == "too-deep"));
+}
+
+#[tokio::test]
+async fn yaml_nested_100000_deep_is_a_finding() {
+    let n = 100_000;
+    let flow = yaml_with(&format!("  f: {}{}\n", "[".repeat(n), "]".repeat(n)));
+    let diags = diagnostics_with_code(&flow, "too-deep").await;
+    assert!(
+        diags.iter().any(|d| d["code"] == "unknown-key"),
+        "{diags:#?}"
+    );
+    let block = yaml_with(&format!("  b:\n  {}x\n", "- ".repeat(n)));
+    diagnostics_with_code(&block, "too-deep").await;
+}
