@@ -5,4 +5,5 @@ mod client;
 mod completion;
 mod deep_input;
 mod expansion;
+mod line_breaks;
 mod protocol;

@@ -352,10 +352,10 @@ impl Builder<'_> {
                         entries.push(Entry { key, value: id });
                     }
                     if let Some((name, first, here)) = dup {
-                        let line = self.text[..u32::from(first.start()) as usize]
-                            .matches('\n')
-                            .count()
-                            + 1;
+                        let line = crate::core::text::line_number(
+                            self.text,
+                            u32::from(first.start()) as usize,
+                        ) + 1;
                         self.errors.push(YamlError {
                             range: here,
                             kind: YamlErrorKind::DuplicateKey { key: name.clone(), first },
