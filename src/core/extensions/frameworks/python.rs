@@ -64,6 +64,14 @@ pub struct RuffProbe;
 
 impl PythonProbe for RuffProbe {
     fn probe(&self, source: &str) -> Result<TopLevel, PySyntaxError> {
+        // CPython reads `\r\n` and a lone `\r` as `\n` (so do the line numbers it reports).
+        let translated;
+        let source = if source.contains('\r') {
+            translated = source.replace("\r\n", "\n").replace('\r', "\n");
+            translated.as_str()
+        } else {
+            source
+        };
         // The parser and the tree it builds recurse as deep as the source nests: refuse what
         // nests too deeply before parsing, as CPython does.
         if let Err(deep) = check_depth(source) {
@@ -461,6 +469,21 @@ mod tests {
             "unterminated triple-quoted string literal (detected at line 2)"
         );
         assert_eq!(e.line, 1);
+    }
+
+    #[test]
+    fn carriage_returns_end_lines() {
+        for brk in ["\r", "\r\n"] {
+            let src = "a = 1\nb = 2\nx = (1\n".replace('\n', brk);
+            let e = RuffProbe.probe(&src).unwrap_err();
+            assert_eq!((e.msg.as_str(), e.line), ("'(' was never closed", 3));
+            assert!(
+                RuffProbe
+                    .probe(&"app = 1\n".replace('\n', brk))
+                    .unwrap()
+                    .has_global("app")
+            );
+        }
     }
 
     #[test]
