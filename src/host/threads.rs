@@ -4,7 +4,7 @@
 
 /// The stack of every thread that parses, analyses or expands a project (the server's
 /// runtime threads, blocking pool included, and the command line's work thread). The depth
-/// limits on input (`core::yaml::MAX_DEPTH`, `core::extensions::frameworks::python_depth`)
+/// limits on input (`core::yaml::MAX_DEPTH`, `core::extensions::frameworks::python::depth`)
 /// bound every recursion; at those limits the whole analysis, expansion and the editor
 /// features run on a 1 MiB thread in a debug build (measured). Eight times that is room for
 /// what sits below them (the runtime, the request guard) and for walks added later; pages are

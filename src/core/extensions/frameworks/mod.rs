@@ -8,7 +8,6 @@ pub mod fastapi;
 pub mod go;
 pub mod gunicorn;
 pub mod python;
-pub mod python_depth;
 pub mod requirements;
 pub mod springboot;
 

@@ -9,7 +9,9 @@
 use ruff_python_ast::{Expr, Stmt};
 
 use super::super::{Anchor, ExpandError, ProjectFs};
-use super::python_depth::check_depth;
+pub mod depth;
+
+use depth::check_depth;
 
 /// A Python syntax error, reported the way `CPython`'s `SyntaxError` would be where we can.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 //! overflow the thread's stack and abort the process. `CPython` refuses such files too; the
 //! limits and messages below are `CPython`'s where it has one.
 
-use super::python::PySyntaxError;
+use super::PySyntaxError;
 
 /// Brackets open at once (`(`, `[`, `{`, and the braces of f-string replacement fields).
 /// `CPython`'s tokenizer refuses the 201st with "too many nested parentheses" (`MAXLEVEL`).
@@ -716,7 +716,7 @@ mod tests {
     /// stack in a debug build (the work threads have 8 MiB: `host::threads`).
     #[test]
     fn the_deepest_accepted_sources_fit_a_small_stack() {
-        use super::super::python::{PythonProbe, RuffProbe};
+        use super::super::{PythonProbe, RuffProbe};
         // The longest repetition of a shape (within 2%) that the limits accept.
         let near = |shape: &str, wrap: &dyn Fn(String) -> String| {
             let mut n = usize::try_from(MAX_EXPRESSION_DEPTH).unwrap_or(0);
