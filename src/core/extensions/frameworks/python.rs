@@ -6,11 +6,11 @@
 //! and a non-async `def`. Annotated assignments, tuple targets, `import x as name` and
 //! anything nested (in `if`, `try`, functions, classes) are ignored. Nothing is executed.
 
+pub mod depth;
+
 use ruff_python_ast::{Expr, Stmt};
 
 use super::super::{Anchor, ExpandError, ProjectFs};
-pub mod depth;
-
 use depth::check_depth;
 
 /// A Python syntax error, reported the way `CPython`'s `SyntaxError` would be where we can.
