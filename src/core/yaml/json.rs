@@ -97,7 +97,7 @@ impl Ctx<'_> {
                 range: self.tree.node(self.outer_alias.unwrap_or(id)).span,
                 kind: YamlErrorKind::TooDeep,
                 message: format!(
-                    "the aliases of this value nest it more than {MAX_DEPTH} levels deep, deeper than rockcraft's YAML loader can read; the deeper levels are read as null. Replace the chain of aliases with plain values"
+                    "expanding the aliases (and `<<` merge keys) of this value goes more than {MAX_DEPTH} levels deep, past this checker's limit; the deeper levels are read as null. Replace the chain of aliases with plain values"
                 ),
             });
         }

@@ -293,7 +293,7 @@ impl Builder<'_> {
             range: range(start, end),
             kind: YamlErrorKind::TooDeep,
             message: format!(
-                "this value is nested more than {MAX_DEPTH} levels deep, deeper than rockcraft's YAML loader can read; it is not read. Flatten the nesting"
+                "this value is nested more than {MAX_DEPTH} levels deep, past this checker's limit (rockcraft's YAML loader itself fails near 500 levels); it is not read. Flatten the nesting"
             ),
         });
         self.skipped = Some((id, 1));
