@@ -2,5 +2,7 @@
 
 pub mod cli;
 pub mod core;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod host;
 pub mod server;

@@ -13,6 +13,7 @@ use crate::core::extensions::DEFAULT_EXTENSIONS_DIR;
 use crate::core::facts::PROJECT_FILE;
 use crate::core::pipeline::{self, Inputs, MAX_TEXT_BYTES};
 use crate::core::text::TextRange;
+use crate::host::files;
 use crate::host::fs::RealFs;
 use crate::host::packages::{HostIndexes, PackageSettings};
 
@@ -72,7 +73,9 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
             if !SKIP_DIRS.contains(&name.as_ref()) {
                 walk(&e.path(), out, depth + 1);
             }
-        } else if ft.is_file() && name == PROJECT_FILE {
+        } else if name == PROJECT_FILE && !e.path().is_dir() {
+            // A link to the project file is checked too; anything but a regular file by that
+            // name (a FIFO, a device, a broken link) is then refused with the reason.
             out.push(e.path());
         }
     }
@@ -118,16 +121,7 @@ pub fn run_with(paths: &[String], json_output: bool, packages: &PackageSettings)
     let experimental = crate::host::env::experimental_extensions();
     for file in &files {
         let shown = file.display().to_string();
-        let size = std::fs::metadata(file).map_or(0, |m| m.len());
-        if size > MAX_TEXT_BYTES as u64 {
-            let _ = writeln!(
-                report.stderr,
-                "error: {shown}: the file is {size} bytes, too large to check"
-            );
-            io_failed = true;
-            continue;
-        }
-        let bytes = match std::fs::read(file) {
+        let bytes = match files::read_regular(file, MAX_TEXT_BYTES as u64) {
             Ok(bytes) => bytes,
             Err(e) => {
                 let _ = writeln!(report.stderr, "error: {shown}: {e}");
@@ -207,7 +201,19 @@ pub fn run_with(paths: &[String], json_output: bool, packages: &PackageSettings)
     report
 }
 
+/// The most characters of a source line `check` echoes under a diagnostic: about a terminal's
+/// width. A longer line is cut around the underlined span, `…` marking what is left out (a
+/// 30 KB one-line flow mapping with thousands of findings would otherwise be echoed whole under
+/// each of them).
+pub const MAX_SHOWN_SOURCE: usize = 100;
+
+/// The most characters of a message `check` prints: messages quote names from the file, which
+/// can be arbitrarily long; a few lines' worth says what is wrong.
+pub const MAX_SHOWN_MESSAGE: usize = 500;
+
 /// Writes one diagnostic the way compilers do: a location line, the source line and carets.
+/// Control characters from the file (terminal escape sequences among them) are shown escaped,
+/// never written raw.
 fn render(
     out: &mut String,
     path: &str,
@@ -221,8 +227,10 @@ fn render(
     let (line, col, line_start) = line_col(doc, start);
     let _ = writeln!(
         out,
-        "{path}:{line}:{col}: {}[{code}]: {message}",
-        sev.as_str()
+        "{}:{line}:{col}: {}[{code}]: {}",
+        shown(path, usize::MAX),
+        sev.as_str(),
+        shown(message, MAX_SHOWN_MESSAGE),
     );
     let Some((_, line_end)) = doc.lines.line_range(&doc.text, line - 1) else {
         return;
@@ -231,26 +239,190 @@ fn render(
         .text
         .get(line_start as usize..line_end as usize)
         .unwrap_or_default();
-    let gutter = line.to_string().len();
     let end = u32::from(range.end()).min(line_end).max(start);
-    let width = doc
-        .text
-        .get(start as usize..end as usize)
-        .map_or(1, |s| s.chars().count().max(1));
+    let excerpt = Excerpt::new(
+        src,
+        (start - line_start) as usize,
+        (end - line_start) as usize,
+    );
+    let gutter = line.to_string().len();
     let _ = writeln!(out, "{:gutter$} |", "");
-    let _ = writeln!(out, "{line} | {src}");
+    let _ = writeln!(out, "{line} | {}", excerpt.text);
     let _ = writeln!(
         out,
         "{:gutter$} | {}{}",
         "",
-        " ".repeat(col as usize - 1),
-        "^".repeat(width)
+        " ".repeat(excerpt.caret),
+        "^".repeat(excerpt.width)
     );
+}
+
+/// How a character of the file is printed: control characters (C0, DEL, C1) and the
+/// bidirectional-text controls that can make a terminal show something else than the file
+/// says are escaped (`\u{1b}`); a tab is four spaces, so that the carets line up.
+fn push_shown(out: &mut String, c: char) {
+    let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if c == '\t' {
+        out.push_str("    ");
+    } else if c.is_control() || bidi {
+        let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+    } else {
+        out.push(c);
+    }
+}
+
+/// `text` as printed (see [`push_shown`]), cut after about `max` characters with `…`.
+fn shown(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (count, c) in text.chars().enumerate() {
+        if count >= max {
+            out.push('…');
+            break;
+        }
+        push_shown(&mut out, c);
+    }
+    out
+}
+
+/// The part of a source line echoed under a diagnostic, and where its carets go.
+#[derive(Debug, PartialEq, Eq)]
+struct Excerpt {
+    text: String,
+    /// Characters before the first caret.
+    caret: usize,
+    /// How many carets (at least one).
+    width: usize,
+}
+
+impl Excerpt {
+    /// The excerpt of `line` around the span `start..end` (byte offsets in `line`), at most
+    /// about [`MAX_SHOWN_SOURCE`] characters: the span (its first half of the budget at most),
+    /// then what precedes and follows it. Only the characters shown are visited.
+    fn new(line: &str, start: usize, end: usize) -> Self {
+        let start = floor_boundary(line, start.min(line.len()));
+        let end = floor_boundary(line, end.clamp(start, line.len()));
+        let (before, span, after) = (&line[..start], &line[start..end], &line[end..]);
+
+        // Each piece is one character as printed; the budget counts printed characters.
+        let piece = |c: char| {
+            let mut s = String::new();
+            push_shown(&mut s, c);
+            s
+        };
+        let width_of = |pieces: &[String]| pieces.iter().map(|p| p.chars().count()).sum::<usize>();
+        let take = |chars: &mut dyn Iterator<Item = char>, budget: usize| {
+            let mut pieces = Vec::new();
+            let mut used = 0;
+            for c in chars {
+                let p = piece(c);
+                let w = p.chars().count();
+                if used + w > budget {
+                    return (pieces, true);
+                }
+                used += w;
+                pieces.push(p);
+            }
+            (pieces, false)
+        };
+
+        let (span_pieces, span_cut) = take(&mut span.chars(), MAX_SHOWN_SOURCE / 2);
+        let left = MAX_SHOWN_SOURCE.saturating_sub(width_of(&span_pieces));
+        let mut after_chars = after.chars();
+        let (mut after_pieces, mut after_cut) = take(&mut after_chars, left / 2);
+        let (before_rev, before_cut) =
+            take(&mut before.chars().rev(), left - width_of(&after_pieces));
+        if after_cut && !before_cut {
+            // The start of the line is short: give what it left over to the rest of the line.
+            let spare = left - width_of(&after_pieces) - width_of(&before_rev);
+            let (more, cut) = take(&mut after_chars, spare);
+            after_pieces.extend(more);
+            after_cut = cut;
+        }
+
+        let mut text = String::new();
+        if before_cut {
+            text.push('…');
+        }
+        text.extend(before_rev.into_iter().rev());
+        let caret = text.chars().count();
+        text.extend(span_pieces);
+        if span_cut {
+            text.push('…');
+        }
+        let width = (text.chars().count() - caret).max(1);
+        text.extend(after_pieces);
+        if after_cut {
+            text.push('…');
+        }
+        Self { text, caret, width }
+    }
+}
+
+/// The largest character boundary of `s` at or before `i`.
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_lines_are_echoed_whole() {
+        let e = Excerpt::new("  plugin: nill", 10, 14);
+        assert_eq!(
+            e,
+            Excerpt {
+                text: "  plugin: nill".into(),
+                caret: 10,
+                width: 4
+            }
+        );
+        // An empty span still gets a caret.
+        assert_eq!(Excerpt::new("abc", 3, 3).width, 1);
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_span() {
+        let line = format!("{}TARGET{}", "x".repeat(30_000), "y".repeat(30_000));
+        let e = Excerpt::new(&line, 30_000, 30_006);
+        assert!(e.text.chars().count() <= MAX_SHOWN_SOURCE + 2, "{}", e.text);
+        assert!(
+            e.text.starts_with('…') && e.text.ends_with('…'),
+            "{}",
+            e.text
+        );
+        let shown: String = e.text.chars().skip(e.caret).take(e.width).collect();
+        assert_eq!(shown, "TARGET");
+        // Near the start, the budget goes to what follows.
+        let e = Excerpt::new(&line[29_990..], 10, 16);
+        assert!(!e.text.starts_with('…'));
+        assert_eq!(e.text.chars().count(), MAX_SHOWN_SOURCE + 1);
+        // A long span is cut too.
+        let e = Excerpt::new(&line, 0, line.len());
+        assert_eq!((e.caret, e.width), (0, MAX_SHOWN_SOURCE / 2 + 1));
+        assert!(e.text.chars().count() <= MAX_SHOWN_SOURCE + 2);
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        let e = Excerpt::new("key: \u{1b}[31mred\u{7}\u{9b}\u{202e}x\tz", 5, 10);
+        assert_eq!(e.text, "key: \\u{1b}[31mred\\u{7}\\u{9b}\\u{202e}x    z");
+        assert_eq!((e.caret, e.width), (5, 10));
+        assert!(!e.text.chars().any(char::is_control));
+        assert_eq!(shown("a\u{1b}b", 10), "a\\u{1b}b");
+        assert_eq!(shown("abcdef", 3), "abc…");
+    }
+
+    #[test]
+    fn spans_off_character_boundaries_do_not_panic() {
+        let e = Excerpt::new("é€x", 1, 4);
+        assert_eq!(e.text, "é€x");
+        let _ = Excerpt::new("é", 5, 1);
+    }
 
     const PROJECT: &str = "name: my-rock\nbase: ubuntu@24.04\nversion: '1'\nsummary: s\ndescription: d\nplatforms:\n  amd64:\nparts:\n  p:\n    plugin: nil\n    stage-packages: [curl, curll]\n";
 

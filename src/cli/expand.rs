@@ -10,6 +10,7 @@ use crate::core::extensions::{Anchor, Context, ExpandError, registry};
 use crate::core::facts::PROJECT_FILE;
 use crate::core::pipeline;
 use crate::core::yaml::dotted;
+use crate::host::files;
 use crate::host::fs::RealFs;
 
 /// Expands the extensions of `project_dir/rockcraft.yaml` and prints the project the way
@@ -22,7 +23,7 @@ pub fn run_expand(project_dir: &Path, extensions_dir: &str, experimental: bool) 
     let file = project_dir.join(PROJECT_FILE);
     let shown_dir =
         std::fs::canonicalize(project_dir).unwrap_or_else(|_| project_dir.to_path_buf());
-    let bytes = match std::fs::read(&file) {
+    let bytes = match files::read_regular(&file, pipeline::MAX_TEXT_BYTES as u64) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound || file.is_dir() => {
             let err = ExpandError {
@@ -46,15 +47,6 @@ pub fn run_expand(project_dir: &Path, extensions_dir: &str, experimental: bool) 
             return report;
         }
     };
-    if bytes.len() > pipeline::MAX_TEXT_BYTES {
-        report.stderr = format!(
-            "{} is {} bytes, too large to expand.\n",
-            file.display(),
-            bytes.len()
-        );
-        report.exit_code = 1;
-        return report;
-    }
     let Ok(text) = String::from_utf8(bytes) else {
         report.stderr = format!("{} is not UTF-8 text.\n", file.display());
         report.exit_code = 1;
@@ -66,6 +58,7 @@ pub fn run_expand(project_dir: &Path, extensions_dir: &str, experimental: bool) 
         fs: &fs,
         experimental,
         extensions_dir,
+        cancel: crate::core::cancel::Cancel::NEVER,
     };
     let expanded = pipeline::expand_project(&doc, &ctx);
     for n in &expanded.notes {

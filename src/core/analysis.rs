@@ -1,5 +1,6 @@
 //! The fast analysis run on every edit: parse, schema, project-model rules.
 
+use crate::core::cancel::Cancel;
 use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
@@ -16,14 +17,25 @@ pub struct Analysis {
 /// Parses and checks a `rockcraft.yaml` text. Never fails.
 #[must_use]
 pub fn analyze(text: &str) -> Analysis {
+    analyze_with(text, Cancel::NEVER)
+}
+
+/// [`analyze`], stopping early once `cancel` is set (the findings are then incomplete).
+#[must_use]
+pub fn analyze_with(text: &str, cancel: Cancel<'_>) -> Analysis {
     let doc = Document::parse(text);
-    let diagnostics = diagnose(&doc);
+    let diagnostics = diagnose_with(&doc, cancel);
     Analysis { doc, diagnostics }
 }
 
 /// All diagnostics of a parsed document.
 #[must_use]
 pub fn diagnose(doc: &Document) -> Vec<Diagnostic> {
+    diagnose_with(doc, Cancel::NEVER)
+}
+
+/// [`diagnose`], stopping early once `cancel` is set.
+fn diagnose_with(doc: &Document, cancel: Cancel<'_>) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = doc
         .yaml_errors
         .iter()
@@ -34,8 +46,10 @@ pub fn diagnose(doc: &Document) -> Vec<Diagnostic> {
         // syntax problem until the YAML reads again.
         return out;
     }
-    out.extend(schema::validate::validate(doc));
-    rules::check(doc, &mut out);
+    out.extend(schema::validate::validate_with(doc, cancel));
+    if !cancel.is_cancelled() {
+        rules::check(doc, &mut out);
+    }
     out.sort_by_key(|d| (d.range.start(), d.range.end(), d.severity));
     out
 }

@@ -103,6 +103,7 @@ codes! {
     PlatformLabelMismatch = "platform-label-mismatch", Error, "a platform label that is not what it builds for";
     PlatformNameSlash = "platform-name-slash", Error, "a `/` in a platform name";
     PlatformNeedsBuildFor = "platform-needs-build-for", Error, "a platform with `build-on` and no `build-for`";
+    PlatformBuildForImplied = "platform-build-for-implied", Information, "a platform named after an architecture with `build-on` and no `build-for`: `pack` builds for the name, `expand-extensions` refuses it";
     PlatformNeedsBuildOn = "platform-needs-build-on", Error, "a platform that is not an architecture and has no `build-on`";
     BuildOnAll = "build-on-all", Error, "`build-on: all`, which no machine is";
     BuildForSingle = "build-for-single", Error, "more than one `build-for` architecture in one platform";
@@ -123,10 +124,16 @@ codes! {
     CheckTypeMissing = "check-type-missing", Error, "a Pebble check without `http`, `tcp` or `exec`";
     CheckTypeMultiple = "check-type-multiple", Error, "a Pebble check with more than one of `http`, `tcp`, `exec`";
     UnknownPartRef = "unknown-part-ref", Error, "a part name in `after` that is not a part (`pack` stops before building anything)";
+    BuildEnvironmentEntry = "build-environment-entry", Error, "a `build-environment` entry that does not set exactly one variable";
+    OverlayScriptConflict = "overlay-script-conflict", Error, "a part with both `overlay-script` and `override-overlay`";
+    PartCycle = "part-cycle", Error, "parts whose `after` lists lead back to themselves (`pack` stops before building anything)";
     UnknownServiceRef = "unknown-service-ref", Warning, "a service name in `after`, `before` or `requires` that exists nowhere";
     UnknownCheckRef = "unknown-check-ref", Warning, "a check name in `on-check-failure` that exists nowhere";
     InvalidLicense = "invalid-license", Error, "a `license` that is neither `proprietary` nor an SPDX id";
     LicenseCase = "license-case", Hint, "an SPDX id in other letter case than its canonical one";
+    FilesetAbsolute = "fileset-absolute", Error, "an absolute path in `stage` or `prime`";
+    FilesetAbsoluteExclusion = "fileset-absolute-exclusion", Error, "an absolute exclusion (`-/usr/share`) in `stage` or `prime` (the build stops at that step)";
+    FilesetSyntax = "fileset-syntax", Warning, "a `stage`/`prime` entry starting with `+` or `!`, which filesets read literally";
     PrimePrefix = "prime-prefix", Error, "an extension part's `prime`/`stage` entry outside the application directory";
     ExtensionError = "extension-error", Error, "a project an extension refuses";
     ExtensionExperimental = "extension-experimental", Error, "an experimental extension without the opt-in";
@@ -140,6 +147,7 @@ codes! {
     WorkingDirOtherFramework = "working-dir-other-framework", Warning, "a `working-dir` pointing at another framework's directory";
     NotUtf8 = "not-utf8", Error, "a file that is not UTF-8 (`check`)";
     FileTooLarge = "file-too-large", Warning, "a file too large to analyse (editor)";
+    TooManyDiagnostics = "too-many-diagnostics", Information, "how many diagnostics past the editor's cap are not shown (editor)";
 }
 
 impl Code {
@@ -150,11 +158,25 @@ impl Code {
         matches!(self, Code::PartNameSlash)
     }
 
+    /// Whether `rockcraft pack` refuses this only once the lifecycle runs (when it starts, or at
+    /// the step that fails), after loading the project; `rockcraft expand-extensions`, which only
+    /// loads it, accepts it.
+    #[must_use]
+    pub const fn refused_at_lifecycle(self) -> bool {
+        matches!(
+            self,
+            Code::UnknownPartRef | Code::PartCycle | Code::FilesetAbsoluteExclusion
+        )
+    }
+
     /// Whether the finding is one `rockcraft pack` accepts but `rockcraft expand-extensions`
     /// refuses (the project model of `expand-extensions` reports it as an error).
     #[must_use]
     pub const fn refused_by_expand_extensions_only(self) -> bool {
-        matches!(self, Code::EnvCraftVariable | Code::PartsMissing)
+        matches!(
+            self,
+            Code::EnvCraftVariable | Code::PartsMissing | Code::PlatformBuildForImplied
+        )
     }
 }
 

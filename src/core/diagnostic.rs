@@ -4,7 +4,7 @@ pub use crate::core::code::{Code, Severity};
 use crate::core::text::TextRange;
 
 /// A text replacement.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Edit {
     pub range: TextRange,
     pub text: String,

@@ -2,6 +2,7 @@
 //! async runtime, no file-system access except through traits.
 
 pub mod analysis;
+pub mod cancel;
 pub mod code;
 pub mod completion;
 pub mod diagnostic;
@@ -9,6 +10,7 @@ pub mod document;
 pub mod emit;
 pub mod extensions;
 pub mod facts;
+pub mod fits;
 pub mod ide;
 pub mod packages;
 pub mod pipeline;

@@ -109,9 +109,14 @@ impl Letters {
 #[must_use]
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let lower = normalize(word);
+    let len = lower.chars().count();
     let mut best: Option<(usize, &str)> = None;
     let mut tied = false;
     for c in candidates {
+        // The distance is at least the difference in length: most candidates stop here.
+        if c.chars().count().abs_diff(len) > allowance(c) {
+            continue;
+        }
         let d = distance(&lower, c);
         // Allow about one typo per four characters, at least one, and no more than half of
         // the part that differs: `nope-framework` is not a typo of `go-framework`.

@@ -40,18 +40,6 @@ pub fn line_end(text: &str, offset: usize) -> usize {
         .map_or(text.len(), |i| offset + i)
 }
 
-/// The zero-based number of the line holding `offset` (for one-off messages; [`Lines`]
-/// answers many).
-#[must_use]
-pub fn line_number(text: &str, offset: usize) -> usize {
-    let bytes = &text.as_bytes()[..offset.min(text.len())];
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n')))
-        .count()
-}
-
 /// The offset where the line after the one holding `offset` starts; `None` on the last line.
 #[must_use]
 pub fn next_line_start(text: &str, offset: usize) -> Option<usize> {

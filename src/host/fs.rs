@@ -1,11 +1,49 @@
 //! The real project directory behind [`ProjectFs`]: what the CLI and the server read when they
-//! expand a project on disk. Nothing outside the project root is ever reached.
+//! expand a project on disk or complete its paths. Nothing outside the project root is ever
+//! reached, and nothing but regular files is ever opened (see `host::files`).
+//!
+//! Rules:
+//! - a path is resolved with all its links (`canonicalize`) and used only when the result is
+//!   inside the resolved root; a path that cannot be resolved is refused, never used as given;
+//! - a file that exists but is refused (a link out of the project, a FIFO, a device, an
+//!   oversized file) still exists for [`ProjectFs::stat`], so the extensions report why it
+//!   cannot be read instead of calling it missing;
+//! - a directory listing holds at most [`MAX_LISTED_ENTRIES`] entries and is kept, per
+//!   directory, until the directory's modification time changes.
 
+use std::collections::VecDeque;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, SystemTime};
 
-use crate::core::extensions::fs::clean;
+use crate::core::extensions::fs::{Listing, clean};
 use crate::core::extensions::{DirEntry, ProjectFs};
+use crate::host::files;
+
+/// The most bytes read of one project file (`requirements.txt`, `app.py`, `package.json`,
+/// `pyproject.toml`...). Real ones are a few KiB (a hash-pinned `requirements.txt` of a large
+/// app some 100 KiB); Python sources are parsed whole, at up to about 170 bytes of parser
+/// memory per byte of garbage, so 1 MiB keeps one file's parse well under 200 MiB.
+pub const MAX_PROJECT_FILE_BYTES: u64 = 1024 * 1024;
+
+/// The most entries one directory listing holds (the root's entries become an `organize`
+/// map in the expansion; completion offers them). A source tree has far fewer per directory;
+/// a directory of 100,000 generated files is listed in part, and said to be.
+pub const MAX_LISTED_ENTRIES: usize = 10_000;
+
+/// The most names of one directory looked at while listing it (those not matching the asked
+/// prefix cost a `readdir` step each, nothing more): bounds the time of one listing.
+const MAX_SCANNED_ENTRIES: usize = 200_000;
+
+/// How many directory listings are kept for reuse (completion asks for the same directory at
+/// every keystroke).
+const MAX_CACHED_LISTINGS: usize = 32;
+
+/// A listing is reused only if its directory was last modified at least this long before it
+/// was taken: a change within the same tick of a coarse modification time would otherwise go
+/// unseen.
+const RACY_WINDOW: Duration = Duration::from_secs(2);
 
 /// The real file system under a project directory.
 #[derive(Clone, Debug)]
@@ -13,6 +51,16 @@ pub struct RealFs {
     root: PathBuf,
     /// The root with its links resolved, once (`None` when it cannot be resolved yet).
     real_root: Option<PathBuf>,
+}
+
+/// Where a path of the project leads.
+enum Resolved {
+    /// Inside the project, at this real path.
+    Inside(PathBuf),
+    /// It exists but leads out of the project or cannot be followed: why.
+    Refused(String),
+    /// Nothing there (a broken link counts as nothing, as for rockcraft's `exists()`).
+    Missing(io::Error),
 }
 
 impl RealFs {
@@ -30,14 +78,74 @@ impl RealFs {
             .or_else(|| std::fs::canonicalize(&self.root).ok())
     }
 
-    /// The absolute path of `rel`, provided it stays inside the root after resolving links.
-    fn resolve(&self, rel: &str) -> Option<PathBuf> {
-        let path = self.root.join(clean(rel)?);
-        let Ok(real) = std::fs::canonicalize(&path) else {
-            return Some(path);
+    /// Where `rel` leads.
+    fn resolve(&self, rel: &str) -> Resolved {
+        let Some(clean) = clean(rel) else {
+            return Resolved::Refused("it is a path outside the project".to_owned());
         };
-        let root = self.real_root()?;
-        real.starts_with(&root).then_some(real)
+        self.resolve_path(&self.root.join(clean))
+    }
+
+    fn resolve_path(&self, path: &Path) -> Resolved {
+        let Some(root) = self.real_root() else {
+            return Resolved::Missing(io::Error::new(
+                io::ErrorKind::NotFound,
+                "the project directory cannot be resolved",
+            ));
+        };
+        match std::fs::canonicalize(path) {
+            Ok(real) if real.starts_with(&root) => Resolved::Inside(real),
+            Ok(real) => Resolved::Refused(format!(
+                "it is a link to {}, outside the project",
+                real.display()
+            )),
+            // Something the kernel can follow but not name (`/proc/self/fd/0` on a pipe).
+            Err(_) if std::fs::metadata(path).is_ok() => {
+                let target = std::fs::read_link(path)
+                    .map_or_else(|_| "something".to_owned(), |t| t.display().to_string());
+                Resolved::Refused(format!(
+                    "it is a link to {target}, which leads to no file of the project"
+                ))
+            }
+            Err(e) => Resolved::Missing(e),
+        }
+    }
+
+    /// The entries of the real directory `dir` whose names start with `prefix`.
+    fn read_listing(&self, dir: &Path, prefix: &str) -> Listing {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return Listing::default();
+        };
+        let mut listing = Listing::default();
+        for (scanned, e) in rd.filter_map(Result::ok).enumerate() {
+            if scanned >= MAX_SCANNED_ENTRIES {
+                listing.truncated = true;
+                break;
+            }
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !name.starts_with(prefix) {
+                continue;
+            }
+            if listing.entries.len() >= MAX_LISTED_ENTRIES {
+                listing.truncated = true;
+                break;
+            }
+            let Ok(ft) = e.file_type() else { continue };
+            let meta = if ft.is_symlink() {
+                // Links are followed only when they stay inside the project.
+                match self.resolve_path(&e.path()) {
+                    Resolved::Inside(real) => std::fs::metadata(real),
+                    Resolved::Refused(_) | Resolved::Missing(_) => continue,
+                }
+            } else {
+                e.metadata()
+            };
+            if let Ok(meta) = meta {
+                listing.entries.push(entry_of(name, &meta));
+            }
+        }
+        listing.entries.sort_by(|a, b| a.name.cmp(&b.name));
+        listing
     }
 }
 
@@ -61,48 +169,97 @@ fn entry_of(name: String, meta: &std::fs::Metadata) -> DirEntry {
     }
 }
 
+/// A listing kept for reuse.
+struct Cached {
+    root: PathBuf,
+    dir: PathBuf,
+    prefix: String,
+    /// The directory's modification time when it was listed.
+    modified: SystemTime,
+    taken: SystemTime,
+    listing: Listing,
+}
+
+/// The listings kept, most recent last.
+fn cache() -> &'static Mutex<VecDeque<Cached>> {
+    static CACHE: OnceLock<Mutex<VecDeque<Cached>>> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(VecDeque::new()))
+}
+
+/// The kept listing of `dir` (under `root`, for `prefix`) if the directory has not changed.
+fn cached(root: &Path, dir: &Path, prefix: &str, modified: SystemTime) -> Option<Listing> {
+    let cache = cache().lock().ok()?;
+    cache
+        .iter()
+        .find(|c| c.root == root && c.dir == dir && c.prefix == prefix)
+        .filter(|c| {
+            c.modified == modified
+                && c.taken
+                    .duration_since(c.modified)
+                    .is_ok_and(|age| age >= RACY_WINDOW)
+        })
+        .map(|c| c.listing.clone())
+}
+
+fn keep(entry: Cached) {
+    let Ok(mut cache) = cache().lock() else {
+        return;
+    };
+    cache.retain(|c| !(c.root == entry.root && c.dir == entry.dir && c.prefix == entry.prefix));
+    if cache.len() >= MAX_CACHED_LISTINGS {
+        cache.pop_front();
+    }
+    cache.push_back(entry);
+}
+
 impl ProjectFs for RealFs {
     fn read(&self, rel: &str) -> io::Result<Vec<u8>> {
-        let path = self.resolve(rel).ok_or_else(|| {
-            io::Error::new(io::ErrorKind::PermissionDenied, "outside the project")
-        })?;
-        std::fs::read(path)
+        match self.resolve(rel) {
+            Resolved::Inside(real) => files::read_regular(&real, MAX_PROJECT_FILE_BYTES),
+            Resolved::Refused(why) => Err(io::Error::new(io::ErrorKind::PermissionDenied, why)),
+            Resolved::Missing(e) => Err(e),
+        }
     }
 
     fn stat(&self, rel: &str) -> Option<DirEntry> {
-        let path = self.resolve(rel)?;
-        let meta = std::fs::metadata(&path).ok()?;
         let name = Path::new(rel)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        Some(entry_of(name, &meta))
+        match self.resolve(rel) {
+            Resolved::Inside(real) => Some(entry_of(name, &std::fs::metadata(real).ok()?)),
+            // It is there, but neither a file nor a directory one may read.
+            Resolved::Refused(_) => Some(DirEntry {
+                name,
+                is_dir: false,
+                is_file: false,
+                executable: false,
+            }),
+            Resolved::Missing(_) => None,
+        }
     }
 
-    fn list(&self, rel: &str) -> Vec<DirEntry> {
-        let Some(path) = self.resolve(rel) else {
-            return Vec::new();
+    fn listing(&self, rel: &str, prefix: &str) -> Listing {
+        let (Resolved::Inside(dir), Some(root)) = (self.resolve(rel), self.real_root()) else {
+            return Listing::default();
         };
-        let Ok(rd) = std::fs::read_dir(path) else {
-            return Vec::new();
+        let Ok(modified) = std::fs::metadata(&dir).and_then(|m| m.modified()) else {
+            return Listing::default();
         };
-        let mut out: Vec<DirEntry> = rd
-            .filter_map(Result::ok)
-            .filter_map(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                // Follow links only when they stay inside the project.
-                let child = if rel.is_empty() {
-                    name.clone()
-                } else {
-                    format!("{rel}/{name}")
-                };
-                let real = self.resolve(&child)?;
-                let meta = std::fs::metadata(real).ok()?;
-                Some(entry_of(name, &meta))
-            })
-            .collect();
-        out.sort_by(|a, b| a.name.cmp(&b.name));
-        out
+        if let Some(hit) = cached(&root, &dir, prefix, modified) {
+            return hit;
+        }
+        let taken = SystemTime::now();
+        let listing = self.read_listing(&dir, prefix);
+        keep(Cached {
+            root,
+            dir,
+            prefix: prefix.to_owned(),
+            modified,
+            taken,
+            listing: listing.clone(),
+        });
+        listing
     }
 
     fn root_display(&self) -> String {
@@ -132,8 +289,87 @@ mod tests {
         assert!(fs.read("/etc/hostname").is_err());
         #[cfg(unix)]
         {
-            assert!(fs.read("link").is_err());
+            let e = fs.read("link").unwrap_err();
+            assert!(e.to_string().contains("outside the project"), "{e}");
             assert!(!fs.list("").iter().any(|e| e.name == "link"));
+            // It exists, so a reader says why it cannot be read rather than that it is missing.
+            assert!(fs.exists("link") && !fs.is_file("link"));
         }
+    }
+
+    /// Sets a directory's modification time (to make a listing old enough to be kept).
+    fn set_mtime(dir: &Path, at: SystemTime) {
+        std::fs::File::open(dir).unwrap().set_modified(at).unwrap();
+    }
+
+    #[test]
+    fn listings_are_capped_narrowed_and_kept_until_the_directory_changes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("many");
+        std::fs::create_dir(&dir).unwrap();
+        for i in 0..=MAX_LISTED_ENTRIES {
+            std::fs::File::create(dir.join(format!("f{i:06}"))).unwrap();
+        }
+        let fs = RealFs::new(tmp.path());
+        let all = fs.listing("many", "");
+        assert!(all.truncated);
+        assert_eq!(all.entries.len(), MAX_LISTED_ENTRIES);
+        let some = fs.listing("many", "f00999");
+        assert!(!some.truncated);
+        assert_eq!(some.entries.len(), 10);
+
+        // Kept while the modification time stays (an old one, past the racy window)...
+        let small = tmp.path().join("small");
+        std::fs::create_dir(&small).unwrap();
+        std::fs::write(small.join("a"), "").unwrap();
+        let old = SystemTime::now() - Duration::from_mins(1);
+        set_mtime(&small, old);
+        let names = |l: Listing| l.entries.into_iter().map(|e| e.name).collect::<Vec<_>>();
+        assert_eq!(names(fs.listing("small", "")), ["a"]);
+        std::fs::write(small.join("b"), "").unwrap();
+        set_mtime(&small, old);
+        assert_eq!(names(fs.listing("small", "")), ["a"]);
+        // ...and listed again once it changes.
+        set_mtime(&small, SystemTime::now());
+        assert_eq!(names(fs.listing("small", "")), ["a", "b"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refused_files_exist_and_say_why_they_are_not_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path();
+        let made = std::process::Command::new("mkfifo")
+            .arg(d.join("app.py"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        std::os::unix::fs::symlink("/dev/zero", d.join("zero")).unwrap();
+        std::os::unix::fs::symlink("/dev/stdin", d.join("stdin")).unwrap();
+        std::os::unix::fs::symlink("missing", d.join("broken")).unwrap();
+        let big = usize::try_from(MAX_PROJECT_FILE_BYTES).unwrap() + 1;
+        std::fs::write(d.join("big"), vec![b'#'; big]).unwrap();
+        let fs = RealFs::new(d);
+        let why = |rel: &str| fs.read(rel).unwrap_err().to_string();
+        assert_eq!(why("app.py"), "it is a FIFO, not a regular file");
+        assert_eq!(
+            why("zero"),
+            "it is a link to /dev/zero, outside the project"
+        );
+        assert!(
+            why("stdin").starts_with("it is a link to /"),
+            "{}",
+            why("stdin")
+        );
+        assert_eq!(why("big"), "it is larger than 1 MiB, the most that is read");
+        for rel in ["app.py", "zero", "stdin", "big"] {
+            assert!(fs.exists(rel), "{rel}");
+        }
+        // A broken link is missing, as for rockcraft.
+        assert!(!fs.exists("broken"));
+        assert_eq!(
+            fs.read("broken").unwrap_err().kind(),
+            io::ErrorKind::NotFound
+        );
     }
 }

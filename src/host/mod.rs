@@ -3,6 +3,7 @@
 //! everything in it blocks, so the server calls it off the async threads.
 
 pub mod env;
+pub mod files;
 pub mod fs;
 pub mod packages;
 pub mod threads;

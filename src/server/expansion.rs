@@ -6,8 +6,9 @@
 //!   debounce after the last edit ([`DEBOUNCE`] unless the server was built with another), on
 //!   a blocking thread;
 //! - a new edit (or a watched-file change, a save, a settings change) cancels the document's
-//!   previous job: a cancelled job stops before its next step and never stores or announces
-//!   its result;
+//!   previous job: a cancelled job never stores or announces its result, and its expansion
+//!   stops at its next poll of the cancellation flag (between parts and files, and per entry
+//!   of the project), instead of running to the end on its blocking thread;
 //! - a result is kept only if the document's version is still the one expanded (see
 //!   [`Session::finish_expansion`]), so no publish carries the findings of an older version
 //!   except moved onto the current text.
@@ -22,14 +23,17 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 use tower_lsp_server::ls_types::Uri;
 
+use crate::core::cancel::Cancel;
 use crate::core::extensions::DEFAULT_EXTENSIONS_DIR;
 use crate::core::ide::expansion::ExpansionResult;
 use crate::core::pipeline;
+use crate::host::files;
 use crate::host::fs::RealFs;
 
 use super::analysis;
@@ -94,7 +98,8 @@ pub fn schedule_after(ctx: &Ctx, uri: &Uri, state: Arc<Snapshot>, delay: Duratio
 }
 
 /// Runs the expansion stage on a blocking thread; `None` when cancelled (before it starts or
-/// while it runs), panicked or not analysed.
+/// while it runs), panicked or not analysed. Cancelling the job stops the expansion itself:
+/// the token sets the flag the expansion polls (between parts and files, and per entry).
 async fn run(
     ctx: &Ctx,
     uri: &Uri,
@@ -103,21 +108,26 @@ async fn run(
 ) -> Option<ExpansionResult> {
     let experimental = ctx.experimental;
     let dir = project_dir(uri);
-    let cancelled = token.clone();
+    let flag = Arc::new(AtomicBool::new(false));
+    let stop = Arc::clone(&flag);
     let work = tokio::task::spawn_blocking(move || {
         // Usually done by the analysis worker by now; else computed (or awaited) here.
         state.analyse();
-        if cancelled.is_cancelled() {
+        let cancel = Cancel::new(&stop);
+        if cancel.is_cancelled() {
             return None;
         }
         let analysis = state.analysis()?;
         guarded("expanding extensions", || {
-            expand_with(&analysis.doc, dir, experimental)
+            expand_with(&analysis.doc, dir, experimental, cancel)
         })
         .flatten()
     });
     tokio::select! {
-        () = token.cancelled() => None,
+        () = token.cancelled() => {
+            flag.store(true, Ordering::Relaxed);
+            None
+        }
         joined = work => joined.ok().flatten(),
     }
 }
@@ -129,16 +139,22 @@ pub fn expand_with(
     doc: &crate::core::document::Document,
     dir: Option<PathBuf>,
     experimental: bool,
+    cancel: Cancel<'_>,
 ) -> Option<ExpansionResult> {
     match dir {
-        Some(dir) => {
-            pipeline::expansion(doc, &RealFs::new(dir), experimental, DEFAULT_EXTENSIONS_DIR)
-        }
-        None => pipeline::expansion(
+        Some(dir) => pipeline::expansion_with(
+            doc,
+            &RealFs::new(dir),
+            experimental,
+            DEFAULT_EXTENSIONS_DIR,
+            cancel,
+        ),
+        None => pipeline::expansion_with(
             doc,
             &crate::core::extensions::MemoryFs::new(),
             experimental,
             DEFAULT_EXTENSIONS_DIR,
+            cancel,
         ),
     }
 }
@@ -181,7 +197,7 @@ pub async fn expanded_yaml(ctx: &Ctx, uri: &Uri) -> Result<String, String> {
             blocking(move || {
                 let analysis = state.analysis()?;
                 guarded("expanding extensions", || {
-                    expand_with(&analysis.doc, dir, experimental)
+                    expand_with(&analysis.doc, dir, experimental, Cancel::NEVER)
                 })
             })
             .await?
@@ -192,16 +208,27 @@ pub async fn expanded_yaml(ctx: &Ctx, uri: &Uri) -> Result<String, String> {
             .ok_or_else(|| format!("{} is not open and not a file", uri.as_str()))?
             .into_owned();
         let experimental = ctx.experimental;
+        let shown = uri.as_str().to_owned();
+        // Only a regular file is read (never a FIFO, a device or a standard stream the client
+        // names), and no more of it than the editor would analyse.
+        let read = tokio::task::spawn_blocking(move || {
+            let bytes = files::read_regular(&path, pipeline::MAX_TEXT_BYTES as u64)
+                .map_err(|e| format!("cannot read {shown}: {e}"))?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| format!("cannot read {shown}: it is not UTF-8 text"))?;
+            Ok::<_, String>((path, text))
+        })
+        .await
+        .map_err(|_| "internal error while reading the project file".to_owned())?;
+        let (path, text) = read?;
         blocking(move || {
-            let text = std::fs::read_to_string(&path).ok()?;
             let doc = crate::core::document::Document::parse(&text);
             let dir = path.parent().map(std::path::Path::to_path_buf);
             guarded("expanding extensions", || {
-                expand_with(&doc, dir, experimental)
+                expand_with(&doc, dir, experimental, Cancel::NEVER)
             })
         })
-        .await
-        .map_err(|_| format!("cannot read {}", uri.as_str()))?
+        .await?
     };
     let Some(result) = result else {
         return Err("the project has no expanded form: its YAML does not load".to_owned());

@@ -5,7 +5,8 @@
 //! [`handlers`], and [`Backend`]'s `LanguageServer` methods are one-line delegates to them.
 //!
 //! Module graph (what each module uses; there are no cycles):
-//! - leaves: `guard`, [`edits`], [`events`] (the publisher's queue); [`convert`] uses `edits`;
+//! - leaves: `guard`, [`edits`], [`events`] (the publisher's queue), [`framing`] (the filter on
+//!   the client's byte stream); [`convert`] uses `edits`; `protocol` uses `framing`;
 //! - [`session`] (open documents, their snapshots and job handles): `edits`, `guard`;
 //! - background jobs: [`analysis`] (`session`, `events`), [`expansion`] (`analysis`, `session`,
 //!   `events`), [`packages`] (`session`, `events`); [`settings`] (`expansion`, `packages`);
@@ -20,9 +21,11 @@ pub mod diagnostics;
 pub mod edits;
 pub mod events;
 pub mod expansion;
+pub mod framing;
 mod guard;
 pub mod handlers;
 pub mod packages;
+mod protocol;
 pub mod publisher;
 pub mod session;
 pub mod settings;
@@ -274,7 +277,10 @@ where
             Backend::expanded_project,
         )
         .finish();
-    Server::new(input, output, socket).serve(service).await;
+    let input = framing::Filtered::new(input);
+    Server::new(input, output, socket)
+        .serve(protocol::Protocol(service))
+        .await;
     if shutdown_requested.load(Ordering::SeqCst) {
         ServeExit::Clean
     } else {

@@ -7,6 +7,8 @@
 //!   blocking job that reads the user's index files, lists the apt lists directory and reads
 //!   the user's chisel-releases checkout; the host's lists of a release are read only when a
 //!   document of that release asks for them ([`Packages::want`]), once per release;
+//! - a job stops as soon as a newer configuration starts (its loader checks between files and
+//!   on every read), so a huge or endless file named by old settings holds no thread;
 //! - a job's result is kept only if no newer configuration started meanwhile, and the
 //!   publisher is told ([`Event::Packages`]) when one finishes: open documents' findings may
 //!   change;
@@ -22,7 +24,7 @@ use crate::core::packages::{DebIndex, PackageIndexes, ReleaseIndexes, Slices};
 
 use super::events::{Event, Events};
 use super::guard::guarded;
-use crate::host::packages::{PackageSettings, load_configured, load_files};
+use crate::host::packages::{PackageSettings, load_configured_until, load_files_until};
 
 /// The host lists of one release.
 #[derive(Clone, Debug)]
@@ -120,6 +122,13 @@ impl Packages {
         Some(install(&mut state, next))
     }
 
+    /// Whether a configuration newer than `generation` has started: the question a job of
+    /// `generation` asks its loader to keep asking.
+    fn cancelled_after(&self, generation: u64) -> impl Fn() -> bool + Send + Sync + 'static {
+        let current = Arc::clone(&self.generation);
+        move || current.load(Ordering::SeqCst) != generation
+    }
+
     /// Starts loading for new settings (nothing happens when they are those in force).
     pub fn configure(&self, events: &Events, settings: PackageSettings) {
         let generation = {
@@ -143,9 +152,12 @@ impl Packages {
         };
         let this = self.clone();
         let events = events.clone();
+        let cancelled = self.cancelled_after(generation);
         tokio::spawn(async move {
             let job = tokio::task::spawn_blocking(move || {
-                guarded("loading package indexes", || load_configured(&settings))
+                guarded("loading package indexes", || {
+                    load_configured_until(&settings, &cancelled)
+                })
             });
             let loaded = job.await.ok().flatten();
             let stored = this.update(generation, |next| {
@@ -200,9 +212,10 @@ impl Packages {
         };
         let this = self.clone();
         let events = events.clone();
+        let cancelled = self.cancelled_after(generation);
         tokio::spawn(async move {
             let job = tokio::task::spawn_blocking(move || {
-                guarded("loading apt lists", || load_files(&files))
+                guarded("loading apt lists", || load_files_until(&files, &cancelled))
             });
             let index = job.await.ok().flatten().unwrap_or_default();
             tracing::info!(release = key, packages = index.len(), "apt lists loaded");

@@ -190,6 +190,20 @@ impl TestClient {
         write_frame(&self.writer, &msg).await;
     }
 
+    /// Writes raw bytes to the server's input (for framing and malformed-message tests).
+    pub async fn write_raw(&mut self, bytes: &[u8]) {
+        let mut w = self.writer.lock().await;
+        w.write_all(bytes).await.unwrap();
+        w.flush().await.unwrap();
+    }
+
+    /// The next response whose `id` is `null` (the answer to a malformed message), if one comes
+    /// within `wait`.
+    pub async fn null_id_response(&mut self, wait: Duration) -> Option<Value> {
+        self.take(|m| m.get("method").is_none() && m["id"].is_null(), wait)
+            .await
+    }
+
     /// Sends a request and returns the whole response message.
     pub async fn request_raw(&mut self, method: &str, params: Value) -> Value {
         let id = self.next_id;

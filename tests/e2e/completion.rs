@@ -94,12 +94,12 @@ async fn complete_until(
     c: &mut TestClient,
     uri: &str,
     at: (u32, u32),
-    done: impl Fn(&[&str]) -> bool,
+    done: impl Fn(&[Value]) -> bool,
 ) -> Vec<Value> {
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
         let items = complete(c, uri, at).await;
-        if done(&labels(&items)) || tokio::time::Instant::now() > deadline {
+        if done(&items) || tokio::time::Instant::now() > deadline {
             return items;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -131,26 +131,28 @@ fn labels(items: &[Value]) -> Vec<&str> {
     items.iter().map(|i| i["label"].as_str().unwrap()).collect()
 }
 
+/// The extensions rockcraft expands on the project's base: spring-boot-framework is
+/// experimental on ubuntu@24.04, so it comes only with the experimental setting on.
 #[tokio::test]
-async fn extensions_list_offers_the_six_extensions() {
+async fn extensions_list_offers_what_the_base_supports() {
+    let text = "name: x\nbase: ubuntu@24.04\nextensions:\n  - $0\n";
+    let stable = [
+        "django-framework",
+        "expressjs-framework",
+        "fastapi-framework",
+        "flask-framework",
+        "go-framework",
+    ];
     let mut c = client(json!(null)).await;
-    let items = complete_at(
-        &mut c,
-        "file:///tmp/ext/rockcraft.yaml",
-        "name: x\nbase: ubuntu@24.04\nextensions:\n  - $0\n",
-    )
-    .await;
-    assert_eq!(
-        labels(&items),
-        [
-            "django-framework",
-            "expressjs-framework",
-            "fastapi-framework",
-            "flask-framework",
-            "go-framework",
-            "spring-boot-framework"
-        ]
-    );
+    let items = complete_at(&mut c, "file:///tmp/ext/rockcraft.yaml", text).await;
+    assert_eq!(labels(&items), stable);
+    c.shutdown_and_exit().await;
+
+    let mut c = client(json!({"experimentalExtensions": true})).await;
+    let items = complete_at(&mut c, "file:///tmp/ext/rockcraft.yaml", text).await;
+    let mut all = stable.to_vec();
+    all.push("spring-boot-framework");
+    assert_eq!(labels(&items), all);
     c.shutdown_and_exit().await;
 }
 
@@ -200,12 +202,13 @@ async fn configured_packages_index_offers_debs_with_descriptions() {
         "name: x\nbase: ubuntu@24.04\nparts:\n  p:\n    plugin: nil\n    stage-packages: [cur$0]\n",
     )
     .await;
-    let items = complete_until(&mut c, uri, at, |l| !l.is_empty()).await;
+    // Until the configured list has loaded, `curl` comes from the bundled slice index.
+    let items = complete_until(&mut c, uri, at, |l| {
+        l.iter()
+            .any(|i| i["detail"] == "command line tool for transferring data")
+    })
+    .await;
     assert_eq!(labels(&items), ["curl"]);
-    assert_eq!(
-        items[0]["detail"],
-        "command line tool for transferring data"
-    );
     let doc = items[0]["documentation"]["value"].as_str().unwrap();
     assert!(doc.contains("curl is a client."), "{doc}");
     c.shutdown_and_exit().await;
@@ -414,7 +417,7 @@ async fn workspace_configuration_answer_sets_the_index() {
         json!({ "settings": null }),
     )
     .await;
-    let items = complete_until(&mut c, uri, at, |l| l == ["zzconf-second"]).await;
+    let items = complete_until(&mut c, uri, at, |l| labels(l) == ["zzconf-second"]).await;
     assert_eq!(labels(&items), ["zzconf-second"]);
     c.shutdown_and_exit().await;
 }
@@ -493,5 +496,130 @@ async fn settings_pushed_with_did_change_configuration_apply_without_a_pull() {
             .await
             .is_none()
     );
+    c.shutdown_and_exit().await;
+}
+
+/// `bare` needs a build base: the item brings one as an additional edit, on the next line.
+#[tokio::test]
+async fn bare_base_comes_with_its_build_base() {
+    let mut c = client(json!(null)).await;
+    let items = complete_at(
+        &mut c,
+        "file:///tmp/bare/rockcraft.yaml",
+        "name: x\nbase: $0\nversion: '1'\n",
+    )
+    .await;
+    let bare = items
+        .iter()
+        .find(|i| i["label"] == "bare")
+        .expect("bare offered");
+    assert_eq!(
+        bare["additionalTextEdits"],
+        json!([{
+            "range": {"start": {"line": 2, "character": 0}, "end": {"line": 2, "character": 0}},
+            "newText": "build-base: ubuntu@24.04\n"
+        }])
+    );
+    let plain = items
+        .iter()
+        .find(|i| i["label"] == "ubuntu@22.04")
+        .expect("22.04 offered");
+    assert!(plain.get("additionalTextEdits").is_none_or(Value::is_null));
+    c.shutdown_and_exit().await;
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn index_files_that_are_devices_streams_or_fifos_are_skipped() {
+    let dir = TempDir::new("hostile-index");
+    dir.write("Packages", "Package: zzgood\nDescription: read\n");
+    let fifo = dir.path().join("fifo_Packages");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let lists = dir.path().join("lists");
+    std::fs::create_dir(&lists).unwrap();
+    std::os::unix::fs::symlink(
+        "/dev/zero",
+        lists.join("x_ubuntu_dists_noble_main_binary-amd64_Packages"),
+    )
+    .unwrap();
+    let index_files = json!([
+        "/dev/zero",
+        "/dev/stdin",
+        "/proc/self/fd/0",
+        fifo.display().to_string(),
+        dir.path().join("Packages").display().to_string(),
+    ]);
+    let mut c = client(json!({ "packages": {
+        "indexFiles": index_files,
+        "aptListsDir": lists.display().to_string(),
+    } }))
+    .await;
+    let uri = "file:///tmp/hostile-index/rockcraft.yaml";
+    let at = open_at(
+        &mut c,
+        uri,
+        "name: x\nbase: ubuntu@24.04\nparts:\n  p:\n    plugin: nil\n    stage-packages: [zz$0]\n",
+    )
+    .await;
+    // Loading ends (nothing blocks on the devices), the regular file is read, and the host
+    // list of the document's release (a link to /dev/zero) is refused when asked for.
+    let items = complete_until(&mut c, uri, at, |l| l == ["zzgood"]).await;
+    assert_eq!(labels(&items), ["zzgood"]);
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let res = c
+            .request(
+                "textDocument/completion",
+                json!({ "textDocument": { "uri": uri }, "position": { "line": at.0, "character": at.1 } }),
+            )
+            .await;
+        if res["isIncomplete"] == false {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the host lists never finish loading: {res}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    c.shutdown_and_exit().await;
+}
+
+#[tokio::test]
+async fn prime_paths_in_a_directory_of_100000_files_are_capped_and_narrowed() {
+    let dir = TempDir::new("many-files");
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    for i in 0..100_000 {
+        std::fs::File::create(data.join(format!("f{i:06}"))).unwrap();
+    }
+    let src = "name: x\nbase: ubuntu@22.04\nplatforms:\n  amd64:\nextensions:\n  - flask-framework\nparts:\n  flask-framework/install-app:\n    prime:\n      - flask/app/data/$0\n";
+    dir.write("rockcraft.yaml", &src.replace("$0", ""));
+    let mut c = client(json!(null)).await;
+    let uri = dir.uri("rockcraft.yaml");
+    let at = open_at(&mut c, &uri, src).await;
+    let ask = |at: (u32, u32)| json!({ "textDocument": { "uri": uri }, "position": { "line": at.0, "character": at.1 } });
+    let res = c.request("textDocument/completion", ask(at)).await;
+    let items = res["items"].as_array().unwrap();
+    assert!(!items.is_empty() && items.len() <= 500, "{}", items.len());
+    assert_eq!(res["isIncomplete"], true);
+    // Typing narrows the listing to the names starting with what is typed, whichever part of
+    // the directory the first listing covered.
+    let typed = src.replace("$0", "f09999$0");
+    c.change_full(&uri, 2, &typed.replace("$0", "")).await;
+    let at = position(
+        &typed.replace("$0", ""),
+        typed.find("$0").unwrap(),
+        Enc::Utf8,
+    );
+    let res = c.request("textDocument/completion", ask(at)).await;
+    let l = labels(res["items"].as_array().unwrap());
+    assert_eq!(l.len(), 10, "{l:?}");
+    assert!(l.contains(&"flask/app/data/f099999"), "{l:?}");
+    assert_eq!(res["isIncomplete"], false);
     c.shutdown_and_exit().await;
 }

@@ -837,3 +837,81 @@ async fn yaml_that_does_not_load_keeps_the_last_expansion_findings() {
     assert!(publishes >= 1);
     assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
 }
+
+// (6) files the client names are read only when they are regular files
+
+#[cfg(unix)]
+#[tokio::test]
+async fn expanded_project_of_a_device_fifo_or_stream_is_an_error_not_a_read() {
+    let p = Project::new("hostile-uri");
+    let fifo = p.dir.path().join("rockcraft.yaml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let mut c = TestClient::with_options(Enc::Utf16, quick()).await;
+    for (uri, why) in [
+        ("file:///dev/zero".to_owned(), "it is a character device"),
+        (p.uri(), "it is a FIFO"),
+        // The server's own standard input: never read (whatever it is, it is no regular file
+        // when the tests run under cargo).
+        ("file:///proc/self/fd/0".to_owned(), "not a regular file"),
+    ] {
+        if uri.contains("/proc/") && std::fs::metadata("/proc/self/fd/0").is_ok_and(|m| m.is_file())
+        {
+            continue;
+        }
+        let out = expanded_project(&mut c, &uri).await;
+        assert_eq!(out["yaml"], Value::Null, "{uri}: {out}");
+        let error = out["error"].as_str().unwrap_or_default();
+        assert!(
+            error.starts_with(&format!("cannot read {uri}: ")) && error.contains(why),
+            "{uri}: {out}"
+        );
+    }
+    // The server still answers.
+    let out = expanded_project(&mut c, &p.file_uri("missing/rockcraft.yaml")).await;
+    assert!(out["error"].as_str().is_some(), "{out}");
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn project_files_that_are_fifos_or_streams_are_findings_of_the_expansion() {
+    for (file, target) in [
+        ("app.py", "fifo"),
+        ("requirements.txt", "fifo"),
+        ("requirements.txt", "/dev/stdin"),
+        ("app.py", "/proc/self/fd/0"),
+        ("app.py", "/dev/zero"),
+    ] {
+        let p = Project::new("hostile-files");
+        p.write("app.py", APP_PY)
+            .write("requirements.txt", "Flask\n")
+            .write("rockcraft.yaml", TEMPLATE);
+        let path = p.dir.path().join(file);
+        std::fs::remove_file(&path).unwrap();
+        if target == "fifo" {
+            let made = std::process::Command::new("mkfifo")
+                .arg(&path)
+                .status()
+                .unwrap();
+            assert!(made.success());
+        } else {
+            std::os::unix::fs::symlink(target, &path).unwrap();
+        }
+        let uri = p.uri();
+        let mut c = TestClient::with_options(Enc::Utf16, quick()).await;
+        c.open(&uri, 1, TEMPLATE).await;
+        // The expansion ends (nothing blocks on the file) with the reason it was not read.
+        let diags = publish_where(&mut c, &uri, 1, |d| !errors(d).is_empty()).await;
+        assert!(
+            messages(&diags)
+                .iter()
+                .any(|m| m.starts_with(&format!("`{file}` cannot be read (it is "))),
+            "{file} -> {target}: {diags:#?}"
+        );
+        assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+    }
+}

@@ -1,9 +1,12 @@
 //! End-to-end tests: real JSON-RPC over in-memory pipes against `rockcraft_lsp::server::serve`,
-//! in one test binary with its LSP test client.
+//! in one test binary with its LSP test client (and, in `stdio`, the built binary over its own
+//! standard streams).
 
 mod client;
 mod completion;
 mod deep_input;
 mod expansion;
 mod line_breaks;
+mod misuse;
 mod protocol;
+mod stdio;

@@ -186,6 +186,7 @@ fn every_feature_fits_the_work_stack_at_the_depth_limit() {
             let sources = Sources {
                 fs: Some(&fs),
                 packages: &indexes,
+                experimental: false,
             };
             let deepest = u32::try_from(text.rfind(['1', 'k']).unwrap()).unwrap();
             for offset in [deepest, deepest + 1, u32::try_from(text.len()).unwrap()] {

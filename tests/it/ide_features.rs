@@ -436,6 +436,7 @@ fn ide_features_never_panic_anywhere() {
             let sources = Sources {
                 fs: Some(&fs),
                 packages: &indexes,
+                experimental: false,
             };
             let _ = symbols(&doc);
             // Every offset of the whole file; line ends of the prefixes.

@@ -256,6 +256,10 @@ pub(super) fn context(doc: &Document, offset: u32, lines: &[Line<'_>]) -> Option
     if before.contains(" #") || before.starts_with('#') {
         return None;
     }
+    // Right after a closing quote the value is complete: nothing can follow it there.
+    if word.is_empty() && ends_with_closed_quote(before) {
+        return None;
+    }
     let mut range = TextRange::new(
         TextSize::from(u32::try_from(lines[cur].start + word_start).ok()?),
         TextSize::from(u32::try_from(lines[cur].start + word_end).ok()?),
@@ -353,6 +357,22 @@ fn in_block_scalar(doc: &Document, offset: usize) -> bool {
         matches!(&n.kind, NodeKind::Scalar(s) if matches!(s.style, crate::core::yaml::ScalarStyle::Literal | crate::core::yaml::ScalarStyle::Folded))
             && u32::from(n.span.start()) < off
     })
+}
+
+/// Whether `s` ends with the closing quote of a quoted scalar.
+fn ends_with_closed_quote(s: &str) -> bool {
+    if !s.ends_with(['"', '\'']) {
+        return false;
+    }
+    let mut quote: Option<char> = None;
+    for c in s.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (None, '"' | '\'') => quote = Some(c),
+            _ => {}
+        }
+    }
+    quote.is_none()
 }
 
 /// The innermost `[`/`{` of `s` that is not closed yet, with its byte index.

@@ -15,20 +15,30 @@ mod schema_items;
 mod tests;
 
 use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
 
+use crate::core::diagnostic::Edit;
 use crate::core::document::Document;
 use crate::core::extensions::ProjectFs;
 use crate::core::extensions::registry::{self, EXTENSIONS};
 use crate::core::facts::{
-    ARCHITECTURES, BARE, EXPERIMENTAL_ENV, at_spelling, plugins_for, release_of_base,
+    ARCHITECTURES, BARE, EXPERIMENTAL_ENV, at_spelling, is_architecture, plugins_for,
+    release_of_base,
 };
+use crate::core::fits;
 use crate::core::packages::{PackageIndexes, SliceOrigin};
+use crate::core::rules;
 use crate::core::text::TextRange;
 
 use context::{Ctx, Outline, Seg, Slot};
 
 /// At most this many package items are returned for one request (the list is then partial).
 pub const MAX_PACKAGE_ITEMS: usize = 300;
+
+/// At most this many project paths are returned for one request. A directory holding more
+/// (generated files, a dataset) gets a list marked incomplete, so the client asks again as the
+/// user types, and the entries are then those starting with the typed name.
+pub const MAX_PATH_ITEMS: usize = 500;
 
 /// What an item stands for (the server maps it to a protocol kind).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,6 +68,8 @@ pub struct Item {
     pub insert_text: String,
     pub is_snippet: bool,
     pub edit_range: TextRange,
+    /// Edits elsewhere that make the item valid (a `build-base` line for `base: bare`).
+    pub additional_edits: Vec<Edit>,
 }
 
 impl Item {
@@ -117,20 +129,37 @@ pub struct Sources<'a> {
     pub fs: Option<&'a dyn ProjectFs>,
     /// Chisel slices and Debian packages per release.
     pub packages: &'a dyn PackageIndexes,
+    /// Whether experimental extensions are enabled where the project is packed.
+    pub experimental: bool,
 }
 
 /// The completion items at `offset` in `doc`.
 #[must_use]
 pub fn complete(doc: &Document, offset: u32, sources: &Sources<'_>) -> Vec<Item> {
+    complete_list(doc, offset, sources).items
+}
+
+/// Completion items, and whether some were left out (the client should ask again).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Completions {
+    pub items: Vec<Item>,
+    /// Project paths were left out ([`MAX_PATH_ITEMS`], or a directory listed in part).
+    pub incomplete: bool,
+}
+
+/// The completion items at `offset` in `doc`, and whether the list is partial.
+#[must_use]
+pub fn complete_list(doc: &Document, offset: u32, sources: &Sources<'_>) -> Completions {
     // The text is split into lines once, for the cursor context and the project outline.
     let outline = Outline::new(&doc.text);
     let Some(ctx) = context::context(doc, offset, outline.lines()) else {
-        return Vec::new();
+        return Completions::default();
     };
     let project = Project::new(doc, outline);
     let mut out = Out {
         ctx: &ctx,
         items: Vec::new(),
+        incomplete: false,
     };
     match ctx.slot {
         Slot::Key => keys(&mut out, &project, sources),
@@ -139,7 +168,10 @@ pub fn complete(doc: &Document, offset: u32, sources: &Sources<'_>) -> Vec<Item>
     let mut items = out.items;
     let mut seen = std::collections::HashSet::new();
     items.retain(|i| seen.insert(i.label.clone()));
-    items
+    Completions {
+        items,
+        incomplete: out.incomplete,
+    }
 }
 
 /// Project facts read from the text (they survive syntax errors) and the tree. The outline's
@@ -271,6 +303,8 @@ impl<'a> Project<'a> {
 struct Out<'c> {
     ctx: &'c Ctx,
     items: Vec<Item>,
+    /// Some items were left out.
+    incomplete: bool,
 }
 
 impl Out<'_> {
@@ -289,6 +323,7 @@ impl Out<'_> {
             insert_text: insert,
             is_snippet: false,
             edit_range: self.ctx.range,
+            additional_edits: Vec::new(),
         });
     }
 
@@ -321,6 +356,7 @@ impl Out<'_> {
             insert_text,
             is_snippet,
             edit_range: self.ctx.range,
+            additional_edits: Vec::new(),
         });
     }
 
@@ -450,6 +486,12 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
                 if taken(out, ext.name) {
                     continue;
                 }
+                // Only what the bases offer (experimental ones when enabled).
+                if let Some(b) = project.base()
+                    && !registry::expands_on(ext, b, project.doc.build_base(), sources.experimental)
+                {
+                    continue;
+                }
                 let bases = registry::all_bases(ext);
                 let experimental = base.is_some_and(|b| registry::experimental_on(ext, b));
                 let detail = if experimental {
@@ -467,8 +509,17 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
                 out.value(ext.name, ItemKind::Extension, Some(detail), Some(doc));
             }
         }
-        ([Some("parts"), Some(_), Some("plugin")], false) => {
+        ([Some("parts"), Some(part), Some("plugin")], false) => {
             for pl in plugins_for(project.build_base()) {
+                // Only plugins that take the keys the part already has.
+                if !fits::value_fits(
+                    project.doc,
+                    &["parts", part, "plugin"],
+                    pl,
+                    sources.experimental,
+                ) {
+                    continue;
+                }
                 let detail = project
                     .build_base()
                     .map(|b| format!("plugin available on {b}"));
@@ -476,8 +527,10 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
             }
         }
         ([Some("parts"), Some(me), Some("after")], true) => {
+            // Parts already after this one would close a circle.
+            let later = parts_after(project.doc, me);
             for part in project.all_parts() {
-                if part != *me && !taken(out, &part) {
+                if part != *me && !taken(out, &part) && !later.contains(part.as_str()) {
                     out.value(&part, ItemKind::Part, Some("part".into()), None);
                 }
             }
@@ -506,9 +559,18 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
                 out.value(&s, ItemKind::Service, Some("service".into()), None);
             }
         }
-        ([Some("platforms"), Some(_), Some("build-on" | "build-for")], _) => {
+        (
+            [
+                Some("platforms"),
+                Some(label),
+                Some(key @ ("build-on" | "build-for")),
+            ],
+            _,
+        ) => {
+            // A platform named after an architecture builds for that architecture only.
+            let only = (*key == "build-for" && is_architecture(label)).then_some(*label);
             for a in ARCHITECTURES {
-                if !taken(out, a) {
+                if !taken(out, a) && only.is_none_or(|o| o == *a) {
                     out.value(a, ItemKind::Platform, Some("architecture".into()), None);
                 }
             }
@@ -535,8 +597,73 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
         ) => {
             packages(out, project, sources, *key == "stage-packages");
         }
-        _ => schema_items::values(out, &path),
+        ([Some(key @ ("base" | "build-base"))], false) => {
+            // The schema's values, less those the rest of the project refuses.
+            let first = out.items.len();
+            schema_items::values(out, &path);
+            let mut offered = out.items.split_off(first);
+            offered.retain_mut(|item| {
+                let doc = project.doc;
+                if fits::value_fits(doc, &[*key], &item.label, sources.experimental) {
+                    return true;
+                }
+                // `bare` and the development series come with the build base they need.
+                let Some(bb) = (*key == "base")
+                    .then(|| fits::build_base_for(doc, &item.label, sources.experimental))
+                    .flatten()
+                else {
+                    return false;
+                };
+                let (range, text) = rules::build_base_edit(doc, bb);
+                item.detail = Some(format!("adds `build-base: {bb}`"));
+                item.additional_edits.push(Edit { range, text });
+                true
+            });
+            out.items.extend(offered);
+        }
+        _ => {
+            // The schema's values, less those the rest of the project refuses.
+            let first = out.items.len();
+            schema_items::values(out, &path);
+            if let Some(keys) = p.iter().copied().collect::<Option<Vec<&str>>>() {
+                let mut offered = out.items.split_off(first);
+                offered.retain(|item| {
+                    fits::value_fits(project.doc, &keys, &item.label, sources.experimental)
+                });
+                out.items.extend(offered);
+            }
+        }
     }
+}
+
+/// The parts that come after `part`, directly or through others (by their `after` lists).
+fn parts_after<'d>(doc: &'d Document, part: &str) -> HashSet<&'d str> {
+    let tree = &doc.tree;
+    // Who names whom in `after`, read once: the search is then linear.
+    let mut waiting: HashMap<&'d str, Vec<&'d str>> = HashMap::new();
+    for p in doc.section("parts") {
+        let (Some(name), Some(after)) = (tree.text(p.key), tree.get(p.value, "after")) else {
+            continue;
+        };
+        let items = if tree.is_sequence(after) {
+            tree.items(after)
+        } else {
+            std::slice::from_ref(&after)
+        };
+        for dep in items.iter().filter_map(|&i| tree.text(i)) {
+            waiting.entry(dep).or_default().push(name);
+        }
+    }
+    let mut later = HashSet::new();
+    let mut frontier = vec![part];
+    while let Some(done) = frontier.pop() {
+        for &name in waiting.get(done).map_or(&[][..], Vec::as_slice) {
+            if later.insert(name) {
+                frontier.push(name);
+            }
+        }
+    }
+    later
 }
 
 fn packages(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>, stage: bool) {

@@ -5,7 +5,7 @@
 
 use crate::core::extensions::ProjectFs;
 
-use super::{ItemKind, Out};
+use super::{ItemKind, MAX_PATH_ITEMS, Out};
 
 /// Entries never offered: those the extensions never copy into the rock.
 fn skipped(name: &str) -> bool {
@@ -43,10 +43,25 @@ pub(super) fn complete(out: &mut Out<'_>, fs: &dyn ProjectFs, root: &str, prefix
         ("", d) | (d, "") => d.to_owned(),
         (r, d) => format!("{r}/{d}"),
     };
-    for e in fs.list(&listed) {
+    // The name being typed in that directory: what a long listing is narrowed to.
+    let partial = rel.rfind('/').map_or(rel, |i| &rel[i + 1..]);
+    let mut listing = fs.listing(&listed, "");
+    if (listing.truncated || listing.entries.len() > MAX_PATH_ITEMS) && !partial.is_empty() {
+        listing = fs.listing(&listed, partial);
+    }
+    if listing.truncated {
+        out.incomplete = true;
+    }
+    let mut offered = 0usize;
+    for e in listing.entries {
         if skipped(&e.name) || !(e.is_dir || e.is_file) {
             continue;
         }
+        if offered >= MAX_PATH_ITEMS {
+            out.incomplete = true;
+            break;
+        }
+        offered += 1;
         let sub = if dir.is_empty() {
             e.name.clone()
         } else {

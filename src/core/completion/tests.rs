@@ -37,6 +37,7 @@ fn render_with(src: &str, indexes: &dyn PackageIndexes) -> String {
     let sources = Sources {
         fs: Some(&fs),
         packages: indexes,
+        experimental: false,
     };
     let items = complete(&doc, u32::try_from(offset).unwrap(), &sources);
     let mut s = String::new();
@@ -54,6 +55,15 @@ fn render_with(src: &str, indexes: &dyn PackageIndexes) -> String {
                 .map(|d| format!(" ({})", d.lines().next().unwrap_or_default()))
                 .unwrap_or_default()
         );
+        for e in &i.additional_edits {
+            let _ = write!(
+                s,
+                " + {}..{} {:?}",
+                u32::from(e.range.start()),
+                u32::from(e.range.end()),
+                e.text
+            );
+        }
         s.push('\n');
     }
     s
@@ -150,13 +160,13 @@ fn flow_list_that_does_not_parse() {
 #[test]
 fn enum_values() {
     check_completion!("base: $0\n", @r#"
-    bare [Value] 6..6 "bare"
+    bare [Value] 6..6 "bare" (adds `build-base: ubuntu@24.04`) + 7..7 "build-base: ubuntu@24.04\n"
     ubuntu@20.04 [Value] 6..6 "ubuntu@20.04"
     ubuntu@22.04 [Value] 6..6 "ubuntu@22.04"
     ubuntu@24.04 [Value] 6..6 "ubuntu@24.04"
     ubuntu@25.10 [Value] 6..6 "ubuntu@25.10"
     ubuntu@26.04 [Value] 6..6 "ubuntu@26.04"
-    ubuntu@26.10 [Value] 6..6 "ubuntu@26.10"
+    ubuntu@26.10 [Value] 6..6 "ubuntu@26.10" (adds `build-base: devel`) + 7..7 "build-base: devel\n"
     "#);
     check_completion!("services:\n  s:\n    startup: $0\n", @r#"
     enabled [Value] 28..28 "enabled"
@@ -253,7 +263,6 @@ fn extensions_with_bases() {
     expressjs-framework [Extension] 55..55 "expressjs-framework" (bases: bare, ubuntu@24.04, ubuntu@26.04)
     fastapi-framework [Extension] 55..55 "fastapi-framework" (bases: bare, ubuntu@24.04, ubuntu@26.04)
     go-framework [Extension] 55..55 "go-framework" (bases: bare, ubuntu@24.04, ubuntu@26.04)
-    spring-boot-framework [Extension] 55..55 "spring-boot-framework" (experimental on ubuntu@24.04)
     "#);
 }
 
@@ -411,4 +420,19 @@ fn carriage_returns_end_lines() {
         assert_eq!(render(&src.replace('\n', "\r")), want, "{src:?}");
         assert!(!render(&src.replace('\n', "\r\n")).is_empty(), "{src:?}");
     }
+}
+
+/// Only values the rest of the project accepts: no part that would close an `after` circle, a
+/// platform named after an architecture builds for that one, nothing after a closing quote,
+/// and experimental extensions only when they are enabled.
+#[test]
+fn values_the_project_accepts() {
+    check_completion!("parts:\n  a:\n    plugin: nil\n    after: [b]\n  b:\n    plugin: nil\n    after: [c]\n  c:\n    plugin: nil\n    after: [$0]\n", @"");
+    check_completion!("parts:\n  a:\n    plugin: nil\n    after: [b]\n  b:\n    plugin: nil\n  c:\n    plugin: nil\n    after: [$0]\n", @r#"
+    a [Part] 97..97 "a" (part)
+    b [Part] 97..97 "b" (part)
+    "#);
+    check_completion!("platforms:\n  arm64:\n    build-on: [amd64]\n    build-for: [$0]\n", @r#"arm64 [Platform] 58..58 "arm64" (architecture)"#);
+    check_completion!("parts:\n  p:\n    prime:\n      - \"a b\"$0\n", @"");
+    check_completion!("base: ubuntu@26.04\nextensions:\n  - $0\n", @"");
 }

@@ -71,6 +71,9 @@ pub fn apply_with(
     project.shift_remove("extensions");
     let names = declared_names(&declared)?;
     for name in &names {
+        if ctx.cancel.is_cancelled() {
+            break;
+        }
         apply_one(&mut project, name, &declared, ctx, notes, lookup)?;
     }
     Ok(Value::Object(project))
@@ -131,12 +134,7 @@ fn generation(
     info: &ExtensionInfo,
     project: &Map<String, Value>,
 ) -> (&'static [&'static str], bool, bool) {
-    let v1 = project_base(project).is_some_and(|b| info.v1_bases.contains(&b.as_str()));
-    if v1 {
-        (info.v1_bases, info.v1_experimental, true)
-    } else {
-        (info.v2_bases, info.v2_experimental, false)
-    }
+    registry::generation(info, project_base(project).as_deref())
 }
 
 fn apply_one(
@@ -372,6 +370,7 @@ mod tests {
             fs: &fs,
             experimental,
             extensions_dir: "/ext",
+            cancel: crate::core::cancel::Cancel::NEVER,
         };
         let mut notes = Vec::new();
         let r = apply_with(raw, &ctx, &mut notes, &lookup);

@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
+use crate::core::cancel::Cancel;
+
 /// What a directory entry is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DirEntry {
@@ -17,6 +19,14 @@ pub struct DirEntry {
     pub is_file: bool,
     /// A regular file with any execute bit set.
     pub executable: bool,
+}
+
+/// Some entries of a directory, sorted by name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Listing {
+    pub entries: Vec<DirEntry>,
+    /// The directory holds more entries than were listed (the file system's cap).
+    pub truncated: bool,
 }
 
 /// The project files an extension may look at.
@@ -28,11 +38,16 @@ pub trait ProjectFs: Send + Sync {
     fn read(&self, rel: &str) -> io::Result<Vec<u8>>;
     /// The entry at `rel` (`None` when missing). `""` is the project root.
     fn stat(&self, rel: &str) -> Option<DirEntry>;
-    /// The entries of a directory, sorted by name (empty when missing or not a directory).
-    fn list(&self, rel: &str) -> Vec<DirEntry>;
+    /// The entries of a directory whose names start with `prefix`, sorted by name (empty when
+    /// missing or not a directory); a real file system lists a bounded number of them.
+    fn listing(&self, rel: &str, prefix: &str) -> Listing;
     /// The absolute project path as rockcraft would print it in messages.
     fn root_display(&self) -> String;
 
+    /// The entries of a directory, sorted by name (empty when missing or not a directory).
+    fn list(&self, rel: &str) -> Vec<DirEntry> {
+        self.listing(rel, "").entries
+    }
     fn is_file(&self, rel: &str) -> bool {
         self.stat(rel).is_some_and(|e| e.is_file)
     }
@@ -49,6 +64,40 @@ pub trait ProjectFs: Send + Sync {
     fn read_text(&self, rel: &str) -> io::Result<String> {
         self.read(rel)
             .map(|b| String::from_utf8_lossy(&b).into_owned())
+    }
+}
+
+/// A project directory that looks empty once `cancel` is set, so that a cancelled expansion
+/// reads no more files (its result is dropped).
+pub struct CancellableFs<'a> {
+    pub inner: &'a dyn ProjectFs,
+    pub cancel: Cancel<'a>,
+}
+
+impl ProjectFs for CancellableFs<'_> {
+    fn read(&self, rel: &str) -> io::Result<Vec<u8>> {
+        if self.cancel.is_cancelled() {
+            return Err(io::Error::from(io::ErrorKind::Interrupted));
+        }
+        self.inner.read(rel)
+    }
+
+    fn stat(&self, rel: &str) -> Option<DirEntry> {
+        if self.cancel.is_cancelled() {
+            return None;
+        }
+        self.inner.stat(rel)
+    }
+
+    fn listing(&self, rel: &str, prefix: &str) -> Listing {
+        if self.cancel.is_cancelled() {
+            return Listing::default();
+        }
+        self.inner.listing(rel, prefix)
+    }
+
+    fn root_display(&self) -> String {
+        self.inner.root_display()
     }
 }
 
@@ -156,9 +205,9 @@ impl ProjectFs for MemoryFs {
             })
     }
 
-    fn list(&self, rel: &str) -> Vec<DirEntry> {
+    fn listing(&self, rel: &str, name_prefix: &str) -> Listing {
         let Some(key) = clean(rel).map(|p| p.to_string_lossy().into_owned()) else {
-            return Vec::new();
+            return Listing::default();
         };
         let prefix = if key.is_empty() {
             String::new()
@@ -195,7 +244,13 @@ impl ProjectFs for MemoryFs {
                 }
             }
         }
-        names.into_values().collect()
+        Listing {
+            entries: names
+                .into_values()
+                .filter(|e| e.name.starts_with(name_prefix))
+                .collect(),
+            truncated: false,
+        }
     }
 
     fn root_display(&self) -> String {

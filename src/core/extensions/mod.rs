@@ -12,8 +12,10 @@ pub mod validate;
 
 use serde_json::{Map, Value};
 
+use crate::core::cancel::Cancel;
+
 pub use error::{Anchor, BaseKey, Cause, Detail, ErrorKind, ExpandError};
-pub use fs::{DirEntry, MemoryFs, ProjectFs};
+pub use fs::{CancellableFs, DirEntry, Listing, MemoryFs, ProjectFs};
 
 /// Where rockcraft's extension data files live; printed as the `source` of config-file parts.
 pub const DEFAULT_EXTENSIONS_DIR: &str = "/snap/rockcraft/current/share/rockcraft/extensions";
@@ -25,6 +27,9 @@ pub struct Context<'a> {
     pub experimental: bool,
     /// The extension data directory printed in generated parts.
     pub extensions_dir: &'a str,
+    /// Set when the expansion is no longer wanted: it stops early (its result is then
+    /// meaningless, and the caller drops it).
+    pub cancel: Cancel<'a>,
 }
 
 /// One extension generation (V1 or V2 class in rockcraft): its checks and the root snippet

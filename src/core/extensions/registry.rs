@@ -148,6 +148,36 @@ pub fn stable_on(ext: &ExtensionInfo, base: &str) -> bool {
     (ext.v1_bases.contains(&base) || ext.v2_bases.contains(&base)) && !experimental_on(ext, base)
 }
 
+/// The generation of `ext` rockcraft applies when the build base (else the base) reads as
+/// `project_base` ([`crate::core::facts::project_base`]): its bases, whether it is
+/// experimental, and whether it is the first generation.
+#[must_use]
+pub fn generation(
+    ext: &ExtensionInfo,
+    project_base: Option<&str>,
+) -> (&'static [&'static str], bool, bool) {
+    if project_base.is_some_and(|b| ext.v1_bases.contains(&b)) {
+        (ext.v1_bases, ext.v1_experimental, true)
+    } else {
+        (ext.v2_bases, ext.v2_experimental, false)
+    }
+}
+
+/// Whether rockcraft expands `ext` in a project with this `base` and `build_base` (as
+/// written): the build base picks the generation, the base must be one of its bases, and an
+/// experimental generation needs `experimental`.
+#[must_use]
+pub fn expands_on(
+    ext: &ExtensionInfo,
+    base: &str,
+    build_base: Option<&str>,
+    experimental: bool,
+) -> bool {
+    let picked = crate::core::facts::project_base(build_base.unwrap_or(base));
+    let (bases, is_experimental, _) = generation(ext, picked.as_deref());
+    bases.contains(&base) && (experimental || !is_experimental)
+}
+
 /// Every supported base of an extension, sorted and without duplicates, as
 /// `rockcraft list-extensions` prints them.
 #[must_use]

@@ -1,5 +1,5 @@
-//! Model checks of the expanded project that depend on rockcraft's normalisation (vectorised
-//! platforms) or on plugin option pairs, and that the source-document analyzer may not make.
+//! Model checks of the expanded project on plugin option pairs, which the source-document
+//! analyzer does not make.
 
 use serde_json::{Map, Value};
 
@@ -18,25 +18,8 @@ fn key(k: &str) -> PathSeg {
 /// The problems found, in field order.
 pub fn check(data: &Map<String, Value>) -> Result<(), Vec<Problem>> {
     let mut out = Vec::new();
-    platforms(data, &mut out);
     npm_parts(data, &mut out);
     if out.is_empty() { Ok(()) } else { Err(out) }
-}
-
-/// Every platform given as a mapping needs `build-for` once `build-on` is there.
-fn platforms(data: &Map<String, Value>, out: &mut Vec<Problem>) {
-    let Some(Value::Object(platforms)) = data.get("platforms") else {
-        return;
-    };
-    for (label, entry) in platforms {
-        let Value::Object(m) = entry else { continue };
-        if m.contains_key("build-on") && !m.contains_key("build-for") {
-            out.push((
-                vec![key("platforms"), key(label)],
-                format!("platform '{label}' has `build-on` but no `build-for`: rockcraft requires both (write `build-for: [{label}]` for a native build)"),
-            ));
-        }
-    }
 }
 
 /// craft-parts' npm plugin: `npm-include-node: true` needs an `npm-node-version`.
@@ -86,14 +69,5 @@ mod tests {
         assert!(part(json!({"npm-include-node": true, "npm-node-version": null})).is_err());
         assert!(part(json!({"npm-include-node": true, "npm-node-version": "22"})).is_ok());
         assert!(part(json!({"npm-include-node": false})).is_ok());
-    }
-
-    #[test]
-    fn build_for_required() {
-        assert!(run(json!({"platforms": {"arm64": {"build-on": ["amd64"]}}})).is_err());
-        assert!(
-            run(json!({"platforms": {"arm64": null, "x": {"build-on": "a", "build-for": "b"}}}))
-                .is_ok()
-        );
     }
 }

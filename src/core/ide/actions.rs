@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 use crate::core::diagnostic::{Diagnostic, Edit};
 use crate::core::document::Document;
 use crate::core::extensions::registry::ExtensionInfo;
+use crate::core::fits;
 use crate::core::ide::edit::insert_entries;
 use crate::core::ide::expansion::ExpansionResult;
 use crate::core::ide::starters;
@@ -140,17 +141,20 @@ fn add_packages(doc: &Document, info: &ExtensionInfo) -> Option<Action> {
         return None;
     };
     let part = format!("{}/{sub}", info.name);
+    let user_part = doc
+        .section("parts")
+        .iter()
+        .find(|e| doc.tree.text(e.key) == Some(part.as_str()))
+        .copied();
+    if user_part.is_none() && !fits::part_name_fits(doc, &part) {
+        return None;
+    }
     let bare = doc.base() == Some(crate::core::facts::BARE);
     let (what, placeholder) = if bare {
         ("chisel slices", "package_slice")
     } else {
         ("Debian packages", "package-name")
     };
-    let user_part = doc
-        .section("parts")
-        .iter()
-        .find(|e| doc.tree.text(e.key) == Some(part.as_str()))
-        .copied();
     if let Some(p) = user_part
         && let Some(list) = doc.tree.entry(p.value, "stage-packages")
     {
@@ -192,6 +196,13 @@ fn add_packages(doc: &Document, info: &ExtensionInfo) -> Option<Action> {
 /// (c) `<fw>-framework/install-app: prime:` with today's default list.
 fn choose_files(doc: &Document, expanded: &Value, info: &ExtensionInfo) -> Option<Action> {
     let part = format!("{}/install-app", info.name);
+    let declared = doc
+        .section("parts")
+        .iter()
+        .any(|e| doc.tree.text(e.key) == Some(part.as_str()));
+    if !declared && !fits::part_name_fits(doc, &part) {
+        return None;
+    }
     let prime = expanded
         .get("parts")?
         .get(&part)?

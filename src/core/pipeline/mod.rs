@@ -17,15 +17,18 @@
 pub mod project_model;
 pub mod startup;
 
+use std::collections::HashSet;
+
 use project_model::Command;
 
 use crate::core::analysis::{Analysis, analyze};
+use crate::core::cancel::Cancel;
 use crate::core::code::Code;
 use crate::core::diagnostic::{Diagnostic, Severity};
 use crate::core::document::Document;
 use crate::core::extensions::apply::apply_with_notes;
 use crate::core::extensions::model::ModelOutcome;
-use crate::core::extensions::{Context, ExpandError, ProjectFs};
+use crate::core::extensions::{CancellableFs, Context, ExpandError, ProjectFs};
 use crate::core::ide::expansion::{ExpansionResult, map_error, top_value_range};
 use crate::core::ide::lints;
 use crate::core::packages::PackageIndexes;
@@ -92,8 +95,8 @@ fn expand_loaded(doc: &Document, ctx: &Context<'_>, command: Command) -> Expande
             outcome: Err(e),
         };
     }
-    let outcome =
-        apply_with_notes(&doc.json, ctx, &mut notes).map(|v| project_model::check_for(&v, command));
+    let outcome = apply_with_notes(&doc.json, ctx, &mut notes)
+        .map(|v| project_model::check_with(&v, command, ctx.cancel));
     Expanded { notes, outcome }
 }
 
@@ -111,9 +114,23 @@ pub fn expansion(
     experimental: bool,
     extensions_dir: &str,
 ) -> Option<ExpansionResult> {
-    if doc.has_fatal_yaml_errors() || doc.root_map().is_none() {
+    expansion_with(doc, fs, experimental, extensions_dir, Cancel::NEVER)
+}
+
+/// [`expansion`], stopping early once `cancel` is set: polled between the steps, the
+/// extensions, the files read and the project's entries. `None` when cancelled.
+#[must_use]
+pub fn expansion_with(
+    doc: &Document,
+    fs: &dyn ProjectFs,
+    experimental: bool,
+    extensions_dir: &str,
+    cancel: Cancel<'_>,
+) -> Option<ExpansionResult> {
+    if doc.has_fatal_yaml_errors() || doc.root_map().is_none() || cancel.is_cancelled() {
         return None;
     }
+    let fs = &CancellableFs { inner: fs, cancel };
     let mut result = ExpansionResult::default();
     if !doc.has_extensions() {
         lints::without_extensions(doc, &mut result.diagnostics);
@@ -123,9 +140,13 @@ pub fn expansion(
         fs,
         experimental,
         extensions_dir,
+        cancel,
     };
     // The editor and `check` answer for `pack`.
     let expanded = expand_loaded(doc, &ctx, Command::Pack);
+    if cancel.is_cancelled() {
+        return None;
+    }
     let failure = match expanded.outcome {
         Ok(model) => match &model.result {
             Ok(_) => {
@@ -149,6 +170,9 @@ pub fn expansion(
         result.expanded.as_ref(),
         &mut result.diagnostics,
     );
+    if cancel.is_cancelled() {
+        return None;
+    }
     sort(&mut result.diagnostics);
     Some(result)
 }
@@ -185,10 +209,15 @@ fn new_findings<'a>(
     let base_is_wrong = fast.iter().any(|f| {
         f.severity == Severity::Error && base_values.iter().any(|r| r.contains_range(f.range))
     });
+    // Sets, not a scan of the fast findings per expansion finding: both can be many.
+    let same_place: HashSet<(TextRange, Code)> = fast.iter().map(|f| (f.range, f.code)).collect();
+    let errors_at: HashSet<TextRange> = fast
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| f.range)
+        .collect();
     expanded.iter().filter(move |d| {
-        let repeated = fast
-            .iter()
-            .any(|f| f.range == d.range && (f.code == d.code || f.severity == Severity::Error));
+        let repeated = same_place.contains(&(d.range, d.code)) || errors_at.contains(&d.range);
         let about_base = matches!(d.code, Code::ExtensionBase | Code::ExtensionExperimental);
         !(repeated || (about_base && base_is_wrong))
     })
@@ -336,5 +365,96 @@ mod tests {
         };
         assert_eq!(d.code, Code::NotUtf8);
         assert_eq!(u32::from(d.range.start()), 9);
+    }
+}
+
+#[cfg(test)]
+mod cancel_tests {
+    use std::fmt::Write as _;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::core::extensions::{DEFAULT_EXTENSIONS_DIR, DirEntry, Listing, MemoryFs};
+
+    /// A project directory that counts what is asked of it.
+    struct Counting {
+        inner: MemoryFs,
+        calls: AtomicUsize,
+    }
+
+    impl ProjectFs for Counting {
+        fn read(&self, rel: &str) -> std::io::Result<Vec<u8>> {
+            self.calls.fetch_add(1, Ordering::Relaxed);
+            self.inner.read(rel)
+        }
+        fn stat(&self, rel: &str) -> Option<DirEntry> {
+            self.calls.fetch_add(1, Ordering::Relaxed);
+            self.inner.stat(rel)
+        }
+        fn listing(&self, rel: &str, prefix: &str) -> Listing {
+            self.calls.fetch_add(1, Ordering::Relaxed);
+            self.inner.listing(rel, prefix)
+        }
+        fn root_display(&self) -> String {
+            self.inner.root_display()
+        }
+    }
+
+    fn flask() -> Counting {
+        Counting {
+            inner: MemoryFs::new()
+                .file("requirements.txt", "flask\n")
+                .file("app.py", "from flask import Flask\napp = Flask(__name__)\n"),
+            calls: AtomicUsize::new(0),
+        }
+    }
+
+    /// A flask project with `n` unknown top-level keys.
+    fn project(n: usize) -> Document {
+        let mut text = String::from(
+            "name: flask-app\nbase: ubuntu@24.04\nversion: '0.1'\nsummary: s\ndescription: d\n\
+             platforms:\n  amd64:\nextensions: [flask-framework]\n",
+        );
+        for i in 0..n {
+            let _ = writeln!(text, "unknown{i}: 1");
+        }
+        Document::parse(&text)
+    }
+
+    #[test]
+    fn a_cancelled_expansion_reads_nothing() {
+        let fs = flask();
+        let flag = AtomicBool::new(true);
+        let doc = project(3);
+        let r = expansion_with(&doc, &fs, false, DEFAULT_EXTENSIONS_DIR, Cancel::new(&flag));
+        assert!(r.is_none());
+        assert_eq!(fs.calls.load(Ordering::Relaxed), 0);
+        // Not cancelled: the same expansion reads the project.
+        flag.store(false, Ordering::Relaxed);
+        let r = expansion_with(&doc, &fs, false, DEFAULT_EXTENSIONS_DIR, Cancel::new(&flag));
+        assert!(r.is_some());
+        assert!(fs.calls.load(Ordering::Relaxed) > 0);
+    }
+
+    /// 80,000 unknown keys next to an extension: the expansion polls the flag per entry and
+    /// stops within a few polls of it being set, instead of checking every key.
+    #[test]
+    fn an_expansion_over_80000_keys_stops_soon_after_cancellation() {
+        let doc = project(80_000);
+        let fs = flask();
+        let polls = AtomicUsize::new(0);
+        let limit = 1_000;
+        let r = expansion_with(
+            &doc,
+            &fs,
+            false,
+            DEFAULT_EXTENSIONS_DIR,
+            Cancel::after_polls(&polls, limit),
+        );
+        assert!(r.is_none(), "cancelled work must give no result");
+        let polled = polls.load(Ordering::Relaxed);
+        // Reaching the limit means the per-entry loops poll (the steps alone poll a few dozen
+        // times); stopping right after it means they stop.
+        assert!(polled > limit && polled < limit + 50, "{polled} polls");
     }
 }

@@ -2,16 +2,19 @@
 //! source-document rules applied to the emitted expansion, then the checks only the expanded
 //! form allows), between the model's preparation and its normalisation.
 
+use std::collections::HashSet;
+
 use serde_json::{Map, Value};
 
-use crate::core::analysis::analyze;
+use crate::core::analysis::analyze_with;
+use crate::core::cancel::Cancel;
 use crate::core::diagnostic::{Code, Diagnostic, Severity};
 use crate::core::emit;
 use crate::core::extensions::model::{self, MODEL_ERROR_HEADING, ModelOutcome};
 use crate::core::extensions::{Anchor, Detail, ExpandError};
 use crate::core::facts::PROJECT_DOC_SLUG;
 use crate::core::py;
-use crate::core::yaml::PathSeg;
+use crate::core::yaml::{PathSeg, Tree};
 
 /// Which rockcraft command's loading the checks follow: `pack` substitutes its `CRAFT_*`
 /// variables before it validates the project, `expand-extensions` does not.
@@ -31,6 +34,12 @@ pub fn check(expanded: &Value) -> ModelOutcome {
 /// [`check`], following `command`'s loading.
 #[must_use]
 pub fn check_for(expanded: &Value, command: Command) -> ModelOutcome {
+    check_with(expanded, command, Cancel::NEVER)
+}
+
+/// [`check_for`], stopping early once `cancel` is set (the outcome is then meaningless).
+#[must_use]
+pub fn check_with(expanded: &Value, command: Command, cancel: Cancel<'_>) -> ModelOutcome {
     let prepared = match model::prepare(expanded) {
         Ok(p) => p,
         Err(e) => {
@@ -40,7 +49,7 @@ pub fn check_for(expanded: &Value, command: Command) -> ModelOutcome {
             };
         }
     };
-    match validate(&prepared.data, command) {
+    match validate(&prepared.data, command, cancel) {
         Ok(()) => model::finish(prepared),
         Err(e) => ModelOutcome {
             warnings: prepared.warnings,
@@ -62,24 +71,33 @@ fn coerced_for_analysis(data: &Map<String, Value>) -> Value {
 }
 
 /// Runs the project-model checks on the expanded data.
-fn validate(data: &Map<String, Value>, command: Command) -> Result<(), ExpandError> {
+fn validate(
+    data: &Map<String, Value>,
+    command: Command,
+    cancel: Cancel<'_>,
+) -> Result<(), ExpandError> {
     let text = emit::to_yaml_string(&coerced_for_analysis(data));
-    let analysis = analyze(&text);
-    let tree = &analysis.doc.tree;
+    let analysis = analyze_with(&text, cancel);
     let mut details = Vec::new();
     let mut anchor = None;
-    let mut paths: Vec<Vec<PathSeg>> = Vec::new();
     let refused = |d: &&Diagnostic| {
         !d.code.source_only()
-            && (d.severity == Severity::Error
-                || (command == Command::ExpandExtensions
-                    && d.code.refused_by_expand_extensions_only()))
+            && match command {
+                Command::Pack => d.severity == Severity::Error,
+                Command::ExpandExtensions => {
+                    (d.severity == Severity::Error && !d.code.refused_at_lifecycle())
+                        || d.code.refused_by_expand_extensions_only()
+                }
+            }
     };
-    for d in analysis.diagnostics.iter().filter(refused) {
-        let mut path = tree
-            .node_at(u32::from(d.range.start()))
-            .map(|n| tree.path_of(n).0)
-            .unwrap_or_default();
+    let refused: Vec<&Diagnostic> = analysis.diagnostics.iter().filter(refused).collect();
+    let found = paths_at(
+        &analysis.doc.tree,
+        refused.iter().map(|d| u32::from(d.range.start())),
+    );
+    // Findings can number tens of thousands: paths already reported are kept in a set.
+    let mut paths: HashSet<Vec<PathSeg>> = HashSet::new();
+    for (d, mut path) in refused.into_iter().zip(found) {
         if d.code == Code::MissingKey && path.len() == 1 {
             // A missing top-level key is reported at the first key of the document.
             path.clear();
@@ -88,7 +106,7 @@ fn validate(data: &Map<String, Value>, command: Command) -> Result<(), ExpandErr
             path: (!path.is_empty()).then(|| path.clone()),
             message: d.message.clone(),
         });
-        paths.push(path.clone());
+        paths.insert(path.clone());
         anchor.get_or_insert(path);
     }
     if let Err(mut more) = crate::core::extensions::validate::check(data) {
@@ -114,6 +132,20 @@ fn validate(data: &Map<String, Value>, command: Command) -> Result<(), ExpandErr
     .doc(PROJECT_DOC_SLUG))
 }
 
+/// The path of the innermost node at each offset (empty when none), through one index of the
+/// tree: the findings of a project with tens of thousands of keys are as many lookups.
+fn paths_at(tree: &Tree, offsets: impl Iterator<Item = u32>) -> Vec<Vec<PathSeg>> {
+    let index = tree.index();
+    offsets
+        .map(|o| {
+            index
+                .node_at(o)
+                .map(|n| index.path_of(n).0)
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,6 +157,27 @@ mod tests {
             "name": "my-app", "base": "ubuntu@24.04", "version": "0.1", "summary": "s",
             "description": "d\n", "platforms": {"amd64": null}, "parts": {"p": {"plugin": "nil"}},
         })
+    }
+
+    /// 80,000 unknown keys make as many findings to place: one index, not a scan of the
+    /// mapping per finding (which took minutes here). Bounded by a generous timeout.
+    #[test]
+    fn placing_80000_findings_is_linear() {
+        let text = "unknown: 1\n".repeat(80_000);
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let tree = crate::core::yaml::parse(&text).tree;
+            let starts: Vec<u32> = text
+                .match_indices("unknown")
+                .map(|(i, _)| u32::try_from(i).unwrap())
+                .collect();
+            let _ = tx.send(paths_at(&tree, starts.into_iter()));
+        });
+        let paths = rx
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("placing the findings took more than 30 s");
+        assert_eq!(paths.len(), 80_000);
+        assert!(paths.iter().all(|p| p == &[PathSeg::Key("unknown".into())]));
     }
 
     #[test]

@@ -132,7 +132,7 @@ fn deprecated_colon(doc: &Document, entry: Entry, text: &str, out: &mut Vec<Diag
 
 /// An edit that sets `build-base` to `value`: replaces an existing value, or adds the line
 /// after `base`.
-fn build_base_edit(doc: &Document, value: &str) -> (TextRange, String) {
+pub(crate) fn build_base_edit(doc: &Document, value: &str) -> (TextRange, String) {
     if let Some(e) = doc.top_entry("build-base") {
         let r = doc.range(e.value);
         if !r.is_empty() {

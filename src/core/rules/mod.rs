@@ -21,16 +21,22 @@ mod checks;
 mod entrypoint;
 mod environment;
 mod extensions;
+mod filesets;
 pub mod known_packages;
 mod license;
 mod name;
 mod packages;
+mod part_cycles;
+mod part_fields;
 mod part_names;
 mod platforms;
 mod plugins;
 mod prime_prefix;
 mod references;
 mod version;
+
+pub(crate) use base::build_base_edit;
+pub(crate) use packages::part_uses_overlay;
 
 /// Runs every rule.
 pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
@@ -44,10 +50,13 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     plugins::check(doc, out);
     packages::check(doc, out);
     part_names::check(doc, out);
+    part_fields::check(doc, out);
     checks::check(doc, out);
     references::check(doc, out);
+    part_cycles::check(doc, out);
     license::check(doc, out);
     prime_prefix::check(doc, out);
+    filesets::check(doc, out);
 }
 
 /// The text of a scalar that the loader reads as a string (not a number, boolean or null).
@@ -69,6 +78,31 @@ fn string_items(doc: &Document, id: NodeId) -> Vec<(NodeId, &str)> {
             .collect()
     } else {
         string_value(doc, id).map(|t| (id, t)).into_iter().collect()
+    }
+}
+
+/// The items of a list of names the loader reads with numbers as strings (`after: [1]` names
+/// part `1`), with their texts as written; a single scalar counts as a one-item list.
+fn name_items(doc: &Document, id: NodeId) -> Vec<(NodeId, &str)> {
+    let named = |i: NodeId| {
+        doc.tree
+            .scalar(i)
+            .filter(|s| {
+                matches!(
+                    s.value,
+                    ScalarValue::Str | ScalarValue::Int(_) | ScalarValue::Float(_)
+                )
+            })
+            .map(|s| (i, s.text.as_str()))
+    };
+    if doc.tree.is_sequence(id) {
+        doc.tree
+            .items(id)
+            .iter()
+            .filter_map(|&i| named(i))
+            .collect()
+    } else {
+        named(id).into_iter().collect()
     }
 }
 

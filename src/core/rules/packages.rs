@@ -42,6 +42,15 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
 }
 
 /// Whether an overlay key declares overlay content, as craft-parts decides it.
+/// Whether a part (its mapping node) declares anything for the overlay step.
+pub(crate) fn part_uses_overlay(doc: &Document, part: crate::core::yaml::NodeId) -> bool {
+    doc.tree.entries(part).iter().any(|e| {
+        doc.tree
+            .text(e.key)
+            .is_some_and(|k| OVERLAY_KEYS.contains(&k) && uses_overlay(doc, k, *e))
+    })
+}
+
 fn uses_overlay(doc: &Document, key: &str, e: Entry) -> bool {
     let tree = &doc.tree;
     match key {

@@ -80,13 +80,21 @@ fn full_entry(doc: &Document, e: Entry, label: &str, out: &mut Vec<Diagnostic>) 
 
     match build_for {
         Some(f) => check_build_for(doc, f, label, out),
+        None if build_on.is_some() && is_arch(label) && !error_at(out, key) => {
+            out.push(Diagnostic::new(
+                key,
+                Code::PlatformBuildForImplied,
+                format!(
+                    "platform `{label}` has `build-on` but no `build-for`: `rockcraft pack` builds it for `{label}` (the platform's name), but `rockcraft expand-extensions` refuses it; add `build-for: [{label}]` to say so"
+                ),
+            ));
+        }
         None if build_on.is_some() && !error_at(out, key) => {
-            let target = if is_arch(label) { label } else { "amd64" };
             out.push(Diagnostic::new(
                 key,
                 Code::PlatformNeedsBuildFor,
                 format!(
-                    "platform `{label}` has `build-on` but no `build-for`: rockcraft requires both when the platform is not empty; add `build-for: [{target}]`"
+                    "platform `{label}` has `build-on` but no `build-for`: rockcraft requires both when the platform is not empty; add `build-for: [amd64]` (the architecture to build for)"
                 ),
             ));
         }
@@ -325,7 +333,7 @@ mod tests {
             r"
             platforms:
               arm64:
-            # ^^^^^ error[platform-needs-build-for]: platform `arm64` has `build-on` but no `build-for`: rockcraft requires both when the platform is not empty; add `build-for: [arm64]`
+            # ^^^^^ info[platform-build-for-implied]: platform `arm64` has `build-on` but no `build-for`: `rockcraft pack` builds it for `arm64` (the platform's name), but `rockcraft expand-extensions` refuses it; add `build-for: [arm64]` to say so
                 build-on: [amd64]
             ",
         ));

@@ -1,7 +1,7 @@
 //! Names that point elsewhere in the project: part `after`, service `after`/`before`/`requires`
-//! and `on-check-failure`. rockcraft does not check them: a wrong part name stops the build, a
-//! wrong `requires` stops Pebble from starting the service, and the others are silently
-//! ignored. All are reported as warnings.
+//! and `on-check-failure`. rockcraft's loading does not check them: a wrong part name stops
+//! `pack` when the lifecycle starts (an error), a wrong `requires` stops Pebble from starting
+//! the service, and the others are silently ignored (warnings).
 
 use std::fmt::Write as _;
 
@@ -10,7 +10,7 @@ use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
 use crate::core::suggest;
 
-use super::{quote_list, string_items};
+use super::{name_items, quote_list, string_items};
 
 /// Parts rockcraft adds to every project it packs.
 const HIDDEN_PARTS: &[&str] = &["pebble"];
@@ -36,7 +36,7 @@ fn parts(doc: &Document, out: &mut Vec<Diagnostic>) {
         let Some(after) = doc.tree.get(part.value, "after") else {
             continue;
         };
-        for (id, name) in string_items(doc, after) {
+        for (id, name) in name_items(doc, after) {
             if name == me {
                 out.push(Diagnostic::new(
                     doc.range(id),
@@ -57,7 +57,9 @@ fn parts(doc: &Document, out: &mut Vec<Diagnostic>) {
                     "part `{me}` is to be built after `{name}`, but the project has no part `{name}`; `rockcraft pack` stops before building anything"
                 ),
             );
-            if let Some(s) = suggest::closest(name, known.iter().map(String::as_str)) {
+            if let Some(s) =
+                suggest::closest(name, known.iter().map(String::as_str).filter(|k| *k != me))
+            {
                 let _ = write!(d.message, ". Did you mean `{s}`?");
                 d = d.with_fix(format!("Replace with `{s}`"), doc.range(id), s);
             }

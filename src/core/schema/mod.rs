@@ -110,6 +110,20 @@ pub fn is_common_part_key(key: &str) -> bool {
     PART_COMMON.contains(key)
 }
 
+/// Whether a part with `plugin` may have `key`: a key common to all parts, or one of that
+/// plugin's own (an unknown plugin accepts nothing beyond the common keys).
+#[must_use]
+pub fn plugin_accepts_key(plugin: &str, key: &str) -> bool {
+    is_common_part_key(key)
+        || PLUGIN_BLOCKS.iter().any(|(p, then)| {
+            *p == plugin
+                && then
+                    .get("properties")
+                    .and_then(|props| props.get(key))
+                    .is_some()
+        })
+}
+
 /// The schema of a plugin-specific part key and the first plugin that has it.
 #[must_use]
 pub fn plugin_key(key: &str) -> Option<(&'static str, &'static Value)> {

@@ -19,11 +19,12 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::{all_part_keys, deref, is_common_part_key, plugin_key, plugin_owning_key};
+use crate::core::cancel::Cancel;
 use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
-use crate::core::extensions::registry;
 use crate::core::facts;
+use crate::core::fits;
 use crate::core::py;
 use crate::core::suggest;
 use crate::core::yaml::{Entry, NodeId, NodeKind, PathSeg, ScalarStyle, ScalarValue};
@@ -31,6 +32,12 @@ use crate::core::yaml::{Entry, NodeId, NodeKind, PathSeg, ScalarStyle, ScalarVal
 /// Checks the document against the schema.
 #[must_use]
 pub fn validate(doc: &Document) -> Vec<Diagnostic> {
+    validate_with(doc, Cancel::NEVER)
+}
+
+/// [`validate`], stopping early once `cancel` is set (polled per entry and item).
+#[must_use]
+pub fn validate_with(doc: &Document, cancel: Cancel<'_>) -> Vec<Diagnostic> {
     let Some(root) = doc.tree.root else {
         return vec![Diagnostic::new(
             doc.top_range(),
@@ -48,7 +55,7 @@ pub fn validate(doc: &Document) -> Vec<Diagnostic> {
             "rockcraft.yaml must be a mapping of keys to values (`name: my-rock`, `base: ...`), but this document is not one",
         )];
     }
-    let v = Validator { doc };
+    let v = Validator { doc, cancel };
     let mut out = v.check(
         root,
         super::root(),
@@ -127,6 +134,7 @@ impl Kw {
 
 struct Validator<'d> {
     doc: &'d Document,
+    cancel: Cancel<'d>,
 }
 
 /// Where a value sits: its path and the mapping entry it is the value of.
@@ -224,6 +232,19 @@ fn type_names(schema: &Value) -> Vec<&str> {
     }
 }
 
+/// The schema itself when it takes a string, else its first `anyOf`/`oneOf` branch that does.
+fn string_schema(schema: &'static Value) -> Option<&'static Value> {
+    if type_names(schema).contains(&"string") {
+        return Some(schema);
+    }
+    ["anyOf", "oneOf"]
+        .iter()
+        .filter_map(|k| schema.get(*k).and_then(Value::as_array))
+        .flatten()
+        .map(deref)
+        .find(|b| type_names(b).contains(&"string"))
+}
+
 /// Describes what a schema expects, in words ("a list of strings", "a string or a list of strings").
 fn expected(schema: &'static Value) -> String {
     let schema = deref(schema);
@@ -278,21 +299,51 @@ fn quote_list(values: &[&str]) -> String {
         .join(", ")
 }
 
+/// The part keys whose strings (or list items) craft-parts reads with numbers coerced to
+/// strings: the fields of its `PartSpec` and of the source models (craft-parts 2.35.0,
+/// checked with rockcraft 1.20.0-6). Not coerced, so refused: `source` itself, the plugins'
+/// own keys (`python-packages`, `npm-node-version`, ...), `permissions`; `stage-packages`,
+/// `stage` and `prime` crash rockcraft on a number.
+const PART_KEYS_COERCING_NUMBERS: &[&str] = &[
+    "after",
+    "build-attributes",
+    "build-packages",
+    "build-snaps",
+    "overlay",
+    "overlay-packages",
+    "overlay-script",
+    "override-build",
+    "override-overlay",
+    "override-prime",
+    "override-pull",
+    "override-stage",
+    "source-branch",
+    "source-checksum",
+    "source-commit",
+    "source-subdir",
+    "source-submodules",
+    "source-tag",
+    "source-type",
+    "stage-snaps",
+];
+
 /// Whether a number at this place is a string to rockcraft (the project's, Pebble's and the
 /// parts' models coerce it there).
+///
+/// Pebble's service and check models (in rockcraft) coerce every string field, and the
+/// lists and maps of strings in them.
 fn coerces_numbers(keys: &[&str]) -> bool {
-    matches!(
-        keys,
-        ["title" | "contact" | "summary"]
-            | ["environment", _]
-            | ["services", _, "environment", _]
-            | ["services", _, "command" | "user" | "working-dir"]
-            | ["checks", _, "period" | "timeout"]
-            | ["checks", _, "exec", "command"]
-            | ["parts", _, "build-environment", "[]", _]
-            | ["parts", _, "source-tag" | "override-build"]
-            | ["parts", _, "organize", _]
-    )
+    match keys {
+        ["parts", _, key] | ["parts", _, key, "[]"] => PART_KEYS_COERCING_NUMBERS.contains(key),
+        ["services" | "checks", _, ..] => true,
+        _ => matches!(
+            keys,
+            ["title" | "contact" | "summary"]
+                | ["environment", _]
+                | ["parts", _, "build-environment", "[]", _]
+                | ["parts", _, "organize", _]
+        ),
+    }
 }
 
 impl Validator<'_> {
@@ -367,6 +418,17 @@ impl Validator<'_> {
             return d;
         }
         let kw = Kw::of(schema);
+        // String fields whose models turn numbers into strings (`PORT: 8080`, `title: 12`), as
+        // rockcraft pack was seen to accept them (tests/pack): the number's text must then meet
+        // the string's limits (`title: 5` is too short). Booleans stay refused, and so do
+        // numbers in other fields (`source: 5`, `permissions: mode: 755`).
+        if matches!(self.kind(id), Kind::Int | Kind::Float)
+            && coerces_numbers(&loc.keys())
+            && let Some(string) = string_schema(schema)
+        {
+            self.check_string(id, &Kw::of(string), loc, &mut out);
+            return out;
+        }
         for list in [kw.any_of, kw.one_of].into_iter().flatten() {
             out.extend(self.branches(id, list, loc));
             if !out.is_empty() {
@@ -417,12 +479,6 @@ impl Validator<'_> {
     /// Values rockcraft accepts although the schema would not.
     fn special_case(&self, id: NodeId, loc: &Loc) -> Option<Vec<Diagnostic>> {
         let keys = loc.keys();
-        // String fields whose models turn numbers into strings (`PORT: 8080`, `title: 12`), as
-        // rockcraft pack was seen to accept them (tests/pack); booleans stay refused, and so do
-        // numbers in other fields (`source: 5`, `permissions: mode: 755`).
-        if matches!(self.kind(id), Kind::Int | Kind::Float) && coerces_numbers(&keys) {
-            return Some(Vec::new());
-        }
         if loc.path.len() > 2 {
             return None;
         }
@@ -610,6 +666,9 @@ impl Validator<'_> {
         let items = self.doc.tree.items(id);
         if let Some(item_schema) = kw.items {
             for (i, &item) in items.iter().enumerate() {
+                if self.cancel.is_cancelled() {
+                    return;
+                }
                 out.extend(self.check(item, item_schema, &loc.item(i)));
             }
         }
@@ -627,17 +686,17 @@ impl Validator<'_> {
             ));
         }
         if kw.unique_items {
-            let mut seen: Vec<&str> = Vec::new();
+            let mut seen: HashSet<&str> = HashSet::new();
             for &item in items {
                 if let Some(t) = self.doc.tree.text(item) {
-                    if seen.contains(&t) {
+                    if seen.contains(t) {
                         out.push(Diagnostic::new(
                             self.doc.range(item),
                             Code::DuplicateItem,
                             format!("`{t}` is listed twice in `{}`; remove this one", loc.name()),
                         ));
                     } else {
-                        seen.push(t);
+                        seen.insert(t);
                     }
                 }
             }
@@ -658,6 +717,9 @@ impl Validator<'_> {
         let additional = kw.additional;
         let at_root = loc.path.is_empty();
         for e in tree.entries(id) {
+            if self.cancel.is_cancelled() {
+                return;
+            }
             let Some(key) = tree.text(e.key) else {
                 continue;
             };
@@ -852,27 +914,10 @@ impl Validator<'_> {
         d
     }
 
-    /// Whether replacing the value at `loc` with `value` leaves no other error behind, for the
-    /// values whose validity depends on the rest of the project: a base the declared extensions
-    /// support (and `bare` or a development series only with a build base), a plugin the build
-    /// base offers.
+    /// Whether replacing the value at `loc` with `value` leaves no other error behind
+    /// ([`fits::value_fits`]; experimental extensions count as not enabled).
     fn safe_replacement(&self, loc: &Loc, value: &str) -> bool {
-        let doc = self.doc;
-        match loc.keys().as_slice() {
-            ["base"] => {
-                let needs_build_base = value == facts::BARE || !facts::BUILD_BASES.contains(&value);
-                let build_base_ok = !needs_build_base || doc.build_base().is_some();
-                let extensions_ok = doc
-                    .declared_extensions()
-                    .iter()
-                    .all(|e| registry::stable_on(e, value));
-                build_base_ok && extensions_ok
-            }
-            ["parts", _, "plugin"] => {
-                facts::plugin_offered(value, doc.effective_build_base().as_deref())
-            }
-            _ => true,
-        }
+        fits::value_fits(self.doc, &loc.keys(), value, false)
     }
 
     fn enum_error(&self, id: NodeId, allowed: &[&str], loc: &Loc) -> Diagnostic {

@@ -40,6 +40,9 @@ struct Builder<'t> {
     /// A container opened deeper than [`MAX_DEPTH`] is skipped: the null that stands for it
     /// and how many containers are open inside it.
     skipped: Option<(NodeId, usize)>,
+    /// Where each line starts, built on the first duplicate key (its message names the line
+    /// of the first one; counting newlines per duplicate would be quadratic).
+    line_starts: Option<Vec<u32>>,
 }
 
 fn offset(text: &str, m: &Marker) -> u32 {
@@ -73,6 +76,7 @@ pub fn parse(text: &str) -> Parsed {
         documents: 0,
         done: false,
         skipped: None,
+        line_starts: None,
     };
     loop {
         match parser.next_event() {
@@ -299,6 +303,17 @@ impl Builder<'_> {
         self.skipped = Some((id, 1));
     }
 
+    /// The zero-based line of a byte offset.
+    fn line_of(&mut self, offset: u32) -> usize {
+        let text = self.text;
+        let starts = self.line_starts.get_or_insert_with(|| {
+            crate::core::text::lines_with_starts(text)
+                .filter_map(|(s, _)| u32::try_from(s).ok())
+                .collect()
+        });
+        starts.partition_point(|&s| s <= offset).saturating_sub(1)
+    }
+
     /// Closes the innermost container at `end` (the end of its closing event).
     fn close(&mut self, end: u32) {
         let Some(frame) = self.stack.pop() else {
@@ -352,10 +367,7 @@ impl Builder<'_> {
                         entries.push(Entry { key, value: id });
                     }
                     if let Some((name, first, here)) = dup {
-                        let line = crate::core::text::line_number(
-                            self.text,
-                            u32::from(first.start()) as usize,
-                        ) + 1;
+                        let line = self.line_of(u32::from(first.start())) + 1;
                         self.errors.push(YamlError {
                             range: here,
                             kind: YamlErrorKind::DuplicateKey { key: name.clone(), first },

@@ -12,14 +12,18 @@
 //! text, see `session::DocSnapshot::carried_expansion`); the core's own actions use the
 //! expansion only when it is of the current version.
 
+use std::collections::{HashMap, HashSet};
+
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
     self as lsp, CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams,
     CodeActionResponse,
 };
 
-use crate::core::diagnostic::Diagnostic;
+use crate::core::code::Code;
+use crate::core::diagnostic::{Diagnostic, Edit};
 use crate::core::ide::{self, ActionKind};
+use crate::core::text::TextRange;
 use crate::server::analysis;
 use crate::server::convert::{self, LineMap};
 use crate::server::diagnostics;
@@ -88,6 +92,14 @@ fn wants(only: Option<&[CodeActionKind]>, kind: &CodeActionKind) -> bool {
     })
 }
 
+/// The most diagnostics whose quick fixes one answer carries: a request over a whole file with
+/// tens of thousands of findings would otherwise build (and send) as many actions. The same
+/// figure as the diagnostics published per document.
+pub const MAX_FIXED: usize = diagnostics::MAX_PUBLISHED;
+
+/// The actions of one request. Linear in the document's findings (found through hash maps,
+/// never one scan per finding), and bounded by what the range and the client's diagnostics
+/// name ([`MAX_FIXED`] at most).
 fn compute(
     params: &CodeActionParams,
     doc: &DocSnapshot,
@@ -101,20 +113,31 @@ fn compute(
     let uri = &params.text_document.uri;
     let map = LineMap::new(&state.text, &state.lines, n.encoding);
     let range = map.text_range(params.range);
+    // The client's diagnostics by code and place, to find the one matching each of ours.
+    let mut sent: HashMap<(String, TextRange), Vec<&lsp::Diagnostic>> = HashMap::new();
+    for c in &params.context.diagnostics {
+        if let Some(lsp::NumberOrString::String(code)) = &c.code {
+            sent.entry((code.clone(), map.text_range(c.range)))
+                .or_default()
+                .push(c);
+        }
+    }
     // Our diagnostics the request is about, as published: in the range, or sent back by the
     // client.
     let merged = diagnostics::published(doc, analysis, names);
     let relevant: Vec<(&Diagnostic, Option<&lsp::Diagnostic>)> = merged
         .iter()
         .filter_map(|d| {
-            let from_client = params
-                .context
-                .diagnostics
-                .iter()
-                .find(|c| same_diagnostic(c, d, map.range(d.range)));
+            let from_client = sent
+                .get(&(d.code.name().to_owned(), d.range))
+                .and_then(|cs| {
+                    let ours = map.range(d.range);
+                    cs.iter().find(|c| same_diagnostic(c, d, ours)).copied()
+                });
             let overlaps = d.range.start() <= range.end() && range.start() <= d.range.end();
             (from_client.is_some() || overlaps).then_some((d, from_client))
         })
+        .take(MAX_FIXED)
         .collect();
     let attach = |d: &Diagnostic, from_client: Option<&lsp::Diagnostic>| {
         from_client
@@ -122,10 +145,13 @@ fn compute(
             .unwrap_or_else(|| convert::diagnostic(&map, uri, state.version, d))
     };
     let mut out: Vec<CodeAction> = Vec::new();
+    // What was offered, by title and edits: the core may offer a diagnostic's fix again.
+    let mut offered: HashSet<(&str, &[Edit])> = HashSet::new();
     if wanted.quickfix {
         for &(d, from_client) in &relevant {
             let single = d.fixes.len() == 1;
             for fix in &d.fixes {
+                offered.insert((&fix.title, &fix.edits));
                 out.push(CodeAction {
                     title: fix.title.clone(),
                     kind: Some(CodeActionKind::QUICKFIX),
@@ -150,29 +176,28 @@ fn compute(
         range,
         &diagnostics,
     );
+    let client_copy: HashMap<(Code, TextRange), Option<&lsp::Diagnostic>> = relevant
+        .iter()
+        .rev()
+        .map(|(ours, c)| ((ours.code, ours.range), *c))
+        .collect();
     for action in core.iter().filter(|a| wanted.kind(a.kind)) {
+        // The core may offer a diagnostic's own fix again; keep the first.
+        if !offered.insert((&action.title, &action.edits)) {
+            continue;
+        }
         let attached = action.diagnostic.as_ref().map(|d| {
-            let from_client = relevant
-                .iter()
-                .find(|(ours, _)| ours.code == d.code && ours.range == d.range)
-                .and_then(|(_, c)| *c);
+            let from_client = client_copy.get(&(d.code, d.range)).copied().flatten();
             attach(d, from_client)
         });
-        let converted = convert::code_action(
+        out.push(convert::code_action(
             &map,
             uri,
             state.version,
             action,
             attached,
             n.document_changes,
-        );
-        // The core may offer a diagnostic's own fix again; keep the first.
-        if !out
-            .iter()
-            .any(|a| a.title == converted.title && a.edit == converted.edit)
-        {
-            out.push(converted);
-        }
+        ));
     }
     if wanted.refactor && !analysis.doc.declared_extensions().is_empty() {
         out.push(show_expanded(uri));

@@ -4,7 +4,8 @@
 //! `server::packages`): a request never reads a package list. While the indexes the document's
 //! release uses are still loading, the list is marked incomplete so the client asks again.
 //! Project paths (for `prime` and the like) are listed on a blocking thread, never on the
-//! async runtime.
+//! async runtime; listings are kept per directory until it changes (`host::fs`), and a
+//! directory with more entries than are offered gets a list marked incomplete.
 
 use std::sync::OnceLock;
 
@@ -76,7 +77,7 @@ pub async fn handle(
     };
     let map = LineMap::new(&state.text, &state.lines, backend.encoding());
     let offset = u32::from(map.offset(pos.position));
-    let root = project_dir(&pos.text_document.uri).map(RealFs::new);
+    let dir = project_dir(&pos.text_document.uri);
     let release = document_release(&analysis.doc);
     if let Some(r) = &release {
         backend.packages.want(&backend.events, r);
@@ -84,28 +85,35 @@ pub async fn handle(
     let packages = backend.packages.snapshot();
     let snippets = backend.completion.snippets();
     let loaded = std::sync::Arc::clone(&packages);
-    // Lists the project directory: on a blocking thread.
-    let items = tokio::task::spawn_blocking(move || {
+    let experimental = backend.settings.experimental();
+    // Resolves and lists the project directory: on a blocking thread.
+    let completions = tokio::task::spawn_blocking(move || {
         guarded("computing completions", || {
+            let root = dir.map(RealFs::new);
             let sources = Sources {
                 fs: root
                     .as_ref()
                     .map(|r| r as &dyn crate::core::extensions::ProjectFs),
                 packages: &*loaded,
+                experimental,
             };
-            completion::complete(&analysis.doc, offset, &sources)
+            completion::complete_list(&analysis.doc, offset, &sources)
         })
     })
     .await
     .ok()
     .flatten()
     .unwrap_or_default();
+    let items = completions.items;
     let package_items = items
         .iter()
         .filter(|i| matches!(i.kind, ItemKind::Package | ItemKind::Slice))
         .count();
     // While indexes load, even an empty list is partial: the client asks again as the user types.
-    let incomplete = package_items >= MAX_PACKAGE_ITEMS || packages.is_loading(release.as_deref());
+    // So is a list of project paths that left some out.
+    let incomplete = completions.incomplete
+        || package_items >= MAX_PACKAGE_ITEMS
+        || packages.is_loading(release.as_deref());
     let items = items
         .into_iter()
         .map(|i| to_lsp(&map, if snippets { i } else { i.without_snippet() }))
@@ -151,6 +159,15 @@ fn to_lsp(map: &LineMap<'_>, i: Item) -> CompletionItem {
             range: map.range(i.edit_range),
             new_text: i.insert_text,
         })),
+        additional_text_edits: (!i.additional_edits.is_empty()).then(|| {
+            i.additional_edits
+                .into_iter()
+                .map(|e| TextEdit {
+                    range: map.range(e.range),
+                    new_text: e.text,
+                })
+                .collect()
+        }),
         ..CompletionItem::default()
     }
 }

@@ -235,6 +235,7 @@ mod tests {
             fs,
             experimental: false,
             extensions_dir: "/ext",
+            cancel: crate::core::cancel::Cancel::NEVER,
         }
     }
 

@@ -13,7 +13,7 @@ use super::python::{
     Probed, PySyntaxError, PythonProbe, RuffProbe, candidates_text, entry_point_candidates,
     module_path, probe_file,
 };
-use super::requirements::mentions_fastapi;
+use super::requirements::{mentions_fastapi, read_dependency_file};
 use crate::core::facts::{FASTAPI_PYTHON_DOC_SLUG, FASTAPI_REQUIREMENTS_DOC_SLUG};
 
 const NAME: &str = "fastapi-framework";
@@ -57,7 +57,7 @@ fn check(
 ) -> Result<Option<String>, ExpandError> {
     let mut problems = Vec::new();
     if ctx.fs.exists("requirements.txt") {
-        let text = ctx.fs.read_text("requirements.txt").unwrap_or_default();
+        let text = read_dependency_file(ctx.fs, "requirements.txt")?;
         if !mentions_fastapi(&text) {
             problems.push(Problem::new(
                 "fastapi-framework needs FastAPI as a dependency, but no line of `requirements.txt` mentions `fastapi` or `starlette`.",
@@ -215,6 +215,7 @@ mod tests {
             fs,
             experimental: false,
             extensions_dir: "/ext",
+            cancel: crate::core::cancel::Cancel::NEVER,
         }
     }
 

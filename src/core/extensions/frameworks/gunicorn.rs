@@ -462,6 +462,7 @@ mod tests {
             fs,
             experimental: false,
             extensions_dir: "/ext",
+            cancel: crate::core::cancel::Cancel::NEVER,
         }
     }
 

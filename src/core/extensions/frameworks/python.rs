@@ -64,6 +64,48 @@ pub trait PythonProbe {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct RuffProbe;
 
+/// A source with more invalid tokens than this is refused before it is parsed: the parser
+/// keeps an error (and a recovery node) per invalid token, about 170 bytes for each byte of a
+/// file of garbage, while a real file with a syntax error has a handful.
+const MAX_INVALID_TOKENS: usize = 1_000;
+
+/// `CPython`'s refusal of a source with a NUL byte, or the error for a source of garbage (more
+/// than [`MAX_INVALID_TOKENS`] tokens the lexer does not know), found without parsing.
+fn refused_before_parsing(source: &str) -> Option<PySyntaxError> {
+    if let Some(at) = source.find('\0') {
+        return Some(PySyntaxError {
+            msg: "source code string cannot contain null bytes".to_owned(),
+            line: line_of(source, at),
+        });
+    }
+    let mut lexer = ruff_python_parser::lexer::lex(source, ruff_python_parser::Mode::Module);
+    let mut invalid = 0usize;
+    loop {
+        match lexer.next_token() {
+            ruff_python_ast::token::TokenKind::EndOfFile => return None,
+            ruff_python_ast::token::TokenKind::Unknown => {
+                invalid += 1;
+                if invalid > MAX_INVALID_TOKENS {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    // The lexer does not say where; a bracket or string error is found by the tokenizer
+    // rules, else the first character that can start no Python token.
+    if let Some((err, _)) = cpython_token_error(source) {
+        return Some(err);
+    }
+    let at = source
+        .find(|c: char| matches!(c, '$' | '?' | '`') || (c.is_control() && !c.is_whitespace()))
+        .unwrap_or(0);
+    Some(PySyntaxError {
+        msg: "invalid syntax".to_owned(),
+        line: line_of(source, at),
+    })
+}
+
 impl PythonProbe for RuffProbe {
     fn probe(&self, source: &str) -> Result<TopLevel, PySyntaxError> {
         // CPython reads `\r\n` and a lone `\r` as `\n` (so do the line numbers it reports).
@@ -74,6 +116,9 @@ impl PythonProbe for RuffProbe {
         } else {
             source
         };
+        if let Some(err) = refused_before_parsing(source) {
+            return Err(err);
+        }
         // The parser and the tree it builds recurse as deep as the source nests: refuse what
         // nests too deeply before parsing, as CPython does.
         if let Err(deep) = check_depth(source) {
@@ -527,5 +572,18 @@ mod tests {
         assert!(!e.msg.is_empty());
         let e = RuffProbe.probe("x = 1\ny = = 2\n").unwrap_err();
         assert_eq!(e.line, 2);
+    }
+
+    #[test]
+    fn nul_bytes_and_garbage_are_refused_before_parsing() {
+        let nul = RuffProbe.probe("x = 1\ny = 2\0\n").unwrap_err();
+        assert_eq!(
+            (nul.msg.as_str(), nul.line),
+            ("source code string cannot contain null bytes", 2)
+        );
+        // A file of garbage is refused after a bounded number of invalid tokens.
+        let garbage = format!("x = 1\n{}", "$".repeat(200_000));
+        let e = RuffProbe.probe(&garbage).unwrap_err();
+        assert_eq!((e.msg.as_str(), e.line), ("invalid syntax", 2));
     }
 }

@@ -12,15 +12,16 @@ use super::super::{Anchor, ExpandError, ProjectFs};
 /// nothing).
 ///
 /// # Errors
-/// `pyproject.toml` is not valid TOML (rockcraft crashes with an internal error, exit 70).
+/// A file that exists cannot be read, or `pyproject.toml` is not valid TOML (rockcraft
+/// crashes with an internal error, exit 70).
 pub fn declared_names(fs: &dyn ProjectFs) -> Result<BTreeSet<String>, ExpandError> {
     let mut names = BTreeSet::new();
     if fs.exists("requirements.txt") {
-        let text = fs.read_text("requirements.txt").unwrap_or_default();
+        let text = read_dependency_file(fs, "requirements.txt")?;
         names.extend(text.lines().filter_map(requirement_name));
     }
     if fs.exists("pyproject.toml") {
-        let text = fs.read_text("pyproject.toml").unwrap_or_default();
+        let text = read_dependency_file(fs, "pyproject.toml")?;
         let doc: toml::Table = toml::from_str(&text).map_err(|e| toml_error(&text, &e))?;
         let deps = doc
             .get("project")
@@ -35,6 +36,26 @@ pub fn declared_names(fs: &dyn ProjectFs) -> Result<BTreeSet<String>, ExpandErro
         }
     }
     Ok(names)
+}
+
+/// The text of a file that declares dependencies (`requirements.txt`, `pyproject.toml`), which
+/// exists: when it cannot be read (no permission, not a regular file, too large, a link out
+/// of the project), an error saying so and why, never an empty list of dependencies.
+///
+/// # Errors
+/// The file cannot be read (rockcraft stops with an internal error on it, exit 70).
+pub fn read_dependency_file(fs: &dyn ProjectFs, rel: &str) -> Result<String, ExpandError> {
+    fs.read_text(rel).map_err(|e| {
+        ExpandError::unreadable(
+            Anchor::File(rel.to_owned()),
+            format!(
+                "`{rel}` cannot be read ({e}), so the Python dependencies it declares are unknown."
+            ),
+        )
+        .resolution(format!(
+            "Make `{rel}` a readable regular file inside the project, or remove it."
+        ))
+    })
 }
 
 fn toml_error(text: &str, err: &toml::de::Error) -> ExpandError {
@@ -411,5 +432,40 @@ mod tests {
         assert!(mentions_fastapi("# we will add FastAPI later\n"));
         assert!(mentions_fastapi("Starlette==0.37.2"));
         assert!(!mentions_fastapi("flask\n"));
+    }
+
+    /// A project whose files exist but cannot be read (as a `chmod 000` file is for anyone but
+    /// root).
+    struct Unreadable(MemoryFs);
+
+    impl ProjectFs for Unreadable {
+        fn read(&self, _rel: &str) -> std::io::Result<Vec<u8>> {
+            Err(std::io::Error::from(std::io::ErrorKind::PermissionDenied))
+        }
+        fn stat(&self, rel: &str) -> Option<crate::core::extensions::DirEntry> {
+            self.0.stat(rel)
+        }
+        fn listing(&self, rel: &str, prefix: &str) -> crate::core::extensions::fs::Listing {
+            self.0.listing(rel, prefix)
+        }
+        fn root_display(&self) -> String {
+            self.0.root_display()
+        }
+    }
+
+    #[test]
+    fn an_unreadable_file_is_an_error_not_an_empty_list() {
+        for file in ["requirements.txt", "pyproject.toml"] {
+            let fs = Unreadable(MemoryFs::new().file(file, "flask"));
+            let err = declared_names(&fs).unwrap_err();
+            assert_eq!(err.kind, ErrorKind::Unreadable);
+            assert_eq!(err.anchor, Anchor::File(file.to_owned()));
+            assert_eq!(
+                err.message,
+                format!(
+                    "`{file}` cannot be read (permission denied), so the Python dependencies it declares are unknown."
+                )
+            );
+        }
     }
 }

@@ -246,6 +246,7 @@ mod tests {
             fs,
             experimental: true,
             extensions_dir: "/ext",
+            cancel: crate::core::cancel::Cancel::NEVER,
         }
     }
 

@@ -1,0 +1,210 @@
+//! Whether a value can take the place of another in the project without adding an error
+//! elsewhere: the one answer quick fixes and completion share for the values whose validity
+//! depends on the rest of the project (bases, build bases, plugins).
+
+use crate::core::document::Document;
+use crate::core::extensions::registry;
+use crate::core::facts::{
+    BARE, BASES_ALLOWING_SLASH_IN_PART_NAMES, BUILD_BASES, DEFAULT_BUILD_BASE, DEVEL, DEVEL_SERIES,
+    at_spelling, plugin_offered,
+};
+use crate::core::rules;
+use crate::core::schema;
+
+/// Whether `value` may stand at `keys` (a key path such as `["base"]`), given the rest of
+/// `doc`. `experimental` says whether experimental extensions are enabled where the project is
+/// packed. Places whose values do not depend on the rest of the project always fit.
+#[must_use]
+pub fn value_fits(doc: &Document, keys: &[&str], value: &str, experimental: bool) -> bool {
+    match keys {
+        ["base"] => bases_fit(doc, value, doc.build_base(), experimental),
+        ["build-base"] => match doc.base() {
+            Some(base) => bases_fit(doc, base, Some(value), experimental),
+            None => true,
+        },
+        // The npm plugin downloads Node.js only for a version it is told.
+        ["parts", part, "npm-include-node"] => {
+            !matches!(value, "true" | "True" | "yes")
+                || doc
+                    .tree
+                    .top("parts")
+                    .and_then(|p| doc.tree.get(p, part))
+                    .and_then(|p| doc.tree.get(p, "npm-node-version"))
+                    .is_some_and(|v| !doc.tree.is_null(v))
+        }
+        ["parts", part, "plugin"] => {
+            plugin_offered(value, doc.effective_build_base().as_deref())
+                && plugin_takes_the_part(doc, part, value)
+        }
+        _ => true,
+    }
+}
+
+/// The build base that makes `base` fit `doc` when the project has none and `base` needs
+/// one: `devel` for the development series; for `bare`, the project's current base when it is
+/// a build base that fits, else the default build base.
+#[must_use]
+pub fn build_base_for(doc: &Document, base: &str, experimental: bool) -> Option<&'static str> {
+    if doc.build_base().is_some() {
+        return None;
+    }
+    let candidate = if at_spelling(base) == DEVEL_SERIES {
+        DEVEL
+    } else if base == BARE {
+        doc.base()
+            .and_then(|b| BUILD_BASES.iter().copied().find(|bb| *bb == b))
+            .filter(|bb| bases_fit(doc, base, Some(bb), experimental))
+            .unwrap_or(DEFAULT_BUILD_BASE)
+    } else {
+        return None;
+    };
+    bases_fit(doc, base, Some(candidate), experimental).then_some(candidate)
+}
+
+/// Whether the pair (`base`, `build_base`) builds `doc`: a build base where one is needed, the
+/// development series only on `devel`, every declared extension and every part's plugin on
+/// offer there, and part names with `/` only on the bases that allow them.
+fn bases_fit(doc: &Document, base: &str, build_base: Option<&str>, experimental: bool) -> bool {
+    let base_at = at_spelling(base);
+    let needs_build_base = base_at == BARE || !BUILD_BASES.contains(&base_at.as_str());
+    if needs_build_base && build_base.is_none() {
+        return false;
+    }
+    if base_at == DEVEL_SERIES && build_base != Some(DEVEL) {
+        return false;
+    }
+    let extensions_fit = doc
+        .declared_extensions()
+        .iter()
+        .all(|e| registry::expands_on(e, base, build_base, experimental));
+    let slash_fits = slash_allowed(build_base.unwrap_or(base))
+        || !doc
+            .section("parts")
+            .iter()
+            .any(|p| doc.tree.text(p.key).is_some_and(|n| n.contains('/')));
+    let builds_on = at_spelling(build_base.unwrap_or(base));
+    let plugins_fit = doc.section("parts").iter().all(|p| {
+        doc.tree
+            .get(p.value, "plugin")
+            .and_then(|v| doc.tree.text(v))
+            .is_none_or(|plugin| plugin_offered(plugin, Some(&builds_on)))
+    });
+    // No system below a bare base to overlay.
+    let overlay_fits = base_at != BARE
+        || !doc
+            .section("parts")
+            .iter()
+            .any(|p| rules::part_uses_overlay(doc, p.value));
+    extensions_fit && slash_fits && plugins_fit && overlay_fits
+}
+
+/// Whether every key already written in `part` is one `plugin` accepts.
+fn plugin_takes_the_part(doc: &Document, part: &str, plugin: &str) -> bool {
+    let Some(node) = doc.tree.top("parts").and_then(|p| doc.tree.get(p, part)) else {
+        return true;
+    };
+    doc.tree
+        .entries(node)
+        .iter()
+        .filter_map(|e| doc.tree.text(e.key))
+        .all(|k| k == "plugin" || schema::plugin_accepts_key(plugin, k))
+}
+
+/// Whether a part called `name` may be added to `doc`: a `/` in it only where the build base
+/// allows one (what an override of an extension's part needs).
+#[must_use]
+pub fn part_name_fits(doc: &Document, name: &str) -> bool {
+    !name.contains('/')
+        || doc
+            .build_base()
+            .or_else(|| doc.base())
+            .is_some_and(slash_allowed)
+}
+
+/// craft-application's rule, on the build base (else the base) as written.
+fn slash_allowed(build_base_or_base: &str) -> bool {
+    BASES_ALLOWING_SLASH_IN_PART_NAMES.contains(&build_base_or_base)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fits(src: &str, keys: &[&str], value: &str) -> bool {
+        value_fits(&Document::parse(src), keys, value, false)
+    }
+
+    #[test]
+    fn bare_and_the_development_series_need_their_build_base() {
+        let plain = "name: a\nbase: ubuntu@24.04\n";
+        assert!(fits(plain, &["base"], "ubuntu@22.04"));
+        assert!(!fits(plain, &["base"], "bare"));
+        assert!(!fits(plain, &["base"], "ubuntu@26.10"));
+        assert!(fits(
+            "base: ubuntu@24.04\nbuild-base: ubuntu@24.04\n",
+            &["base"],
+            "bare"
+        ));
+        assert!(fits(
+            "base: ubuntu@24.04\nbuild-base: devel\n",
+            &["base"],
+            "ubuntu@26.10"
+        ));
+        assert!(!fits(
+            "base: ubuntu@26.10\nbuild-base: devel\n",
+            &["build-base"],
+            "ubuntu@24.04"
+        ));
+    }
+
+    #[test]
+    fn extensions_and_part_names_limit_the_bases() {
+        let flask = "base: ubuntu@22.04\nextensions: [flask-framework]\n";
+        assert!(fits(flask, &["base"], "ubuntu@24.04"));
+        assert!(!fits(flask, &["base"], "ubuntu@20.04"));
+        assert!(!fits(flask, &["base"], "ubuntu@26.04"));
+        assert!(value_fits(
+            &Document::parse(flask),
+            &["base"],
+            "ubuntu@26.04",
+            true
+        ));
+        let slash = "base: ubuntu@24.04\nparts:\n  a/b:\n    plugin: nil\n";
+        assert!(fits(slash, &["base"], "ubuntu@22.04"));
+        assert!(!fits(slash, &["base"], "ubuntu@26.04"));
+    }
+
+    #[test]
+    fn node_is_downloaded_only_for_a_known_version() {
+        let part = |extra: &str| format!("parts:\n  web:\n    plugin: npm\n    source: .\n{extra}");
+        let keys = ["parts", "web", "npm-include-node"];
+        assert!(!fits(&part(""), &keys, "true"));
+        assert!(fits(&part(""), &keys, "false"));
+        assert!(fits(
+            &part("    npm-node-version: \"22.14.0\"\n"),
+            &keys,
+            "true"
+        ));
+        let plugin = ["parts", "web", "plugin"];
+        assert!(fits(&part("    npm-include-node: false\n"), &plugin, "npm"));
+        assert!(!fits(
+            &part("    npm-include-node: false\n"),
+            &plugin,
+            "python"
+        ));
+    }
+
+    #[test]
+    fn overrides_of_extension_parts_need_a_base_that_allows_the_slash() {
+        let on = |base: &str| Document::parse(&format!("base: {base}\nparts: {{}}\n"));
+        assert!(part_name_fits(
+            &on("ubuntu@24.04"),
+            "flask-framework/install-app"
+        ));
+        assert!(!part_name_fits(
+            &on("ubuntu@26.04"),
+            "flask-framework/install-app"
+        ));
+        assert!(part_name_fits(&on("ubuntu@26.04"), "runtime-debs"));
+    }
+}

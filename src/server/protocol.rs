@@ -1,0 +1,70 @@
+//! JSON-RPC rules tower-lsp-server does not keep, applied around its service: a request whose
+//! method starts with `$/` gets a `MethodNotFound` error (the library answers nothing, the
+//! specification asks for the error; `$/` notifications stay ignored), and the stand-in requests
+//! [`crate::server::framing`] makes of malformed messages are answered with their error, id
+//! `null`.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use serde::Deserialize;
+use tower::Service;
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Id, Request, Response};
+
+use super::framing::MALFORMED_METHOD;
+
+/// The boxed future of [`Protocol`]'s calls.
+type Answer<E> = Pin<Box<dyn Future<Output = Result<Option<Response>, E>> + Send>>;
+
+/// A service answering what the wrapped tower-lsp-server service leaves unanswered.
+#[derive(Debug)]
+pub struct Protocol<S>(pub S);
+
+/// The params of a [`MALFORMED_METHOD`] stand-in.
+#[derive(Deserialize)]
+struct Malformed {
+    code: i64,
+    message: String,
+}
+
+impl<S> Service<Request> for Protocol<S>
+where
+    S: Service<Request, Response = Option<Response>>,
+    S::Future: Send + 'static,
+    S::Error: Send + 'static,
+{
+    type Response = Option<Response>;
+    type Error = S::Error;
+    type Future = Answer<S::Error>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        if req.method() == MALFORMED_METHOD && req.id() == Some(&Id::Null) {
+            let (_, _, params) = req.into_parts();
+            let error = params
+                .and_then(|p| Malformed::deserialize(p).ok())
+                .map_or_else(Error::parse_error, |m| Error {
+                    code: ErrorCode::from(m.code),
+                    message: m.message.into(),
+                    data: None,
+                });
+            return Box::pin(std::future::ready(Ok(Some(Response::from_error(
+                Id::Null,
+                error,
+            )))));
+        }
+        let dollar_request = req.id().filter(|_| req.method().starts_with("$/")).cloned();
+        let fut = self.0.call(req);
+        Box::pin(async move {
+            let response = fut.await?;
+            Ok(match (response, dollar_request) {
+                (None, Some(id)) => Some(Response::from_error(id, Error::method_not_found())),
+                (response, _) => response,
+            })
+        })
+    }
+}

@@ -1,0 +1,117 @@
+//! `check` on files made to flood or hijack the terminal, run as the built binary with a
+//! timeout: the output stays small and never carries the file's control characters raw.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// How long a run may take before the test fails (and the process is killed).
+const TIMEOUT: Duration = Duration::from_mins(1);
+/// The most stdout kept in memory (more is counted, not kept).
+const KEPT: usize = 16 << 20;
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    /// All the bytes written to stdout.
+    stdout_len: usize,
+}
+
+/// Runs the binary with `args`, killing it after [`TIMEOUT`].
+fn run(args: &[&str]) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rockcraft-lsp"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let (mut kept, mut total, mut buf) = (Vec::new(), 0usize, vec![0u8; 1 << 16]);
+        while let Ok(n) = out.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            total += n;
+            if kept.len() < KEPT {
+                kept.extend_from_slice(&buf[..n]);
+            }
+        }
+        let _ = tx.send((kept, total));
+    });
+    let Ok((kept, stdout_len)) = rx.recv_timeout(TIMEOUT) else {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!(
+            "`rockcraft-lsp {}` did not finish within {TIMEOUT:?}",
+            args.join(" ")
+        );
+    };
+    let code = child.wait().unwrap().code();
+    Run {
+        code,
+        stdout: String::from_utf8_lossy(&kept).into_owned(),
+        stdout_len,
+    }
+}
+
+fn project(parts: &str) -> String {
+    format!(
+        "name: hello\nbase: ubuntu@24.04\nversion: '1.0'\nsummary: s\ndescription: d\n\
+         platforms:\n  amd64:\nparts: {parts}\n"
+    )
+}
+
+#[test]
+fn a_repeated_key_on_one_long_line_prints_a_bounded_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let pairs = vec!["a: 1"; 5_000].join(", ");
+    std::fs::write(
+        dir.path().join("rockcraft.yaml"),
+        project(&format!("{{{pairs}}}")),
+    )
+    .unwrap();
+    let r = run(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(r.code, Some(1));
+    // Every finding is listed (4,999 duplicates, 5,000 wrong types), each with a short excerpt:
+    // a few MB at most (the whole 30 KB line under each made 450 MB).
+    assert_eq!(r.stdout.matches("error[duplicate-key]").count(), 4_999);
+    assert_eq!(r.stdout.matches("error[invalid-type]").count(), 5_000);
+    assert!(r.stdout_len < 4 << 20, "{} bytes", r.stdout_len);
+    for line in r.stdout.lines().filter(|l| l.starts_with("8 | ")) {
+        assert!(line.chars().count() <= 110, "{line}");
+    }
+}
+
+#[test]
+fn escape_sequences_in_the_file_are_printed_escaped() {
+    // Raw in the text (a syntax error, with the line echoed), and written as YAML escapes in a
+    // key (decoded into the message's quote of the key).
+    for (text, raw, wanted) in [
+        (
+            project("\n  p:\n    plugin: nil # \u{1b}[31m\u{9b}1m\u{202e}\n"),
+            "yaml-syntax",
+            "\\u{1b}[31m\\u{9b}1m\\u{202e}",
+        ),
+        (
+            project("\n  p:\n    plugin: nil\n    \"\\e]0;pwned\\a\\e[2J\": x\n"),
+            "unknown-key",
+            "\\u{1b}]0;pwned\\u{7}\\u{1b}[2J",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("rockcraft.yaml"), text).unwrap();
+        let r = run(&["check", dir.path().to_str().unwrap()]);
+        assert_eq!(r.code, Some(1), "{}", r.stdout);
+        assert!(r.stdout.contains(raw), "{}", r.stdout);
+        assert!(
+            !r.stdout.chars().any(|c| c.is_control() && c != '\n'),
+            "{:?}",
+            r.stdout
+        );
+        assert!(r.stdout.contains(wanted), "{}", r.stdout);
+    }
+}
