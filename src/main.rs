@@ -28,10 +28,9 @@ fn main() -> ExitCode {
             paths,
             json,
             packages,
-        } => {
-            let report = cli::check::run_with(&paths, json, &packages);
-            emit_report(&mut stdout, &report)
-        }
+        } => on_work_thread(&mut stdout, || {
+            cli::check::run_with(&paths, json, &packages)
+        }),
         Command::ExpandExtensions {
             project_dir,
             extensions_dir,
@@ -40,9 +39,9 @@ fn main() -> ExitCode {
             let dir = extensions_dir
                 .as_deref()
                 .unwrap_or(rockcraft_lsp::core::extensions::DEFAULT_EXTENSIONS_DIR);
-            let report =
-                cli::expand::run_expand(std::path::Path::new(&project_dir), dir, experimental);
-            emit_report(&mut stdout, &report)
+            on_work_thread(&mut stdout, || {
+                cli::expand::run_expand(std::path::Path::new(&project_dir), dir, experimental)
+            })
         }
         Command::ListExtensions => {
             let report = cli::expand::run_list();
@@ -51,6 +50,24 @@ fn main() -> ExitCode {
         Command::Serve => {
             drop(stdout);
             rockcraft_lsp::server::run_stdio()
+        }
+    }
+}
+
+/// Runs a command on the work thread (its stack is sized for deep input) and prints its
+/// report.
+fn on_work_thread(
+    stdout: &mut impl Write,
+    work: impl FnOnce() -> cli::check::Report + Send,
+) -> ExitCode {
+    match rockcraft_lsp::host::threads::on_work_thread(work) {
+        Ok(report) => emit_report(stdout, &report),
+        Err(e) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: cannot start the work thread: {e}"
+            );
+            ExitCode::from(2)
         }
     }
 }

@@ -62,6 +62,7 @@ fn yaml_diagnostic(doc: &Document, e: &crate::core::yaml::YamlError) -> Diagnost
         YamlErrorKind::UnknownAnchor => Code::UnknownAnchor,
         YamlErrorKind::AliasBudget => Code::AliasBomb,
         YamlErrorKind::RecursiveAlias => Code::RecursiveAlias,
+        YamlErrorKind::TooDeep => Code::TooDeep,
         YamlErrorKind::UnknownTag { .. } => Code::UnknownTag,
     };
     let mut d = Diagnostic::new(e.range, code, e.message.clone());

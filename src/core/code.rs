@@ -71,6 +71,7 @@ codes! {
     UnknownAnchor = "unknown-anchor", Error, "an alias to an anchor that does not exist";
     RecursiveAlias = "recursive-alias", Error, "an alias inside the node it refers to";
     AliasBomb = "alias-bomb", Error, "aliases that expand past the loader's budget";
+    TooDeep = "too-deep", Error, "values nested deeper than the loader allows, in the text or through aliases";
     UnknownTag = "unknown-tag", Error, "a YAML tag rockcraft's safe loader does not know";
     EmptyFile = "empty-file", Error, "a file with no project in it";
     NotAMapping = "not-a-mapping", Error, "a document that is not a mapping of keys to values";

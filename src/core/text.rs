@@ -1,6 +1,5 @@
 //! Byte ranges, line/column conversion and position encodings, independent of any protocol.
 
-use line_index::{LineCol, WideEncoding, WideLineCol};
 pub use line_index::{TextRange, TextSize};
 
 /// How a client counts columns.
@@ -20,20 +19,97 @@ pub struct Position {
     pub col: u32,
 }
 
-/// Line starts of a text, for converting between byte offsets and positions.
+/// The byte offset where the line holding `offset` starts. Lines end at `\n`, `\r\n` or a
+/// lone `\r`, as in YAML and LSP.
+#[must_use]
+pub fn line_start(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    text.as_bytes()[..offset]
+        .iter()
+        .rposition(|&b| b == b'\n' || b == b'\r')
+        .map_or(0, |i| i + 1)
+}
+
+/// The byte offset where the line holding `offset` ends (before its line break).
+#[must_use]
+pub fn line_end(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    text.as_bytes()[offset..]
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .map_or(text.len(), |i| offset + i)
+}
+
+/// The offset where the line after the one holding `offset` starts; `None` on the last line.
+#[must_use]
+pub fn next_line_start(text: &str, offset: usize) -> Option<usize> {
+    let end = line_end(text, offset);
+    let bytes = text.as_bytes();
+    match bytes.get(end)? {
+        b'\r' if bytes.get(end + 1) == Some(&b'\n') => Some(end + 2),
+        _ => Some(end + 1),
+    }
+}
+
+/// The lines of `text` with the offsets they start at, without their line breaks (`\n`,
+/// `\r\n` or a lone `\r`). An empty text, and a text ending with a line break, end with an
+/// empty line.
+pub fn lines_with_starts(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut start = Some(0usize);
+    std::iter::from_fn(move || {
+        let s = start?;
+        let rest = &bytes[s..];
+        let Some(i) = rest.iter().position(|&b| b == b'\n' || b == b'\r') else {
+            start = None;
+            return Some((s, &text[s..]));
+        };
+        let brk = if rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n') {
+            2
+        } else {
+            1
+        };
+        start = Some(s + i + brk);
+        Some((s, &text[s..s + i]))
+    })
+}
+
+/// Line starts of a text, for converting between byte offsets and positions. Lines end at
+/// `\n`, `\r\n` or a lone `\r`, as the LSP specification counts them.
 #[derive(Debug, Clone)]
 pub struct Lines {
-    index: line_index::LineIndex,
+    /// The offset each line starts at.
+    starts: Vec<u32>,
+    /// The offsets of the characters that take fewer UTF-16 units than UTF-8 bytes, and the
+    /// units saved up to and including each (for UTF-16 columns in logarithmic time).
+    wide: Vec<(u32, u32)>,
     len: u32,
 }
 
 impl Lines {
     #[must_use]
     pub fn new(text: &str) -> Self {
+        let starts = lines_with_starts(text)
+            .map(|(s, _)| u32::try_from(s).unwrap_or(u32::MAX))
+            .collect();
+        let mut wide = Vec::new();
+        let mut saved = 0u32;
+        for (i, ch) in text.char_indices().filter(|(_, c)| !c.is_ascii()) {
+            let fewer = ch.len_utf8() - ch.len_utf16();
+            saved = saved.saturating_add(u32::try_from(fewer).unwrap_or(0));
+            wide.push((u32::try_from(i).unwrap_or(u32::MAX), saved));
+        }
         Self {
-            index: line_index::LineIndex::new(text),
+            starts,
+            wide,
             len: u32::try_from(text.len()).unwrap_or(u32::MAX),
         }
+    }
+
+    /// UTF-16 units saved by the characters before `offset`.
+    fn saved_before(&self, offset: u32) -> u32 {
+        let n = self.wide.partition_point(|&(at, _)| at < offset);
+        n.checked_sub(1).map_or(0, |i| self.wide[i].1)
     }
 
     /// The position of a byte offset. Offsets past the end clamp to the end; offsets inside a
@@ -44,23 +120,14 @@ impl Lines {
         while offset > 0 && !text.is_char_boundary(offset as usize) {
             offset -= 1;
         }
-        let lc = self.index.line_col(TextSize::from(offset));
-        match enc {
-            Encoding::Utf8 => Position {
-                line: lc.line,
-                col: lc.col,
-            },
-            Encoding::Utf16 => match self.index.to_wide(WideEncoding::Utf16, lc) {
-                Some(w) => Position {
-                    line: w.line,
-                    col: w.col,
-                },
-                None => Position {
-                    line: lc.line,
-                    col: lc.col,
-                },
-            },
-        }
+        let line = self.line_of(offset);
+        let start = self.starts.get(line as usize).copied().unwrap_or(0);
+        let col = offset - start;
+        let col = match enc {
+            Encoding::Utf8 => col,
+            Encoding::Utf16 => col - (self.saved_before(offset) - self.saved_before(start)),
+        };
+        Position { line, col }
     }
 
     /// The byte offset of a position. Columns past the end of the line clamp to the line end,
@@ -68,12 +135,10 @@ impl Lines {
     /// the character's start.
     #[must_use]
     pub fn offset(&self, text: &str, pos: Position, enc: Encoding) -> u32 {
-        let Some(line_range) = self.index.line(pos.line) else {
+        let Some((line_start, line_end)) = self.line_range(text, pos.line) else {
             return self.len;
         };
-        let line_start = u32::from(line_range.start());
-        let line_text = &text[line_range.start().into()..line_range.end().into()];
-        let content = line_text.trim_end_matches(['\n', '\r']);
+        let content = &text[line_start as usize..line_end as usize];
         let mut units = 0u32;
         for (i, ch) in content.char_indices() {
             if units >= pos.col {
@@ -94,22 +159,17 @@ impl Lines {
     /// The zero-based line number of an offset.
     #[must_use]
     pub fn line_of(&self, offset: u32) -> u32 {
-        self.index
-            .line_col(TextSize::from(offset.min(self.len)))
-            .line
+        let offset = offset.min(self.len);
+        let after = self.starts.partition_point(|&s| s <= offset);
+        u32::try_from(after.saturating_sub(1)).unwrap_or(u32::MAX)
     }
 
     /// The byte range of a line, without its line break.
     #[must_use]
     pub fn line_range(&self, text: &str, line: u32) -> Option<(u32, u32)> {
-        let r = self.index.line(line)?;
-        let s: usize = r.start().into();
-        let e: usize = r.end().into();
-        let content = text[s..e].trim_end_matches(['\n', '\r']);
-        Some((
-            u32::try_from(s).ok()?,
-            u32::try_from(s + content.len()).ok()?,
-        ))
+        let start = *self.starts.get(line as usize)?;
+        let end = line_end(text, start as usize);
+        Some((start, u32::try_from(end).ok()?))
     }
 
     #[must_use]
@@ -123,13 +183,41 @@ impl Lines {
     }
 }
 
-// Keep the wide types referenced so a change of line-index's API shows up here first.
-#[allow(dead_code)]
-fn _assert_types(_: LineCol, _: WideLineCol) {}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lone_carriage_returns_end_lines() {
+        for text in [
+            "a: 1\rb: é\rc: 3",
+            "a: 1\r\nb: é\r\nc: 3",
+            "a: 1\nb: é\nc: 3",
+        ] {
+            let lines = Lines::new(text);
+            let c = u32::try_from(text.find('c').unwrap()).unwrap();
+            for enc in [Encoding::Utf8, Encoding::Utf16] {
+                assert_eq!(lines.position(text, c, enc), Position { line: 2, col: 0 });
+                assert_eq!(lines.offset(text, Position { line: 2, col: 0 }, enc), c);
+            }
+            let after = u32::try_from(text.find('é').unwrap() + 2).unwrap();
+            assert_eq!(
+                lines.position(text, after, Encoding::Utf16),
+                Position { line: 1, col: 4 }
+            );
+            assert_eq!(
+                lines
+                    .line_range(text, 1)
+                    .map(|(s, e)| &text[s as usize..e as usize]),
+                Some("b: é")
+            );
+            assert_eq!(lines.line_of(lines.len()), 2);
+        }
+        assert_eq!(line_start("a\rbc", 3), 2);
+        assert_eq!(line_end("a\rbc\r\n", 2), 4);
+        let all: Vec<_> = lines_with_starts("a\r\rb\r\n").collect();
+        assert_eq!(all, vec![(0, "a"), (2, ""), (3, "b"), (6, "")]);
+    }
 
     #[test]
     fn columns_on_non_ascii_line() {

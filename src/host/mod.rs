@@ -6,3 +6,4 @@ pub mod env;
 pub mod files;
 pub mod fs;
 pub mod packages;
+pub mod threads;

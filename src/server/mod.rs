@@ -298,6 +298,8 @@ pub fn run_stdio() -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("rockcraft-lsp")
+        // Analysis and expansion run on the blocking pool, which this sizes too.
+        .thread_stack_size(crate::host::threads::WORK_STACK_SIZE)
         .enable_all()
         .build()
     {

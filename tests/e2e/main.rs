@@ -4,7 +4,9 @@
 
 mod client;
 mod completion;
+mod deep_input;
 mod expansion;
+mod line_breaks;
 mod misuse;
 mod protocol;
 mod stdio;

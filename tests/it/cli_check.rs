@@ -154,3 +154,19 @@ fn unknown_chisel_slices_are_reported() {
     assert_eq!(items[0]["code"], "unknown-slice");
     assert_eq!(items[0]["fixes"][0]["edits"][0]["text"], "libpq5_libs");
 }
+
+#[test]
+fn lone_carriage_returns_end_lines_in_the_report() {
+    let tmp = tmpdir("cr");
+    let bad = GOOD.replace("plugin: nil", "plugin: nil\n    stage-package: [curl]");
+    let report = |text: &str, name: &str| {
+        let path = write(tmp.path(), &format!("{name}/rockcraft.yaml"), text);
+        let r = run(std::slice::from_ref(&path), false);
+        assert_eq!(r.exit_code, 1, "{}{}", r.stdout, r.stderr);
+        r.stdout.replace(&path, "rockcraft.yaml")
+    };
+    let lf = report(&bad, "lf");
+    assert!(lf.starts_with("rockcraft.yaml:11:5: "), "{lf}");
+    assert_eq!(report(&bad.replace('\n', "\r"), "cr"), lf);
+    assert_eq!(report(&bad.replace('\n', "\r\n"), "crlf"), lf);
+}

@@ -399,8 +399,9 @@ fn golden_cases() {
 }
 
 /// Hover, code actions, completion and the outline never panic, at every offset of the init
-/// templates (with and without their project files) and of every document prefix cut at a
-/// line end: what an editor sends while a file is being typed.
+/// templates (with and without their project files, with `\n`, `\r` and `\r\n` line breaks)
+/// and of every document prefix cut at a line end: what an editor sends while a file is being
+/// typed.
 #[test]
 fn ide_features_never_panic_anywhere() {
     use rockcraft_lsp::core::completion::{Sources, complete};
@@ -418,7 +419,14 @@ fn ide_features_never_panic_anywhere() {
     for case in cases {
         let (full, fs) = golden_fs(case);
         let mut cut = 0;
-        let mut prefixes = vec![full.clone()];
+        // Every offset of the file with each kind of line break (`\r\n` has offsets inside
+        // its line breaks).
+        let whole = [
+            full.clone(),
+            full.replace('\n', "\r"),
+            full.replace('\n', "\r\n"),
+        ];
+        let mut prefixes = whole.to_vec();
         for line in full.split_inclusive('\n') {
             cut += line.len();
             prefixes.push(full[..cut].to_owned());
@@ -432,7 +440,7 @@ fn ide_features_never_panic_anywhere() {
             };
             let _ = symbols(&doc);
             // Every offset of the whole file; line ends of the prefixes.
-            let offsets: Vec<usize> = if n == 0 {
+            let offsets: Vec<usize> = if n < whole.len() {
                 (0..=text.len())
                     .filter(|&i| text.is_char_boundary(i))
                     .collect()

@@ -2,6 +2,7 @@
 //! crate is linked once. The tests over the LSP protocol are in `tests/e2e`.
 
 mod cli_check;
+mod deep_input;
 mod emit_edge;
 mod emit_pyyaml;
 mod fix_safety;

@@ -64,11 +64,9 @@ pub(super) struct Line<'a> {
 /// The lines of `text` with their block-scalar flags. One pass without allocation per line.
 pub(super) fn split_lines(text: &str) -> Vec<Line<'_>> {
     let mut out = Vec::with_capacity(text.len() / 16 + 1);
-    let mut start = 0;
     // Mark the content lines of block scalars (`key: |` / `key: >-`).
     let mut block_col: Option<usize> = None;
-    for raw in text.split('\n') {
-        let t = raw.strip_suffix('\r').unwrap_or(raw);
+    for (start, t) in crate::core::text::lines_with_starts(text) {
         let mut in_block_scalar = false;
         let indent = t.len() - t.trim_start_matches(' ').len();
         if let Some(c) = block_col {
@@ -89,7 +87,6 @@ pub(super) fn split_lines(text: &str) -> Vec<Line<'_>> {
             text: t,
             in_block_scalar,
         });
-        start += raw.len() + 1;
     }
     out
 }
@@ -242,7 +239,8 @@ pub(super) fn context(doc: &Document, offset: u32, lines: &[Line<'_>]) -> Option
         return None;
     }
     let line = lines[cur].text;
-    let col = offset - lines[cur].start;
+    // An offset inside the line break (between `\r` and `\n`) is at the end of the line.
+    let col = (offset - lines[cur].start).min(line.len());
     let before_cursor = &line[..col.min(line.len())];
     let word_start = before_cursor
         .char_indices()

@@ -404,6 +404,24 @@ fn packages_per_release() {
     check_completion!("parts:\n  p:\n    stage-packages: [py$0]\n", &idx, @"");
 }
 
+#[test]
+fn carriage_returns_end_lines() {
+    // Inside a `\r\n` line break, and after it.
+    assert_eq!(render("x\r$0\n"), render("x$0\r\n"));
+    let _ = render("x\r\n$0");
+    // A lone `\r` ends a line as `\n` does: the same items at the same offsets.
+    for src in [
+        "name: x\nparts:\n  p:\n    plu$0",
+        "name: x\nparts:\n  p:\n    plugin: $0\n",
+        "name: x\nbase: $0\nplatforms:\n  amd64:\n",
+    ] {
+        let want = render(src);
+        assert!(!want.is_empty(), "{src:?}");
+        assert_eq!(render(&src.replace('\n', "\r")), want, "{src:?}");
+        assert!(!render(&src.replace('\n', "\r\n")).is_empty(), "{src:?}");
+    }
+}
+
 /// Only values the rest of the project accepts: no part that would close an `after` circle, a
 /// platform named after an architecture builds for that one, nothing after a closing quote,
 /// and experimental extensions only when they are enabled.

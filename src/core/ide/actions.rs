@@ -101,9 +101,8 @@ fn refactor(title: String, edits: Vec<Edit>) -> Action {
 
 /// Only whitespace and comments.
 fn is_blank(doc: &Document) -> bool {
-    doc.text
-        .lines()
-        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    crate::core::text::lines_with_starts(&doc.text)
+        .all(|(_, l)| l.trim().is_empty() || l.trim_start().starts_with('#'))
 }
 
 /// (a) `services: <fw>: override: replace` with the generated command and other keys.
@@ -172,11 +171,11 @@ fn add_packages(doc: &Document, info: &ExtensionInfo) -> Option<Action> {
             ));
         }
         let start = usize::from(doc.range(last).start());
-        let ls = doc.text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let ls = crate::core::text::line_start(&doc.text, start);
         let prefix = &doc.text[ls..start];
         let end = usize::from(doc.range(last).end());
-        let (pos, nl) = match doc.text[end..].find('\n') {
-            Some(i) => (end + i + 1, false),
+        let (pos, nl) = match crate::core::text::next_line_start(&doc.text, end) {
+            Some(i) => (i, false),
             None => (doc.text.len(), true),
         };
         let text = format!("{}{prefix}{placeholder}\n", if nl { "\n" } else { "" });

@@ -6,12 +6,8 @@ use serde_json::{Map, Value};
 use crate::core::diagnostic::Edit;
 use crate::core::document::Document;
 use crate::core::emit::to_yaml_string_unfolded;
-use crate::core::text::{TextRange, TextSize};
+use crate::core::text::{TextRange, TextSize, line_start, next_line_start};
 use crate::core::yaml::NodeId;
-
-fn line_start(text: &str, offset: usize) -> usize {
-    text[..offset].rfind('\n').map_or(0, |i| i + 1)
-}
 
 fn column(doc: &Document, id: NodeId) -> usize {
     let s = usize::from(doc.range(id).start());
@@ -62,11 +58,12 @@ pub fn block(value: &Value, indent: usize, unit: usize) -> String {
 /// whether a newline must be written first (end of text without one).
 fn after_node(doc: &Document, id: NodeId) -> (usize, bool) {
     let end = usize::from(doc.range(id).end());
-    if end > 0 && doc.text.as_bytes().get(end - 1) == Some(&b'\n') {
+    // A node that ends with its line break (a block scalar): the next line starts there.
+    if end > 0 && line_start(&doc.text, end) == end {
         return (end, false);
     }
-    match doc.text[end..].find('\n') {
-        Some(i) => (end + i + 1, false),
+    match next_line_start(&doc.text, end) {
+        Some(i) => (i, false),
         None => (doc.text.len(), true),
     }
 }

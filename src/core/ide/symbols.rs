@@ -70,7 +70,7 @@ fn entry_symbol(
 }
 
 fn scalar_detail(doc: &Document, node: NodeId) -> Option<String> {
-    let text = doc.tree.text(node)?.lines().next()?.trim();
+    let text = doc.tree.text(node)?.split(['\n', '\r']).next()?.trim();
     if text.is_empty() {
         return None;
     }

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Number, Value};
 
-use super::{NodeId, NodeKind, ScalarValue, Tree, YamlError, YamlErrorKind};
+use super::{MAX_DEPTH, NodeId, NodeKind, ScalarValue, Tree, YamlError, YamlErrorKind};
 
 /// The JSON value of a document and any problems met while expanding aliases.
 #[derive(Debug, Clone)]
@@ -22,6 +22,10 @@ struct Ctx<'a> {
     /// node that happens to exhaust the budget is deep inside the anchors.
     outer_alias: Option<NodeId>,
     exhausted: bool,
+    /// How deep the value being built is.
+    depth: usize,
+    /// Whether [`MAX_DEPTH`] was reported.
+    reported_too_deep: bool,
 }
 
 /// Converts the whole tree. A missing root is `null`.
@@ -37,6 +41,8 @@ pub fn to_json(tree: &Tree) -> ToJson {
         active: Vec::new(),
         outer_alias: None,
         exhausted: false,
+        depth: 0,
+        reported_too_deep: false,
     };
     let value = match tree.root {
         Some(root) => ctx.value(root),
@@ -68,91 +74,140 @@ pub fn scalar_json(text: &str, value: &ScalarValue) -> Value {
 }
 
 impl Ctx<'_> {
+    /// The value of a node, nested [`MAX_DEPTH`] deep at most: the tree itself is no deeper,
+    /// but aliases can nest it further (`c2: &c2 [*c1]`, `k2: &k2 {<<: *k1}`), and every
+    /// walk of the value recurses per level.
     fn value(&mut self, id: NodeId) -> Value {
+        // `MAX_DEPTH` collections, and the scalar at the bottom of them.
+        if self.depth > MAX_DEPTH {
+            self.too_deep(id);
+            return Value::Null;
+        }
+        self.depth += 1;
+        let v = self.value_within_depth(id);
+        self.depth -= 1;
+        v
+    }
+
+    #[cold]
+    fn too_deep(&mut self, id: NodeId) {
+        if !self.reported_too_deep {
+            self.reported_too_deep = true;
+            self.errors.push(YamlError {
+                range: self.tree.node(self.outer_alias.unwrap_or(id)).span,
+                kind: YamlErrorKind::TooDeep,
+                message: format!(
+                    "expanding the aliases (and `<<` merge keys) of this value goes more than {MAX_DEPTH} levels deep, past this checker's limit; the deeper levels are read as null. Replace the chain of aliases with plain values"
+                ),
+            });
+        }
+    }
+
+    fn value_within_depth(&mut self, id: NodeId) -> Value {
         if self.budget == 0 {
-            if !self.exhausted {
-                self.exhausted = true;
-                self.errors.push(YamlError {
-                    range: self.tree.node(self.outer_alias.unwrap_or(id)).span,
-                    kind: YamlErrorKind::AliasBudget,
-                    message: "expanding the aliases of this file would produce a huge document (an alias bomb); the rest is not expanded. Replace the nested aliases with plain values".into(),
-                });
-            }
+            self.budget_exhausted(id);
             return Value::Null;
         }
         self.budget -= 1;
-        let node = self.tree.node(id);
-        match &node.kind {
+        let tree = self.tree;
+        match &tree.node(id).kind {
             NodeKind::Scalar(s) => scalar_json(&s.text, &s.value),
-            NodeKind::Sequence { items, .. } => {
-                Value::Array(items.iter().map(|&i| self.value(i)).collect())
-            }
-            NodeKind::Mapping { entries, .. } => {
-                let mut map = Map::new();
-                let mut merged: Vec<Map<String, Value>> = Vec::new();
-                for e in entries {
-                    let key_is_merge = matches!(&self.tree.node(e.key).kind,
-                        NodeKind::Scalar(s) if s.text == "<<" && s.style == super::ScalarStyle::Plain);
-                    if key_is_merge {
-                        match self.value(e.value) {
-                            Value::Object(m) => merged.push(m),
-                            Value::Array(list) => {
-                                for v in list {
-                                    if let Value::Object(m) = v {
-                                        merged.push(m);
-                                    }
-                                }
-                            }
-                            _ => {}
-                        }
-                        continue;
-                    }
-                    let key = self.key(e.key);
-                    let value = self.value(e.value);
-                    map.insert(key, value);
-                }
-                if merged.is_empty() {
-                    Value::Object(map)
-                } else {
-                    // PyYAML puts merged pairs before the mapping's own pairs (later merge
-                    // sources first), then builds the dict in that order: a key keeps the
-                    // position of its first appearance and the value of its last.
-                    let mut out = Map::new();
-                    for m in merged.into_iter().rev() {
-                        for (k, v) in m {
-                            out.insert(k, v);
-                        }
-                    }
-                    for (k, v) in map {
-                        out.insert(k, v);
-                    }
-                    Value::Object(out)
-                }
-            }
+            NodeKind::Sequence { items, .. } => self.sequence(items),
+            NodeKind::Mapping { entries, .. } => self.mapping(entries),
             NodeKind::Alias { target: None } => Value::Null,
-            NodeKind::Alias { target: Some(t) } => {
-                let t = *t;
-                if self.active.contains(&t) || self.is_ancestor(t, id) {
-                    self.errors.push(YamlError {
-                        range: node.span,
-                        kind: YamlErrorKind::RecursiveAlias,
-                        message: "this alias refers to a node that contains it, which would never end; use a plain value".into(),
-                    });
-                    return Value::Null;
+            NodeKind::Alias { target: Some(t) } => self.alias(id, *t),
+        }
+    }
+
+    #[cold]
+    fn budget_exhausted(&mut self, id: NodeId) {
+        if !self.exhausted {
+            self.exhausted = true;
+            self.errors.push(YamlError {
+                range: self.tree.node(self.outer_alias.unwrap_or(id)).span,
+                kind: YamlErrorKind::AliasBudget,
+                message: "expanding the aliases of this file would produce a huge document (an alias bomb); the rest is not expanded. Replace the nested aliases with plain values".into(),
+            });
+        }
+    }
+
+    // The levels recurse through the functions below: each is kept apart (and small) so that
+    // a level costs only the stack its own kind needs.
+
+    #[inline(never)]
+    fn sequence(&mut self, items: &[NodeId]) -> Value {
+        let mut out = Vec::with_capacity(items.len());
+        for &i in items {
+            out.push(self.value(i));
+        }
+        Value::Array(out)
+    }
+
+    #[inline(never)]
+    fn mapping(&mut self, entries: &[super::Entry]) -> Value {
+        let mut map = Map::new();
+        let mut merged: Vec<Map<String, Value>> = Vec::new();
+        for e in entries {
+            let key_is_merge = matches!(&self.tree.node(e.key).kind,
+                NodeKind::Scalar(s) if s.text == "<<" && s.style == super::ScalarStyle::Plain);
+            if key_is_merge {
+                match self.value(e.value) {
+                    Value::Object(m) => merged.push(m),
+                    Value::Array(list) => {
+                        for v in list {
+                            if let Value::Object(m) = v {
+                                merged.push(m);
+                            }
+                        }
+                    }
+                    _ => {}
                 }
-                self.active.push(t);
-                let outermost = self.outer_alias.is_none();
-                if outermost {
-                    self.outer_alias = Some(id);
-                }
-                let v = self.value(t);
-                if outermost {
-                    self.outer_alias = None;
-                }
-                self.active.pop();
-                v
+                continue;
+            }
+            let key = self.key(e.key);
+            let value = self.value(e.value);
+            map.insert(key, value);
+        }
+        if merged.is_empty() {
+            return Value::Object(map);
+        }
+        // PyYAML puts merged pairs before the mapping's own pairs (later merge sources
+        // first), then builds the dict in that order: a key keeps the position of its first
+        // appearance and the value of its last.
+        let mut out = Map::new();
+        for m in merged.into_iter().rev() {
+            for (k, v) in m {
+                out.insert(k, v);
             }
         }
+        for (k, v) in map {
+            out.insert(k, v);
+        }
+        Value::Object(out)
+    }
+
+    #[inline(never)]
+    fn alias(&mut self, id: NodeId, target: NodeId) -> Value {
+        if self.active.contains(&target) || self.is_ancestor(target, id) {
+            self.errors.push(YamlError {
+                range: self.tree.node(id).span,
+                kind: YamlErrorKind::RecursiveAlias,
+                message: "this alias refers to a node that contains it, which would never end; use a plain value".into(),
+            });
+            return Value::Null;
+        }
+        self.active.push(target);
+        let outermost = self.outer_alias.is_none();
+        if outermost {
+            self.outer_alias = Some(id);
+        }
+        // The alias and its target are one level.
+        let v = self.value_within_depth(target);
+        if outermost {
+            self.outer_alias = None;
+        }
+        self.active.pop();
+        v
     }
 
     fn is_ancestor(&self, maybe_ancestor: NodeId, mut id: NodeId) -> bool {

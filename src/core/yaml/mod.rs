@@ -17,6 +17,13 @@ pub use resolve::{ScalarValue, resolve_plain, resolves_to_str};
 use crate::core::text::TextRange;
 use std::fmt::Write as _;
 
+/// How deeply collections may nest, in the tree and in the value its aliases expand to. Every walk
+/// over the tree and over its JSON value recurses once per level, so this bounds their stack.
+/// `PyYAML`'s composer recurses per level too and hits Python's recursion limit a little under
+/// 500 levels (400 load, 500 raise `RecursionError`), so rockcraft cannot load a deeper
+/// document; 300 leaves room for rockcraft's own frames above the loader.
+pub const MAX_DEPTH: usize = 300;
+
 /// Index of a node in its [`Tree`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NodeId(pub u32);
@@ -102,6 +109,8 @@ pub enum YamlErrorKind {
     AliasBudget,
     /// An alias refers to a node that contains the alias.
     RecursiveAlias,
+    /// Values nest deeper than [`MAX_DEPTH`], in the text or through aliases.
+    TooDeep,
     /// A tag the safe loader cannot construct (`!python/object`, `!custom`).
     UnknownTag { tag: String },
 }

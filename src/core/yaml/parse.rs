@@ -6,14 +6,19 @@ use std::collections::HashMap;
 use granit_parser::{Event, Marker, Parser, ScalarStyle as GStyle, Span, StructureStyle, Tag};
 
 use super::{
-    Comment, Entry, Node, NodeId, NodeKind, Parsed, Scalar, ScalarStyle, ScalarValue, Tree,
-    YamlError, YamlErrorKind, resolve_plain,
+    Comment, Entry, MAX_DEPTH, Node, NodeId, NodeKind, Parsed, Scalar, ScalarStyle, ScalarValue,
+    Tree, YamlError, YamlErrorKind, resolve_plain,
 };
 use crate::core::text::{TextRange, TextSize};
 
 /// Hard limits that keep hostile input from taking unbounded time or memory.
 const MAX_NODES: usize = 2_000_000;
 const MAX_COMMENTS: usize = 200_000;
+/// How deeply granit-parser nests collections before it stops with an error (its default is
+/// 255 of each kind). The tree keeps [`MAX_DEPTH`] levels and skips deeper ones, reporting
+/// them, while reading on; the parser is iterative and holds a few words per open level, so
+/// it may follow as deep as the text (capped in size) goes.
+const PARSER_NESTING_LIMIT: usize = usize::MAX;
 
 struct Frame {
     id: NodeId,
@@ -32,6 +37,9 @@ struct Builder<'t> {
     errors: Vec<YamlError>,
     documents: usize,
     done: bool,
+    /// A container opened deeper than [`MAX_DEPTH`] is skipped: the null that stands for it
+    /// and how many containers are open inside it.
+    skipped: Option<(NodeId, usize)>,
     /// Where each line starts, built on the first duplicate key (its message names the line
     /// of the first one; counting newlines per duplicate would be quadratic).
     line_starts: Option<Vec<u32>>,
@@ -56,6 +64,8 @@ fn range(a: u32, b: u32) -> TextRange {
 pub fn parse(text: &str) -> Parsed {
     let mut options = granit_parser::Options::default();
     options.emit_unresolved_aliases = true;
+    options.flow_nesting_limit = PARSER_NESTING_LIMIT;
+    options.block_nesting_limit = PARSER_NESTING_LIMIT;
     let mut parser = Parser::new_from_str_with_options(text, options);
     let mut b = Builder {
         text,
@@ -65,6 +75,7 @@ pub fn parse(text: &str) -> Parsed {
         errors: Vec::new(),
         documents: 0,
         done: false,
+        skipped: None,
         line_starts: None,
     };
     loop {
@@ -126,6 +137,23 @@ impl Builder<'_> {
 
     fn event(&mut self, event: Event<'_>, span: Span) {
         let (start, end) = self.span_range(&span);
+        if let Some((placeholder, open)) = self.skipped {
+            // Inside a container too deep to read: only its end matters.
+            let open = match event {
+                Event::SequenceStart(..) | Event::MappingStart(..) => open + 1,
+                Event::SequenceEnd | Event::MappingEnd => open - 1,
+                _ => open,
+            };
+            if open == 0 {
+                self.skipped = None;
+                let node = &mut self.tree.nodes[placeholder.0 as usize];
+                node.span = range(u32::from(node.span.start()), end);
+                self.attach(placeholder);
+            } else {
+                self.skipped = Some((placeholder, open));
+            }
+            return;
+        }
         match event {
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Anchor(..) => {}
             Event::DocumentStart(..) => {
@@ -215,6 +243,10 @@ impl Builder<'_> {
         start: u32,
         end: u32,
     ) {
+        if self.stack.len() >= MAX_DEPTH {
+            self.skip_too_deep(start, end);
+            return;
+        }
         let flow = style == StructureStyle::Flow;
         let kind = if is_map {
             NodeKind::Mapping {
@@ -250,15 +282,33 @@ impl Builder<'_> {
         });
     }
 
+    /// A container opened at [`MAX_DEPTH`]: reported, read as null, and its contents skipped
+    /// (the rest of the document is read on).
+    fn skip_too_deep(&mut self, start: u32, end: u32) {
+        let null = NodeKind::Scalar(Scalar {
+            text: String::new(),
+            style: ScalarStyle::Plain,
+            value: ScalarValue::Null,
+        });
+        let Some(id) = self.push_node(range(start, end), null) else {
+            return;
+        };
+        self.errors.push(YamlError {
+            range: range(start, end),
+            kind: YamlErrorKind::TooDeep,
+            message: format!(
+                "this value is nested more than {MAX_DEPTH} levels deep, past this checker's limit (rockcraft's YAML loader itself fails near 500 levels); it is not read. Flatten the nesting"
+            ),
+        });
+        self.skipped = Some((id, 1));
+    }
+
     /// The zero-based line of a byte offset.
     fn line_of(&mut self, offset: u32) -> usize {
         let text = self.text;
         let starts = self.line_starts.get_or_insert_with(|| {
-            std::iter::once(0)
-                .chain(
-                    text.match_indices('\n')
-                        .filter_map(|(i, _)| u32::try_from(i + 1).ok()),
-                )
+            crate::core::text::lines_with_starts(text)
+                .filter_map(|(s, _)| u32::try_from(s).ok())
                 .collect()
         });
         starts.partition_point(|&s| s <= offset).saturating_sub(1)
@@ -403,6 +453,9 @@ impl Builder<'_> {
     }
 
     fn finish(mut self) -> Parsed {
+        if let Some((placeholder, _)) = self.skipped.take() {
+            self.attach(placeholder);
+        }
         // Close whatever a syntax error left open, giving a dangling key an empty value so the
         // partial tree stays well-formed.
         while let Some(frame) = self.stack.last() {

@@ -34,6 +34,7 @@ fn kind_name(k: &YamlErrorKind) -> &'static str {
         YamlErrorKind::UnknownAnchor => "anchor",
         YamlErrorKind::AliasBudget => "budget",
         YamlErrorKind::RecursiveAlias => "recursive",
+        YamlErrorKind::TooDeep => "deep",
         YamlErrorKind::UnknownTag { .. } => "tag",
     }
 }
@@ -255,4 +256,115 @@ fn empty_value_span_sits_after_the_colon_at_top_level() {
         .entry(parsed.tree.root.unwrap(), "build-base")
         .unwrap();
     assert_eq!(u32::from(parsed.tree.node(e.value).span.start()), 19);
+}
+
+/// The errors of `kind` in a parse and its JSON conversion.
+fn deep_errors(text: &str) -> (Parsed, ToJson) {
+    let parsed = parse(text);
+    let json = to_json(&parsed.tree);
+    (parsed, json)
+}
+
+#[test]
+fn nesting_deeper_than_the_limit_is_skipped_and_the_rest_read() {
+    let n = 100_000;
+    let text = format!("a: {}{}\nb: 1\n", "[".repeat(n), "]".repeat(n));
+    let (parsed, json) = deep_errors(&text);
+    let deep: Vec<_> = parsed
+        .errors
+        .iter()
+        .filter(|e| e.kind == YamlErrorKind::TooDeep)
+        .collect();
+    assert_eq!(deep.len(), 1, "{:?}", parsed.errors);
+    assert!(
+        deep[0]
+            .message
+            .contains(&format!("more than {MAX_DEPTH} levels"))
+    );
+    // Reported where the first level too deep opens.
+    assert_eq!(u32::from(deep[0].range.start()) as usize, 3 + MAX_DEPTH - 1);
+    assert_eq!(json.value["b"], 1);
+    let mut v = &json.value["a"];
+    let mut levels = 0;
+    while let Some(inner) = v.as_array() {
+        levels += 1;
+        v = &inner[0];
+    }
+    assert_eq!(levels, MAX_DEPTH - 1);
+    assert!(v.is_null());
+
+    // Block sequences, all on one line.
+    let text = format!("a:\n{}x\nb: 1\n", "- ".repeat(n));
+    let (parsed, json) = deep_errors(&text);
+    assert!(
+        parsed
+            .errors
+            .iter()
+            .any(|e| e.kind == YamlErrorKind::TooDeep),
+        "{:?}",
+        parsed.errors
+    );
+    assert_eq!(json.value["b"], 1);
+
+    // Block mappings, one level per line.
+    let mut block = String::new();
+    for i in 0..1_000 {
+        block.push_str(&" ".repeat(i));
+        block.push_str("k:\n");
+    }
+    block.push_str("z: 1\n");
+    let (parsed, json) = deep_errors(&block);
+    assert!(
+        parsed
+            .errors
+            .iter()
+            .any(|e| e.kind == YamlErrorKind::TooDeep),
+        "{:?}",
+        parsed.errors
+    );
+    assert_eq!(json.value["z"], 1);
+}
+
+#[test]
+fn alias_chains_stop_at_the_depth_limit() {
+    // A long flow list raises the alias budget; then each link nests the previous one.
+    let mut text = format!("pad: [{}]\nc0: &c0 [1]\n", "0, ".repeat(400_000));
+    for i in 1..=1_500 {
+        let _ = writeln!(text, "c{i}: &c{i} [*c{}]", i - 1);
+    }
+    let (parsed, json) = deep_errors(&text);
+    assert!(parsed.errors.is_empty());
+    let deep: Vec<_> = json
+        .errors
+        .iter()
+        .filter(|e| e.kind == YamlErrorKind::TooDeep)
+        .collect();
+    assert_eq!(deep.len(), 1, "{:?}", json.errors);
+    // On the alias of the first value that nests too deep.
+    let at = u32::from(deep[0].range.start()) as usize;
+    // c0 is a list in the root mapping: c299 (`[*c298]`) nests its `1` under 301 collections.
+    assert!(
+        text[at..].starts_with(&format!("*c{}]", MAX_DEPTH - 2)),
+        "{}",
+        &text[at..at + 10]
+    );
+    assert_eq!(json.value["c3"], serde_json::json!([[[[1]]]]));
+}
+
+#[test]
+fn merge_key_chains_stop_at_the_depth_limit() {
+    let mut text = String::from("k0: &k0 {a: 1}\n");
+    for i in 1..200_000 {
+        let _ = writeln!(text, "k{i}: &k{i} {{<<: *k{}}}", i - 1);
+    }
+    let (parsed, json) = deep_errors(&text);
+    assert!(parsed.errors.is_empty());
+    assert!(
+        json.errors
+            .iter()
+            .any(|e| e.kind == YamlErrorKind::TooDeep || e.kind == YamlErrorKind::AliasBudget),
+        "{:?}",
+        json.errors
+    );
+    assert_eq!(json.value["k5"]["a"], 1);
 }

@@ -6,9 +6,12 @@
 //! and a non-async `def`. Annotated assignments, tuple targets, `import x as name` and
 //! anything nested (in `if`, `try`, functions, classes) are ignored. Nothing is executed.
 
+pub mod depth;
+
 use ruff_python_ast::{Expr, Stmt};
 
 use super::super::{Anchor, ExpandError, ProjectFs};
+use depth::check_depth;
 
 /// A Python syntax error, reported the way `CPython`'s `SyntaxError` would be where we can.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -105,8 +108,27 @@ fn refused_before_parsing(source: &str) -> Option<PySyntaxError> {
 
 impl PythonProbe for RuffProbe {
     fn probe(&self, source: &str) -> Result<TopLevel, PySyntaxError> {
+        // CPython reads `\r\n` and a lone `\r` as `\n` (so do the line numbers it reports).
+        let translated;
+        let source = if source.contains('\r') {
+            translated = source.replace("\r\n", "\n").replace('\r', "\n");
+            translated.as_str()
+        } else {
+            source
+        };
         if let Some(err) = refused_before_parsing(source) {
             return Err(err);
+        }
+        // The parser and the tree it builds recurse as deep as the source nests: refuse what
+        // nests too deeply before parsing, as CPython does.
+        if let Err(deep) = check_depth(source) {
+            // A bracket or string error of the tokenizer is the real problem when it comes
+            // first, or when only the estimate was exceeded (an unclosed bracket makes the
+            // rest of the file one expression).
+            return Err(match cpython_token_error(source) {
+                Some((err, _)) if deep.is_estimate() || err.line < deep.line => err,
+                _ => deep,
+            });
         }
         let parsed = ruff_python_parser::parse_module(source).map_err(|e| {
             let offset = usize::from(e.location.start()).min(source.len());
@@ -494,6 +516,21 @@ mod tests {
             "unterminated triple-quoted string literal (detected at line 2)"
         );
         assert_eq!(e.line, 1);
+    }
+
+    #[test]
+    fn carriage_returns_end_lines() {
+        for brk in ["\r", "\r\n"] {
+            let src = "a = 1\nb = 2\nx = (1\n".replace('\n', brk);
+            let e = RuffProbe.probe(&src).unwrap_err();
+            assert_eq!((e.msg.as_str(), e.line), ("'(' was never closed", 3));
+            assert!(
+                RuffProbe
+                    .probe(&"app = 1\n".replace('\n', brk))
+                    .unwrap()
+                    .has_global("app")
+            );
+        }
     }
 
     #[test]

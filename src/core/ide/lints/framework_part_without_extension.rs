@@ -51,9 +51,7 @@ fn declare_edit(doc: &Document, name: &str) -> Option<Edit> {
                 text: format!(", {name}"),
             });
         }
-        let line_start = doc.text[..usize::from(r.start())]
-            .rfind('\n')
-            .map_or(0, |i| i + 1);
+        let line_start = crate::core::text::line_start(&doc.text, usize::from(r.start()));
         let indent = &doc.text[line_start..usize::from(r.start())];
         return Some(Edit {
             range: TextRange::empty(r.end()),
@@ -62,7 +60,7 @@ fn declare_edit(doc: &Document, name: &str) -> Option<Edit> {
     }
     let parts = doc.top_entry("parts")?;
     let start = usize::from(doc.range(parts.key).start());
-    let line_start = doc.text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = crate::core::text::line_start(&doc.text, start);
     Some(Edit {
         range: TextRange::empty(TextSize::from(u32::try_from(line_start).ok()?)),
         text: format!("extensions:\n  - {name}\n"),

@@ -44,10 +44,9 @@ pub(crate) fn entry_lines(
 ) -> crate::core::text::TextRange {
     let start = u32::from(doc.range(e.key).start());
     let end = u32::from(doc.range(e.value).end()).max(u32::from(doc.range(e.key).end()));
-    let line_start = doc.text[..start as usize].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = doc.text[end as usize..]
-        .find('\n')
-        .map_or(doc.text.len(), |i| end as usize + i + 1);
+    let line_start = crate::core::text::line_start(&doc.text, start as usize);
+    let line_end =
+        crate::core::text::next_line_start(&doc.text, end as usize).unwrap_or(doc.text.len());
     crate::core::text::TextRange::new(
         u32::try_from(line_start).unwrap_or(0).into(),
         u32::try_from(line_end).unwrap_or(0).into(),
