@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a fuzz campaign: every target of fuzz/ for SECONDS each (default 720, so one hour for the
-# five targets), one fuzzing process per core, going on past crashes, timeouts and out-of-memory
-# inputs so one finding does not end the run. Needs the nightly toolchain and cargo-fuzz
+# five targets), one fuzzing process per core (FUZZ_JOBS sets another number), going on past
+# crashes, timeouts and out-of-memory inputs so one finding does not end the run. Needs the nightly toolchain and cargo-fuzz
 # (`cargo install cargo-fuzz --locked`); never run by the tests or CI.
 #
 # Afterwards: the new corpus inputs are in fuzz/corpus/<target>/ (shrink them with
@@ -11,7 +11,7 @@
 set -euo pipefail
 
 secs="${1:-720}"
-jobs="$(nproc)"
+jobs="${FUZZ_JOBS:-$(nproc)}"
 cd "$(dirname "$0")/../fuzz"
 mkdir -p logs
 summary=logs/summary.txt

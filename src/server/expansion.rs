@@ -108,12 +108,9 @@ async fn run(
 ) -> Option<ExpansionResult> {
     let experimental = ctx.experimental;
     let dir = project_dir(uri);
-    let flag = Arc::new(AtomicBool::new(false));
-    let stop = Arc::clone(&flag);
-    let work = tokio::task::spawn_blocking(move || {
+    cancellable(token, move |cancel| {
         // Usually done by the analysis worker by now; else computed (or awaited) here.
         state.analyse();
-        let cancel = Cancel::new(&stop);
         if cancel.is_cancelled() {
             return None;
         }
@@ -122,13 +119,26 @@ async fn run(
             expand_with(&analysis.doc, dir, experimental, cancel)
         })
         .flatten()
-    });
+    })
+    .await
+}
+
+/// Runs `work` on a blocking thread with a cancellation flag that `token` sets: `None` when
+/// the token is cancelled first (the work then stops at its next poll of the flag) or when the
+/// work fails.
+async fn cancellable<T: Send + 'static>(
+    token: &CancellationToken,
+    work: impl FnOnce(Cancel<'_>) -> Option<T> + Send + 'static,
+) -> Option<T> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let stop = Arc::clone(&flag);
+    let job = tokio::task::spawn_blocking(move || work(Cancel::new(&stop)));
     tokio::select! {
         () = token.cancelled() => {
             flag.store(true, Ordering::Relaxed);
             None
         }
-        joined = work => joined.ok().flatten(),
+        joined = job => joined.ok().flatten(),
     }
 }
 
@@ -262,5 +272,44 @@ fn failure_message(result: &ExpansionResult) -> String {
         "the project has no expanded form: it declares no extensions".to_owned()
     } else {
         errors.join("\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A superseded job's work sees the flag and stops, instead of running to its end.
+    #[tokio::test]
+    async fn cancelling_the_token_stops_the_running_work() {
+        let token = CancellationToken::new();
+        let (started, on_start) = tokio::sync::oneshot::channel();
+        let (stopped, on_stop) = tokio::sync::oneshot::channel();
+        let job = {
+            let token = token.clone();
+            tokio::spawn(async move {
+                cancellable(&token, move |cancel| {
+                    let _ = started.send(());
+                    // Gives up after a while, so a broken wiring fails the test, not hangs it.
+                    let give_up = std::time::Instant::now() + Duration::from_secs(15);
+                    while !cancel.is_cancelled() && std::time::Instant::now() < give_up {
+                        std::thread::yield_now();
+                    }
+                    if cancel.is_cancelled() {
+                        let _ = stopped.send(());
+                    }
+                    Some(())
+                })
+                .await
+            })
+        };
+        on_start.await.expect("the work started");
+        token.cancel();
+        assert_eq!(job.await.expect("the job ends"), None);
+        let seen = tokio::time::timeout(Duration::from_secs(10), on_stop).await;
+        assert!(
+            matches!(seen, Ok(Ok(()))),
+            "the work never saw the cancellation"
+        );
     }
 }
