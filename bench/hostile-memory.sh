@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Peak memory (and time) of `rockcraft-lsp check` on each hostile project of the files kind:
-# project files that are FIFOs, devices, standard streams, unreadable or oversized; project
-# files and package indexes named by the command line that are devices, FIFOs or decompression
-# bombs; a directory of 100,000 files. Each project is built in a temporary directory, removed
+# Peak memory (and time) of `rockcraft-lsp check` on each hostile project: project files that
+# are FIFOs, devices, standard streams, unreadable or oversized; project files and package
+# indexes named by the command line that are devices, FIFOs or decompression bombs; a directory
+# of 100,000 files; sources nested too deeply (Python brackets, f-strings and unary minus, YAML
+# alias and merge-key chains); a rockcraft.yaml of 5,000 duplicate keys on one line, and one of
+# 80,000 unknown keys next to an extension. Each project is built in a temporary directory, removed
 # at the end. Every run has a 60 s deadline: a run that blocks shows as `TIMEOUT`.
 #
 # Usage: bench/hostile-memory.sh [BINARY]   (default: target/release/rockcraft-lsp, built if
@@ -146,3 +148,50 @@ mkdir -p "$d/chisel/slices"
 printf 'archives:\n  ubuntu:\n    version: 24.04\n' > "$d/chisel/chisel.yaml"
 mkfifo "$d/chisel/slices/a.yaml"
 measure "--chisel-releases: a FIFO slice file" "$d" . --chisel-releases "$d/chisel"
+
+d=$(project brackets)
+python3 -c "import sys; sys.stdout.write('x = ' + '(' * 200000 + ')' * 200000 + '\\n')" > "$d/app.py"
+measure "app.py: 200,000 nested brackets" "$d" .
+
+d=$(project fstrings)
+python3 -c "import sys; n = 100000; sys.stdout.write('x = ' + 'f\\'{' * n + '1' + '}\\'' * n + '\\n')" > "$d/app.py"
+measure "app.py: 100,000 nested f-strings" "$d" .
+
+d=$(project minus)
+python3 -c "import sys; sys.stdout.write('x = ' + '-' * 60000 + '1\\n')" > "$d/app.py"
+measure "app.py: 60,000 unary minus signs" "$d" .
+
+d=$(project alias-chain)
+python3 - "$d/rockcraft.yaml" <<'EOF2'
+import sys
+lines = ["name: x", "base: ubuntu@24.04", "version: '1'", "summary: s", "description: d",
+         "platforms:", "  amd64:", "parts: {}"]
+# A long flow list raises the alias budget, then 1,500 links each nest the previous one.
+lines.append("pad: [" + ", ".join(["0"] * 200000) + "]")
+lines.append("c0: &c0 [0]")
+lines += [f"c{i}: &c{i} [*c{i - 1}]" for i in range(1, 1501)]
+open(sys.argv[1], "w").write("\n".join(lines) + "\n")
+EOF2
+measure "rockcraft.yaml: 1,500-link alias chain" "$d" .
+
+d=$(project merge-chain)
+python3 - "$d/rockcraft.yaml" <<'EOF2'
+import sys
+lines = ["name: x", "base: ubuntu@24.04", "version: '1'", "summary: s", "description: d",
+         "platforms:", "  amd64:", "parts: {}", "k0: &k0 {a: 1}"]
+lines += [f"k{i}: &k{i} {{<<: *k{i - 1}}}" for i in range(1, 200000)]
+open(sys.argv[1], "w").write("\n".join(lines) + "\n")
+EOF2
+measure "rockcraft.yaml: 200,000-line merge-key chain" "$d" .
+
+d=$(project duplicate-keys)
+python3 -c "import sys; sys.stdout.write('name: x\\nparts: {' + ', '.join(['a: 1'] * 5000) + '}\\n')" > "$d/rockcraft.yaml"
+measure "rockcraft.yaml: 5,000 duplicate keys, one line" "$d" .
+
+d=$(project unknown-keys)
+python3 - "$d/rockcraft.yaml" <<'EOF2'
+import sys
+head = open(sys.argv[1]).read()
+open(sys.argv[1], "w").write(head + "".join(f"unknown-key-{i}: {i}\n" for i in range(80000)))
+EOF2
+measure "rockcraft.yaml: 80,000 unknown keys + flask" "$d" .

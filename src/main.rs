@@ -28,9 +28,15 @@ fn main() -> ExitCode {
             paths,
             json,
             packages,
-        } => on_work_thread(&mut stdout, || {
-            cli::check::run_with(&paths, json, &packages)
-        }),
+        } => {
+            // Findings go out from the work thread as they are found (the lock is released for
+            // it); the report keeps the summary for stderr.
+            drop(stdout);
+            on_work_thread(&mut std::io::sink(), || {
+                let mut out = std::io::BufWriter::new(std::io::stdout());
+                cli::check::run_to(&paths, json, &packages, &mut out)
+            })
+        }
         Command::ExpandExtensions {
             project_dir,
             extensions_dir,

@@ -100,6 +100,20 @@ pub fn run(paths: &[String], json_output: bool) -> Report {
 /// Checks the given paths, with package names checked against what `packages` points at.
 #[must_use]
 pub fn run_with(paths: &[String], json_output: bool, packages: &PackageSettings) -> Report {
+    let mut out = Vec::new();
+    let mut report = run_to(paths, json_output, packages, &mut out);
+    report.stdout = String::from_utf8_lossy(&out).into_owned();
+    report
+}
+
+/// [`run_with`], writing the findings to `out` as each file is checked instead of keeping
+/// them (a hostile project can have hundreds of thousands); the report's `stdout` stays empty.
+pub fn run_to(
+    paths: &[String],
+    json_output: bool,
+    packages: &PackageSettings,
+    out: &mut dyn std::io::Write,
+) -> Report {
     let mut report = Report::default();
     let files = match collect_files(paths) {
         Ok(f) => f,
@@ -115,8 +129,18 @@ pub fn run_with(paths: &[String], json_output: bool, packages: &PackageSettings)
         return report;
     }
     let (mut errors, mut warnings) = (0usize, 0usize);
-    let mut json_items = Vec::new();
+    let mut json_items = 0usize;
     let mut io_failed = false;
+    let mut write_failed = false;
+    let mut emit = |text: &str| {
+        if !write_failed && out.write_all(text.as_bytes()).is_err() {
+            // A closed pipe (`| head`): stop writing, keep counting.
+            write_failed = true;
+        }
+    };
+    if json_output {
+        emit("[");
+    }
     let indexes = HostIndexes::load(packages);
     let experimental = crate::host::env::experimental_extensions();
     for file in &files {
@@ -152,7 +176,7 @@ pub fn run_with(paths: &[String], json_output: bool, packages: &PackageSettings)
             let (l1, c1, _) = line_col(doc, u32::from(d.range.start()));
             let (l2, c2, _) = line_col(doc, u32::from(d.range.end()));
             if json_output {
-                json_items.push(json!({
+                let item = json!({
                     "path": shown,
                     "range": {
                         "start": {"line": l1, "column": c1, "offset": u32::from(d.range.start())},
@@ -169,10 +193,23 @@ pub fn run_with(paths: &[String], json_output: bool, packages: &PackageSettings)
                             "text": e.text,
                         })).collect::<Vec<_>>(),
                     })).collect::<Vec<_>>(),
-                }));
+                });
+                // Items of a pretty-printed array: indented by two spaces, comma-separated.
+                let text = serde_json::to_string_pretty(&item).unwrap_or_default();
+                let mut piece = String::from(if json_items == 0 { "\n" } else { ",\n" });
+                for (i, line) in text.lines().enumerate() {
+                    if i > 0 {
+                        piece.push('\n');
+                    }
+                    piece.push_str("  ");
+                    piece.push_str(line);
+                }
+                emit(&piece);
+                json_items += 1;
             } else {
+                let mut piece = String::new();
                 render(
-                    &mut report.stdout,
+                    &mut piece,
                     &shown,
                     doc,
                     d.range,
@@ -180,13 +217,14 @@ pub fn run_with(paths: &[String], json_output: bool, packages: &PackageSettings)
                     d.code.name(),
                     &d.message,
                 );
+                emit(&piece);
             }
         }
     }
     if json_output {
-        report.stdout = serde_json::to_string_pretty(&json_items).unwrap_or_else(|_| "[]".into());
-        report.stdout.push('\n');
+        emit(if json_items == 0 { "]\n" } else { "\n]\n" });
     }
+    let _ = out.flush();
     let _ = writeln!(
         report.stderr,
         "{} {}, {} {} in {} file{}",

@@ -56,16 +56,8 @@ impl Document {
     /// The 1-based line and column (in characters) of a byte offset, as compilers print them.
     #[must_use]
     pub fn line_col(&self, offset: u32) -> (u32, u32) {
-        let line = self.lines.line_of(offset);
-        let (start, _) = self.lines.line_range(&self.text, line).unwrap_or((0, 0));
-        let prefix = self
-            .text
-            .get(start as usize..offset as usize)
-            .unwrap_or_default();
-        (
-            line + 1,
-            u32::try_from(prefix.chars().count()).unwrap_or(0) + 1,
-        )
+        let (line, col) = self.lines.line_and_char_column(&self.text, offset);
+        (line + 1, col + 1)
     }
 
     /// Source range of a node.

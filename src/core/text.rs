@@ -83,6 +83,9 @@ pub struct Lines {
     /// The offsets of the characters that take fewer UTF-16 units than UTF-8 bytes, and the
     /// units saved up to and including each (for UTF-16 columns in logarithmic time).
     wide: Vec<(u32, u32)>,
+    /// The offsets of the characters of more than one byte, and the bytes beyond the first
+    /// up to and including each (for character columns in logarithmic time).
+    multibyte: Vec<(u32, u32)>,
     len: u32,
 }
 
@@ -93,17 +96,41 @@ impl Lines {
             .map(|(s, _)| u32::try_from(s).unwrap_or(u32::MAX))
             .collect();
         let mut wide = Vec::new();
-        let mut saved = 0u32;
+        let mut multibyte = Vec::new();
+        let (mut saved, mut extra) = (0u32, 0u32);
         for (i, ch) in text.char_indices().filter(|(_, c)| !c.is_ascii()) {
+            let at = u32::try_from(i).unwrap_or(u32::MAX);
             let fewer = ch.len_utf8() - ch.len_utf16();
             saved = saved.saturating_add(u32::try_from(fewer).unwrap_or(0));
-            wide.push((u32::try_from(i).unwrap_or(u32::MAX), saved));
+            wide.push((at, saved));
+            extra = extra.saturating_add(u32::try_from(ch.len_utf8() - 1).unwrap_or(0));
+            multibyte.push((at, extra));
         }
         Self {
             starts,
             wide,
+            multibyte,
             len: u32::try_from(text.len()).unwrap_or(u32::MAX),
         }
+    }
+
+    /// Bytes beyond the first of the characters before `offset`.
+    fn extra_before(&self, offset: u32) -> u32 {
+        let n = self.multibyte.partition_point(|&(at, _)| at < offset);
+        n.checked_sub(1).map_or(0, |i| self.multibyte[i].1)
+    }
+
+    /// The zero-based line and the column in characters of a byte offset (what a terminal
+    /// report shows), in logarithmic time however long the line.
+    #[must_use]
+    pub fn line_and_char_column(&self, text: &str, offset: u32) -> (u32, u32) {
+        let Position { line, col } = self.position(text, offset, Encoding::Utf8);
+        let start = self.starts.get(line as usize).copied().unwrap_or(0);
+        let at = start + col;
+        (
+            line,
+            col - (self.extra_before(at) - self.extra_before(start)),
+        )
     }
 
     /// UTF-16 units saved by the characters before `offset`.
@@ -168,8 +195,18 @@ impl Lines {
     #[must_use]
     pub fn line_range(&self, text: &str, line: u32) -> Option<(u32, u32)> {
         let start = *self.starts.get(line as usize)?;
-        let end = line_end(text, start as usize);
-        Some((start, u32::try_from(end).ok()?))
+        // The next line's start, less the line break before it: no scan of the line.
+        let end = match self.starts.get(line as usize + 1) {
+            Some(&next) => {
+                let bytes = text.as_bytes();
+                let crlf = next >= 2
+                    && bytes.get(next as usize - 2) == Some(&b'\r')
+                    && bytes.get(next as usize - 1) == Some(&b'\n');
+                next - if crlf { 2 } else { 1 }
+            }
+            None => self.len,
+        };
+        Some((start, end.max(start)))
     }
 
     #[must_use]
@@ -265,5 +302,16 @@ mod tests {
             lines.offset(text, Position { line: 9, col: 0 }, Encoding::Utf16),
             lines.len()
         );
+    }
+
+    #[test]
+    fn character_columns_count_characters() {
+        let text = "ab\né€x\r\n😀y";
+        let lines = Lines::new(text);
+        assert_eq!(lines.line_and_char_column(text, 0), (0, 0));
+        let x = u32::try_from(text.find('x').unwrap()).unwrap();
+        assert_eq!(lines.line_and_char_column(text, x), (1, 2));
+        let y = u32::try_from(text.find('y').unwrap()).unwrap();
+        assert_eq!(lines.line_and_char_column(text, y), (2, 1));
     }
 }
