@@ -1,8 +1,7 @@
 //! Hostile nesting in a project, through the built binary's `check` and `expand-extensions`:
 //! each must end with a finding and its usual exit code, never a stack overflow.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use crate::binary::run;
 
 const TEMPLATE: &str = include_str!("../golden/flask-init-template/input/rockcraft.yaml");
 const HEAD: &str = "from flask import Flask\napp = Flask(__name__)\n";
@@ -18,14 +17,6 @@ fn project(tag: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
-fn binary(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rockcraft-lsp"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
-
 /// `check` and `expand-extensions` on a flask project whose `app.py` is `app_py`: both exit
 /// normally with the syntax error of `app.py` in their output.
 fn both_report(tag: &str, app_py: &str, wording: &str) {
@@ -38,14 +29,14 @@ fn both_report(tag: &str, app_py: &str, wording: &str) {
         ],
     );
     let d = dir.path().to_str().unwrap();
-    let check = binary(&["check", d, "--format", "json"], dir.path());
-    let stdout = String::from_utf8_lossy(&check.stdout);
-    assert_eq!(check.status.code(), Some(1), "{stdout}");
+    let check = run(dir.path(), &["check", d, "--format", "json"]);
+    let stdout = &check.stdout;
+    assert_eq!(check.code, Some(1), "{stdout}");
     assert!(stdout.contains(wording), "{stdout}");
 
-    let expand = binary(&["expand-extensions", "--project-dir", d], dir.path());
-    let stderr = String::from_utf8_lossy(&expand.stderr);
-    assert!(expand.status.code().is_some_and(|c| c != 0), "{stderr}");
+    let expand = run(dir.path(), &["expand-extensions", "--project-dir", d]);
+    let stderr = &expand.stderr;
+    assert!(expand.code.is_some_and(|c| c != 0), "{stderr}");
     assert!(stderr.contains(wording), "{stderr}");
 }
 
@@ -93,14 +84,14 @@ fn yaml_with(hostile: &str) -> String {
 fn yaml_reported(tag: &str, text: &str) {
     let dir = project(tag, &[("rockcraft.yaml", text)]);
     let d = dir.path().to_str().unwrap();
-    let check = binary(&["check", d, "--format", "json"], dir.path());
-    let stdout = String::from_utf8_lossy(&check.stdout);
-    assert_eq!(check.status.code(), Some(1), "{stdout}");
+    let check = run(dir.path(), &["check", d, "--format", "json"]);
+    let stdout = &check.stdout;
+    assert_eq!(check.code, Some(1), "{stdout}");
     assert!(stdout.contains("\"too-deep\""), "{stdout}");
 
-    let expand = binary(&["expand-extensions", "--project-dir", d], dir.path());
-    let stderr = String::from_utf8_lossy(&expand.stderr);
-    assert!(expand.status.code().is_some_and(|c| c != 0), "{stderr}");
+    let expand = run(dir.path(), &["expand-extensions", "--project-dir", d]);
+    let stderr = &expand.stderr;
+    assert!(expand.code.is_some_and(|c| c != 0), "{stderr}");
     assert!(stderr.contains("more than 300 levels deep"), "{stderr}");
 }
 

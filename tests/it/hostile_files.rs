@@ -3,60 +3,13 @@
 //! command that blocks fails the test instead of hanging it; its standard input stays open
 //! (a pipe nobody writes to), as in a terminal or an editor's task runner.
 
-use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::process::Command;
 
-/// How long a command may take before it is taken as blocked.
-const DEADLINE: Duration = Duration::from_secs(30);
+use crate::binary::{Run, run};
 
 const FLASK: &str = include_str!("../golden/flask-init-template/input/rockcraft.yaml");
 const APP_PY: &str = include_str!("../golden/flask-init-template/input/app.py");
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs the binary with `args` in `dir`, its stdin an open pipe; panics past [`DEADLINE`].
-fn run(dir: &Path, args: &[&str]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rockcraft-lsp"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdin = child.stdin.take();
-    let pid = child.id();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut stdout = String::new();
-        let mut stderr = String::new();
-        if let Some(mut o) = child.stdout.take() {
-            let _ = o.read_to_string(&mut stdout);
-        }
-        if let Some(mut e) = child.stderr.take() {
-            let _ = e.read_to_string(&mut stderr);
-        }
-        let code = child.wait().ok().and_then(|s| s.code());
-        let _ = tx.send(Run {
-            code,
-            stdout,
-            stderr,
-        });
-    });
-    let out = rx.recv_timeout(DEADLINE);
-    drop(stdin);
-    if out.is_err() {
-        let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
-    }
-    out.unwrap_or_else(|_| panic!("`rockcraft-lsp {}` did not finish", args.join(" ")))
-}
 
 fn mkfifo(path: &Path) {
     let ok = Command::new("mkfifo").arg(path).status().unwrap();

@@ -1,61 +1,13 @@
 //! `check` on files made to flood or hijack the terminal, run as the built binary with a
 //! timeout: the output stays small and never carries the file's control characters raw.
 
-use std::io::Read;
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::path::Path;
 
-/// How long a run may take before the test fails (and the process is killed).
-const TIMEOUT: Duration = Duration::from_mins(1);
-/// The most stdout kept in memory (more is counted, not kept).
-const KEPT: usize = 16 << 20;
+use crate::binary::{Run, run};
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    /// All the bytes written to stdout.
-    stdout_len: usize,
-}
-
-/// Runs the binary with `args`, killing it after [`TIMEOUT`].
-fn run(args: &[&str]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rockcraft-lsp"))
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut out = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let (mut kept, mut total, mut buf) = (Vec::new(), 0usize, vec![0u8; 1 << 16]);
-        while let Ok(n) = out.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            total += n;
-            if kept.len() < KEPT {
-                kept.extend_from_slice(&buf[..n]);
-            }
-        }
-        let _ = tx.send((kept, total));
-    });
-    let Ok((kept, stdout_len)) = rx.recv_timeout(TIMEOUT) else {
-        let _ = child.kill();
-        let _ = child.wait();
-        panic!(
-            "`rockcraft-lsp {}` did not finish within {TIMEOUT:?}",
-            args.join(" ")
-        );
-    };
-    let code = child.wait().unwrap().code();
-    Run {
-        code,
-        stdout: String::from_utf8_lossy(&kept).into_owned(),
-        stdout_len,
-    }
+/// Runs `rockcraft-lsp ARGS` in the current directory.
+fn run_here(args: &[&str]) -> Run {
+    run(Path::new("."), args)
 }
 
 fn project(parts: &str) -> String {
@@ -74,7 +26,7 @@ fn a_repeated_key_on_one_long_line_prints_a_bounded_report() {
         project(&format!("{{{pairs}}}")),
     )
     .unwrap();
-    let r = run(&["check", dir.path().to_str().unwrap()]);
+    let r = run_here(&["check", dir.path().to_str().unwrap()]);
     assert_eq!(r.code, Some(1));
     // Every finding is listed (4,999 duplicates, 5,000 wrong types), each with a short excerpt:
     // a few MB at most (the whole 30 KB line under each made 450 MB).
@@ -104,7 +56,7 @@ fn escape_sequences_in_the_file_are_printed_escaped() {
     ] {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("rockcraft.yaml"), text).unwrap();
-        let r = run(&["check", dir.path().to_str().unwrap()]);
+        let r = run_here(&["check", dir.path().to_str().unwrap()]);
         assert_eq!(r.code, Some(1), "{}", r.stdout);
         assert!(r.stdout.contains(raw), "{}", r.stdout);
         assert!(

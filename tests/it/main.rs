@@ -1,6 +1,7 @@
 //! The integration tests that call the library directly (no protocol): one test binary, so the
 //! crate is linked once. The tests over the LSP protocol are in `tests/e2e`.
 
+mod binary;
 mod cli_check;
 mod deep_input;
 mod emit_edge;
