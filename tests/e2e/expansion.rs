@@ -915,3 +915,35 @@ async fn project_files_that_are_fifos_or_streams_are_findings_of_the_expansion()
         assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
     }
 }
+
+/// A mistake written in the source is reported once, by the fast stage, not a second time as
+/// the expanded project's refusal; what only the merge makes wrong still is.
+#[tokio::test]
+async fn a_written_mistake_is_one_diagnostic_not_two() {
+    let p = Project::new("once");
+    p.write("app.py", APP_PY)
+        .write("requirements.txt", "Flask\n");
+    let text = flask_with(
+        "parts:\n  flask-framework/install-app:\n    prime:\n      - flask/app/app.py\n      - flask/app/missing.txt\nservices:\n  flask:\n    override: replac\n    command: [a, b]\n",
+    )
+    .replacen("name: my-flask-app", "name: My-App", 1);
+    p.write("rockcraft.yaml", &text);
+    let uri = p.uri();
+    let mut c = TestClient::with_options(Enc::Utf16, quick()).await;
+    c.open(&uri, 1, &text).await;
+    // The expansion has run once its own finding (the missing primed file) is published.
+    let diags = publish_where(&mut c, &uri, 1, |d| {
+        d.iter().any(|d| d["code"] == "prime-missing-file")
+    })
+    .await;
+    let codes: Vec<&str> = errors(&diags)
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["invalid-name", "invalid-value", "invalid-type"],
+        "{diags:#?}"
+    );
+    c.shutdown_and_exit().await;
+}

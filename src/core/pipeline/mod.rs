@@ -17,7 +17,7 @@
 pub mod project_model;
 pub mod startup;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use project_model::Command;
 
@@ -28,12 +28,13 @@ use crate::core::diagnostic::{Diagnostic, Severity};
 use crate::core::document::Document;
 use crate::core::extensions::apply::apply_with_notes;
 use crate::core::extensions::model::ModelOutcome;
-use crate::core::extensions::{CancellableFs, Context, ExpandError, ProjectFs};
+use crate::core::extensions::{Anchor, CancellableFs, Context, Detail, ExpandError, ProjectFs};
 use crate::core::ide::expansion::{ExpansionResult, map_error, top_value_range};
 use crate::core::ide::lints;
 use crate::core::packages::PackageIndexes;
 use crate::core::rules::known_packages;
 use crate::core::text::TextRange;
+use crate::core::yaml::PathSeg;
 
 /// Texts larger than this are not analysed (the editor and `check` say so instead): 8 MiB,
 /// thousands of times the largest real `rockcraft.yaml`.
@@ -154,7 +155,7 @@ pub fn expansion_with(
                 result.expanded = model.result.ok();
                 None
             }
-            Err(e) => Some((e.clone(), true)),
+            Err(e) => without_source_findings(doc, e.clone(), cancel).map(|e| (e, true)),
         },
         Err(e) => Some((e, false)),
     };
@@ -175,6 +176,52 @@ pub fn expansion_with(
     }
     sort(&mut result.diagnostics);
     Some(result)
+}
+
+/// The project-model refusal less the problems the fast stage reports on the source at the
+/// same key in the same words (a mistake the user wrote, not one the merge made): one mistake,
+/// one diagnostic. `None` when nothing is left.
+fn without_source_findings(
+    doc: &Document,
+    mut err: ExpandError,
+    cancel: Cancel<'_>,
+) -> Option<ExpandError> {
+    let source = crate::core::analysis::diagnose_with(doc, cancel);
+    let index = doc.tree.index();
+    // Each message the source has, with where: the expanded form may place the same finding
+    // one level deeper (a block list's first item where the source shows the flow list).
+    let mut written: HashMap<&str, Vec<Vec<PathSeg>>> = HashMap::new();
+    for d in source.iter().filter(|d| d.severity == Severity::Error) {
+        if let Some(node) = index.node_at(u32::from(d.range.start())) {
+            written
+                .entry(d.message.as_str())
+                .or_default()
+                .push(index.path_of(node).0);
+        }
+    }
+    let repeated = |d: &Detail| {
+        d.path.as_ref().is_some_and(|p| {
+            written
+                .get(d.message.as_str())
+                .is_some_and(|at| at.iter().any(|w| p.starts_with(w)))
+        })
+    };
+    if !err.details.iter().any(repeated) {
+        return Some(err);
+    }
+    let kept: Vec<Detail> = err
+        .details
+        .iter()
+        .filter(|d| !repeated(d))
+        .cloned()
+        .collect();
+    err.details = kept.into();
+    // The refusal is placed at its first remaining problem.
+    let first = err.details.first()?;
+    if let Some(path) = &first.path {
+        err.anchor = Anchor::Path(path.clone());
+    }
+    Some(err)
 }
 
 /// Stage 4, the one merge rule: the fast findings, the package-name findings, and the
