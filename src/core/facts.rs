@@ -536,6 +536,10 @@ pub fn substitute_pack_variables(value: &str, with: &str) -> String {
 /// The environment variable rockcraft reads to allow experimental extensions.
 pub const EXPERIMENTAL_ENV: &str = "ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS";
 
+/// The editor setting (in the `rockcraft` section) that allows experimental extensions, as the
+/// variable does for rockcraft.
+pub const EXPERIMENTAL_SETTING: &str = "experimentalExtensions";
+
 /// Whether the value of [`EXPERIMENTAL_ENV`] allows experimental extensions: set and non-empty.
 /// The core never reads the environment; `host::env` does.
 #[must_use]

@@ -51,7 +51,7 @@ impl Settings {
         };
         Self {
             experimental_extensions: v
-                .get("experimentalExtensions")
+                .get(crate::core::facts::EXPERIMENTAL_SETTING)
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
             packages: PackageSettings {
@@ -169,6 +169,23 @@ impl Shared {
                 expansion::schedule_after(&ctx, &uri, doc.snapshot, Duration::ZERO);
             }
         }
+    }
+
+    /// Allows experimental extensions on top of the settings in force, until the settings next
+    /// change (the `extension-experimental` quick fix).
+    pub fn allow_experimental(&self, ctx: &Ctx, packages: &Packages) {
+        let current = self
+            .inner
+            .current
+            .lock()
+            .ok()
+            .and_then(|c| c.clone())
+            .unwrap_or_else(|| self.initial());
+        let allowed = Settings {
+            experimental_extensions: true,
+            ..current
+        };
+        self.apply(ctx, packages, &allowed);
     }
 
     /// Asks the client for section [`SECTION`] and applies the answer laid over the

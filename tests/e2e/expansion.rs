@@ -102,7 +102,10 @@ async fn capabilities_advertise_hover_refactor_and_the_command() {
     assert_eq!(caps["hoverProvider"], true, "{caps}");
     assert_eq!(
         caps["executeCommandProvider"]["commands"],
-        json!(["rockcraft.showExpandedProject"])
+        json!([
+            "rockcraft.showExpandedProject",
+            "rockcraft.allowExperimentalExtensions"
+        ])
     );
     let kinds = caps["codeActionProvider"]["codeActionKinds"]
         .as_array()
@@ -945,5 +948,77 @@ async fn a_written_mistake_is_one_diagnostic_not_two() {
         ["invalid-name", "invalid-value", "invalid-type"],
         "{diags:#?}"
     );
+    c.shutdown_and_exit().await;
+}
+
+/// An experimental extension is reported on its item (with the base as related information),
+/// names the editor setting, and its quick fix allows experimental extensions for the session:
+/// the project is then expanded again without the error.
+#[tokio::test]
+async fn experimental_extension_error_is_on_the_item_and_its_fix_allows_them() {
+    if std::env::var_os("ROCKCRAFT_ENABLE_EXPERIMENTAL_EXTENSIONS").is_some_and(|v| !v.is_empty()) {
+        return; // The environment already allows them: there is no error to fix.
+    }
+    let p = Project::new("allow");
+    p.write("app.py", APP_PY)
+        .write("requirements.txt", "Flask\n");
+    let text = TEMPLATE
+        .replace("base: bare", "base: ubuntu@26.04")
+        .replace("build-base: ubuntu@24.04", "");
+    p.write("rockcraft.yaml", &text);
+    let uri = p.uri();
+    let mut c = TestClient::with_options(Enc::Utf16, quick()).await;
+    c.open(&uri, 1, &text).await;
+    let diags = publish_where(&mut c, &uri, 1, |d| {
+        d.iter().any(|d| d["code"] == "extension-experimental")
+    })
+    .await;
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "extension-experimental")
+        .unwrap()
+        .clone();
+    let item = text.find("- flask-framework").unwrap() + 2;
+    assert_eq!(
+        d["range"],
+        range_json(&text, item, item + "flask-framework".len(), Enc::Utf16),
+        "{d:#?}"
+    );
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("`experimentalExtensions` setting"),
+        "{d:#?}"
+    );
+    let base = text.find("ubuntu@26.04").unwrap();
+    assert_eq!(
+        d["relatedInformation"][0]["location"]["range"],
+        range_json(&text, base, base + "ubuntu@26.04".len(), Enc::Utf16)
+    );
+    let actions = c
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": uri},
+                "range": d["range"],
+                "context": {"diagnostics": [d]},
+            }),
+        )
+        .await;
+    let allow = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Allow experimental extensions for this session")
+        .unwrap_or_else(|| panic!("{actions:#?}"))
+        .clone();
+    c.request("workspace/executeCommand", allow["command"].clone())
+        .await;
+    let after = publish_where(&mut c, &uri, 1, |d| {
+        !d.iter().any(|d| d["code"] == "extension-experimental")
+    })
+    .await;
+    assert!(errors(&after).is_empty(), "{after:#?}");
     c.shutdown_and_exit().await;
 }

@@ -8,7 +8,7 @@ use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
 use crate::core::extensions::registry;
 use crate::core::extensions::{Anchor, Cause, ErrorKind, ExpandError};
-use crate::core::facts::PREFIX_RULES;
+use crate::core::facts::{EXPERIMENTAL_SETTING, PREFIX_RULES};
 use crate::core::text::TextRange;
 use crate::core::yaml::PathSeg;
 
@@ -91,17 +91,33 @@ pub fn map_error(doc: &Document, err: &ExpandError, from_model: bool) -> Option<
             // `unknown-extension` from the rules already covers unknown names.
             registry::find(name)?;
             if let Some(cause) = err.cause {
-                // Shown on the key the error blames, in the words the CLI prints.
-                let code = match cause {
-                    Cause::Experimental { .. } => Code::ExtensionExperimental,
-                    Cause::UnsupportedBase { .. } => Code::ExtensionBase,
-                };
-                let range = top_value_range(doc, cause.key().as_str())
-                    .unwrap_or_else(|| extension_item_range(doc, name));
-                return Some(
-                    Diagnostic::new(range, code, with_resolution(err, err.message.clone()))
-                        .with_related(extension_item_range(doc, name), "extension declared here"),
-                );
+                let item = extension_item_range(doc, name);
+                let base = top_value_range(doc, cause.key().as_str());
+                return Some(match cause {
+                    // About the extension: on its item, with the base it was tried on, and
+                    // how to opt in from the editor as well as from a shell.
+                    Cause::Experimental { .. } => {
+                        let mut opt_in = err.clone();
+                        let shell = opt_in.resolution.take().unwrap_or_default();
+                        opt_in.resolution = Some(format!(
+                            "{} In the editor, turn on the `{EXPERIMENTAL_SETTING}` setting (`rockcraft.{EXPERIMENTAL_SETTING}` in VS Code).",
+                            shell.trim_end()
+                        ));
+                        let message = with_resolution(&opt_in, err.message.clone());
+                        let d = Diagnostic::new(item, Code::ExtensionExperimental, message);
+                        match base {
+                            Some(r) => d.with_related(r, "the base it is experimental on"),
+                            None => d,
+                        }
+                    }
+                    // About the base: on the key the error blames, in the CLI's words.
+                    Cause::UnsupportedBase { .. } => Diagnostic::new(
+                        base.unwrap_or(item),
+                        Code::ExtensionBase,
+                        with_resolution(err, err.message.clone()),
+                    )
+                    .with_related(item, "extension declared here"),
+                });
             }
             let range = extension_item_range(doc, name);
             Some(Diagnostic::new(

@@ -28,7 +28,7 @@ use crate::server::analysis;
 use crate::server::convert::{self, LineMap};
 use crate::server::diagnostics;
 use crate::server::guard::guarded;
-use crate::server::handlers::execute_command::SHOW_EXPANDED_PROJECT;
+use crate::server::handlers::execute_command::{self, SHOW_EXPANDED_PROJECT};
 use crate::server::session::DocSnapshot;
 use crate::server::{Backend, Negotiated};
 
@@ -164,6 +164,21 @@ fn compute(
                         n.document_changes,
                     )),
                     is_preferred: single.then_some(true),
+                    ..CodeAction::default()
+                });
+            }
+            // An experimental extension: the server can allow them itself, for this session.
+            if d.code == Code::ExtensionExperimental {
+                let title = "Allow experimental extensions for this session".to_owned();
+                out.push(CodeAction {
+                    title: title.clone(),
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![attach(d, from_client)]),
+                    command: Some(lsp::Command {
+                        title,
+                        command: execute_command::ALLOW_EXPERIMENTAL.to_owned(),
+                        arguments: None,
+                    }),
                     ..CodeAction::default()
                 });
             }

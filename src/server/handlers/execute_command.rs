@@ -1,5 +1,7 @@
 //! `workspace/executeCommand`: `rockcraft.showExpandedProject <uri>` returns the project with
-//! its extensions expanded, as `rockcraft expand-extensions` prints it.
+//! its extensions expanded, as `rockcraft expand-extensions` prints it;
+//! `rockcraft.allowExperimentalExtensions` allows experimental extensions until the settings
+//! next change (the quick fix of `extension-experimental`).
 
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::{Error, Result};
@@ -11,12 +13,24 @@ use crate::server::expansion;
 /// The command name, advertised in `executeCommandProvider`.
 pub const SHOW_EXPANDED_PROJECT: &str = "rockcraft.showExpandedProject";
 
+/// Allows experimental extensions in this session (every open document is expanded again).
+pub const ALLOW_EXPERIMENTAL: &str = "rockcraft.allowExperimentalExtensions";
+
+/// The commands the server runs, advertised in `executeCommandProvider`.
+pub const COMMANDS: &[&str] = &[SHOW_EXPANDED_PROJECT, ALLOW_EXPERIMENTAL];
+
 /// `workspace/executeCommand`.
 ///
 /// # Errors
 /// An unknown command or bad arguments (invalid params), or a project that cannot be expanded
 /// (a server error carrying the reason).
 pub async fn handle(backend: &Backend, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+    if params.command == ALLOW_EXPERIMENTAL {
+        backend
+            .settings
+            .allow_experimental(&backend.expansion_ctx(), &backend.packages);
+        return Ok(None);
+    }
     if params.command != SHOW_EXPANDED_PROJECT {
         return Err(Error::invalid_params(format!(
             "unknown command `{}`",

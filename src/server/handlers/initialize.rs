@@ -74,7 +74,10 @@ fn capabilities(n: Negotiated) -> ServerCapabilities {
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
         execute_command_provider: Some(ExecuteCommandOptions {
-            commands: vec![execute_command::SHOW_EXPANDED_PROJECT.to_owned()],
+            commands: execute_command::COMMANDS
+                .iter()
+                .map(|c| (*c).to_owned())
+                .collect(),
             work_done_progress_options: WorkDoneProgressOptions::default(),
         }),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
