@@ -65,6 +65,7 @@ fn yaml_diagnostic(doc: &Document, e: &crate::core::yaml::YamlError) -> Diagnost
         YamlErrorKind::RecursiveAlias => Code::RecursiveAlias,
         YamlErrorKind::TooDeep => Code::TooDeep,
         YamlErrorKind::UnknownTag { .. } => Code::UnknownTag,
+        YamlErrorKind::UnhashableKey => Code::UnhashableKey,
     };
     let mut d = Diagnostic::new(e.range, code, e.message.clone());
     if let YamlErrorKind::DuplicateKey { first, .. } = &e.kind {

@@ -73,6 +73,7 @@ codes! {
     AliasBomb = "alias-bomb", Error, "aliases that expand past the loader's budget";
     TooDeep = "too-deep", Error, "values nested deeper than the loader allows, in the text or through aliases";
     UnknownTag = "unknown-tag", Error, "a YAML tag rockcraft's safe loader does not know";
+    UnhashableKey = "unhashable-key", Error, "a mapping or list used as a mapping key, which rockcraft's YAML loader refuses";
     EmptyFile = "empty-file", Error, "a file with no project in it";
     NotAMapping = "not-a-mapping", Error, "a document that is not a mapping of keys to values";
     UnknownKey = "unknown-key", Error, "a key the project model does not have";

@@ -220,15 +220,27 @@ impl Ctx<'_> {
         false
     }
 
-    /// Mapping keys as the strings Python would compare: the scalar's text. Non-scalar keys
-    /// cannot be JSON keys and are shown in a compact form.
+    /// Mapping keys as the strings Python would compare: the scalar's text. A mapping or a
+    /// list cannot be a key (`PyYAML` refuses it as unhashable): it is reported and stands as
+    /// a short placeholder, never converted (converting nested keys to text would grow
+    /// exponentially with their nesting).
     fn key(&mut self, id: NodeId) -> String {
-        let id = self.tree.resolve(id);
-        if let NodeKind::Scalar(s) = &self.tree.node(id).kind {
-            s.text.clone()
-        } else {
-            let v = self.value(id);
-            v.to_string()
-        }
+        let resolved = self.tree.resolve(id);
+        let node = self.tree.node(resolved);
+        let what = match &node.kind {
+            NodeKind::Scalar(s) => return s.text.clone(),
+            NodeKind::Mapping { .. } => "a mapping",
+            NodeKind::Sequence { .. } => "a list",
+            NodeKind::Alias { .. } => "this value",
+        };
+        let span = self.tree.node(id).span;
+        self.errors.push(YamlError {
+            range: span,
+            kind: YamlErrorKind::UnhashableKey,
+            message: format!(
+                "{what} is used as a key here, which rockcraft's YAML loader refuses (\"found unhashable key\"): keys must be plain strings, such as `name:`"
+            ),
+        });
+        format!("<key at {}>", u32::from(span.start()))
     }
 }

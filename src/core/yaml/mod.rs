@@ -113,6 +113,8 @@ pub enum YamlErrorKind {
     TooDeep,
     /// A tag the safe loader cannot construct (`!python/object`, `!custom`).
     UnknownTag { tag: String },
+    /// A mapping or a list used as a mapping key (`PyYAML`: "found unhashable key").
+    UnhashableKey,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -36,6 +36,7 @@ fn kind_name(k: &YamlErrorKind) -> &'static str {
         YamlErrorKind::RecursiveAlias => "recursive",
         YamlErrorKind::TooDeep => "deep",
         YamlErrorKind::UnknownTag { .. } => "tag",
+        YamlErrorKind::UnhashableKey => "unhashable",
     }
 }
 
@@ -367,4 +368,29 @@ fn merge_key_chains_stop_at_the_depth_limit() {
         json.errors
     );
     assert_eq!(json.value["k5"]["a"], 1);
+}
+
+/// Mappings and lists used as keys are refused, as `PyYAML` refuses them, and never converted
+/// to text: 60 mappings nested as keys once took exponential time.
+#[test]
+fn unhashable_keys_are_reported_and_cost_nothing() {
+    let mut key = String::from("a");
+    for _ in 0..60 {
+        key = format!("{{{key}: 1}}");
+    }
+    let doc = crate::core::document::Document::parse(&format!("name: x\n{key}: 1\n"));
+    assert!(
+        doc.yaml_errors
+            .iter()
+            .any(|e| e.kind == YamlErrorKind::UnhashableKey),
+        "{:?}",
+        doc.yaml_errors
+    );
+    let doc = crate::core::document::Document::parse("[a, b]: 1\n");
+    assert_eq!(doc.yaml_errors.len(), 1, "{:?}", doc.yaml_errors);
+    assert!(
+        doc.yaml_errors[0]
+            .message
+            .starts_with("a list is used as a key")
+    );
 }
