@@ -623,3 +623,36 @@ async fn prime_paths_in_a_directory_of_100000_files_are_capped_and_narrowed() {
     assert_eq!(res["isIncomplete"], false);
     c.shutdown_and_exit().await;
 }
+
+/// A `stage-packages` list holds debs or slices, never both: on `bare` it is completed with
+/// slices, or with debs when it already holds debs; elsewhere with debs, or with slices when it
+/// already holds slices.
+#[tokio::test]
+async fn package_completion_follows_the_kind_of_the_list() {
+    let mut c = client(json!(null)).await;
+    let bare = "name: x\nbase: bare\nbuild-base: ubuntu@24.04\nparts:\n  p:\n    plugin: nil\n    stage-packages:\n";
+    let on_bare = complete_at(
+        &mut c,
+        "file:///tmp/kind/a/rockcraft.yaml",
+        &format!("{bare}      - libpq$0\n"),
+    )
+    .await;
+    let l = labels(&on_bare);
+    assert!(l.contains(&"libpq5_libs"), "{l:?}");
+    assert!(!l.contains(&"libpq5"), "{l:?}");
+    let with_debs = complete_at(
+        &mut c,
+        "file:///tmp/kind/b/rockcraft.yaml",
+        &format!("{bare}      - curl\n      - libpq$0\n"),
+    )
+    .await;
+    let l = labels(&with_debs);
+    assert!(l.contains(&"libpq5"), "{l:?}");
+    assert!(l.iter().all(|i| !i.contains('_')), "{l:?}");
+    let ubuntu = "name: x\nbase: ubuntu@24.04\nparts:\n  p:\n    plugin: nil\n    stage-packages: [ca-certificates_data, libpq$0]\n";
+    let l = complete_at(&mut c, "file:///tmp/kind/c/rockcraft.yaml", ubuntu).await;
+    let l = labels(&l);
+    assert!(l.contains(&"libpq5_libs"), "{l:?}");
+    assert!(l.iter().all(|i| i.contains('_')), "{l:?}");
+    c.shutdown_and_exit().await;
+}

@@ -328,7 +328,10 @@ fn starters_match_rockcraft_init() {
         let (_, applied) = check_action(
             "$0",
             &MemoryFs::new(),
-            &format!("Start a {profile}-framework project"),
+            &format!(
+                "Start {} {profile}-framework project",
+                if profile == "expressjs" { "an" } else { "a" }
+            ),
         );
         let applied = applied.unwrap();
         let want = std::fs::read_to_string(golden.join(format!(

@@ -666,13 +666,44 @@ fn parts_after<'d>(doc: &'d Document, part: &str) -> HashSet<&'d str> {
     later
 }
 
+/// What a `stage-packages` list may take more of: one list holds Debian packages or chisel
+/// slices (`pkg_slice`), never both.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ListKind {
+    Debs,
+    Slices,
+}
+
+/// The kind of the list being completed: what its other items are, else slices on `bare`
+/// (a chiselled rock) and Debian packages elsewhere.
+fn list_kind(out: &Out<'_>, project: &Project<'_>, stage: bool) -> ListKind {
+    if !stage {
+        return ListKind::Debs;
+    }
+    // The other items: not the one being typed.
+    let word = out.ctx.word.as_str();
+    let mut slices = out
+        .ctx
+        .siblings
+        .iter()
+        .map(|(item, _)| item.as_str())
+        .filter(|i| !i.is_empty() && *i != word)
+        .map(|i| i.contains('_'));
+    match slices.next() {
+        Some(true) => ListKind::Slices,
+        Some(false) => ListKind::Debs,
+        None if project.base() == Some(BARE) => ListKind::Slices,
+        None => ListKind::Debs,
+    }
+}
+
 fn packages(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>, stage: bool) {
     let word = out.ctx.word.clone();
     let release = project.build_base().and_then(release_of_base);
     let known = sources.packages.for_release(release.as_deref());
+    let kind = list_kind(out, project, stage);
     let mut n = 0;
-    if stage
-        && project.base() == Some(BARE)
+    if kind == ListKind::Slices
         && let (Some(release), Some((slices, origin))) = (&release, known.slices)
     {
         let (pkg_prefix, slice_prefix) = match word.rsplit_once('_') {
@@ -707,6 +738,9 @@ fn packages(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>, sta
                 }
             }
         }
+    }
+    if kind == ListKind::Slices {
+        return;
     }
     if known.has_debs() {
         // Several indexes (the user's files, the host's lists): merged in name order.
