@@ -656,3 +656,52 @@ async fn package_completion_follows_the_kind_of_the_list() {
     assert!(l.iter().all(|i| i.contains('_')), "{l:?}");
     c.shutdown_and_exit().await;
 }
+
+/// Django's install-app is replaced, not extended, when it is declared: completion does not
+/// lead there (no part name, no `django/app/` paths), and a declared one is explained.
+#[tokio::test]
+async fn django_install_app_is_not_suggested_and_explained_when_declared() {
+    let dir = TempDir::new("django");
+    dir.write("requirements.txt", "Django\n");
+    dir.write("my_app/my_app/wsgi.py", "application = object()\n");
+    let head = "name: my-app\nbase: ubuntu@22.04\nversion: '0.1'\nsummary: s\ndescription: d\nplatforms:\n  amd64:\nextensions:\n  - django-framework\nparts:\n";
+    let mut c = client(json!(null)).await;
+    let keys = complete_at(&mut c, &dir.uri("rockcraft.yaml"), &format!("{head}  $0\n")).await;
+    let l = labels(&keys);
+    assert!(l.contains(&"django-framework/dependencies"), "{l:?}");
+    assert!(!l.contains(&"django-framework/install-app"), "{l:?}");
+    c.shutdown_and_exit().await;
+
+    let declared = format!("{head}  django-framework/install-app:\n    prime:\n      - $0\n");
+    dir.write(
+        "rockcraft.yaml",
+        &declared.replace("$0", "django/app/my_app"),
+    );
+    let mut c = client(json!(null)).await;
+    let paths = complete_at(&mut c, &dir.uri("rockcraft.yaml"), &declared).await;
+    assert!(
+        labels(&paths).iter().all(|p| !p.starts_with("django/app/")),
+        "{paths:?}"
+    );
+    // The declared part is explained once the project is expanded.
+    let uri = dir.uri("rockcraft.yaml");
+    let diags = diagnostics_until(&mut c, &uri, |d| {
+        d.iter().any(|d| {
+            d["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("replaces the part django-framework generates"))
+        })
+    })
+    .await;
+    // Said once (the item left empty by the completion request is the other error).
+    let about_the_part = diags
+        .iter()
+        .filter(|d| {
+            d["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("`plugin`"))
+        })
+        .count();
+    assert_eq!(about_the_part, 1, "{diags:#?}");
+    c.shutdown_and_exit().await;
+}

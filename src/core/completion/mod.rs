@@ -22,8 +22,8 @@ use crate::core::document::Document;
 use crate::core::extensions::ProjectFs;
 use crate::core::extensions::registry::{self, EXTENSIONS};
 use crate::core::facts::{
-    ARCHITECTURES, BARE, EXPERIMENTAL_ENV, at_spelling, is_architecture, plugins_for,
-    release_of_base,
+    ARCHITECTURES, BARE, DJANGO_INSTALL_APP, EXPERIMENTAL_ENV, at_spelling, is_architecture,
+    plugins_for, release_of_base,
 };
 use crate::core::fits;
 use crate::core::packages::{PackageIndexes, SliceOrigin};
@@ -408,7 +408,8 @@ fn keys(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
             for ext in project.declared() {
                 for part in ext.parts {
                     let name = format!("{}/{part}", ext.name);
-                    if !out.has_sibling(&name) {
+                    // Declaring it replaces the whole part (see the plugins rule): not offered.
+                    if !out.has_sibling(&name) && name != DJANGO_INSTALL_APP {
                         out.key(
                             &name,
                             ItemKind::Part,
@@ -579,7 +580,9 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
             let Some(fs) = sources.fs else { return };
             if let Some(ext) = registry::owner_of_part(part) {
                 // The parts whose entries rockcraft requires under the app directory.
-                if part.ends_with("/install-app") || part.ends_with("/assets") {
+                if (part.ends_with("/install-app") || part.ends_with("/assets"))
+                    && *part != DJANGO_INSTALL_APP
+                {
                     paths::complete(out, fs, "", ext.app_prefix, paths::As::Value);
                 }
             } else if let Some(root) = project.dump_source(part) {
