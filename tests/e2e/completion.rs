@@ -705,3 +705,34 @@ async fn django_install_app_is_not_suggested_and_explained_when_declared() {
     assert_eq!(about_the_part, 1, "{diags:#?}");
     c.shutdown_and_exit().await;
 }
+
+/// Only the parts an extension really generates for the project are offered: FastAPI has no
+/// assets part, and Flask on an Ubuntu base no runtime-libs (known once the project is
+/// expanded).
+#[tokio::test]
+async fn only_generated_parts_are_offered() {
+    let mut c = client(json!(null)).await;
+    let fastapi = "name: x\nbase: ubuntu@24.04\nextensions:\n  - fastapi-framework\nparts:\n  $0\n";
+    let l = complete_at(&mut c, "file:///tmp/generated/a/rockcraft.yaml", fastapi).await;
+    let l = labels(&l);
+    assert!(l.contains(&"fastapi-framework/install-app"), "{l:?}");
+    assert!(!l.contains(&"fastapi-framework/assets"), "{l:?}");
+    c.shutdown_and_exit().await;
+
+    let dir = TempDir::new("generated");
+    dir.write("requirements.txt", "flask\n");
+    dir.write("app.py", "from flask import Flask\napp = Flask(__name__)\n");
+    let src = "name: my-app\nbase: ubuntu@24.04\nversion: '0.1'\nsummary: s\ndescription: d\nplatforms:\n  amd64:\nextensions:\n  - flask-framework\nparts:\n  extra:\n    plugin: nil\n    after: [$0]\n";
+    dir.write("rockcraft.yaml", &src.replace("$0", ""));
+    let mut c = client(json!(null)).await;
+    let uri = dir.uri("rockcraft.yaml");
+    let at = open_at(&mut c, &uri, src).await;
+    let items = complete_until(&mut c, &uri, at, |items| {
+        let l = labels(items);
+        l.contains(&"flask-framework/install-app") && !l.contains(&"flask-framework/runtime-libs")
+    })
+    .await;
+    let l = labels(&items);
+    assert!(!l.contains(&"flask-framework/runtime-libs"), "{l:?}");
+    c.shutdown_and_exit().await;
+}

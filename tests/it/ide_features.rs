@@ -440,6 +440,7 @@ fn ide_features_never_panic_anywhere() {
                 fs: Some(&fs),
                 packages: &indexes,
                 experimental: false,
+                expanded: None,
             };
             let _ = symbols(&doc);
             // Every offset of the whole file; line ends of the prefixes.

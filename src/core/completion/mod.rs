@@ -131,6 +131,9 @@ pub struct Sources<'a> {
     pub packages: &'a dyn PackageIndexes,
     /// Whether experimental extensions are enabled where the project is packed.
     pub experimental: bool,
+    /// The latest expansion of the project (also of an older version of the text), for the
+    /// parts the extensions really generate for it; `None` when there is none yet.
+    pub expanded: Option<&'a serde_json::Value>,
 }
 
 /// The completion items at `offset` in `doc`.
@@ -281,12 +284,10 @@ impl<'a> Project<'a> {
     }
 
     /// Part names: the project's and those its extensions generate.
-    fn all_parts(&self) -> Vec<String> {
+    fn all_parts(&self, sources: &Sources<'_>) -> Vec<String> {
         let mut v = self.parts().to_vec();
         for ext in self.declared() {
-            for p in ext.parts {
-                v.push(format!("{}/{p}", ext.name));
-            }
+            v.extend(generated_parts(ext, sources));
         }
         v
     }
@@ -298,6 +299,24 @@ impl<'a> Project<'a> {
         }
         v
     }
+}
+
+/// The parts `ext` generates for this project: those of the latest expansion, else every part
+/// it can generate (on some bases or with some files only).
+fn generated_parts(ext: &registry::ExtensionInfo, sources: &Sources<'_>) -> Vec<String> {
+    let prefix = format!("{}/", ext.name);
+    if let Some(parts) = sources
+        .expanded
+        .and_then(|e| e.get("parts"))
+        .and_then(serde_json::Value::as_object)
+    {
+        return parts
+            .keys()
+            .filter(|p| p.starts_with(&prefix))
+            .cloned()
+            .collect();
+    }
+    ext.parts.iter().map(|p| format!("{prefix}{p}")).collect()
 }
 
 struct Out<'c> {
@@ -406,8 +425,7 @@ fn keys(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
         }
         [Some("parts")] => {
             for ext in project.declared() {
-                for part in ext.parts {
-                    let name = format!("{}/{part}", ext.name);
+                for name in generated_parts(ext, sources) {
                     // Declaring it replaces the whole part (see the plugins rule): not offered.
                     if !out.has_sibling(&name) && name != DJANGO_INSTALL_APP {
                         out.key(
@@ -530,14 +548,14 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
         ([Some("parts"), Some(me), Some("after")], true) => {
             // Parts already after this one would close a circle.
             let later = parts_after(project.doc, me);
-            for part in project.all_parts() {
+            for part in project.all_parts(sources) {
                 if part != *me && !taken(out, &part) && !later.contains(part.as_str()) {
                     out.value(&part, ItemKind::Part, Some("part".into()), None);
                 }
             }
         }
         ([Some("adopt-info")], false) => {
-            for part in project.all_parts() {
+            for part in project.all_parts(sources) {
                 out.value(&part, ItemKind::Part, Some("part".into()), None);
             }
         }

@@ -38,6 +38,7 @@ fn render_with(src: &str, indexes: &dyn PackageIndexes) -> String {
         fs: Some(&fs),
         packages: indexes,
         experimental: false,
+        expanded: None,
     };
     let items = complete(&doc, u32::try_from(offset).unwrap(), &sources);
     let mut s = String::new();
