@@ -706,7 +706,7 @@ async fn django_install_app_is_not_suggested_and_explained_when_declared() {
     c.shutdown_and_exit().await;
 }
 
-/// Only the parts an extension really generates for the project are offered: FastAPI has no
+/// Only the parts an extension really generates for the project are offered: `FastAPI` has no
 /// assets part, and Flask on an Ubuntu base no runtime-libs (known once the project is
 /// expanded).
 #[tokio::test]
