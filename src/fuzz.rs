@@ -119,6 +119,7 @@ pub fn ide(data: &[u8]) {
         fs: Some(&fs),
         packages: &indexes,
         experimental: true,
+        expanded: expansion.as_ref().and_then(|e| e.expanded.as_ref()),
     };
     let _ = completion::complete(&doc, offset, &sources);
     let _ = ide::hover(&doc, expansion.as_ref(), offset);

@@ -343,6 +343,10 @@ pub fn doc_url(slug: &str) -> String {
 pub const FLASK_APP_DIR: &str = "flask/app/";
 /// Where the Django extension copies the application.
 pub const DJANGO_APP_DIR: &str = "django/app/";
+/// The Django part that installs the project. Unlike the other frameworks' install-app
+/// parts, a user who declares it replaces it: the extension then adds only its
+/// `permissions` (rockcraft's `gunicorn.py`, the Django install-app).
+pub const DJANGO_INSTALL_APP: &str = "django-framework/install-app";
 /// Where the other framework extensions copy the application.
 pub const APP_DIR: &str = "app/";
 

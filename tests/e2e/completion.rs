@@ -623,3 +623,116 @@ async fn prime_paths_in_a_directory_of_100000_files_are_capped_and_narrowed() {
     assert_eq!(res["isIncomplete"], false);
     c.shutdown_and_exit().await;
 }
+
+/// A `stage-packages` list holds debs or slices, never both: on `bare` it is completed with
+/// slices, or with debs when it already holds debs; elsewhere with debs, or with slices when it
+/// already holds slices.
+#[tokio::test]
+async fn package_completion_follows_the_kind_of_the_list() {
+    let mut c = client(json!(null)).await;
+    let bare = "name: x\nbase: bare\nbuild-base: ubuntu@24.04\nparts:\n  p:\n    plugin: nil\n    stage-packages:\n";
+    let on_bare = complete_at(
+        &mut c,
+        "file:///tmp/kind/a/rockcraft.yaml",
+        &format!("{bare}      - libpq$0\n"),
+    )
+    .await;
+    let l = labels(&on_bare);
+    assert!(l.contains(&"libpq5_libs"), "{l:?}");
+    assert!(!l.contains(&"libpq5"), "{l:?}");
+    let with_debs = complete_at(
+        &mut c,
+        "file:///tmp/kind/b/rockcraft.yaml",
+        &format!("{bare}      - curl\n      - libpq$0\n"),
+    )
+    .await;
+    let l = labels(&with_debs);
+    assert!(l.contains(&"libpq5"), "{l:?}");
+    assert!(l.iter().all(|i| !i.contains('_')), "{l:?}");
+    let ubuntu = "name: x\nbase: ubuntu@24.04\nparts:\n  p:\n    plugin: nil\n    stage-packages: [ca-certificates_data, libpq$0]\n";
+    let l = complete_at(&mut c, "file:///tmp/kind/c/rockcraft.yaml", ubuntu).await;
+    let l = labels(&l);
+    assert!(l.contains(&"libpq5_libs"), "{l:?}");
+    assert!(l.iter().all(|i| i.contains('_')), "{l:?}");
+    c.shutdown_and_exit().await;
+}
+
+/// Django's install-app is replaced, not extended, when it is declared: completion does not
+/// lead there (no part name, no `django/app/` paths), and a declared one is explained.
+#[tokio::test]
+async fn django_install_app_is_not_suggested_and_explained_when_declared() {
+    let dir = TempDir::new("django");
+    dir.write("requirements.txt", "Django\n");
+    dir.write("my_app/my_app/wsgi.py", "application = object()\n");
+    let head = "name: my-app\nbase: ubuntu@22.04\nversion: '0.1'\nsummary: s\ndescription: d\nplatforms:\n  amd64:\nextensions:\n  - django-framework\nparts:\n";
+    let mut c = client(json!(null)).await;
+    let keys = complete_at(&mut c, &dir.uri("rockcraft.yaml"), &format!("{head}  $0\n")).await;
+    let l = labels(&keys);
+    assert!(l.contains(&"django-framework/dependencies"), "{l:?}");
+    assert!(!l.contains(&"django-framework/install-app"), "{l:?}");
+    c.shutdown_and_exit().await;
+
+    let declared = format!("{head}  django-framework/install-app:\n    prime:\n      - $0\n");
+    dir.write(
+        "rockcraft.yaml",
+        &declared.replace("$0", "django/app/my_app"),
+    );
+    let mut c = client(json!(null)).await;
+    let paths = complete_at(&mut c, &dir.uri("rockcraft.yaml"), &declared).await;
+    assert!(
+        labels(&paths).iter().all(|p| !p.starts_with("django/app/")),
+        "{paths:?}"
+    );
+    // The declared part is explained once the project is expanded.
+    let uri = dir.uri("rockcraft.yaml");
+    let diags = diagnostics_until(&mut c, &uri, |d| {
+        d.iter().any(|d| {
+            d["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("replaces the part django-framework generates"))
+        })
+    })
+    .await;
+    // Said once (the item left empty by the completion request is the other error).
+    let about_the_part = diags
+        .iter()
+        .filter(|d| {
+            d["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("`plugin`"))
+        })
+        .count();
+    assert_eq!(about_the_part, 1, "{diags:#?}");
+    c.shutdown_and_exit().await;
+}
+
+/// Only the parts an extension really generates for the project are offered: `FastAPI` has no
+/// assets part, and Flask on an Ubuntu base no runtime-libs (known once the project is
+/// expanded).
+#[tokio::test]
+async fn only_generated_parts_are_offered() {
+    let mut c = client(json!(null)).await;
+    let fastapi = "name: x\nbase: ubuntu@24.04\nextensions:\n  - fastapi-framework\nparts:\n  $0\n";
+    let l = complete_at(&mut c, "file:///tmp/generated/a/rockcraft.yaml", fastapi).await;
+    let l = labels(&l);
+    assert!(l.contains(&"fastapi-framework/install-app"), "{l:?}");
+    assert!(!l.contains(&"fastapi-framework/assets"), "{l:?}");
+    c.shutdown_and_exit().await;
+
+    let dir = TempDir::new("generated");
+    dir.write("requirements.txt", "flask\n");
+    dir.write("app.py", "from flask import Flask\napp = Flask(__name__)\n");
+    let src = "name: my-app\nbase: ubuntu@24.04\nversion: '0.1'\nsummary: s\ndescription: d\nplatforms:\n  amd64:\nextensions:\n  - flask-framework\nparts:\n  extra:\n    plugin: nil\n    after: [$0]\n";
+    dir.write("rockcraft.yaml", &src.replace("$0", ""));
+    let mut c = client(json!(null)).await;
+    let uri = dir.uri("rockcraft.yaml");
+    let at = open_at(&mut c, &uri, src).await;
+    let items = complete_until(&mut c, &uri, at, |items| {
+        let l = labels(items);
+        l.contains(&"flask-framework/install-app") && !l.contains(&"flask-framework/runtime-libs")
+    })
+    .await;
+    let l = labels(&items);
+    assert!(!l.contains(&"flask-framework/runtime-libs"), "{l:?}");
+    c.shutdown_and_exit().await;
+}

@@ -660,9 +660,20 @@ async fn empty_file_offers_a_starter_per_profile() {
     let starters: Vec<&str> = actions
         .iter()
         .filter_map(|a| a["title"].as_str())
-        .filter(|t| t.starts_with("Start a "))
+        .filter(|t| t.starts_with("Start a"))
         .collect();
-    assert_eq!(starters.len(), 6, "{starters:?}");
+    assert_eq!(
+        starters,
+        [
+            "Start a flask-framework project",
+            "Start a django-framework project",
+            "Start a fastapi-framework project",
+            "Start a go-framework project",
+            "Start an expressjs-framework project",
+            "Start a spring-boot-framework project",
+        ],
+        "{starters:?}"
+    );
     let flask = apply_action(
         "",
         titled(&actions, "Start a flask-framework project"),
@@ -1021,4 +1032,23 @@ async fn experimental_extension_error_is_on_the_item_and_its_fix_allows_them() {
     .await;
     assert!(errors(&after).is_empty(), "{after:#?}");
     c.shutdown_and_exit().await;
+}
+
+/// Hover on an extension counts what it adds in words that agree with the number.
+#[tokio::test]
+async fn hover_on_an_extension_counts_in_words() {
+    let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden/fastapi-init-template/input");
+    let p = Project::new("count");
+    for f in ["app.py", "requirements.txt"] {
+        p.write(f, &std::fs::read_to_string(golden.join(f)).unwrap());
+    }
+    let text = std::fs::read_to_string(golden.join("rockcraft.yaml")).unwrap();
+    p.write("rockcraft.yaml", &text);
+    let uri = p.uri();
+    let mut c = TestClient::with_options(Enc::Utf16, quick()).await;
+    c.open(&uri, 1, &text).await;
+    let got = hover_until(&mut c, &uri, &text, "fastapi-framework\n", &["1 service."]).await;
+    assert!(!got.contains("1 services"), "{got}");
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
 }

@@ -178,6 +178,7 @@ fn every_feature_fits_the_work_stack_at_the_depth_limit() {
                 fs: Some(&fs),
                 packages: &indexes,
                 experimental: false,
+                expanded: expansion.as_ref().and_then(|e| e.expanded.as_ref()),
             };
             let deepest = u32::try_from(text.rfind(['1', 'k']).unwrap()).unwrap();
             for offset in [deepest, deepest + 1, u32::try_from(text.len()).unwrap()] {

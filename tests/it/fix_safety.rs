@@ -112,6 +112,7 @@ fn offered(
         fs: Some(&fs),
         packages: &indexes,
         experimental: false,
+        expanded: expansion.as_ref().and_then(|e| e.expanded.as_ref()),
     };
     for at in value_ends(&doc.tree) {
         for item in complete(&doc, at, &sources) {

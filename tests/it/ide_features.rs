@@ -328,7 +328,10 @@ fn starters_match_rockcraft_init() {
         let (_, applied) = check_action(
             "$0",
             &MemoryFs::new(),
-            &format!("Start a {profile}-framework project"),
+            &format!(
+                "Start {} {profile}-framework project",
+                if profile == "expressjs" { "an" } else { "a" }
+            ),
         );
         let applied = applied.unwrap();
         let want = std::fs::read_to_string(golden.join(format!(
@@ -437,6 +440,7 @@ fn ide_features_never_panic_anywhere() {
                 fs: Some(&fs),
                 packages: &indexes,
                 experimental: false,
+                expanded: None,
             };
             let _ = symbols(&doc);
             // Every offset of the whole file; line ends of the prefixes.

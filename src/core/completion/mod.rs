@@ -22,8 +22,8 @@ use crate::core::document::Document;
 use crate::core::extensions::ProjectFs;
 use crate::core::extensions::registry::{self, EXTENSIONS};
 use crate::core::facts::{
-    ARCHITECTURES, BARE, EXPERIMENTAL_ENV, at_spelling, is_architecture, plugins_for,
-    release_of_base,
+    ARCHITECTURES, BARE, DJANGO_INSTALL_APP, EXPERIMENTAL_ENV, at_spelling, is_architecture,
+    plugins_for, release_of_base,
 };
 use crate::core::fits;
 use crate::core::packages::{PackageIndexes, SliceOrigin};
@@ -131,6 +131,9 @@ pub struct Sources<'a> {
     pub packages: &'a dyn PackageIndexes,
     /// Whether experimental extensions are enabled where the project is packed.
     pub experimental: bool,
+    /// The latest expansion of the project (also of an older version of the text), for the
+    /// parts the extensions really generate for it; `None` when there is none yet.
+    pub expanded: Option<&'a serde_json::Value>,
 }
 
 /// The completion items at `offset` in `doc`.
@@ -281,12 +284,10 @@ impl<'a> Project<'a> {
     }
 
     /// Part names: the project's and those its extensions generate.
-    fn all_parts(&self) -> Vec<String> {
+    fn all_parts(&self, sources: &Sources<'_>) -> Vec<String> {
         let mut v = self.parts().to_vec();
         for ext in self.declared() {
-            for p in ext.parts {
-                v.push(format!("{}/{p}", ext.name));
-            }
+            v.extend(generated_parts(ext, sources));
         }
         v
     }
@@ -298,6 +299,24 @@ impl<'a> Project<'a> {
         }
         v
     }
+}
+
+/// The parts `ext` generates for this project: those of the latest expansion, else every part
+/// it can generate (on some bases or with some files only).
+fn generated_parts(ext: &registry::ExtensionInfo, sources: &Sources<'_>) -> Vec<String> {
+    let prefix = format!("{}/", ext.name);
+    if let Some(parts) = sources
+        .expanded
+        .and_then(|e| e.get("parts"))
+        .and_then(serde_json::Value::as_object)
+    {
+        return parts
+            .keys()
+            .filter(|p| p.starts_with(&prefix))
+            .cloned()
+            .collect();
+    }
+    ext.parts.iter().map(|p| format!("{prefix}{p}")).collect()
 }
 
 struct Out<'c> {
@@ -406,9 +425,9 @@ fn keys(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
         }
         [Some("parts")] => {
             for ext in project.declared() {
-                for part in ext.parts {
-                    let name = format!("{}/{part}", ext.name);
-                    if !out.has_sibling(&name) {
+                for name in generated_parts(ext, sources) {
+                    // Declaring it replaces the whole part (see the plugins rule): not offered.
+                    if !out.has_sibling(&name) && name != DJANGO_INSTALL_APP {
                         out.key(
                             &name,
                             ItemKind::Part,
@@ -529,14 +548,14 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
         ([Some("parts"), Some(me), Some("after")], true) => {
             // Parts already after this one would close a circle.
             let later = parts_after(project.doc, me);
-            for part in project.all_parts() {
+            for part in project.all_parts(sources) {
                 if part != *me && !taken(out, &part) && !later.contains(part.as_str()) {
                     out.value(&part, ItemKind::Part, Some("part".into()), None);
                 }
             }
         }
         ([Some("adopt-info")], false) => {
-            for part in project.all_parts() {
+            for part in project.all_parts(sources) {
                 out.value(&part, ItemKind::Part, Some("part".into()), None);
             }
         }
@@ -579,7 +598,9 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
             let Some(fs) = sources.fs else { return };
             if let Some(ext) = registry::owner_of_part(part) {
                 // The parts whose entries rockcraft requires under the app directory.
-                if part.ends_with("/install-app") || part.ends_with("/assets") {
+                if (part.ends_with("/install-app") || part.ends_with("/assets"))
+                    && *part != DJANGO_INSTALL_APP
+                {
                     paths::complete(out, fs, "", ext.app_prefix, paths::As::Value);
                 }
             } else if let Some(root) = project.dump_source(part) {
@@ -666,13 +687,44 @@ fn parts_after<'d>(doc: &'d Document, part: &str) -> HashSet<&'d str> {
     later
 }
 
+/// What a `stage-packages` list may take more of: one list holds Debian packages or chisel
+/// slices (`pkg_slice`), never both.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ListKind {
+    Debs,
+    Slices,
+}
+
+/// The kind of the list being completed: what its other items are, else slices on `bare`
+/// (a chiselled rock) and Debian packages elsewhere.
+fn list_kind(out: &Out<'_>, project: &Project<'_>, stage: bool) -> ListKind {
+    if !stage {
+        return ListKind::Debs;
+    }
+    // The other items: not the one being typed.
+    let word = out.ctx.word.as_str();
+    let mut slices = out
+        .ctx
+        .siblings
+        .iter()
+        .map(|(item, _)| item.as_str())
+        .filter(|i| !i.is_empty() && *i != word)
+        .map(|i| i.contains('_'));
+    match slices.next() {
+        Some(true) => ListKind::Slices,
+        Some(false) => ListKind::Debs,
+        None if project.base() == Some(BARE) => ListKind::Slices,
+        None => ListKind::Debs,
+    }
+}
+
 fn packages(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>, stage: bool) {
     let word = out.ctx.word.clone();
     let release = project.build_base().and_then(release_of_base);
     let known = sources.packages.for_release(release.as_deref());
+    let kind = list_kind(out, project, stage);
     let mut n = 0;
-    if stage
-        && project.base() == Some(BARE)
+    if kind == ListKind::Slices
         && let (Some(release), Some((slices, origin))) = (&release, known.slices)
     {
         let (pkg_prefix, slice_prefix) = match word.rsplit_once('_') {
@@ -707,6 +759,9 @@ fn packages(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>, sta
                 }
             }
         }
+    }
+    if kind == ListKind::Slices {
+        return;
     }
     if known.has_debs() {
         // Several indexes (the user's files, the host's lists): merged in name order.

@@ -66,13 +66,7 @@ pub const EXTENSIONS: &[ExtensionInfo] = &[
         v1_experimental: false,
         v2_bases: V2,
         v2_experimental: true,
-        parts: &[
-            "dependencies",
-            "install-app",
-            "runtime",
-            "logging",
-            "assets",
-        ],
+        parts: &["dependencies", "install-app", "runtime", "logging"],
         services: &["fastapi"],
     },
     ExtensionInfo {

@@ -60,7 +60,7 @@ pub fn actions(
         for (ext, text) in starters::starters() {
             let profile = ext;
             out.push(refactor(
-                format!("Start a {profile} project"),
+                format!("Start {} {profile} project", article(profile)),
                 vec![Edit {
                     range: TextRange::new(
                         TextSize::from(0),
@@ -96,6 +96,16 @@ fn refactor(title: String, edits: Vec<Edit>) -> Action {
         edits,
         diagnostic: None,
         is_preferred: false,
+    }
+}
+
+/// `a` or `an`, as the word is read aloud (the profiles start with a vowel only when the
+/// vowel sounds as one: `an expressjs-framework`).
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
     }
 }
 

@@ -184,9 +184,9 @@ fn expanded_hover(doc: &Document, exp: &Value, path: &[PathSeg], t: Target<'_>) 
                 )
             };
             Some(format!(
-                "**{name}** adds {} parts and {} services.\n\n{note}\n\n{}",
-                parts.len(),
-                services.len(),
+                "**{name}** adds {} and {}.\n\n{note}\n\n{}",
+                counted(parts.len(), "part"),
+                counted(services.len(), "service"),
                 yaml_block(&Value::Object(added))
             ))
         }
@@ -281,4 +281,13 @@ fn schema_hover(doc: &Document, path: &[PathSeg]) -> Option<String> {
         let _ = write!(md, "\n\nOption of the `{p}` plugin.");
     }
     Some(md)
+}
+
+/// `1 part`, `2 parts`, `0 parts`.
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }

@@ -66,6 +66,12 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
 
 /// Why rockcraft refuses a part without `plugin` ("'plugin' not defined"), and the fix.
 fn plugin_missing_message(part: &str) -> String {
+    if part == facts::DJANGO_INSTALL_APP {
+        return format!(
+            "declaring `{part}` replaces the part django-framework generates instead of adding to it (the extension then adds only its permissions), so this part has no `plugin` and rockcraft refuses it. Remove it: the extension installs your Django project (the directory named after the rock, with `_` for `-`) into `{dir}` itself. Or write the whole part: `plugin: dump`, `source:` that directory, and `organize` of `'*'` and `'.*'` into `{dir}`",
+            dir = facts::DJANGO_APP_DIR
+        );
+    }
     format!(
         "part `{part}` has no `plugin`, and rockcraft refuses a part without one: add `plugin: nil` (with an `override-build` script), `plugin: dump` to copy files, or the plugin that builds it"
     )

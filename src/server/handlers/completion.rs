@@ -70,7 +70,9 @@ pub async fn handle(
     let pos = params.text_document_position;
     // Positions refer to the current text: wait for its analysis, never use an older one.
     let Some(analysis::Analysed {
-        state, analysis, ..
+        state,
+        analysis,
+        doc,
     }) = analysis::current(&backend.session, &pos.text_document.uri, "completion").await
     else {
         return Ok(None);
@@ -86,6 +88,8 @@ pub async fn handle(
     let snippets = backend.completion.snippets();
     let loaded = std::sync::Arc::clone(&packages);
     let experimental = backend.settings.experimental();
+    // The latest expansion, also of an older version: the parts the extensions generate.
+    let expansion = doc.expansion.clone();
     // Resolves and lists the project directory: on a blocking thread.
     let completions = tokio::task::spawn_blocking(move || {
         guarded("computing completions", || {
@@ -96,6 +100,7 @@ pub async fn handle(
                     .map(|r| r as &dyn crate::core::extensions::ProjectFs),
                 packages: &*loaded,
                 experimental,
+                expanded: expansion.as_ref().and_then(|e| e.result.expanded.as_ref()),
             };
             completion::complete_list(&analysis.doc, offset, &sources)
         })
