@@ -136,11 +136,15 @@
            (prefix (and capf (buffer-substring-no-properties beg (point))))
            (offered (and table (all-completions prefix table)))   ; what the UI offers here
            (all (and table (all-completions "" table)))           ; everything Eglot got
+           ;; What the base offers without the experimental opt-in: spring-boot-framework is
+           ;; experimental on ubuntu@24.04, so it must not be suggested.
            (frameworks '("django-framework" "expressjs-framework" "fastapi-framework"
-                         "flask-framework" "go-framework" "spring-boot-framework"))
+                         "flask-framework" "go-framework"))
            (has (lambda (cands name)
                   (cl-some (lambda (c) (string-match-p (regexp-quote name) c)) cands)))
-           (missing (cl-remove-if (lambda (f) (funcall has all f)) frameworks)))
+           (missing (append (cl-remove-if (lambda (f) (funcall has all f)) frameworks)
+                            (and (funcall has all "spring-boot-framework")
+                                 '("no spring-boot-framework (experimental)")))))
       (rt-record (and (null missing) (funcall has offered "flask-framework")) "completion"
                  (format "at prefix %S offers %s; all items: %s%s" prefix
                          (mapconcat #'substring-no-properties offered ", ")
