@@ -112,8 +112,9 @@ pub fn ide(data: &[u8]) {
     let fs = MemoryFs::new()
         .file("requirements.txt", "flask\n")
         .file("app.py", "from flask import Flask\napp = Flask(__name__)\n");
-    let doc = Document::parse(&text);
-    let expansion = pipeline::expansion(&doc, &fs, true, DEFAULT_EXTENSIONS_DIR);
+    let fast = pipeline::fast(&text);
+    let doc = &fast.doc;
+    let expansion = pipeline::expansion(&fast, &fs, true, DEFAULT_EXTENSIONS_DIR);
     let indexes = StaticIndexes::default();
     let sources = Sources {
         fs: Some(&fs),
@@ -121,14 +122,14 @@ pub fn ide(data: &[u8]) {
         experimental: true,
         expanded: expansion.as_ref().and_then(|e| e.expanded.as_ref()),
     };
-    let _ = completion::complete(&doc, offset, &sources);
-    let _ = ide::hover(&doc, expansion.as_ref(), offset);
+    let _ = completion::complete(doc, offset, &sources);
+    let _ = ide::hover(doc, expansion.as_ref(), offset);
     let diagnostics = expansion
         .as_ref()
         .map(|e| e.diagnostics.clone())
         .unwrap_or_default();
     let at = TextRange::empty(TextSize::from(offset));
-    let _ = ide::actions(&doc, expansion.as_ref(), at, &diagnostics);
+    let _ = ide::actions(doc, expansion.as_ref(), at, &diagnostics);
 }
 
 #[cfg(test)]

@@ -35,8 +35,7 @@ pub fn diagnose(doc: &Document) -> Vec<Diagnostic> {
 }
 
 /// [`diagnose`], stopping early once `cancel` is set.
-#[must_use]
-pub fn diagnose_with(doc: &Document, cancel: Cancel<'_>) -> Vec<Diagnostic> {
+fn diagnose_with(doc: &Document, cancel: Cancel<'_>) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = doc
         .yaml_errors
         .iter()

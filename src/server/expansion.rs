@@ -116,7 +116,7 @@ async fn run(
         }
         let analysis = state.analysis()?;
         guarded("expanding extensions", || {
-            expand_with(&analysis.doc, dir, experimental, cancel)
+            expand_with(analysis, dir, experimental, cancel)
         })
         .flatten()
     })
@@ -146,21 +146,21 @@ async fn cancellable<T: Send + 'static>(
 /// `None` when the document cannot be expanded at all (see `pipeline::expansion`).
 #[must_use]
 pub fn expand_with(
-    doc: &crate::core::document::Document,
+    fast: &crate::core::analysis::Analysis,
     dir: Option<PathBuf>,
     experimental: bool,
     cancel: Cancel<'_>,
 ) -> Option<ExpansionResult> {
     match dir {
         Some(dir) => pipeline::expansion_with(
-            doc,
+            fast,
             &RealFs::new(dir),
             experimental,
             DEFAULT_EXTENSIONS_DIR,
             cancel,
         ),
         None => pipeline::expansion_with(
-            doc,
+            fast,
             &crate::core::extensions::MemoryFs::new(),
             experimental,
             DEFAULT_EXTENSIONS_DIR,
@@ -207,7 +207,7 @@ pub async fn expanded_yaml(ctx: &Ctx, uri: &Uri) -> Result<String, String> {
             blocking(move || {
                 let analysis = state.analysis()?;
                 guarded("expanding extensions", || {
-                    expand_with(&analysis.doc, dir, experimental, Cancel::NEVER)
+                    expand_with(analysis, dir, experimental, Cancel::NEVER)
                 })
             })
             .await?
@@ -232,10 +232,10 @@ pub async fn expanded_yaml(ctx: &Ctx, uri: &Uri) -> Result<String, String> {
         .map_err(|_| "internal error while reading the project file".to_owned())?;
         let (path, text) = read?;
         blocking(move || {
-            let doc = crate::core::document::Document::parse(&text);
+            let fast = pipeline::fast(&text);
             let dir = path.parent().map(std::path::Path::to_path_buf);
             guarded("expanding extensions", || {
-                expand_with(&doc, dir, experimental, Cancel::NEVER)
+                expand_with(&fast, dir, experimental, Cancel::NEVER)
             })
         })
         .await?

@@ -131,7 +131,6 @@ fn yaml_nested_100000_deep() {
 /// server and the command line run them on: the walks over the tree and its value fit.
 #[test]
 fn every_feature_fits_the_work_stack_at_the_depth_limit() {
-    use rockcraft_lsp::core::analysis::diagnose;
     use rockcraft_lsp::core::completion::{Sources, complete};
     use rockcraft_lsp::core::document::Document;
     use rockcraft_lsp::core::extensions::{DEFAULT_EXTENSIONS_DIR, MemoryFs};
@@ -166,13 +165,14 @@ fn every_feature_fits_the_work_stack_at_the_depth_limit() {
     );
     rockcraft_lsp::host::threads::on_work_thread(|| {
         for text in [&flow, &block] {
-            let doc = Document::parse(text);
+            let fast = pipeline::fast(text);
+            let doc = &fast.doc;
             assert!(doc.yaml_errors.is_empty(), "{:?}", doc.yaml_errors.first());
-            let diags = diagnose(&doc);
+            let diags = &fast.diagnostics;
             // The emitter, as `expand-extensions` prints the project.
             assert!(!rockcraft_lsp::core::emit::to_yaml_string(&doc.json).is_empty());
-            let expansion = pipeline::expansion(&doc, &fs, false, DEFAULT_EXTENSIONS_DIR);
-            assert!(!symbols::symbols(&doc).is_empty());
+            let expansion = pipeline::expansion(&fast, &fs, false, DEFAULT_EXTENSIONS_DIR);
+            assert!(!symbols::symbols(doc).is_empty());
             let indexes = StaticIndexes { debs: Vec::new() };
             let sources = Sources {
                 fs: Some(&fs),
@@ -182,10 +182,10 @@ fn every_feature_fits_the_work_stack_at_the_depth_limit() {
             };
             let deepest = u32::try_from(text.rfind(['1', 'k']).unwrap()).unwrap();
             for offset in [deepest, deepest + 1, u32::try_from(text.len()).unwrap()] {
-                let _ = complete(&doc, offset, &sources);
-                let _ = hover::hover(&doc, expansion.as_ref(), offset);
+                let _ = complete(doc, offset, &sources);
+                let _ = hover::hover(doc, expansion.as_ref(), offset);
                 let at = TextRange::empty(TextSize::from(offset));
-                let _ = actions::actions(&doc, expansion.as_ref(), at, &diags);
+                let _ = actions::actions(doc, expansion.as_ref(), at, diags);
             }
         }
     })

@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 
 use rockcraft_lsp::core::completion::{Sources, complete};
 use rockcraft_lsp::core::diagnostic::{Diagnostic, Edit, Severity};
-use rockcraft_lsp::core::document::Document;
 use rockcraft_lsp::core::extensions::DEFAULT_EXTENSIONS_DIR;
 use rockcraft_lsp::core::ide::actions::{ActionKind, actions};
 use rockcraft_lsp::core::ide::edit::apply_edits;
@@ -95,14 +94,15 @@ fn offered(
             ));
         }
     }
-    let doc = Document::parse(text);
+    let fast = pipeline::fast(text);
+    let doc = &fast.doc;
     let fs = RealFs::new(dir);
-    let expansion = pipeline::expansion(&doc, &fs, false, DEFAULT_EXTENSIONS_DIR);
+    let expansion = pipeline::expansion(&fast, &fs, false, DEFAULT_EXTENSIONS_DIR);
     let whole = TextRange::new(
         TextSize::from(0),
         TextSize::from(u32::try_from(text.len()).unwrap()),
     );
-    for a in actions(&doc, expansion.as_ref(), whole, &[]) {
+    for a in actions(doc, expansion.as_ref(), whole, &[]) {
         if a.kind == ActionKind::Refactor {
             out.push((format!("refactoring {:?}", a.title), None, a.edits));
         }
@@ -115,7 +115,7 @@ fn offered(
         expanded: expansion.as_ref().and_then(|e| e.expanded.as_ref()),
     };
     for at in value_ends(&doc.tree) {
-        for item in complete(&doc, at, &sources) {
+        for item in complete(doc, at, &sources) {
             let item = item.without_snippet();
             let mut edits = vec![Edit {
                 range: item.edit_range,

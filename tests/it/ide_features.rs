@@ -30,10 +30,10 @@ fn cursor(src: &str) -> (String, u32) {
 }
 
 fn expand(text: &str, fs: &dyn ProjectFs) -> (Document, ExpansionResult) {
-    let doc = Document::parse(text);
+    let fast = pipeline::fast(text);
     // A text that does not load is not expanded: no findings, as in the editor.
-    let r = pipeline::expansion(&doc, fs, false, DEFAULT_EXTENSIONS_DIR).unwrap_or_default();
-    (doc, r)
+    let r = pipeline::expansion(&fast, fs, false, DEFAULT_EXTENSIONS_DIR).unwrap_or_default();
+    (fast.doc, r)
 }
 
 /// Diagnostics of the expansion, rendered as `line:col code: message` with the range text.
@@ -469,8 +469,9 @@ fn base_error_matches_cli(
     experimental: bool,
     tag: &str,
 ) -> (&'static str, String, String) {
-    let doc = Document::parse(src);
-    let r = pipeline::expansion(&doc, &flask_fs(), experimental, DEFAULT_EXTENSIONS_DIR)
+    let fast = pipeline::fast(src);
+    let doc = &fast.doc;
+    let r = pipeline::expansion(&fast, &flask_fs(), experimental, DEFAULT_EXTENSIONS_DIR)
         .expect("the YAML loads");
     let [d] = r.diagnostics.as_slice() else {
         panic!("{:?}", r.diagnostics);

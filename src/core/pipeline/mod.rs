@@ -101,8 +101,9 @@ fn expand_loaded(doc: &Document, ctx: &Context<'_>, command: Command) -> Expande
     Expanded { notes, outcome }
 }
 
-/// Stage 3: expands the document's extensions against the project in `fs` and runs the
-/// extension lints. Without `extensions:` nothing is expanded; only the lint about framework
+/// Stage 3: expands the extensions of the fast stage's document against the project in `fs`
+/// and runs the extension lints; the fast findings keep a mistake written in the source from
+/// being reported a second time by the expanded project's refusal. Without `extensions:` nothing is expanded; only the lint about framework
 /// part names used without their extension can fire. `None` when the stage cannot run: the
 /// YAML does not parse or is not a mapping (the fast stage reports why, and the editor keeps
 /// the previous expansion's findings meanwhile). Lesser YAML errors such as a duplicate key,
@@ -110,24 +111,25 @@ fn expand_loaded(doc: &Document, ctx: &Context<'_>, command: Command) -> Expande
 /// the tree as read, so its findings do not come and go with them.
 #[must_use]
 pub fn expansion(
-    doc: &Document,
+    fast: &Analysis,
     fs: &dyn ProjectFs,
     experimental: bool,
     extensions_dir: &str,
 ) -> Option<ExpansionResult> {
-    expansion_with(doc, fs, experimental, extensions_dir, Cancel::NEVER)
+    expansion_with(fast, fs, experimental, extensions_dir, Cancel::NEVER)
 }
 
 /// [`expansion`], stopping early once `cancel` is set: polled between the steps, the
 /// extensions, the files read and the project's entries. `None` when cancelled.
 #[must_use]
 pub fn expansion_with(
-    doc: &Document,
+    fast: &Analysis,
     fs: &dyn ProjectFs,
     experimental: bool,
     extensions_dir: &str,
     cancel: Cancel<'_>,
 ) -> Option<ExpansionResult> {
+    let doc = &fast.doc;
     if doc.has_fatal_yaml_errors() || doc.root_map().is_none() || cancel.is_cancelled() {
         return None;
     }
@@ -155,7 +157,7 @@ pub fn expansion_with(
                 result.expanded = model.result.ok();
                 None
             }
-            Err(e) => without_source_findings(doc, e.clone(), cancel).map(|e| (e, true)),
+            Err(e) => without_source_findings(fast, e.clone()).map(|e| (e, true)),
         },
         Err(e) => Some((e, false)),
     };
@@ -181,17 +183,16 @@ pub fn expansion_with(
 /// The project-model refusal less the problems the fast stage reports on the source at the
 /// same key in the same words (a mistake the user wrote, not one the merge made): one mistake,
 /// one diagnostic. `None` when nothing is left.
-fn without_source_findings(
-    doc: &Document,
-    mut err: ExpandError,
-    cancel: Cancel<'_>,
-) -> Option<ExpandError> {
-    let source = crate::core::analysis::diagnose_with(doc, cancel);
-    let index = doc.tree.index();
+fn without_source_findings(fast: &Analysis, mut err: ExpandError) -> Option<ExpandError> {
+    let index = fast.doc.tree.index();
     // Each message the source has, with where: the expanded form may place the same finding
     // one level deeper (a block list's first item where the source shows the flow list).
     let mut written: HashMap<&str, Vec<Vec<PathSeg>>> = HashMap::new();
-    for d in source.iter().filter(|d| d.severity == Severity::Error) {
+    for d in fast
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+    {
         if let Some(node) = index.node_at(u32::from(d.range.start())) {
             written
                 .entry(d.message.as_str())
@@ -290,7 +291,7 @@ pub fn run(text: &str, inputs: &Inputs<'_>) -> Findings {
     let analysis = fast(text);
     let packages = package_names(&analysis.doc, inputs.packages);
     let expansion = expansion(
-        &analysis.doc,
+        &analysis,
         inputs.fs,
         inputs.experimental,
         inputs.extensions_dir,
@@ -389,12 +390,12 @@ mod tests {
     #[test]
     fn yaml_that_does_not_parse_is_not_expanded() {
         let fs = MemoryFs::new();
-        let doc = Document::parse(&format!("{FLASK}x: [\n"));
-        assert!(expansion(&doc, &fs, false, DEFAULT_EXTENSIONS_DIR).is_none());
-        let doc = Document::parse("- a list\n");
-        assert!(expansion(&doc, &fs, false, DEFAULT_EXTENSIONS_DIR).is_none());
-        let doc = Document::parse(FLASK);
-        assert!(expansion(&doc, &fs, false, DEFAULT_EXTENSIONS_DIR).is_some());
+        let a = fast(&format!("{FLASK}x: [\n"));
+        assert!(expansion(&a, &fs, false, DEFAULT_EXTENSIONS_DIR).is_none());
+        let a = fast("- a list\n");
+        assert!(expansion(&a, &fs, false, DEFAULT_EXTENSIONS_DIR).is_none());
+        let a = fast(FLASK);
+        assert!(expansion(&a, &fs, false, DEFAULT_EXTENSIONS_DIR).is_some());
     }
 
     #[test]
@@ -457,7 +458,9 @@ mod cancel_tests {
     }
 
     /// A flask project with `n` unknown top-level keys.
-    fn project(n: usize) -> Document {
+    /// A flask project with `n` unknown keys, as the expansion gets it (its fast findings are
+    /// not needed here).
+    fn project(n: usize) -> Analysis {
         let mut text = String::from(
             "name: flask-app\nbase: ubuntu@24.04\nversion: '0.1'\nsummary: s\ndescription: d\n\
              platforms:\n  amd64:\nextensions: [flask-framework]\n",
@@ -465,7 +468,10 @@ mod cancel_tests {
         for i in 0..n {
             let _ = writeln!(text, "unknown{i}: 1");
         }
-        Document::parse(&text)
+        Analysis {
+            doc: Document::parse(&text),
+            diagnostics: Vec::new(),
+        }
     }
 
     #[test]

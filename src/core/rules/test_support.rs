@@ -29,7 +29,6 @@ use std::fmt::Write as _;
 use crate::core::analysis::analyze;
 use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
-use crate::core::document::Document;
 use crate::core::extensions::{DEFAULT_EXTENSIONS_DIR, MemoryFs};
 use crate::core::pipeline;
 
@@ -319,7 +318,7 @@ pub(crate) fn check_codes(codes: &[Code], text: &str) {
 #[track_caller]
 pub(crate) fn check_expansion(codes: &[Code], fs: &MemoryFs, text: &str) {
     check_diagnostics_with(text, Some(codes), |t| {
-        pipeline::expansion(&Document::parse(t), fs, false, DEFAULT_EXTENSIONS_DIR)
+        pipeline::expansion(&pipeline::fast(t), fs, false, DEFAULT_EXTENSIONS_DIR)
             .map(|r| r.diagnostics)
             .unwrap_or_default()
     });

@@ -76,15 +76,14 @@ pub fn check(doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use crate::core::code::Code;
-    use crate::core::document::Document;
     use crate::core::extensions::DEFAULT_EXTENSIONS_DIR;
     use crate::core::pipeline;
     use crate::core::rules::test_support::{check_expansion, flask_fs, flask_project};
 
     /// The command flask-framework generates for its `flask` service.
     fn generated_command() -> String {
-        let doc = Document::parse(&flask_project(""));
-        let r = pipeline::expansion(&doc, &flask_fs(), false, DEFAULT_EXTENSIONS_DIR);
+        let fast = pipeline::fast(&flask_project(""));
+        let r = pipeline::expansion(&fast, &flask_fs(), false, DEFAULT_EXTENSIONS_DIR);
         r.and_then(|r| r.expanded)
             .and_then(|v| {
                 v["services"]["flask"]["command"]
