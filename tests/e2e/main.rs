@@ -6,7 +6,10 @@ mod client;
 mod completion;
 mod deep_input;
 mod expansion;
+mod howto;
 mod line_breaks;
 mod misuse;
 mod protocol;
+#[path = "../common/safety.rs"]
+mod safety;
 mod stdio;
