@@ -564,7 +564,7 @@ async fn show_expanded_project_opens_a_read_only_snapshot_where_the_client_can()
             .await
             .expect("the server asks the client to show the expansion");
         let target = req["params"]["uri"].as_str().unwrap().to_owned();
-        assert_eq!(req["params"]["takeFocus"], true, "{req}");
+        assert_eq!(req["params"]["takeFocus"], false, "{req}");
         let path = std::path::PathBuf::from(target.strip_prefix("file://").unwrap());
         // Outside the project, read-only, the YAML below a comment saying what it is.
         assert!(!path.starts_with(p.dir.path()), "{}", path.display());

@@ -194,9 +194,12 @@ local function main()
   end, 20)
   local text = shown and table.concat(vim.api.nvim_buf_get_lines(shown, 0, -1, false), '\n') or ''
   local gshown = text:match('[^\n]*gunicorn[^\n]*') or ''
-  record(shown ~= nil and gshown ~= '' and vim.bo[shown].readonly, 'show-expanded',
-    shown and string.format('%s (readonly=%s): %s', vim.api.nvim_buf_get_name(shown),
-      tostring(vim.bo[shown].readonly), vim.trim(gshown):sub(1, 80))
+  local visible = shown ~= nil and #vim.fn.win_findbuf(shown) > 0
+  local kept = vim.api.nvim_get_current_buf() == bufnr
+  record(shown ~= nil and gshown ~= '' and vim.bo[shown].readonly and visible and kept, 'show-expanded',
+    shown and string.format('%s (readonly=%s, in a window=%s, cursor kept in rockcraft.yaml=%s): %s',
+      vim.api.nvim_buf_get_name(shown), tostring(vim.bo[shown].readonly), tostring(visible),
+      tostring(kept), vim.trim(gshown):sub(1, 60))
       or ('no expanded document shown (actions: ' .. table.concat(titles, ' | ') .. ')'))
 
   client:stop()

@@ -124,7 +124,9 @@ async fn show(backend: &Backend, source: &Uri, yaml: &str) {
         let params = ShowDocumentParams {
             uri,
             external: None,
-            take_focus: Some(true),
+            // Beside the project, the cursor staying where the user works (Neovim opens a
+            // split, Eglot another window, VS Code keeps the focus).
+            take_focus: Some(false),
             selection: None,
         };
         match client.show_document(params).await {
