@@ -587,15 +587,27 @@ async fn extra_debs(w: &mut Walk) -> Result<(), String> {
     let (doc, list) = w
         .node(&["parts", &part, "stage-packages"])
         .ok_or("no stage-packages")?;
-    let last = *doc
-        .tree
-        .items(list)
-        .last()
-        .ok_or_else(|| format!("an empty stage-packages list:\n{}", w.text))?;
-    let range = doc.range(last);
-    let (start, end) = (usize::from(range.start()), usize::from(range.end()));
-    let text = format!("{}{PACKAGE_TYPED}{}", &w.text[..start], &w.text[end..]);
-    let at = start + PACKAGE_TYPED.len();
+    let (text, at) = if let Some(last) = doc.tree.items(list).last() {
+        let range = doc.range(*last);
+        let (start, end) = (usize::from(range.start()), usize::from(range.end()));
+        let text = format!("{}{PACKAGE_TYPED}{}", &w.text[..start], &w.text[end..]);
+        (text, start + PACKAGE_TYPED.len())
+    } else {
+        // An empty list (`[]`) or no value yet: the name goes into a flow list.
+        let range = doc.range(list);
+        let (start, end) = (usize::from(range.start()), usize::from(range.end()));
+        let lead = if w.text[..start].ends_with(':') {
+            " "
+        } else {
+            ""
+        };
+        let text = format!(
+            "{}{lead}[{PACKAGE_TYPED}]{}",
+            &w.text[..start],
+            &w.text[end..]
+        );
+        (text, start + lead.len() + 1 + PACKAGE_TYPED.len())
+    };
     w.set(text).await;
     let items = w.complete(at).await;
     w.check_items(&items, at);
@@ -641,11 +653,17 @@ async fn override_command(w: &mut Walk) -> Result<(), String> {
         .text(command)
         .ok_or("a command that is not text")?
         .to_owned();
-    // Pebble's default arguments (`[ … ]`) end the command: the option goes before them.
+    // Pebble's default arguments (`[ … ]`) end the command and are the value of the option
+    // before them (`-k [ sync ]`): the new option goes before that option. npm passes what
+    // follows `--` to the start script; `bash -c "…"` runs the quoted script.
     let new = match old.rfind(" [ ") {
         Some(i) if old.trim_end().ends_with(']') => {
-            format!("{} {BACKLOG}{}", &old[..i], &old[i..])
+            let at = old[..i].rfind(" -").unwrap_or(i);
+            format!("{} {BACKLOG}{}", &old[..at], &old[at..])
         }
+        _ if old.starts_with("npm ") => format!("{old} -- {BACKLOG}"),
+        // `bash -c "…"`: inside the script.
+        _ if old.ends_with('"') => format!("{} {BACKLOG}\"", &old[..old.len() - 1]),
         _ => format!("{old} {BACKLOG}"),
     };
     let range = doc.range(command);
@@ -662,6 +680,11 @@ async fn override_command(w: &mut Walk) -> Result<(), String> {
         .as_str()
         .unwrap_or_default();
     ensure!(cmd.contains(BACKLOG), "command `{cmd}`");
+    let _ = writeln!(
+        std::io::stderr(),
+        "{}: the {service} service runs `{cmd}`",
+        w.fw.profile
+    );
     // What the editor offers on the finished project.
     let offered = w.actions().await;
     w.check_actions(&offered, |_| false);
