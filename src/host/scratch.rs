@@ -11,8 +11,8 @@ use std::sync::Mutex;
 
 /// The most documents kept at once (one per source document; showing a document again
 /// replaces its file). Past it, the oldest is removed, so a session that shows hundreds of
-/// projects keeps a bounded directory. 64 is more projects than anyone keeps open side by side
-/// (an expansion is a few KiB: at most a few MiB on disk).
+/// projects keeps a bounded directory. 64 is more projects than anyone keeps open side by side;
+/// an expansion is typically a few KiB, so the directory stays in the MiB range.
 pub const MAX_SHOWN: usize = 64;
 
 /// The scratch directory and what it holds.
