@@ -349,6 +349,8 @@ pub(super) fn context(doc: &Document, offset: u32, lines: &[Line<'_>]) -> Option
     }
     ctx.word = word;
     match m.last() {
+        // After a value already written (`base: ubuntu@22.04 |`, `after: [a]|`) nothing fits.
+        Some((_, Mark::Key(_, value))) if !value.is_empty() => return None,
         Some((key_col, Mark::Key(..))) => {
             ctx.slot = Slot::Value;
             ctx.key_column = *key_col;

@@ -4,7 +4,9 @@
 //! block); the item sources are the schema (keys with snippets and documentation, enum
 //! values), the project model (plugins per build base, extensions, part and service names),
 //! the project's files (framework `prime`/`stage` paths), and package indexes (Chisel slices,
-//! Debian packages).
+//! Debian packages). Every item is valid where the cursor is ([`fits`] decides for the values
+//! that depend on the rest of the project); the list is ordered likeliest first ([`Rank`]) and
+//! items are documented from [`describe`].
 
 pub mod context;
 mod paths;

@@ -478,6 +478,9 @@ fn values_right_after_the_colon_bring_their_space() {
     enabled [Value] 27..27 " enabled"
     disabled [Value] 27..27 " disabled"
     "#);
+    // Not after a value already written.
+    assert_eq!(render("base: ubuntu@22.04 $0\n"), "");
+    assert_eq!(render("parts:\n  p:\n    build-packages: [curl]$0\n"), "");
     // Not after a colon inside a value, nor before text.
     assert_eq!(render("parts:\n  p:\n    source: https:$0\n"), "");
     assert_eq!(render("base:$0x\n"), "");
