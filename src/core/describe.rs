@@ -43,7 +43,11 @@ pub fn extension(ext: &ExtensionInfo) -> String {
         );
     }
     let parts = ext.parts.iter().map(|p| format!("`{}/{p}`", ext.name));
-    let _ = writeln!(md, "- Parts: {}", parts.collect::<Vec<_>>().join(", "));
+    let _ = writeln!(
+        md,
+        "- Parts it can generate (some only on some bases or with some project files): {}",
+        parts.collect::<Vec<_>>().join(", ")
+    );
     let _ = writeln!(
         md,
         "- Services: {}",

@@ -910,6 +910,16 @@ async fn places_that_gave_nothing_now_give_valid_values() {
     .await;
     assert_eq!(labels(&snaps), ["node/22/stable"]);
     assert!(documentation(&snaps[0]).contains("No list of snaps is bundled"));
+    // Right after `build-snaps:`: the item on a new line of its own.
+    let snaps = complete_at(
+        &mut c,
+        &uri("snaps-key"),
+        &format!(
+            "{part}    build-snaps: [node/22/stable]\n  q:\n    plugin: nil\n    build-snaps:$0\n"
+        ),
+    )
+    .await;
+    assert_eq!(snaps[0]["textEdit"]["newText"], "\n      - node/22/stable");
 
     let licences = complete_at(&mut c, &uri("license"), "name: x\nlicense: apache-2$0\n").await;
     let (range, text) = first_edit(&licences);
