@@ -250,6 +250,17 @@ pub const ARCHITECTURES: &[&str] = &[
     "amd64", "arm64", "armhf", "i386", "ppc64el", "riscv64", "s390x",
 ];
 
+/// What each of the [`ARCHITECTURES`] runs on (for documentation).
+pub const ARCHITECTURE_CPUS: &[(&str, &str)] = &[
+    ("amd64", "64-bit x86 (Intel and AMD)"),
+    ("arm64", "64-bit Arm (AArch64)"),
+    ("armhf", "32-bit Arm with hardware floating point (ARMv7)"),
+    ("i386", "32-bit x86"),
+    ("ppc64el", "64-bit IBM POWER, little-endian"),
+    ("riscv64", "64-bit RISC-V"),
+    ("s390x", "IBM Z and LinuxONE"),
+];
+
 /// Whether `s` is one of the [`ARCHITECTURES`].
 #[must_use]
 pub fn is_architecture(s: &str) -> bool {
@@ -257,6 +268,9 @@ pub fn is_architecture(s: &str) -> bool {
 }
 
 // --------------------------------------------------------------------------------- licences
+
+/// The one user rockcraft can create for `run-user` (UID and GID 584792).
+pub const DAEMON_USER: &str = "_daemon_";
 
 /// The licence value that is not an SPDX identifier.
 pub const PROPRIETARY: &str = "proprietary";
@@ -535,6 +549,132 @@ pub fn substitute_pack_variables(value: &str, with: &str) -> String {
         .fold(value.to_owned(), |out, t| out.replace(t.as_str(), with))
 }
 
+// ---------------------------------------------------------------------------- source types
+
+/// A craft-parts source type (`source-type`) and the `source-*` options it takes.
+pub struct SourceType {
+    pub name: &'static str,
+    /// What the source is (for documentation).
+    pub what: &'static str,
+    /// The options it accepts besides `source` and `source-subdir` (craft-parts refuses a
+    /// part whose source handler does not take a non-empty option it has).
+    pub options: &'static [&'static str],
+}
+
+/// The `source-*` options of Git sources.
+const GIT_OPTIONS: &[&str] = &[
+    "source-branch",
+    "source-commit",
+    "source-depth",
+    "source-submodules",
+    "source-tag",
+];
+
+/// The option of the file-based sources.
+const FILE_OPTIONS: &[&str] = &["source-checksum"];
+
+/// craft-parts' built-in source types (craft-parts 2.35.0, `sources/sources.py`), in its
+/// order.
+pub const SOURCE_TYPES: &[SourceType] = &[
+    SourceType {
+        name: "local",
+        what: "a directory on the machine that packs the rock",
+        options: &[],
+    },
+    SourceType {
+        name: "tar",
+        what: "a tarball (`.tar`, `.tar.gz`, `.tar.xz`, `.tgz`, ...)",
+        options: FILE_OPTIONS,
+    },
+    SourceType {
+        name: "git",
+        what: "a Git repository",
+        options: GIT_OPTIONS,
+    },
+    SourceType {
+        name: "snap",
+        what: "a `.snap` file, unpacked",
+        options: FILE_OPTIONS,
+    },
+    SourceType {
+        name: "zip",
+        what: "a `.zip` archive",
+        options: FILE_OPTIONS,
+    },
+    SourceType {
+        name: "deb",
+        what: "a `.deb` package, unpacked",
+        options: FILE_OPTIONS,
+    },
+    SourceType {
+        name: "file",
+        what: "a single file, copied as it is (never inferred: it must be written)",
+        options: FILE_OPTIONS,
+    },
+    SourceType {
+        name: "rpm",
+        what: "an `.rpm` package, unpacked",
+        options: FILE_OPTIONS,
+    },
+    SourceType {
+        name: "7z",
+        what: "a `.7z` archive",
+        options: FILE_OPTIONS,
+    },
+];
+
+/// The source options some source type takes; a part with one of them set needs a type that
+/// takes it.
+#[must_use]
+pub fn is_source_option(key: &str) -> bool {
+    GIT_OPTIONS.contains(&key) || FILE_OPTIONS.contains(&key) || key == "source-channel"
+}
+
+/// The type craft-parts infers from a `source` when `source-type` is not written: the first
+/// type whose pattern matches, else `local` for what is not a URL (craft-parts takes an
+/// existing directory as local).
+#[must_use]
+#[expect(
+    clippy::case_sensitive_file_extension_comparisons,
+    reason = "craft-parts' patterns are case-sensitive: `a.TGZ` is not a tarball to it"
+)]
+pub fn inferred_source_type(source: &str) -> Option<&'static str> {
+    let tarball = source.rsplit_once(".tar").is_some_and(|(_, ext)| {
+        ext.is_empty()
+            || ext.strip_prefix('.').is_some_and(|e| {
+                !e.is_empty()
+                    && e.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            })
+    }) || source.ends_with(".tgz");
+    let git = source.ends_with(".git")
+        || source.strip_prefix("git").is_some_and(|rest| {
+            rest.starts_with(['@', ':'])
+                || rest
+                    .strip_prefix('+')
+                    .and_then(|r| r.find(':'))
+                    .is_some_and(|i| i > 0)
+        });
+    let by_suffix = [
+        (".snap", "snap"),
+        (".zip", "zip"),
+        (".deb", "deb"),
+        (".rpm", "rpm"),
+        (".7z", "7z"),
+    ];
+    if tarball {
+        Some("tar")
+    } else if git {
+        Some("git")
+    } else if let Some((_, t)) = by_suffix.iter().find(|(s, _)| source.ends_with(s)) {
+        Some(t)
+    } else if !source.contains("://") {
+        Some("local")
+    } else {
+        None
+    }
+}
+
 // ----------------------------------------------------------------------------- experimental
 
 /// The environment variable rockcraft reads to allow experimental extensions.
@@ -649,6 +789,24 @@ mod tests {
         let c = go.correction("flask/app/x");
         assert_eq!((c.inner, c.replaced), (None, FLASK_APP_DIR.len()));
         assert!(prefix_rule("django-framework/install-app").is_none());
+    }
+
+    #[test]
+    fn source_types() {
+        assert_eq!(inferred_source_type("https://x/a.tar.gz"), Some("tar"));
+        assert_eq!(inferred_source_type("https://x/a.tar"), Some("tar"));
+        assert_eq!(inferred_source_type("https://x/a.tar.GZ"), None);
+        assert_eq!(
+            inferred_source_type("https://github.com/a/b.git"),
+            Some("git")
+        );
+        assert_eq!(inferred_source_type("git@github.com:a/b"), Some("git"));
+        assert_eq!(inferred_source_type("git+ssh://x/y"), Some("git"));
+        assert_eq!(inferred_source_type("https://x/a.deb"), Some("deb"));
+        assert_eq!(inferred_source_type("."), Some("local"));
+        assert_eq!(inferred_source_type("https://example.com/x"), None);
+        assert!(is_source_option("source-branch") && !is_source_option("source-subdir"));
+        assert_eq!(SOURCE_TYPES.len(), 9);
     }
 
     #[test]
