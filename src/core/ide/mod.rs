@@ -2,6 +2,7 @@
 //! diagnostics, hover, code actions, the outline. Pure data in, pure data out (byte ranges, no protocol).
 
 pub mod actions;
+pub mod default_prime;
 pub mod edit;
 pub mod expansion;
 pub mod hover;
