@@ -13,5 +13,5 @@ pub mod symbols;
 
 pub use actions::{Action, ActionKind, actions};
 pub use expansion::ExpansionResult;
-pub use hover::{HoverResult, hover};
+pub use hover::{HoverResult, hover, hover_with};
 pub use symbols::{Symbol, SymbolKind, symbols};
