@@ -245,3 +245,61 @@ async fn hover_answers_from_the_last_expansion_while_a_new_one_is_pending() {
     has_all(&got, &["**Service `worker`** (expanded)", "/bin/worker"]);
     assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
 }
+
+/// With a `Packages` index configured, a Debian package's hover shows its description (once
+/// the index has loaded, which the `unknown-package` warning on a misspelt name announces).
+#[tokio::test]
+async fn package_hover_shows_the_description_from_the_configured_index() {
+    let dir = tempfile::Builder::new()
+        .prefix("rockcraft-lsp-e2e-hover-debs-")
+        .tempdir()
+        .unwrap();
+    let index = dir.path().join("Packages");
+    std::fs::write(
+        &index,
+        "Package: curl\nVersion: 8\nDescription: command line tool for transferring data with URL syntax\n curl is a command line tool.\n",
+    )
+    .unwrap();
+    let mut c = TestClient::start();
+    c.request(
+        "initialize",
+        json!({
+            "processId": null, "rootUri": null, "capabilities": {},
+            "initializationOptions": {
+                "packages": {"indexFiles": [index.display().to_string()], "aptListsDir": ""},
+            },
+        }),
+    )
+    .await;
+    c.notify("initialized", json!({})).await;
+    let uri = "file:///tmp/hover-debs/rockcraft.yaml";
+    let text = "name: x\nbase: ubuntu@24.04\nparts:\n  p:\n    plugin: nil\n    build-packages: [curl, curll]\n";
+    c.open(uri, 1, text).await;
+    c.notification(
+        PUBLISH,
+        |p| {
+            p["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|d| d["code"] == "unknown-package"))
+        },
+        WAIT,
+    )
+    .await
+    .expect("the index never loaded");
+    let got = hover_at(&mut c, uri, text, "curl,", 0)
+        .await
+        .expect("a hover on curl");
+    has_all(
+        &got,
+        &[
+            "**`curl`**: Debian package (ubuntu-24.04)",
+            "*command line tool for transferring data with URL syntax*",
+            "curl is a command line tool.",
+        ],
+    );
+    let got = hover_at(&mut c, uri, text, "curll", 0)
+        .await
+        .expect("a hover on curll");
+    has_all(&got, &["The loaded Debian package indexes do not list it."]);
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
