@@ -47,7 +47,8 @@ pub(super) fn hover(at: &At<'_>, expansion: Option<&ExpansionResult>) -> Option<
         Some(s) => format!("{note}\n\n---\n\n{s}"),
         None => note,
     };
-    Some(Text::plain(markdown))
+    // The failure is the expansion's news: it is marked when that expansion is an older one.
+    Some(Text::expanded(markdown))
 }
 
 fn shown(at: &At<'_>, exp: &Value, t: Target<'_>) -> Option<String> {

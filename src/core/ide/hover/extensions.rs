@@ -14,7 +14,7 @@ use crate::core::yaml::PathSeg;
 /// The hover of the `extensions` key or one of its items.
 pub(super) fn hover(at: &At<'_>, expansion: Option<&ExpansionResult>) -> Option<Text> {
     match at.path {
-        [PathSeg::Key(e)] if e == "extensions" && at.is_key => Some(key(at)),
+        [PathSeg::Key(e)] if e == "extensions" && at.is_key => Some(key(at, expansion)),
         [PathSeg::Key(e), PathSeg::Index(_)] if e == "extensions" && !at.is_key => {
             let info = registry::find(at.text()?)?;
             Some(item(at, info, expansion))
@@ -67,8 +67,12 @@ fn bases(at: &At<'_>, info: &ExtensionInfo) -> String {
 }
 
 /// The `extensions` key: one paragraph per listed extension.
-fn key(at: &At<'_>) -> Text {
-    let mut md = String::from(
+fn key(at: &At<'_>, expansion: Option<&ExpansionResult>) -> Text {
+    let failed = failure_note(expansion);
+    let mut md = failed
+        .clone()
+        .map_or_else(String::new, |n| n + "\n\n---\n\n");
+    md.push_str(
         "**`extensions`**: rockcraft applies these before it builds, adding their parts and services to the project (`rockcraft expand-extensions` prints the result).",
     );
     let declared = at.doc.declared_extensions();
@@ -111,7 +115,7 @@ fn key(at: &At<'_>) -> Text {
     }
     Text {
         markdown: md,
-        from_expansion: at.expanded.is_some() && !declared.is_empty(),
+        from_expansion: failed.is_some() || (at.expanded.is_some() && !declared.is_empty()),
     }
 }
 
@@ -121,10 +125,10 @@ fn item(at: &At<'_>, info: &ExtensionInfo, expansion: Option<&ExpansionResult>) 
     let name = info.name;
     let Some(exp) = at.expanded else {
         let described = describe::extension(info, doc.base(), doc.build_base());
-        return Text::plain(match failure_note(expansion) {
-            Some(note) => format!("{note}\n\n---\n\n{described}"),
-            None => described,
-        });
+        return match failure_note(expansion) {
+            Some(note) => Text::expanded(format!("{note}\n\n---\n\n{described}")),
+            None => Text::plain(described),
+        };
     };
     let a = added(exp, info);
     let mut shown = Map::new();

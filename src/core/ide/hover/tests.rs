@@ -183,3 +183,19 @@ fn an_earlier_expansion_answers_and_says_so() {
     let h = check_with(&src, Some(&flask_fs()), true, &[]);
     assert!(!h.contains(STALE_NOTE), "{h}");
 }
+
+#[test]
+fn a_failed_expansion_is_said_above_the_registry_description() {
+    let fs = MemoryFs::new().file("app.py", FLASK_APP);
+    let src = format!("{HEAD}exten$0sions:\n  - flask-framework\n");
+    let h = check_with(&src, Some(&fs), true, &[]);
+    assert!(
+        h.starts_with("[extensions]\n*The extensions cannot be expanded right now"),
+        "{h}"
+    );
+    assert!(h.contains("adds up to 7 parts"), "{h}");
+    assert!(h.ends_with(STALE_NOTE), "{h}");
+    let src = format!("{HEAD}extensions:\n  - flask-fr$0amework\n");
+    let h = check_with(&src, Some(&fs), false, &[]);
+    assert!(h.contains("requirements") && h.contains("generates the parts"), "{h}");
+}
