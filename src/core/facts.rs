@@ -250,16 +250,31 @@ pub const ARCHITECTURES: &[&str] = &[
     "amd64", "arm64", "armhf", "i386", "ppc64el", "riscv64", "s390x",
 ];
 
-/// What each of the [`ARCHITECTURES`] runs on (for documentation).
-pub const ARCHITECTURE_CPUS: &[(&str, &str)] = &[
-    ("amd64", "64-bit x86 (Intel and AMD)"),
-    ("arm64", "64-bit Arm (AArch64)"),
-    ("armhf", "32-bit Arm with hardware floating point (ARMv7)"),
+/// What each of the [`ARCHITECTURES`] is, in a few words, in the same order.
+pub const ARCHITECTURE_DESCRIPTIONS: &[(&str, &str)] = &[
+    ("amd64", "64-bit x86 (x86-64): most PCs and cloud machines"),
+    (
+        "arm64",
+        "64-bit ARM (AArch64): ARM servers, Raspberry Pi 4 and later, Apple silicon VMs",
+    ),
+    ("armhf", "32-bit ARM with hardware floating point (ARMv7)"),
     ("i386", "32-bit x86"),
-    ("ppc64el", "64-bit IBM POWER, little-endian"),
+    (
+        "ppc64el",
+        "64-bit IBM POWER, little-endian (POWER8 and later)",
+    ),
     ("riscv64", "64-bit RISC-V"),
-    ("s390x", "IBM Z and LinuxONE"),
+    ("s390x", "64-bit IBM Z and LinuxONE mainframes"),
 ];
+
+/// The few words of [`ARCHITECTURE_DESCRIPTIONS`] for an architecture.
+#[must_use]
+pub fn architecture_description(arch: &str) -> Option<&'static str> {
+    ARCHITECTURE_DESCRIPTIONS
+        .iter()
+        .find(|(a, _)| *a == arch)
+        .map(|(_, d)| *d)
+}
 
 /// Whether `s` is one of the [`ARCHITECTURES`].
 #[must_use]
@@ -363,6 +378,26 @@ pub const DJANGO_APP_DIR: &str = "django/app/";
 pub const DJANGO_INSTALL_APP: &str = "django-framework/install-app";
 /// Where the other framework extensions copy the application.
 pub const APP_DIR: &str = "app/";
+
+/// The project-root entries Flask's install-app part primes (as `flask/app/<entry>`, in this
+/// order) when the user's part has no `prime` list: those that exist.
+pub const FLASK_DEFAULT_PRIME: &[&str] = &[
+    "app",
+    "app.py",
+    "main.py",
+    "src",
+    "migrate",
+    "migrate.sh",
+    "migrate.py",
+    "static",
+    "templates",
+];
+
+/// The project-root entries `FastAPI`'s install-app part primes (as `app/<entry>`) when the
+/// user's part has no `prime` list: those that exist, then the first path component of the
+/// ASGI file unless the user sets the service command.
+pub const FASTAPI_DEFAULT_PRIME: &[&str] =
+    &["migrate", "migrate.sh", "migrate.py", "static", "templates"];
 
 /// The app directories of the framework extensions.
 pub const APP_DIRS: [&str; 3] = [FLASK_APP_DIR, DJANGO_APP_DIR, APP_DIR];
@@ -760,6 +795,10 @@ mod tests {
     #[test]
     fn architectures_and_licences() {
         assert!(is_architecture("riscv64") && !is_architecture("x86_64"));
+        let described: Vec<&str> = ARCHITECTURE_DESCRIPTIONS.iter().map(|(a, _)| *a).collect();
+        assert_eq!(described, ARCHITECTURES);
+        assert!(architecture_description("s390x").is_some_and(|d| d.contains("IBM Z")));
+        assert_eq!(architecture_description("x86_64"), None);
         assert_eq!(spdx_id("apache-2.0"), Some("Apache-2.0"));
         assert_eq!(spdx_id("MIT"), Some("MIT"));
         assert_eq!(spdx_id("GPL-3.0-or-later"), None);

@@ -811,7 +811,7 @@ async fn likely_items_are_sorted_first_and_preselected() {
     assert_eq!(by_sort_text(&slices), ["libpq5_libs", "libpq5_copyright"]);
     let doc = documentation(item(&slices, "libpq5_libs"));
     assert!(
-        doc.contains("`libpq5`") && doc.contains("`copyright`"),
+        doc.contains("`libpq5`") && doc.contains("`libpq5_copyright`"),
         "{doc}"
     );
     c.shutdown_and_exit().await;
@@ -845,11 +845,11 @@ async fn items_are_documented() {
     .await;
     let spring = documentation(item(&extensions, "spring-boot-framework"));
     assert!(
-        spring.contains("Experimental on: `bare`, `ubuntu@24.04`, `ubuntu@26.04`"),
+        spring.contains("`bare` (experimental), `ubuntu@24.04` (experimental), `ubuntu@26.04` (experimental)"),
         "{spring}"
     );
     let flask = documentation(item(&extensions, "flask-framework"));
-    assert!(flask.contains("Experimental on: `ubuntu@26.04`"), "{flask}");
+    assert!(flask.contains("`ubuntu@26.04` (experimental)"), "{flask}");
     c.shutdown_and_exit().await;
 }
 

@@ -595,7 +595,7 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
                 } else {
                     format!("bases: {}", bases.join(", "))
                 };
-                let doc = describe::extension(ext);
+                let doc = describe::extension(ext, project.base(), project.doc.build_base());
                 out.value(ext.name, ItemKind::Extension, Some(detail), Some(doc));
             }
         }
@@ -837,7 +837,7 @@ fn packages(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>, sta
                 if out.has_sibling(&label) {
                     continue;
                 }
-                let doc = describe::slice(release, pkg, slice);
+                let doc = describe::slice(&known, &label);
                 let item = out.value(&label, ItemKind::Slice, Some(detail.clone()), Some(doc));
                 // Other slices pull in a package's `copyright` slice where it is needed.
                 if &**slice == "copyright" {
@@ -871,7 +871,7 @@ fn packages(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>, sta
                 deb.name,
                 ItemKind::Package,
                 summary,
-                Some(deb.description.to_owned()),
+                Some(describe::deb(&known, deb.name)),
             );
             n += 1;
             if n >= MAX_PACKAGE_ITEMS {
@@ -888,7 +888,7 @@ fn packages(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>, sta
                 &pkg.package,
                 ItemKind::Package,
                 Some(format!("Ubuntu package ({release}, has Chisel slices)")),
-                Some(describe::package_with_slices(release, pkg)),
+                Some(describe::deb(&known, &pkg.package)),
             );
             n += 1;
             if n >= MAX_PACKAGE_ITEMS {

@@ -622,10 +622,10 @@ fn documentation_of_plugins_architectures_extensions_and_slices() {
         "base: ubuntu@24.04\nextensions:\n  - $0\n",
         "flask-framework",
     );
-    assert!(flask.contains("Experimental on: `ubuntu@26.04`"), "{flask}");
+    assert!(flask.contains("`ubuntu@26.04` (experimental)"), "{flask}");
     let slice = doc_of(
         "base: bare\nbuild-base: ubuntu@24.04\nparts:\n  p:\n    stage-packages: [libpq5_$0]\n",
         "libpq5_libs",
     );
-    assert!(slice.contains("`copyright`"), "{slice}");
+    assert!(slice.contains("`libpq5_copyright`"), "{slice}");
 }
