@@ -9,4 +9,5 @@ mod expansion;
 mod line_breaks;
 mod misuse;
 mod protocol;
+mod starters;
 mod stdio;

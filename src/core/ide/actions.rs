@@ -1,6 +1,6 @@
 //! Code actions: quick fixes carried by diagnostics, and refactorings computed from the
-//! current expansion (override a generated service, add packages, choose primed files, start
-//! a project from a profile).
+//! current expansion (override a generated service, add packages, choose primed files). The
+//! starters for a blank document are a module of their own (`ide::starters`).
 
 use serde_json::{Map, Value, json};
 
@@ -10,7 +10,6 @@ use crate::core::extensions::registry::ExtensionInfo;
 use crate::core::fits;
 use crate::core::ide::edit::insert_entries;
 use crate::core::ide::expansion::ExpansionResult;
-use crate::core::ide::starters;
 use crate::core::text::{TextRange, TextSize};
 
 /// What kind of action it is (maps to LSP `quickfix` / `refactor`).
@@ -56,22 +55,6 @@ pub fn actions(
             });
         }
     }
-    if is_blank(doc) {
-        for (ext, text) in starters::starters() {
-            let profile = ext;
-            out.push(refactor(
-                format!("Start {} {profile} project", article(profile)),
-                vec![Edit {
-                    range: TextRange::new(
-                        TextSize::from(0),
-                        TextSize::from(u32::try_from(doc.text.len()).unwrap_or(0)),
-                    ),
-                    text,
-                }],
-            ));
-        }
-        return out;
-    }
     let Some(expanded) = expansion.and_then(|e| e.expanded.as_ref()) else {
         return out;
     };
@@ -97,22 +80,6 @@ fn refactor(title: String, edits: Vec<Edit>) -> Action {
         diagnostic: None,
         is_preferred: false,
     }
-}
-
-/// `a` or `an`, as the word is read aloud (the profiles start with a vowel only when the
-/// vowel sounds as one: `an expressjs-framework`).
-fn article(word: &str) -> &'static str {
-    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    }
-}
-
-/// Only whitespace and comments.
-fn is_blank(doc: &Document) -> bool {
-    crate::core::text::lines_with_starts(&doc.text)
-        .all(|(_, l)| l.trim().is_empty() || l.trim_start().starts_with('#'))
 }
 
 /// (a) `services: <fw>: override: replace` with the generated command and other keys.
