@@ -351,6 +351,29 @@ mod tests {
     }
 
     #[test]
+    fn test_profile_writes_its_script_executable() {
+        let tmp = tempfile::tempdir().unwrap();
+        let args = InitArgs {
+            profile: Some("test".into()),
+            ..InitArgs::default()
+        };
+        let r = run_init(&args, tmp.path());
+        assert_eq!(r.exit_code, 0, "{}", r.stderr);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &str| {
+                std::fs::metadata(tmp.path().join(p))
+                    .unwrap()
+                    .permissions()
+                    .mode()
+            };
+            assert_ne!(mode("spread/.extension") & 0o100, 0);
+            assert_eq!(mode("spread.yaml") & 0o111, 0);
+        }
+    }
+
+    #[test]
     fn refuses_bad_names_and_profiles() {
         let tmp = tempfile::tempdir().unwrap();
         for (name, code, words) in [
