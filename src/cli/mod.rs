@@ -59,7 +59,8 @@ Usage:
 
 Exit status of check: 0 no errors, 1 errors found, 2 usage or I/O error.
 Exit status of init (rockcraft's): 0 created, 1 invalid name or cannot write, 64 unknown
-profile, 73 a file it would write exists (it never overwrites one).
+profile, 73 a file it would write exists (it never overwrites one); 2 for an unknown option,
+as with every command.
 ";
 
 /// Parses the arguments (without the program name).
