@@ -1,6 +1,6 @@
 //! Code actions: quick fixes carried by diagnostics, and refactorings computed from the
-//! current expansion (override a generated service, add packages, choose primed files). The
-//! starters for a blank document are a module of their own (`ide::starters`).
+//! current expansion (override a generated service, add packages, choose primed files, start
+//! a project from a profile).
 
 use serde_json::{Map, Value, json};
 
