@@ -96,6 +96,8 @@ pub struct Negotiated {
     pub watch_files: bool,
     /// The client answers `workspace/configuration` requests.
     pub configuration: bool,
+    /// The client opens documents the server names (`window/showDocument`).
+    pub show_document: bool,
 }
 
 /// Server state shared by all handlers.
@@ -109,6 +111,8 @@ pub struct Backend {
     pub(crate) completion: handlers::completion::State,
     pub(crate) packages: packages::Packages,
     pub(crate) settings: settings::Shared,
+    /// Where the documents the server shows are written (never inside a project).
+    pub(crate) scratch: Arc<crate::host::scratch::Scratch>,
     negotiated: OnceLock<Negotiated>,
     /// The negotiated encoding, shared with the publisher.
     encoding: Arc<OnceLock<Encoding>>,
@@ -138,6 +142,7 @@ impl Backend {
             completion: handlers::completion::State::default(),
             packages,
             settings: settings::Shared::default(),
+            scratch: Arc::default(),
             negotiated: OnceLock::new(),
             encoding,
             shutdown_requested,

@@ -168,7 +168,7 @@ async fn flask_install_app_prime_offers_project_files() {
     let items = complete_at(&mut c, &dir.uri("rockcraft.yaml"), src).await;
     let l = labels(&items);
     assert!(l.contains(&"flask/app/app.py"), "{l:?}");
-    assert!(l.contains(&"flask/app/templates/"), "{l:?}");
+    assert!(l.contains(&"flask/app/templates"), "{l:?}");
     assert!(!l.iter().any(|x| x.contains("node_modules")), "{l:?}");
     c.shutdown_and_exit().await;
 }

@@ -6,8 +6,11 @@ mod client;
 mod completion;
 mod deep_input;
 mod expansion;
+mod howto;
 mod line_breaks;
 mod misuse;
 mod protocol;
+#[path = "../common/safety.rs"]
+mod safety;
 mod starters;
 mod stdio;

@@ -619,3 +619,52 @@ fn invalid_base_is_reported_once() {
     assert!(out.contains("[invalid-value] `ubuntu@23.04`"), "{out}");
     assert!(!out.contains("extension-base"), "{out}");
 }
+
+/// The last `n` lines of `text`, trimmed (the indentation follows the file's own).
+fn last_lines(text: &str, n: usize) -> Vec<&str> {
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    lines[lines.len().saturating_sub(n)..].to_vec()
+}
+
+#[test]
+fn choose_files_is_offered_where_a_list_chooses_the_app_files() {
+    let head = "name: my-app\nbase: ubuntu@24.04\nversion: '0.1'\nsummary: s\ndescription: d\nplatforms:\n  amd64:\n";
+    let choose = "Choose which files go into the image";
+    // go: the assets part exists only when there is something to copy.
+    let go = format!("{head}extensions:\n  - go-framework\n");
+    let go_fs = MemoryFs::new()
+        .file("go.mod", "module x\n")
+        .file("main.go", "");
+    assert_eq!(check_action(&go, &go_fs, choose).1, None);
+    let applied = check_action(&go, &go_fs.clone().dir("static"), choose)
+        .1
+        .expect("offered once static/ exists");
+    assert_eq!(
+        last_lines(&applied, 3),
+        ["go-framework/assets:", "stage:", "- app/static"],
+        "{applied}"
+    );
+    // fastapi's install-app has no generated `prime`: the list is what it stages.
+    let fastapi = format!("{head}extensions:\n  - fastapi-framework\n");
+    let fastapi_fs = MemoryFs::new()
+        .file("requirements.txt", "fastapi\n")
+        .file("app.py", "app = FastAPI()\n")
+        .dir("templates");
+    let applied = check_action(&fastapi, &fastapi_fs, choose)
+        .1
+        .expect("offered");
+    assert_eq!(
+        last_lines(&applied, 3),
+        ["prime:", "- app/templates", "- app/app.py"],
+        "{applied}"
+    );
+    // Written once: not offered again when the list is there.
+    assert_eq!(check_action(&applied, &fastapi_fs, choose).1, None);
+    // django and expressjs copy the app directory whole.
+    let django = format!("{head}extensions:\n  - django-framework\n");
+    let django_fs = MemoryFs::new()
+        .file("requirements.txt", "django\n")
+        .file("my_app/my_app/wsgi.py", "application = 1\n");
+    let (titles, applied) = check_action(&django, &django_fs, choose);
+    assert_eq!(applied, None, "{titles:?}");
+}

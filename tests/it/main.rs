@@ -14,4 +14,6 @@ mod hostile_files;
 mod hostile_output;
 mod ide_features;
 mod pack;
+#[path = "../common/safety.rs"]
+mod safety;
 mod schema_oracle;

@@ -23,7 +23,7 @@ use crate::core::extensions::ProjectFs;
 use crate::core::extensions::registry::{self, EXTENSIONS};
 use crate::core::facts::{
     ARCHITECTURES, BARE, DJANGO_INSTALL_APP, EXPERIMENTAL_ENV, at_spelling, is_architecture,
-    plugins_for, release_of_base,
+    plugins_for, prefix_rule, release_of_base,
 };
 use crate::core::fits;
 use crate::core::packages::{PackageIndexes, SliceOrigin};
@@ -594,14 +594,15 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
                 }
             }
         }
-        ([Some("parts"), Some(part), Some("prime" | "stage")], true) => {
+        ([Some("parts"), Some(part), Some(key @ ("prime" | "stage"))], true) => {
             let Some(fs) = sources.fs else { return };
-            if let Some(ext) = registry::owner_of_part(part) {
-                // The parts whose entries rockcraft requires under the app directory.
-                if (part.ends_with("/install-app") || part.ends_with("/assets"))
-                    && *part != DJANGO_INSTALL_APP
-                {
-                    paths::complete(out, fs, "", ext.app_prefix, paths::As::Value);
+            if registry::owner_of_part(part).is_some() {
+                // Only the lists rockcraft reads to choose the app's files (flask's and
+                // fastapi's install-app `prime`, go's and spring-boot's assets `stage`), under
+                // the directory it copies the app to; other lists of an extension part name
+                // files of the build, not of the project.
+                if let Some(rule) = prefix_rule(part).filter(|r| r.key == *key) {
+                    paths::complete(out, fs, "", rule.dir, paths::As::Value);
                 }
             } else if let Some(root) = project.dump_source(part) {
                 // A `dump` part installs its source tree as is.

@@ -1,7 +1,8 @@
 //! Paths for `prime`/`stage` lists and `organize` keys: the project's files and directories,
 //! one path segment at a time, under a framework's prefix (`flask/app/` in `install-app`) or
 //! relative to a `dump` part's source directory, with `-` exclusion forms when the typed entry
-//! starts with `-`.
+//! starts with `-`. Directories are offered without a trailing slash, the spelling of the
+//! default lists rockcraft generates and of "Choose which files go into the image".
 
 use crate::core::extensions::ProjectFs;
 
@@ -67,10 +68,10 @@ pub(super) fn complete(out: &mut Out<'_>, fs: &dyn ProjectFs, root: &str, prefix
         } else {
             format!("{dir}/{}", e.name)
         };
-        // Keys name a directory without the trailing slash (the value is its new place).
-        let slash = e.is_dir && as_ == As::Value;
-        let label = format!("{neg}{prefix}{sub}{}", if slash { "/" } else { "" });
-        if out.has_sibling(&label) || out.has_sibling(label.trim_end_matches('/')) {
+        // A directory is written without a trailing slash, as rockcraft writes the default
+        // lists (`flask/app/static`); typing `/` after it lists what it holds.
+        let label = format!("{neg}{prefix}{sub}");
+        if out.has_sibling(&label) || out.has_sibling(&format!("{label}/")) {
             continue;
         }
         let (kind, detail) = if e.is_dir {

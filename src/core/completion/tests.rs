@@ -286,15 +286,15 @@ fn part_and_service_names() {
 fn install_app_paths() {
     check_completion!(&format!("{FLASK}parts:\n  flask-framework/install-app:\n    prime:\n      - flask/app/app.py\n      - $0\n"), @r#"
     flask/app/requirements.txt [File] 161..161 "flask/app/requirements.txt" (project file `requirements.txt`)
-    flask/app/static/ [Folder] 161..161 "flask/app/static/" (project directory `static`)
-    flask/app/templates/ [Folder] 161..161 "flask/app/templates/" (project directory `templates`)
+    flask/app/static [Folder] 161..161 "flask/app/static" (project directory `static`)
+    flask/app/templates [Folder] 161..161 "flask/app/templates" (project directory `templates`)
     "#);
     check_completion!(&format!("{FLASK}parts:\n  flask-framework/install-app:\n    prime: [flask/app/templates/$0"), @r#"flask/app/templates/index.html [File] 129..149 "flask/app/templates/index.html" (project file `templates/index.html`)"#);
     check_completion!(&format!("{FLASK}parts:\n  flask-framework/install-app:\n    prime:\n      - -fl$0\n"), @r#"
     -flask/app/app.py [File] 136..139 "-flask/app/app.py" (exclude project file `app.py`)
     -flask/app/requirements.txt [File] 136..139 "-flask/app/requirements.txt" (exclude project file `requirements.txt`)
-    -flask/app/static/ [Folder] 136..139 "-flask/app/static/" (exclude project directory `static`)
-    -flask/app/templates/ [Folder] 136..139 "-flask/app/templates/" (exclude project directory `templates`)
+    -flask/app/static [Folder] 136..139 "-flask/app/static" (exclude project directory `static`)
+    -flask/app/templates [Folder] 136..139 "-flask/app/templates" (exclude project directory `templates`)
     "#);
 }
 
@@ -304,8 +304,8 @@ fn assets_and_dump_part_paths() {
     check_completion!("base: ubuntu@24.04\nextensions: [go-framework]\nparts:\n  go-framework/assets:\n    stage:\n      - $0\n", @r#"
         app/app.py [File] 95..95 "app/app.py" (project file `app.py`)
         app/requirements.txt [File] 95..95 "app/requirements.txt" (project file `requirements.txt`)
-        app/static/ [Folder] 95..95 "app/static/" (project directory `static`)
-        app/templates/ [Folder] 95..95 "app/templates/" (project directory `templates`)
+        app/static [Folder] 95..95 "app/static" (project directory `static`)
+        app/templates [Folder] 95..95 "app/templates" (project directory `templates`)
         "#);
     // A dump part installs its source directory as is: its files, without a prefix.
     check_completion!("base: ubuntu@24.04\nparts:\n  web:\n    plugin: dump\n    source: static\n    stage:\n      - $0\n", @r#"app.css [File] 88..88 "app.css" (project file `static/app.css`)"#);
@@ -329,6 +329,25 @@ fn assets_and_dump_part_paths() {
         render("parts:\n  web:\n    plugin: nil\n    source: .\n    stage:\n      - $0\n"),
         ""
     );
+}
+
+#[test]
+fn only_the_lists_that_choose_app_files_offer_project_paths() {
+    // expressjs copies its app/ directory whole: its npm part's `prime` names files of the
+    // build, and `app/...` there would drop the installed packages.
+    for src in [
+        "base: bare\nbuild-base: ubuntu@24.04\nextensions: [expressjs-framework]\nparts:\n  expressjs-framework/install-app:\n    prime:\n      - $0\n",
+        "base: bare\nbuild-base: ubuntu@24.04\nextensions: [flask-framework]\nparts:\n  flask-framework/install-app:\n    stage:\n      - $0\n",
+        "base: bare\nbuild-base: ubuntu@24.04\nextensions: [go-framework]\nparts:\n  go-framework/assets:\n    prime:\n      - $0\n",
+    ] {
+        assert_eq!(render(src), "", "{src}");
+    }
+    // fastapi's install-app `prime`, under `app/`, directories without a trailing slash.
+    let fastapi = render(
+        "base: bare\nbuild-base: ubuntu@24.04\nextensions: [fastapi-framework]\nparts:\n  fastapi-framework/install-app:\n    prime:\n      - $0\n",
+    );
+    assert!(fastapi.contains("app/static [Folder]"), "{fastapi}");
+    assert!(!fastapi.contains("app/static/"), "{fastapi}");
 }
 
 #[test]

@@ -1,12 +1,13 @@
 //! Code actions: quick fixes carried by diagnostics, and refactorings computed from the
-//! current expansion (override a generated service, add packages, choose primed files, start
-//! a project from a profile).
+//! current expansion (override a generated service, add packages, choose the files that go
+//! into the image, start a project from a profile).
 
 use serde_json::{Map, Value, json};
 
 use crate::core::diagnostic::{Diagnostic, Edit};
 use crate::core::document::Document;
 use crate::core::extensions::registry::ExtensionInfo;
+use crate::core::facts;
 use crate::core::fits;
 use crate::core::ide::edit::insert_entries;
 use crate::core::ide::expansion::ExpansionResult;
@@ -170,39 +171,58 @@ fn add_packages(doc: &Document, info: &ExtensionInfo) -> Option<Action> {
     Some(refactor(format!("Add {what} to {part}"), vec![edit]))
 }
 
-/// (c) `<fw>-framework/install-app: prime:` with today's default list.
+/// (c) The list that chooses the app's files, for the frameworks that have one (flask's and
+/// fastapi's install-app `prime`, go's and spring-boot's assets `stage`: the parts of
+/// [`facts::PREFIX_RULES`]), pre-filled with what the expansion copies today. Django and
+/// expressjs copy their app directory whole and have no such list.
+///
+/// The default list is the part's own list when the expansion wrote one (flask's `prime`, the
+/// assets' `stage`), else the part's `stage`, which names everything its `organize` copies
+/// (fastapi's install-app has no `prime`). Entries are written as rockcraft writes its
+/// defaults: under the app directory, a directory without a trailing slash (`app/static`), the
+/// spelling path completion offers too. Not offered when the user wrote the list already, or
+/// when the expansion copies nothing of the project (go without `static/`, `templates/`, ...).
 fn choose_files(doc: &Document, expanded: &Value, info: &ExtensionInfo) -> Option<Action> {
-    let part = format!("{}/install-app", info.name);
+    let rule = facts::PREFIX_RULES.iter().find(|r| {
+        r.part
+            .split_once('/')
+            .is_some_and(|(ext, _)| ext == info.name)
+    })?;
+    let part = rule.part;
     let declared = doc
         .section("parts")
         .iter()
-        .any(|e| doc.tree.text(e.key) == Some(part.as_str()));
-    if !declared && !fits::part_name_fits(doc, &part) {
+        .any(|e| doc.tree.text(e.key) == Some(part));
+    if !declared && !fits::part_name_fits(doc, part) {
         return None;
     }
-    let prime = expanded
-        .get("parts")?
-        .get(&part)?
-        .get("prime")?
-        .as_array()?;
-    if prime.is_empty() {
-        return None;
-    }
-    let prefix = info.app_prefix;
-    let list: Vec<Value> = prime
+    let generated = expanded.get("parts")?.get(part)?;
+    let listed = |key: &str| {
+        generated
+            .get(key)
+            .and_then(Value::as_array)
+            .filter(|l| !l.is_empty())
+    };
+    let defaults = listed(rule.key).or_else(|| listed("stage"))?;
+    let list: Vec<Value> = defaults
         .iter()
         .filter_map(Value::as_str)
+        .filter(|p| !p.starts_with('-'))
         .map(|p| {
-            if p.starts_with(prefix) || p.starts_with('-') {
+            let p = p.trim_end_matches('/');
+            if p.starts_with(rule.dir) {
                 Value::String(p.to_owned())
             } else {
-                Value::String(format!("{prefix}{p}"))
+                Value::String(format!("{}{p}", rule.dir))
             }
         })
         .collect();
+    if list.is_empty() {
+        return None;
+    }
     let mut entries = Map::new();
-    entries.insert("prime".into(), Value::Array(list));
-    let edit = insert_entries(doc, &["parts", &part], &entries)?;
+    entries.insert(rule.key.into(), Value::Array(list));
+    let edit = insert_entries(doc, &["parts", part], &entries)?;
     Some(refactor(
         "Choose which files go into the image".into(),
         vec![edit],

@@ -23,6 +23,7 @@ use tower_lsp_server::ls_types::{
 
 use crate::core::code::Code;
 use crate::core::diagnostic::{Diagnostic, Edit};
+use crate::core::document::Document;
 use crate::core::ide::{self, ActionKind};
 use crate::core::text::TextRange;
 use crate::server::analysis;
@@ -222,7 +223,10 @@ fn compute(
             n.document_changes,
         ));
     }
-    if wanted.refactor && !analysis.doc.declared_extensions().is_empty() {
+    if wanted.refactor
+        && !analysis.doc.declared_extensions().is_empty()
+        && (n.show_document || on_extensions(&analysis.doc, range))
+    {
         out.push(show_expanded(uri));
     }
     Some(
@@ -232,8 +236,23 @@ fn compute(
     )
 }
 
-/// "Show the expanded project": runs [`SHOW_EXPANDED_PROJECT`] on the document, whose result
-/// is the expanded YAML (clients show it as a read-only virtual document).
+/// Whether `range` touches the `extensions:` entry (its key or its list).
+fn on_extensions(doc: &Document, range: TextRange) -> bool {
+    doc.root_map()
+        .and_then(|root| doc.tree.entry(root, "extensions"))
+        .is_some_and(|e| {
+            let (key, value) = (doc.range(e.key), doc.range(e.value));
+            let whole = TextRange::new(key.start(), value.end().max(key.end()));
+            whole.start() <= range.end() && range.start() <= whole.end()
+        })
+}
+
+/// "Show the expanded project": runs [`SHOW_EXPANDED_PROJECT`] on the document. Where the
+/// client opens documents for the server (`window/showDocument`) the command opens the
+/// expansion in the editor, and the action is offered anywhere in a project with extensions;
+/// elsewhere the command's result is the YAML, which only some clients show (the VS Code
+/// extension, `rockcraft-lsp.el`), so the action is offered on the `extensions:` entry only,
+/// not at every cursor position.
 fn show_expanded(uri: &lsp::Uri) -> CodeAction {
     let title = "Show the expanded project (what rockcraft builds)".to_owned();
     CodeAction {
