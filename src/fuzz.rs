@@ -136,6 +136,7 @@ pub fn ide(data: &[u8]) {
         .unwrap_or_default();
     let at = TextRange::empty(TextSize::from(offset));
     let _ = ide::actions(doc, expansion.as_ref(), at, &diagnostics);
+    let _ = ide::starters::starter_actions(doc, Some("my-shop"));
 }
 
 #[cfg(test)]

@@ -366,6 +366,38 @@ pub fn doc_url(slug: &str) -> String {
     format!("{DOCS_URL}{slug}")
 }
 
+// ------------------------------------------------------------------------------------- init
+
+/// The profiles `rockcraft init --profile` accepts, in the order its usage error lists them
+/// (the template directories of `rockcraft/templates/`, sorted).
+pub const INIT_PROFILES: &[&str] = &[
+    "django-framework",
+    "expressjs-framework",
+    "fastapi-framework",
+    "flask-framework",
+    "go-framework",
+    "simple",
+    "spring-boot-framework",
+    "test",
+];
+
+/// The profile `rockcraft init` uses without `--profile`.
+pub const INIT_DEFAULT_PROFILE: &str = "simple";
+
+/// The profile that writes spread test files instead of a project file.
+pub const INIT_TEST_PROFILE: &str = "test";
+
+/// The name `rockcraft init` gives a project whose directory's name is not a valid name.
+pub const INIT_DEFAULT_NAME: &str = "my-rock-name";
+
+/// The longest project name the project model accepts (`ProjectName`'s `max_length`).
+/// `rockcraft init` does not check it, so it can write a project `pack` refuses.
+pub const PROJECT_NAME_MAX_CHARS: usize = 40;
+
+/// The shortest `title` the project model accepts; the title defaults to the name, so a
+/// one-character name without a title is refused.
+pub const TITLE_MIN_CHARS: usize = 2;
+
 // --------------------------------------------------------------------- framework app dirs
 
 /// Where the Flask extension copies the application.

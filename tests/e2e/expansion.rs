@@ -785,6 +785,7 @@ async fn empty_file_offers_a_starter_per_profile() {
             "Start a go-framework project",
             "Start an expressjs-framework project",
             "Start a spring-boot-framework project",
+            "Start a simple project",
         ],
         "{starters:?}"
     );

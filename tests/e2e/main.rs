@@ -13,4 +13,5 @@ mod misuse;
 mod protocol;
 #[path = "../common/safety.rs"]
 mod safety;
+mod starters;
 mod stdio;

@@ -11,7 +11,6 @@ use crate::core::facts;
 use crate::core::fits;
 use crate::core::ide::edit::insert_entries;
 use crate::core::ide::expansion::ExpansionResult;
-use crate::core::ide::starters;
 use crate::core::text::{TextRange, TextSize};
 
 /// What kind of action it is (maps to LSP `quickfix` / `refactor`).
@@ -57,22 +56,6 @@ pub fn actions(
             });
         }
     }
-    if is_blank(doc) {
-        for (ext, text) in starters::starters() {
-            let profile = ext;
-            out.push(refactor(
-                format!("Start {} {profile} project", article(profile)),
-                vec![Edit {
-                    range: TextRange::new(
-                        TextSize::from(0),
-                        TextSize::from(u32::try_from(doc.text.len()).unwrap_or(0)),
-                    ),
-                    text,
-                }],
-            ));
-        }
-        return out;
-    }
     let Some(expanded) = expansion.and_then(|e| e.expanded.as_ref()) else {
         return out;
     };
@@ -98,22 +81,6 @@ fn refactor(title: String, edits: Vec<Edit>) -> Action {
         diagnostic: None,
         is_preferred: false,
     }
-}
-
-/// `a` or `an`, as the word is read aloud (the profiles start with a vowel only when the
-/// vowel sounds as one: `an expressjs-framework`).
-fn article(word: &str) -> &'static str {
-    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    }
-}
-
-/// Only whitespace and comments.
-fn is_blank(doc: &Document) -> bool {
-    crate::core::text::lines_with_starts(&doc.text)
-        .all(|(_, l)| l.trim().is_empty() || l.trim_start().starts_with('#'))
 }
 
 /// (a) `services: <fw>: override: replace` with the generated command and other keys.

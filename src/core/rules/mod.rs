@@ -24,7 +24,7 @@ mod extensions;
 mod filesets;
 pub mod known_packages;
 mod license;
-mod name;
+pub(crate) mod name;
 mod packages;
 mod part_cycles;
 mod part_fields;

@@ -1,6 +1,7 @@
 //! `textDocument/codeAction`: quick fixes for the diagnostics in the range (as published: the
 //! fast analysis, the package names and the expansion's findings), plus the core's actions
-//! (expansion-aware quick fixes and refactorings).
+//! (expansion-aware quick fixes and refactorings, and on a blank document the starters, named
+//! after the document's directory).
 //!
 //! The package-name diagnostics (`unknown-slice`, `unknown-package`) are computed again
 //! against the package indexes loaded now, so their "did you mean" fixes are offered too.
@@ -30,7 +31,7 @@ use crate::server::convert::{self, LineMap};
 use crate::server::diagnostics;
 use crate::server::guard::guarded;
 use crate::server::handlers::execute_command::{self, SHOW_EXPANDED_PROJECT};
-use crate::server::session::DocSnapshot;
+use crate::server::session::{DocSnapshot, project_dir};
 use crate::server::{Backend, Negotiated};
 
 /// `textDocument/codeAction`: quick fixes of the diagnostics in the range and refactorings.
@@ -186,12 +187,19 @@ fn compute(
         }
     }
     let diagnostics: Vec<Diagnostic> = relevant.iter().map(|(d, _)| (*d).clone()).collect();
-    let core = ide::actions(
+    let mut core = ide::actions(
         &analysis.doc,
         expanded.map(|e| &e.result),
         range,
         &diagnostics,
     );
+    if ide::starters::is_blank(&analysis.doc) {
+        let dir = directory_name(uri);
+        core.extend(ide::starters::starter_actions(
+            &analysis.doc,
+            dir.as_deref(),
+        ));
+    }
     let client_copy: HashMap<(Code, TextRange), Option<&lsp::Diagnostic>> = relevant
         .iter()
         .rev()
@@ -257,6 +265,14 @@ fn show_expanded(uri: &lsp::Uri) -> CodeAction {
         }),
         ..CodeAction::default()
     }
+}
+
+/// The name of the document's directory, its links resolved: what `rockcraft init` names a
+/// project after.
+fn directory_name(uri: &lsp::Uri) -> Option<String> {
+    let dir = project_dir(uri)?;
+    let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
+    dir.file_name()?.to_str().map(str::to_owned)
 }
 
 fn same_diagnostic(client: &lsp::Diagnostic, ours: &Diagnostic, range: lsp::Range) -> bool {
