@@ -145,6 +145,7 @@ codes! {
     PrimeExcludeOnly = "prime-exclude-only", Warning, "a `prime` list of exclusions only, which primes nothing else";
     PrimeMissingFile = "prime-missing-file", Warning, "a `prime` entry naming a file the project does not have";
     MisspelledExtensionPart = "misspelled-extension-part", Warning, "a part name close to one an extension generates";
+    MisspelledExtensionService = "misspelled-extension-service", Warning, "a service name one edit away from one an extension generates";
     FrameworkPartWithoutExtension = "framework-part-without-extension", Warning, "a framework part name without its extension";
     RedundantServiceCommand = "redundant-service-command", Warning, "a service `command` equal to the generated one";
     WorkingDirOtherFramework = "working-dir-other-framework", Warning, "a `working-dir` pointing at another framework's directory";
