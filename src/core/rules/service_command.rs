@@ -618,15 +618,18 @@ fn diagnose(doc: &Document, node: NodeId, with_groups: bool) -> Option<Diagnosti
 /// entrypoint service's command is left to the entrypoint rule when rockcraft itself refuses
 /// it (one mistake, one diagnostic).
 pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
+    // The commands the entrypoint rule already reports (one at most, in practice).
+    let reported: Vec<TextRange> = out
+        .iter()
+        .filter(|d| d.code == Code::EntrypointCommandSyntax)
+        .flat_map(|d| d.related.iter().map(|r| r.range))
+        .collect();
     let mut found = Vec::new();
     for svc in doc.section("services") {
         let Some(cmd) = doc.tree.entry(svc.value, "command") else {
             continue;
         };
-        let taken = doc.range(cmd.value);
-        if out.iter().any(|d| {
-            d.code == Code::EntrypointCommandSyntax && d.related.iter().any(|r| r.range == taken)
-        }) {
+        if reported.contains(&doc.range(cmd.value)) {
             continue;
         }
         found.extend(diagnose(doc, cmd.value, true));
@@ -644,6 +647,8 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::{Problem, SplitError, problem, split};
     use crate::core::analysis::analyze;
     use crate::core::code::Code;
@@ -886,6 +891,26 @@ mod tests {
             fix(r#""/bin/a \u00e9 'x""#),
             "no fix for service-command-syntax => "
         );
+    }
+
+    /// Thousands of broken commands, each long: one finding each, in time linear in the text.
+    #[test]
+    fn many_long_broken_commands() {
+        let long = "x ".repeat(500);
+        let mut text = String::from("services:\n");
+        for i in 0..1_000 {
+            let _ = writeln!(
+                text,
+                "  s{i}:\n    override: replace\n    command: /bin/a {long}'open"
+            );
+        }
+        let found = analyze(&text);
+        let n = found
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::ServiceCommandSyntax)
+            .count();
+        assert_eq!(n, 1_000);
     }
 
     /// The entrypoint rule already reports a command rockcraft cannot split.

@@ -2,9 +2,12 @@
 //! `flask`): rockcraft adds it as a second service, and the generated one keeps its default
 //! command, so the override the user meant to write never applies.
 
+use std::collections::HashSet;
+
 use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
+use crate::core::extensions::registry::ExtensionInfo;
 use crate::core::suggest;
 
 /// `name` as it is compared with the generated names: letter case and `_` for `-` are the
@@ -14,14 +17,10 @@ fn norm(name: &str) -> String {
 }
 
 /// The generated service `name` was probably meant to be, with the extension generating it:
-/// one that differs by at most one edit (after [`norm`]) without being `name` itself. A
-/// one-letter name is too short to tell a slip from a choice.
-fn meant(doc: &Document, name: &str) -> Option<(&'static str, &'static str)> {
-    if name.chars().count() < 2 {
-        return None;
-    }
-    let declared = doc.declared_extensions();
-    if declared.iter().any(|e| e.services.contains(&name)) {
+/// one of `declared`'s that differs by at most one edit (after [`norm`]) without being `name`
+/// itself. A one-letter name is too short to tell a slip from a choice.
+fn meant(declared: &[&'static ExtensionInfo], name: &str) -> Option<(&'static str, &'static str)> {
+    if name.chars().count() < 2 || declared.iter().any(|e| e.services.contains(&name)) {
         return None;
     }
     let n = norm(name);
@@ -36,15 +35,23 @@ fn meant(doc: &Document, name: &str) -> Option<(&'static str, &'static str)> {
 /// Warns on each service whose name is one edit away from a service a declared extension
 /// generates, with a fix that renames it when the generated name is not declared too.
 pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
+    let declared = doc.declared_extensions();
+    if declared.is_empty() {
+        return;
+    }
     let services = doc.section("services");
+    let names: HashSet<&str> = services
+        .iter()
+        .filter_map(|s| doc.tree.text(s.key))
+        .collect();
     for svc in services {
         let Some(name) = doc.tree.text(svc.key) else {
             continue;
         };
-        let Some((real, extension)) = meant(doc, name) else {
+        let Some((real, extension)) = meant(&declared, name) else {
             continue;
         };
-        let taken = services.iter().any(|o| doc.tree.text(o.key) == Some(real));
+        let taken = names.contains(real);
         let range = doc.key_range(*svc);
         let d = if taken {
             Diagnostic::new(
@@ -70,6 +77,8 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use crate::core::code::Code;
     use crate::core::extensions::MemoryFs;
     use crate::core::rules::test_support::{check_expansion, flask_fs, flask_project, rock};
@@ -152,6 +161,29 @@ mod tests {
                 ",
             ),
         );
+    }
+
+    /// Many services, a few hundred of them one edit from `flask`: one finding each, in time
+    /// linear in the number of services.
+    #[test]
+    fn many_services() {
+        let mut text = String::from("extensions: [flask-framework]\nservices:\n");
+        let mut typos = 0;
+        for i in 0..5 {
+            for c in 'a'..='z' {
+                let mut name = String::from("flask");
+                name.insert(i, c);
+                let _ = writeln!(text, "  {name}:\n    command: x");
+                typos += 1;
+            }
+        }
+        for i in 0..20_000 {
+            let _ = writeln!(text, "  worker-{i}:\n    command: x");
+        }
+        let doc = crate::core::document::Document::parse(&text);
+        let mut out = Vec::new();
+        super::check(&doc, &mut out);
+        assert_eq!(out.len(), typos);
     }
 
     /// Every framework's generated service is covered, expressjs's `expressjs` and
