@@ -283,7 +283,10 @@ fn glued(words: &[Word], inside: bool, seen: bool) -> Option<Problem> {
         .skip(1)
         .find(|(_, w)| w.open.is_some() && w.text.len() > 1)?;
     let open = first.open? + 1;
-    if i + 1 == words.len() && open > close {
+    let single = i + 1 == words.len();
+    // One word `[...]` is a group only when it holds an option (`[--debug]`, not `[0-9]`);
+    // over several words, the opening word must not close itself (`[a-z] x [0-9]`).
+    if single && !first.text[1..].starts_with('-') || !single && first.close.is_some() {
         return None;
     }
     let mut spans = vec![(first.start, first.end)];
@@ -332,11 +335,13 @@ fn fixes(cmd: &str, p: &Problem, with_groups: bool) -> Vec<(String, Vec<CommandE
                     vec![(*at, *at, "\\".into())],
                 ));
             } else {
-                let rest = &cmd[at + 1..end];
+                let rest = &cmd[(at + 1).min(end)..end];
                 let word_end = rest
                     .find([' ', '\t', '\r', '\n'])
                     .map_or(end, |i| at + 1 + i);
-                if word_end < end {
+                if rest.is_empty() || word_end == at + 1 {
+                    // Nothing, or a blank, right after the quote: where it ends is anyone's guess.
+                } else if word_end < end {
                     out.push((
                         format!("Close the quote after `{}`", &cmd[at + 1..word_end]),
                         vec![(word_end, word_end, quote.to_string())],
@@ -721,6 +726,15 @@ mod tests {
             })
         );
         assert_eq!(problem("/bin/x [a-z]+ x", true), None);
+        assert_eq!(problem("/bin/grep [0-9]", true), None);
+        assert_eq!(problem("/bin/x [a-z] y [0-9]", true), None);
+        assert_eq!(
+            problem("/bin/x [--debug]", true),
+            Some(Problem::Glued {
+                words: vec![(7, 16)],
+                spaces: vec![8, 15]
+            })
+        );
         assert_eq!(problem("/bin/x '[--port' '80]'", true), None);
     }
 
@@ -887,6 +901,8 @@ mod tests {
             "no fix for service-command-syntax => "
         );
         assert_eq!(fix("'[ /bin/a ]'"), "no fix for service-command-syntax => ");
+        assert_eq!(fix("/bin/a ' x"), "no fix for service-command-syntax => ");
+        assert_eq!(fix("/bin/a x '"), "no fix for service-command-syntax => ");
         assert_eq!(
             fix(r#""/bin/a \u00e9 'x""#),
             "no fix for service-command-syntax => "
