@@ -561,8 +561,9 @@ fn range(from: usize, to: usize) -> TextRange {
     TextRange::new(at(from), at(to))
 }
 
-/// The diagnostic for the command in `node`, if Pebble cannot read it; `with_groups` for a
-/// service's command, `what` names the service or check for nothing but the tests' sake.
+/// The diagnostic for the command in `node`, if Pebble cannot read it (`with_groups` for a
+/// service's command): on the quote or bracket at fault when the source maps byte for byte,
+/// else on the whole value, with the fixes Pebble then reads.
 fn diagnose(doc: &Document, node: NodeId, with_groups: bool) -> Option<Diagnostic> {
     let cmd = string_value(doc, node)?;
     let p = problem(cmd, with_groups)?;
