@@ -10,6 +10,7 @@ mod hover;
 mod howto;
 mod line_breaks;
 mod misuse;
+mod overrides;
 mod protocol;
 #[path = "../common/safety.rs"]
 mod safety;
