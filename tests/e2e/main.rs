@@ -8,5 +8,6 @@ mod deep_input;
 mod expansion;
 mod line_breaks;
 mod misuse;
+mod packages;
 mod protocol;
 mod stdio;
