@@ -32,9 +32,9 @@ pub const DEFAULT_INDENTATION: Indentation = Indentation {
     sequence: 2,
 };
 
-/// How `doc` indents: the step of its first nested block mapping, and the offset of its first
-/// block sequence under a key (the mapping step when it has none); [`DEFAULT_INDENTATION`]
-/// where it shows neither.
+/// How `doc` indents: the step of its first nested block mapping (else the offset of an
+/// indented sequence), and the offset of its first block sequence under a key (the mapping
+/// step when it has none); [`DEFAULT_INDENTATION`] where it shows neither.
 #[must_use]
 pub fn indentation(doc: &Document) -> Indentation {
     let Some(root) = doc.root_map() else {
@@ -78,7 +78,10 @@ pub fn indentation(doc: &Document) -> Indentation {
             stack.push(item);
         }
     }
-    let unit = unit.unwrap_or(DEFAULT_INDENTATION.unit);
+    // Without a nested mapping, an indented sequence shows the step.
+    let unit = unit
+        .or(sequence.filter(|s| *s > 0))
+        .unwrap_or(DEFAULT_INDENTATION.unit);
     Indentation {
         unit,
         sequence: sequence.unwrap_or(unit),
@@ -339,6 +342,30 @@ mod tests {
                 unit: 3,
                 sequence: 3
             }
+        );
+    }
+
+    #[test]
+    fn inserted_entries_follow_the_file() {
+        let entries = |v: Value| v.as_object().unwrap().clone();
+        let add = json!({"override": "replace", "after": ["statsd-exporter"]});
+        // Indentless sequences, 2-space mappings.
+        let src = "name: a\nextensions:\n- flask-framework\nservices:\n  other:\n    command: x\n";
+        let doc = Document::parse(src);
+        let e = insert_entries(&doc, &["services", "flask"], &entries(add.clone())).unwrap();
+        assert_eq!(
+            apply_edits(src, &[e]),
+            format!("{src}  flask:\n    override: replace\n    after:\n    - statsd-exporter\n")
+        );
+        // 4-space mappings and sequences, under a key written without a value.
+        let src = "name: a\nextensions:\n    - flask-framework\nservices:\n";
+        let doc = Document::parse(src);
+        let e = insert_entries(&doc, &["services", "flask"], &entries(add)).unwrap();
+        assert_eq!(
+            apply_edits(src, &[e]),
+            format!(
+                "{src}    flask:\n        override: replace\n        after:\n            - statsd-exporter\n"
+            )
         );
     }
 
