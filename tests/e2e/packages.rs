@@ -271,3 +271,47 @@ async fn a_stale_command_is_refused() {
     );
     assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
 }
+
+#[tokio::test]
+async fn completion_writes_blocks_in_the_file_indentation() {
+    let dir = project(FLASK_FILES);
+    let uri = uri(&dir);
+    let mut c = client(Caps::Plain).await;
+    // A client without snippets: the items' text without their tab stop.
+    for (text, key, want) in [
+        // 4 spaces, sequences indented.
+        (
+            "name: a\nbase: ubuntu@24.04\nextensions:\n    - flask-framework\nparts:\n    p:\n        plugin: nil\n        \n",
+            "build-environment",
+            "build-environment:\n            - ",
+        ),
+        // 2 spaces, "indentless" sequences.
+        (
+            "name: a\nbase: ubuntu@24.04\nextensions:\n- flask-framework\nparts:\n  p:\n    plugin: nil\n    \n",
+            "build-environment",
+            "build-environment:\n    - ",
+        ),
+    ] {
+        c.open(&uri, 1, text).await;
+        let line = text.lines().count() - 1;
+        let col = text.lines().last().unwrap().len();
+        let res = c
+            .request(
+                "textDocument/completion",
+                json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": col}}),
+            )
+            .await;
+        let items = res["items"].as_array().cloned().unwrap_or_default();
+        let item = items
+            .iter()
+            .find(|i| i["label"] == key)
+            .unwrap_or_else(|| panic!("no {key}: {items:#?}"));
+        let insert = item["textEdit"]["newText"]
+            .as_str()
+            .or(item["insertText"].as_str())
+            .unwrap();
+        assert_eq!(insert, want, "{text}");
+        c.close(&uri).await;
+    }
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
