@@ -123,13 +123,20 @@ pub fn ide(data: &[u8]) {
         expanded: expansion.as_ref().and_then(|e| e.expanded.as_ref()),
     };
     let _ = completion::complete(doc, offset, &sources);
-    let _ = ide::hover(doc, expansion.as_ref(), offset);
+    // Also as a stale expansion with the package indexes, as the server asks.
+    let hover_sources = ide::hover::Sources {
+        expansion: expansion.as_ref(),
+        stale: offset % 2 == 1,
+        packages: Some(&indexes),
+    };
+    let _ = ide::hover_with(doc, &hover_sources, offset);
     let diagnostics = expansion
         .as_ref()
         .map(|e| e.diagnostics.clone())
         .unwrap_or_default();
     let at = TextRange::empty(TextSize::from(offset));
     let _ = ide::actions(doc, expansion.as_ref(), at, &diagnostics);
+    let _ = ide::starters::starter_actions(doc, Some("my-shop"));
 }
 
 #[cfg(test)]

@@ -53,6 +53,16 @@ fn main() -> ExitCode {
             let report = cli::expand::run_list();
             emit_report(&mut stdout, &report)
         }
+        Command::Init(args) => match std::env::current_dir() {
+            Ok(cwd) => emit_report(&mut stdout, &cli::init::run_init(&args, &cwd)),
+            Err(e) => {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "error: cannot read the current directory: {e}"
+                );
+                ExitCode::from(1)
+            }
+        },
         Command::Serve => {
             drop(stdout);
             rockcraft_lsp::server::run_stdio()

@@ -22,6 +22,8 @@
 
 ;;; Code:
 
+(require 'cl-lib)
+
 (defgroup rockcraft-lsp nil
   "The rockcraft.yaml language server."
   :group 'languages
@@ -97,6 +99,47 @@ With nil, start a client yourself."
   (defvar eglot-server-programs)
   (add-to-list 'eglot-server-programs
                '((rockcraft-yaml-mode :language-id "yaml") . rockcraft-lsp--eglot-contact)))
+
+;;;; The expanded project
+
+(defun rockcraft-lsp-show-expanded (yaml source)
+  "Show YAML, the expanded project of SOURCE (a URI), in a read-only buffer."
+  (let ((buffer (get-buffer-create
+                 (format "*rockcraft expanded: %s*"
+                         (file-name-nondirectory
+                          (directory-file-name
+                           (file-name-directory (url-unhex-string
+                                                 (replace-regexp-in-string
+                                                  "\\`file://" "" source)))))))))
+    (with-current-buffer buffer
+      (let ((inhibit-read-only t))
+        (erase-buffer)
+        (insert yaml)
+        (goto-char (point-min)))
+      (cond ((fboundp 'yaml-mode) (yaml-mode))
+            ((fboundp 'yaml-ts-mode) (ignore-errors (yaml-ts-mode))))
+      (setq buffer-read-only t))
+    (display-buffer buffer)
+    buffer))
+
+(declare-function eglot-client-capabilities "eglot" (server))
+(declare-function url-unhex-string "url-util" (str &optional allow-newlines))
+
+(defun rockcraft-lsp--eglot-opens-documents-p (server)
+  "Non-nil when Eglot tells SERVER it opens documents (`window/showDocument')."
+  (plist-get (plist-get (eglot-client-capabilities server) :window) :showDocument))
+
+;; "Show the expanded project" runs `rockcraft.showExpandedProject', whose result is the YAML.
+;; An Eglot that opens documents for the server gets a file to show from the server itself;
+;; an older one (no `window/showDocument') shows the result in a buffer here.
+(with-eval-after-load 'eglot
+  (require 'url-util)
+  (cl-defmethod eglot-execute-command :around
+    (server (_command (eql rockcraft.showExpandedProject)) arguments)
+    (let ((yaml (cl-call-next-method)))
+      (when (and (stringp yaml) (not (rockcraft-lsp--eglot-opens-documents-p server)))
+        (rockcraft-lsp-show-expanded yaml (format "%s" (elt arguments 0))))
+      yaml)))
 
 ;;;; lsp-mode
 

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod expand;
+pub mod init;
 
 use std::path::PathBuf;
 
@@ -25,6 +26,7 @@ pub enum Command {
         extensions_dir: Option<String>,
     },
     ListExtensions,
+    Init(init::InitArgs),
 }
 
 pub const USAGE: &str = "\
@@ -45,9 +47,20 @@ Usage:
                                                expanded, exactly as `rockcraft
                                                expand-extensions` does
   rockcraft-lsp list-extensions                the extensions and their bases
+  rockcraft-lsp init [--profile P] [--name N] [DIR]
+                                               create DIR/rockcraft.yaml (default: the
+                                               current directory) exactly as `rockcraft
+                                               init` does; P: simple (default),
+                                               django-framework, expressjs-framework,
+                                               fastapi-framework, flask-framework,
+                                               go-framework, spring-boot-framework, test;
+                                               N defaults to DIR's name
   rockcraft-lsp --version | --help
 
 Exit status of check: 0 no errors, 1 errors found, 2 usage or I/O error.
+Exit status of init (rockcraft's): 0 created, 1 invalid name or cannot write, 64 unknown
+profile, 73 a file it would write exists (it never overwrites one); 2 for an unknown option,
+as with every command.
 ";
 
 /// Parses the arguments (without the program name).
@@ -118,6 +131,23 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
                 project_dir,
                 extensions_dir,
             })
+        }
+        "init" => {
+            let mut args = init::InitArgs::default();
+            while let Some(a) = it.next() {
+                let (flag, inline) = split_flag(a);
+                let mut value = || value_of(flag, inline.clone(), &mut it);
+                match flag {
+                    "--profile" => args.profile = Some(value()?),
+                    "--name" => args.name = Some(value()?),
+                    s if s.starts_with('-') => {
+                        return Err(format!("unknown option `{s}` for `init`"));
+                    }
+                    s if args.project_dir.is_none() => args.project_dir = Some(s.to_owned()),
+                    s => return Err(format!("unexpected argument `{s}` for `init`")),
+                }
+            }
+            Ok(Command::Init(args))
         }
         "list-extensions" => match it.next() {
             None => Ok(Command::ListExtensions),
@@ -213,5 +243,20 @@ mod tests {
             parse_args(&args("list-extensions")),
             Ok(Command::ListExtensions)
         );
+        assert_eq!(
+            parse_args(&args("init")),
+            Ok(Command::Init(init::InitArgs::default()))
+        );
+        assert_eq!(
+            parse_args(&args("init --profile=go-framework --name my-app some/dir")),
+            Ok(Command::Init(init::InitArgs {
+                profile: Some("go-framework".into()),
+                name: Some("my-app".into()),
+                project_dir: Some("some/dir".into()),
+            }))
+        );
+        assert!(parse_args(&args("init --name")).is_err());
+        assert!(parse_args(&args("init --bogus")).is_err());
+        assert!(parse_args(&args("init a b")).is_err());
     }
 }

@@ -122,6 +122,8 @@ codes! {
     OverlayOnBare = "overlay-on-bare", Error, "overlay keys on `base: bare`";
     UnknownSlice = "unknown-slice", Error, "a chisel slice the release's slice index lacks";
     UnknownPackage = "unknown-package", Warning, "a Debian package missing from the package lists loaded for the release";
+    ServiceCommandSyntax = "service-command-syntax", Warning, "a service or check `command` Pebble refuses when the rock starts: an unclosed quote, a misplaced `[ ... ]` group, an empty command";
+    ServiceCommandGluedBracket = "service-command-glued-bracket", Warning, "a `[` or `]` glued to an argument, which Pebble passes to the program instead of opening or closing the default arguments";
     CheckTypeMissing = "check-type-missing", Error, "a Pebble check without `http`, `tcp` or `exec`";
     CheckTypeMultiple = "check-type-multiple", Error, "a Pebble check with more than one of `http`, `tcp`, `exec`";
     UnknownPartRef = "unknown-part-ref", Error, "a part name in `after` that is not a part (`pack` stops before building anything)";
@@ -143,6 +145,7 @@ codes! {
     PrimeExcludeOnly = "prime-exclude-only", Warning, "a `prime` list of exclusions only, which primes nothing else";
     PrimeMissingFile = "prime-missing-file", Warning, "a `prime` entry naming a file the project does not have";
     MisspelledExtensionPart = "misspelled-extension-part", Warning, "a part name close to one an extension generates";
+    MisspelledExtensionService = "misspelled-extension-service", Warning, "a service name one edit away from one an extension generates";
     FrameworkPartWithoutExtension = "framework-part-without-extension", Warning, "a framework part name without its extension";
     RedundantServiceCommand = "redundant-service-command", Warning, "a service `command` equal to the generated one";
     WorkingDirOtherFramework = "working-dir-other-framework", Warning, "a `working-dir` pointing at another framework's directory";

@@ -250,6 +250,32 @@ pub const ARCHITECTURES: &[&str] = &[
     "amd64", "arm64", "armhf", "i386", "ppc64el", "riscv64", "s390x",
 ];
 
+/// What each of the [`ARCHITECTURES`] is, in a few words, in the same order.
+pub const ARCHITECTURE_DESCRIPTIONS: &[(&str, &str)] = &[
+    ("amd64", "64-bit x86 (x86-64): most PCs and cloud machines"),
+    (
+        "arm64",
+        "64-bit ARM (AArch64): ARM servers, Raspberry Pi 4 and later, Apple silicon VMs",
+    ),
+    ("armhf", "32-bit ARM with hardware floating point (ARMv7)"),
+    ("i386", "32-bit x86"),
+    (
+        "ppc64el",
+        "64-bit IBM POWER, little-endian (POWER8 and later)",
+    ),
+    ("riscv64", "64-bit RISC-V"),
+    ("s390x", "64-bit IBM Z and LinuxONE mainframes"),
+];
+
+/// The few words of [`ARCHITECTURE_DESCRIPTIONS`] for an architecture.
+#[must_use]
+pub fn architecture_description(arch: &str) -> Option<&'static str> {
+    ARCHITECTURE_DESCRIPTIONS
+        .iter()
+        .find(|(a, _)| *a == arch)
+        .map(|(_, d)| *d)
+}
+
 /// Whether `s` is one of the [`ARCHITECTURES`].
 #[must_use]
 pub fn is_architecture(s: &str) -> bool {
@@ -267,6 +293,9 @@ pub fn is_slice_name(entry: &str) -> bool {
 }
 
 // --------------------------------------------------------------------------------- licences
+
+/// The one user rockcraft can create for `run-user` (UID and GID 584792).
+pub const DAEMON_USER: &str = "_daemon_";
 
 /// The licence value that is not an SPDX identifier.
 pub const PROPRIETARY: &str = "proprietary";
@@ -347,6 +376,38 @@ pub fn doc_url(slug: &str) -> String {
     format!("{DOCS_URL}{slug}")
 }
 
+// ------------------------------------------------------------------------------------- init
+
+/// The profiles `rockcraft init --profile` accepts, in the order its usage error lists them
+/// (the template directories of `rockcraft/templates/`, sorted).
+pub const INIT_PROFILES: &[&str] = &[
+    "django-framework",
+    "expressjs-framework",
+    "fastapi-framework",
+    "flask-framework",
+    "go-framework",
+    "simple",
+    "spring-boot-framework",
+    "test",
+];
+
+/// The profile `rockcraft init` uses without `--profile`.
+pub const INIT_DEFAULT_PROFILE: &str = "simple";
+
+/// The profile that writes spread test files instead of a project file.
+pub const INIT_TEST_PROFILE: &str = "test";
+
+/// The name `rockcraft init` gives a project whose directory's name is not a valid name.
+pub const INIT_DEFAULT_NAME: &str = "my-rock-name";
+
+/// The longest project name the project model accepts (`ProjectName`'s `max_length`).
+/// `rockcraft init` does not check it, so it can write a project `pack` refuses.
+pub const PROJECT_NAME_MAX_CHARS: usize = 40;
+
+/// The shortest `title` the project model accepts; the title defaults to the name, so a
+/// one-character name without a title is refused.
+pub const TITLE_MIN_CHARS: usize = 2;
+
 // --------------------------------------------------------------------- framework app dirs
 
 /// Where the Flask extension copies the application.
@@ -359,6 +420,26 @@ pub const DJANGO_APP_DIR: &str = "django/app/";
 pub const DJANGO_INSTALL_APP: &str = "django-framework/install-app";
 /// Where the other framework extensions copy the application.
 pub const APP_DIR: &str = "app/";
+
+/// The project-root entries Flask's install-app part primes (as `flask/app/<entry>`, in this
+/// order) when the user's part has no `prime` list: those that exist.
+pub const FLASK_DEFAULT_PRIME: &[&str] = &[
+    "app",
+    "app.py",
+    "main.py",
+    "src",
+    "migrate",
+    "migrate.sh",
+    "migrate.py",
+    "static",
+    "templates",
+];
+
+/// The project-root entries `FastAPI`'s install-app part primes (as `app/<entry>`) when the
+/// user's part has no `prime` list: those that exist, then the first path component of the
+/// ASGI file unless the user sets the service command.
+pub const FASTAPI_DEFAULT_PRIME: &[&str] =
+    &["migrate", "migrate.sh", "migrate.py", "static", "templates"];
 
 /// The app directories of the framework extensions.
 pub const APP_DIRS: [&str; 3] = [FLASK_APP_DIR, DJANGO_APP_DIR, APP_DIR];
@@ -545,6 +626,132 @@ pub fn substitute_pack_variables(value: &str, with: &str) -> String {
         .fold(value.to_owned(), |out, t| out.replace(t.as_str(), with))
 }
 
+// ---------------------------------------------------------------------------- source types
+
+/// A craft-parts source type (`source-type`) and the `source-*` options it takes.
+pub struct SourceType {
+    pub name: &'static str,
+    /// What the source is (for documentation).
+    pub what: &'static str,
+    /// The options it accepts besides `source` and `source-subdir` (craft-parts refuses a
+    /// part whose source handler does not take a non-empty option it has).
+    pub options: &'static [&'static str],
+}
+
+/// The `source-*` options of Git sources.
+const GIT_OPTIONS: &[&str] = &[
+    "source-branch",
+    "source-commit",
+    "source-depth",
+    "source-submodules",
+    "source-tag",
+];
+
+/// The option of the file-based sources.
+const FILE_OPTIONS: &[&str] = &["source-checksum"];
+
+/// craft-parts' built-in source types (craft-parts 2.35.0, `sources/sources.py`), in its
+/// order.
+pub const SOURCE_TYPES: &[SourceType] = &[
+    SourceType {
+        name: "local",
+        what: "a directory on the machine that packs the rock",
+        options: &[],
+    },
+    SourceType {
+        name: "tar",
+        what: "a tarball (`.tar`, `.tar.gz`, `.tar.xz`, `.tgz`, ...)",
+        options: FILE_OPTIONS,
+    },
+    SourceType {
+        name: "git",
+        what: "a Git repository",
+        options: GIT_OPTIONS,
+    },
+    SourceType {
+        name: "snap",
+        what: "a `.snap` file, unpacked",
+        options: FILE_OPTIONS,
+    },
+    SourceType {
+        name: "zip",
+        what: "a `.zip` archive",
+        options: FILE_OPTIONS,
+    },
+    SourceType {
+        name: "deb",
+        what: "a `.deb` package, unpacked",
+        options: FILE_OPTIONS,
+    },
+    SourceType {
+        name: "file",
+        what: "a single file, copied as it is (never inferred: it must be written)",
+        options: FILE_OPTIONS,
+    },
+    SourceType {
+        name: "rpm",
+        what: "an `.rpm` package, unpacked",
+        options: FILE_OPTIONS,
+    },
+    SourceType {
+        name: "7z",
+        what: "a `.7z` archive",
+        options: FILE_OPTIONS,
+    },
+];
+
+/// The source options some source type takes; a part with one of them set needs a type that
+/// takes it.
+#[must_use]
+pub fn is_source_option(key: &str) -> bool {
+    GIT_OPTIONS.contains(&key) || FILE_OPTIONS.contains(&key) || key == "source-channel"
+}
+
+/// The type craft-parts infers from a `source` when `source-type` is not written: the first
+/// type whose pattern matches, else `local` for what is not a URL (craft-parts takes an
+/// existing directory as local).
+#[must_use]
+#[expect(
+    clippy::case_sensitive_file_extension_comparisons,
+    reason = "craft-parts' patterns are case-sensitive: `a.TGZ` is not a tarball to it"
+)]
+pub fn inferred_source_type(source: &str) -> Option<&'static str> {
+    let tarball = source.rsplit_once(".tar").is_some_and(|(_, ext)| {
+        ext.is_empty()
+            || ext.strip_prefix('.').is_some_and(|e| {
+                !e.is_empty()
+                    && e.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            })
+    }) || source.ends_with(".tgz");
+    let git = source.ends_with(".git")
+        || source.strip_prefix("git").is_some_and(|rest| {
+            rest.starts_with(['@', ':'])
+                || rest
+                    .strip_prefix('+')
+                    .and_then(|r| r.find(':'))
+                    .is_some_and(|i| i > 0)
+        });
+    let by_suffix = [
+        (".snap", "snap"),
+        (".zip", "zip"),
+        (".deb", "deb"),
+        (".rpm", "rpm"),
+        (".7z", "7z"),
+    ];
+    if tarball {
+        Some("tar")
+    } else if git {
+        Some("git")
+    } else if let Some((_, t)) = by_suffix.iter().find(|(s, _)| source.ends_with(s)) {
+        Some(t)
+    } else if !source.contains("://") {
+        Some("local")
+    } else {
+        None
+    }
+}
+
 // ----------------------------------------------------------------------------- experimental
 
 /// The environment variable rockcraft reads to allow experimental extensions.
@@ -630,6 +837,10 @@ mod tests {
     #[test]
     fn architectures_and_licences() {
         assert!(is_architecture("riscv64") && !is_architecture("x86_64"));
+        let described: Vec<&str> = ARCHITECTURE_DESCRIPTIONS.iter().map(|(a, _)| *a).collect();
+        assert_eq!(described, ARCHITECTURES);
+        assert!(architecture_description("s390x").is_some_and(|d| d.contains("IBM Z")));
+        assert_eq!(architecture_description("x86_64"), None);
         assert_eq!(spdx_id("apache-2.0"), Some("Apache-2.0"));
         assert_eq!(spdx_id("MIT"), Some("MIT"));
         assert_eq!(spdx_id("GPL-3.0-or-later"), None);
@@ -659,6 +870,24 @@ mod tests {
         let c = go.correction("flask/app/x");
         assert_eq!((c.inner, c.replaced), (None, FLASK_APP_DIR.len()));
         assert!(prefix_rule("django-framework/install-app").is_none());
+    }
+
+    #[test]
+    fn source_types() {
+        assert_eq!(inferred_source_type("https://x/a.tar.gz"), Some("tar"));
+        assert_eq!(inferred_source_type("https://x/a.tar"), Some("tar"));
+        assert_eq!(inferred_source_type("https://x/a.tar.GZ"), None);
+        assert_eq!(
+            inferred_source_type("https://github.com/a/b.git"),
+            Some("git")
+        );
+        assert_eq!(inferred_source_type("git@github.com:a/b"), Some("git"));
+        assert_eq!(inferred_source_type("git+ssh://x/y"), Some("git"));
+        assert_eq!(inferred_source_type("https://x/a.deb"), Some("deb"));
+        assert_eq!(inferred_source_type("."), Some("local"));
+        assert_eq!(inferred_source_type("https://example.com/x"), None);
+        assert!(is_source_option("source-branch") && !is_source_option("source-subdir"));
+        assert_eq!(SOURCE_TYPES.len(), 9);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::core::document::Document;
 use crate::core::extensions::registry;
 use crate::core::facts::{
     BARE, BASES_ALLOWING_SLASH_IN_PART_NAMES, BUILD_BASES, DEFAULT_BUILD_BASE, DEVEL, DEVEL_SERIES,
-    at_spelling, is_slice_name, plugin_offered,
+    SOURCE_TYPES, at_spelling, is_slice_name, is_source_option, plugin_offered,
 };
 use crate::core::rules;
 use crate::core::schema;
@@ -36,6 +36,7 @@ pub fn value_fits(doc: &Document, keys: &[&str], value: &str, experimental: bool
             plugin_offered(value, doc.effective_build_base().as_deref())
                 && plugin_takes_the_part(doc, part, value)
         }
+        ["parts", part, "source-type"] => source_type_takes_the_part(doc, part, value),
         _ => true,
     }
 }
@@ -108,6 +109,27 @@ fn plugin_takes_the_part(doc: &Document, part: &str, plugin: &str) -> bool {
         .iter()
         .filter_map(|e| doc.tree.text(e.key))
         .all(|k| k == "plugin" || schema::plugin_accepts_key(plugin, k))
+}
+
+/// Whether the source type `value` takes every `source-*` option the part sets (craft-parts
+/// refuses a non-empty option its source handler does not have).
+fn source_type_takes_the_part(doc: &Document, part: &str, value: &str) -> bool {
+    let Some(t) = SOURCE_TYPES.iter().find(|t| t.name == value) else {
+        return true;
+    };
+    let Some(node) = doc.tree.top("parts").and_then(|p| doc.tree.get(p, part)) else {
+        return true;
+    };
+    doc.tree.entries(node).iter().all(|e| {
+        let Some(key) = doc.tree.text(e.key) else {
+            return true;
+        };
+        let empty = doc.tree.is_null(e.value)
+            || doc.tree.text(e.value).is_some_and(str::is_empty)
+            || doc.tree.text(e.value) == Some("0")
+            || (doc.tree.is_sequence(e.value) && doc.tree.items(e.value).is_empty());
+        !is_source_option(key) || empty || t.options.contains(&key)
+    })
 }
 
 /// Whether a part called `name` may be added to `doc`: a `/` in it only where the build base
@@ -242,6 +264,20 @@ mod tests {
             &plugin,
             "python"
         ));
+    }
+
+    #[test]
+    fn source_types_take_the_options_the_part_sets() {
+        let part = |extra: &str| format!("parts:\n  p:\n    plugin: nil\n    source: x\n{extra}");
+        let keys = ["parts", "p", "source-type"];
+        assert!(fits(&part(""), &keys, "local"));
+        let branch = part("    source-branch: main\n");
+        assert!(fits(&branch, &keys, "git"));
+        assert!(!fits(&branch, &keys, "tar"));
+        let checksum = part("    source-checksum: sha256/00\n");
+        assert!(fits(&checksum, &keys, "zip") && !fits(&checksum, &keys, "git"));
+        assert!(!fits(&part("    source-channel: x\n"), &keys, "snap"));
+        assert!(fits(&part("    source-depth: 0\n"), &keys, "local"));
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod analysis;
 pub mod cancel;
 pub mod code;
 pub mod completion;
+pub mod describe;
 pub mod diagnostic;
 pub mod document;
 pub mod emit;

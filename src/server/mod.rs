@@ -102,7 +102,7 @@ pub struct Negotiated {
     /// The client takes LSP 3.18 snippet edits in `workspace/applyEdit`
     /// (`workspace.workspaceEdit.snippetEditSupport`).
     pub snippet_edits: bool,
-    /// The client shows a document, with a selection, on `window/showDocument`.
+    /// The client opens documents the server names, with a selection (`window/showDocument`).
     pub show_document: bool,
 }
 
@@ -117,6 +117,8 @@ pub struct Backend {
     pub(crate) completion: handlers::completion::State,
     pub(crate) packages: packages::Packages,
     pub(crate) settings: settings::Shared,
+    /// Where the documents the server shows are written (never inside a project).
+    pub(crate) scratch: Arc<crate::host::scratch::Scratch>,
     negotiated: OnceLock<Negotiated>,
     /// What `initialize` offered beyond the protocol types, read from the raw request.
     pub(crate) extras: Arc<protocol::ClientExtras>,
@@ -153,6 +155,7 @@ impl Backend {
             completion: handlers::completion::State::default(),
             packages,
             settings: settings::Shared::default(),
+            scratch: Arc::default(),
             negotiated: OnceLock::new(),
             extras,
             encoding,

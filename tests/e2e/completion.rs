@@ -168,7 +168,7 @@ async fn flask_install_app_prime_offers_project_files() {
     let items = complete_at(&mut c, &dir.uri("rockcraft.yaml"), src).await;
     let l = labels(&items);
     assert!(l.contains(&"flask/app/app.py"), "{l:?}");
-    assert!(l.contains(&"flask/app/templates/"), "{l:?}");
+    assert!(l.contains(&"flask/app/templates"), "{l:?}");
     assert!(!l.iter().any(|x| x.contains("node_modules")), "{l:?}");
     c.shutdown_and_exit().await;
 }
@@ -734,5 +734,218 @@ async fn only_generated_parts_are_offered() {
     .await;
     let l = labels(&items);
     assert!(!l.contains(&"flask-framework/runtime-libs"), "{l:?}");
+    c.shutdown_and_exit().await;
+}
+
+/// The labels in the order the client shows them: by `sortText`.
+fn by_sort_text(items: &[Value]) -> Vec<&str> {
+    let mut sorted: Vec<&Value> = items.iter().collect();
+    sorted.sort_by_key(|i| i["sortText"].as_str().unwrap_or_default().to_owned());
+    labels_of(&sorted)
+}
+
+fn labels_of<'a>(items: &[&'a Value]) -> Vec<&'a str> {
+    items.iter().map(|i| i["label"].as_str().unwrap()).collect()
+}
+
+fn preselected(items: &[Value]) -> Vec<&str> {
+    items
+        .iter()
+        .filter(|i| i["preselect"] == true)
+        .map(|i| i["label"].as_str().unwrap())
+        .collect()
+}
+
+fn item<'a>(items: &'a [Value], label: &str) -> &'a Value {
+    items
+        .iter()
+        .find(|i| i["label"] == label)
+        .unwrap_or_else(|| panic!("no {label} in {:?}", labels(items)))
+}
+
+fn documentation(item: &Value) -> &str {
+    item["documentation"]["value"].as_str().unwrap_or_default()
+}
+
+/// The likely item comes first: `prime` and `stage-packages` under an install-app part (`prime`
+/// preselected), a package's `libs` slice before its `copyright` slice, the application's
+/// files before `rockcraft.yaml` and `requirements.txt` in a prime list.
+#[tokio::test]
+async fn likely_items_are_sorted_first_and_preselected() {
+    let dir = TempDir::new("ranking");
+    dir.write("app.py", "");
+    dir.write("requirements.txt", "flask\n");
+    dir.write("templates/index.html", "");
+    let head = "name: x\nbase: ubuntu@22.04\nplatforms:\n  amd64:\nextensions:\n  - flask-framework\nparts:\n  flask-framework/install-app:\n";
+    let src = format!("{head}    $0\n");
+    dir.write("rockcraft.yaml", &src.replace("$0", ""));
+    let mut c = client(json!(null)).await;
+    let uri = dir.uri("rockcraft.yaml");
+    let keys = complete_at(&mut c, &uri, &src).await;
+    assert_eq!(by_sort_text(&keys)[..2], ["prime", "stage-packages"]);
+    assert_eq!(preselected(&keys), ["prime"]);
+
+    let src = format!("{head}    prime:\n      - $0\n");
+    c.change_full(&uri, 2, &src.replace("$0", "")).await;
+    let at = position(&src.replace("$0", ""), src.find("$0").unwrap(), Enc::Utf8);
+    let paths = complete(&mut c, &uri, at).await;
+    let order = by_sort_text(&paths);
+    let last_app = ["flask/app/app.py", "flask/app/templates"]
+        .iter()
+        .map(|l| order.iter().position(|x| x == l).unwrap())
+        .max()
+        .unwrap();
+    for build_file in ["flask/app/rockcraft.yaml", "flask/app/requirements.txt"] {
+        let at = order.iter().position(|x| *x == build_file).unwrap();
+        assert!(at > last_app, "{order:?}");
+    }
+    c.shutdown_and_exit().await;
+
+    let mut c = client(json!(null)).await;
+    let slices = complete_at(
+        &mut c,
+        "file:///tmp/ranking/bare/rockcraft.yaml",
+        "name: x\nbase: bare\nbuild-base: ubuntu@24.04\nparts:\n  p:\n    plugin: nil\n    stage-packages:\n      - libpq5_$0\n",
+    )
+    .await;
+    assert_eq!(by_sort_text(&slices), ["libpq5_libs", "libpq5_copyright"]);
+    let doc = documentation(item(&slices, "libpq5_libs"));
+    assert!(
+        doc.contains("`libpq5`") && doc.contains("`libpq5_copyright`"),
+        "{doc}"
+    );
+    c.shutdown_and_exit().await;
+}
+
+/// Plugins, architectures and extensions come with documentation; an extension that is
+/// experimental on a base says so.
+#[tokio::test]
+async fn items_are_documented() {
+    let mut c = client(json!({"experimentalExtensions": true})).await;
+    let plugins = complete_at(
+        &mut c,
+        "file:///tmp/docs/a/rockcraft.yaml",
+        "name: x\nbase: ubuntu@24.04\nparts:\n  p:\n    plugin: $0\n",
+    )
+    .await;
+    let go = documentation(item(&plugins, "go"));
+    assert!(go.contains("`go-buildtags`"), "{go}");
+    let arches = complete_at(
+        &mut c,
+        "file:///tmp/docs/b/rockcraft.yaml",
+        "name: x\nplatforms:\n  amd64:\n    build-for: [$0]\n",
+    )
+    .await;
+    assert!(documentation(item(&arches, "amd64")).contains("64-bit x86"));
+    let extensions = complete_at(
+        &mut c,
+        "file:///tmp/docs/c/rockcraft.yaml",
+        "name: x\nbase: ubuntu@24.04\nextensions:\n  - $0\n",
+    )
+    .await;
+    let spring = documentation(item(&extensions, "spring-boot-framework"));
+    assert!(
+        spring.contains(
+            "`bare` (experimental), `ubuntu@24.04` (experimental), `ubuntu@26.04` (experimental)"
+        ),
+        "{spring}"
+    );
+    let flask = documentation(item(&extensions, "flask-framework"));
+    assert!(flask.contains("`ubuntu@26.04` (experimental)"), "{flask}");
+    c.shutdown_and_exit().await;
+}
+
+/// The edit of the first item (by `sortText`): its range and text.
+fn first_edit(items: &[Value]) -> (Value, String) {
+    let first = by_sort_text(items)[0];
+    let edit = &item(items, first)["textEdit"];
+    (
+        edit["range"].clone(),
+        edit["newText"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// Where completion used to give nothing: right after `base:` (the space comes with the
+/// value), an indentation-only line of a list (the `- ` too), `build-packages` and
+/// `build-snaps`, `license`, `source-type` and a service's `user`.
+#[tokio::test]
+async fn places_that_gave_nothing_now_give_valid_values() {
+    let mut c = client(json!(null)).await;
+    let uri = |n: &str| format!("file:///tmp/empty-places/{n}/rockcraft.yaml");
+
+    let bases = complete_at(&mut c, &uri("base"), "name: x\nbase:$0\n").await;
+    let jammy = item(&bases, "ubuntu@22.04");
+    assert_eq!(jammy["textEdit"]["newText"], " ubuntu@22.04");
+
+    let part = "name: x\nbase: ubuntu@24.04\nparts:\n  p:\n    plugin: nil\n";
+    let debs = complete_at(
+        &mut c,
+        &uri("line"),
+        &format!("{part}    build-packages:\n      - libpq5\n      $0\n"),
+    )
+    .await;
+    assert!(!debs.is_empty());
+    assert!(
+        debs.iter()
+            .all(|i| i["textEdit"]["newText"].as_str().unwrap().starts_with("- ")),
+        "{debs:?}"
+    );
+    assert!(!labels(&debs).contains(&"libpq5"), "already listed");
+
+    let debs = complete_at(
+        &mut c,
+        &uri("key"),
+        &format!("{part}    build-packages: libss$0\n"),
+    )
+    .await;
+    assert!(labels(&debs).contains(&"libssl3t64"), "{debs:?}");
+    assert_eq!(
+        item(&debs, "libssl3t64")["textEdit"]["newText"],
+        "\n      - libssl3t64"
+    );
+
+    let snaps = complete_at(
+        &mut c,
+        &uri("snaps"),
+        &format!("{part}    build-snaps: [node/22/stable]\n  q:\n    plugin: nil\n    build-snaps:\n      - $0\n"),
+    )
+    .await;
+    assert_eq!(labels(&snaps), ["node/22/stable"]);
+    assert!(documentation(&snaps[0]).contains("No list of snaps is bundled"));
+    // Right after `build-snaps:`: the item on a new line of its own.
+    let snaps = complete_at(
+        &mut c,
+        &uri("snaps-key"),
+        &format!(
+            "{part}    build-snaps: [node/22/stable]\n  q:\n    plugin: nil\n    build-snaps:$0\n"
+        ),
+    )
+    .await;
+    assert_eq!(snaps[0]["textEdit"]["newText"], "\n      - node/22/stable");
+
+    let licences = complete_at(&mut c, &uri("license"), "name: x\nlicense: apache-2$0\n").await;
+    let (range, text) = first_edit(&licences);
+    assert_eq!(text, "Apache-2.0");
+    assert_eq!(range["start"]["character"], 9);
+    assert_eq!(preselected(&licences), Vec::<&str>::new());
+
+    let types = complete_at(
+        &mut c,
+        &uri("source-type"),
+        &format!("{part}    source: https://github.com/canonical/x.git\n    source-type: $0\n"),
+    )
+    .await;
+    assert_eq!(first_edit(&types).1, "git");
+    assert_eq!(preselected(&types), ["git"]);
+    assert_eq!(by_sort_text(&types).last(), Some(&"local"));
+
+    let users = complete_at(
+        &mut c,
+        &uri("user"),
+        "name: x\nbase: ubuntu@24.04\nextensions: [flask-framework]\nservices:\n  flask:\n    user: $0\n",
+    )
+    .await;
+    assert_eq!(by_sort_text(&users), ["_daemon_", "root"]);
+    assert_eq!(preselected(&users), ["_daemon_"]);
     c.shutdown_and_exit().await;
 }

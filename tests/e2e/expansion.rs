@@ -520,6 +520,112 @@ async fn actions_at_start(c: &mut TestClient, uri: &str, mut context: Value) -> 
     actions.as_array().cloned().unwrap_or_default()
 }
 
+/// The code actions offered on the first `needle` of `text`, with no diagnostics sent.
+async fn actions_in(c: &mut TestClient, uri: &str, text: &str, needle: &str) -> Vec<Value> {
+    let actions = c
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": uri},
+                "range": crate::client::range_of(text, needle, 0, Enc::Utf16),
+                "context": {"diagnostics": []},
+            }),
+        )
+        .await;
+    actions.as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn show_expanded_project_opens_a_read_only_snapshot_where_the_client_can() {
+    let p = Project::new("show");
+    p.write("app.py", APP_PY)
+        .write("requirements.txt", "Flask\n");
+    p.write("rockcraft.yaml", TEMPLATE);
+    let uri = p.uri();
+    let cli = cli_expand(&p, TEMPLATE);
+    assert_eq!(cli.exit_code, 0, "{}", cli.stderr);
+    let caps = json!({"window": {"showDocument": {"support": true}}});
+    let (mut c, _) = TestClient::initialized_with(Some(&["utf-16"]), caps, quick()).await;
+    c.answer("window/showDocument", json!({"success": true}));
+    c.open(&uri, 1, TEMPLATE).await;
+    // Offered anywhere in the project: running it opens the expansion in the editor.
+    let actions = actions_at_start(&mut c, &uri, json!({})).await;
+    let show = titled(&actions, "Show the expanded project");
+    let mut shown = Vec::new();
+    for _ in 0..2 {
+        let res = c
+            .request(
+                "workspace/executeCommand",
+                json!({"command": show["command"]["command"], "arguments": show["command"]["arguments"]}),
+            )
+            .await;
+        assert_eq!(res.as_str(), Some(cli.stdout.as_str()));
+        let req = c
+            .server_request("window/showDocument", WAIT)
+            .await
+            .expect("the server asks the client to show the expansion");
+        let target = req["params"]["uri"].as_str().unwrap().to_owned();
+        assert_eq!(req["params"]["takeFocus"], false, "{req}");
+        let path = std::path::PathBuf::from(target.strip_prefix("file://").unwrap());
+        // Outside the project, read-only, the YAML below a comment saying what it is.
+        assert!(!path.starts_with(p.dir.path()), "{}", path.display());
+        assert!(std::fs::metadata(&path).unwrap().permissions().readonly());
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("# The project of "), "{text}");
+        assert!(text.ends_with(&cli.stdout), "{text}");
+        let header = &text[..text.len() - cli.stdout.len()];
+        assert!(header.lines().all(|l| l.starts_with("# ")), "{header}");
+        shown.push(path);
+    }
+    // Each run shows a new file (a client keeps a buffer per name), the old one is gone.
+    assert_ne!(shown[0], shown[1]);
+    assert!(!shown[0].exists());
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+    assert!(
+        !shown[1].exists(),
+        "the scratch directory goes with the server"
+    );
+}
+
+#[tokio::test]
+async fn show_expanded_project_is_offered_on_extensions_only_without_show_document() {
+    let p = Project::new("show-once");
+    p.write("app.py", APP_PY)
+        .write("requirements.txt", "Flask\n");
+    p.write("rockcraft.yaml", TEMPLATE);
+    let uri = p.uri();
+    let mut c = TestClient::with_options(Enc::Utf16, quick()).await;
+    c.open(&uri, 1, TEMPLATE).await;
+    let is_show = |a: &Value| {
+        a["title"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Show the expanded"))
+    };
+    for needle in ["name: my-flask-app", "base: bare", "- flask-framework"] {
+        let actions = actions_in(&mut c, &uri, TEMPLATE, needle).await;
+        let offered = actions.iter().filter(|a| is_show(a)).count();
+        let want = usize::from(needle == "- flask-framework");
+        assert_eq!(offered, want, "on `{needle}`: {actions:#?}");
+    }
+    // Running it answers the YAML and asks the client nothing.
+    let res = c
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "rockcraft.showExpandedProject", "arguments": [uri]}),
+        )
+        .await;
+    assert!(
+        res.as_str().is_some_and(|y| y.contains("services:")),
+        "{res}"
+    );
+    assert!(
+        c.server_request("window/showDocument", QUIET)
+            .await
+            .is_none()
+    );
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
+
 /// The refactorings offered at the top of the document, once the expansion of `version` is in
 /// (the override action needs it).
 async fn refactors(c: &mut TestClient, uri: &str) -> Vec<Value> {
@@ -639,8 +745,16 @@ async fn refactorings_insert_overrides_that_expand_as_rockcraft_would() {
     let after = cli_expand(&p, &files);
     assert_eq!(after.exit_code, 0, "{}", after.stderr);
 
-    // Show the expanded project: a command returning exactly what the CLI prints.
-    let show = titled(&actions, "Show the expanded project");
+    // Show the expanded project (offered on `extensions:` to a client that cannot open
+    // documents for the server): a command returning exactly what the CLI prints.
+    assert!(
+        !actions.iter().any(|a| a["title"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Show the expanded"))),
+        "offered at the top of the file: {actions:#?}"
+    );
+    let on_extensions = actions_in(&mut c, &uri, TEMPLATE, "extensions:").await;
+    let show = titled(&on_extensions, "Show the expanded project");
     assert_eq!(show["command"]["command"], "rockcraft.showExpandedProject");
     let res = c
         .request(
@@ -676,6 +790,7 @@ async fn empty_file_offers_a_starter_per_profile() {
             "Start a go-framework project",
             "Start an expressjs-framework project",
             "Start a spring-boot-framework project",
+            "Start a simple project",
         ],
         "{starters:?}"
     );

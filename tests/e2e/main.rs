@@ -6,8 +6,14 @@ mod client;
 mod completion;
 mod deep_input;
 mod expansion;
+mod hover;
+mod howto;
 mod line_breaks;
 mod misuse;
+mod overrides;
 mod packages;
 mod protocol;
+#[path = "../common/safety.rs"]
+mod safety;
+mod starters;
 mod stdio;

@@ -190,7 +190,31 @@
                  (if gline (string-trim (substring gline 0 (min 100 (length gline))))
                    (format "no gunicorn in: %s" (substring md 0 (min 200 (length md)))))))
 
-    ;; (e) "Add Debian packages": Eglot 1.9 neither takes snippet edits nor shows documents,
+    ;; (e) "Show the expanded project" on the extensions item: this Eglot does not open
+    ;; documents for the server, so rockcraft-lsp.el shows the command's result in a buffer
+    (let* ((pos (rt-find "  - flask"))
+           (actions (eglot-code-actions pos pos))
+           (titles (mapcar (lambda (a) (plist-get a :title)) actions))
+           (chosen (cl-find-if (lambda (a) (string-prefix-p "Show the expanded project"
+                                                            (plist-get a :title)))
+                               actions)))
+      (goto-char pos)
+      (when chosen
+        (cl-letf (((symbol-function 'completing-read)
+                   (lambda (&rest _) (plist-get chosen :title))))
+          (let ((last-nonmenu-event 13))
+            (eglot-code-actions pos pos nil t))))
+      (let* ((shown (cl-find-if (lambda (b) (string-prefix-p "*rockcraft expanded: "
+                                                             (buffer-name b)))
+                                (buffer-list)))
+             (text (if shown (with-current-buffer shown (buffer-string)) ""))
+             (gline (and (string-match "^.*gunicorn.*$" text) (match-string 0 text))))
+        (rt-record (and chosen shown gline (buffer-local-value 'buffer-read-only shown))
+                   "show-expanded"
+                   (if shown (format "%s: %s" (buffer-name shown) (string-trim (or gline "no gunicorn")))
+                     (format "no expanded buffer (actions: %s)" (string-join titles " | "))))))
+
+    ;; (f) "Add Debian packages": Eglot 1.9 neither takes snippet edits nor shows documents,
     ;; so the action carries its plain edit, an empty list to fill (no placeholder name).
     (let* ((pos (point-min))
            (actions (eglot-code-actions pos pos))

@@ -170,8 +170,42 @@ local function main()
   until gline ~= '' or uv.now() > deadline
   record(gline ~= '', 'hover', gline ~= '' and vim.trim(gline):sub(1, 100) or ('no gunicorn in: ' .. md:sub(1, 200)))
 
-  -- (e) "Add Debian packages": the server applies a valid edit (an empty list to fill, never a
+  -- (e) "Show the expanded project" on the extensions item: the server asks Neovim
+  -- (window/showDocument) to open a read-only snapshot of the expansion
+  local xrow, xcol = find_pos(bufnr, '  - flask', nil)
+  vim.api.nvim_set_current_buf(bufnr)
+  vim.api.nvim_win_set_cursor(0, { xrow + 1, xcol })
+  local titles = {}
+  vim.lsp.buf.code_action({
+    apply = true,
+    filter = function(a)
+      table.insert(titles, a.title)
+      return a.title:find('Show the expanded project', 1, true) ~= nil
+    end,
+  })
+  local shown
+  vim.wait(10000, function()
+    for _, b in ipairs(vim.api.nvim_list_bufs()) do
+      if vim.api.nvim_buf_get_name(b):find('rockcraft.expanded.yaml', 1, true) then
+        shown = b
+        return true
+      end
+    end
+    return false
+  end, 20)
+  local text = shown and table.concat(vim.api.nvim_buf_get_lines(shown, 0, -1, false), '\n') or ''
+  local gshown = text:match('[^\n]*gunicorn[^\n]*') or ''
+  local visible = shown ~= nil and #vim.fn.win_findbuf(shown) > 0
+  local kept = vim.api.nvim_get_current_buf() == bufnr
+  record(shown ~= nil and gshown ~= '' and vim.bo[shown].readonly and visible and kept, 'show-expanded',
+    shown and string.format('%s (readonly=%s, in a window=%s, cursor kept in rockcraft.yaml=%s): %s',
+      vim.api.nvim_buf_get_name(shown), tostring(vim.bo[shown].readonly), tostring(visible),
+      tostring(kept), vim.trim(gshown):sub(1, 60))
+      or ('no expanded document shown (actions: ' .. table.concat(titles, ' | ') .. ')'))
+
+  -- (f) "Add Debian packages": the server applies a valid edit (an empty list to fill, never a
   -- placeholder name) and puts the cursor inside it with window/showDocument.
+  vim.api.nvim_set_current_buf(bufnr)
   vim.api.nvim_win_set_cursor(0, { 1, 0 })
   local adds = {}
   local tick2 = vim.api.nvim_buf_get_changedtick(bufnr)

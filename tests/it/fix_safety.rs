@@ -2,22 +2,23 @@
 //! offers, applied to every golden input, every `tests/pack` case and every example, must not
 //! add an error of any kind, and a fix offered for an error must leave fewer errors than
 //! before. Completion is tried at the end of every value and list item, where a user asks for
-//! other values.
+//! other values. What "worse" means is `tests/common/safety.rs`, shared with the how-to walk.
 
-use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use rockcraft_lsp::core::completion::{Sources, complete};
-use rockcraft_lsp::core::diagnostic::{Diagnostic, Edit, Severity};
+use rockcraft_lsp::core::diagnostic::{Diagnostic, Edit};
 use rockcraft_lsp::core::extensions::DEFAULT_EXTENSIONS_DIR;
 use rockcraft_lsp::core::ide::actions::{ActionKind, actions};
 use rockcraft_lsp::core::ide::edit::apply_edits;
 use rockcraft_lsp::core::packages::StaticIndexes;
-use rockcraft_lsp::core::pipeline::{self, Inputs};
+use rockcraft_lsp::core::pipeline;
 use rockcraft_lsp::core::text::{TextRange, TextSize};
 use rockcraft_lsp::core::yaml::{NodeId, Tree};
 use rockcraft_lsp::host::fs::RealFs;
+
+use crate::safety::{findings, known_exceptions, worse};
 
 /// Every project directory the test covers.
 fn projects() -> Vec<PathBuf> {
@@ -39,26 +40,6 @@ fn projects() -> Vec<PathBuf> {
         }
     }
     out.sort();
-    out
-}
-
-fn findings(text: &str, dir: &Path) -> Vec<Diagnostic> {
-    let fs = RealFs::new(dir);
-    let inputs = Inputs {
-        fs: &fs,
-        packages: &StaticIndexes::default(),
-        experimental: false,
-        extensions_dir: DEFAULT_EXTENSIONS_DIR,
-    };
-    pipeline::run(text, &inputs).diagnostics
-}
-
-/// The errors of a text, counted per code.
-fn errors(diagnostics: &[Diagnostic]) -> BTreeMap<&'static str, usize> {
-    let mut out = BTreeMap::new();
-    for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
-        *out.entry(d.code.name()).or_default() += 1;
-    }
     out
 }
 
@@ -128,54 +109,25 @@ fn offered(
     out
 }
 
-/// The patterns of `tests/fix_safety_known.txt`.
-fn known_exceptions() -> Vec<regex::Regex> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fix_safety_known.txt");
-    std::fs::read_to_string(path)
-        .expect("tests/fix_safety_known.txt")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|l| regex::Regex::new(l).expect("a regular expression"))
-        .collect()
-}
-
 /// Applies every offered change to each project of `dirs`: how many were tried, and a line for
 /// each that made its project worse.
 fn try_all(dirs: &[PathBuf]) -> (usize, Vec<String>) {
-    let (mut applied, mut worse) = (0usize, Vec::new());
+    let (mut applied, mut worse_lines) = (0usize, Vec::new());
     for dir in dirs {
         let Ok(text) = std::fs::read_to_string(dir.join("rockcraft.yaml")) else {
             continue;
         };
-        let before_all = findings(&text, dir);
-        let before = errors(&before_all);
-        let total_before: usize = before.values().sum();
-        for (what, fixed_finding, edits) in offered(&text, dir, &before_all) {
+        let before = findings(&text, dir, false);
+        for (what, fixed_finding, edits) in offered(&text, dir, &before) {
             applied += 1;
             let fixed = apply_edits(&text, &edits);
-            let after = errors(&findings(&fixed, dir));
-            let total_after: usize = after.values().sum();
-            let added: Vec<&str> = after
-                .iter()
-                .filter(|(code, n)| **n > before.get(*code).copied().unwrap_or(0))
-                .map(|(code, _)| *code)
-                .collect();
-            let no_progress = fixed_finding
-                .as_ref()
-                .is_some_and(|d| d.severity == Severity::Error && total_after >= total_before);
-            if !added.is_empty() || no_progress {
-                let about = fixed_finding
-                    .map(|d| format!(" for {}", d.code))
-                    .unwrap_or_default();
-                worse.push(format!(
-                    "{}: {what}{about} adds {added:?} ({total_before} errors before, {total_after} after)",
-                    dir.display(),
-                ));
+            let after = findings(&fixed, dir, false);
+            if let Some(line) = worse(&what, &before, &after, fixed_finding.as_ref()) {
+                worse_lines.push(format!("{}: {line}", dir.display()));
             }
         }
     }
-    (applied, worse)
+    (applied, worse_lines)
 }
 
 #[test]

@@ -9,7 +9,7 @@ use rockcraft_lsp::core::code::Code;
 use rockcraft_lsp::core::document::Document;
 use rockcraft_lsp::core::extensions::{DEFAULT_EXTENSIONS_DIR, MemoryFs, ProjectFs};
 use rockcraft_lsp::core::ide::edit::apply_edits;
-use rockcraft_lsp::core::ide::{ExpansionResult, actions, hover};
+use rockcraft_lsp::core::ide::{ExpansionResult, actions, hover, starters};
 use rockcraft_lsp::core::pipeline;
 use rockcraft_lsp::core::text::{TextRange, TextSize};
 
@@ -312,37 +312,89 @@ fn redundant_service_command() {
     assert!(out.contains("redundant-service-command"), "{out}");
 }
 
+/// Each starter writes exactly what `rockcraft init --profile <profile> --name <name>` wrote
+/// (the `init-profile-*` and `init-simple-default` golden cases), byte for byte.
 #[test]
 fn starters_match_rockcraft_init() {
     let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
-    let (titles, _) = check_action("# empty\n$0", &MemoryFs::new(), "-");
-    assert_eq!(titles.len(), 6, "{titles:?}");
-    for profile in [
-        "flask",
-        "django",
-        "fastapi",
-        "go",
-        "expressjs",
-        "spring-boot",
-    ] {
-        let (_, applied) = check_action(
-            "$0",
-            &MemoryFs::new(),
-            &format!(
-                "Start {} {profile}-framework project",
-                if profile == "expressjs" { "an" } else { "a" }
-            ),
-        );
-        let applied = applied.unwrap();
-        let want = std::fs::read_to_string(golden.join(format!(
-            "init-profile-{profile}-framework/expected-rockcraft.yaml"
-        )))
-        .unwrap();
-        assert_eq!(
-            Document::parse(&applied).json,
-            Document::parse(&want).json,
-            "{profile}"
-        );
+    let mut compared = 0;
+    for e in std::fs::read_dir(&golden).unwrap().flatten() {
+        let case = e.file_name().to_string_lossy().into_owned();
+        let Some(profile) = case
+            .strip_prefix("init-profile-")
+            .or_else(|| (case == "init-simple-default").then_some("simple"))
+        else {
+            continue;
+        };
+        let command = std::fs::read_to_string(e.path().join("command.txt")).unwrap();
+        let name = command
+            .split_whitespace()
+            .skip_while(|w| *w != "--name")
+            .nth(1)
+            .unwrap();
+        let want = std::fs::read_to_string(e.path().join("expected-rockcraft.yaml")).unwrap();
+        let doc = Document::parse("");
+        let actions = starters::starter_actions(&doc, Some(name));
+        let title = if profile.starts_with('e') {
+            format!("Start an {profile} project")
+        } else {
+            format!("Start a {profile} project")
+        };
+        let action = actions
+            .iter()
+            .find(|a| a.title == title)
+            .unwrap_or_else(|| panic!("{title}"));
+        assert_eq!(apply_edits("", &action.edits), want, "{case}");
+        compared += 1;
+    }
+    assert_eq!(compared, 7);
+}
+
+/// A starter's project has no error once the application files are there: each framework's
+/// in the `<framework>-init-template` golden project (app files by the real template), the
+/// simple one anywhere.
+#[test]
+fn starters_pass_check() {
+    use rockcraft_lsp::core::diagnostic::Severity;
+    use rockcraft_lsp::core::packages::StaticIndexes;
+    use rockcraft_lsp::host::fs::RealFs;
+
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let empty = tempfile::tempdir().unwrap();
+    for profile in starters::EDITOR_PROFILES {
+        let (dir, name) = match profile.strip_suffix("-framework") {
+            Some(fw) => {
+                let case = golden.join(format!("{fw}-init-template"));
+                // The name the application files were made for (Django's project directory).
+                let init = std::fs::read_to_string(case.join("init.txt")).unwrap();
+                let name = init
+                    .split_whitespace()
+                    .skip_while(|w| *w != "--name")
+                    .nth(1);
+                (case.join("input"), name.unwrap().to_owned())
+            }
+            None => (empty.path().to_path_buf(), "my-shop".to_owned()),
+        };
+        let doc = Document::parse("# my notes\n");
+        let action = starters::starter_actions(&doc, Some(&name))
+            .into_iter()
+            .find(|a| a.title.contains(&format!(" {profile} ")))
+            .unwrap();
+        let text = apply_edits(&doc.text, &action.edits);
+        let fs = RealFs::new(&dir);
+        let inputs = pipeline::Inputs {
+            fs: &fs,
+            packages: &StaticIndexes::default(),
+            experimental: *profile == "spring-boot-framework",
+            extensions_dir: DEFAULT_EXTENSIONS_DIR,
+        };
+        let errors: Vec<String> = pipeline::run(&text, &inputs)
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| format!("{}: {}", d.code, d.message))
+            .collect();
+        assert!(errors.is_empty(), "{profile}: {errors:?}");
     }
 }
 
@@ -566,4 +618,53 @@ fn invalid_base_is_reported_once() {
     let out = check_editor(&src, &flask_fs());
     assert!(out.contains("[invalid-value] `ubuntu@23.04`"), "{out}");
     assert!(!out.contains("extension-base"), "{out}");
+}
+
+/// The last `n` lines of `text`, trimmed (the indentation follows the file's own).
+fn last_lines(text: &str, n: usize) -> Vec<&str> {
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    lines[lines.len().saturating_sub(n)..].to_vec()
+}
+
+#[test]
+fn choose_files_is_offered_where_a_list_chooses_the_app_files() {
+    let head = "name: my-app\nbase: ubuntu@24.04\nversion: '0.1'\nsummary: s\ndescription: d\nplatforms:\n  amd64:\n";
+    let choose = "Choose which files go into the image";
+    // go: the assets part exists only when there is something to copy.
+    let go = format!("{head}extensions:\n  - go-framework\n");
+    let go_fs = MemoryFs::new()
+        .file("go.mod", "module x\n")
+        .file("main.go", "");
+    assert_eq!(check_action(&go, &go_fs, choose).1, None);
+    let applied = check_action(&go, &go_fs.clone().dir("static"), choose)
+        .1
+        .expect("offered once static/ exists");
+    assert_eq!(
+        last_lines(&applied, 3),
+        ["go-framework/assets:", "stage:", "- app/static"],
+        "{applied}"
+    );
+    // fastapi's install-app has no generated `prime`: the list is what it stages.
+    let fastapi = format!("{head}extensions:\n  - fastapi-framework\n");
+    let fastapi_fs = MemoryFs::new()
+        .file("requirements.txt", "fastapi\n")
+        .file("app.py", "app = FastAPI()\n")
+        .dir("templates");
+    let applied = check_action(&fastapi, &fastapi_fs, choose)
+        .1
+        .expect("offered");
+    assert_eq!(
+        last_lines(&applied, 3),
+        ["prime:", "- app/templates", "- app/app.py"],
+        "{applied}"
+    );
+    // Written once: not offered again when the list is there.
+    assert_eq!(check_action(&applied, &fastapi_fs, choose).1, None);
+    // django and expressjs copy the app directory whole.
+    let django = format!("{head}extensions:\n  - django-framework\n");
+    let django_fs = MemoryFs::new()
+        .file("requirements.txt", "django\n")
+        .file("my_app/my_app/wsgi.py", "application = 1\n");
+    let (titles, applied) = check_action(&django, &django_fs, choose);
+    assert_eq!(applied, None, "{titles:?}");
 }

@@ -9,8 +9,11 @@ mod emit_pyyaml;
 mod fix_safety;
 mod fuzz_corpus;
 mod golden_expand;
+mod golden_init;
 mod hostile_files;
 mod hostile_output;
 mod ide_features;
 mod pack;
+#[path = "../common/safety.rs"]
+mod safety;
 mod schema_oracle;

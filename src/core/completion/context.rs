@@ -42,8 +42,28 @@ pub struct Ctx {
     pub siblings: Vec<(String, String)>,
     /// The rest of the line after the word starts with `:` (the key is already complete).
     pub colon_follows: bool,
-    /// The cursor is right after a bare `-`: inserted items need a leading space.
-    pub after_bare_dash: bool,
+    /// What a value item needs before it where the cursor is: a space right after a bare `-`
+    /// or right after `key:`, the `- ` marker on an indentation-only line of a block list.
+    pub lead: Lead,
+    /// Column of the key whose value is completed (`Value` slot, block style).
+    pub key_column: usize,
+    /// `Value` slot: the column of the `-` of the list items written under the key, if any
+    /// (then `siblings` are those items).
+    pub items_column: Option<usize>,
+}
+
+/// What is written before a value item (see [`Ctx::lead`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lead {
+    /// Nothing: the cursor is where the value starts.
+    None,
+    /// A space: the cursor is right after a bare `-` or right after `key:`.
+    Space,
+    /// A list marker: the cursor is on a line of a block list that has no `-` yet.
+    Dash,
+    /// A new line with a list marker at this column: the cursor is on the line of the key
+    /// whose value is a list.
+    Block(usize),
 }
 
 /// A structural marker on a line: a `-` list marker or a `key:`.
@@ -274,7 +294,9 @@ pub(super) fn context(doc: &Document, offset: u32, lines: &[Line<'_>]) -> Option
         column: word_start,
         siblings: Vec::new(),
         colon_follows,
-        after_bare_dash: false,
+        lead: Lead::None,
+        key_column: 0,
+        items_column: None,
     };
 
     // Flow collections opened on this line: `prime: [a, ` or `{amd64: `.
@@ -313,7 +335,7 @@ pub(super) fn context(doc: &Document, offset: u32, lines: &[Line<'_>]) -> Option
         return flow_from_tree(doc, offset, ctx, word);
     }
     if before.ends_with(':') {
-        return None;
+        return right_after_colon(lines, cur, before, &word, &line[col..], ctx);
     }
 
     let mut m = marks(before);
@@ -323,13 +345,17 @@ pub(super) fn context(doc: &Document, offset: u32, lines: &[Line<'_>]) -> Option
         word.clear();
         range = TextRange::empty(TextSize::from(u32::try_from(offset).ok()?));
         ctx.range = range;
-        ctx.after_bare_dash = true;
+        ctx.lead = Lead::Space;
     }
     ctx.word = word;
     match m.last() {
-        Some((_, Mark::Key(..))) => {
+        // After a value already written (`base: ubuntu@22.04 |`, `after: [a]|`) nothing fits.
+        Some((_, Mark::Key(_, value))) if !value.is_empty() => return None,
+        Some((key_col, Mark::Key(..))) => {
             ctx.slot = Slot::Value;
+            ctx.key_column = *key_col;
             ctx.path = path_to_mark(lines, cur, &m, m.len() - 1);
+            items_below(lines, cur, &mut ctx);
         }
         Some((dash_col, Mark::Dash)) => {
             ctx.slot = Slot::Item;
@@ -338,6 +364,13 @@ pub(super) fn context(doc: &Document, offset: u32, lines: &[Line<'_>]) -> Option
             ctx.path = p;
             ctx.siblings = list_items(lines, cur, *dash_col);
         }
+        None if in_block_list(lines, cur, word_start) => {
+            // An indentation-only line (or a word on its own) among the items of a list.
+            ctx.slot = Slot::Item;
+            ctx.lead = Lead::Dash;
+            ctx.path = parent_path(lines, cur, word_start, true);
+            ctx.siblings = list_items(lines, cur, word_start);
+        }
         None => {
             ctx.slot = Slot::Key;
             ctx.path = parent_path(lines, cur, word_start, false);
@@ -345,6 +378,72 @@ pub(super) fn context(doc: &Document, offset: u32, lines: &[Line<'_>]) -> Option
         }
     }
     Some(ctx)
+}
+
+/// The cursor right after the colon of `key:` with nothing after it on the line (a comment
+/// aside): the key's value, written with the space that must follow the colon. Elsewhere
+/// (after a colon inside a value, before text) nothing is completed.
+fn right_after_colon(
+    lines: &[Line<'_>],
+    cur: usize,
+    before: &str,
+    word: &str,
+    after: &str,
+    mut ctx: Ctx,
+) -> Option<Ctx> {
+    let rest = after.trim_start();
+    if !word.is_empty() || !(rest.is_empty() || (rest.starts_with('#') && rest != after)) {
+        return None;
+    }
+    let m = marks(before);
+    let (key_col, Mark::Key(_, value)) = m.last()? else {
+        return None;
+    };
+    if !value.is_empty() {
+        return None;
+    }
+    ctx.slot = Slot::Value;
+    ctx.lead = Lead::Space;
+    ctx.key_column = *key_col;
+    ctx.path = path_to_mark(lines, cur, &m, m.len() - 1);
+    items_below(lines, cur, &mut ctx);
+    Some(ctx)
+}
+
+/// A `Value` slot's list items written on the lines below its key, if there are any.
+fn items_below(lines: &[Line<'_>], cur: usize, ctx: &mut Ctx) {
+    let next = lines[cur + 1..]
+        .iter()
+        .filter(|l| !l.in_block_scalar)
+        .find_map(|l| first_mark(l.text));
+    if let Some((col, Mark::Dash)) = next
+        && col >= ctx.key_column
+    {
+        ctx.items_column = Some(col);
+        // The items below the key only: the lines above belong to other keys.
+        ctx.siblings = list_items(&lines[cur..], 0, col);
+    }
+}
+
+/// Whether column `col` of line `cur` (a line without `-` or `key:`) is a place among the items
+/// of a block list: the nearest line above or below at that column (skipping more indented
+/// lines, which belong to an item) starts with `-`.
+fn in_block_list(lines: &[Line<'_>], cur: usize, col: usize) -> bool {
+    let at_col = |j: usize| -> Option<bool> {
+        let line = &lines[j];
+        if line.in_block_scalar {
+            return None;
+        }
+        let (c, mark) = first_mark(line.text)?;
+        match c.cmp(&col) {
+            std::cmp::Ordering::Greater => None,
+            std::cmp::Ordering::Equal => Some(matches!(mark, Mark::Dash)),
+            std::cmp::Ordering::Less => Some(false),
+        }
+    };
+    let above = (0..cur).rev().find_map(at_col);
+    let below = (cur + 1..lines.len()).find_map(at_col);
+    above == Some(true) || below == Some(true)
 }
 
 /// Whether the cursor is inside the content of a `|`/`>` scalar according to the tree.

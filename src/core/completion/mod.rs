@@ -4,9 +4,9 @@
 //! block); the item sources are the schema (keys with snippets and documentation, enum
 //! values), the project model (plugins per build base, extensions, part and service names),
 //! the project's files (framework `prime`/`stage` paths), and package indexes (Chisel slices,
-//! Debian packages).
-
-use std::fmt::Write as _;
+//! Debian packages). Every item is valid where the cursor is ([`fits`] decides for the values
+//! that depend on the rest of the project); the list is ordered likeliest first ([`Rank`]) and
+//! items are documented from [`describe`].
 
 pub mod context;
 mod paths;
@@ -17,21 +17,24 @@ mod tests;
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
+use crate::core::describe;
 use crate::core::diagnostic::Edit;
 use crate::core::document::Document;
 use crate::core::extensions::ProjectFs;
 use crate::core::extensions::registry::{self, EXTENSIONS};
 use crate::core::facts::{
-    ARCHITECTURES, BARE, DJANGO_INSTALL_APP, EXPERIMENTAL_ENV, at_spelling, is_architecture,
-    plugins_for, release_of_base,
+    ARCHITECTURES, BARE, DAEMON_USER, DJANGO_INSTALL_APP, PROPRIETARY, SOURCE_TYPES, at_spelling,
+    inferred_source_type, is_architecture, plugins_for, prefix_rule, release_of_base, spdx_id,
+    spdx_ids,
 };
 use crate::core::fits::{self, PackageKind};
 use crate::core::ide::edit::{Indentation, indentation};
 use crate::core::packages::{PackageIndexes, SliceOrigin};
 use crate::core::rules;
+use crate::core::suggest;
 use crate::core::text::TextRange;
 
-use context::{Ctx, Outline, Seg, Slot};
+use context::{Ctx, Lead, Outline, Seg, Slot};
 
 /// At most this many package items are returned for one request (the list is then partial).
 pub const MAX_PACKAGE_ITEMS: usize = 300;
@@ -71,6 +74,23 @@ pub struct Item {
     pub edit_range: TextRange,
     /// Edits elsewhere that make the item valid (a `build-base` line for `base: bare`).
     pub additional_edits: Vec<Edit>,
+    /// How likely the item is where the cursor is: the list is ordered by it (stable, so
+    /// items of one rank keep their order), and the server turns the order into `sortText`.
+    pub rank: Rank,
+    /// The item the editor should select first (at most one per list).
+    pub preselect: bool,
+}
+
+/// How likely an item is where the cursor is; likelier items come first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Rank {
+    /// What a user most often writes there (the `prime` list of an install-app part, the
+    /// source type the `source` implies).
+    Likely,
+    #[default]
+    Normal,
+    /// Valid but rarely meant (a `copyright` slice, `rockcraft.yaml` in a `prime` list).
+    Unlikely,
 }
 
 impl Item {
@@ -156,9 +176,28 @@ pub struct Completions {
 pub fn complete_list(doc: &Document, offset: u32, sources: &Sources<'_>) -> Completions {
     // The text is split into lines once, for the cursor context and the project outline.
     let outline = Outline::new(&doc.text);
-    let Some(ctx) = context::context(doc, offset, outline.lines()) else {
+    let Some(mut ctx) = context::context(doc, offset, outline.lines()) else {
         return Completions::default();
     };
+    // In block style, a place for a list's items that is not written as one yet: a line of
+    // its own under the key, or the key's value.
+    if !ctx.flow && is_list(&ctx.path) {
+        match ctx.slot {
+            Slot::Key if !ctx.colon_follows => {
+                ctx.slot = Slot::Item;
+                ctx.lead = Lead::Dash;
+                ctx.siblings.clear();
+            }
+            Slot::Value => {
+                ctx.slot = Slot::Item;
+                let column = ctx
+                    .items_column
+                    .unwrap_or(ctx.key_column + indentation(doc).sequence);
+                ctx.lead = Lead::Block(column);
+            }
+            _ => {}
+        }
+    }
     let project = Project::new(doc, outline);
     let mut out = Out {
         ctx: &ctx,
@@ -174,6 +213,15 @@ pub fn complete_list(doc: &Document, offset: u32, sources: &Sources<'_>) -> Comp
     let mut items = out.items;
     let mut seen = std::collections::HashSet::new();
     items.retain(|i| seen.insert(i.label.clone()));
+    items.sort_by_key(|i| i.rank);
+    // One item preselected at most: the likeliest.
+    let mut preselected = false;
+    for i in &mut items {
+        if preselected {
+            i.preselect = false;
+        }
+        preselected |= i.preselect;
+    }
     Completions {
         items,
         incomplete: out.incomplete,
@@ -337,14 +385,21 @@ impl Out<'_> {
         *self.indentation.get_or_init(|| indentation(self.doc))
     }
 
-    /// A plain value item (list items after a bare `-` get their leading space).
-    fn value(&mut self, label: &str, kind: ItemKind, detail: Option<String>, doc: Option<String>) {
-        let insert = if self.ctx.after_bare_dash {
-            format!(" {label}")
-        } else {
-            label.to_owned()
+    /// A plain value item, written with what it needs before it where the cursor is.
+    fn value(
+        &mut self,
+        label: &str,
+        kind: ItemKind,
+        detail: Option<String>,
+        doc: Option<String>,
+    ) -> &mut Item {
+        let insert = match self.ctx.lead {
+            Lead::None => label.to_owned(),
+            Lead::Space => format!(" {label}"),
+            Lead::Dash => format!("- {label}"),
+            Lead::Block(column) => format!("\n{}- {label}", " ".repeat(column)),
         };
-        self.items.push(Item {
+        self.push(Item {
             label: label.to_owned(),
             kind,
             detail,
@@ -353,7 +408,15 @@ impl Out<'_> {
             is_snippet: false,
             edit_range: self.ctx.range,
             additional_edits: Vec::new(),
-        });
+            rank: Rank::Normal,
+            preselect: false,
+        })
+    }
+
+    fn push(&mut self, item: Item) -> &mut Item {
+        self.items.push(item);
+        let last = self.items.len() - 1;
+        &mut self.items[last]
     }
 
     /// A key item; `shape` decides what follows the colon.
@@ -364,7 +427,7 @@ impl Out<'_> {
         shape: Shape,
         detail: Option<String>,
         doc: Option<String>,
-    ) {
+    ) -> &mut Item {
         let (insert_text, is_snippet) = if self.ctx.colon_follows {
             (label.to_owned(), false)
         } else if self.ctx.flow {
@@ -384,7 +447,7 @@ impl Out<'_> {
                 }
             }
         };
-        self.items.push(Item {
+        self.push(Item {
             label: label.to_owned(),
             kind,
             detail,
@@ -393,7 +456,9 @@ impl Out<'_> {
             is_snippet,
             edit_range: self.ctx.range,
             additional_edits: Vec::new(),
-        });
+            rank: Rank::Normal,
+            preselect: false,
+        })
     }
 
     fn has_sibling(&self, name: &str) -> bool {
@@ -415,6 +480,12 @@ pub enum Shape {
     Scalar,
     List,
     Mapping,
+}
+
+/// Whether the value at `path` is a list (`extensions`, which the schema of the expanded
+/// project does not have, included).
+fn is_list(path: &[Seg]) -> bool {
+    matches!(path, [Seg::Key(k)] if k == "extensions") || schema_items::is_list(path)
 }
 
 fn key_str(path: &[Seg], i: usize) -> Option<&str> {
@@ -445,20 +516,26 @@ fn keys(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
                 for name in generated_parts(ext, sources) {
                     // Declaring it replaces the whole part (see the plugins rule): not offered.
                     if !out.has_sibling(&name) && name != DJANGO_INSTALL_APP {
-                        out.key(
+                        let item = out.key(
                             &name,
                             ItemKind::Part,
                             Shape::Mapping,
                             Some(format!("part generated by {}", ext.name)),
                             Some(format!("Override or extend the `{name}` part that the `{}` extension generates.", ext.name)),
                         );
+                        // The part whose files and packages a user most often adds to.
+                        if name.ends_with("/install-app") {
+                            item.rank = Rank::Likely;
+                        }
                     }
                 }
             }
         }
-        [Some("parts"), Some(_)] => {
+        [Some("parts"), Some(part)] => {
             let plugin = out.sibling_value("plugin").map(str::to_owned);
+            let first = out.items.len();
             schema_items::keys(out, &path, plugin.as_deref());
+            rank_extension_part_keys(&mut out.items[first..], part);
         }
         [Some("parts"), Some(part), Some("organize")] => {
             if let Some(fs) = sources.fs
@@ -475,7 +552,7 @@ fn keys(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
                         ItemKind::Platform,
                         Shape::Mapping,
                         Some("architecture".into()),
-                        None,
+                        describe::architecture(arch),
                     );
                 }
             }
@@ -535,13 +612,7 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
                 } else {
                     format!("bases: {}", bases.join(", "))
                 };
-                let mut doc = format!("Supported bases: {}.", bases.join(", "));
-                if experimental {
-                    let _ = write!(
-                        doc,
-                        " Experimental for this base: set `{EXPERIMENTAL_ENV}=1`."
-                    );
-                }
+                let doc = describe::extension(ext, project.base(), project.doc.build_base());
                 out.value(ext.name, ItemKind::Extension, Some(detail), Some(doc));
             }
         }
@@ -559,7 +630,7 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
                 let detail = project
                     .build_base()
                     .map(|b| format!("plugin available on {b}"));
-                out.value(pl, ItemKind::Plugin, detail, None);
+                out.value(pl, ItemKind::Plugin, detail, Some(describe::plugin(pl)));
             }
         }
         ([Some("parts"), Some(me), Some("after")], true) => {
@@ -607,18 +678,20 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
             let only = (*key == "build-for" && is_architecture(label)).then_some(*label);
             for a in ARCHITECTURES {
                 if !taken(out, a) && only.is_none_or(|o| o == *a) {
-                    out.value(a, ItemKind::Platform, Some("architecture".into()), None);
+                    let doc = describe::architecture(a);
+                    out.value(a, ItemKind::Platform, Some("architecture".into()), doc);
                 }
             }
         }
-        ([Some("parts"), Some(part), Some("prime" | "stage")], true) => {
+        ([Some("parts"), Some(part), Some(key @ ("prime" | "stage"))], true) => {
             let Some(fs) = sources.fs else { return };
-            if let Some(ext) = registry::owner_of_part(part) {
-                // The parts whose entries rockcraft requires under the app directory.
-                if (part.ends_with("/install-app") || part.ends_with("/assets"))
-                    && *part != DJANGO_INSTALL_APP
-                {
-                    paths::complete(out, fs, "", ext.app_prefix, paths::As::Value);
+            if registry::owner_of_part(part).is_some() {
+                // Only the lists rockcraft reads to choose the app's files (flask's and
+                // fastapi's install-app `prime`, go's and spring-boot's assets `stage`), under
+                // the directory it copies the app to; other lists of an extension part name
+                // files of the build, not of the project.
+                if let Some(rule) = prefix_rule(part).filter(|r| r.key == *key) {
+                    paths::complete(out, fs, "", rule.dir, paths::As::Value);
                 }
             } else if let Some(root) = project.dump_source(part) {
                 // A `dump` part installs its source tree as is.
@@ -634,6 +707,18 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
             true,
         ) => {
             packages(out, project, sources, *key == "stage-packages");
+        }
+        ([Some("license")], false) => license(out),
+        ([Some("parts"), Some(part), Some("source-type")], false) => {
+            source_types(out, project, part, sources.experimental);
+        }
+        (
+            [Some("services"), Some(_), Some("user")]
+            | [Some("checks"), Some(_), Some("exec"), Some("user")],
+            false,
+        ) => users(out, project),
+        ([Some("parts"), Some(_), Some("build-snaps" | "stage-snaps")], true) => {
+            snaps(out, project, sources);
         }
         ([Some(key @ ("base" | "build-base"))], false) => {
             // The schema's values, less those the rest of the project refuses.
@@ -761,7 +846,12 @@ fn packages(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>, sta
                 if out.has_sibling(&label) {
                     continue;
                 }
-                out.value(&label, ItemKind::Slice, Some(detail.clone()), None);
+                let doc = describe::slice(&known, &label);
+                let item = out.value(&label, ItemKind::Slice, Some(detail.clone()), Some(doc));
+                // Other slices pull in a package's `copyright` slice where it is needed.
+                if &**slice == "copyright" {
+                    item.rank = Rank::Unlikely;
+                }
                 n += 1;
                 if n >= MAX_PACKAGE_ITEMS {
                     return;
@@ -790,7 +880,7 @@ fn packages(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>, sta
                 deb.name,
                 ItemKind::Package,
                 summary,
-                Some(deb.description.to_owned()),
+                Some(describe::deb(&known, deb.name)),
             );
             n += 1;
             if n >= MAX_PACKAGE_ITEMS {
@@ -807,12 +897,172 @@ fn packages(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>, sta
                 &pkg.package,
                 ItemKind::Package,
                 Some(format!("Ubuntu package ({release}, has Chisel slices)")),
-                None,
+                Some(describe::deb(&known, &pkg.package)),
             );
             n += 1;
             if n >= MAX_PACKAGE_ITEMS {
                 return;
             }
         }
+    }
+}
+
+/// Under a part an extension generates, the key a user most often adds comes first: the list
+/// the extension's prefix rule checks (`prime` of an install-app part, `stage` of an assets
+/// part), then `stage-packages` of an install-app part.
+fn rank_extension_part_keys(items: &mut [Item], part: &str) {
+    if registry::owner_of_part(part).is_none() {
+        return;
+    }
+    let listed = prefix_rule(part).map(|r| r.key);
+    let install_app = part.ends_with("/install-app");
+    for item in items.iter_mut() {
+        if Some(item.label.as_str()) == listed {
+            item.rank = Rank::Likely;
+            item.preselect = true;
+        } else if install_app && item.label == "stage-packages" {
+            item.rank = Rank::Likely;
+            item.preselect = listed.is_none();
+        }
+    }
+    // The preselected key first among the likely ones.
+    items.sort_by_key(|i| (i.rank, !i.preselect));
+}
+
+/// `license`: `proprietary` and the SPDX identifiers rockcraft knows; those starting with the
+/// typed text (in any case) first, the one it spells (in another case, or with a typo)
+/// preselected.
+fn license(out: &mut Out<'_>) {
+    let word = out.ctx.word.to_ascii_lowercase();
+    let exact = spdx_id(&word).or((word == PROPRIETARY).then_some(PROPRIETARY));
+    let meant = exact.or_else(|| {
+        let starts = spdx_ids()
+            .iter()
+            .any(|id| id.to_ascii_lowercase().starts_with(&word));
+        (!word.is_empty() && !starts)
+            .then(|| suggest::closest(&out.ctx.word, spdx_ids().iter().copied()))
+            .flatten()
+    });
+    for id in std::iter::once(PROPRIETARY).chain(spdx_ids().iter().copied()) {
+        let detail = if id == PROPRIETARY {
+            "not an open-source licence"
+        } else {
+            "SPDX licence identifier"
+        };
+        let starts = !word.is_empty() && id.to_ascii_lowercase().starts_with(&word);
+        let item = out.value(
+            id,
+            ItemKind::Value,
+            Some(detail.into()),
+            Some(describe::license(id)),
+        );
+        if Some(id) == meant {
+            item.rank = Rank::Likely;
+            item.preselect = true;
+        } else if starts {
+            item.rank = Rank::Likely;
+        }
+    }
+}
+
+/// `source-type`: craft-parts' source types that take the options the part sets; the type
+/// its `source` implies first and preselected.
+fn source_types(out: &mut Out<'_>, project: &Project<'_>, part: &str, experimental: bool) {
+    let tree = &project.doc.tree;
+    let implied = tree
+        .top("parts")
+        .and_then(|p| tree.get(p, part))
+        .and_then(|p| tree.get(p, "source"))
+        .and_then(|s| tree.text(s))
+        .and_then(inferred_source_type);
+    for t in SOURCE_TYPES {
+        let keys = ["parts", part, "source-type"];
+        if !fits::value_fits(project.doc, &keys, t.name, experimental) {
+            continue;
+        }
+        let item = out.value(
+            t.name,
+            ItemKind::Value,
+            Some(t.what.to_owned()),
+            Some(describe::source_type(t)),
+        );
+        if Some(t.name) == implied {
+            item.rank = Rank::Likely;
+            item.preselect = true;
+        } else if t.name == "local" && implied.is_some() {
+            item.rank = Rank::Unlikely;
+        }
+    }
+}
+
+/// A service's or check's `user`: the users the rock is known to have. `_daemon_` exists when
+/// rockcraft creates it (`run-user: _daemon_`, which every framework extension sets); `root`
+/// exists in the Ubuntu bases, not necessarily on `bare`.
+fn users(out: &mut Out<'_>, project: &Project<'_>) {
+    let run_user = ["run-user", "run_user"]
+        .iter()
+        .find_map(|k| project.outline().top_value(k));
+    if run_user.as_deref() == Some(DAEMON_USER) || project.declared().next().is_some() {
+        let item = out.value(
+            DAEMON_USER,
+            ItemKind::Value,
+            Some("the user rockcraft creates for `run-user`".into()),
+            Some(format!("`{DAEMON_USER}` (UID and GID 584792): rockcraft creates it when `run-user` is `{DAEMON_USER}`, as every framework extension sets it.")),
+        );
+        item.preselect = true;
+    }
+    if project.base().is_some_and(|b| b != BARE) {
+        out.value(
+            "root",
+            ItemKind::Value,
+            Some("the Ubuntu base's superuser".into()),
+            Some("`root` is in the Ubuntu base images; a `bare` rock has only the users its slices or rockcraft add.".into()),
+        );
+    }
+}
+
+/// `build-snaps`/`stage-snaps`: no list of snaps is bundled, so only the snaps this project
+/// already installs elsewhere (in its own parts or in those its extensions generate).
+fn snaps(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
+    const KEYS: [&str; 2] = ["build-snaps", "stage-snaps"];
+    let mut found: Vec<(String, &'static str)> = Vec::new();
+    let tree = &project.doc.tree;
+    for p in project.doc.section("parts") {
+        for key in KEYS {
+            let Some(list) = tree.get(p.value, key) else {
+                continue;
+            };
+            let items = tree.items(list).iter().filter(|&&i| !tree.is_null(i));
+            for snap in items.filter_map(|&i| tree.text(i)) {
+                found.push((snap.to_owned(), "snap this project installs"));
+            }
+        }
+    }
+    if let Some(parts) = sources
+        .expanded
+        .and_then(|e| e.get("parts"))
+        .and_then(serde_json::Value::as_object)
+    {
+        for part in parts.values() {
+            for key in KEYS {
+                let items = part.get(key).and_then(serde_json::Value::as_array);
+                for snap in items.into_iter().flatten().filter_map(|s| s.as_str()) {
+                    found.push((snap.to_owned(), "snap an extension installs"));
+                }
+            }
+        }
+    }
+    let word = out.ctx.word.clone();
+    let mut seen = HashSet::new();
+    for (snap, detail) in found {
+        if snap.is_empty() || snap == word || out.has_sibling(&snap) || !seen.insert(snap.clone()) {
+            continue;
+        }
+        out.value(
+            &snap,
+            ItemKind::Package,
+            Some(detail.into()),
+            Some(format!("`{snap}` is already installed elsewhere in this project. No list of snaps is bundled, so only those are offered; any snap of the Snap Store (`name/track/risk`) may be written.")),
+        );
     }
 }

@@ -1,15 +1,48 @@
 //! Paths for `prime`/`stage` lists and `organize` keys: the project's files and directories,
 //! one path segment at a time, under a framework's prefix (`flask/app/` in `install-app`) or
 //! relative to a `dump` part's source directory, with `-` exclusion forms when the typed entry
-//! starts with `-`.
+//! starts with `-`. Directories are offered without a trailing slash, the spelling of the
+//! default lists rockcraft generates and of "Choose which files go into the image".
 
 use crate::core::extensions::ProjectFs;
+use crate::core::facts::PROJECT_FILE;
 
 use super::{ItemKind, MAX_PATH_ITEMS, Out};
 
 /// Entries never offered: those the extensions never copy into the rock.
 fn skipped(name: &str) -> bool {
     crate::core::extensions::frameworks::common::is_ignored(name)
+}
+
+/// Files of a project's root that build the rock or the project rather than run in it: in a
+/// `prime`/`stage` list they come after the application's own files and directories.
+const BUILD_FILES: &[&str] = &[
+    PROJECT_FILE,
+    "requirements.txt",
+    "pyproject.toml",
+    "poetry.lock",
+    "uv.lock",
+    "go.mod",
+    "go.sum",
+    "pom.xml",
+    "build.gradle",
+    "gradlew",
+    "mvnw",
+    "Dockerfile",
+    "Makefile",
+    "tox.ini",
+    "setup.cfg",
+    "setup.py",
+    "charmcraft.yaml",
+    "README.md",
+    "LICENSE",
+    "tests",
+    "venv",
+];
+
+/// Whether a root entry is one of the [`BUILD_FILES`] or hidden (`.github`, `.venv`).
+fn builds_the_rock(name: &str) -> bool {
+    name.starts_with('.') || BUILD_FILES.contains(&name)
 }
 
 /// Whether the paths are offered as list values or as mapping keys (`organize`).
@@ -67,10 +100,10 @@ pub(super) fn complete(out: &mut Out<'_>, fs: &dyn ProjectFs, root: &str, prefix
         } else {
             format!("{dir}/{}", e.name)
         };
-        // Keys name a directory without the trailing slash (the value is its new place).
-        let slash = e.is_dir && as_ == As::Value;
-        let label = format!("{neg}{prefix}{sub}{}", if slash { "/" } else { "" });
-        if out.has_sibling(&label) || out.has_sibling(label.trim_end_matches('/')) {
+        // A directory is written without a trailing slash, as rockcraft writes the default
+        // lists (`flask/app/static`); typing `/` after it lists what it holds.
+        let label = format!("{neg}{prefix}{sub}");
+        if out.has_sibling(&label) || out.has_sibling(&format!("{label}/")) {
             continue;
         }
         let (kind, detail) = if e.is_dir {
@@ -89,7 +122,12 @@ pub(super) fn complete(out: &mut Out<'_>, fs: &dyn ProjectFs, root: &str, prefix
             format!("exclude project {detail} `{shown}`")
         };
         match as_ {
-            As::Value => out.value(&label, kind, Some(detail), None),
+            As::Value => {
+                let item = out.value(&label, kind, Some(detail), None);
+                if dir.is_empty() && builds_the_rock(&e.name) {
+                    item.rank = super::Rank::Unlikely;
+                }
+            }
             As::Key if neg.is_empty() => {
                 out.key(&label, kind, super::Shape::Scalar, Some(detail), None);
             }

@@ -152,6 +152,16 @@ fn enum_values(alts: &[&'static Value]) -> Vec<String> {
     out
 }
 
+/// Whether the schema at `path` is a list (and not also a scalar or a mapping).
+pub(super) fn is_list(path: &[Seg]) -> bool {
+    resolve(path).first().is_some_and(|s| {
+        let mapping = alternatives(s)
+            .iter()
+            .any(|a| a.get("properties").is_some() || a.get("additionalProperties").is_some());
+        shape(s) == Shape::List && !mapping
+    })
+}
+
 /// The keys the mapping at `path` may still take. `plugin` adds that plugin's part options.
 pub(super) fn keys(out: &mut Out<'_>, path: &[Seg], plugin: Option<&str>) {
     let mut props: Vec<(&'static str, &'static Value)> = Vec::new();

@@ -9,7 +9,7 @@ use crate::core::packages::{
     StaticIndexes,
 };
 
-use super::{Sources, complete};
+use super::{Rank, Sources, complete};
 
 fn render(src: &str) -> String {
     let debs = DebIndex::from_texts([
@@ -56,6 +56,12 @@ fn render_with(src: &str, indexes: &dyn PackageIndexes) -> String {
                 .map(|d| format!(" ({})", d.lines().next().unwrap_or_default()))
                 .unwrap_or_default()
         );
+        if i.rank != Rank::Normal {
+            let _ = write!(s, " <{:?}>", i.rank);
+        }
+        if i.preselect {
+            s.push_str(" <preselect>");
+        }
         for e in &i.additional_edits {
             let _ = write!(
                 s,
@@ -152,7 +158,7 @@ fn half_typed_key_in_broken_yaml() {
 #[test]
 fn flow_list_that_does_not_parse() {
     check_completion!("base: bare\nbuild-base: ubuntu@24.04\nparts:\n  p:\n    plugin: nil\n    stage-packages: [libpq5_libs, libpq$0", @r#"
-    libpq5_copyright [Slice] 98..103 "libpq5_copyright" (Chisel slice (ubuntu-24.04))
+    libpq5_copyright [Slice] 98..103 "libpq5_copyright" (Chisel slice (ubuntu-24.04)) <Unlikely>
     "#);
 }
 
@@ -285,16 +291,16 @@ fn part_and_service_names() {
 #[test]
 fn install_app_paths() {
     check_completion!(&format!("{FLASK}parts:\n  flask-framework/install-app:\n    prime:\n      - flask/app/app.py\n      - $0\n"), @r#"
-    flask/app/requirements.txt [File] 161..161 "flask/app/requirements.txt" (project file `requirements.txt`)
-    flask/app/static/ [Folder] 161..161 "flask/app/static/" (project directory `static`)
-    flask/app/templates/ [Folder] 161..161 "flask/app/templates/" (project directory `templates`)
+    flask/app/static [Folder] 161..161 "flask/app/static" (project directory `static`)
+    flask/app/templates [Folder] 161..161 "flask/app/templates" (project directory `templates`)
+    flask/app/requirements.txt [File] 161..161 "flask/app/requirements.txt" (project file `requirements.txt`) <Unlikely>
     "#);
     check_completion!(&format!("{FLASK}parts:\n  flask-framework/install-app:\n    prime: [flask/app/templates/$0"), @r#"flask/app/templates/index.html [File] 129..149 "flask/app/templates/index.html" (project file `templates/index.html`)"#);
     check_completion!(&format!("{FLASK}parts:\n  flask-framework/install-app:\n    prime:\n      - -fl$0\n"), @r#"
     -flask/app/app.py [File] 136..139 "-flask/app/app.py" (exclude project file `app.py`)
-    -flask/app/requirements.txt [File] 136..139 "-flask/app/requirements.txt" (exclude project file `requirements.txt`)
-    -flask/app/static/ [Folder] 136..139 "-flask/app/static/" (exclude project directory `static`)
-    -flask/app/templates/ [Folder] 136..139 "-flask/app/templates/" (exclude project directory `templates`)
+    -flask/app/static [Folder] 136..139 "-flask/app/static" (exclude project directory `static`)
+    -flask/app/templates [Folder] 136..139 "-flask/app/templates" (exclude project directory `templates`)
+    -flask/app/requirements.txt [File] 136..139 "-flask/app/requirements.txt" (exclude project file `requirements.txt`) <Unlikely>
     "#);
 }
 
@@ -303,9 +309,9 @@ fn assets_and_dump_part_paths() {
     // go-framework/assets `stage` entries live under `app/`.
     check_completion!("base: ubuntu@24.04\nextensions: [go-framework]\nparts:\n  go-framework/assets:\n    stage:\n      - $0\n", @r#"
         app/app.py [File] 95..95 "app/app.py" (project file `app.py`)
-        app/requirements.txt [File] 95..95 "app/requirements.txt" (project file `requirements.txt`)
-        app/static/ [Folder] 95..95 "app/static/" (project directory `static`)
-        app/templates/ [Folder] 95..95 "app/templates/" (project directory `templates`)
+        app/static [Folder] 95..95 "app/static" (project directory `static`)
+        app/templates [Folder] 95..95 "app/templates" (project directory `templates`)
+        app/requirements.txt [File] 95..95 "app/requirements.txt" (project file `requirements.txt`) <Unlikely>
         "#);
     // A dump part installs its source directory as is: its files, without a prefix.
     check_completion!("base: ubuntu@24.04\nparts:\n  web:\n    plugin: dump\n    source: static\n    stage:\n      - $0\n", @r#"app.css [File] 88..88 "app.css" (project file `static/app.css`)"#);
@@ -332,6 +338,25 @@ fn assets_and_dump_part_paths() {
 }
 
 #[test]
+fn only_the_lists_that_choose_app_files_offer_project_paths() {
+    // expressjs copies its app/ directory whole: its npm part's `prime` names files of the
+    // build, and `app/...` there would drop the installed packages.
+    for src in [
+        "base: bare\nbuild-base: ubuntu@24.04\nextensions: [expressjs-framework]\nparts:\n  expressjs-framework/install-app:\n    prime:\n      - $0\n",
+        "base: bare\nbuild-base: ubuntu@24.04\nextensions: [flask-framework]\nparts:\n  flask-framework/install-app:\n    stage:\n      - $0\n",
+        "base: bare\nbuild-base: ubuntu@24.04\nextensions: [go-framework]\nparts:\n  go-framework/assets:\n    prime:\n      - $0\n",
+    ] {
+        assert_eq!(render(src), "", "{src}");
+    }
+    // fastapi's install-app `prime`, under `app/`, directories without a trailing slash.
+    let fastapi = render(
+        "base: bare\nbuild-base: ubuntu@24.04\nextensions: [fastapi-framework]\nparts:\n  fastapi-framework/install-app:\n    prime:\n      - $0\n",
+    );
+    assert!(fastapi.contains("app/static [Folder]"), "{fastapi}");
+    assert!(!fastapi.contains("app/static/"), "{fastapi}");
+}
+
+#[test]
 fn overlay_packages_are_debs() {
     check_completion!("base: ubuntu@24.04\nparts:\n  p:\n    overlay-packages: [cu$0]\n", @r#"curl [Package] 54..56 "curl" (command line URL tool)"#);
 }
@@ -339,8 +364,8 @@ fn overlay_packages_are_debs() {
 #[test]
 fn packages_and_slices() {
     check_completion!("base: bare\nbuild-base: ubuntu@24.04\nparts:\n  p:\n    stage-packages:\n      - libpq$0\n", @r#"
-    libpq5_copyright [Slice] 76..81 "libpq5_copyright" (Chisel slice (ubuntu-24.04))
     libpq5_libs [Slice] 76..81 "libpq5_libs" (Chisel slice (ubuntu-24.04))
+    libpq5_copyright [Slice] 76..81 "libpq5_copyright" (Chisel slice (ubuntu-24.04)) <Unlikely>
     "#);
     check_completion!("base: ubuntu@24.04\nparts:\n  p:\n    build-packages: [cu$0]\n", @r#"curl [Package] 52..54 "curl" (command line URL tool)"#);
 }
@@ -447,10 +472,19 @@ fn key_blocks_follow_the_file_indentation() {
     assert!(got.contains(r#""parts:\n    $0""#), "{got}");
     // An "indentless" file: list items in their key's column.
     let indentless =
-        "name: x\nbase: ubuntu@24.04\nplatforms:\n  amd64:\nextensions:\n- flask-framework\n$0\n";
+        "name: x\nbase: ubuntu@24.04\nextensions:\n- flask-framework\nplatforms:\n  amd64:\n$0\n";
     let got = render(indentless);
     assert!(got.contains(r#""package-repositories:\n- $0""#), "{got}");
     assert!(got.contains(r#""services:\n  $0""#), "{got}");
+    // A list's first item written from its key's line: in the file's sequence column too.
+    let got = render(
+        "base: ubuntu@24.04\nextensions:\n- flask-framework\nparts:\n  p:\n    plugin: nil\n    build-packages: cu$0\n",
+    );
+    assert!(got.contains(r#""\n    - curl""#), "{got}");
+    let got = render(
+        "base: ubuntu@24.04\nparts:\n    p:\n        plugin: nil\n        build-packages: cu$0\n",
+    );
+    assert!(got.contains(r#""\n            - curl""#), "{got}");
 }
 
 #[test]
@@ -475,4 +509,175 @@ fn stage_packages_follow_the_generated_list() {
         .collect();
     assert!(labels.contains(&"libpq5_libs".to_owned()), "{labels:?}");
     assert!(!labels.contains(&"libpq5".to_owned()), "{labels:?}");
+}
+
+/// The first `n` lines of the rendered items.
+fn first(src: &str, n: usize) -> String {
+    render(src).lines().take(n).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn likely_keys_of_extension_parts_come_first() {
+    insta::assert_snapshot!(first(&format!("{FLASK}parts:\n  flask-framework/install-app:\n    $0\n"), 3), @r#"
+    prime [Key] 121..121 "prime:\n      - $0" (list) <Likely> <preselect>
+    stage-packages [Key] 121..121 "stage-packages:\n      - $0" (list) <Likely>
+    plugin [Key] 121..121 "plugin: $0" (one of: dump, nil, ant, autotools, bazel, cargo-use, cmake, dotnet, go, go-use, gradle, gradle-use, jlink, make, maven, maven-use, meson, npm, npm-use, poetry, python, qmake, ruby, rust, scons, uv)
+    "#);
+    insta::assert_snapshot!(first("base: ubuntu@24.04\nextensions: [go-framework]\nparts:\n  go-framework/assets:\n    $0\n", 1), @r#"stage [Key] 80..80 "stage:\n      - $0" (list) <Likely> <preselect>"#);
+    insta::assert_snapshot!(first("base: ubuntu@24.04\nextensions: [expressjs-framework]\nparts:\n  expressjs-framework/install-app:\n    $0\n", 1), @r#"stage-packages [Key] 99..99 "stage-packages:\n      - $0" (list) <Likely> <preselect>"#);
+    // A part of the project's own: the schema's order.
+    assert!(!render("parts:\n  mine:\n    $0\n").contains("<Likely>"));
+    // Among the generated parts, install-app first.
+    insta::assert_snapshot!(first(&format!("{FLASK}parts:\n  $0\n"), 2), @r#"
+    flask-framework/install-app [Part] 88..88 "flask-framework/install-app:\n    $0" (part generated by flask-framework) <Likely>
+    flask-framework/dependencies [Part] 88..88 "flask-framework/dependencies:\n    $0" (part generated by flask-framework)
+    "#);
+}
+
+#[test]
+fn values_right_after_the_colon_bring_their_space() {
+    check_completion!("name: x\nbase:$0\n", @r#"
+    bare [Value] 13..13 " bare" (adds `build-base: ubuntu@24.04`) + 14..14 "build-base: ubuntu@24.04\n"
+    ubuntu@20.04 [Value] 13..13 " ubuntu@20.04"
+    ubuntu@22.04 [Value] 13..13 " ubuntu@22.04"
+    ubuntu@24.04 [Value] 13..13 " ubuntu@24.04"
+    ubuntu@25.10 [Value] 13..13 " ubuntu@25.10"
+    ubuntu@26.04 [Value] 13..13 " ubuntu@26.04"
+    ubuntu@26.10 [Value] 13..13 " ubuntu@26.10" (adds `build-base: devel`) + 14..14 "build-base: devel\n"
+    "#);
+    check_completion!("services:\n  s:\n    startup:$0 # when\n", @r#"
+    enabled [Value] 27..27 " enabled"
+    disabled [Value] 27..27 " disabled"
+    "#);
+    // Not after a value already written.
+    assert_eq!(render("base: ubuntu@22.04 $0\n"), "");
+    assert_eq!(render("parts:\n  p:\n    build-packages: [curl]$0\n"), "");
+    // Not after a colon inside a value, nor before text.
+    assert_eq!(render("parts:\n  p:\n    source: https:$0\n"), "");
+    assert_eq!(render("base:$0x\n"), "");
+}
+
+#[test]
+fn lists_are_completed_where_no_item_is_written_yet() {
+    let part = "base: ubuntu@24.04\nparts:\n  p:\n    plugin: nil\n";
+    // An indentation-only line among the items, and under a key without items.
+    check_completion!(&format!("{part}    build-packages:\n      - curl\n      $0\n"), @r#"
+    libpq-dev [Package] 86..86 "- libpq-dev" (header files for libpq5)
+    libpq5 [Package] 86..86 "- libpq5" (PostgreSQL C client library)
+    "#);
+    check_completion!(&format!("{part}    build-packages:\n      cu$0\n"), @r#"curl [Package] 73..75 "- curl" (command line URL tool)"#);
+    check_completion!("base: ubuntu@24.04\nextensions:\n  - flask-framework\n\n  $0\n", @r#"
+    django-framework [Extension] 54..54 "- django-framework" (bases: bare, ubuntu:22.04, ubuntu@22.04, ubuntu@24.04, ubuntu@26.04)
+    expressjs-framework [Extension] 54..54 "- expressjs-framework" (bases: bare, ubuntu@24.04, ubuntu@26.04)
+    fastapi-framework [Extension] 54..54 "- fastapi-framework" (bases: bare, ubuntu@24.04, ubuntu@26.04)
+    go-framework [Extension] 54..54 "- go-framework" (bases: bare, ubuntu@24.04, ubuntu@26.04)
+    "#);
+    // On the key's line: a new line with the marker, at the column of the items below.
+    check_completion!(&format!("{part}    build-packages: cu$0\n"), @r#"curl [Package] 67..69 "\n      - curl" (command line URL tool)"#);
+    check_completion!(&format!("{part}    build-packages:$0\n        - curl\n"), @r#"
+    libpq-dev [Package] 66..66 "\n        - libpq-dev" (header files for libpq5)
+    libpq5 [Package] 66..66 "\n        - libpq5" (PostgreSQL C client library)
+    "#);
+    // `build-on` takes one architecture as well as a list.
+    check_completion!("platforms:\n  amd64:\n    build-on:$0\n", @r#"
+    amd64 [Platform] 33..33 " amd64" (architecture)
+    arm64 [Platform] 33..33 " arm64" (architecture)
+    armhf [Platform] 33..33 " armhf" (architecture)
+    i386 [Platform] 33..33 " i386" (architecture)
+    ppc64el [Platform] 33..33 " ppc64el" (architecture)
+    riscv64 [Platform] 33..33 " riscv64" (architecture)
+    s390x [Platform] 33..33 " s390x" (architecture)
+    "#);
+    // A mapping's indentation-only line is still a key.
+    assert!(render(&format!("{part}    $0\n")).contains("build-packages [Key]"));
+}
+
+#[test]
+fn licences() {
+    insta::assert_snapshot!(first("license: apa$0\n", 4), @r#"
+    Apache-1.0 [Value] 9..12 "Apache-1.0" (SPDX licence identifier) <Likely>
+    Apache-1.1 [Value] 9..12 "Apache-1.1" (SPDX licence identifier) <Likely>
+    Apache-2.0 [Value] 9..12 "Apache-2.0" (SPDX licence identifier) <Likely>
+    APAFML [Value] 9..12 "APAFML" (SPDX licence identifier) <Likely>
+    "#);
+    insta::assert_snapshot!(first("license: mit$0\n", 1), @r#"MIT [Value] 9..12 "MIT" (SPDX licence identifier) <Likely> <preselect>"#);
+    insta::assert_snapshot!(first("license: Apache-2.O$0\n", 1), @r#"Apache-2.0 [Value] 9..19 "Apache-2.0" (SPDX licence identifier) <Likely> <preselect>"#);
+    insta::assert_snapshot!(first("license:$0\n", 1), @r#"proprietary [Value] 8..8 " proprietary" (not an open-source licence)"#);
+}
+
+#[test]
+fn source_types() {
+    let part = "parts:\n  p:\n    plugin: nil\n";
+    check_completion!(&format!("{part}    source: https://example.com/a.tar.gz\n    source-type: $0\n"), @r#"
+    tar [Value] 86..86 "tar" (a tarball (`.tar`, `.tar.gz`, `.tar.xz`, `.tgz`, ...)) <Likely> <preselect>
+    git [Value] 86..86 "git" (a Git repository)
+    snap [Value] 86..86 "snap" (a `.snap` file, unpacked)
+    zip [Value] 86..86 "zip" (a `.zip` archive)
+    deb [Value] 86..86 "deb" (a `.deb` package, unpacked)
+    file [Value] 86..86 "file" (a single file, copied as it is (never inferred: it must be written))
+    rpm [Value] 86..86 "rpm" (an `.rpm` package, unpacked)
+    7z [Value] 86..86 "7z" (a `.7z` archive)
+    local [Value] 86..86 "local" (a directory on the machine that packs the rock) <Unlikely>
+    "#);
+    // The options the part sets narrow the types down.
+    check_completion!(&format!("{part}    source: https://example.com/x\n    source-branch: main\n    source-type: $0\n"), @r#"git [Value] 103..103 "git" (a Git repository)"#);
+}
+
+#[test]
+fn users_the_rock_has() {
+    check_completion!("base: ubuntu@24.04\nextensions: [flask-framework]\nservices:\n  flask:\n    user: $0\n", @r#"
+    _daemon_ [Value] 78..78 "_daemon_" (the user rockcraft creates for `run-user`) <preselect>
+    root [Value] 78..78 "root" (the Ubuntu base's superuser)
+    "#);
+    check_completion!("base: bare\nbuild-base: ubuntu@24.04\nrun-user: _daemon_\nchecks:\n  up:\n    exec:\n      user: $0\n", @r#"_daemon_ [Value] 91..91 "_daemon_" (the user rockcraft creates for `run-user`) <preselect>"#);
+    check_completion!("base: ubuntu@24.04\nservices:\n  s:\n    user:$0\n", @r#"root [Value] 43..43 " root" (the Ubuntu base's superuser)"#);
+    // An environment variable called `user` is not a user.
+    assert_eq!(
+        render("base: ubuntu@24.04\nservices:\n  s:\n    environment:\n      user: $0\n"),
+        ""
+    );
+}
+
+#[test]
+fn snaps_the_project_already_uses() {
+    check_completion!("parts:\n  a:\n    plugin: nil\n    build-snaps: [go/1.22/stable, node]\n  b:\n    plugin: nil\n    build-snaps:\n      - node\n      - $0\n", @r#"go/1.22/stable [Package] 127..127 "go/1.22/stable" (snap this project installs)"#);
+}
+
+#[test]
+fn documentation_of_plugins_architectures_extensions_and_slices() {
+    let doc_of = |src: &str, label: &str| -> String {
+        let offset = src.find("$0").unwrap();
+        let text = src.replacen("$0", "", 1);
+        let debs = DebIndex::default();
+        let indexes = StaticIndexes { debs: vec![&debs] };
+        let sources = Sources {
+            fs: None,
+            packages: &indexes,
+            experimental: false,
+            expanded: None,
+        };
+        complete(
+            &Document::parse(&text),
+            u32::try_from(offset).unwrap(),
+            &sources,
+        )
+        .into_iter()
+        .find(|i| i.label == label)
+        .and_then(|i| i.documentation)
+        .unwrap_or_else(|| panic!("no documentation for {label}"))
+    };
+    let go = doc_of("base: ubuntu@24.04\nparts:\n  p:\n    plugin: $0\n", "go");
+    assert!(go.contains("`go-buildtags`"), "{go}");
+    let arm = doc_of("platforms:\n  amd64:\n    build-for: [$0]\n", "amd64");
+    assert!(arm.contains("64-bit x86"), "{arm}");
+    let flask = doc_of(
+        "base: ubuntu@24.04\nextensions:\n  - $0\n",
+        "flask-framework",
+    );
+    assert!(flask.contains("`ubuntu@26.04` (experimental)"), "{flask}");
+    let slice = doc_of(
+        "base: bare\nbuild-base: ubuntu@24.04\nparts:\n  p:\n    stage-packages: [libpq5_$0]\n",
+        "libpq5_libs",
+    );
+    assert!(slice.contains("`libpq5_copyright`"), "{slice}");
 }

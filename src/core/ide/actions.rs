@@ -1,17 +1,16 @@
 //! Code actions: quick fixes carried by diagnostics, and refactorings computed from the
-//! current expansion (override a generated service, add packages, choose primed files, start
-//! a project from a profile).
+//! current expansion (override a generated service, add packages, choose the files that go
+//! into the image, start a project from a profile).
 
 use serde_json::{Map, Value, json};
 
 use crate::core::diagnostic::{Diagnostic, Edit};
 use crate::core::document::Document;
 use crate::core::extensions::registry::ExtensionInfo;
-use crate::core::facts::DJANGO_INSTALL_APP;
+use crate::core::facts::{self, DJANGO_INSTALL_APP};
 use crate::core::fits::{self, PackageKind};
 use crate::core::ide::edit::{after_node, indentation, insert_entries};
 use crate::core::ide::expansion::ExpansionResult;
-use crate::core::ide::starters;
 use crate::core::text::{TextRange, TextSize};
 use crate::core::yaml::Entry;
 
@@ -76,22 +75,6 @@ pub fn actions(
             });
         }
     }
-    if is_blank(doc) {
-        for (ext, text) in starters::starters() {
-            let profile = ext;
-            out.push(refactor(
-                format!("Start {} {profile} project", article(profile)),
-                vec![Edit {
-                    range: TextRange::new(
-                        TextSize::from(0),
-                        TextSize::from(u32::try_from(doc.text.len()).unwrap_or(0)),
-                    ),
-                    text,
-                }],
-            ));
-        }
-        return out;
-    }
     let Some(expanded) = expansion.and_then(|e| e.expanded.as_ref()) else {
         return out;
     };
@@ -118,22 +101,6 @@ fn refactor(title: String, edits: Vec<Edit>) -> Action {
         is_preferred: false,
         snippet: None,
     }
-}
-
-/// `a` or `an`, as the word is read aloud (the profiles start with a vowel only when the
-/// vowel sounds as one: `an expressjs-framework`).
-fn article(word: &str) -> &'static str {
-    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    }
-}
-
-/// Only whitespace and comments.
-fn is_blank(doc: &Document) -> bool {
-    crate::core::text::lines_with_starts(&doc.text)
-        .all(|(_, l)| l.trim().is_empty() || l.trim_start().starts_with('#'))
 }
 
 /// (a) `services: <fw>: override: replace` with the generated command and other keys.
@@ -334,39 +301,58 @@ fn snippet_text(text: &str) -> String {
     out.replacen(CURSOR_MARK, "$0", 1)
 }
 
-/// (c) `<fw>-framework/install-app: prime:` with today's default list.
+/// (c) The list that chooses the app's files, for the frameworks that have one (flask's and
+/// fastapi's install-app `prime`, go's and spring-boot's assets `stage`: the parts of
+/// [`facts::PREFIX_RULES`]), pre-filled with what the expansion copies today. Django and
+/// expressjs copy their app directory whole and have no such list.
+///
+/// The default list is the part's own list when the expansion wrote one (flask's `prime`, the
+/// assets' `stage`), else the part's `stage`, which names everything its `organize` copies
+/// (fastapi's install-app has no `prime`). Entries are written as rockcraft writes its
+/// defaults: under the app directory, a directory without a trailing slash (`app/static`), the
+/// spelling path completion offers too. Not offered when the user wrote the list already, or
+/// when the expansion copies nothing of the project (go without `static/`, `templates/`, ...).
 fn choose_files(doc: &Document, expanded: &Value, info: &ExtensionInfo) -> Option<Action> {
-    let part = format!("{}/install-app", info.name);
+    let rule = facts::PREFIX_RULES.iter().find(|r| {
+        r.part
+            .split_once('/')
+            .is_some_and(|(ext, _)| ext == info.name)
+    })?;
+    let part = rule.part;
     let declared = doc
         .section("parts")
         .iter()
-        .any(|e| doc.tree.text(e.key) == Some(part.as_str()));
-    if !declared && !fits::part_name_fits(doc, &part) {
+        .any(|e| doc.tree.text(e.key) == Some(part));
+    if !declared && !fits::part_name_fits(doc, part) {
         return None;
     }
-    let prime = expanded
-        .get("parts")?
-        .get(&part)?
-        .get("prime")?
-        .as_array()?;
-    if prime.is_empty() {
-        return None;
-    }
-    let prefix = info.app_prefix;
-    let list: Vec<Value> = prime
+    let generated = expanded.get("parts")?.get(part)?;
+    let listed = |key: &str| {
+        generated
+            .get(key)
+            .and_then(Value::as_array)
+            .filter(|l| !l.is_empty())
+    };
+    let defaults = listed(rule.key).or_else(|| listed("stage"))?;
+    let list: Vec<Value> = defaults
         .iter()
         .filter_map(Value::as_str)
+        .filter(|p| !p.starts_with('-'))
         .map(|p| {
-            if p.starts_with(prefix) || p.starts_with('-') {
+            let p = p.trim_end_matches('/');
+            if p.starts_with(rule.dir) {
                 Value::String(p.to_owned())
             } else {
-                Value::String(format!("{prefix}{p}"))
+                Value::String(format!("{}{p}", rule.dir))
             }
         })
         .collect();
+    if list.is_empty() {
+        return None;
+    }
     let mut entries = Map::new();
-    entries.insert("prime".into(), Value::Array(list));
-    let edit = insert_entries(doc, &["parts", &part], &entries)?;
+    entries.insert(rule.key.into(), Value::Array(list));
+    let edit = insert_entries(doc, &["parts", part], &entries)?;
     Some(refactor(
         "Choose which files go into the image".into(),
         vec![edit],
@@ -388,6 +374,7 @@ mod tests {
             expanded: Some(expanded.clone()),
             yaml: None,
             diagnostics: Vec::new(),
+            default_prime: Vec::new(),
         };
         actions(&doc, Some(&result), TextRange::empty(0.into()), &[])
             .into_iter()

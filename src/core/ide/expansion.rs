@@ -21,6 +21,9 @@ pub struct ExpansionResult {
     pub yaml: Option<String>,
     /// Problems, with ranges in the SOURCE document.
     pub diagnostics: Vec<Diagnostic>,
+    /// The `prime` list each framework install-app part with one would get without the user's
+    /// own, computed from the project as it was expanded (see [`super::default_prime`]).
+    pub default_prime: Vec<(String, Vec<String>)>,
 }
 
 /// The range to show for an anchor path: the deepest node of the path that exists in the

@@ -2,6 +2,7 @@
 //! diagnostics, hover, code actions, the outline. Pure data in, pure data out (byte ranges, no protocol).
 
 pub mod actions;
+pub mod default_prime;
 pub mod edit;
 pub mod expansion;
 pub mod hover;
@@ -12,5 +13,5 @@ pub mod symbols;
 
 pub use actions::{Action, ActionKind, actions};
 pub use expansion::ExpansionResult;
-pub use hover::{HoverResult, hover};
+pub use hover::{HoverResult, hover, hover_with};
 pub use symbols::{Symbol, SymbolKind, symbols};

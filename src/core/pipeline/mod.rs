@@ -29,6 +29,7 @@ use crate::core::document::Document;
 use crate::core::extensions::apply::apply_with_notes;
 use crate::core::extensions::model::ModelOutcome;
 use crate::core::extensions::{Anchor, CancellableFs, Context, Detail, ExpandError, ProjectFs};
+use crate::core::ide::default_prime::default_primes;
 use crate::core::ide::expansion::{ExpansionResult, map_error, top_value_range};
 use crate::core::ide::lints;
 use crate::core::packages::PackageIndexes;
@@ -173,6 +174,7 @@ pub fn expansion_with(
         result.expanded.as_ref(),
         &mut result.diagnostics,
     );
+    result.default_prime = default_primes(doc, fs, result.expanded.as_ref());
     if cancel.is_cancelled() {
         return None;
     }

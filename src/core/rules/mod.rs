@@ -24,7 +24,7 @@ mod extensions;
 mod filesets;
 pub mod known_packages;
 mod license;
-mod name;
+pub(crate) mod name;
 mod packages;
 mod part_cycles;
 mod part_fields;
@@ -33,6 +33,7 @@ mod platforms;
 mod plugins;
 mod prime_prefix;
 mod references;
+mod service_command;
 mod version;
 
 pub(crate) use base::build_base_edit;
@@ -57,6 +58,7 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     license::check(doc, out);
     prime_prefix::check(doc, out);
     filesets::check(doc, out);
+    service_command::check(doc, out);
 }
 
 /// The text of a scalar that the loader reads as a string (not a number, boolean or null).

@@ -55,7 +55,7 @@ fn problem_free(name: &str) -> bool {
 /// What breaks the rule `^([a-z0-9][a-z0-9-]?)*[a-z]+([a-z0-9-]?[a-z0-9])*$`, in words.
 /// The pattern is equivalent to: only `a-z`, `0-9` and `-`; at least one letter; no hyphen
 /// at either end; no two hyphens in a row.
-fn problem(name: &str) -> Option<String> {
+pub(crate) fn problem(name: &str) -> Option<String> {
     if let Some(c) = name.chars().find(char::is_ascii_uppercase) {
         return Some(format!(
             "it contains the uppercase letter `{c}` (use `{}`)",

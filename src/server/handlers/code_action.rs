@@ -1,6 +1,7 @@
 //! `textDocument/codeAction`: quick fixes for the diagnostics in the range (as published: the
 //! fast analysis, the package names and the expansion's findings), plus the core's actions
-//! (expansion-aware quick fixes and refactorings).
+//! (expansion-aware quick fixes and refactorings, and on a blank document the starters, named
+//! after the document's directory).
 //!
 //! The package-name diagnostics (`unknown-slice`, `unknown-package`) are computed again
 //! against the package indexes loaded now, so their "did you mean" fixes are offered too.
@@ -22,6 +23,7 @@ use tower_lsp_server::ls_types::{
 
 use crate::core::code::Code;
 use crate::core::diagnostic::{Diagnostic, Edit};
+use crate::core::document::Document;
 use crate::core::ide::{self, ActionKind};
 use crate::core::text::TextRange;
 use crate::server::analysis;
@@ -29,7 +31,7 @@ use crate::server::convert::{self, LineMap};
 use crate::server::diagnostics;
 use crate::server::guard::guarded;
 use crate::server::handlers::execute_command::{self, SHOW_EXPANDED_PROJECT};
-use crate::server::session::DocSnapshot;
+use crate::server::session::{DocSnapshot, project_dir};
 use crate::server::snippet_edit;
 use crate::server::{Backend, Negotiated};
 
@@ -186,12 +188,19 @@ fn compute(
         }
     }
     let diagnostics: Vec<Diagnostic> = relevant.iter().map(|(d, _)| (*d).clone()).collect();
-    let core = ide::actions(
+    let mut core = ide::actions(
         &analysis.doc,
         expanded.map(|e| &e.result),
         range,
         &diagnostics,
     );
+    if ide::starters::is_blank(&analysis.doc) {
+        let dir = directory_name(uri);
+        core.extend(ide::starters::starter_actions(
+            &analysis.doc,
+            dir.as_deref(),
+        ));
+    }
     let client_copy: HashMap<(Code, TextRange), Option<&lsp::Diagnostic>> = relevant
         .iter()
         .rev()
@@ -228,7 +237,10 @@ fn compute(
             n.document_changes,
         ));
     }
-    if wanted.refactor && !analysis.doc.declared_extensions().is_empty() {
+    if wanted.refactor
+        && !analysis.doc.declared_extensions().is_empty()
+        && (n.show_document || on_extensions(&analysis.doc, range))
+    {
         out.push(show_expanded(uri));
     }
     Some(
@@ -238,8 +250,23 @@ fn compute(
     )
 }
 
-/// "Show the expanded project": runs [`SHOW_EXPANDED_PROJECT`] on the document, whose result
-/// is the expanded YAML (clients show it as a read-only virtual document).
+/// Whether `range` touches the `extensions:` entry (its key or its list).
+fn on_extensions(doc: &Document, range: TextRange) -> bool {
+    doc.root_map()
+        .and_then(|root| doc.tree.entry(root, "extensions"))
+        .is_some_and(|e| {
+            let (key, value) = (doc.range(e.key), doc.range(e.value));
+            let whole = TextRange::new(key.start(), value.end().max(key.end()));
+            whole.start() <= range.end() && range.start() <= whole.end()
+        })
+}
+
+/// "Show the expanded project": runs [`SHOW_EXPANDED_PROJECT`] on the document. Where the
+/// client opens documents for the server (`window/showDocument`) the command opens the
+/// expansion in the editor, and the action is offered anywhere in a project with extensions;
+/// elsewhere the command's result is the YAML, which only some clients show (the VS Code
+/// extension, `rockcraft-lsp.el`), so the action is offered on the `extensions:` entry only,
+/// not at every cursor position.
 fn show_expanded(uri: &lsp::Uri) -> CodeAction {
     let title = "Show the expanded project (what rockcraft builds)".to_owned();
     CodeAction {
@@ -252,6 +279,14 @@ fn show_expanded(uri: &lsp::Uri) -> CodeAction {
         }),
         ..CodeAction::default()
     }
+}
+
+/// The name of the document's directory, its links resolved: what `rockcraft init` names a
+/// project after.
+fn directory_name(uri: &lsp::Uri) -> Option<String> {
+    let dir = project_dir(uri)?;
+    let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
+    dir.file_name()?.to_str().map(str::to_owned)
 }
 
 fn same_diagnostic(client: &lsp::Diagnostic, ours: &Diagnostic, range: lsp::Range) -> bool {

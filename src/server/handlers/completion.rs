@@ -119,9 +119,16 @@ pub async fn handle(
     let incomplete = completions.incomplete
         || package_items >= MAX_PACKAGE_ITEMS
         || packages.is_loading(release.as_deref());
+    // The core orders the items (likeliest first): `sortText` keeps that order in the client.
+    let width = items.len().to_string().len();
     let items = items
         .into_iter()
-        .map(|i| to_lsp(&map, if snippets { i } else { i.without_snippet() }))
+        .enumerate()
+        .map(|(n, i)| {
+            let mut item = to_lsp(&map, if snippets { i } else { i.without_snippet() });
+            item.sort_text = Some(format!("{n:0width$}"));
+            item
+        })
         .collect();
     Ok(Some(CompletionResponse::List(CompletionList {
         is_incomplete: incomplete,
@@ -145,6 +152,7 @@ fn kind(k: ItemKind) -> CompletionItemKind {
 
 fn to_lsp(map: &LineMap<'_>, i: Item) -> CompletionItem {
     CompletionItem {
+        preselect: i.preselect.then_some(true),
         label: i.label,
         kind: Some(kind(i.kind)),
         detail: i.detail,

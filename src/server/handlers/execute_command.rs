@@ -4,10 +4,21 @@
 //! next change (the quick fix of `extension-experimental`); `rockcraft.applyActionAtCursor`
 //! applies a code action and leaves the cursor where the user types next
 //! (`crate::server::snippet_edit`).
+//!
+//! Showing the expanded project, in each kind of client:
+//! - a client that supports `window/showDocument` (Neovim, VS Code, recent Eglot) is asked to
+//!   open it: the YAML is written, under a comment saying what it is, to a new read-only file
+//!   in the server's private scratch directory (`host::scratch`; never in the project), and
+//!   that file is shown. It is a snapshot: running the command again shows the current one.
+//! - the VS Code extension runs the command itself (its middleware) and shows a virtual
+//!   document that follows edits, through the `rockcraft/expandedProject` request;
+//! - `editors/emacs/rockcraft-lsp.el` shows the command's result in a read-only buffer when
+//!   Eglot cannot open documents for the server;
+//! - every client gets the YAML as the command's result.
 
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::{Error, Result};
-use tower_lsp_server::ls_types::{ExecuteCommandParams, LSPAny, Uri};
+use tower_lsp_server::ls_types::{ExecuteCommandParams, LSPAny, ShowDocumentParams, Uri};
 
 use crate::server::Backend;
 use crate::server::expansion;
@@ -57,7 +68,12 @@ pub async fn handle(backend: &Backend, params: ExecuteCommandParams) -> Result<O
             ))
         })?;
     match expansion::expanded_yaml(&backend.expansion_ctx(), &uri).await {
-        Ok(yaml) => Ok(Some(Value::String(yaml))),
+        Ok(yaml) => {
+            if backend.negotiated().show_document {
+                show(backend, &uri, &yaml).await;
+            }
+            Ok(Some(Value::String(yaml)))
+        }
         Err(message) => Err(Error {
             code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32803),
             message: message.into(),
@@ -70,4 +86,63 @@ pub async fn handle(backend: &Backend, params: ExecuteCommandParams) -> Result<O
 fn uri_argument(arg: &Value) -> Option<Uri> {
     let s = arg.as_str().or_else(|| arg.get("uri")?.as_str())?;
     s.parse().ok()
+}
+
+/// The name of the file showing an expanded project (not `rockcraft.yaml`: a client that
+/// starts the server for that name would analyse the expansion as a project).
+pub const EXPANDED_FILE_NAME: &str = "rockcraft.expanded.yaml";
+
+/// The shown file's text: a comment naming its source, then the YAML as printed.
+fn shown_text(source: &Uri, yaml: &str) -> String {
+    let from = source
+        .to_file_path()
+        .map_or_else(|| source.as_str().to_owned(), |p| p.display().to_string())
+        .replace(['\n', '\r'], " ");
+    format!(
+        "# The project of {from} with its extensions expanded, as `rockcraft\n\
+         # expand-extensions` prints it. A read-only snapshot: run \"Show the expanded project\"\n\
+         # again after editing the project.\n{yaml}"
+    )
+}
+
+/// Writes the expanded project to a scratch file and asks the client to open it (in the
+/// background: the command answers without waiting for the editor). A failure is logged; the
+/// command still returns the YAML.
+async fn show(backend: &Backend, source: &Uri, yaml: &str) {
+    let scratch = std::sync::Arc::clone(&backend.scratch);
+    let key = source.as_str().to_owned();
+    let text = shown_text(source, yaml);
+    let written =
+        tokio::task::spawn_blocking(move || scratch.write(&key, EXPANDED_FILE_NAME, &text)).await;
+    let path = match written {
+        Ok(Ok(path)) => path,
+        Ok(Err(e)) => {
+            tracing::warn!(%e, "cannot write the expanded project to show it");
+            return;
+        }
+        Err(e) => {
+            tracing::warn!(%e, "writing the expanded project failed");
+            return;
+        }
+    };
+    let Some(uri) = Uri::from_file_path(&path) else {
+        tracing::warn!(?path, "the expanded project's file has no file URI");
+        return;
+    };
+    let client = backend.client.clone();
+    tokio::spawn(async move {
+        let params = ShowDocumentParams {
+            uri,
+            external: None,
+            // Beside the project, the cursor staying where the user works (Neovim opens a
+            // split, Eglot another window, VS Code keeps the focus).
+            take_focus: Some(false),
+            selection: None,
+        };
+        match client.show_document(params).await {
+            Ok(true) => {}
+            Ok(false) => tracing::info!("the client did not show the expanded project"),
+            Err(e) => tracing::info!(%e, "window/showDocument failed"),
+        }
+    });
 }

@@ -1,10 +1,16 @@
-//! `textDocument/hover`: what the extensions generate for the key under the cursor (with the
-//! latest expansion of the current version), or the schema's documentation.
+//! `textDocument/hover`: what the name under the cursor stands for, what the extensions
+//! generate for it, or the schema's documentation.
+//!
+//! The hover uses the latest finished expansion, also when it is of an earlier version of the
+//! text (a newer one is debounced, running, or cannot run on half-typed YAML): names are looked
+//! up in it (parts, services), so it answers what it knew instead of nothing, and says so.
+//! Package descriptions come from the indexes loaded so far; the request reads no file.
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{Hover, HoverParams};
 
 use crate::core::ide;
+use crate::core::packages::document_release;
 use crate::server::Backend;
 use crate::server::analysis;
 use crate::server::convert::{self, LineMap};
@@ -24,12 +30,20 @@ pub async fn handle(backend: &Backend, params: HoverParams) -> Result<Option<Hov
     else {
         return Ok(None);
     };
-    let expanded = doc.current_expansion();
+    if let Some(r) = document_release(&analysis.doc) {
+        backend.packages.want(&backend.events, &r);
+    }
+    let packages = backend.packages.snapshot();
+    let latest = doc.expansion.as_ref();
+    let sources = ide::hover::Sources {
+        expansion: latest.map(|e| &e.result),
+        stale: latest.is_some_and(|e| e.version != state.version),
+        packages: Some(&*packages),
+    };
     let map = LineMap::new(&state.text, &state.lines, backend.encoding());
     let offset = u32::from(map.offset(at.position));
     let found = guarded("computing hover", || {
-        ide::hover(&analysis.doc, expanded.as_ref().map(|e| &e.result), offset)
-            .map(|h| convert::hover(&map, &h))
+        ide::hover_with(&analysis.doc, &sources, offset).map(|h| convert::hover(&map, &h))
     });
     Ok(found.flatten())
 }

@@ -14,11 +14,11 @@ use super::python::{
     module_path, probe_file,
 };
 use super::requirements::{mentions_fastapi, read_dependency_file};
-use crate::core::facts::{FASTAPI_PYTHON_DOC_SLUG, FASTAPI_REQUIREMENTS_DOC_SLUG};
+use crate::core::facts::{
+    FASTAPI_DEFAULT_PRIME, FASTAPI_PYTHON_DOC_SLUG, FASTAPI_REQUIREMENTS_DOC_SLUG,
+};
 
 const NAME: &str = "fastapi-framework";
-/// Files the default `prime` ships when they exist in the project root.
-const DEFAULT_PRIME: &[&str] = &["migrate", "migrate.sh", "migrate.py", "static", "templates"];
 
 /// The fastapi-framework extension.
 pub struct FastApi;
@@ -176,7 +176,7 @@ fn install_app(
 ) -> Result<Value, ExpandError> {
     let mut prime = prefixed_entries(project, "fastapi-framework/install-app")?;
     if prime.is_empty() {
-        prime = DEFAULT_PRIME
+        prime = FASTAPI_DEFAULT_PRIME
             .iter()
             .filter(|f| ctx.fs.exists(f))
             .map(|f| format!("app/{f}"))

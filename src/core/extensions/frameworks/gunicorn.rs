@@ -15,23 +15,12 @@ use super::python::{
     module_path, probe_file,
 };
 use super::requirements::declared_names;
-use crate::core::facts::{DJANGO_REQUIREMENTS_DOC_SLUG, FLASK_DOC_SLUG, GUNICORN_DOC_SLUG};
+use crate::core::facts::{
+    DJANGO_REQUIREMENTS_DOC_SLUG, FLASK_DEFAULT_PRIME, FLASK_DOC_SLUG, GUNICORN_DOC_SLUG,
+};
 
 const FLASK: &str = "flask-framework";
 const DJANGO: &str = "django-framework";
-
-/// Files the default Flask `prime` ships when they exist in the project root.
-const FLASK_DEFAULT_PRIME: &[&str] = &[
-    "app",
-    "app.py",
-    "main.py",
-    "src",
-    "migrate",
-    "migrate.sh",
-    "migrate.py",
-    "static",
-    "templates",
-];
 
 /// Which of the two gunicorn frameworks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,6 +4,7 @@ mod duplicate_service_command;
 mod exclusion_only_prime;
 mod framework_part_without_extension;
 mod misspelled_extension_part;
+mod misspelled_extension_service;
 mod prime_missing_file;
 mod working_dir;
 
@@ -29,6 +30,7 @@ pub fn with_extensions(
     exclusion_only_prime::check(doc, out);
     prime_missing_file::check(doc, fs, out);
     misspelled_extension_part::check(doc, out);
+    misspelled_extension_service::check(doc, out);
     framework_part_without_extension::check(doc, out);
     working_dir::check(doc, out);
     if expanded.is_some() {
