@@ -139,15 +139,19 @@ impl Document {
             .collect()
     }
 
-    /// The registered extensions the project declares (unknown names skipped).
+    /// The registered extensions the project declares (unknown names skipped), each once.
     #[must_use]
     pub fn declared_extensions(&self) -> Vec<&'static ExtensionInfo> {
-        let mut v: Vec<&'static ExtensionInfo> = self
+        let mut v: Vec<&'static ExtensionInfo> = Vec::new();
+        for info in self
             .extension_items()
             .iter()
             .filter_map(|(_, n)| registry::find(n))
-            .collect();
-        v.dedup_by_key(|e| e.name);
+        {
+            if !v.iter().any(|e| e.name == info.name) {
+                v.push(info);
+            }
+        }
         v
     }
 

@@ -282,6 +282,16 @@ pub fn is_architecture(s: &str) -> bool {
     ARCHITECTURES.contains(&s)
 }
 
+// ---------------------------------------------------------------------------- stage packages
+
+/// Whether a `stage-packages` entry names a chisel slice (`pkg_slice`) rather than a whole
+/// Debian package: craft-parts tells them apart by the underscore, and refuses a list that
+/// holds both (`Cannot mix packages and slices in stage-packages`).
+#[must_use]
+pub fn is_slice_name(entry: &str) -> bool {
+    entry.contains('_')
+}
+
 // --------------------------------------------------------------------------------- licences
 
 /// The one user rockcraft can create for `run-user` (UID and GID 584792).

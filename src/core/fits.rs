@@ -6,7 +6,7 @@ use crate::core::document::Document;
 use crate::core::extensions::registry;
 use crate::core::facts::{
     BARE, BASES_ALLOWING_SLASH_IN_PART_NAMES, BUILD_BASES, DEFAULT_BUILD_BASE, DEVEL, DEVEL_SERIES,
-    SOURCE_TYPES, at_spelling, is_source_option, plugin_offered,
+    SOURCE_TYPES, at_spelling, is_slice_name, is_source_option, plugin_offered,
 };
 use crate::core::rules;
 use crate::core::schema;
@@ -143,6 +143,56 @@ pub fn part_name_fits(doc: &Document, name: &str) -> bool {
             .is_some_and(slash_allowed)
 }
 
+/// What a part's `stage-packages` list holds, so that what is added to it fits: craft-parts
+/// refuses a list mixing whole Debian packages and chisel slices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PackageKind {
+    Debs,
+    Slices,
+}
+
+/// The kind of package that fits the `stage-packages` list of `part`: that of the entries
+/// already `written` in the document; else that of the list the latest `expanded` project holds
+/// for the part (an extension's generated entries come first there, e.g. `ca-certificates_data`
+/// in `go-framework/runtime` on every base, `npm` in `expressjs-framework/runtime` on `bare`);
+/// else chisel slices on `bare` (a chiselled rock) and Debian packages elsewhere. `typing` is
+/// the entry being typed, left out of the decision: an expansion of an earlier version may hold
+/// it part-typed (`lib` for `libpq`), so expanded entries it starts with, or that start with
+/// it, are left out too. The one answer completion and the refactorings that add packages
+/// share.
+#[must_use]
+pub fn stage_packages_kind<'a>(
+    written: impl IntoIterator<Item = &'a str>,
+    typing: &str,
+    expanded: Option<&serde_json::Value>,
+    part: &str,
+    base: Option<&str>,
+) -> PackageKind {
+    let kind = |entry: &str| {
+        if is_slice_name(entry) {
+            PackageKind::Slices
+        } else {
+            PackageKind::Debs
+        }
+    };
+    let typed = |e: &str| !typing.is_empty() && (typing.starts_with(e) || e.starts_with(typing));
+    if let Some(first) = written.into_iter().find(|e| !e.is_empty() && *e != typing) {
+        return kind(first);
+    }
+    let generated = expanded
+        .and_then(|e| e.get("parts")?.get(part)?.get("stage-packages")?.as_array())
+        .and_then(|list| {
+            list.iter()
+                .filter_map(serde_json::Value::as_str)
+                .find(|e| !e.is_empty() && !typed(e))
+        });
+    match generated {
+        Some(first) => kind(first),
+        None if base == Some(BARE) => PackageKind::Slices,
+        None => PackageKind::Debs,
+    }
+}
+
 /// craft-application's rule, on the build base (else the base) as written.
 fn slash_allowed(build_base_or_base: &str) -> bool {
     BASES_ALLOWING_SLASH_IN_PART_NAMES.contains(&build_base_or_base)
@@ -242,5 +292,50 @@ mod tests {
             "flask-framework/install-app"
         ));
         assert!(part_name_fits(&on("ubuntu@26.04"), "runtime-debs"));
+    }
+
+    #[test]
+    fn stage_packages_kind_follows_the_list_then_the_generated_list_then_the_base() {
+        use serde_json::json;
+        let go = json!({"parts": {"go-framework/runtime": {"stage-packages": ["ca-certificates_data"]}}});
+        let express_bare = json!({"parts": {"expressjs-framework/runtime": {"stage-packages": ["libstdc++6", "npm"]}}});
+        let kind = |written: &[&str], e: Option<&serde_json::Value>, part: &str, base: &str| {
+            stage_packages_kind(written.iter().copied(), "", e, part, Some(base))
+        };
+        // What is written decides.
+        assert_eq!(
+            kind(&["libpq5"], Some(&go), "go-framework/runtime", "bare"),
+            PackageKind::Debs
+        );
+        assert_eq!(
+            kind(&["", "libpq5_libs"], None, "p", "ubuntu@24.04"),
+            PackageKind::Slices
+        );
+        // Then the list the expansion holds, whatever the base.
+        assert_eq!(
+            kind(&[], Some(&go), "go-framework/runtime", "ubuntu@24.04"),
+            PackageKind::Slices
+        );
+        assert_eq!(
+            kind(
+                &[],
+                Some(&express_bare),
+                "expressjs-framework/runtime",
+                "bare"
+            ),
+            PackageKind::Debs
+        );
+        // Then the base.
+        assert_eq!(
+            kind(&[], Some(&go), "go-framework/install-app", "bare"),
+            PackageKind::Slices
+        );
+        assert_eq!(kind(&[], None, "p", "ubuntu@22.04"), PackageKind::Debs);
+        // The entry being typed decides nothing, nor does an earlier expansion of it.
+        let typed = json!({"parts": {"p": {"stage-packages": ["lib"]}}});
+        let typing =
+            |word: &str| stage_packages_kind([word], word, Some(&typed), "p", Some("bare"));
+        assert_eq!(typing("libpq"), PackageKind::Slices);
+        assert_eq!(typing("l"), PackageKind::Slices);
     }
 }

@@ -83,6 +83,15 @@ impl<'a> LineMap<'a> {
         TextSize::from(self.lines.offset(self.text, p, self.enc))
     }
 
+    /// The position of `offset` in the text that `edits` make of this one (an offset in that
+    /// new text, such as where a code action leaves the cursor).
+    #[must_use]
+    pub fn position_after(&self, edits: &[Edit], offset: TextSize) -> lsp::Position {
+        let text = crate::core::ide::edit::apply_edits(self.text, edits);
+        let lines = Lines::new(&text);
+        LineMap::new(&text, &lines, self.enc).position(offset)
+    }
+
     /// The byte range of a client range; a reversed range is put in order.
     #[must_use]
     pub fn text_range(&self, range: lsp::Range) -> TextRange {

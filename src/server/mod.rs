@@ -13,7 +13,9 @@
 //! - [`diagnostics`] (`session`, `packages`, `convert`) and [`publisher`] (`session`,
 //!   `packages`, `events`, `diagnostics`): the only sender of `publishDiagnostics`; the jobs
 //!   reach it only through `events`, never by calling it;
-//! - this module (the [`Backend`], which spawns the publisher), then [`handlers`].
+//! - this module (the [`Backend`], which spawns the publisher), then [`snippet_edit`] (code
+//!   actions applied by the server, to place the cursor: `convert`, `session`) and
+//!   [`handlers`].
 
 pub mod analysis;
 pub mod convert;
@@ -29,6 +31,7 @@ mod protocol;
 pub mod publisher;
 pub mod session;
 pub mod settings;
+pub mod snippet_edit;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -96,7 +99,10 @@ pub struct Negotiated {
     pub watch_files: bool,
     /// The client answers `workspace/configuration` requests.
     pub configuration: bool,
-    /// The client opens documents the server names (`window/showDocument`).
+    /// The client takes LSP 3.18 snippet edits in `workspace/applyEdit`
+    /// (`workspace.workspaceEdit.snippetEditSupport`).
+    pub snippet_edits: bool,
+    /// The client opens documents the server names, with a selection (`window/showDocument`).
     pub show_document: bool,
 }
 
@@ -114,6 +120,8 @@ pub struct Backend {
     /// Where the documents the server shows are written (never inside a project).
     pub(crate) scratch: Arc<crate::host::scratch::Scratch>,
     negotiated: OnceLock<Negotiated>,
+    /// What `initialize` offered beyond the protocol types, read from the raw request.
+    pub(crate) extras: Arc<protocol::ClientExtras>,
     /// The negotiated encoding, shared with the publisher.
     encoding: Arc<OnceLock<Encoding>>,
     shutdown_requested: Arc<AtomicBool>,
@@ -121,7 +129,12 @@ pub struct Backend {
 
 impl Backend {
     /// A backend and its publisher task (spawned: call it inside the runtime).
-    fn new(client: Client, shutdown_requested: Arc<AtomicBool>, options: Options) -> Self {
+    fn new(
+        client: Client,
+        shutdown_requested: Arc<AtomicBool>,
+        options: Options,
+        extras: Arc<protocol::ClientExtras>,
+    ) -> Self {
         let session = Session::default();
         let packages = packages::Packages::default();
         let encoding = Arc::new(OnceLock::new());
@@ -144,6 +157,7 @@ impl Backend {
             settings: settings::Shared::default(),
             scratch: Arc::default(),
             negotiated: OnceLock::new(),
+            extras,
             encoding,
             shutdown_requested,
         }
@@ -276,15 +290,18 @@ where
 {
     let shutdown_requested = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&shutdown_requested);
-    let (service, socket) = LspService::build(move |client| Backend::new(client, flag, options))
-        .custom_method(
-            handlers::expanded_project::METHOD,
-            Backend::expanded_project,
-        )
-        .finish();
+    let extras = Arc::new(protocol::ClientExtras::default());
+    let backend_extras = Arc::clone(&extras);
+    let (service, socket) =
+        LspService::build(move |client| Backend::new(client, flag, options, backend_extras))
+            .custom_method(
+                handlers::expanded_project::METHOD,
+                Backend::expanded_project,
+            )
+            .finish();
     let input = framing::Filtered::new(input);
     Server::new(input, output, socket)
-        .serve(protocol::Protocol(service))
+        .serve(protocol::Protocol(service, extras))
         .await;
     if shutdown_requested.load(Ordering::SeqCst) {
         ServeExit::Clean

@@ -2,10 +2,13 @@
 //! method starts with `$/` gets a `MethodNotFound` error (the library answers nothing, the
 //! specification asks for the error; `$/` notifications stay ignored), and the stand-in requests
 //! [`crate::server::framing`] makes of malformed messages are answered with their error, id
-//! `null`.
+//! `null`. It also reads the client capabilities of `initialize` that the protocol types drop
+//! ([`ClientExtras`]).
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 
 use serde::Deserialize;
@@ -17,9 +20,34 @@ use super::framing::MALFORMED_METHOD;
 /// The boxed future of [`Protocol`]'s calls.
 type Answer<E> = Pin<Box<dyn Future<Output = Result<Option<Response>, E>> + Send>>;
 
-/// A service answering what the wrapped tower-lsp-server service leaves unanswered.
+/// A service answering what the wrapped tower-lsp-server service leaves unanswered, and
+/// noting in its [`ClientExtras`] what `initialize` offers beyond the protocol types.
 #[derive(Debug)]
-pub struct Protocol<S>(pub S);
+pub struct Protocol<S>(pub S, pub Arc<ClientExtras>);
+
+/// Client capabilities newer than the protocol types (ls-types 0.0.6 follows LSP 3.17 and
+/// drops unknown fields), read from the raw `initialize` request before the service sees it.
+#[derive(Debug, Default)]
+pub struct ClientExtras {
+    /// LSP 3.18 `workspace.workspaceEdit.snippetEditSupport`: the client takes
+    /// `SnippetTextEdit`s in the workspace edits of `workspace/applyEdit`.
+    snippet_edits: AtomicBool,
+}
+
+impl ClientExtras {
+    /// Whether the client said it takes snippet edits.
+    pub fn snippet_edits(&self) -> bool {
+        self.snippet_edits.load(Ordering::SeqCst)
+    }
+
+    fn read_initialize(&self, params: Option<&serde_json::Value>) {
+        let offered = params
+            .and_then(|p| p.pointer("/capabilities/workspace/workspaceEdit/snippetEditSupport"))
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false);
+        self.snippet_edits.store(offered, Ordering::SeqCst);
+    }
+}
 
 /// The params of a [`MALFORMED_METHOD`] stand-in.
 #[derive(Deserialize)]
@@ -56,6 +84,9 @@ where
                 Id::Null,
                 error,
             )))));
+        }
+        if req.method() == "initialize" {
+            self.1.read_initialize(req.params());
         }
         let dollar_request = req.id().filter(|_| req.method().starts_with("$/")).cloned();
         let fut = self.0.call(req);

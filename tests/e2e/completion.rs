@@ -845,7 +845,9 @@ async fn items_are_documented() {
     .await;
     let spring = documentation(item(&extensions, "spring-boot-framework"));
     assert!(
-        spring.contains("`bare` (experimental), `ubuntu@24.04` (experimental), `ubuntu@26.04` (experimental)"),
+        spring.contains(
+            "`bare` (experimental), `ubuntu@24.04` (experimental), `ubuntu@26.04` (experimental)"
+        ),
         "{spring}"
     );
     let flask = documentation(item(&extensions, "flask-framework"));

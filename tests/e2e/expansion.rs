@@ -104,7 +104,8 @@ async fn capabilities_advertise_hover_refactor_and_the_command() {
         caps["executeCommandProvider"]["commands"],
         json!([
             "rockcraft.showExpandedProject",
-            "rockcraft.allowExperimentalExtensions"
+            "rockcraft.allowExperimentalExtensions",
+            "rockcraft.applyActionAtCursor"
         ])
     );
     let kinds = caps["codeActionProvider"]["codeActionKinds"]
@@ -712,7 +713,7 @@ async fn refactorings_insert_overrides_that_expand_as_rockcraft_would() {
     );
 
     // Extra packages (chisel slices: the template is on `base: bare`): a dependencies part with
-    // a placeholder that expands.
+    // an empty list to fill, which expands to the generated one.
     let debs = apply_action(
         TEMPLATE,
         titled(
@@ -722,12 +723,16 @@ async fn refactorings_insert_overrides_that_expand_as_rockcraft_would() {
         &uri,
     );
     assert!(
-        debs.contains("  flask-framework/dependencies:\n    stage-packages:\n"),
+        debs.contains("  flask-framework/dependencies:\n    stage-packages: []\n"),
         "{debs}"
     );
     let after = cli_expand(&p, &debs);
     assert_eq!(after.exit_code, 0, "{}", after.stderr);
-    assert!(after.stdout.contains("- package_slice"), "{}", after.stdout);
+    assert!(
+        after.stdout.contains("- python3.12-venv_ensurepip"),
+        "{}",
+        after.stdout
+    );
 
     // Choose which files go in: today's defaults, all prefixed; the expansion primes the same.
     let files = apply_action(

@@ -695,14 +695,7 @@ async fn override_command(w: &mut Walk) -> Result<(), String> {
 /// elsewhere, with the framework, the step, the changes of that step they excuse (a regular
 /// expression over the report line) and why. The walk prints them instead of failing, and
 /// fails when one no longer happens: remove it then (this list only shrinks).
-const PENDING: &[(&str, &str, &str, &str)] = &[(
-    "expressjs-framework",
-    "(c)",
-    r#"^completion "[a-z0-9.+-]+_[a-z0-9-]+" at \d+ adds \["extension-model"\]"#,
-    "on bare, expressjs-framework/runtime generates Debian packages (libstdc++6, zlib1g, npm), \
-     but \"Add chisel slices\" and package completion there offer chisel slices, which \
-     rockcraft refuses to mix with them",
-)];
+const PENDING: &[(&str, &str, &str, &str)] = &[];
 
 async fn walk(fw: &'static Framework) {
     let mut w = Walk::start(fw).await;

@@ -11,6 +11,7 @@ mod howto;
 mod line_breaks;
 mod misuse;
 mod overrides;
+mod packages;
 mod protocol;
 #[path = "../common/safety.rs"]
 mod safety;

@@ -214,6 +214,27 @@
                    (if shown (format "%s: %s" (buffer-name shown) (string-trim (or gline "no gunicorn")))
                      (format "no expanded buffer (actions: %s)" (string-join titles " | "))))))
 
+    ;; (f) "Add Debian packages": Eglot 1.9 neither takes snippet edits nor shows documents,
+    ;; so the action carries its plain edit, an empty list to fill (no placeholder name).
+    (let* ((pos (point-min))
+           (actions (eglot-code-actions pos pos))
+           (adds (cl-remove-if-not (lambda (a) (string-prefix-p "Add " (plist-get a :title)))
+                                   actions))
+           (want "Add Debian packages to flask-framework/dependencies")
+           (tick (buffer-chars-modified-tick)))
+      (when (= (length adds) 1)
+        (cl-letf (((symbol-function 'completing-read) (lambda (&rest _) want)))
+          (let ((last-nonmenu-event 13))
+            (eglot-code-actions pos pos nil t)))
+        (rt-wait (lambda () (/= tick (buffer-chars-modified-tick))) 3))
+      (let ((added (save-excursion
+                     (goto-char (point-min))
+                     (search-forward "  flask-framework/dependencies:\n    stage-packages: []\n" nil t))))
+        (rt-record (and (= (length adds) 1) added) "add-packages"
+                   (format "offered %s; empty list added=%s"
+                           (mapconcat (lambda (a) (plist-get a :title)) adds " | ")
+                           (if added "true" "false")))))
+
     (ignore-errors (eglot-shutdown rt-server))))
 
 (run-at-time (string-to-number (or (getenv "RLSP_TIMEOUT_S") "60")) nil

@@ -11,8 +11,9 @@
 -- Everything goes through Neovim's own client: vim.lsp.enable (so the config's
 -- filetypes/root_dir decide whether to attach), vim.diagnostic, vim.lsp.buf.code_action with
 -- apply=true (Neovim resolves and applies the edit itself); completion and hover are sent
--- with client:request_sync, as the omnifunc and `K` send them. Hover comes last: the
--- expansion behind it succeeds only once the quick fix has repaired the prime entry.
+-- with client:request_sync, as the omnifunc and `K` send them. Hover comes after the quick
+-- fix: the expansion behind it succeeds only once the quick fix has repaired the prime entry;
+-- then "Add Debian packages" (a command: the server applies the edit and moves the cursor).
 
 local uv = vim.uv or vim.loop
 local env = vim.env
@@ -201,6 +202,31 @@ local function main()
       vim.api.nvim_buf_get_name(shown), tostring(vim.bo[shown].readonly), tostring(visible),
       tostring(kept), vim.trim(gshown):sub(1, 60))
       or ('no expanded document shown (actions: ' .. table.concat(titles, ' | ') .. ')'))
+
+  -- (f) "Add Debian packages": the server applies a valid edit (an empty list to fill, never a
+  -- placeholder name) and puts the cursor inside it with window/showDocument.
+  vim.api.nvim_set_current_buf(bufnr)
+  vim.api.nvim_win_set_cursor(0, { 1, 0 })
+  local adds = {}
+  local tick2 = vim.api.nvim_buf_get_changedtick(bufnr)
+  vim.lsp.buf.code_action({
+    apply = true,
+    filter = function(a)
+      if a.title:find('^Add ') then table.insert(adds, a.title) end
+      return a.title == 'Add Debian packages to flask-framework/dependencies'
+    end,
+  })
+  vim.wait(5000, function() return vim.api.nvim_buf_get_changedtick(bufnr) ~= tick2 end, 20)
+  local lrow = find_pos(bufnr, 'stage-packages: []', 0)
+  local want_col = lrow and #(vim.api.nvim_buf_get_lines(bufnr, lrow, lrow + 1, false)[1]) - 1
+  local placed = lrow and vim.wait(5000, function()
+    local cur = vim.api.nvim_win_get_cursor(0)
+    return cur[1] == lrow + 1 and cur[2] == want_col
+  end, 20)
+  local cur = vim.api.nvim_win_get_cursor(0)
+  record(#adds == 1 and lrow ~= nil and placed == true, 'add-packages',
+    string.format('offered %s; list at line %s, cursor at %d:%d', table.concat(adds, ' | '),
+      lrow and (lrow + 1) or 'none', cur[1], cur[2]))
 
   client:stop()
   vim.wait(3000, function() return client:is_stopped() end, 20)

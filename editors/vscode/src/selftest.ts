@@ -228,6 +228,46 @@ export async function runSelfTest(api: RockcraftApi, outDir: string, output: vsc
       return command.trim();
     });
 
+    await check('"Add Debian packages" is offered once, adds a valid list and puts the cursor in it', async () => {
+      // A command the server runs: it applies a plain edit (VS Code's languageclient 9 takes no
+      // snippet edits) and moves the cursor with window/showDocument.
+      const start = new vscode.Range(0, 0, 0, 0);
+      const adds = await poll(
+        async () =>
+          (
+            (await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+              'vscode.executeCodeActionProvider',
+              uri,
+              start,
+              vscode.CodeActionKind.Refactor.value,
+            )) ?? []
+          ).filter((a) => a.title.startsWith('Add ')),
+        (a) => a.length > 0,
+        15_000,
+        300,
+      );
+      expect(adds.length === 1, `offered ${JSON.stringify(adds.map((a) => a.title))}`);
+      const add = adds[0] as vscode.CodeAction;
+      const command = add.command;
+      expect(command !== undefined && add.edit === undefined, `"${add.title}" carries no command`);
+      await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+      await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
+      const line = await poll(
+        () => doc.getText().split('\n').findIndex((l) => l.trim() === 'stage-packages: []'),
+        (i) => i >= 0,
+        10_000,
+      );
+      expect(line >= 0, `no empty list added: ${doc.getText()}`);
+      const col = doc.lineAt(line).text.indexOf(']');
+      const at = await poll(
+        () => vscode.window.activeTextEditor?.selection.active,
+        (p) => p !== undefined && p.line === line && p.character === col,
+        5000,
+      );
+      expect(at?.line === line && at.character === col, `cursor at ${at?.line}:${at?.character}, want ${line}:${col}`);
+      return `${add.title} → line ${line + 1} \`${doc.lineAt(line).text.trim()}\`, cursor inside the brackets`;
+    });
+
     await check('Show Expanded Project opens the expanded YAML (read-only, yaml)', async () => {
       await vscode.commands.executeCommand('rockcraft.showExpandedProject', uri);
       const shown = await poll(

@@ -27,7 +27,8 @@ use crate::core::facts::{
     inferred_source_type, is_architecture, plugins_for, prefix_rule, release_of_base, spdx_id,
     spdx_ids,
 };
-use crate::core::fits;
+use crate::core::fits::{self, PackageKind};
+use crate::core::ide::edit::{Indentation, indentation};
 use crate::core::packages::{PackageIndexes, SliceOrigin};
 use crate::core::rules;
 use crate::core::suggest;
@@ -191,7 +192,7 @@ pub fn complete_list(doc: &Document, offset: u32, sources: &Sources<'_>) -> Comp
                 ctx.slot = Slot::Item;
                 let column = ctx
                     .items_column
-                    .unwrap_or(ctx.key_column + crate::core::ide::edit::indent_unit(doc));
+                    .unwrap_or(ctx.key_column + indentation(doc).sequence);
                 ctx.lead = Lead::Block(column);
             }
             _ => {}
@@ -200,6 +201,8 @@ pub fn complete_list(doc: &Document, offset: u32, sources: &Sources<'_>) -> Comp
     let project = Project::new(doc, outline);
     let mut out = Out {
         ctx: &ctx,
+        doc,
+        indentation: OnceCell::new(),
         items: Vec::new(),
         incomplete: false,
     };
@@ -369,12 +372,19 @@ fn generated_parts(ext: &registry::ExtensionInfo, sources: &Sources<'_>) -> Vec<
 
 struct Out<'c> {
     ctx: &'c Ctx,
+    doc: &'c Document,
+    /// How the document indents, for the blocks key items write (read on first use).
+    indentation: OnceCell<Indentation>,
     items: Vec<Item>,
     /// Some items were left out.
     incomplete: bool,
 }
 
 impl Out<'_> {
+    fn indentation(&self) -> Indentation {
+        *self.indentation.get_or_init(|| indentation(self.doc))
+    }
+
     /// A plain value item, written with what it needs before it where the cursor is.
     fn value(
         &mut self,
@@ -423,11 +433,18 @@ impl Out<'_> {
         } else if self.ctx.flow {
             (format!("{label}: $0"), true)
         } else {
-            let inner = " ".repeat(self.ctx.column + 2);
+            // The block below the key, indented as the document indents.
+            let ind = self.indentation();
             match shape {
                 Shape::Scalar => (format!("{label}: $0"), true),
-                Shape::List => (format!("{label}:\n{inner}- $0"), true),
-                Shape::Mapping => (format!("{label}:\n{inner}$0"), true),
+                Shape::List => {
+                    let inner = " ".repeat(self.ctx.column + ind.sequence);
+                    (format!("{label}:\n{inner}- $0"), true)
+                }
+                Shape::Mapping => {
+                    let inner = " ".repeat(self.ctx.column + ind.unit);
+                    (format!("{label}:\n{inner}$0"), true)
+                }
             }
         };
         self.push(Item {
@@ -772,44 +789,36 @@ fn parts_after<'d>(doc: &'d Document, part: &str) -> HashSet<&'d str> {
     later
 }
 
-/// What a `stage-packages` list may take more of: one list holds Debian packages or chisel
-/// slices (`pkg_slice`), never both.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum ListKind {
-    Debs,
-    Slices,
-}
-
-/// The kind of the list being completed: what its other items are, else slices on `bare`
-/// (a chiselled rock) and Debian packages elsewhere.
-fn list_kind(out: &Out<'_>, project: &Project<'_>, stage: bool) -> ListKind {
-    if !stage {
-        return ListKind::Debs;
-    }
-    // The other items: not the one being typed.
-    let word = out.ctx.word.as_str();
-    let mut slices = out
-        .ctx
-        .siblings
-        .iter()
-        .map(|(item, _)| item.as_str())
-        .filter(|i| !i.is_empty() && *i != word)
-        .map(|i| i.contains('_'));
-    match slices.next() {
-        Some(true) => ListKind::Slices,
-        Some(false) => ListKind::Debs,
-        None if project.base() == Some(BARE) => ListKind::Slices,
-        None => ListKind::Debs,
-    }
+/// The kind of the list being completed ([`fits::stage_packages_kind`]): what its other items
+/// are, else what the latest expansion holds there, else slices on `bare` and Debian packages
+/// elsewhere. Lists other than `stage-packages` take Debian packages only.
+fn list_kind(
+    out: &Out<'_>,
+    project: &Project<'_>,
+    sources: &Sources<'_>,
+    stage: bool,
+) -> PackageKind {
+    let part = match out.ctx.path.get(1) {
+        Some(Seg::Key(part)) if stage => part.as_str(),
+        _ => return PackageKind::Debs,
+    };
+    let written = out.ctx.siblings.iter().map(|(item, _)| item.as_str());
+    fits::stage_packages_kind(
+        written,
+        &out.ctx.word,
+        sources.expanded,
+        part,
+        project.base(),
+    )
 }
 
 fn packages(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>, stage: bool) {
     let word = out.ctx.word.clone();
     let release = project.build_base().and_then(release_of_base);
     let known = sources.packages.for_release(release.as_deref());
-    let kind = list_kind(out, project, stage);
+    let kind = list_kind(out, project, sources, stage);
     let mut n = 0;
-    if kind == ListKind::Slices
+    if kind == PackageKind::Slices
         && let (Some(release), Some((slices, origin))) = (&release, known.slices)
     {
         let (pkg_prefix, slice_prefix) = match word.rsplit_once('_') {
@@ -850,7 +859,7 @@ fn packages(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>, sta
             }
         }
     }
-    if kind == ListKind::Slices {
+    if kind == PackageKind::Slices {
         return;
     }
     if known.has_debs() {

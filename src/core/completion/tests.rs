@@ -459,6 +459,58 @@ fn values_the_project_accepts() {
     check_completion!("base: ubuntu@26.04\nextensions:\n  - $0\n", @"");
 }
 
+#[test]
+fn key_blocks_follow_the_file_indentation() {
+    // A 4-space file with sequences indented under their key.
+    let four = "name: x\nbase: ubuntu@24.04\nplatforms:\n    amd64:\nextensions:\n    - flask-framework\nparts:\n    p:\n        $0\n";
+    let got = render(four);
+    assert!(
+        got.contains(r#""build-environment:\n            - $0""#),
+        "{got}"
+    );
+    let got = render("name: x\nplatforms:\n    amd64:\n$0\n");
+    assert!(got.contains(r#""parts:\n    $0""#), "{got}");
+    // An "indentless" file: list items in their key's column.
+    let indentless =
+        "name: x\nbase: ubuntu@24.04\nextensions:\n- flask-framework\nplatforms:\n  amd64:\n$0\n";
+    let got = render(indentless);
+    assert!(got.contains(r#""package-repositories:\n- $0""#), "{got}");
+    assert!(got.contains(r#""services:\n  $0""#), "{got}");
+    // A list's first item written from its key's line: in the file's sequence column too.
+    let got = render(
+        "base: ubuntu@24.04\nextensions:\n- flask-framework\nparts:\n  p:\n    plugin: nil\n    build-packages: cu$0\n",
+    );
+    assert!(got.contains(r#""\n    - curl""#), "{got}");
+    let got = render(
+        "base: ubuntu@24.04\nparts:\n    p:\n        plugin: nil\n        build-packages: cu$0\n",
+    );
+    assert!(got.contains(r#""\n            - curl""#), "{got}");
+}
+
+#[test]
+fn stage_packages_follow_the_generated_list() {
+    // Go on Ubuntu: its runtime part holds `ca-certificates_data`, so only slices fit there.
+    let text = "name: x\nbase: ubuntu@24.04\nextensions:\n  - go-framework\nparts:\n  go-framework/runtime:\n    stage-packages:\n      - libpq\n";
+    let doc = Document::parse(text);
+    let expanded = serde_json::json!({"parts": {"go-framework/runtime": {"stage-packages": ["ca-certificates_data", "lib"]}}});
+    let debs =
+        DebIndex::from_texts(["Package: libpq5\nDescription: PostgreSQL C client library\n"]);
+    let indexes = StaticIndexes { debs: vec![&debs] };
+    let sources = Sources {
+        fs: None,
+        packages: &indexes,
+        experimental: false,
+        expanded: Some(&expanded),
+    };
+    let at = u32::try_from(text.find("libpq").unwrap() + 5).unwrap();
+    let labels: Vec<String> = complete(&doc, at, &sources)
+        .into_iter()
+        .map(|i| i.label)
+        .collect();
+    assert!(labels.contains(&"libpq5_libs".to_owned()), "{labels:?}");
+    assert!(!labels.contains(&"libpq5".to_owned()), "{labels:?}");
+}
+
 /// The first `n` lines of the rendered items.
 fn first(src: &str, n: usize) -> String {
     render(src).lines().take(n).collect::<Vec<_>>().join("\n")

@@ -269,6 +269,7 @@ pub fn starter_actions(doc: &Document, dir_name: Option<&str>) -> Vec<Action> {
                 }],
                 diagnostic: None,
                 is_preferred: false,
+                snippet: None,
             })
         })
         .collect()

@@ -11,6 +11,7 @@
 use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
+use crate::core::facts::is_slice_name;
 use crate::core::packages::{
     DebIndex, PackageIndexes, ReleaseIndexes, SliceOrigin, Slices, document_release,
 };
@@ -54,7 +55,7 @@ fn check(doc: &Document, known: &ReleaseIndexes<'_>, out: &mut Vec<Diagnostic>) 
                 if name.is_empty() || name.contains(['$', ' ', '\t', '\n']) {
                     continue;
                 }
-                if key == "stage-packages" && name.contains('_') {
+                if key == "stage-packages" && is_slice_name(name) {
                     checker.slice(id, name);
                 } else {
                     checker.deb(id, name, key);
@@ -154,7 +155,7 @@ impl Checker<'_, '_> {
         } else {
             None
         };
-        let mut message = if name.contains('_') {
+        let mut message = if is_slice_name(name) {
             format!(
                 "`{name}` looks like a Chisel slice, but `{key}` takes whole Debian packages: slices go in `stage-packages`"
             )

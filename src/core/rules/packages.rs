@@ -4,6 +4,7 @@
 use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
+use crate::core::facts::is_slice_name;
 use crate::core::yaml::Entry;
 
 use super::string_value;
@@ -70,8 +71,8 @@ fn mixed(doc: &Document, part: &str, list: Entry, out: &mut Vec<Diagnostic>) {
         .filter_map(|&i| string_value(doc, i).map(|t| (i, t)))
         .filter(|(_, t)| !t.is_empty())
         .collect();
-    let slices: Vec<_> = items.iter().filter(|(_, t)| t.contains('_')).collect();
-    let debs: Vec<_> = items.iter().filter(|(_, t)| !t.contains('_')).collect();
+    let slices: Vec<_> = items.iter().filter(|(_, t)| is_slice_name(t)).collect();
+    let debs: Vec<_> = items.iter().filter(|(_, t)| !is_slice_name(t)).collect();
     let (Some(&&(first_slice, slice)), Some(&&(first_deb, deb))) = (slices.first(), debs.first())
     else {
         return;

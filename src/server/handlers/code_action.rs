@@ -32,6 +32,7 @@ use crate::server::diagnostics;
 use crate::server::guard::guarded;
 use crate::server::handlers::execute_command::{self, SHOW_EXPANDED_PROJECT};
 use crate::server::session::{DocSnapshot, project_dir};
+use crate::server::snippet_edit;
 use crate::server::{Backend, Negotiated};
 
 /// `textDocument/codeAction`: quick fixes of the diagnostics in the range and refactorings.
@@ -208,6 +209,19 @@ fn compute(
     for action in core.iter().filter(|a| wanted.kind(a.kind)) {
         // The core may offer a diagnostic's own fix again; keep the first.
         if !offered.insert((&action.title, &action.edits)) {
+            continue;
+        }
+        // An action that leaves the user typing, where the client can be taken there.
+        if let Some(snippet) = &action.snippet
+            && (n.snippet_edits || n.show_document)
+        {
+            out.push(snippet_edit::code_action(
+                &map,
+                uri,
+                state.version,
+                action,
+                snippet,
+            ));
             continue;
         }
         let attached = action.diagnostic.as_ref().map(|d| {

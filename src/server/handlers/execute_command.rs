@@ -1,7 +1,9 @@
 //! `workspace/executeCommand`: `rockcraft.showExpandedProject <uri>` returns the project with
 //! its extensions expanded, as `rockcraft expand-extensions` prints it;
 //! `rockcraft.allowExperimentalExtensions` allows experimental extensions until the settings
-//! next change (the quick fix of `extension-experimental`).
+//! next change (the quick fix of `extension-experimental`); `rockcraft.applyActionAtCursor`
+//! applies a code action and leaves the cursor where the user types next
+//! (`crate::server::snippet_edit`).
 //!
 //! Showing the expanded project, in each kind of client:
 //! - a client that supports `window/showDocument` (Neovim, VS Code, recent Eglot) is asked to
@@ -20,6 +22,7 @@ use tower_lsp_server::ls_types::{ExecuteCommandParams, LSPAny, ShowDocumentParam
 
 use crate::server::Backend;
 use crate::server::expansion;
+use crate::server::snippet_edit;
 
 /// The command name, advertised in `executeCommandProvider`.
 pub const SHOW_EXPANDED_PROJECT: &str = "rockcraft.showExpandedProject";
@@ -28,7 +31,11 @@ pub const SHOW_EXPANDED_PROJECT: &str = "rockcraft.showExpandedProject";
 pub const ALLOW_EXPERIMENTAL: &str = "rockcraft.allowExperimentalExtensions";
 
 /// The commands the server runs, advertised in `executeCommandProvider`.
-pub const COMMANDS: &[&str] = &[SHOW_EXPANDED_PROJECT, ALLOW_EXPERIMENTAL];
+pub const COMMANDS: &[&str] = &[
+    SHOW_EXPANDED_PROJECT,
+    ALLOW_EXPERIMENTAL,
+    snippet_edit::COMMAND,
+];
 
 /// `workspace/executeCommand`.
 ///
@@ -41,6 +48,9 @@ pub async fn handle(backend: &Backend, params: ExecuteCommandParams) -> Result<O
             .settings
             .allow_experimental(&backend.expansion_ctx(), &backend.packages);
         return Ok(None);
+    }
+    if params.command == snippet_edit::COMMAND {
+        return snippet_edit::execute(backend, &params.arguments).await;
     }
     if params.command != SHOW_EXPANDED_PROJECT {
         return Err(Error::invalid_params(format!(

@@ -39,6 +39,7 @@ pub fn handle(backend: &Backend, params: &InitializeParams) -> Result<Initialize
             .as_ref()
             .and_then(|w| w.configuration)
             .unwrap_or(false),
+        snippet_edits: backend.extras.snippet_edits(),
         show_document: caps
             .window
             .as_ref()
