@@ -17,7 +17,7 @@ use tokio::time::timeout;
 /// requirement (tests go on as soon as the awaited message arrives). Generous, because an
 /// unoptimized build analyses the 200,000-line hostile inputs in several seconds on a busy
 /// 2-core machine.
-pub const WAIT: Duration = Duration::from_secs(60);
+pub const WAIT: Duration = Duration::from_mins(1);
 /// How long to wait before concluding that something did not happen.
 pub const QUIET: Duration = Duration::from_millis(300);
 
