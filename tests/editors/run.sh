@@ -10,6 +10,8 @@
 # 3. writes a flask project to a temp dir and runs, with a hard timeout per editor:
 #      tests/editors/nvim_test.lua  (editors/neovim/lsp/rockcraft_ls.lua, vim.lsp.enable)
 #      tests/editors/eglot_test.el  (editors/emacs/rockcraft-lsp.el, eglot-ensure)
+#      tests/editors/eglot_snippet_test.el  (the Eglot snippet of editors/emacs/README.md,
+#        read from the README and evaluated in `emacs -Q` before Eglot is loaded: a diagnostic)
 #    each checks: attaches only to rockcraft.yaml, a prime-prefix diagnostic, completion in
 #    extensions:, hover on the flask service (expanded gunicorn command), the quick fix applied,
 #    "Add Debian packages" offered once and applied (Neovim: the cursor placed in the new list);
@@ -234,6 +236,23 @@ if wants emacs; then
     collect eglot "$work/eglot.result" "$rc" config not-attached-to-other-yaml attach diagnostic completion hover quickfix add-packages
     [ "$rc" = 0 ] || { echo "-- emacs exited with $rc; output:"; tail -n 30 "$work/eglot.out"; echo; }
     echo "-- emacs: $("$emacs_bin" --version 2>/dev/null | head -n 1), $((SECONDS - t0)) s"
+
+    # the README's Eglot snippet itself, in a clean Emacs (-Q) where Eglot is not loaded yet
+    t0=$SECONDS
+    proj="$work/snippet-project"
+    make_project "$proj"
+    mkdir -p "$work/snippet-home"
+    (
+      cd "$proj" &&
+        HOME="$work/snippet-home" RLSP_BIN="$server" RLSP_README="$root/editors/emacs/README.md" \
+        RLSP_PROJECT="$proj" RLSP_OUT="$work/snippet.result" RLSP_PIDFILE="$work/snippet.server.pid" \
+        RLSP_TIMEOUT_S="$watchdog_s" \
+        run_limited "$work/snippet.out" "$emacs_bin" -Q --batch -l "$here/eglot_snippet_test.el"
+    )
+    rc=$?
+    collect eglot-snippet "$work/snippet.result" "$rc" config not-attached-to-other-yaml attach diagnostic
+    [ "$rc" = 0 ] || { echo "-- emacs -Q exited with $rc; output:"; tail -n 30 "$work/snippet.out"; echo; }
+    echo "-- emacs -Q, README snippet: $((SECONDS - t0)) s"
   else
     report FAIL eglot/install "could not install Emacs with Eglot (apt-get install emacs-nox elpa-eglot elpa-yaml-mode; needs root)"
   fi
