@@ -5,8 +5,9 @@
 #   tests/editors/helix.sh
 #
 # 1. builds `hx` once into $RLSP_HELIX (default <repo>/target/helix): from $HELIX_SRC (a Helix
-#    source checkout; default $RLSP_HELIX/src, cloned from GitHub when missing) with cargo and the
-#    stable toolchain, grammars not fetched by its build; the YAML grammar (the tree-sitter-yaml
+#    source checkout; default $RLSP_HELIX/src, fetched from GitHub at $helix_rev when missing)
+#    with cargo and the stable toolchain, grammars not fetched by its build; the YAML grammar (the
+#    tree-sitter-yaml
 #    revision Helix pins, as the npm package tree-sitter-yaml@0.5.0) compiled with cc into the
 #    runtime's grammars/. Not part of .ci/run: the first build takes long on a small machine.
 # 2. builds the server (cargo build --locked) unless RLSP_BIN is given, and puts it on PATH as
@@ -38,6 +39,8 @@ root="$(cd "$here/../.." && pwd)"
 helix_dir="${RLSP_HELIX:-$root/target/helix}"
 helix_src="${HELIX_SRC:-$helix_dir/src}"
 toolchain="${HELIX_TOOLCHAIN:-stable}"
+# the Helix this test was written against (master after 25.07.1), fetched when HELIX_SRC is absent
+helix_rev=079a789e8cb08ead67f19e1971a1b7438b37354b
 yaml_grammar_version=0.5.0 # npm tree-sitter-yaml: the grammar revision Helix's languages.toml pins
 wait_s=30
 
@@ -71,9 +74,11 @@ trap cleanup EXIT
 hx_bin="$helix_dir/build/debug/hx"
 if [ ! -x "$hx_bin" ]; then
   if [ ! -f "$helix_src/Cargo.toml" ]; then
-    log "cloning Helix into $helix_src"
-    git clone --quiet --depth 1 https://github.com/helix-editor/helix "$helix_src" ||
-      { report FAIL helix/build "no Helix source at $helix_src and git clone failed"; finish; }
+    log "fetching Helix $helix_rev into $helix_src"
+    { git init --quiet "$helix_src" &&
+      git -C "$helix_src" fetch --quiet --depth 1 https://github.com/helix-editor/helix "$helix_rev" &&
+      git -C "$helix_src" checkout --quiet FETCH_HEAD; } ||
+      { report FAIL helix/build "no Helix source at $helix_src and git fetch failed"; finish; }
   fi
   log "building Helix (cargo build -p helix-term; once, into $helix_dir/build)"
   t0=$SECONDS
