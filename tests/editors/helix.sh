@@ -8,7 +8,8 @@
 #    source checkout; default $RLSP_HELIX/src, fetched from GitHub at $helix_rev when missing)
 #    with cargo and the stable toolchain, grammars not fetched by its build; the YAML grammar
 #    (the tree-sitter-yaml revision Helix pins, as the npm package tree-sitter-yaml@0.5.0)
-#    compiled with cc into the runtime's grammars/. Not part of .ci/run: the first build takes long on a small machine.
+#    compiled with cc into the runtime's grammars/. Not part of .ci/run: the first build takes
+#    minutes (about 8 on two cores).
 # 2. builds the server (cargo build --locked) unless RLSP_BIN is given, and puts it on PATH as
 #    `rockcraft-lsp` (editors/helix/languages.toml starts it by name);
 # 3. in a temporary HOME: editors/helix/languages.toml as ~/.config/helix/languages.toml and
