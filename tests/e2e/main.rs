@@ -17,3 +17,4 @@ mod protocol;
 mod safety;
 mod starters;
 mod stdio;
+mod structure;

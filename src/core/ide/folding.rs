@@ -1,0 +1,179 @@
+//! Folding ranges: every mapping entry, list item and block scalar that spans several lines,
+//! and every block of two or more whole-line comments, following the YAML tree.
+
+use crate::core::document::Document;
+use crate::core::text::{TextRange, TextSize, line_start};
+use crate::core::yaml::{NodeId, NodeKind};
+
+/// What a fold hides (the server maps it to the protocol's folding range kind).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FoldKind {
+    /// A mapping entry, list item or block scalar.
+    Region,
+    /// Consecutive whole-line comments.
+    Comment,
+}
+
+/// One foldable range: from the first byte of its first line's content to the last
+/// non-blank byte of its content (the server turns it into lines).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fold {
+    pub range: TextRange,
+    pub kind: FoldKind,
+}
+
+/// The folds of `doc`, ordered by where they start. Only ranges that end on a later line than
+/// they start are returned; the walk is iterative, so any nesting depth is safe.
+#[must_use]
+pub fn folding_ranges(doc: &Document) -> Vec<Fold> {
+    let mut out = Vec::new();
+    let mut stack: Vec<NodeId> = doc.tree.root.into_iter().collect();
+    while let Some(id) = stack.pop() {
+        match &doc.tree.node(id).kind {
+            NodeKind::Mapping { entries, .. } => {
+                for e in entries {
+                    let end = content_end(doc, doc.range(e.value)).max(doc.range(e.key).end());
+                    push_region(doc, &mut out, doc.range(e.key).start(), end);
+                    stack.push(e.value);
+                }
+            }
+            NodeKind::Sequence { items, .. } => {
+                for &item in items {
+                    let span = doc.range(item);
+                    push_region(doc, &mut out, span.start(), content_end(doc, span));
+                    stack.push(item);
+                }
+            }
+            NodeKind::Scalar(_) | NodeKind::Alias { .. } => {}
+        }
+    }
+    comment_blocks(doc, &mut out);
+    out.sort_by_key(|f| (f.range.start(), std::cmp::Reverse(f.range.end())));
+    out.dedup();
+    out
+}
+
+/// The end of `span` without the blank space and line breaks a block value may take in.
+fn content_end(doc: &Document, span: TextRange) -> TextSize {
+    let text = doc.text_at(span);
+    let trimmed = text.trim_end().len();
+    span.start() + TextSize::try_from(trimmed).unwrap_or_default()
+}
+
+fn push_region(doc: &Document, out: &mut Vec<Fold>, start: TextSize, end: TextSize) {
+    if end > start && doc.lines.line_of(end.into()) > doc.lines.line_of(start.into()) {
+        out.push(Fold {
+            range: TextRange::new(start, end),
+            kind: FoldKind::Region,
+        });
+    }
+}
+
+/// Runs of two or more comments, each alone on its line, on consecutive lines.
+fn comment_blocks(doc: &Document, out: &mut Vec<Fold>) {
+    let mut run: Option<(TextRange, u32)> = None;
+    for c in &doc.tree.comments {
+        let start = usize::from(c.span.start());
+        let alone = doc.text[line_start(&doc.text, start)..start]
+            .chars()
+            .all(char::is_whitespace);
+        if !alone {
+            continue;
+        }
+        let line = doc.lines.line_of(c.span.start().into());
+        run = match run {
+            Some((range, last)) if line == last + 1 => Some((range.cover(c.span), line)),
+            other => {
+                flush_comments(doc, out, other);
+                Some((c.span, line))
+            }
+        };
+    }
+    flush_comments(doc, out, run);
+}
+
+fn flush_comments(doc: &Document, out: &mut Vec<Fold>, run: Option<(TextRange, u32)>) {
+    if let Some((range, last)) = run
+        && last > doc.lines.line_of(range.start().into())
+    {
+        out.push(Fold {
+            range,
+            kind: FoldKind::Comment,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The folds of `text` as `first-last kind` lines (1-based), for readable assertions.
+    fn folds(text: &str) -> Vec<String> {
+        let doc = Document::parse(text);
+        folding_ranges(&doc)
+            .iter()
+            .map(|f| {
+                let (a, _) = doc.line_col(f.range.start().into());
+                let (b, _) = doc.line_col(f.range.end().into());
+                format!("{a}-{b} {:?}", f.kind)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn entries_items_and_block_scalars_fold() {
+        let text = "\
+name: app
+parts:
+  p:
+    plugin: nil
+    override-build: |
+      one
+      two
+
+    stage:
+      - a
+      - b
+  q: {plugin: nil,
+      source: .}
+services:
+  - first: 1
+    second: 2
+";
+        assert_eq!(
+            folds(text),
+            [
+                "2-13 Region",  // parts
+                "3-11 Region",  // p, without the blank line inside it at the end of the scalar
+                "5-7 Region",   // override-build's block scalar
+                "9-11 Region",  // stage
+                "12-13 Region", // a flow mapping over two lines
+                "14-16 Region", // services
+                "15-16 Region", // a list item of two lines
+            ]
+        );
+    }
+
+    #[test]
+    fn comment_blocks_fold_and_trailing_comments_do_not() {
+        let text = "\
+# one
+# two
+name: app # trailing
+# alone
+base: bare
+  # three
+  # four
+";
+        assert_eq!(folds(text), ["1-2 Comment", "6-7 Comment"]);
+    }
+
+    #[test]
+    fn broken_and_deep_input_fold_without_panicking() {
+        assert!(folds("parts:\n  p:\n    plugin: [nil\n").len() <= 3);
+        let deep = "a:\n".to_owned() + &"- ".repeat(5000) + "x\n";
+        let _ = folds(&deep);
+        assert!(folds("").is_empty());
+        assert!(folds("\u{feff}").is_empty());
+    }
+}

@@ -1,0 +1,49 @@
+//! `textDocument/foldingRange`: the entries, list items, block scalars and comment blocks of
+//! the current version that span several lines.
+
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::{FoldingRange, FoldingRangeKind, FoldingRangeParams};
+
+use crate::core::ide::{self, FoldKind};
+use crate::server::Backend;
+use crate::server::analysis;
+use crate::server::convert::LineMap;
+use crate::server::guard::guarded;
+
+/// `textDocument/foldingRange`: line ranges to fold.
+///
+/// # Errors
+/// None: a document that is not open or not analysed has no folds.
+pub async fn handle(
+    backend: &Backend,
+    params: FoldingRangeParams,
+) -> Result<Option<Vec<FoldingRange>>> {
+    let Some(analysis::Analysed {
+        state, analysis, ..
+    }) = analysis::current(&backend.session, &params.text_document.uri, "foldingRange").await
+    else {
+        return Ok(None);
+    };
+    let map = LineMap::new(&state.text, &state.lines, backend.encoding());
+    let folds = guarded("computing the folding ranges", || {
+        ide::folding_ranges(&analysis.doc)
+            .iter()
+            .filter_map(|f| {
+                let start_line = map.position(f.range.start()).line;
+                let end_line = map.position(f.range.end()).line;
+                (end_line > start_line).then_some(FoldingRange {
+                    start_line,
+                    start_character: None,
+                    end_line,
+                    end_character: None,
+                    kind: Some(match f.kind {
+                        FoldKind::Region => FoldingRangeKind::Region,
+                        FoldKind::Comment => FoldingRangeKind::Comment,
+                    }),
+                    collapsed_text: None,
+                })
+            })
+            .collect::<Vec<_>>()
+    });
+    Ok(folds)
+}
