@@ -10,6 +10,7 @@ mod hover;
 mod howto;
 mod line_breaks;
 mod misuse;
+mod navigation;
 mod overrides;
 mod packages;
 mod protocol;

@@ -8,6 +8,8 @@ pub mod expansion;
 pub mod folding;
 pub mod hover;
 pub mod lints;
+pub mod names;
+pub mod rename;
 pub mod schema_nav;
 pub mod selection;
 pub mod starters;

@@ -105,28 +105,40 @@ fn shown_text(source: &Uri, yaml: &str) -> String {
     )
 }
 
-/// Writes the expanded project to a scratch file and asks the client to open it (in the
-/// background: the command answers without waiting for the editor). A failure is logged; the
-/// command still returns the YAML.
-async fn show(backend: &Backend, source: &Uri, yaml: &str) {
+/// Writes the expanded project of `source` to a new read-only scratch file (under a comment
+/// saying what it is) and returns the file's URI with the text written; `None` (logged) when it
+/// cannot be written.
+pub async fn write_shown(backend: &Backend, source: &Uri, yaml: &str) -> Option<(Uri, String)> {
     let scratch = std::sync::Arc::clone(&backend.scratch);
     let key = source.as_str().to_owned();
     let text = shown_text(source, yaml);
-    let written =
-        tokio::task::spawn_blocking(move || scratch.write(&key, EXPANDED_FILE_NAME, &text)).await;
+    let written = {
+        let text = text.clone();
+        tokio::task::spawn_blocking(move || scratch.write(&key, EXPANDED_FILE_NAME, &text)).await
+    };
     let path = match written {
         Ok(Ok(path)) => path,
         Ok(Err(e)) => {
             tracing::warn!(%e, "cannot write the expanded project to show it");
-            return;
+            return None;
         }
         Err(e) => {
             tracing::warn!(%e, "writing the expanded project failed");
-            return;
+            return None;
         }
     };
     let Some(uri) = Uri::from_file_path(&path) else {
         tracing::warn!(?path, "the expanded project's file has no file URI");
+        return None;
+    };
+    Some((uri, text))
+}
+
+/// Writes the expanded project to a scratch file and asks the client to open it (in the
+/// background: the command answers without waiting for the editor). A failure is logged; the
+/// command still returns the YAML.
+async fn show(backend: &Backend, source: &Uri, yaml: &str) {
+    let Some((uri, _)) = write_shown(backend, source, yaml).await else {
         return;
     };
     let client = backend.client.clone();
