@@ -275,6 +275,7 @@ pub fn document_symbol(map: &LineMap<'_>, s: &Symbol) -> lsp::DocumentSymbol {
         SymbolKind::Check => lsp::SymbolKind::EVENT,
         SymbolKind::Platform => lsp::SymbolKind::ENUM_MEMBER,
         SymbolKind::Extension => lsp::SymbolKind::PACKAGE,
+        SymbolKind::Item => lsp::SymbolKind::OBJECT,
     };
     lsp::DocumentSymbol {
         name: s.name.clone(),

@@ -1,5 +1,6 @@
 //! Document outline: the top-level keys, with the parts, services, checks and platforms as
-//! children, and which extension a part or service overrides.
+//! children, which extension a part or service overrides, and the keys inside them to full
+//! depth (list values summarised, list items that are mappings as children).
 
 use crate::core::document::Document;
 use crate::core::extensions::registry;
@@ -18,6 +19,8 @@ pub enum SymbolKind {
     Check,
     Platform,
     Extension,
+    /// An item of a list that holds mappings or lists (`[0]`, `[1]`, ...).
+    Item,
 }
 
 /// One outline entry.
@@ -36,6 +39,10 @@ pub struct Symbol {
 
 /// Values longer than this are cut in the detail.
 const MAX_DETAIL: usize = 60;
+
+/// How many levels below a part, service or top-level key the outline shows: deeper keys are
+/// in their parent's range (and no outline view shows such depths usefully).
+const MAX_OUTLINE_DEPTH: usize = 12;
 
 /// The outline of `doc` (empty when the document is not a mapping).
 #[must_use]
@@ -95,10 +102,10 @@ fn top_symbol(doc: &Document, e: Entry) -> Option<Symbol> {
             named(doc, e.value, SymbolKind::Platform),
         ),
         "extensions" => (SymbolKind::Section, extensions(doc)),
-        _ => (SymbolKind::Key, Vec::new()),
+        _ => (SymbolKind::Key, fields(doc, e.value, 0)),
     };
     let detail = if kind == SymbolKind::Key {
-        scalar_detail(doc, e.value)
+        value_detail(doc, e.value)
     } else {
         None
     };
@@ -121,9 +128,83 @@ fn named(doc: &Document, map: NodeId, kind: SymbolKind) -> Vec<Symbol> {
                     .map(str::to_owned),
                 _ => None,
             };
-            Some(entry_symbol(doc, e, name, kind, detail, Vec::new()))
+            let children = fields(doc, e.value, 0);
+            Some(entry_symbol(doc, e, name, kind, detail, children))
         })
         .collect()
+}
+
+/// The keys of the mapping at `node` (and the items of a list there that are collections),
+/// each with its own below it, to [`MAX_OUTLINE_DEPTH`].
+fn fields(doc: &Document, node: NodeId, depth: usize) -> Vec<Symbol> {
+    if depth >= MAX_OUTLINE_DEPTH {
+        return Vec::new();
+    }
+    if doc.tree.is_sequence(node) {
+        return doc
+            .tree
+            .items(node)
+            .iter()
+            .enumerate()
+            .filter(|&(_, &item)| doc.tree.scalar(item).is_none())
+            .map(|(i, &item)| {
+                let range = doc.range(item);
+                // A mapping item is selected by its first key, not all its lines.
+                let selection = doc
+                    .tree
+                    .entries(item)
+                    .first()
+                    .map_or(range, |e| doc.range(e.key));
+                Symbol {
+                    name: format!("[{i}]"),
+                    detail: None,
+                    kind: SymbolKind::Item,
+                    range,
+                    selection,
+                    children: fields(doc, item, depth + 1),
+                }
+            })
+            .collect();
+    }
+    doc.tree
+        .entries(node)
+        .iter()
+        .filter_map(|&e| {
+            let name = doc.tree.text(e.key)?.to_owned();
+            let detail = value_detail(doc, e.value);
+            let children = fields(doc, e.value, depth + 1);
+            Some(entry_symbol(
+                doc,
+                e,
+                name,
+                SymbolKind::Key,
+                detail,
+                children,
+            ))
+        })
+        .collect()
+}
+
+/// A value in a few words: a scalar's text, or a list's scalar items joined.
+fn value_detail(doc: &Document, node: NodeId) -> Option<String> {
+    if !doc.tree.is_sequence(node) {
+        return scalar_detail(doc, node);
+    }
+    let items: Vec<&str> = doc
+        .tree
+        .items(node)
+        .iter()
+        .filter_map(|&i| doc.tree.text(i))
+        .collect();
+    if items.is_empty() {
+        return None;
+    }
+    let joined = items.join(", ");
+    if joined.chars().count() <= MAX_DETAIL {
+        return Some(joined);
+    }
+    let cut: String = joined.chars().take(MAX_DETAIL).collect();
+    Some(format!("{cut}…"))
 }
 
 fn part_detail(doc: &Document, part: NodeId, name: &str) -> Option<String> {
@@ -220,13 +301,45 @@ mod tests {
               flask-framework [Extension] @ flask-framework
             parts [Section] @ parts
               flask-framework/install-app [Part] overrides flask-framework @ flask-framework/install-app
+                prime [Key] flask/app/app.py @ prime
               tools [Part] plugin: nil @ tools
+                plugin [Key] nil @ plugin
             services [Section] @ services
               flask [Service] overrides flask-framework: gunicorn app:app @ flask
+                override [Key] replace @ override
+                command [Key] gunicorn app:app @ command
               worker [Service] celery @ worker
+                override [Key] replace @ override
+                command [Key] celery @ command
             checks [Section] @ checks
               up [Check] http @ up
+                override [Key] replace @ override
+                http [Key] @ http
+                  url [Key] http://localhost @ url
             "#);
+    }
+
+    #[test]
+    fn lists_are_summarised_and_their_mappings_outlined_to_a_bounded_depth() {
+        let text = "parts:\n  p:\n    stage: [a, b, c]\n    organize:\n      - from: x\n        to: y\nrun-user: _daemon_\nenvironment:\n  KEY: value\n";
+        insta::assert_snapshot!(check(text), @r#"
+            parts [Section] @ parts
+              p [Part] @ p
+                stage [Key] a, b, c @ stage
+                organize [Key] @ organize
+                  [0] [Item] @ from
+                    from [Key] x @ from
+                    to [Key] y @ to
+            run-user [Key] _daemon_ @ run-user
+            environment [Key] @ environment
+              KEY [Key] value @ KEY
+            "#);
+        let mut deep = String::new();
+        for i in 0..40 {
+            let _ = writeln!(deep, "{}k{i}:", "  ".repeat(i));
+        }
+        let out = check(&deep);
+        assert!(out.lines().count() <= MAX_OUTLINE_DEPTH + 2, "{out}");
     }
 
     #[test]
