@@ -1,5 +1,6 @@
 //! End-to-end tests of navigation: definitions (written, and generated in the expanded
-//! project), references, highlights and rename of parts, services and checks.
+//! project), references, highlights and rename of parts, services and checks, and document
+//! links.
 
 use crate::client::{Enc, TestClient, apply_edits, range_json};
 use rockcraft_lsp::server::ServeExit;
@@ -227,5 +228,58 @@ async fn rename_changes_every_occurrence_or_says_why_not() {
         .await;
     let why = refused["error"]["message"].as_str().expect("an error");
     assert!(why.contains("generates a service `flask`"), "{why}");
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
+
+#[tokio::test]
+async fn links_open_project_files_sources_and_extension_pages() {
+    let dir = tempfile::Builder::new()
+        .prefix("rockcraft-lsp-e2e-links-")
+        .tempdir()
+        .unwrap();
+    std::fs::write(dir.path().join("app.py"), APP_PY).unwrap();
+    std::fs::write(dir.path().join("requirements.txt"), REQUIREMENTS).unwrap();
+    std::fs::create_dir(dir.path().join("static")).unwrap();
+    let uri = format!("file://{}/rockcraft.yaml", dir.path().display());
+    let text = format!(
+        "{TEMPLATE}parts:\n  flask-framework/install-app:\n    prime:\n      - flask/app/app.py\n      - flask/app/static\n      - flask/app/nowhere.py\n  remote:\n    plugin: nil\n    source: https://example.com/src.tar.gz\n"
+    );
+    let (mut c, init) = TestClient::initialized(Some(&["utf-16"]), json!({})).await;
+    assert!(init["capabilities"]["documentLinkProvider"].is_object());
+    c.open(&uri, 1, &text).await;
+    let links = c
+        .request(
+            "textDocument/documentLink",
+            json!({"textDocument": {"uri": &uri}}),
+        )
+        .await;
+    let targets: Vec<(String, String)> = covered(&text, &links)
+        .into_iter()
+        .zip(links.as_array().unwrap())
+        .map(|(t, l)| {
+            let target = l["target"].as_str().unwrap();
+            let shown = target
+                .strip_prefix(&format!("file://{}", dir.path().display()))
+                .map_or_else(|| target.to_owned(), |p| format!("<project>{p}"));
+            (t.split('@').next().unwrap().to_owned(), shown)
+        })
+        .collect();
+    let expected = [
+        (
+            "flask-framework",
+            "https://documentation.ubuntu.com/rockcraft/latest/reference/extensions/flask-framework",
+        ),
+        ("flask/app/app.py", "<project>/app.py"),
+        ("flask/app/static", "<project>/static"),
+        (
+            "https://example.com/src.tar.gz",
+            "https://example.com/src.tar.gz",
+        ),
+    ];
+    assert_eq!(
+        targets,
+        expected.map(|(a, b)| (a.to_owned(), b.to_owned())),
+        "{links}"
+    );
     assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
 }

@@ -10,6 +10,7 @@ pub mod did_close;
 pub mod did_open;
 pub mod did_save;
 pub mod document_highlight;
+pub mod document_link;
 pub mod document_symbol;
 pub mod execute_command;
 pub mod expanded_project;
