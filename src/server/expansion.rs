@@ -52,6 +52,10 @@ pub struct Ctx {
     pub experimental: bool,
     /// How long after the last edit an expansion starts.
     pub debounce: Duration,
+    /// For asking the client to refresh what depends on the expansion.
+    pub client: tower_lsp_server::Client,
+    /// The client re-asks for inlay hints on request: ask when an expansion is stored.
+    pub refresh_hints: bool,
 }
 
 /// Schedules the expansion of a document version after the debounce, cancelling its previous
@@ -93,6 +97,12 @@ pub fn schedule_after(ctx: &Ctx, uri: &Uri, state: Arc<Snapshot>, delay: Duratio
         let done = ExpandedVersion { version, result };
         if ctx.session.finish_expansion(&uri, &token, done) {
             ctx.events.send(Event::Document(uri));
+            if ctx.refresh_hints {
+                // The hints of extensions and overrides come from the expansion.
+                if let Err(e) = ctx.client.inlay_hint_refresh().await {
+                    tracing::debug!(%e, "workspace/inlayHint/refresh failed");
+                }
+            }
         }
     });
 }

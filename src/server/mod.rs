@@ -50,9 +50,9 @@ use tower_lsp_server::ls_types::{
     DidChangeConfigurationParams, DidChangeWatchedFilesParams, DocumentHighlight,
     DocumentHighlightParams, DocumentLink, DocumentLinkParams, DocumentSymbolParams,
     DocumentSymbolResponse, ExecuteCommandParams, FoldingRange, FoldingRangeParams,
-    GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverParams, LSPAny, Location,
-    PrepareRenameResponse, ReferenceParams, RenameParams, SelectionRange, SelectionRangeParams,
-    TextDocumentPositionParams, WorkspaceEdit,
+    GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverParams, InlayHint, InlayHintParams,
+    LSPAny, Location, PrepareRenameResponse, ReferenceParams, RenameParams, SelectionRange,
+    SelectionRangeParams, TextDocumentPositionParams, WorkspaceEdit,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
@@ -108,6 +108,8 @@ pub struct Negotiated {
     pub snippet_edits: bool,
     /// The client opens documents the server names, with a selection (`window/showDocument`).
     pub show_document: bool,
+    /// The client re-asks for inlay hints on `workspace/inlayHint/refresh`.
+    pub inlay_hint_refresh: bool,
 }
 
 /// Server state shared by all handlers.
@@ -191,6 +193,8 @@ impl Backend {
             events: self.events.clone(),
             experimental: self.settings.experimental(),
             debounce: self.options.debounce,
+            client: self.client.clone(),
+            refresh_hints: self.negotiated().inlay_hint_refresh,
         }
     }
 
@@ -294,6 +298,10 @@ impl LanguageServer for Backend {
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
         handlers::document_link::handle(self, params).await
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        handlers::inlay_hint::handle(self, params).await
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {

@@ -6,7 +6,8 @@
 //! ```json
 //! { "experimentalExtensions": false,
 //!   "packages": { "indexFiles": ["/path/to/Packages"], "aptListsDir": "/var/lib/apt/lists" },
-//!   "chisel": { "releasesDir": "/path/to/chisel-releases" } }
+//!   "chisel": { "releasesDir": "/path/to/chisel-releases" },
+//!   "inlayHints": { "extensions": true, "overrides": true, "buildBase": true } }
 //! ```
 
 use std::path::PathBuf;
@@ -20,6 +21,7 @@ use tower_lsp_server::ls_types::ConfigurationItem;
 
 use super::expansion::{self, Ctx};
 use super::packages::Packages;
+use crate::core::ide::inlay::HintKinds;
 use crate::host::packages::{DEFAULT_APT_LISTS_DIR, PackageSettings};
 
 /// The configuration section the server asks the client for.
@@ -30,6 +32,8 @@ const PULL_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Settings {
     pub experimental_extensions: bool,
     pub packages: PackageSettings,
+    /// Which inlay hints to give (`inlayHints.extensions`, `.overrides`, `.buildBase`).
+    pub inlay_hints: HintKinds,
 }
 
 impl Default for Settings {
@@ -70,6 +74,18 @@ impl Settings {
                 chisel_releases_dir: path("/chisel/releasesDir")
                     .filter(|d| !d.is_empty())
                     .map(PathBuf::from),
+            },
+            inlay_hints: {
+                let on = |key: &str| {
+                    v.pointer(&format!("/inlayHints/{key}"))
+                        .and_then(Value::as_bool)
+                        .unwrap_or(true)
+                };
+                HintKinds {
+                    extension_adds: on("extensions"),
+                    merged: on("overrides"),
+                    build_base: on("buildBase"),
+                }
             },
         }
     }
@@ -132,6 +148,18 @@ impl Shared {
         Settings::from_json(self.inner.init.get().unwrap_or(&Value::Null))
     }
 
+    /// The settings in force (those of the initialization options until the client's are
+    /// applied).
+    #[must_use]
+    pub fn current(&self) -> Settings {
+        self.inner
+            .current
+            .lock()
+            .ok()
+            .and_then(|c| c.clone())
+            .unwrap_or_else(|| self.initial())
+    }
+
     /// Whether experimental extensions are allowed now.
     #[must_use]
     pub fn experimental(&self) -> bool {
@@ -174,13 +202,7 @@ impl Shared {
     /// Allows experimental extensions on top of the settings in force, until the settings next
     /// change (the `extension-experimental` quick fix).
     pub fn allow_experimental(&self, ctx: &Ctx, packages: &Packages) {
-        let current = self
-            .inner
-            .current
-            .lock()
-            .ok()
-            .and_then(|c| c.clone())
-            .unwrap_or_else(|| self.initial());
+        let current = self.current();
         let allowed = Settings {
             experimental_extensions: true,
             ..current

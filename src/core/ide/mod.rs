@@ -7,6 +7,7 @@ pub mod edit;
 pub mod expansion;
 pub mod folding;
 pub mod hover;
+pub mod inlay;
 pub mod links;
 pub mod lints;
 pub mod names;

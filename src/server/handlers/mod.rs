@@ -18,6 +18,7 @@ pub mod folding_range;
 pub mod hover;
 pub mod initialize;
 pub mod initialized;
+pub mod inlay_hint;
 pub mod prepare_rename;
 pub mod references;
 pub mod rename;

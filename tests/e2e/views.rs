@@ -1,0 +1,115 @@
+//! End-to-end tests of what the editor shows beside the text: inlay hints from the expansion
+//! (refreshed when it is stored) and the settings that turn them off.
+
+use crate::client::{TestClient, WAIT};
+use rockcraft_lsp::server::ServeExit;
+use serde_json::{Value, json};
+
+const TEMPLATE: &str = include_str!("../golden/flask-init-template/input/rockcraft.yaml");
+const APP_PY: &str = include_str!("../golden/flask-init-template/input/app.py");
+const REQUIREMENTS: &str = include_str!("../golden/flask-init-template/input/requirements.txt");
+
+/// The flask template with the service overridden without a command of its own.
+fn project() -> String {
+    format!("{TEMPLATE}services:\n  flask:\n    override: merge\n    startup: enabled\n")
+}
+
+/// A flask project directory with the files the extension reads.
+fn project_dir() -> tempfile::TempDir {
+    let dir = tempfile::Builder::new()
+        .prefix("rockcraft-lsp-e2e-views-")
+        .tempdir()
+        .unwrap();
+    std::fs::write(dir.path().join("app.py"), APP_PY).unwrap();
+    std::fs::write(dir.path().join("requirements.txt"), REQUIREMENTS).unwrap();
+    std::fs::write(dir.path().join("rockcraft.yaml"), project()).unwrap();
+    dir
+}
+
+/// A client that re-asks for inlay hints on refresh, with `options` as initialization options.
+async fn client(options: Value) -> TestClient {
+    let mut c = TestClient::start();
+    let init = c
+        .request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": null,
+                "capabilities": {
+                    "general": { "positionEncodings": ["utf-8"] },
+                    "workspace": { "inlayHint": { "refreshSupport": true } },
+                },
+                "initializationOptions": options,
+            }),
+        )
+        .await;
+    assert_eq!(init["capabilities"]["inlayHintProvider"], true);
+    c.notify("initialized", json!({})).await;
+    c
+}
+
+async fn hints(c: &mut TestClient, uri: &str) -> Vec<String> {
+    let res = c
+        .request(
+            "textDocument/inlayHint",
+            json!({
+                "textDocument": {"uri": uri},
+                "range": {"start": {"line": 0, "character": 0}, "end": {"line": 10000, "character": 0}},
+            }),
+        )
+        .await;
+    res.as_array()
+        .expect("a list of hints")
+        .iter()
+        .map(|h| {
+            format!(
+                "{}: {}",
+                h["position"]["line"],
+                h["label"].as_str().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn inlay_hints_show_what_the_extension_adds_once_it_is_expanded() {
+    let dir = project_dir();
+    let uri = format!("file://{}/rockcraft.yaml", dir.path().display());
+    let text = project();
+    let mut c = client(json!({})).await;
+    c.open(&uri, 1, &text).await;
+    c.server_request("workspace/inlayHint/refresh", WAIT)
+        .await
+        .expect("a refresh once the expansion is stored");
+    let shown = hints(&mut c, &uri).await;
+    let ext_line = text[..text.find("  - flask-framework").unwrap()]
+        .matches('\n')
+        .count();
+    let flask_line = text[..text.rfind("  flask:").unwrap()].matches('\n').count();
+    assert!(
+        shown
+            .iter()
+            .any(|h| h.starts_with(&format!("{ext_line}: +")) && h.contains(" parts, ")),
+        "{shown:?}"
+    );
+    assert!(
+        shown
+            .iter()
+            .any(|h| h.starts_with(&format!("{flask_line}: command: /bin/python3 -m gunicorn"))),
+        "the override keeps the generated command: {shown:?}"
+    );
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
+
+#[tokio::test]
+async fn each_kind_of_inlay_hint_can_be_turned_off() {
+    let dir = project_dir();
+    let uri = format!("file://{}/rockcraft.yaml", dir.path().display());
+    let mut c = client(json!({"inlayHints": {"extensions": false, "overrides": false}})).await;
+    c.open(&uri, 1, &project()).await;
+    c.server_request("workspace/inlayHint/refresh", WAIT)
+        .await
+        .expect("a refresh once the expansion is stored");
+    assert_eq!(hints(&mut c, &uri).await, Vec::<String>::new());
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
