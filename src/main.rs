@@ -1,6 +1,6 @@
 //! The `rockcraft-lsp` binary: the language server (default) and the command-line checker.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use rockcraft_lsp::cli::{self, Command};
@@ -10,23 +10,24 @@ fn main() -> ExitCode {
     let command = match cli::parse_args(&args) {
         Ok(c) => c,
         Err(e) => {
-            let _ = writeln!(std::io::stderr(), "error: {e}\n\n{}", cli::USAGE);
+            let _ = write!(std::io::stderr(), "{e}");
             return ExitCode::from(2);
         }
     };
     let mut stdout = std::io::stdout().lock();
     match command {
-        Command::Version => {
-            let _ = writeln!(stdout, "rockcraft-lsp {}", env!("CARGO_PKG_VERSION"));
-            ExitCode::SUCCESS
-        }
-        Command::Help => {
-            let _ = write!(stdout, "{}", cli::USAGE);
+        Command::Print(text) => {
+            // Styled help: the styles are dropped when stdout is not a terminal or NO_COLOR is
+            // set.
+            drop(stdout);
+            let mut out = anstream::stdout();
+            let _ = write!(out, "{text}");
+            let _ = out.flush();
             ExitCode::SUCCESS
         }
         Command::Check {
             paths,
-            json,
+            format,
             packages,
         } => {
             // Findings go out from the work thread as they are found (the lock is released for
@@ -34,7 +35,7 @@ fn main() -> ExitCode {
             drop(stdout);
             on_work_thread(&mut std::io::sink(), || {
                 let mut out = std::io::BufWriter::new(std::io::stdout());
-                cli::check::run_to(&paths, json, &packages, &mut out)
+                cli::check::run_to(&paths, format, &packages, &mut out)
             })
         }
         Command::ExpandExtensions {
@@ -63,8 +64,11 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
-        Command::Serve => {
+        Command::Serve { bare } => {
             drop(stdout);
+            if bare && std::io::stdin().is_terminal() {
+                let _ = writeln!(std::io::stderr(), "{}", cli::SERVE_HINT);
+            }
             rockcraft_lsp::server::run_stdio()
         }
     }

@@ -28,6 +28,16 @@ const SKIP_DIRS: &[&str] = &[
     "__pycache__",
 ];
 
+/// How `check` prints its findings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Compiler-style: location, message, the source lines underlined
+    #[default]
+    Text,
+    /// A JSON array with one object per finding
+    Json,
+}
+
 /// What a check run produced.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -93,15 +103,15 @@ fn line_col(doc: &Document, offset: u32) -> (u32, u32, u32) {
 
 /// Checks the given paths.
 #[must_use]
-pub fn run(paths: &[String], json_output: bool) -> Report {
-    run_with(paths, json_output, &PackageSettings::default())
+pub fn run(paths: &[String], format: Format) -> Report {
+    run_with(paths, format, &PackageSettings::default())
 }
 
 /// Checks the given paths, with package names checked against what `packages` points at.
 #[must_use]
-pub fn run_with(paths: &[String], json_output: bool, packages: &PackageSettings) -> Report {
+pub fn run_with(paths: &[String], format: Format, packages: &PackageSettings) -> Report {
     let mut out = Vec::new();
-    let mut report = run_to(paths, json_output, packages, &mut out);
+    let mut report = run_to(paths, format, packages, &mut out);
     report.stdout = String::from_utf8_lossy(&out).into_owned();
     report
 }
@@ -110,10 +120,11 @@ pub fn run_with(paths: &[String], json_output: bool, packages: &PackageSettings)
 /// them (a hostile project can have hundreds of thousands); the report's `stdout` stays empty.
 pub fn run_to(
     paths: &[String],
-    json_output: bool,
+    format: Format,
     packages: &PackageSettings,
     out: &mut dyn std::io::Write,
 ) -> Report {
+    let json_output = format == Format::Json;
     let mut report = Report::default();
     let files = match collect_files(paths) {
         Ok(f) => f,
@@ -472,7 +483,7 @@ mod tests {
         std::fs::write(&index, "Package: curl\n\nPackage: libpq5\n").unwrap();
         let paths = [dir.path().display().to_string()];
 
-        let without = run(&paths, false);
+        let without = run(&paths, Format::Text);
         assert!(
             !without.stdout.contains("unknown-package"),
             "{}",
@@ -481,7 +492,7 @@ mod tests {
 
         let with = run_with(
             &paths,
-            false,
+            Format::Text,
             &PackageSettings {
                 index_files: vec![index],
                 ..PackageSettings::default()
@@ -511,7 +522,7 @@ mod tests {
         let paths = [dir.path().join("rockcraft.yaml").display().to_string()];
         let r = run_with(
             &paths,
-            false,
+            Format::Text,
             &PackageSettings {
                 apt_lists_dir: Some(lists),
                 ..PackageSettings::default()

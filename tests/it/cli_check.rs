@@ -1,6 +1,6 @@
 //! The `check` command end to end on files: compiler-style text, JSON and exit codes.
 
-use rockcraft_lsp::cli::check::run;
+use rockcraft_lsp::cli::check::{Format, run};
 
 fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
     let p = dir.join(name);
@@ -25,7 +25,7 @@ fn text_output_points_at_the_problem() {
     let d = tmp.path();
     let bad = GOOD.replace("plugin: nil", "plugin: nil\n    stage-package: [curl]");
     let path = write(d, "rockcraft.yaml", &bad);
-    let r = run(std::slice::from_ref(&path), false);
+    let r = run(std::slice::from_ref(&path), Format::Text);
     assert_eq!(r.exit_code, 1, "{}{}", r.stdout, r.stderr);
     let expected = format!(
         "{path}:11:5: error[unknown-key]: unknown key `stage-package` in part `p`; did you mean `stage-packages`?\n   |\n11 |     stage-package: [curl]\n   |     ^^^^^^^^^^^^^\n"
@@ -45,7 +45,7 @@ fn json_output_and_clean_exit() {
         &GOOD.replace("base: ubuntu@24.04", "base: ubuntu@23.04"),
     );
     write(d, "node_modules/x/rockcraft.yaml", "not: [valid");
-    let r = run(&[d.display().to_string()], true);
+    let r = run(&[d.display().to_string()], Format::Json);
     assert_eq!(r.exit_code, 1);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let items = v.as_array().unwrap();
@@ -62,14 +62,14 @@ fn json_output_and_clean_exit() {
     assert_eq!(items[0]["range"]["start"]["column"], 7);
     assert!(r.stderr.contains("in 2 files"));
 
-    let clean = run(&[d.join("a").display().to_string()], false);
+    let clean = run(&[d.join("a").display().to_string()], Format::Text);
     assert_eq!(clean.exit_code, 0);
     assert!(clean.stdout.is_empty());
 }
 
 #[test]
 fn missing_path_is_a_usage_error() {
-    let r = run(&["/nonexistent/rockcraft.yaml".into()], false);
+    let r = run(&["/nonexistent/rockcraft.yaml".into()], Format::Text);
     assert_eq!(r.exit_code, 2);
     assert!(r.stderr.starts_with("error: /nonexistent/rockcraft.yaml"));
 }
@@ -90,7 +90,7 @@ fn check_includes_what_the_expansion_finds() {
         "from flask import Flask\napp = Flask(__name__)\n",
     );
     // No requirements.txt: rockcraft refuses the project, and so does `check`.
-    let r = run(&[d.display().to_string()], true);
+    let r = run(&[d.display().to_string()], Format::Json);
     assert_eq!(r.exit_code, 1, "{}{}", r.stdout, r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let items = v.as_array().unwrap();
@@ -112,7 +112,7 @@ fn check_includes_what_the_expansion_finds() {
     assert_eq!(items[0]["range"]["start"]["line"], line);
 
     write(d, "requirements.txt", "Flask\n");
-    let ok = run(&[d.display().to_string()], false);
+    let ok = run(&[d.display().to_string()], Format::Text);
     assert_eq!(ok.exit_code, 0, "{}{}", ok.stdout, ok.stderr);
 }
 
@@ -123,7 +123,7 @@ fn a_file_that_is_not_utf8_is_one_diagnostic() {
     let path = d.join("rockcraft.yaml");
     std::fs::write(&path, b"name: caf\xe9\nbase: ubuntu@24.04\n").unwrap();
     let shown = path.display().to_string();
-    let r = run(std::slice::from_ref(&shown), false);
+    let r = run(std::slice::from_ref(&shown), Format::Text);
     assert_eq!(r.exit_code, 1, "{}{}", r.stdout, r.stderr);
     assert!(
         r.stdout.starts_with(&format!(
@@ -146,7 +146,7 @@ fn unknown_chisel_slices_are_reported() {
             "plugin: nil\n    stage-packages: [libpq5_libz, base-files_base]",
         );
     let path = write(d, "rockcraft.yaml", &bare);
-    let r = run(std::slice::from_ref(&path), true);
+    let r = run(std::slice::from_ref(&path), Format::Json);
     assert_eq!(r.exit_code, 1, "{}{}", r.stdout, r.stderr);
     let items: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let items = items.as_array().unwrap();
@@ -161,7 +161,7 @@ fn lone_carriage_returns_end_lines_in_the_report() {
     let bad = GOOD.replace("plugin: nil", "plugin: nil\n    stage-package: [curl]");
     let report = |text: &str, name: &str| {
         let path = write(tmp.path(), &format!("{name}/rockcraft.yaml"), text);
-        let r = run(std::slice::from_ref(&path), false);
+        let r = run(std::slice::from_ref(&path), Format::Text);
         assert_eq!(r.exit_code, 1, "{}{}", r.stdout, r.stderr);
         r.stdout.replace(&path, "rockcraft.yaml")
     };

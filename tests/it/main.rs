@@ -2,6 +2,7 @@
 //! crate is linked once. The tests over the LSP protocol are in `tests/e2e`.
 
 mod binary;
+mod cli_args;
 mod cli_check;
 mod deep_input;
 mod emit_edge;
