@@ -4,6 +4,7 @@
 pub mod check;
 pub mod expand;
 pub mod init;
+pub mod render;
 
 use std::path::PathBuf;
 
@@ -29,6 +30,8 @@ pub enum Command {
         format: Format,
         /// Package lists and slices to check package names against (the editor's settings).
         packages: PackageSettings,
+        /// Whether the text is styled: `auto` for a terminal without `NO_COLOR` set.
+        color: clap::ColorChoice,
     },
     ExpandExtensions {
         project_dir: String,
@@ -90,6 +93,9 @@ struct CheckArgs {
     /// How findings are printed
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// When to colour the text: auto (on a terminal, unless `NO_COLOR` is set), always, never
+    #[arg(long, value_name = "WHEN", default_value_t = clap::ColorChoice::Auto)]
+    color: clap::ColorChoice,
     /// A Debian `Packages` index (plain, .gz, .lz4 or .xz) to check package names against;
     /// repeatable
     #[arg(long = "packages", value_name = "FILE")]
@@ -161,6 +167,7 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
                 apt_lists_dir: c.apt_lists,
                 chisel_releases_dir: c.chisel_releases,
             },
+            color: c.color,
         },
         Some(Sub::ExpandExtensions(e)) => Command::ExpandExtensions {
             project_dir: e.project_dir,
@@ -226,6 +233,7 @@ mod tests {
                 paths: vec![".".into()],
                 format: Format::Text,
                 packages: PackageSettings::default(),
+                color: clap::ColorChoice::Auto,
             })
         );
         assert_eq!(
@@ -234,6 +242,7 @@ mod tests {
                 paths: vec!["a".into(), "b".into()],
                 format: Format::Json,
                 packages: PackageSettings::default(),
+                color: clap::ColorChoice::Auto,
             })
         );
         assert_eq!(
@@ -248,8 +257,17 @@ mod tests {
                     apt_lists_dir: Some("/l".into()),
                     chisel_releases_dir: Some("c".into()),
                 },
+                color: clap::ColorChoice::Auto,
             })
         );
+        assert!(matches!(
+            parse_args(&args("check --color never")),
+            Ok(Command::Check {
+                color: clap::ColorChoice::Never,
+                ..
+            })
+        ));
+        assert!(parse_args(&args("check --color sometimes")).is_err());
         assert!(parse_args(&args("check --packages")).is_err());
         assert!(parse_args(&args("check --format")).is_err());
         assert!(parse_args(&args("check --bogus")).is_err());

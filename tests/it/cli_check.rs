@@ -28,10 +28,20 @@ fn text_output_points_at_the_problem() {
     let r = run(std::slice::from_ref(&path), Format::Text);
     assert_eq!(r.exit_code, 1, "{}{}", r.stdout, r.stderr);
     let expected = format!(
-        "{path}:11:5: error[unknown-key]: unknown key `stage-package` in part `p`; did you mean `stage-packages`?\n   |\n11 |     stage-package: [curl]\n   |     ^^^^^^^^^^^^^\n"
+        "\
+error[unknown-key]: unknown key `stage-package` in part `p`; did you mean `stage-packages`?
+  --> {path}:11:5
+   |
+11 |     stage-package: [curl]
+   |     ^^^^^^^^^^^^^
+   |
+help: Rename to `stage-packages`
+
+1 error, 0 warnings in 1 file
+"
     );
     assert_eq!(r.stdout, expected);
-    assert_eq!(r.stderr, "1 error, 0 warnings in 1 file\n");
+    assert_eq!(r.stderr, "");
 }
 
 #[test]
@@ -64,7 +74,7 @@ fn json_output_and_clean_exit() {
 
     let clean = run(&[d.join("a").display().to_string()], Format::Text);
     assert_eq!(clean.exit_code, 0);
-    assert!(clean.stdout.is_empty());
+    assert_eq!(clean.stdout, "0 errors, 0 warnings in 1 file\n");
 }
 
 #[test]
@@ -126,13 +136,18 @@ fn a_file_that_is_not_utf8_is_one_diagnostic() {
     let r = run(std::slice::from_ref(&shown), Format::Text);
     assert_eq!(r.exit_code, 1, "{}{}", r.stdout, r.stderr);
     assert!(
-        r.stdout.starts_with(&format!(
-            "{shown}:1:10: error[not-utf8]: the file is not UTF-8 text: byte 0xe9"
-        )),
+        r.stdout
+            .starts_with("error[not-utf8]: the file is not UTF-8 text: byte 0xe9"),
         "{}",
         r.stdout
     );
-    assert_eq!(r.stderr, "1 error, 0 warnings in 1 file\n");
+    assert!(
+        r.stdout.contains(&format!(" --> {shown}:1:10\n")),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.ends_with("\n\n1 error, 0 warnings in 1 file\n"));
+    assert_eq!(r.stderr, "");
 }
 
 #[test]
@@ -166,7 +181,38 @@ fn lone_carriage_returns_end_lines_in_the_report() {
         r.stdout.replace(&path, "rockcraft.yaml")
     };
     let lf = report(&bad, "lf");
-    assert!(lf.starts_with("rockcraft.yaml:11:5: "), "{lf}");
+    assert!(lf.contains("--> rockcraft.yaml:11:5\n"), "{lf}");
     assert_eq!(report(&bad.replace('\n', "\r"), "cr"), lf);
     assert_eq!(report(&bad.replace('\n', "\r\n"), "crlf"), lf);
+}
+
+/// The README's transcript of `check examples/errors` is what `check` prints: each piece
+/// between the `...` lines appears in the real output, in order.
+#[test]
+fn readme_transcript_matches_the_output() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let command = "$ cargo run --release -- check examples/errors\n";
+    let start = readme.find(command).expect("the transcript") + command.len();
+    let transcript = &readme[start..start + readme[start..].find("```").unwrap()];
+
+    let cwd = std::env::current_dir().unwrap();
+    assert_eq!(cwd, root, "integration tests run in the package root");
+    let r = run(&["examples/errors".into()], Format::Text);
+    assert_eq!(r.exit_code, 1);
+    let mut rest = r.stdout.as_str();
+    for piece in transcript.split("\n...\n\n") {
+        let piece = piece.trim_start_matches('\n');
+        let Some(at) = rest.find(piece) else {
+            panic!(
+                "README piece not in the output (in order):\n{piece}\n--- output:\n{}",
+                r.stdout
+            );
+        };
+        rest = &rest[at + piece.len()..];
+    }
+    assert!(
+        rest.is_empty(),
+        "the transcript ends where the output ends: {rest:?}"
+    );
 }
