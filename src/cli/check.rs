@@ -2,6 +2,8 @@
 //! file is checked like in the editor, extension expansion included (the project directory
 //! next to the file is read, never written).
 
+use std::collections::HashSet;
+use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -46,22 +48,56 @@ pub struct Report {
     pub exit_code: i32,
 }
 
-/// Finds the `rockcraft.yaml` files named by `paths` (files as given, directories searched).
+/// The `rockcraft.yaml` files named by `paths` (files as given, directories searched), each
+/// once however often and however spelt it is named, in the order first named; and a warning
+/// for each file given that is not named `rockcraft.yaml` (it is checked as one all the same).
 ///
 /// # Errors
-/// A path that does not exist or cannot be read.
-pub fn collect_files(paths: &[String]) -> Result<Vec<PathBuf>, String> {
-    let mut out = Vec::new();
+/// A path that does not exist or cannot be read; directories without a `rockcraft.yaml`, when
+/// nothing else was named.
+pub fn collect_files(paths: &[String]) -> Result<(Vec<PathBuf>, Vec<String>), String> {
+    let (mut files, mut warnings, mut dirs) = (Vec::new(), Vec::new(), Vec::new());
+    let mut seen = HashSet::new();
     for p in paths {
         let path = Path::new(p);
         let meta = std::fs::metadata(path).map_err(|e| format!("{p}: {e}"))?;
+        let mut found = Vec::new();
         if meta.is_dir() {
-            walk(path, &mut out, 0);
+            walk(path, &mut found, 0);
+            dirs.push(p.as_str());
         } else {
-            out.push(path.to_path_buf());
+            found.push(path.to_path_buf());
+        }
+        for file in found {
+            if !seen.insert(identity(&file)) {
+                continue;
+            }
+            if !meta.is_dir() && file.file_name() != Some(OsStr::new(PROJECT_FILE)) {
+                warnings.push(format!(
+                    "warning: {p} is not named {PROJECT_FILE}; it is checked as one"
+                ));
+            }
+            files.push(file);
         }
     }
-    Ok(out)
+    if files.is_empty() {
+        return Err(format!("no {PROJECT_FILE} found in {}", dirs.join(", ")));
+    }
+    Ok((files, warnings))
+}
+
+/// What two names of one file share: its directory resolved (relative or absolute, `.` and
+/// `..`, links) and its name. A link to a project file from another directory stays a file of
+/// its own, checked with the project directory next to it.
+fn identity(file: &Path) -> PathBuf {
+    let dir = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."));
+    match (std::fs::canonicalize(dir), file.file_name()) {
+        (Ok(dir), Some(name)) => dir.join(name),
+        _ => file.to_path_buf(),
+    }
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
@@ -117,18 +153,19 @@ pub fn run_to(
     let json_output = format == Format::Json;
     let mut report = Report::default();
     let files = match collect_files(paths) {
-        Ok(f) => f,
+        Ok((files, warnings)) => {
+            for w in warnings {
+                report.stderr.push_str(&w);
+                report.stderr.push('\n');
+            }
+            files
+        }
         Err(e) => {
             report.stderr = format!("error: {e}\n");
             report.exit_code = 2;
             return report;
         }
     };
-    if files.is_empty() {
-        report.stderr = "error: no rockcraft.yaml found\n".into();
-        report.exit_code = 2;
-        return report;
-    }
     let (mut errors, mut warnings) = (0usize, 0usize);
     let mut json_items = 0usize;
     let mut text_items = 0usize;

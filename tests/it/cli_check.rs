@@ -216,3 +216,95 @@ fn readme_transcript_matches_the_output() {
         "the transcript ends where the output ends: {rest:?}"
     );
 }
+
+/// A file named several times (twice, through its directory and itself, spelt differently) is
+/// checked once, under the name it was first given.
+#[test]
+fn a_file_named_several_times_is_checked_once() {
+    let tmp = tmpdir("twice");
+    let d = tmp.path();
+    let bad = GOOD.replace("base: ubuntu@24.04", "base: ubuntu@23.04");
+    let file = write(d, "p/rockcraft.yaml", &bad);
+    write(d, "p/sub/x", "");
+    let dir = d.join("p").display().to_string();
+    let spellings = [
+        dir.clone(),
+        file.clone(),
+        file.clone(),
+        format!("{dir}/./rockcraft.yaml"),
+        format!("{dir}/sub/../rockcraft.yaml"),
+        format!("{dir}//rockcraft.yaml"),
+    ];
+    let r = run(&spellings, Format::Text);
+    assert_eq!(r.exit_code, 1, "{}{}", r.stdout, r.stderr);
+    assert_eq!(
+        r.stdout.matches("error[invalid-value]").count(),
+        1,
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(&format!("--> {file}:5:7\n")),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.ends_with("1 error, 0 warnings in 1 file\n"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.stderr, "");
+    // Relative and absolute (the tests run in the package root).
+    let relative = "examples/errors/rockcraft.yaml".to_owned();
+    let absolute = std::fs::canonicalize(&relative)
+        .unwrap()
+        .display()
+        .to_string();
+    let r = run(
+        &[relative, "examples/errors".into(), absolute],
+        Format::Json,
+    );
+    assert!(r.stderr.ends_with(" in 1 file\n"), "{}", r.stderr);
+}
+
+/// Directories without a project file: the error names them.
+#[test]
+fn no_project_file_found_names_the_directories() {
+    let tmp = tmpdir("none");
+    let d = tmp.path();
+    write(d, "a/notes.txt", "");
+    write(d, "b/rockcraft.yml", GOOD);
+    let (a, b) = (
+        d.join("a").display().to_string(),
+        d.join("b").display().to_string(),
+    );
+    let r = run(std::slice::from_ref(&a), Format::Text);
+    assert_eq!(r.exit_code, 2);
+    assert_eq!(r.stderr, format!("error: no rockcraft.yaml found in {a}\n"));
+    assert_eq!(r.stdout, "");
+    let r = run(&[a.clone(), b.clone()], Format::Text);
+    assert_eq!(
+        r.stderr,
+        format!("error: no rockcraft.yaml found in {a}, {b}\n")
+    );
+}
+
+/// A file given by name is checked whatever its name, with a warning on stderr when that is not
+/// `rockcraft.yaml` (once, however often it is given).
+#[test]
+fn a_file_given_under_another_name_is_checked_with_a_warning() {
+    let tmp = tmpdir("other-name");
+    let d = tmp.path();
+    let other = write(d, "rockcraft.yml", GOOD);
+    let r = run(&[other.clone(), other.clone()], Format::Text);
+    assert_eq!(r.exit_code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stdout, "0 errors, 0 warnings in 1 file\n");
+    assert_eq!(
+        r.stderr,
+        format!("warning: {other} is not named rockcraft.yaml; it is checked as one\n")
+    );
+    // Found by the search, a project file draws no warning.
+    let ok = write(d, "p/rockcraft.yaml", GOOD);
+    let r = run(&[ok, d.join("p").display().to_string()], Format::Text);
+    assert_eq!((r.exit_code, r.stderr.as_str()), (0, ""));
+}
