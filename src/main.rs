@@ -1,6 +1,6 @@
 //! The `rockcraft-lsp` binary: the language server (default) and the command-line checker.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use rockcraft_lsp::cli::{self, Command};
@@ -10,31 +10,34 @@ fn main() -> ExitCode {
     let command = match cli::parse_args(&args) {
         Ok(c) => c,
         Err(e) => {
-            let _ = writeln!(std::io::stderr(), "error: {e}\n\n{}", cli::USAGE);
+            let _ = write!(std::io::stderr(), "{e}");
             return ExitCode::from(2);
         }
     };
     let mut stdout = std::io::stdout().lock();
     match command {
-        Command::Version => {
-            let _ = writeln!(stdout, "rockcraft-lsp {}", env!("CARGO_PKG_VERSION"));
-            ExitCode::SUCCESS
-        }
-        Command::Help => {
-            let _ = write!(stdout, "{}", cli::USAGE);
+        Command::Print(text) => {
+            // Styled help: the styles are dropped when stdout is not a terminal or NO_COLOR is
+            // set.
+            drop(stdout);
+            let mut out = anstream::stdout();
+            let _ = write!(out, "{text}");
+            let _ = out.flush();
             ExitCode::SUCCESS
         }
         Command::Check {
             paths,
-            json,
+            format,
             packages,
+            color,
         } => {
-            // Findings go out from the work thread as they are found (the lock is released for
-            // it); the report keeps the summary for stderr.
+            // Findings and the summary go out from the work thread as they are found (the lock
+            // is released for it); the report keeps I/O errors for stderr.
             drop(stdout);
+            let color = use_color(color);
             on_work_thread(&mut std::io::sink(), || {
                 let mut out = std::io::BufWriter::new(std::io::stdout());
-                cli::check::run_to(&paths, json, &packages, &mut out)
+                cli::check::run_to(&paths, format, &packages, color, &mut out)
             })
         }
         Command::ExpandExtensions {
@@ -63,9 +66,25 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
-        Command::Serve => {
+        Command::Serve { bare } => {
             drop(stdout);
+            if bare && std::io::stdin().is_terminal() {
+                let _ = writeln!(std::io::stderr(), "{}", cli::SERVE_HINT);
+            }
             rockcraft_lsp::server::run_stdio()
+        }
+    }
+}
+
+/// Whether `check`'s text is styled: as `--color` says; for `auto`, only for a terminal, never
+/// with `NO_COLOR` set (nor `TERM=dumb`), and `CLICOLOR_FORCE` forces it (anstream's reading of
+/// the conventions).
+fn use_color(choice: clap::ColorChoice) -> bool {
+    match choice {
+        clap::ColorChoice::Always => true,
+        clap::ColorChoice::Never => false,
+        clap::ColorChoice::Auto => {
+            anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
         }
     }
 }

@@ -2,7 +2,9 @@
 //! crate is linked once. The tests over the LSP protocol are in `tests/e2e`.
 
 mod binary;
+mod cli_args;
 mod cli_check;
+mod cli_render;
 mod deep_input;
 mod emit_edge;
 mod emit_pyyaml;
