@@ -1,5 +1,6 @@
 //! End-to-end tests of what the editor shows beside the text: inlay hints from the expansion
-//! (refreshed when it is stored) and the settings that turn them off.
+//! (refreshed when it is stored) and the settings that turn them off, and code lenses with the
+//! commands they run.
 
 use crate::client::{TestClient, WAIT};
 use rockcraft_lsp::server::ServeExit;
@@ -11,7 +12,7 @@ const REQUIREMENTS: &str = include_str!("../golden/flask-init-template/input/req
 
 /// The flask template with the service overridden without a command of its own.
 fn project() -> String {
-    format!("{TEMPLATE}services:\n  flask:\n    override: merge\n    startup: enabled\n")
+    format!("{TEMPLATE}services:\n  flask:\n    override: merge\n    startup: disabled\n")
 }
 
 /// A flask project directory with the files the extension reads.
@@ -85,7 +86,9 @@ async fn inlay_hints_show_what_the_extension_adds_once_it_is_expanded() {
     let ext_line = text[..text.find("  - flask-framework").unwrap()]
         .matches('\n')
         .count();
-    let flask_line = text[..text.rfind("  flask:").unwrap()].matches('\n').count();
+    let flask_line = text[..text.rfind("  flask:").unwrap()]
+        .matches('\n')
+        .count();
     assert!(
         shown
             .iter()
@@ -111,5 +114,90 @@ async fn each_kind_of_inlay_hint_can_be_turned_off() {
         .await
         .expect("a refresh once the expansion is stored");
     assert_eq!(hints(&mut c, &uri).await, Vec::<String>::new());
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
+
+#[tokio::test]
+async fn code_lenses_show_the_expansion_and_compare_an_override_with_the_generated_entry() {
+    let dir = project_dir();
+    let uri = format!("file://{}/rockcraft.yaml", dir.path().display());
+    let text = project();
+    let mut c = TestClient::start();
+    let init = c
+        .request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": null,
+                "capabilities": {
+                    "general": { "positionEncodings": ["utf-8"] },
+                    "window": { "showDocument": { "support": true } },
+                },
+            }),
+        )
+        .await;
+    assert_eq!(
+        init["capabilities"]["codeLensProvider"]["resolveProvider"],
+        false
+    );
+    let commands = init["capabilities"]["executeCommandProvider"]["commands"].to_string();
+    assert!(
+        commands.contains("rockcraft.compareWithGenerated"),
+        "{commands}"
+    );
+    c.notify("initialized", json!({})).await;
+    c.open(&uri, 1, &text).await;
+    let lenses = c
+        .request(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": &uri}}),
+        )
+        .await;
+    let lenses = lenses.as_array().expect("a list of lenses");
+    let titles: Vec<&str> = lenses
+        .iter()
+        .map(|l| l["command"]["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Show the expanded project",
+            "Compare with what flask-framework generates"
+        ]
+    );
+    let compare = &lenses[1]["command"];
+    assert_eq!(
+        compare["arguments"],
+        json!([&uri, "services", "flask"]),
+        "{compare}"
+    );
+    let result = c
+        .request(
+            "workspace/executeCommand",
+            json!({"command": compare["command"], "arguments": compare["arguments"]}),
+        )
+        .await;
+    let result = result.as_str().expect("the comparison text");
+    let (generated, merged) = result.split_once("---\n").expect("two documents");
+    assert!(
+        generated.contains("as flask-framework generates it"),
+        "{result}"
+    );
+    assert!(
+        generated.contains("command: /bin/python3 -m gunicorn"),
+        "{result}"
+    );
+    assert!(merged.contains("startup: disabled"), "{result}");
+    assert!(!generated.contains("startup: disabled"), "{result}");
+    let shown = c
+        .server_request("window/showDocument", WAIT)
+        .await
+        .expect("the comparison is shown");
+    let shown_uri = shown["params"]["uri"].as_str().unwrap();
+    assert!(shown_uri.ends_with("/rockcraft.compare.yaml"), "{shown}");
+    assert_eq!(
+        std::fs::read_to_string(shown_uri.strip_prefix("file://").unwrap()).unwrap(),
+        result
+    );
     assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
 }

@@ -8,6 +8,7 @@ pub mod expansion;
 pub mod folding;
 pub mod hover;
 pub mod inlay;
+pub mod lens;
 pub mod links;
 pub mod lints;
 pub mod names;

@@ -1,6 +1,7 @@
 //! One module per LSP method, each exposing `handle(backend, params)`.
 
 pub mod code_action;
+pub mod code_lens;
 pub mod completion;
 pub mod definition;
 pub mod did_change;
