@@ -105,7 +105,8 @@ async fn capabilities_advertise_hover_refactor_and_the_command() {
         json!([
             "rockcraft.showExpandedProject",
             "rockcraft.allowExperimentalExtensions",
-            "rockcraft.applyActionAtCursor"
+            "rockcraft.applyActionAtCursor",
+            "rockcraft.compareWithGenerated"
         ])
     );
     let kinds = caps["codeActionProvider"]["codeActionKinds"]
