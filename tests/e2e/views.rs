@@ -1,6 +1,6 @@
 //! End-to-end tests of what the editor shows beside the text: inlay hints from the expansion
 //! (refreshed when it is stored) and the settings that turn them off, and code lenses with the
-//! commands they run.
+//! commands they run, and semantic tokens.
 
 use crate::client::{TestClient, WAIT};
 use rockcraft_lsp::server::ServeExit;
@@ -198,6 +198,53 @@ async fn code_lenses_show_the_expansion_and_compare_an_override_with_the_generat
     assert_eq!(
         std::fs::read_to_string(shown_uri.strip_prefix("file://").unwrap()).unwrap(),
         result
+    );
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
+
+#[tokio::test]
+async fn semantic_tokens_tell_overrides_from_plain_parts() {
+    let (mut c, init) = TestClient::initialized(Some(&["utf-16"]), json!({})).await;
+    let legend = &init["capabilities"]["semanticTokensProvider"]["legend"];
+    assert_eq!(
+        legend["tokenTypes"],
+        json!(["namespace", "class", "variable"])
+    );
+    assert_eq!(
+        legend["tokenModifiers"],
+        json!(["declaration", "defaultLibrary"])
+    );
+    let uri = "file:///tmp/views-tokens/rockcraft.yaml";
+    let text = "extensions: [flask-framework]\nparts:\n  flask-framework/install-app:\n    prime: [flask/app/app.py]\n  lib:\n    after: [flask-framework/install-app]\n";
+    c.open(uri, 1, text).await;
+    let res = c
+        .request(
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    let data: Vec<u64> = res["data"]
+        .as_array()
+        .expect("token data")
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    // Decoded: (line, start, length, type, modifiers).
+    let mut decoded = Vec::new();
+    let (mut line, mut col) = (0, 0);
+    for t in data.chunks(5) {
+        line += t[0];
+        col = if t[0] == 0 { col + t[1] } else { t[1] };
+        decoded.push((line, col, t[2], t[3], t[4]));
+    }
+    assert_eq!(
+        decoded,
+        [
+            (0, 13, 15, 0, 0), // flask-framework: an extension
+            (2, 2, 27, 1, 3),  // the install-app override: a declaration, generated
+            (4, 2, 3, 1, 1),   // lib: a declaration
+            (5, 12, 27, 2, 2), // a reference to the generated part
+        ]
     );
     assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
 }

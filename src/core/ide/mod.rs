@@ -15,6 +15,7 @@ pub mod names;
 pub mod rename;
 pub mod schema_nav;
 pub mod selection;
+pub mod semantic;
 pub mod starters;
 pub mod symbols;
 

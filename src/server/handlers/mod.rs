@@ -24,4 +24,5 @@ pub mod prepare_rename;
 pub mod references;
 pub mod rename;
 pub mod selection_range;
+pub mod semantic_tokens;
 pub mod shutdown;
