@@ -228,6 +228,86 @@ local function main()
     string.format('offered %s; list at line %s, cursor at %d:%d', table.concat(adds, ' | '),
       lrow and (lrow + 1) or 'none', cur[1], cur[2]))
 
+  -- (g) inlay hints through Neovim's own display: what the extension adds, after its item
+  vim.api.nvim_set_current_buf(bufnr)
+  vim.lsp.inlay_hint.enable(true, { bufnr = bufnr })
+  local hint_labels = {}
+  vim.wait(10000, function()
+    hint_labels = {}
+    for _, h in ipairs(vim.lsp.inlay_hint.get({ bufnr = bufnr })) do
+      local label = h.inlay_hint.label
+      if type(label) == 'table' then
+        label = table.concat(vim.tbl_map(function(p) return p.value end, label), '')
+      end
+      table.insert(hint_labels, label)
+    end
+    return vim.iter(hint_labels):any(function(l) return l:find('^%+%d+ parts') ~= nil end)
+  end, 50)
+  local adds_hint = vim.iter(hint_labels):find(function(l) return l:find('^%+%d+ parts') ~= nil end)
+  record(adds_hint ~= nil, 'inlay-hints', adds_hint or ('hints: ' .. table.concat(hint_labels, ' | ')))
+
+  -- (h) semantic tokens: the extension name and the override of a generated service
+  local ext_row, ext_col = find_pos(bufnr, '- flask-framework', 2)
+  local svc_row, svc_col = find_pos(bufnr, '  flask:', 2)
+  local function token_types(row, col)
+    local types = {}
+    for _, t in ipairs(vim.lsp.semantic_tokens.get_at_pos(bufnr, row, col) or {}) do
+      local mods = {}
+      for m, on in pairs(t.modifiers or {}) do if on then table.insert(mods, m) end end
+      table.sort(mods)
+      table.insert(types, t.type .. (#mods > 0 and ('+' .. table.concat(mods, '+')) or ''))
+    end
+    return table.concat(types, ',')
+  end
+  local ext_types, svc_types = '', ''
+  vim.wait(10000, function()
+    ext_types, svc_types = token_types(ext_row, ext_col), token_types(svc_row, svc_col)
+    return ext_types ~= '' and svc_types ~= ''
+  end, 50)
+  record(ext_types == 'namespace' and svc_types == 'class+declaration+defaultLibrary', 'semantic-tokens',
+    string.format('flask-framework: %s; service flask: %s', ext_types, svc_types))
+
+  -- (i) folding ranges as Neovim folds (vim.lsp.foldexpr): the parts block folds
+  local win = vim.api.nvim_get_current_win()
+  vim.wo[win].foldmethod = 'expr'
+  vim.wo[win].foldexpr = 'v:lua.vim.lsp.foldexpr()'
+  local parts_row = find_pos(bufnr, 'parts:', 0)
+  local level = 0
+  vim.wait(10000, function()
+    vim.cmd('normal! zx')
+    level = vim.fn.foldlevel(parts_row + 2)
+    return level > 0
+  end, 50)
+  record(level > 0, 'folding', string.format('fold level %d inside parts:', level))
+
+  -- (j) code lenses: "Compare with what flask-framework generates" above the service override
+  vim.lsp.codelens.refresh({ bufnr = bufnr })
+  local lens_titles = {}
+  vim.wait(10000, function()
+    lens_titles = {}
+    for _, l in ipairs(vim.lsp.codelens.get(bufnr)) do
+      if l.command then table.insert(lens_titles, l.command.title) end
+    end
+    return vim.tbl_contains(lens_titles, 'Compare with what flask-framework generates')
+  end, 50)
+  record(vim.tbl_contains(lens_titles, 'Compare with what flask-framework generates'), 'code-lens',
+    table.concat(lens_titles, ' | '))
+
+  -- (k) go to definition of the overridden service: its generated entry in the expanded project
+  vim.api.nvim_win_set_cursor(0, { svc_row + 1, svc_col })
+  vim.lsp.buf.definition()
+  local landed = ''
+  vim.wait(10000, function()
+    local name = vim.api.nvim_buf_get_name(0)
+    if name:find('rockcraft.expanded.yaml', 1, true) then
+      landed = vim.api.nvim_get_current_line()
+      return true
+    end
+    return false
+  end, 20)
+  record(vim.trim(landed) == 'flask:', 'definition',
+    string.format('%s, line %q', vim.api.nvim_buf_get_name(0), landed))
+
   client:stop()
   vim.wait(3000, function() return client:is_stopped() end, 20)
 end

@@ -222,7 +222,7 @@ if wants nvim; then
         run_limited "$work/nvim.out" "$nvim_bin" --headless --clean -n -u "$here/nvim_test.lua"
     )
     rc=$?
-    collect nvim "$work/nvim.result" "$rc" config not-attached-to-other-yaml attach diagnostic completion hover quickfix add-packages
+    collect nvim "$work/nvim.result" "$rc" config not-attached-to-other-yaml attach diagnostic completion hover quickfix add-packages inlay-hints semantic-tokens folding code-lens definition
     [ "$rc" = 0 ] || { echo "-- nvim exited with $rc; output:"; tail -n 30 "$work/nvim.out"; echo; }
     echo "-- neovim: $(("$nvim_bin" --version 2>/dev/null || true) | head -n 1), $((SECONDS - t0)) s"
 
