@@ -5,8 +5,10 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use serde_json::json;
-
+use crate::cli::format::github::Github;
+use crate::cli::format::json::Json;
+use crate::cli::format::sarif::Sarif;
+use crate::cli::format::{FileFindings, Writer};
 use crate::core::diagnostic::Severity;
 use crate::core::document::Document;
 use crate::core::extensions::DEFAULT_EXTENSIONS_DIR;
@@ -36,6 +38,10 @@ pub enum Format {
     Text,
     /// A JSON array with one object per finding
     Json,
+    /// GitHub Actions workflow commands: an annotation per finding
+    Github,
+    /// SARIF 2.1.0, for code scanning
+    Sarif,
 }
 
 /// What a check run produced.
@@ -124,7 +130,6 @@ pub fn run_to(
     packages: &PackageSettings,
     out: &mut dyn std::io::Write,
 ) -> Report {
-    let json_output = format == Format::Json;
     let mut report = Report::default();
     let files = match collect_files(paths) {
         Ok(f) => f,
@@ -140,7 +145,6 @@ pub fn run_to(
         return report;
     }
     let (mut errors, mut warnings) = (0usize, 0usize);
-    let mut json_items = 0usize;
     let mut io_failed = false;
     let mut write_failed = false;
     let mut emit = |text: &str| {
@@ -149,8 +153,14 @@ pub fn run_to(
             write_failed = true;
         }
     };
-    if json_output {
-        emit("[");
+    let mut writer: Option<Box<dyn Writer>> = match format {
+        Format::Text => None,
+        Format::Json => Some(Box::new(Json::default())),
+        Format::Github => Some(Box::new(Github)),
+        Format::Sarif => Some(Box::new(Sarif::new(std::env::current_dir().ok()))),
+    };
+    if let Some(w) = &mut writer {
+        emit(&w.start());
     }
     let indexes = HostIndexes::load(packages);
     let experimental = crate::host::env::experimental_extensions();
@@ -175,77 +185,54 @@ pub fn run_to(
             experimental,
             extensions_dir: DEFAULT_EXTENSIONS_DIR,
         };
-        let findings = pipeline::run_bytes(bytes, &inputs);
-        let doc = &findings.analysis.doc;
-        let diagnostics = &findings.diagnostics;
-        for d in diagnostics {
+        let pipeline::Findings {
+            analysis,
+            diagnostics,
+        } = pipeline::run_bytes(bytes, &inputs);
+        let doc = analysis.doc;
+        for d in &diagnostics {
             match d.severity {
                 Severity::Error => errors += 1,
                 Severity::Warning => warnings += 1,
                 _ => {}
             }
-            let (l1, c1, _) = line_col(doc, u32::from(d.range.start()));
-            let (l2, c2, _) = line_col(doc, u32::from(d.range.end()));
-            if json_output {
-                let item = json!({
-                    "path": shown,
-                    "range": {
-                        "start": {"line": l1, "column": c1, "offset": u32::from(d.range.start())},
-                        "end": {"line": l2, "column": c2, "offset": u32::from(d.range.end())},
-                    },
-                    "severity": d.severity.as_str(),
-                    "code": d.code,
-                    "message": d.message,
-                    "fixes": d.fixes.iter().map(|f| json!({
-                        "title": f.title,
-                        "edits": f.edits.iter().map(|e| json!({
-                            "start": u32::from(e.range.start()),
-                            "end": u32::from(e.range.end()),
-                            "text": e.text,
-                        })).collect::<Vec<_>>(),
-                    })).collect::<Vec<_>>(),
-                });
-                // Items of a pretty-printed array: indented by two spaces, comma-separated.
-                let text = serde_json::to_string_pretty(&item).unwrap_or_default();
-                let mut piece = String::from(if json_items == 0 { "\n" } else { ",\n" });
-                for (i, line) in text.lines().enumerate() {
-                    if i > 0 {
-                        piece.push('\n');
-                    }
-                    piece.push_str("  ");
-                    piece.push_str(line);
-                }
-                emit(&piece);
-                json_items += 1;
-            } else {
-                let mut piece = String::new();
-                render(
-                    &mut piece,
-                    &shown,
-                    doc,
-                    d.range,
-                    d.severity,
-                    d.code.name(),
-                    &d.message,
-                );
-                emit(&piece);
-            }
+        }
+        if let Some(w) = &mut writer {
+            emit(&w.file(FileFindings {
+                path: file,
+                doc: &doc,
+                diagnostics: &diagnostics,
+            }));
+            continue;
+        }
+        for d in &diagnostics {
+            let mut piece = String::new();
+            render(
+                &mut piece,
+                &shown,
+                &doc,
+                d.range,
+                d.severity,
+                d.code.name(),
+                &d.message,
+            );
+            emit(&piece);
         }
     }
-    if json_output {
-        emit(if json_items == 0 { "]\n" } else { "\n]\n" });
+    if let Some(w) = &mut writer {
+        emit(&w.finish());
     }
     let _ = out.flush();
-    let _ = writeln!(
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let _ = write!(
         report.stderr,
-        "{} {}, {} {} in {} file{}",
-        errors,
-        if errors == 1 { "error" } else { "errors" },
-        warnings,
-        if warnings == 1 { "warning" } else { "warnings" },
-        files.len(),
-        if files.len() == 1 { "" } else { "s" }
+        "{}, {} in {}",
+        plural(errors, "error", "errors"),
+        plural(warnings, "warning", "warnings"),
+        plural(files.len(), "file", "files"),
     );
+    report.stderr.push('\n');
     report.exit_code = if io_failed { 2 } else { i32::from(errors > 0) };
     report
 }

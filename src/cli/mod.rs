@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod expand;
+pub mod format;
 pub mod init;
 
 use std::path::PathBuf;
@@ -233,6 +234,14 @@ mod tests {
             Ok(Command::Check {
                 paths: vec!["a".into(), "b".into()],
                 format: Format::Json,
+                packages: PackageSettings::default(),
+            })
+        );
+        assert_eq!(
+            parse_args(&args("check --format github")),
+            Ok(Command::Check {
+                paths: vec![".".into()],
+                format: Format::Github,
                 packages: PackageSettings::default(),
             })
         );
