@@ -29,13 +29,14 @@ fn main() -> ExitCode {
             paths,
             format,
             packages,
+            fix,
         } => {
             // Findings go out from the work thread as they are found (the lock is released for
             // it); the report keeps the summary for stderr.
             drop(stdout);
             on_work_thread(&mut std::io::sink(), || {
                 let mut out = std::io::BufWriter::new(std::io::stdout());
-                cli::check::run_to(&paths, format, &packages, &mut out)
+                cli::check::run_to(&paths, format, &packages, fix, &mut out)
             })
         }
         Command::ExpandExtensions {

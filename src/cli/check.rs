@@ -5,14 +5,17 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use crate::cli::fix::{self as cli_fix, FixMode, NotWritten};
 use crate::cli::format::github::Github;
 use crate::cli::format::json::Json;
 use crate::cli::format::sarif::Sarif;
 use crate::cli::format::{FileFindings, Writer};
+use crate::core::code::Code;
 use crate::core::diagnostic::Severity;
 use crate::core::document::Document;
 use crate::core::extensions::DEFAULT_EXTENSIONS_DIR;
 use crate::core::facts::PROJECT_FILE;
+use crate::core::fix::{self, Outcome};
 use crate::core::pipeline::{self, Inputs, MAX_TEXT_BYTES};
 use crate::core::text::TextRange;
 use crate::host::files;
@@ -116,8 +119,19 @@ pub fn run(paths: &[String], format: Format) -> Report {
 /// Checks the given paths, with package names checked against what `packages` points at.
 #[must_use]
 pub fn run_with(paths: &[String], format: Format, packages: &PackageSettings) -> Report {
+    run_mode(paths, format, packages, FixMode::Report)
+}
+
+/// Checks the given paths, fixing or showing the fixes as `mode` says.
+#[must_use]
+pub fn run_mode(
+    paths: &[String],
+    format: Format,
+    packages: &PackageSettings,
+    mode: FixMode,
+) -> Report {
     let mut out = Vec::new();
-    let mut report = run_to(paths, format, packages, &mut out);
+    let mut report = run_to(paths, format, packages, mode, &mut out);
     report.stdout = String::from_utf8_lossy(&out).into_owned();
     report
 }
@@ -128,6 +142,7 @@ pub fn run_to(
     paths: &[String],
     format: Format,
     packages: &PackageSettings,
+    mode: FixMode,
     out: &mut dyn std::io::Write,
 ) -> Report {
     let mut report = Report::default();
@@ -153,7 +168,9 @@ pub fn run_to(
             write_failed = true;
         }
     };
+    // `--diff` prints the diffs only.
     let mut writer: Option<Box<dyn Writer>> = match format {
+        _ if mode == FixMode::Diff => None,
         Format::Text => None,
         Format::Json => Some(Box::new(Json::default())),
         Format::Github => Some(Box::new(Github)),
@@ -162,6 +179,7 @@ pub fn run_to(
     if let Some(w) = &mut writer {
         emit(&w.start());
     }
+    let mut fixes = 0usize;
     let indexes = HostIndexes::load(packages);
     let experimental = crate::host::env::experimental_extensions();
     for file in &files {
@@ -187,15 +205,60 @@ pub fn run_to(
         };
         let pipeline::Findings {
             analysis,
-            diagnostics,
+            mut diagnostics,
         } = pipeline::run_bytes(bytes, &inputs);
-        let doc = analysis.doc;
+        let mut doc = analysis.doc;
+        let readable = !diagnostics.iter().any(|d| d.code == Code::NotUtf8);
+        if mode != FixMode::Report && readable {
+            match fix::fix_all(&doc.text, &diagnostics, |t| {
+                pipeline::run(t, &inputs).diagnostics
+            }) {
+                Outcome::Unchanged => {}
+                Outcome::Refused(worse) => {
+                    let _ = writeln!(
+                        report.stderr,
+                        "warning: {shown}: not fixed: {}",
+                        worse.reason()
+                    );
+                }
+                Outcome::Fixed {
+                    text,
+                    applied,
+                    diagnostics: remaining,
+                } if mode == FixMode::Diff => {
+                    emit(&cli_fix::diff(&shown, &doc.text, &text));
+                    fixes += applied;
+                    diagnostics = remaining;
+                }
+                Outcome::Fixed {
+                    text,
+                    applied,
+                    diagnostics: remaining,
+                } => match cli_fix::write_in_place(file, &doc.text, &text) {
+                    Ok(()) => {
+                        fixes += applied;
+                        doc = Document::parse(&text);
+                        diagnostics = remaining;
+                    }
+                    Err(NotWritten::Refused(why)) => {
+                        let _ = writeln!(report.stderr, "warning: {shown}: not fixed: {why}");
+                    }
+                    Err(NotWritten::Io(e)) => {
+                        let _ = writeln!(report.stderr, "error: {shown}: not fixed: {e}");
+                        io_failed = true;
+                    }
+                },
+            }
+        }
         for d in &diagnostics {
             match d.severity {
                 Severity::Error => errors += 1,
                 Severity::Warning => warnings += 1,
                 _ => {}
             }
+        }
+        if mode == FixMode::Diff {
+            continue;
         }
         if let Some(w) = &mut writer {
             emit(&w.file(FileFindings {
@@ -225,6 +288,15 @@ pub fn run_to(
     let _ = out.flush();
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    if mode == FixMode::Diff {
+        let _ = writeln!(
+            report.stderr,
+            "{} would be applied",
+            plural(fixes, "fix", "fixes")
+        );
+        report.exit_code = if io_failed { 2 } else { i32::from(fixes > 0) };
+        return report;
+    }
     let _ = write!(
         report.stderr,
         "{}, {} in {}",
@@ -232,6 +304,13 @@ pub fn run_to(
         plural(warnings, "warning", "warnings"),
         plural(files.len(), "file", "files"),
     );
+    if mode == FixMode::Fix {
+        let _ = write!(
+            report.stderr,
+            " ({} applied)",
+            plural(fixes, "fix", "fixes")
+        );
+    }
     report.stderr.push('\n');
     report.exit_code = if io_failed { 2 } else { i32::from(errors > 0) };
     report

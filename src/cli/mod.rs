@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod expand;
+pub mod fix;
 pub mod format;
 pub mod init;
 
@@ -14,6 +15,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 use crate::host::packages::PackageSettings;
 
 pub use check::Format;
+pub use fix::FixMode;
 
 /// What the user asked for.
 #[derive(Debug, PartialEq, Eq)]
@@ -30,6 +32,8 @@ pub enum Command {
         format: Format,
         /// Package lists and slices to check package names against (the editor's settings).
         packages: PackageSettings,
+        /// Whether the fixes are applied, shown or neither.
+        fix: FixMode,
     },
     ExpandExtensions {
         project_dir: String,
@@ -91,6 +95,14 @@ struct CheckArgs {
     /// How findings are printed
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Apply the fixes that need no choice, in place, then report what remains (a file the
+    /// fixes would make worse is left as it is)
+    #[arg(long)]
+    fix: bool,
+    /// Print what --fix would change as a unified diff, and write nothing (exit 1 when there
+    /// is something to fix)
+    #[arg(long, conflicts_with_all = ["fix", "format"])]
+    diff: bool,
     /// A Debian `Packages` index (plain, .gz, .lz4 or .xz) to check package names against;
     /// repeatable
     #[arg(long = "packages", value_name = "FILE")]
@@ -162,6 +174,11 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
                 apt_lists_dir: c.apt_lists,
                 chisel_releases_dir: c.chisel_releases,
             },
+            fix: match (c.fix, c.diff) {
+                (_, true) => FixMode::Diff,
+                (true, false) => FixMode::Fix,
+                (false, false) => FixMode::Report,
+            },
         },
         Some(Sub::ExpandExtensions(e)) => Command::ExpandExtensions {
             project_dir: e.project_dir,
@@ -227,6 +244,7 @@ mod tests {
                 paths: vec![".".into()],
                 format: Format::Text,
                 packages: PackageSettings::default(),
+                fix: FixMode::Report,
             })
         );
         assert_eq!(
@@ -235,16 +253,28 @@ mod tests {
                 paths: vec!["a".into(), "b".into()],
                 format: Format::Json,
                 packages: PackageSettings::default(),
+                fix: FixMode::Report,
             })
         );
-        assert_eq!(
-            parse_args(&args("check --format github")),
-            Ok(Command::Check {
-                paths: vec![".".into()],
-                format: Format::Github,
-                packages: PackageSettings::default(),
-            })
-        );
+        for (line, format, fix) in [
+            ("check --fix", Format::Text, FixMode::Fix),
+            ("check --fix --format sarif", Format::Sarif, FixMode::Fix),
+            ("check --diff", Format::Text, FixMode::Diff),
+            ("check --format github", Format::Github, FixMode::Report),
+        ] {
+            assert_eq!(
+                parse_args(&args(line)),
+                Ok(Command::Check {
+                    paths: vec![".".into()],
+                    format,
+                    packages: PackageSettings::default(),
+                    fix,
+                }),
+                "{line}"
+            );
+        }
+        assert!(parse_args(&args("check --diff --fix")).is_err());
+        assert!(parse_args(&args("check --diff --format json")).is_err());
         assert_eq!(
             parse_args(&args(
                 "check --packages p1 --packages=p2 --apt-lists /l --chisel-releases c x"
@@ -257,6 +287,7 @@ mod tests {
                     apt_lists_dir: Some("/l".into()),
                     chisel_releases_dir: Some("c".into()),
                 },
+                fix: FixMode::Report,
             })
         );
         assert!(parse_args(&args("check --packages")).is_err());
@@ -317,7 +348,14 @@ mod tests {
             panic!()
         };
         let check = anstream::adapter::strip_str(&check).to_string();
-        for option in ["--format", "--packages", "--apt-lists", "--chisel-releases"] {
+        for option in [
+            "--format",
+            "--packages",
+            "--apt-lists",
+            "--chisel-releases",
+            "--fix",
+            "--diff",
+        ] {
             assert!(check.contains(option), "{check}");
         }
         let Ok(Command::Print(help)) = parse_args(&args("help init")) else {

@@ -1,0 +1,149 @@
+//! `check --fix` and `check --diff`: the fixed text of a file written in its place (atomically,
+//! keeping its permissions), or shown as a unified diff. Which fixes are applied, and when a
+//! file is left as it is because they would make it worse, is `core::fix`.
+
+use std::io::Write as _;
+use std::path::Path;
+
+use similar::TextDiff;
+
+/// What `check` does with the fixes it finds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FixMode {
+    /// Report the findings only.
+    #[default]
+    Report,
+    /// Apply the fixes in place, then report what remains.
+    Fix,
+    /// Print the changes `Fix` would make, and change nothing.
+    Diff,
+}
+
+/// The unified diff from `old` to `new`, both named `path`, with three lines of context.
+#[must_use]
+pub fn diff(path: &str, old: &str, new: &str) -> String {
+    TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(path, path)
+        .to_string()
+}
+
+/// Why a fixed text was not written.
+#[derive(Debug, PartialEq, Eq)]
+pub enum NotWritten {
+    /// The file is not one to replace: a link (left alone, not replaced by a file) or another
+    /// kind of file, or it changed since it was read.
+    Refused(String),
+    /// Reading or writing failed.
+    Io(String),
+}
+
+/// Replaces the contents of the file at `path`, which held `old`, by `new`: written to a
+/// temporary file in the same directory, given the file's permissions, then renamed over it,
+/// so that the file is at all times either the old text or the new one.
+///
+/// # Errors
+/// Why nothing was written.
+pub fn write_in_place(path: &Path, old: &str, new: &str) -> Result<(), NotWritten> {
+    let io = |what: &'static str| move |e: std::io::Error| NotWritten::Io(format!("{what}: {e}"));
+    let meta = std::fs::symlink_metadata(path).map_err(io("cannot read it"))?;
+    if meta.file_type().is_symlink() {
+        return Err(NotWritten::Refused(
+            "it is a symbolic link (fix the file it points to)".into(),
+        ));
+    }
+    if !meta.file_type().is_file() {
+        return Err(NotWritten::Refused("it is not a regular file".into()));
+    }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".rockcraft.yaml.")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io("cannot create a temporary file beside it"))?;
+    tmp.write_all(new.as_bytes())
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(io("cannot write a temporary file beside it"))?;
+    std::fs::set_permissions(tmp.path(), meta.permissions())
+        .map_err(io("cannot give the temporary file its permissions"))?;
+    // The file may have been edited while it was checked: that edit is not overwritten.
+    if std::fs::read(path).map_err(io("cannot read it"))? != old.as_bytes() {
+        return Err(NotWritten::Refused(
+            "it changed while it was checked".into(),
+        ));
+    }
+    tmp.persist(path)
+        .map_err(|e| NotWritten::Io(format!("cannot replace it: {}", e.error)))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_is_unified() {
+        let d = diff("r.yaml", "a\nb\nc\n", "a\nB\nc\n");
+        assert_eq!(
+            d,
+            "--- r.yaml\n+++ r.yaml\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n"
+        );
+        assert_eq!(diff("r.yaml", "a\n", "a\n"), "");
+    }
+
+    #[test]
+    fn writes_keep_permissions_and_refuse_links_and_changed_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rockcraft.yaml");
+        std::fs::write(&path, "old\n").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        }
+        write_in_place(&path, "old\n", "new\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\n");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o640);
+        }
+        let e = write_in_place(&path, "old\n", "newer\n").unwrap_err();
+        assert_eq!(
+            e,
+            NotWritten::Refused("it changed while it was checked".into())
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\n");
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link.yaml");
+            std::os::unix::fs::symlink(&path, &link).unwrap();
+            let e = write_in_place(&link, "new\n", "x\n").unwrap_err();
+            assert!(
+                matches!(&e, NotWritten::Refused(r) if r.contains("symbolic link")),
+                "{e:?}"
+            );
+            assert!(
+                std::fs::symlink_metadata(&link)
+                    .unwrap()
+                    .file_type()
+                    .is_symlink()
+            );
+        }
+        // No temporary file is left behind.
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert!(
+            names.iter().all(|n| !n.to_string_lossy().ends_with(".tmp")),
+            "{names:?}"
+        );
+    }
+}
