@@ -30,13 +30,15 @@ fn main() -> ExitCode {
             format,
             packages,
             fix,
+            color,
         } => {
-            // Findings go out from the work thread as they are found (the lock is released for
-            // it); the report keeps the summary for stderr.
+            // Findings and the summary go out from the work thread as they are found (the lock
+            // is released for it); the report keeps I/O errors for stderr.
             drop(stdout);
+            let color = use_color(color);
             on_work_thread(&mut std::io::sink(), || {
                 let mut out = std::io::BufWriter::new(std::io::stdout());
-                cli::check::run_to(&paths, format, &packages, fix, &mut out)
+                cli::check::run_mode_to(&paths, format, &packages, fix, color, &mut out)
             })
         }
         Command::ExpandExtensions {
@@ -71,6 +73,19 @@ fn main() -> ExitCode {
                 let _ = writeln!(std::io::stderr(), "{}", cli::SERVE_HINT);
             }
             rockcraft_lsp::server::run_stdio()
+        }
+    }
+}
+
+/// Whether `check`'s text is styled: as `--color` says; for `auto`, only for a terminal, never
+/// with `NO_COLOR` set (nor `TERM=dumb`), and `CLICOLOR_FORCE` forces it (anstream's reading of
+/// the conventions).
+fn use_color(choice: clap::ColorChoice) -> bool {
+    match choice {
+        clap::ColorChoice::Always => true,
+        clap::ColorChoice::Never => false,
+        clap::ColorChoice::Auto => {
+            anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
         }
     }
 }

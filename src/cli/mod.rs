@@ -6,6 +6,7 @@ pub mod expand;
 pub mod fix;
 pub mod format;
 pub mod init;
+pub mod render;
 
 use std::path::PathBuf;
 
@@ -34,6 +35,8 @@ pub enum Command {
         packages: PackageSettings,
         /// Whether the fixes are applied, shown or neither.
         fix: FixMode,
+        /// Whether the text is styled: `auto` for a terminal without `NO_COLOR` set.
+        color: clap::ColorChoice,
     },
     ExpandExtensions {
         project_dir: String,
@@ -103,6 +106,9 @@ struct CheckArgs {
     /// is something to fix)
     #[arg(long, conflicts_with_all = ["fix", "format"])]
     diff: bool,
+    /// When to colour the text: auto (on a terminal, unless `NO_COLOR` is set), always, never
+    #[arg(long, value_name = "WHEN", default_value_t = clap::ColorChoice::Auto)]
+    color: clap::ColorChoice,
     /// A Debian `Packages` index (plain, .gz, .lz4 or .xz) to check package names against;
     /// repeatable
     #[arg(long = "packages", value_name = "FILE")]
@@ -179,6 +185,7 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
                 (true, false) => FixMode::Fix,
                 (false, false) => FixMode::Report,
             },
+            color: c.color,
         },
         Some(Sub::ExpandExtensions(e)) => Command::ExpandExtensions {
             project_dir: e.project_dir,
@@ -245,6 +252,7 @@ mod tests {
                 format: Format::Text,
                 packages: PackageSettings::default(),
                 fix: FixMode::Report,
+                color: clap::ColorChoice::Auto,
             })
         );
         assert_eq!(
@@ -254,6 +262,7 @@ mod tests {
                 format: Format::Json,
                 packages: PackageSettings::default(),
                 fix: FixMode::Report,
+                color: clap::ColorChoice::Auto,
             })
         );
         for (line, format, fix) in [
@@ -269,6 +278,7 @@ mod tests {
                     format,
                     packages: PackageSettings::default(),
                     fix,
+                    color: clap::ColorChoice::Auto,
                 }),
                 "{line}"
             );
@@ -288,8 +298,17 @@ mod tests {
                     chisel_releases_dir: Some("c".into()),
                 },
                 fix: FixMode::Report,
+                color: clap::ColorChoice::Auto,
             })
         );
+        assert!(matches!(
+            parse_args(&args("check --color never")),
+            Ok(Command::Check {
+                color: clap::ColorChoice::Never,
+                ..
+            })
+        ));
+        assert!(parse_args(&args("check --color sometimes")).is_err());
         assert!(parse_args(&args("check --packages")).is_err());
         assert!(parse_args(&args("check --format")).is_err());
         assert!(parse_args(&args("check --bogus")).is_err());

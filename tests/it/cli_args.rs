@@ -126,3 +126,33 @@ fn a_bare_start_from_a_terminal_prints_a_hint() {
     );
     assert_eq!(shown.trim_end().lines().count(), 1, "{shown:?}");
 }
+
+/// `check` styles its text for a terminal only: `CLICOLOR_FORCE` stands for one here, and
+/// `NO_COLOR` wins over it; a pipe gets plain text. `--color` overrides them all.
+#[test]
+fn colour_follows_the_conventions_and_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rockcraft.yaml"), "name: x\n").unwrap();
+    let check_with = |flags: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rockcraft-lsp"));
+        cmd.args(["check", "."])
+            .args(flags)
+            .current_dir(dir.path())
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .stdin(Stdio::null());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let check = |env: &[(&str, &str)]| check_with(&[], env);
+    assert!(!check(&[]).contains('\u{1b}'));
+    assert!(check(&[("CLICOLOR_FORCE", "1")]).contains("\u{1b}["));
+    assert!(!check(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]).contains('\u{1b}'));
+    assert!(check_with(&["--color=always"], &[("NO_COLOR", "1")]).contains("\u{1b}["));
+    assert!(!check_with(&["--color", "never"], &[("CLICOLOR_FORCE", "1")]).contains('\u{1b}'));
+    assert!(!check_with(&["--color=auto"], &[]).contains('\u{1b}'));
+}

@@ -6,6 +6,7 @@ mod cli_args;
 mod cli_check;
 mod cli_fix;
 mod cli_formats;
+mod cli_render;
 mod deep_input;
 mod emit_edge;
 mod emit_pyyaml;

@@ -4,6 +4,7 @@
 use serde_json::json;
 
 use super::{FileFindings, Writer};
+use crate::cli::render::location;
 
 /// The JSON writer: how many items it has written so far.
 #[derive(Debug, Default)]
@@ -20,8 +21,8 @@ impl Writer for Json {
         let doc = f.doc;
         let mut out = String::new();
         for d in f.diagnostics {
-            let (l1, c1) = doc.line_col(u32::from(d.range.start()));
-            let (l2, c2) = doc.line_col(u32::from(d.range.end()));
+            let (l1, c1) = location(doc, u32::from(d.range.start()));
+            let (l2, c2) = location(doc, u32::from(d.range.end()));
             let item = json!({
                 "path": f.path.display().to_string(),
                 "range": {

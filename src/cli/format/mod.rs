@@ -43,16 +43,15 @@ pub enum Columns {
 /// not part of the first line's content, so it is not counted.
 #[must_use]
 pub fn line_column(doc: &Document, offset: u32, columns: Columns) -> (u32, u32) {
-    let (line, col) = match columns {
-        Columns::Chars => doc.lines.line_and_char_column(&doc.text, offset),
+    match columns {
+        Columns::Chars => crate::cli::render::location(doc, offset),
         Columns::Utf16 => {
             let p = doc.lines.position(&doc.text, offset, Encoding::Utf16);
-            (p.line, p.col)
+            // U+FEFF is one UTF-16 unit.
+            let bom = u32::from(p.line == 0 && p.col > 0 && doc.text.starts_with('\u{feff}'));
+            (p.line + 1, p.col - bom + 1)
         }
-    };
-    // U+FEFF is one character and one UTF-16 unit.
-    let bom = u32::from(line == 0 && col > 0 && doc.text.starts_with('\u{feff}'));
-    (line + 1, col - bom + 1)
+    }
 }
 
 #[cfg(test)]
