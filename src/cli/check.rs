@@ -60,7 +60,8 @@ pub struct Report {
 
 /// The `rockcraft.yaml` files named by `paths` (files as given, directories searched), each
 /// once however often and however spelt it is named, in the order first named; and a warning
-/// for each file given that is not named `rockcraft.yaml` (it is checked as one all the same).
+/// for each regular file given that is not named `rockcraft.yaml` (it is checked as one all the
+/// same).
 ///
 /// # Errors
 /// A path that does not exist or cannot be read; directories without a `rockcraft.yaml`, when
@@ -82,7 +83,8 @@ pub fn collect_files(paths: &[String]) -> Result<(Vec<PathBuf>, Vec<String>), St
             if !seen.insert(identity(&file)) {
                 continue;
             }
-            if !meta.is_dir() && file.file_name() != Some(OsStr::new(PROJECT_FILE)) {
+            // (A device or a FIFO is refused with the reason instead.)
+            if meta.is_file() && file.file_name() != Some(OsStr::new(PROJECT_FILE)) {
                 warnings.push(format!(
                     "warning: {p} is not named {PROJECT_FILE}; it is checked as one"
                 ));

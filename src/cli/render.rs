@@ -329,6 +329,7 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::text::TextSize;
 
     #[test]
     fn messages_wrap_outside_code_spans() {
@@ -360,5 +361,68 @@ mod tests {
         assert_eq!(location(&doc, 9), (1, 7));
         let w = Window::new(&doc, TextRange::new(9.into(), 10.into()));
         assert_eq!((w.text.as_str(), w.primary.clone()), ("name: x", 6..7));
+    }
+
+    /// Any range on any text (off character boundaries, past the end, reversed, on long lines
+    /// of control and wide characters) renders without panicking, with and without colour.
+    #[test]
+    fn any_range_on_any_text_renders() {
+        use crate::core::code::Code;
+        const PIECES: &[&str] = &[
+            "a",
+            "key: ",
+            "\n",
+            "\r\n",
+            "\r",
+            "\t",
+            "日本",
+            "\u{feff}",
+            "\u{1b}[31m",
+            "\u{9b}",
+            "\u{202e}",
+            "\u{0}",
+            "é",
+            "  - ",
+            "{",
+            "}",
+            "\u{200d}",
+            "\u{85}",
+            "\u{2028}",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            usize::try_from(seed % n as u64).unwrap_or(0)
+        };
+        for _ in 0..400 {
+            let mut text = String::new();
+            let long = next(4) == 0;
+            for _ in 0..next(if long { 3000 } else { 60 }) {
+                text.push_str(PIECES[next(PIECES.len())]);
+            }
+            let doc = Document::parse(&text);
+            let len = text.len() + 4;
+            let mut range = || {
+                let a = TextSize::from(u32::try_from(next(len)).unwrap_or(0));
+                let b = TextSize::from(u32::try_from(next(len)).unwrap_or(0));
+                (TextRange::new(a.min(b), a.max(b)), next(2) == 0)
+            };
+            let mut d = Diagnostic::new(range().0, Code::DuplicateKey, "m");
+            for _ in 0..3 {
+                if let (r, true) = range() {
+                    d = d.with_related(r, "first set here");
+                }
+            }
+            for color in [false, true] {
+                let out = diagnostic("rockcraft.yaml", &doc, &d, color);
+                assert!(out.contains("duplicate-key"), "{out}");
+                assert!(
+                    out.lines().all(|l| l.chars().count() < 4 * MAX_GIVEN_LINE),
+                    "{out}"
+                );
+            }
+        }
     }
 }
