@@ -4,6 +4,7 @@
 
 use std::io::Write as _;
 use std::path::Path;
+use std::time::Duration;
 
 use similar::TextDiff;
 
@@ -19,10 +20,16 @@ pub enum FixMode {
     Diff,
 }
 
+/// How long the diff of one file may search for the smallest diff before settling for a
+/// larger one (still exact): a hostile file can have a hundred thousand changed lines.
+const DIFF_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// The unified diff from `old` to `new`, both named `path`, with three lines of context.
 #[must_use]
 pub fn diff(path: &str, old: &str, new: &str) -> String {
-    TextDiff::from_lines(old, new)
+    TextDiff::configure()
+        .timeout(DIFF_TIMEOUT)
+        .diff_lines(old, new)
         .unified_diff()
         .context_radius(3)
         .header(path, path)

@@ -128,3 +128,32 @@ fn a_link_is_not_replaced() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), PROJECT);
     assert_eq!(r.exit_code, 1, "the findings are reported: {}", r.stderr);
 }
+
+/// The binary run in a project directory: `--diff` exits 1 with a patch on stdout and the
+/// count on stderr, `--fix` writes the file, and SARIF names it relative to the directory.
+#[test]
+fn the_binary_fixes_the_project_it_runs_in() {
+    let (tmp, path) = project(PROJECT);
+    let dir = tmp.path();
+    let diff = crate::binary::run(dir, &["check", "--diff"]);
+    assert_eq!(diff.code, Some(1), "{}", diff.stderr);
+    assert!(
+        diff.stdout
+            .starts_with("--- ./rockcraft.yaml\n+++ ./rockcraft.yaml\n"),
+        "{}",
+        diff.stdout
+    );
+    assert_eq!(diff.stderr, "2 fixes would be applied\n");
+    let usage = crate::binary::run(dir, &["check", "--diff", "--format", "json"]);
+    assert_eq!(usage.code, Some(2), "{}", usage.stderr);
+
+    let fix = crate::binary::run(dir, &["check", "--fix"]);
+    assert_eq!(fix.code, Some(1), "{}", fix.stderr);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), FIXED);
+
+    let sarif = crate::binary::run(dir, &["check", "--format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let location = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "rockcraft.yaml");
+    assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+}
