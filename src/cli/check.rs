@@ -92,6 +92,9 @@ pub fn collect_files(paths: &[String]) -> Result<(Vec<PathBuf>, Vec<String>), St
             files.push(file);
         }
     }
+    if dirs.is_empty() && files.is_empty() {
+        return Err(format!("no {PROJECT_FILE} given"));
+    }
     if files.is_empty() {
         return Err(format!("no {PROJECT_FILE} found in {}", dirs.join(", ")));
     }

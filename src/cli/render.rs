@@ -207,7 +207,7 @@ impl Window {
         let (mut from, mut to) = (0, src.len());
         if src.chars().nth(MAX_GIVEN_LINE).is_some() {
             // What the renderer needs to fit the span's start in its width, on both sides.
-            let at = floor_boundary(src, (at - line.start) as usize);
+            let at = floor_boundary(src, at.saturating_sub(line.start) as usize);
             let before: usize = src[..at]
                 .chars()
                 .rev()
@@ -246,29 +246,28 @@ impl Window {
         from > 0
     }
 
-    /// Where the file's byte `offset` is in `text`, if shown.
-    fn offset(&self, offset: u32) -> Option<usize> {
+    /// Where the file's byte `offset` is in `text`: that of the last character shown at or
+    /// before it.
+    fn offset(&self, offset: u32) -> usize {
+        let i = self.points.partition_point(|&(at, _)| at <= offset);
+        i.checked_sub(1)
+            .and_then(|i| self.points.get(i))
+            .map_or(0, |&(_, shown)| shown)
+    }
+
+    /// A file range as a range of `text`, if its start is shown (its end is cut where what is
+    /// shown of it ends).
+    fn span(&self, range: TextRange) -> Option<Range<usize>> {
+        let (start, end) = (u32::from(range.start()), u32::from(range.end()));
         if !self
             .parts
             .iter()
-            .any(|p| (p.start..=p.end).contains(&offset))
+            .any(|p| (p.start..=p.end).contains(&start))
         {
             return None;
         }
-        let i = self.points.partition_point(|&(at, _)| at <= offset);
-        self.points.get(i.checked_sub(1)?).map(|&(_, shown)| shown)
-    }
-
-    /// A file range as a range of `text`, if its start is shown (its end is clamped to what is
-    /// shown).
-    fn span(&self, range: TextRange) -> Option<Range<usize>> {
-        let start = self.offset(u32::from(range.start()))?;
-        let last = self.points.last().map_or(start, |&(_, shown)| shown);
-        let end = self
-            .offset(u32::from(range.end()))
-            .unwrap_or(last)
-            .max(start);
-        Some(start..end)
+        let start = self.offset(start);
+        Some(start..self.offset(end).max(start))
     }
 }
 
