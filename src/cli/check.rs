@@ -218,7 +218,7 @@ pub fn run_mode_to(
         _ if mode == FixMode::Diff => None,
         Format::Text => None,
         Format::Json => Some(Box::new(Json::default())),
-        Format::Github => Some(Box::new(Github)),
+        Format::Github => Some(Box::new(Github::new(std::env::current_dir().ok()))),
         Format::Sarif => Some(Box::new(Sarif::new(std::env::current_dir().ok()))),
     };
     if let Some(w) = &mut writer {

@@ -73,7 +73,8 @@ struct Cli {
 enum Sub {
     /// Check rockcraft.yaml files as the editor does, extension expansion included
     #[command(
-        after_help = "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or I/O error."
+        after_help = "Exit status: 0 no errors (warnings allowed), 1 errors found (with --diff: \
+                      something to fix), 2 usage or I/O error."
     )]
     Check(CheckArgs),
     /// Print the project with its extensions expanded, exactly as `rockcraft expand-extensions`

@@ -4,6 +4,7 @@
 //! GitHub's "Workflow commands for GitHub Actions" page.
 
 use std::fmt::Write as _;
+use std::path::PathBuf;
 
 use crate::core::diagnostic::Severity;
 
@@ -11,13 +12,28 @@ use super::{Columns, FileFindings, Writer, line_column};
 
 /// The workflow-command writer.
 #[derive(Debug, Default)]
-pub struct Github;
+pub struct Github {
+    /// The working directory: a path below it is given relative to it.
+    cwd: Option<PathBuf>,
+}
+
+impl Github {
+    /// A writer for paths relative to `cwd`.
+    #[must_use]
+    pub fn new(cwd: Option<PathBuf>) -> Self {
+        Self { cwd }
+    }
+}
 
 impl Writer for Github {
     fn file(&mut self, f: FileFindings<'_>) -> String {
-        let path = f.path.display().to_string();
         // GitHub resolves `file` against the repository root, which a CI job's working
-        // directory usually is: `./x` and `x` are the same file.
+        // directory usually is: `./x`, `x` and `$PWD/x` are the same file.
+        let below = self
+            .cwd
+            .as_deref()
+            .and_then(|cwd| f.path.strip_prefix(cwd).ok());
+        let path = below.unwrap_or(f.path).display().to_string();
         let path = path.strip_prefix("./").unwrap_or(&path);
         let mut out = String::new();
         for d in f.diagnostics {
@@ -83,5 +99,31 @@ mod tests {
         assert_eq!(property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
         // Escaping `%` first: an escaped character is not escaped twice.
         assert_eq!(property("%3A:"), "%253A%3A");
+    }
+
+    #[test]
+    fn paths_are_relative_to_the_working_directory() {
+        let doc = crate::core::document::Document::parse("a: 1\n");
+        let d = crate::core::diagnostic::Diagnostic::new(
+            doc.top_range(),
+            crate::core::code::Code::UnknownKey,
+            "m",
+        );
+        let mut w = Github::new(Some("/repo".into()));
+        for (path, shown) in [
+            ("/repo/x/rockcraft.yaml", "file=x/rockcraft.yaml,"),
+            ("./rockcraft.yaml", "file=rockcraft.yaml,"),
+            (
+                "/elsewhere/rockcraft.yaml",
+                "file=/elsewhere/rockcraft.yaml,",
+            ),
+        ] {
+            let out = w.file(FileFindings {
+                path: std::path::Path::new(path),
+                doc: &doc,
+                diagnostics: std::slice::from_ref(&d),
+            });
+            assert!(out.contains(shown), "{out}");
+        }
     }
 }
