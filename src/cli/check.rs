@@ -7,17 +7,15 @@ use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::cli::fix::{self as cli_fix, FixMode, NotWritten};
+use crate::cli::fix::{self as cli_fix, Done, FixMode};
 use crate::cli::format::github::Github;
 use crate::cli::format::json::Json;
 use crate::cli::format::sarif::Sarif;
 use crate::cli::format::{FileFindings, Writer};
 use crate::core::code::Code;
 use crate::core::diagnostic::Severity;
-use crate::core::document::Document;
 use crate::core::extensions::DEFAULT_EXTENSIONS_DIR;
 use crate::core::facts::PROJECT_FILE;
-use crate::core::fix::{self, Outcome};
 use crate::core::pipeline::{self, Inputs, MAX_TEXT_BYTES};
 use crate::host::files;
 use crate::host::fs::RealFs;
@@ -255,44 +253,26 @@ pub fn run_mode_to(
         let mut doc = analysis.doc;
         let readable = !diagnostics.iter().any(|d| d.code == Code::NotUtf8);
         if mode != FixMode::Report && readable {
-            match fix::fix_all(&doc.text, &diagnostics, |t| {
-                pipeline::run(t, &inputs).diagnostics
-            }) {
-                Outcome::Unchanged => {}
-                Outcome::Refused(worse) => {
-                    let _ = writeln!(
-                        report.stderr,
-                        "warning: {shown}: not fixed: {}",
-                        worse.reason()
-                    );
-                }
-                Outcome::Fixed {
-                    text,
-                    applied,
-                    diagnostics: remaining,
-                } if mode == FixMode::Diff => {
-                    emit(&cli_fix::diff(&shown, &doc.text, &text));
+            let analyze = |t: &str| pipeline::run(t, &inputs).diagnostics;
+            match cli_fix::fix_file(file, &shown, &doc, &diagnostics, mode, analyze) {
+                Done::Nothing => {}
+                Done::Shown { diff, applied } => {
+                    emit(&diff);
                     fixes += applied;
+                }
+                Done::Written {
+                    applied,
+                    doc: fixed,
+                    diagnostics: remaining,
+                } => {
+                    fixes += applied;
+                    doc = *fixed;
                     diagnostics = remaining;
                 }
-                Outcome::Fixed {
-                    text,
-                    applied,
-                    diagnostics: remaining,
-                } => match cli_fix::write_in_place(file, &doc.text, &text) {
-                    Ok(()) => {
-                        fixes += applied;
-                        doc = Document::parse(&text);
-                        diagnostics = remaining;
-                    }
-                    Err(NotWritten::Refused(why)) => {
-                        let _ = writeln!(report.stderr, "warning: {shown}: not fixed: {why}");
-                    }
-                    Err(NotWritten::Io(e)) => {
-                        let _ = writeln!(report.stderr, "error: {shown}: not fixed: {e}");
-                        io_failed = true;
-                    }
-                },
+                Done::LeftAlone { message, io_error } => {
+                    report.stderr.push_str(&message);
+                    io_failed |= io_error;
+                }
             }
         }
         for d in &diagnostics {

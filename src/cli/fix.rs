@@ -1,5 +1,5 @@
 //! `check --fix` and `check --diff`: the fixed text of a file written in its place (atomically,
-//! keeping its permissions), or shown as a unified diff. Which fixes are applied, and when a
+//! keeping its permissions), or shown as a unified diff; the reason when it is left alone. Which fixes are applied, and when a
 //! file is left as it is because they would make it worse, is `core::fix`.
 
 use std::io::Write as _;
@@ -7,6 +7,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use similar::TextDiff;
+
+use crate::core::diagnostic::Diagnostic;
+use crate::core::document::Document;
+use crate::core::fix::{Outcome, fix_all};
 
 /// What `check` does with the fixes it finds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -18,6 +22,65 @@ pub enum FixMode {
     Fix,
     /// Print the changes `Fix` would make, and change nothing.
     Diff,
+}
+
+/// What `--fix` or `--diff` did with one file.
+#[derive(Debug)]
+pub enum Done {
+    /// There was nothing to fix.
+    Nothing,
+    /// `--diff`: the changes, and how many fixes they are.
+    Shown { diff: String, applied: usize },
+    /// `--fix`: the file is written; the fixed document and its findings.
+    Written {
+        applied: usize,
+        doc: Box<Document>,
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// The file is left as it is: the line to print on stderr saying why, and whether that is
+    /// an I/O error (a failure of the command) rather than a refusal.
+    LeftAlone { message: String, io_error: bool },
+}
+
+/// Fixes (`FixMode::Fix`) or shows the fixes of (`FixMode::Diff`) the file at `path`, shown as
+/// `shown`, whose text and findings are `doc` and `diagnostics`; `analyze` gives the findings
+/// on a changed text.
+pub fn fix_file(
+    path: &Path,
+    shown: &str,
+    doc: &Document,
+    diagnostics: &[Diagnostic],
+    mode: FixMode,
+    analyze: impl FnMut(&str) -> Vec<Diagnostic>,
+) -> Done {
+    let left_alone = |why: &str, io_error: bool| Done::LeftAlone {
+        message: format!(
+            "{}: {shown}: not fixed: {why}\n",
+            if io_error { "error" } else { "warning" }
+        ),
+        io_error,
+    };
+    match fix_all(&doc.text, diagnostics, analyze) {
+        Outcome::Unchanged => Done::Nothing,
+        Outcome::Refused(worse) => left_alone(&worse.reason(), false),
+        Outcome::Fixed { text, applied, .. } if mode != FixMode::Fix => Done::Shown {
+            diff: diff(shown, &doc.text, &text),
+            applied,
+        },
+        Outcome::Fixed {
+            text,
+            applied,
+            diagnostics,
+        } => match write_in_place(path, &doc.text, &text) {
+            Ok(()) => Done::Written {
+                applied,
+                doc: Box::new(Document::parse(&text)),
+                diagnostics,
+            },
+            Err(NotWritten::Refused(why)) => left_alone(&why, false),
+            Err(NotWritten::Io(e)) => left_alone(&e, true),
+        },
+    }
 }
 
 /// How long the diff of one file may search for the smallest diff before settling for a
