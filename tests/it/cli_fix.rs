@@ -157,3 +157,30 @@ fn the_binary_fixes_the_project_it_runs_in() {
     assert_eq!(location["artifactLocation"]["uri"], "rockcraft.yaml");
     assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
 }
+
+/// Over every test project (golden inputs, `tests/pack` cases, examples), the fixes `--fix`
+/// would apply together never make a project worse, so none is left alone: the rule refuses
+/// what the fix-safety test would flag, and fixes applied together do not collide.
+#[test]
+fn no_test_project_is_refused() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dirs: Vec<String> = ["tests/golden", "tests/pack", "examples"]
+        .iter()
+        .map(|d| root.join(d).display().to_string())
+        .collect();
+    let r = run_mode(
+        &dirs,
+        Format::Text,
+        &PackageSettings::default(),
+        FixMode::Diff,
+    );
+    assert!(!r.stderr.contains("not fixed"), "{}", r.stderr);
+    let count: usize = r
+        .stderr
+        .strip_suffix(" fixes would be applied\n")
+        .and_then(|n| n.rsplit('\n').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{}", r.stderr));
+    assert!(count > 50, "{count} fixes");
+    assert!(r.stdout.matches("+++ ").count() > 40, "{}", r.stdout);
+}
