@@ -254,7 +254,7 @@ pub fn run_mode_to(
         let readable = !diagnostics.iter().any(|d| d.code == Code::NotUtf8);
         if mode != FixMode::Report && readable {
             let analyze = |t: &str| pipeline::run(t, &inputs).diagnostics;
-            match cli_fix::fix_file(file, &shown, &doc, &diagnostics, mode, analyze) {
+            match cli_fix::fix_file(file, &shown, &doc, &diagnostics, mode, color, analyze) {
                 Done::Nothing => {}
                 Done::Shown { diff, applied } => {
                     emit(&diff);

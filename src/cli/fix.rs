@@ -2,10 +2,12 @@
 //! keeping its permissions), or shown as a unified diff; the reason when it is left alone. Which fixes are applied, and when a
 //! file is left as it is because they would make it worse, is `core::fix`.
 
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
 use std::time::Duration;
 
+use anstyle::{AnsiColor, Style};
 use similar::TextDiff;
 
 use crate::core::diagnostic::Diagnostic;
@@ -42,15 +44,16 @@ pub enum Done {
     LeftAlone { message: String, io_error: bool },
 }
 
-/// Fixes (`FixMode::Fix`) or shows the fixes of (`FixMode::Diff`) the file at `path`, shown as
-/// `shown`, whose text and findings are `doc` and `diagnostics`; `analyze` gives the findings
-/// on a changed text.
+/// Fixes (`FixMode::Fix`) or shows the fixes of (`FixMode::Diff`, styled with `color`) the
+/// file at `path`, shown as `shown`, whose text and findings are `doc` and `diagnostics`;
+/// `analyze` gives the findings on a changed text.
 pub fn fix_file(
     path: &Path,
     shown: &str,
     doc: &Document,
     diagnostics: &[Diagnostic],
     mode: FixMode,
+    color: bool,
     analyze: impl FnMut(&str) -> Vec<Diagnostic>,
 ) -> Done {
     let left_alone = |why: &str, io_error: bool| Done::LeftAlone {
@@ -64,7 +67,7 @@ pub fn fix_file(
         Outcome::Unchanged => Done::Nothing,
         Outcome::Refused(worse) => left_alone(&worse.reason(), false),
         Outcome::Fixed { text, applied, .. } if mode != FixMode::Fix => Done::Shown {
-            diff: diff(shown, &doc.text, &text),
+            diff: diff(shown, &doc.text, &text, color),
             applied,
         },
         Outcome::Fixed {
@@ -87,16 +90,39 @@ pub fn fix_file(
 /// larger one (still exact): a hostile file can have a hundred thousand changed lines.
 const DIFF_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// The unified diff from `old` to `new`, both named `path`, with three lines of context.
+/// The unified diff from `old` to `new`, both named `path`, with three lines of context; with
+/// `color`, styled as git styles it on a terminal (headers bold, hunk lines cyan, removed
+/// lines red, added lines green).
 #[must_use]
-pub fn diff(path: &str, old: &str, new: &str) -> String {
-    TextDiff::configure()
+pub fn diff(path: &str, old: &str, new: &str, color: bool) -> String {
+    let plain = TextDiff::configure()
         .timeout(DIFF_TIMEOUT)
         .diff_lines(old, new)
         .unified_diff()
         .context_radius(3)
         .header(path, path)
-        .to_string()
+        .to_string();
+    if !color {
+        return plain;
+    }
+    let mut out = String::with_capacity(plain.len() * 2);
+    for line in plain.split_inclusive('\n') {
+        let style = if line.starts_with("--- ") || line.starts_with("+++ ") {
+            Style::new().bold()
+        } else if line.starts_with("@@") {
+            AnsiColor::Cyan.on_default()
+        } else if line.starts_with('-') {
+            AnsiColor::Red.on_default()
+        } else if line.starts_with('+') {
+            AnsiColor::Green.on_default()
+        } else {
+            Style::new()
+        };
+        let text = line.strip_suffix('\n').unwrap_or(line);
+        let _ = write!(out, "{style}{text}{style:#}");
+        out.push_str(&line[text.len()..]);
+    }
+    out
 }
 
 /// Why a fixed text was not written.
@@ -157,12 +183,18 @@ mod tests {
 
     #[test]
     fn diff_is_unified() {
-        let d = diff("r.yaml", "a\nb\nc\n", "a\nB\nc\n");
+        let d = diff("r.yaml", "a\nb\nc\n", "a\nB\nc\n", false);
         assert_eq!(
             d,
             "--- r.yaml\n+++ r.yaml\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n"
         );
-        assert_eq!(diff("r.yaml", "a\n", "a\n"), "");
+        assert_eq!(diff("r.yaml", "a\n", "a\n", false), "");
+        // In colour: the same text once the escapes are taken out, and a line's style ends
+        // before its line break.
+        let c = diff("r.yaml", "a\nb\nc\n", "a\nB\nc\n", true);
+        assert_eq!(anstream::adapter::strip_str(&c).to_string(), d);
+        assert!(c.contains("\u{1b}[31m-b\u{1b}[0m\n"), "{c:?}");
+        assert!(c.contains("\u{1b}[32m+B\u{1b}[0m\n"), "{c:?}");
     }
 
     #[test]
