@@ -1,10 +1,10 @@
-//! What "makes a project worse" means, in one place for the fix-safety harness
-//! (`tests/it/fix_safety.rs`, every change the editor offers on every test project) and the
-//! scripted how-to walk (`tests/e2e/howto.rs`, the changes offered over the protocol while a
-//! project is written): a change must not add an error of any kind, and a fix offered for an
-//! error must leave fewer errors than before (`core::fix::worse`, which `check --fix` applies
-//! too). Both read the same list of known exceptions,
-//! `tests/fix_safety_known.txt`, which may only shrink.
+//! What "makes a project worse" means for the fix-safety harness (`tests/it/fix_safety.rs`,
+//! every change the editor offers on every test project) and the scripted how-to walk
+//! (`tests/e2e/howto.rs`, the changes offered over the protocol while a project is written): a
+//! change must not add an error of any kind, and a fix offered for an error must leave fewer
+//! errors than before. The rule itself is `core::fix::worse`, which `check --fix` applies too;
+//! this gives its verdict the line form that both tests' list of known exceptions,
+//! `tests/fix_safety_known.txt` (which may only shrink), is written against.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
