@@ -174,7 +174,7 @@ fn apply(text: &str, edits: &mut [&Edit]) -> String {
 /// What fixing a text came to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// There was nothing to fix (or the fixes changed nothing).
+    /// There was nothing to fix, or the fixes changed nothing in the end.
     Unchanged,
     /// Fixes were applied: the new text, how many fixes, and the findings on the new text.
     Fixed {
@@ -218,6 +218,7 @@ pub fn fix_all(
         current = Some((next, after));
     }
     match current {
+        Some((fixed, _)) if fixed == text => Outcome::Unchanged,
         Some((text, diagnostics)) => Outcome::Fixed {
             text,
             applied,
@@ -360,19 +361,21 @@ mod tests {
         };
         assert_eq!(w.added, ["invalid-value"]);
         // A fix that never converges stops after the last pass.
-        let flip = |text: &str| {
+        let grow = |text: &str| {
             let i = u32::try_from(text.len()).unwrap();
-            vec![
-                Diagnostic::new(range(0, i), Code::VersionNotString, "m").with_fix(
-                    "f",
-                    range(0, i),
-                    if text == "a" { "b" } else { "a" },
-                ),
-            ]
+            let d = Diagnostic::new(range(0, i), Code::VersionNotString, "m");
+            vec![d.with_fix("f", range(0, i), format!("{text}a"))]
         };
-        let Outcome::Fixed { applied, .. } = fix_all("a", &flip("a"), flip) else {
+        let Outcome::Fixed { applied, text, .. } = fix_all("a", &grow("a"), grow) else {
             panic!()
         };
-        assert_eq!(applied, MAX_PASSES);
+        assert_eq!((applied, text.as_str()), (MAX_PASSES, "aaaaa"));
+        // Fixes that undo each other leave the text as it was: nothing to write.
+        let flip = |text: &str| {
+            let i = u32::try_from(text.len()).unwrap();
+            let d = Diagnostic::new(range(0, i), Code::VersionNotString, "m");
+            vec![d.with_fix("f", range(0, i), if text == "a" { "b" } else { "a" })]
+        };
+        assert_eq!(fix_all("a", &flip("a"), flip), Outcome::Unchanged);
     }
 }
