@@ -29,6 +29,7 @@ fn main() -> ExitCode {
             paths,
             format,
             packages,
+            fix,
             color,
         } => {
             // Findings and the summary go out from the work thread as they are found (the lock
@@ -37,7 +38,7 @@ fn main() -> ExitCode {
             let color = use_color(color);
             on_work_thread(&mut std::io::sink(), || {
                 let mut out = std::io::BufWriter::new(std::io::stdout());
-                cli::check::run_to(&paths, format, &packages, color, &mut out)
+                cli::check::run_mode_to(&paths, format, &packages, fix, color, &mut out)
             })
         }
         Command::ExpandExtensions {

@@ -7,8 +7,12 @@ use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use serde_json::json;
-
+use crate::cli::fix::{self as cli_fix, Done, FixMode};
+use crate::cli::format::github::Github;
+use crate::cli::format::json::Json;
+use crate::cli::format::sarif::Sarif;
+use crate::cli::format::{FileFindings, Writer};
+use crate::core::code::Code;
 use crate::core::diagnostic::Severity;
 use crate::core::extensions::DEFAULT_EXTENSIONS_DIR;
 use crate::core::facts::PROJECT_FILE;
@@ -36,6 +40,10 @@ pub enum Format {
     Text,
     /// A JSON array with one object per finding
     Json,
+    /// GitHub Actions workflow commands: an annotation per finding
+    Github,
+    /// SARIF 2.1.0, for code scanning
+    Sarif,
 }
 
 /// What a check run produced.
@@ -139,8 +147,19 @@ pub fn run(paths: &[String], format: Format) -> Report {
 /// Checks the given paths, with package names checked against what `packages` points at.
 #[must_use]
 pub fn run_with(paths: &[String], format: Format, packages: &PackageSettings) -> Report {
+    run_mode(paths, format, packages, FixMode::Report)
+}
+
+/// Checks the given paths, fixing or showing the fixes as `mode` says.
+#[must_use]
+pub fn run_mode(
+    paths: &[String],
+    format: Format,
+    packages: &PackageSettings,
+    mode: FixMode,
+) -> Report {
     let mut out = Vec::new();
-    let mut report = run_to(paths, format, packages, false, &mut out);
+    let mut report = run_mode_to(paths, format, packages, mode, false, &mut out);
     report.stdout = String::from_utf8_lossy(&out).into_owned();
     report
 }
@@ -155,7 +174,18 @@ pub fn run_to(
     color: bool,
     out: &mut dyn std::io::Write,
 ) -> Report {
-    let json_output = format == Format::Json;
+    run_mode_to(paths, format, packages, FixMode::Report, color, out)
+}
+
+/// [`run_to`], fixing or showing the fixes as `mode` says.
+pub fn run_mode_to(
+    paths: &[String],
+    format: Format,
+    packages: &PackageSettings,
+    mode: FixMode,
+    color: bool,
+    out: &mut dyn std::io::Write,
+) -> Report {
     let mut report = Report::default();
     let files = match collect_files(paths) {
         Ok((files, warnings)) => {
@@ -172,7 +202,6 @@ pub fn run_to(
         }
     };
     let (mut errors, mut warnings) = (0usize, 0usize);
-    let mut json_items = 0usize;
     let mut text_items = 0usize;
     let mut io_failed = false;
     let mut write_failed = false;
@@ -182,9 +211,18 @@ pub fn run_to(
             write_failed = true;
         }
     };
-    if json_output {
-        emit("[");
+    // `--diff` prints the diffs only.
+    let mut writer: Option<Box<dyn Writer>> = match format {
+        _ if mode == FixMode::Diff => None,
+        Format::Text => None,
+        Format::Json => Some(Box::new(Json::default())),
+        Format::Github => Some(Box::new(Github::new(std::env::current_dir().ok()))),
+        Format::Sarif => Some(Box::new(Sarif::new(std::env::current_dir().ok()))),
+    };
+    if let Some(w) = &mut writer {
+        emit(&w.start());
     }
+    let mut fixes = 0usize;
     let indexes = HostIndexes::load(packages);
     let experimental = crate::host::env::experimental_extensions();
     for file in &files {
@@ -208,70 +246,88 @@ pub fn run_to(
             experimental,
             extensions_dir: DEFAULT_EXTENSIONS_DIR,
         };
-        let findings = pipeline::run_bytes(bytes, &inputs);
-        let doc = &findings.analysis.doc;
-        let diagnostics = &findings.diagnostics;
-        for d in diagnostics {
+        let pipeline::Findings {
+            analysis,
+            mut diagnostics,
+        } = pipeline::run_bytes(bytes, &inputs);
+        let mut doc = analysis.doc;
+        let readable = !diagnostics.iter().any(|d| d.code == Code::NotUtf8);
+        if mode != FixMode::Report && readable {
+            let analyze = |t: &str| pipeline::run(t, &inputs).diagnostics;
+            match cli_fix::fix_file(file, &shown, &doc, &diagnostics, mode, color, analyze) {
+                Done::Nothing => {}
+                Done::Shown { diff, applied } => {
+                    emit(&diff);
+                    fixes += applied;
+                }
+                Done::Written {
+                    applied,
+                    doc: fixed,
+                    diagnostics: remaining,
+                } => {
+                    fixes += applied;
+                    doc = *fixed;
+                    diagnostics = remaining;
+                }
+                Done::LeftAlone { message, io_error } => {
+                    report.stderr.push_str(&message);
+                    io_failed |= io_error;
+                }
+            }
+        }
+        for d in &diagnostics {
             match d.severity {
                 Severity::Error => errors += 1,
                 Severity::Warning => warnings += 1,
                 _ => {}
             }
-            let (l1, c1) = super::render::location(doc, u32::from(d.range.start()));
-            let (l2, c2) = super::render::location(doc, u32::from(d.range.end()));
-            if json_output {
-                let item = json!({
-                    "path": shown,
-                    "range": {
-                        "start": {"line": l1, "column": c1, "offset": u32::from(d.range.start())},
-                        "end": {"line": l2, "column": c2, "offset": u32::from(d.range.end())},
-                    },
-                    "severity": d.severity.as_str(),
-                    "code": d.code,
-                    "message": d.message,
-                    "fixes": d.fixes.iter().map(|f| json!({
-                        "title": f.title,
-                        "edits": f.edits.iter().map(|e| json!({
-                            "start": u32::from(e.range.start()),
-                            "end": u32::from(e.range.end()),
-                            "text": e.text,
-                        })).collect::<Vec<_>>(),
-                    })).collect::<Vec<_>>(),
-                });
-                // Items of a pretty-printed array: indented by two spaces, comma-separated.
-                let text = serde_json::to_string_pretty(&item).unwrap_or_default();
-                let mut piece = String::from(if json_items == 0 { "\n" } else { ",\n" });
-                for (i, line) in text.lines().enumerate() {
-                    if i > 0 {
-                        piece.push('\n');
-                    }
-                    piece.push_str("  ");
-                    piece.push_str(line);
-                }
-                emit(&piece);
-                json_items += 1;
-            } else {
-                // A blank line between findings.
-                let piece = super::render::diagnostic(&shown, doc, d, color);
-                emit(if text_items == 0 { "" } else { "\n" });
-                emit(&piece);
-                text_items += 1;
-            }
+        }
+        if mode == FixMode::Diff {
+            continue;
+        }
+        if let Some(w) = &mut writer {
+            emit(&w.file(FileFindings {
+                path: file,
+                doc: &doc,
+                diagnostics: &diagnostics,
+            }));
+            continue;
+        }
+        for d in &diagnostics {
+            // A blank line between findings.
+            let piece = super::render::diagnostic(&shown, &doc, d, color);
+            emit(if text_items == 0 { "" } else { "\n" });
+            emit(&piece);
+            text_items += 1;
         }
     }
-    if json_output {
-        emit(if json_items == 0 { "]\n" } else { "\n]\n" });
+    if let Some(w) = &mut writer {
+        emit(&w.finish());
     }
-    let summary = format!(
-        "{} {}, {} {} in {} file{}\n",
-        errors,
-        if errors == 1 { "error" } else { "errors" },
-        warnings,
-        if warnings == 1 { "warning" } else { "warnings" },
-        files.len(),
-        if files.len() == 1 { "" } else { "s" }
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    if mode == FixMode::Diff {
+        // On stderr: stdout is a patch.
+        let _ = out.flush();
+        let _ = writeln!(
+            report.stderr,
+            "{} would be applied",
+            plural(fixes, "fix", "fixes")
+        );
+        report.exit_code = if io_failed { 2 } else { i32::from(fixes > 0) };
+        return report;
+    }
+    let mut summary = format!(
+        "{}, {} in {}",
+        plural(errors, "error", "errors"),
+        plural(warnings, "warning", "warnings"),
+        plural(files.len(), "file", "files"),
     );
-    if json_output {
+    if mode == FixMode::Fix {
+        let _ = write!(summary, " ({} applied)", plural(fixes, "fix", "fixes"));
+    }
+    summary.push('\n');
+    if writer.is_some() {
         // Machine output stays one document; the summary is for the person watching.
         report.stderr.push_str(&summary);
     } else {

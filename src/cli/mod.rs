@@ -3,6 +3,8 @@
 
 pub mod check;
 pub mod expand;
+pub mod fix;
+pub mod format;
 pub mod init;
 pub mod render;
 
@@ -14,6 +16,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 use crate::host::packages::PackageSettings;
 
 pub use check::Format;
+pub use fix::FixMode;
 
 /// What the user asked for.
 #[derive(Debug, PartialEq, Eq)]
@@ -30,6 +33,8 @@ pub enum Command {
         format: Format,
         /// Package lists and slices to check package names against (the editor's settings).
         packages: PackageSettings,
+        /// Whether the fixes are applied, shown or neither.
+        fix: FixMode,
         /// Whether the text is styled: `auto` for a terminal without `NO_COLOR` set.
         color: clap::ColorChoice,
     },
@@ -68,7 +73,8 @@ struct Cli {
 enum Sub {
     /// Check rockcraft.yaml files as the editor does, extension expansion included
     #[command(
-        after_help = "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or I/O error."
+        after_help = "Exit status: 0 no errors (warnings allowed), 1 errors found (with --diff: \
+                      something to fix), 2 usage or I/O error."
     )]
     Check(CheckArgs),
     /// Print the project with its extensions expanded, exactly as `rockcraft expand-extensions`
@@ -93,6 +99,14 @@ struct CheckArgs {
     /// How findings are printed
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Apply the fixes that need no choice, in place, then report what remains (a file the
+    /// fixes would make worse is left as it is)
+    #[arg(long)]
+    fix: bool,
+    /// Print what --fix would change as a unified diff, and write nothing (exit 1 when there
+    /// is something to fix)
+    #[arg(long, conflicts_with_all = ["fix", "format"])]
+    diff: bool,
     /// When to colour the text: auto (on a terminal, unless `NO_COLOR` is set), always, never
     #[arg(long, value_name = "WHEN", default_value_t = clap::ColorChoice::Auto)]
     color: clap::ColorChoice,
@@ -167,6 +181,11 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
                 apt_lists_dir: c.apt_lists,
                 chisel_releases_dir: c.chisel_releases,
             },
+            fix: match (c.fix, c.diff) {
+                (_, true) => FixMode::Diff,
+                (true, false) => FixMode::Fix,
+                (false, false) => FixMode::Report,
+            },
             color: c.color,
         },
         Some(Sub::ExpandExtensions(e)) => Command::ExpandExtensions {
@@ -233,6 +252,7 @@ mod tests {
                 paths: vec![".".into()],
                 format: Format::Text,
                 packages: PackageSettings::default(),
+                fix: FixMode::Report,
                 color: clap::ColorChoice::Auto,
             })
         );
@@ -242,9 +262,30 @@ mod tests {
                 paths: vec!["a".into(), "b".into()],
                 format: Format::Json,
                 packages: PackageSettings::default(),
+                fix: FixMode::Report,
                 color: clap::ColorChoice::Auto,
             })
         );
+        for (line, format, fix) in [
+            ("check --fix", Format::Text, FixMode::Fix),
+            ("check --fix --format sarif", Format::Sarif, FixMode::Fix),
+            ("check --diff", Format::Text, FixMode::Diff),
+            ("check --format github", Format::Github, FixMode::Report),
+        ] {
+            assert_eq!(
+                parse_args(&args(line)),
+                Ok(Command::Check {
+                    paths: vec![".".into()],
+                    format,
+                    packages: PackageSettings::default(),
+                    fix,
+                    color: clap::ColorChoice::Auto,
+                }),
+                "{line}"
+            );
+        }
+        assert!(parse_args(&args("check --diff --fix")).is_err());
+        assert!(parse_args(&args("check --diff --format json")).is_err());
         assert_eq!(
             parse_args(&args(
                 "check --packages p1 --packages=p2 --apt-lists /l --chisel-releases c x"
@@ -257,6 +298,7 @@ mod tests {
                     apt_lists_dir: Some("/l".into()),
                     chisel_releases_dir: Some("c".into()),
                 },
+                fix: FixMode::Report,
                 color: clap::ColorChoice::Auto,
             })
         );
@@ -326,7 +368,14 @@ mod tests {
             panic!()
         };
         let check = anstream::adapter::strip_str(&check).to_string();
-        for option in ["--format", "--packages", "--apt-lists", "--chisel-releases"] {
+        for option in [
+            "--format",
+            "--packages",
+            "--apt-lists",
+            "--chisel-releases",
+            "--fix",
+            "--diff",
+        ] {
             assert!(check.contains(option), "{check}");
         }
         let Ok(Command::Print(help)) = parse_args(&args("help init")) else {

@@ -12,6 +12,7 @@ pub mod emit;
 pub mod extensions;
 pub mod facts;
 pub mod fits;
+pub mod fix;
 pub mod ide;
 pub mod packages;
 pub mod pipeline;

@@ -1,16 +1,18 @@
-//! What "makes a project worse" means, in one place for the fix-safety harness
-//! (`tests/it/fix_safety.rs`, every change the editor offers on every test project) and the
-//! scripted how-to walk (`tests/e2e/howto.rs`, the changes offered over the protocol while a
-//! project is written): a change must not add an error of any kind, and a fix offered for an
-//! error must leave fewer errors than before. Both read the same list of known exceptions,
-//! `tests/fix_safety_known.txt`, which may only shrink.
+//! What "makes a project worse" means for the fix-safety harness (`tests/it/fix_safety.rs`,
+//! every change the editor offers on every test project) and the scripted how-to walk
+//! (`tests/e2e/howto.rs`, the changes offered over the protocol while a project is written): a
+//! change must not add an error of any kind, and a fix offered for an error must leave fewer
+//! errors than before. The rule itself is `core::fix::worse`, which `check --fix` applies too;
+//! this gives its verdict the line form that both tests' list of known exceptions,
+//! `tests/fix_safety_known.txt` (which may only shrink), is written against.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use rockcraft_lsp::core::diagnostic::{Diagnostic, Severity};
+use rockcraft_lsp::core::diagnostic::Diagnostic;
 use rockcraft_lsp::core::extensions::DEFAULT_EXTENSIONS_DIR;
+use rockcraft_lsp::core::fix;
 use rockcraft_lsp::core::packages::StaticIndexes;
 use rockcraft_lsp::core::pipeline::{self, Inputs};
 use rockcraft_lsp::host::fs::RealFs;
@@ -30,42 +32,25 @@ pub fn findings(text: &str, dir: &Path, experimental: bool) -> Vec<Diagnostic> {
 
 /// The errors among `diagnostics`, counted per code.
 pub fn errors(diagnostics: &[Diagnostic]) -> BTreeMap<&'static str, usize> {
-    let mut out = BTreeMap::new();
-    for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
-        *out.entry(d.code.name()).or_default() += 1;
-    }
-    out
+    fix::error_counts(diagnostics)
 }
 
-/// How a change made the project worse, or `None` when it did not: the error codes it adds
-/// (more of a code than before counts), and for a fix of an error, no fewer errors. `what`
-/// names the change (`refactoring "Add …"`, `completion "libpq5_libs" at 120`); the line has
-/// the form the known exceptions are written against.
+/// How a change made the project worse (the rule `check --fix` applies, `core::fix::worse`),
+/// or `None` when it did not. `what` names the change (`refactoring "Add …"`, `completion
+/// "libpq5_libs" at 120`); the line has the form the known exceptions are written against.
 pub fn worse(
     what: &str,
     before: &[Diagnostic],
     after: &[Diagnostic],
     fixed: Option<&Diagnostic>,
 ) -> Option<String> {
-    let (before, after) = (errors(before), errors(after));
-    let total_before: usize = before.values().sum();
-    let total_after: usize = after.values().sum();
-    let added: Vec<&str> = after
-        .iter()
-        .filter(|(code, n)| **n > before.get(*code).copied().unwrap_or(0))
-        .map(|(code, _)| *code)
-        .collect();
-    let no_progress =
-        fixed.is_some_and(|d| d.severity == Severity::Error && total_after >= total_before);
-    if added.is_empty() && !no_progress {
-        return None;
-    }
+    let fixed: Vec<&Diagnostic> = fixed.into_iter().collect();
+    let w = fix::worse(before, after, &fixed)?;
     let about = fixed
+        .first()
         .map(|d| format!(" for {}", d.code))
         .unwrap_or_default();
-    Some(format!(
-        "{what}{about} adds {added:?} ({total_before} errors before, {total_after} after)"
-    ))
+    Some(format!("{what}{about} {w}"))
 }
 
 /// The patterns of `tests/fix_safety_known.txt`: changes known to make a project worse still.

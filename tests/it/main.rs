@@ -4,6 +4,8 @@
 mod binary;
 mod cli_args;
 mod cli_check;
+mod cli_fix;
+mod cli_formats;
 mod cli_render;
 mod deep_input;
 mod emit_edge;
