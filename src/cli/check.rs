@@ -10,23 +10,12 @@ use serde_json::json;
 use crate::core::diagnostic::Severity;
 use crate::core::document::Document;
 use crate::core::extensions::DEFAULT_EXTENSIONS_DIR;
-use crate::core::facts::PROJECT_FILE;
 use crate::core::pipeline::{self, Inputs, MAX_TEXT_BYTES};
 use crate::core::text::TextRange;
 use crate::host::files;
 use crate::host::fs::RealFs;
 use crate::host::packages::{HostIndexes, PackageSettings};
-
-/// Directories never searched.
-const SKIP_DIRS: &[&str] = &[
-    ".git",
-    "node_modules",
-    ".yarn",
-    "target",
-    ".venv",
-    "venv",
-    "__pycache__",
-];
+use crate::host::walk;
 
 /// What a check run produced.
 #[derive(Debug, Default)]
@@ -48,37 +37,12 @@ pub fn collect_files(paths: &[String]) -> Result<Vec<PathBuf>, String> {
         let path = Path::new(p);
         let meta = std::fs::metadata(path).map_err(|e| format!("{p}: {e}"))?;
         if meta.is_dir() {
-            walk(path, &mut out, 0);
+            out.extend(walk::project_files(path, usize::MAX));
         } else {
             out.push(path.to_path_buf());
         }
     }
     Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
-    if depth > 32 {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(std::fs::DirEntry::file_name);
-    for e in entries {
-        let Ok(ft) = e.file_type() else { continue };
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        if ft.is_dir() {
-            if !SKIP_DIRS.contains(&name.as_ref()) {
-                walk(&e.path(), out, depth + 1);
-            }
-        } else if name == PROJECT_FILE && !e.path().is_dir() {
-            // A link to the project file is checked too; anything but a regular file by that
-            // name (a FIFO, a device, a broken link) is then refused with the reason.
-            out.push(e.path());
-        }
-    }
 }
 
 /// 1-based line and column (in characters) of a byte offset, and where its line starts.
