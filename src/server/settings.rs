@@ -6,7 +6,8 @@
 //! ```json
 //! { "experimentalExtensions": false,
 //!   "packages": { "indexFiles": ["/path/to/Packages"], "aptListsDir": "/var/lib/apt/lists" },
-//!   "chisel": { "releasesDir": "/path/to/chisel-releases" } }
+//!   "chisel": { "releasesDir": "/path/to/chisel-releases" },
+//!   "checkClosedFiles": false }
 //! ```
 
 use std::path::PathBuf;
@@ -24,12 +25,17 @@ use crate::host::packages::{DEFAULT_APT_LISTS_DIR, PackageSettings};
 
 /// The configuration section the server asks the client for.
 pub const SECTION: &str = "rockcraft";
+/// The setting that checks closed files.
+pub const CHECK_CLOSED_FILES: &str = "checkClosedFiles";
 /// How long to wait for the client's `workspace/configuration` answer.
 const PULL_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
     pub experimental_extensions: bool,
     pub packages: PackageSettings,
+    /// Publish the findings of the `rockcraft.yaml` files under the workspace folders that
+    /// are not open (for clients that do not pull workspace diagnostics).
+    pub check_closed_files: bool,
 }
 
 impl Default for Settings {
@@ -71,6 +77,10 @@ impl Settings {
                     .filter(|d| !d.is_empty())
                     .map(PathBuf::from),
             },
+            check_closed_files: v
+                .get(CHECK_CLOSED_FILES)
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
         }
     }
 }
@@ -162,6 +172,8 @@ impl Shared {
         let experimental =
             self.inner.experimental_env.load(Ordering::SeqCst) || settings.experimental_extensions;
         let was = self.inner.experimental.swap(experimental, Ordering::SeqCst);
+        ctx.workspace
+            .set_check_closed(settings.check_closed_files, experimental);
         if previous.is_some() && was != experimental {
             let mut ctx = ctx.clone();
             ctx.experimental = experimental;

@@ -19,3 +19,4 @@ mod safety;
 mod starters;
 mod stdio;
 mod structure;
+mod workspace;

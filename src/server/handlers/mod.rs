@@ -3,9 +3,11 @@
 pub mod code_action;
 pub mod completion;
 pub mod definition;
+pub mod diagnostic;
 pub mod did_change;
 pub mod did_change_configuration;
 pub mod did_change_watched_files;
+pub mod did_change_workspace_folders;
 pub mod did_close;
 pub mod did_open;
 pub mod did_save;
@@ -22,3 +24,4 @@ pub mod references;
 pub mod rename;
 pub mod selection_range;
 pub mod shutdown;
+pub mod workspace_diagnostic;
