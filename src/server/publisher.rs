@@ -96,6 +96,11 @@ impl Publisher {
                     Event::Saved(uri) => self.document(uri, true).await,
                     Event::Closed(uri) => self.closed(uri).await,
                     Event::Packages => {
+                        // Closed files' package findings may change too.
+                        if self.pull.is_on() {
+                            self.pull.changed();
+                            self.pull.refresh_workspace(&self.client);
+                        }
                         for (uri, _) in self.session.all() {
                             self.document(&uri, false).await;
                         }
@@ -143,6 +148,7 @@ impl Publisher {
         // Its findings from disk, if any, are replaced by these.
         self.on_disk.remove(uri);
         if self.pull.is_on() {
+            self.pull.changed();
             // The client pulls: ask it to when this version's complete findings (no expansion
             // of it still to come) differ from what it was answered.
             let expanding = doc.current_expansion().is_none()
@@ -178,6 +184,7 @@ impl Publisher {
         self.on_disk.remove(uri);
         if self.pull.is_on() {
             self.pull.forget(uri);
+            self.pull.changed();
             return;
         }
         self.client

@@ -5,14 +5,23 @@
 //!
 //! A result id is a hash of the diagnostics as answered, so a client that sends it back gets
 //! `unchanged` exactly when it already has those diagnostics.
+//!
+//! Clients pull the workspace again as soon as (or seconds after) an answer arrives; a pull
+//! that sends result ids back while nothing changed since the last answer is held until
+//! something does ([`Pull::changed`]: an analysis or expansion finished, files or folders
+//! changed), for at most [`HOLD`], instead of checking every project again for nothing.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use dashmap::DashMap;
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{self as lsp, Uri};
+
+/// The longest a workspace pull is held while nothing changes.
+pub const HOLD: Duration = Duration::from_mins(5);
 
 /// The identifier of the server's diagnostics in pull requests.
 pub const IDENTIFIER: &str = "rockcraft";
@@ -33,7 +42,7 @@ pub struct Pull {
     inner: Arc<Inner>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Inner {
     mode: OnceLock<Mode>,
     /// Per document: the version and result id last answered.
@@ -42,6 +51,23 @@ struct Inner {
     workspace_answered: AtomicBool,
     /// A refresh request is on its way to the client (another one would add nothing).
     refreshing: Arc<AtomicBool>,
+    /// Counts the changes that can change a workspace report.
+    changes: tokio::sync::watch::Sender<u64>,
+    /// The count of changes when the last workspace report was answered.
+    answered_at: std::sync::Mutex<Option<u64>>,
+}
+
+impl Default for Inner {
+    fn default() -> Self {
+        Self {
+            mode: OnceLock::new(),
+            answered: DashMap::new(),
+            workspace_answered: AtomicBool::new(false),
+            refreshing: Arc::default(),
+            changes: tokio::sync::watch::Sender::new(0),
+            answered_at: std::sync::Mutex::new(None),
+        }
+    }
 }
 
 impl Pull {
@@ -63,9 +89,35 @@ impl Pull {
             .insert(uri.clone(), (version, id.to_owned()));
     }
 
-    /// Notes that a workspace report was answered.
-    pub fn answered_workspace(&self) {
+    /// Notes that a workspace report was answered, as of change `at` (see [`Pull::changes`]).
+    pub fn answered_workspace(&self, at: u64) {
         self.inner.workspace_answered.store(true, Ordering::SeqCst);
+        if let Ok(mut a) = self.inner.answered_at.lock() {
+            *a = Some(at);
+        }
+    }
+
+    /// Notes a change that can change a workspace report, releasing a held pull.
+    pub fn changed(&self) {
+        self.inner.changes.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// The count of changes so far.
+    #[must_use]
+    pub fn changes(&self) -> u64 {
+        *self.inner.changes.borrow()
+    }
+
+    /// Waits, for at most `hold`, until something changed since the last workspace answer
+    /// (at once when nothing was answered yet or something already changed).
+    pub async fn until_changed(&self, hold: Duration) {
+        let since = self.inner.answered_at.lock().ok().and_then(|a| *a);
+        let Some(since) = since else {
+            return;
+        };
+        let mut rx = self.inner.changes.subscribe();
+        let changed = rx.wait_for(|n| *n != since);
+        let _ = tokio::time::timeout(hold, changed).await;
     }
 
     /// Forgets what was answered for a document (closed).
@@ -141,6 +193,18 @@ mod tests {
         assert_eq!(result_id(&[diag("a")]), result_id(&[diag("a")]));
         assert_ne!(result_id(&[diag("a")]), result_id(&[diag("b")]));
         assert_ne!(result_id(&[]), result_id(&[diag("a")]));
+    }
+
+    #[tokio::test]
+    async fn a_workspace_pull_waits_for_a_change_since_the_last_answer() {
+        let p = Pull::default();
+        // Nothing answered yet: no wait, however long the hold.
+        p.until_changed(Duration::from_hours(1)).await;
+        p.answered_workspace(p.changes());
+        let held = tokio::time::timeout(Duration::from_millis(50), p.until_changed(HOLD)).await;
+        assert!(held.is_err(), "held while nothing changed");
+        p.changed();
+        p.until_changed(Duration::from_hours(1)).await;
     }
 
     #[test]

@@ -147,6 +147,7 @@ impl Workspace {
         folders.retain(|f| !removed.contains(f));
         folders.extend(added);
         self.set_folders(folders);
+        self.inner.pull.changed();
         self.inner.pull.refresh_workspace(&self.inner.client);
         if self.checks_closed() {
             self.events().send(Event::UncheckedAll);
@@ -327,6 +328,7 @@ impl Workspace {
         if paths.is_empty() {
             return;
         }
+        self.inner.pull.changed();
         self.inner.pull.refresh_workspace(&self.inner.client);
         if !self.checks_closed() {
             return;

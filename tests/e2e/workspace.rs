@@ -315,6 +315,47 @@ async fn workspace_diagnostics_cover_every_project_of_every_folder_with_progress
 }
 
 #[tokio::test]
+async fn a_workspace_pull_with_nothing_changed_waits_for_a_change() {
+    let a = Dir::new("hold");
+    a.write("rockcraft.yaml", &broken());
+    let uri = a.uri("rockcraft.yaml");
+    let (mut c, _) = start(pulling(), &[&a], Value::Null, quick()).await;
+    let first = pull_workspace(&mut c, None, json!([])).await;
+    let id = by_uri(&first)[&uri]["resultId"].clone();
+    let previous = json!({"previousResultIds": [{"uri": uri, "value": id}]});
+    // The package indexes finishing their start-up load is a change too: pull until a pull
+    // is held.
+    let mut held = None;
+    for _ in 0..5 {
+        let id = c
+            .send_request("workspace/diagnostic", previous.clone())
+            .await;
+        if let Some(answer) = c.response(id, QUIET).await {
+            assert_eq!(by_uri(&answer["result"])[&uri]["kind"], "unchanged");
+        } else {
+            held = Some(id);
+            break;
+        }
+    }
+    let held = held.expect("a pull with nothing changed is held");
+
+    a.write("rockcraft.yaml", CLEAN);
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri, "type": 2}]}),
+    )
+    .await;
+    let answer = c
+        .response(held, WAIT)
+        .await
+        .expect("answered after the change");
+    let report = &by_uri(&answer["result"])[&uri];
+    assert_eq!(report["kind"], "full", "{answer}");
+    assert_eq!(report["items"], json!([]));
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
+
+#[tokio::test]
 async fn push_only_clients_get_closed_files_checked_with_the_setting() {
     let a = Dir::new("closed");
     a.write("ok/rockcraft.yaml", CLEAN)

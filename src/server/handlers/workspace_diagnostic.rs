@@ -2,7 +2,9 @@
 //! found by `check`'s walk. Open documents are answered from their current analysis (as
 //! `textDocument/diagnostic` answers them); the others are checked from disk in parallel, off
 //! the async threads, with `$/progress` work-done reports on the client's token (or on one the
-//! server creates). A file whose result id the client sends back unchanged gets `unchanged`.
+//! server creates). A file whose result id the client sends back unchanged gets `unchanged`;
+//! a pull that sends result ids back while nothing changed since the last answer is held
+//! until something does (`pull::HOLD`).
 
 use std::collections::HashMap;
 
@@ -29,6 +31,10 @@ pub async fn handle(
     backend: &Backend,
     params: WorkspaceDiagnosticParams,
 ) -> Result<WorkspaceDiagnosticReportResult> {
+    if !params.previous_result_ids.is_empty() {
+        backend.pull.until_changed(pull::HOLD).await;
+    }
+    let at = backend.pull.changes();
     let previous: HashMap<Uri, String> = params
         .previous_result_ids
         .into_iter()
@@ -70,7 +76,7 @@ pub async fn handle(
     if let Some(p) = progress {
         p.end(count).await;
     }
-    backend.pull.answered_workspace();
+    backend.pull.answered_workspace(at);
     Ok(WorkspaceDiagnosticReportResult::Report(
         WorkspaceDiagnosticReport { items },
     ))
