@@ -511,3 +511,53 @@ pub fn initial_folders(params: &lsp::InitializeParams) -> Vec<PathBuf> {
 pub fn folder_path(uri: &Uri) -> Option<PathBuf> {
     uri.to_file_path().map(std::borrow::Cow::into_owned)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BROKEN: &str = "name: x\nbogus-key: 1\n";
+
+    fn check(folder: &Path, path: PathBuf) -> Option<Checked> {
+        let found = Found {
+            path,
+            folder: folder.to_path_buf(),
+        };
+        check_one(&found, &Loaded::default(), false, Encoding::Utf16)
+    }
+
+    #[test]
+    fn only_regular_files_inside_their_folder_are_checked() {
+        let root = tempfile::tempdir().unwrap();
+        let (folder, outside) = (root.path().join("ws"), root.path().join("outside"));
+        std::fs::create_dir_all(folder.join("in")).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        let own = folder.join("in").join(PROJECT_FILE);
+        std::fs::write(&own, BROKEN).unwrap();
+        let (uri, diags) = check(&folder, own).expect("checked");
+        assert!(uri.as_str().ends_with("/ws/in/rockcraft.yaml"), "{uri:?}");
+        assert!(
+            diags.iter().any(|d| d.message.contains("bogus-key")),
+            "{diags:?}"
+        );
+
+        #[cfg(unix)]
+        {
+            let elsewhere = outside.join(PROJECT_FILE);
+            std::fs::write(&elsewhere, BROKEN).unwrap();
+            let link = folder.join("linked");
+            std::fs::create_dir_all(&link).unwrap();
+            std::os::unix::fs::symlink(&elsewhere, link.join(PROJECT_FILE)).unwrap();
+            assert!(check(&folder, link.join(PROJECT_FILE)).is_none(), "outside");
+            let fifo = folder.join("fifo");
+            std::fs::create_dir_all(&fifo).unwrap();
+            let made = std::process::Command::new("mkfifo")
+                .arg(fifo.join(PROJECT_FILE))
+                .status();
+            if made.is_ok_and(|s| s.success()) {
+                assert!(check(&folder, fifo.join(PROJECT_FILE)).is_none(), "a FIFO");
+            }
+        }
+        assert!(check(&folder, folder.join("missing").join(PROJECT_FILE)).is_none());
+    }
+}
