@@ -20,17 +20,7 @@ use crate::core::pipeline::{self, Inputs, MAX_TEXT_BYTES};
 use crate::host::files;
 use crate::host::fs::RealFs;
 use crate::host::packages::{HostIndexes, PackageSettings};
-
-/// Directories never searched.
-const SKIP_DIRS: &[&str] = &[
-    ".git",
-    "node_modules",
-    ".yarn",
-    "target",
-    ".venv",
-    "venv",
-    "__pycache__",
-];
+use crate::host::walk;
 
 /// How `check` prints its findings.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -72,7 +62,7 @@ pub fn collect_files(paths: &[String]) -> Result<(Vec<PathBuf>, Vec<String>), St
         let meta = std::fs::metadata(path).map_err(|e| format!("{p}: {e}"))?;
         let mut found = Vec::new();
         if meta.is_dir() {
-            walk(path, &mut found, 0);
+            found.extend(walk::project_files(path, usize::MAX));
             dirs.push(p.as_str());
         } else {
             found.push(path.to_path_buf());
@@ -110,31 +100,6 @@ fn identity(file: &Path) -> PathBuf {
     match (std::fs::canonicalize(dir), file.file_name()) {
         (Ok(dir), Some(name)) => dir.join(name),
         _ => file.to_path_buf(),
-    }
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
-    if depth > 32 {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(std::fs::DirEntry::file_name);
-    for e in entries {
-        let Ok(ft) = e.file_type() else { continue };
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        if ft.is_dir() {
-            if !SKIP_DIRS.contains(&name.as_ref()) {
-                walk(&e.path(), out, depth + 1);
-            }
-        } else if name == PROJECT_FILE && !e.path().is_dir() {
-            // A link to the project file is checked too; anything but a regular file by that
-            // name (a FIFO, a device, a broken link) is then refused with the reason.
-            out.push(e.path());
-        }
     }
 }
 

@@ -9,3 +9,4 @@ pub mod fs;
 pub mod packages;
 pub mod scratch;
 pub mod threads;
+pub mod walk;

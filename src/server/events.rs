@@ -1,8 +1,10 @@
 //! The events background work sends to the publisher: the only way a job, a settings change or
 //! a handler asks for diagnostics to go out, so publishing has one owner and one order.
 
+use std::sync::Arc;
+
 use tokio::sync::mpsc;
-use tower_lsp_server::ls_types::Uri;
+use tower_lsp_server::ls_types::{Diagnostic, Uri};
 
 /// Something the publisher must act on.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,6 +19,13 @@ pub enum Event {
     Closed(Uri),
     /// The package indexes changed: publish every open document again.
     Packages,
+    /// A closed `rockcraft.yaml` was checked from disk (the `checkClosedFiles` setting):
+    /// publish its findings unless it is open.
+    Checked(Uri, Arc<[Diagnostic]>),
+    /// A closed file's findings from disk no longer stand (it was deleted): clear them.
+    Unchecked(Uri),
+    /// No closed file's findings from disk stand any more (the setting was turned off).
+    UncheckedAll,
     /// The session is over: stop (the publisher holds a sender itself, so the queue alone
     /// never closes).
     Stop,

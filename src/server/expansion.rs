@@ -40,6 +40,7 @@ use super::analysis;
 use super::events::{Event, Events};
 use super::guard::guarded;
 use super::session::{DocSnapshot, ExpandedVersion, Session, Snapshot, project_dir};
+use super::workspace::Workspace;
 
 /// How long after the last edit the expansion starts (by default).
 pub const DEBOUNCE: Duration = Duration::from_millis(150);
@@ -56,6 +57,8 @@ pub struct Ctx {
     pub client: tower_lsp_server::Client,
     /// The client re-asks for inlay hints on request: ask when an expansion is stored.
     pub refresh_hints: bool,
+    /// The workspace folders and the checks of closed files (which settings turn on).
+    pub workspace: Workspace,
 }
 
 /// Schedules the expansion of a document version after the debounce, cancelling its previous
@@ -105,6 +108,32 @@ pub fn schedule_after(ctx: &Ctx, uri: &Uri, state: Arc<Snapshot>, delay: Duratio
             }
         }
     });
+}
+
+/// Expands a document version now, for a request that answers with the complete findings
+/// (`textDocument/diagnostic`), giving up after `within`; `None` when it is not expanded
+/// (not analysed, not on disk, failed or too slow). The result is not kept: the scheduled job
+/// keeps its own, which is the same.
+pub async fn expand_now(
+    ctx: &Ctx,
+    uri: &Uri,
+    state: Arc<Snapshot>,
+    within: Duration,
+) -> Option<ExpansionResult> {
+    if !state.is_analysable() || project_dir(uri).is_none() {
+        return None;
+    }
+    let token = CancellationToken::new();
+    let timer = {
+        let token = token.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(within).await;
+            token.cancel();
+        })
+    };
+    let out = run(ctx, uri, state, &token).await;
+    timer.abort();
+    out
 }
 
 /// Runs the expansion stage on a blocking thread; `None` when cancelled (before it starts or

@@ -13,6 +13,9 @@
 //! - [`diagnostics`] (`session`, `packages`, `convert`) and [`publisher`] (`session`,
 //!   `packages`, `events`, `diagnostics`): the only sender of `publishDiagnostics`; the jobs
 //!   reach it only through `events`, never by calling it;
+//! - [`pull`] (a leaf: whether the client pulls, result ids) and [`workspace`] (the folders
+//!   and the checks of closed files: `session`, `packages`, `events`, `pull`, `diagnostics`,
+//!   `convert`), used by `publisher` and `expansion`'s context;
 //! - this module (the [`Backend`], which spawns the publisher), then [`snippet_edit`] (code
 //!   actions applied by the server, to place the cursor: `convert`, `session`) and
 //!   [`handlers`].
@@ -29,9 +32,11 @@ pub mod handlers;
 pub mod packages;
 mod protocol;
 pub mod publisher;
+pub mod pull;
 pub mod session;
 pub mod settings;
 pub mod snippet_edit;
+pub mod workspace;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -55,6 +60,10 @@ use tower_lsp_server::ls_types::{
     LSPAny, Location, PrepareRenameResponse, ReferenceParams, RenameParams, SelectionRange,
     SelectionRangeParams, SemanticTokensParams, SemanticTokensResult, TextDocumentPositionParams,
     WorkspaceEdit,
+};
+use tower_lsp_server::ls_types::{
+    DidChangeWorkspaceFoldersParams, DocumentDiagnosticParams, DocumentDiagnosticReportResult,
+    WorkspaceDiagnosticParams, WorkspaceDiagnosticReportResult,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
@@ -112,6 +121,13 @@ pub struct Negotiated {
     pub show_document: bool,
     /// The client re-asks for inlay hints on `workspace/inlayHint/refresh`.
     pub inlay_hint_refresh: bool,
+    /// The client pulls diagnostics (`textDocument.diagnostic`): none are pushed for open
+    /// documents.
+    pub pull_diagnostics: bool,
+    /// The client accepts `workspace/diagnostic/refresh`.
+    pub diagnostic_refresh: bool,
+    /// The client shows progress on tokens the server creates (`window.workDoneProgress`).
+    pub work_done_progress: bool,
 }
 
 /// Server state shared by all handlers.
@@ -125,6 +141,10 @@ pub struct Backend {
     pub(crate) completion: handlers::completion::State,
     pub(crate) packages: packages::Packages,
     pub(crate) settings: settings::Shared,
+    /// Whether the client pulls diagnostics, and what it was answered.
+    pub(crate) pull: pull::Pull,
+    /// The workspace folders and the checks of their closed project files.
+    pub(crate) workspace: workspace::Workspace,
     /// Where the documents the server shows are written (never inside a project).
     pub(crate) scratch: Arc<crate::host::scratch::Scratch>,
     negotiated: OnceLock<Negotiated>,
@@ -147,11 +167,21 @@ impl Backend {
         let packages = packages::Packages::default();
         let encoding = Arc::new(OnceLock::new());
         let (events, queue) = Events::channel();
+        let pull = pull::Pull::default();
         let publisher = publisher::Publisher::new(
             client.clone(),
             session.clone(),
             packages.clone(),
             events.clone(),
+            Arc::clone(&encoding),
+            pull.clone(),
+        );
+        let workspace = workspace::Workspace::new(
+            client.clone(),
+            session.clone(),
+            events.clone(),
+            packages.clone(),
+            pull.clone(),
             Arc::clone(&encoding),
         );
         tokio::spawn(publisher.run(queue));
@@ -163,6 +193,8 @@ impl Backend {
             completion: handlers::completion::State::default(),
             packages,
             settings: settings::Shared::default(),
+            pull,
+            workspace,
             scratch: Arc::default(),
             negotiated: OnceLock::new(),
             extras,
@@ -197,6 +229,7 @@ impl Backend {
             debounce: self.options.debounce,
             client: self.client.clone(),
             refresh_hints: self.negotiated().inlay_hint_refresh,
+            workspace: self.workspace.clone(),
         }
     }
 
@@ -330,6 +363,24 @@ impl LanguageServer for Backend {
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
         handlers::did_change_watched_files::handle(self, &params);
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        handlers::diagnostic::handle(self, params).await
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        params: WorkspaceDiagnosticParams,
+    ) -> Result<WorkspaceDiagnosticReportResult> {
+        handlers::workspace_diagnostic::handle(self, params).await
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        handlers::did_change_workspace_folders::handle(self, &params);
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {

@@ -10,9 +10,13 @@
 //! - it remembers what it last published per document and does not send the same diagnostics
 //!   for the same version twice;
 //! - events that a later event in the queue makes moot are skipped (a burst of edits is
-//!   published once).
+//!   published once);
+//! - when the client pulls diagnostics (`super::pull`) nothing is pushed for open documents:
+//!   the client is asked to pull again when a version's complete findings change after it was
+//!   answered; closed files' findings from disk (the `checkClosedFiles` setting,
+//!   [`Event::Checked`]) are pushed to clients that do not pull.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 use tower_lsp_server::Client;
@@ -24,7 +28,8 @@ use crate::core::text::Encoding;
 use super::diagnostics;
 use super::events::{Event, Events, Receiver};
 use super::packages::Packages;
-use super::session::Session;
+use super::pull::{self, Pull};
+use super::session::{Session, project_dir};
 
 /// What was last published for a document.
 #[derive(Debug)]
@@ -44,7 +49,11 @@ pub struct Publisher {
     pub events: Events,
     /// The position encoding, once negotiated (UTF-16 before).
     pub encoding: Arc<OnceLock<Encoding>>,
+    /// Whether the client pulls (then nothing is pushed for open documents).
+    pub pull: Pull,
     published: HashMap<Uri, Published>,
+    /// Closed files whose findings from disk were published.
+    on_disk: HashSet<Uri>,
 }
 
 impl Publisher {
@@ -55,6 +64,7 @@ impl Publisher {
         packages: Packages,
         events: Events,
         encoding: Arc<OnceLock<Encoding>>,
+        pull: Pull,
     ) -> Self {
         Self {
             client,
@@ -62,7 +72,9 @@ impl Publisher {
             packages,
             events,
             encoding,
+            pull,
             published: HashMap::new(),
+            on_disk: HashSet::new(),
         }
     }
 
@@ -84,8 +96,20 @@ impl Publisher {
                     Event::Saved(uri) => self.document(uri, true).await,
                     Event::Closed(uri) => self.closed(uri).await,
                     Event::Packages => {
+                        // Closed files' package findings may change too.
+                        if self.pull.is_on() {
+                            self.pull.changed();
+                            self.pull.refresh_workspace(&self.client);
+                        }
                         for (uri, _) in self.session.all() {
                             self.document(&uri, false).await;
+                        }
+                    }
+                    Event::Checked(uri, diags) => self.checked(uri, diags).await,
+                    Event::Unchecked(uri) => self.unchecked(uri).await,
+                    Event::UncheckedAll => {
+                        for uri in std::mem::take(&mut self.on_disk) {
+                            self.unchecked_now(&uri).await;
                         }
                     }
                     Event::Stop => return,
@@ -121,6 +145,20 @@ impl Publisher {
         let Ok(Some(diags)) = built else {
             return;
         };
+        // Its findings from disk, if any, are replaced by these.
+        self.on_disk.remove(uri);
+        if self.pull.is_on() {
+            self.pull.changed();
+            // The client pulls: ask it to when this version's complete findings (no expansion
+            // of it still to come) differ from what it was answered.
+            let expanding = doc.current_expansion().is_none()
+                && doc.snapshot.is_analysable()
+                && project_dir(uri).is_some();
+            if !expanding && self.pull.is_stale(uri, version, &pull::result_id(&diags)) {
+                self.pull.refresh(&self.client);
+            }
+            return;
+        }
         let repeated = !again
             && self.published.get(uri).is_some_and(|p| {
                 p.life == doc.life && p.version == version && p.diagnostics == diags
@@ -143,9 +181,47 @@ impl Publisher {
 
     async fn closed(&mut self, uri: &Uri) {
         self.published.remove(uri);
+        self.on_disk.remove(uri);
+        if self.pull.is_on() {
+            self.pull.forget(uri);
+            self.pull.changed();
+            return;
+        }
         self.client
             .publish_diagnostics(uri.clone(), Vec::new(), None)
             .await;
+    }
+}
+
+impl Publisher {
+    /// Publishes a closed file's findings from disk, unless it is open (the open document's
+    /// own findings stand) or the client pulls.
+    async fn checked(&mut self, uri: &Uri, diags: &Arc<[lsp::Diagnostic]>) {
+        if self.pull.is_on() || self.session.get(uri).is_some() {
+            return;
+        }
+        if diags.is_empty() && !self.on_disk.contains(uri) {
+            return;
+        }
+        self.on_disk.insert(uri.clone());
+        self.client
+            .publish_diagnostics(uri.clone(), diags.to_vec(), None)
+            .await;
+    }
+
+    /// Clears a closed file's findings from disk, if they were published.
+    async fn unchecked(&mut self, uri: &Uri) {
+        if self.on_disk.remove(uri) {
+            self.unchecked_now(uri).await;
+        }
+    }
+
+    async fn unchecked_now(&mut self, uri: &Uri) {
+        if self.session.get(uri).is_none() {
+            self.client
+                .publish_diagnostics(uri.clone(), Vec::new(), None)
+                .await;
+        }
     }
 }
 
@@ -156,14 +232,25 @@ fn moot(event: &Event, later: &[Event]) -> bool {
         Event::Document(uri) => later.iter().any(|e| match e {
             Event::Document(u) | Event::Saved(u) | Event::Closed(u) => u == uri,
             Event::Packages | Event::Stop => true,
+            Event::Checked(..) | Event::Unchecked(_) | Event::UncheckedAll => false,
         }),
         Event::Saved(uri) => later.iter().any(|e| match e {
             Event::Saved(u) | Event::Closed(u) => u == uri,
             Event::Stop => true,
-            Event::Document(_) | Event::Packages => false,
+            Event::Document(_)
+            | Event::Packages
+            | Event::Checked(..)
+            | Event::Unchecked(_)
+            | Event::UncheckedAll => false,
         }),
         Event::Packages => later.contains(&Event::Packages) || later.contains(&Event::Stop),
-        Event::Closed(_) | Event::Stop => false,
+        // A newer check of the same file, or a clear, replaces a check.
+        Event::Checked(uri, _) => later.iter().any(|e| match e {
+            Event::Checked(u, _) | Event::Unchecked(u) => u == uri,
+            Event::UncheckedAll | Event::Stop => true,
+            _ => false,
+        }),
+        Event::Closed(_) | Event::Stop | Event::Unchecked(_) | Event::UncheckedAll => false,
     }
 }
 

@@ -7,7 +7,8 @@
 //! { "experimentalExtensions": false,
 //!   "packages": { "indexFiles": ["/path/to/Packages"], "aptListsDir": "/var/lib/apt/lists" },
 //!   "chisel": { "releasesDir": "/path/to/chisel-releases" },
-//!   "inlayHints": { "extensions": true, "overrides": true, "buildBase": true } }
+//!   "inlayHints": { "extensions": true, "overrides": true, "buildBase": true },
+//!   "checkClosedFiles": false }
 //! ```
 
 use std::path::PathBuf;
@@ -26,6 +27,8 @@ use crate::host::packages::{DEFAULT_APT_LISTS_DIR, PackageSettings};
 
 /// The configuration section the server asks the client for.
 pub const SECTION: &str = "rockcraft";
+/// The setting that checks closed files.
+pub const CHECK_CLOSED_FILES: &str = "checkClosedFiles";
 /// How long to wait for the client's `workspace/configuration` answer.
 const PULL_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,6 +37,9 @@ pub struct Settings {
     pub packages: PackageSettings,
     /// Which inlay hints to give (`inlayHints.extensions`, `.overrides`, `.buildBase`).
     pub inlay_hints: HintKinds,
+    /// Publish the findings of the `rockcraft.yaml` files under the workspace folders that
+    /// are not open (for clients that do not pull workspace diagnostics).
+    pub check_closed_files: bool,
 }
 
 impl Default for Settings {
@@ -87,6 +93,10 @@ impl Settings {
                     build_base: on("buildBase"),
                 }
             },
+            check_closed_files: v
+                .get(CHECK_CLOSED_FILES)
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
         }
     }
 }
@@ -190,6 +200,8 @@ impl Shared {
         let experimental =
             self.inner.experimental_env.load(Ordering::SeqCst) || settings.experimental_extensions;
         let was = self.inner.experimental.swap(experimental, Ordering::SeqCst);
+        ctx.workspace
+            .set_check_closed(settings.check_closed_files, experimental);
         if previous.is_some() && was != experimental {
             let mut ctx = ctx.clone();
             ctx.experimental = experimental;

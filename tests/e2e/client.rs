@@ -218,6 +218,22 @@ impl TestClient {
             .unwrap_or_else(|| panic!("no response to `{method}` within {WAIT:?}"))
     }
 
+    /// Sends a request without waiting for its response (see [`TestClient::response`]);
+    /// returns its id.
+    pub async fn send_request(&mut self, method: &str, params: Value) -> i64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        let msg = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
+        write_frame(&self.writer, &msg).await;
+        id
+    }
+
+    /// The response to request `id`, if it comes within `wait`.
+    pub async fn response(&mut self, id: i64, wait: Duration) -> Option<Value> {
+        self.take(|m| m.get("method").is_none() && m["id"] == json!(id), wait)
+            .await
+    }
+
     /// Sends a request and returns its `result`, failing the test on an error response.
     pub async fn request(&mut self, method: &str, params: Value) -> Value {
         let res = self.request_raw(method, params).await;

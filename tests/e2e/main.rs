@@ -20,3 +20,4 @@ mod starters;
 mod stdio;
 mod structure;
 mod views;
+mod workspace;

@@ -1,5 +1,6 @@
 //! `workspace/didChangeWatchedFiles`: a project file changed on disk; expand again every open
-//! `rockcraft.yaml` whose directory contains it (the YAML itself is untouched).
+//! `rockcraft.yaml` whose directory contains it (the YAML itself is untouched), and have the
+//! workspace's closed files checked again (or pulled again, by clients that pull).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,6 +11,9 @@ use crate::server::Backend;
 use crate::server::expansion;
 
 pub fn handle(backend: &Backend, params: &DidChangeWatchedFilesParams) {
+    backend
+        .workspace
+        .files_changed(&params.changes, backend.settings.experimental());
     let mut affected = HashMap::new();
     for change in &params.changes {
         let Some(path) = change.uri.to_file_path() else {

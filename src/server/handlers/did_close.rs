@@ -14,6 +14,12 @@ pub async fn handle(backend: &Backend, params: DidCloseTextDocumentParams) {
         .close(&uri)
         .is_some_and(|s| s.is_diagnosed())
     {
-        backend.events.send(Event::Closed(uri));
+        backend.events.send(Event::Closed(uri.clone()));
+        // With `checkClosedFiles`, its findings from disk take over.
+        if let Some(path) = uri.to_file_path() {
+            backend
+                .workspace
+                .check_one_in_background(path.into_owned(), backend.settings.experimental());
+        }
     }
 }

@@ -13,6 +13,11 @@ use tower_lsp_server::ls_types::{
     WorkDoneProgressOptions,
 };
 
+use tower_lsp_server::ls_types::{
+    DiagnosticOptions, DiagnosticServerCapabilities, WorkspaceFoldersServerCapabilities,
+    WorkspaceServerCapabilities,
+};
+
 use crate::server::convert;
 use crate::server::handlers::execute_command;
 use crate::server::{Backend, Negotiated};
@@ -54,6 +59,21 @@ pub fn handle(backend: &Backend, params: &InitializeParams) -> Result<Initialize
             .and_then(|w| w.inlay_hint.as_ref())
             .and_then(|h| h.refresh_support)
             .unwrap_or(false),
+        pull_diagnostics: caps
+            .text_document
+            .as_ref()
+            .is_some_and(|t| t.diagnostic.is_some()),
+        diagnostic_refresh: caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.diagnostics.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false),
+        work_done_progress: caps
+            .window
+            .as_ref()
+            .and_then(|w| w.work_done_progress)
+            .unwrap_or(false),
     };
     tracing::info!(?negotiated, "initialize");
     backend.set_negotiated(negotiated);
@@ -62,6 +82,13 @@ pub fn handle(backend: &Backend, params: &InitializeParams) -> Result<Initialize
         crate::host::env::experimental_extensions(),
     );
     crate::server::handlers::completion::configure(backend, params);
+    backend
+        .pull
+        .configure(negotiated.pull_diagnostics, negotiated.diagnostic_refresh);
+    backend.workspace.configure(
+        crate::server::workspace::initial_folders(params),
+        negotiated.work_done_progress,
+    );
     Ok(InitializeResult {
         capabilities: capabilities(backend.negotiated()),
         server_info: Some(ServerInfo {
@@ -126,6 +153,32 @@ fn capabilities(n: Negotiated) -> ServerCapabilities {
             resolve_provider: None,
         })),
         completion_provider: Some(crate::server::handlers::completion::capability()),
+        diagnostic_provider: n.pull_diagnostics.then(diagnostic_capability),
+        workspace: Some(workspace_capability()),
         ..ServerCapabilities::default()
+    }
+}
+
+/// Pull diagnostics, for clients that pull: project files matter (an extension reads them), and
+/// the workspace's closed files are reported too.
+fn diagnostic_capability() -> DiagnosticServerCapabilities {
+    DiagnosticServerCapabilities::Options(DiagnosticOptions {
+        identifier: Some(crate::server::pull::IDENTIFIER.to_owned()),
+        inter_file_dependencies: true,
+        workspace_diagnostics: true,
+        work_done_progress_options: WorkDoneProgressOptions {
+            work_done_progress: Some(true),
+        },
+    })
+}
+
+/// Multi-root workspaces: folders come and go.
+fn workspace_capability() -> WorkspaceServerCapabilities {
+    WorkspaceServerCapabilities {
+        workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+            supported: Some(true),
+            change_notifications: Some(OneOf::Left(true)),
+        }),
+        file_operations: None,
     }
 }
