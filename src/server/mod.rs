@@ -59,7 +59,7 @@ use tower_lsp_server::ls_types::{
     GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverParams, InlayHint, InlayHintParams,
     LSPAny, Location, PrepareRenameResponse, ReferenceParams, RenameParams, SelectionRange,
     SelectionRangeParams, SemanticTokensParams, SemanticTokensResult, TextDocumentPositionParams,
-    WorkspaceEdit,
+    WorkspaceEdit, WorkspaceSymbolParams, WorkspaceSymbolResponse,
 };
 use tower_lsp_server::ls_types::{
     DidChangeWorkspaceFoldersParams, DocumentDiagnosticParams, DocumentDiagnosticReportResult,
@@ -348,6 +348,13 @@ impl LanguageServer for Backend {
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
         handlers::semantic_tokens::handle(self, params).await
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        handlers::workspace_symbol::handle(self, params).await
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {

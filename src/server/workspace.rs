@@ -385,19 +385,7 @@ pub fn check_one(
     enc: Encoding,
 ) -> Option<Checked> {
     let uri = found.uri()?;
-    let folder = std::fs::canonicalize(&found.folder).ok()?;
-    let real = std::fs::canonicalize(&found.path).ok()?;
-    if !real.starts_with(&folder) {
-        tracing::debug!(path = %found.path.display(), "project file outside its folder");
-        return None;
-    }
-    let bytes = match files::read_regular(&real, pipeline::MAX_TEXT_BYTES as u64) {
-        Ok(b) => b,
-        Err(e) => {
-            tracing::debug!(path = %found.path.display(), "not checked: {e}");
-            return None;
-        }
-    };
+    let (real, bytes) = read_found(found)?;
     let dir = real.parent()?.to_path_buf();
     guarded("checking a closed project file", || {
         let fs = RealFs::new(dir);
@@ -416,6 +404,25 @@ pub fn check_one(
             .collect();
         (uri.clone(), diags)
     })
+}
+
+/// The bytes of a file found under a folder, with its path once links are resolved (blocking):
+/// `None` when it is outside its folder, is not a regular file, is too large or cannot be read.
+#[must_use]
+pub fn read_found(found: &Found) -> Option<(PathBuf, Vec<u8>)> {
+    let folder = std::fs::canonicalize(&found.folder).ok()?;
+    let real = std::fs::canonicalize(&found.path).ok()?;
+    if !real.starts_with(&folder) {
+        tracing::debug!(path = %found.path.display(), "project file outside its folder");
+        return None;
+    }
+    match files::read_regular(&real, pipeline::MAX_TEXT_BYTES as u64) {
+        Ok(b) => Some((real, b)),
+        Err(e) => {
+            tracing::debug!(path = %found.path.display(), "not read: {e}");
+            None
+        }
+    }
 }
 
 /// `$/progress` work-done reports on one token.

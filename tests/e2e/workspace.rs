@@ -411,3 +411,66 @@ async fn push_only_clients_get_closed_files_checked_with_the_setting() {
     assert!(got.is_none(), "{got:?}");
     assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
 }
+
+#[tokio::test]
+async fn workspace_symbols_find_rocks_parts_and_services_in_every_folder() {
+    let a = Dir::new("sym-a");
+    a.write(
+        "shop/rockcraft.yaml",
+        &CLEAN.replace("name: hello", "name: shop"),
+    )
+    .write(
+        "billing/rockcraft.yaml",
+        &format!(
+            "{}services:\n  billing-worker:\n    override: replace\n    command: run\n",
+            CLEAN.replace("name: hello", "name: billing")
+        ),
+    )
+    .write("node_modules/x/rockcraft.yaml", "name: hidden\n");
+    let b = Dir::new("sym-b");
+    b.write("rockcraft.yaml", CLEAN);
+    let (mut c, init) = start(json!({}), &[&a, &b], Value::Null, quick()).await;
+    assert_eq!(init["capabilities"]["workspaceSymbolProvider"], true);
+    // An open document is searched as edited, not as saved.
+    let open = b.uri("rockcraft.yaml");
+    c.open(&open, 1, &CLEAN.replace("  hello:\n", "  edited-part:\n"))
+        .await;
+
+    let names = |res: &Value| -> Vec<String> {
+        let mut v: Vec<String> = res
+            .as_array()
+            .expect("a list of symbols")
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} in {}",
+                    s["name"].as_str().unwrap(),
+                    s["containerName"].as_str().unwrap_or("-")
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let all = c.request("workspace/symbol", json!({"query": ""})).await;
+    assert_eq!(
+        names(&all),
+        [
+            "billing in -",
+            "billing-worker in billing",
+            "edited-part in hello",
+            "hello in -",
+            "hello in billing",
+            "hello in shop",
+            "shop in -",
+        ],
+        "{all:#}"
+    );
+    let worker = c
+        .request("workspace/symbol", json!({"query": "bworker"}))
+        .await;
+    assert_eq!(names(&worker), ["billing-worker in billing"]);
+    let loc = &worker[0]["location"];
+    assert_eq!(loc["uri"], a.uri("billing/rockcraft.yaml"));
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}

@@ -256,6 +256,63 @@ fn extensions(doc: &Document) -> Vec<Symbol> {
         .collect()
 }
 
+/// A name a workspace-wide search finds in one project.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProjectName {
+    pub name: String,
+    pub kind: SymbolKind,
+    /// The key (or, for the rock, the `name` value) to select.
+    pub range: TextRange,
+    /// The rock's name, shown beside a part, service or check.
+    pub container: Option<String>,
+}
+
+/// The rock's `name` and its parts, services and checks, for workspace symbols.
+#[must_use]
+pub fn project_names(doc: &Document) -> Vec<ProjectName> {
+    let rock = doc
+        .top_entry("name")
+        .and_then(|e| Some((e, doc.tree.text(e.value)?.to_owned())));
+    let mut out = Vec::new();
+    if let Some((e, name)) = &rock {
+        out.push(ProjectName {
+            name: name.clone(),
+            kind: SymbolKind::Section,
+            range: doc.range(e.value),
+            container: None,
+        });
+    }
+    let container = rock.map(|(_, n)| n);
+    for (section, kind) in [
+        ("parts", SymbolKind::Part),
+        ("services", SymbolKind::Service),
+        ("checks", SymbolKind::Check),
+    ] {
+        for e in doc.section(section) {
+            if let Some(name) = doc.tree.text(e.key) {
+                out.push(ProjectName {
+                    name: name.to_owned(),
+                    kind,
+                    range: doc.range(e.key),
+                    container: container.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Whether `name` matches a workspace symbol query: its characters appear in `name` in order,
+/// ignoring case (what editors' symbol pickers do); an empty query matches everything.
+#[must_use]
+pub fn matches_query(name: &str, query: &str) -> bool {
+    let mut chars = name.chars().flat_map(char::to_lowercase);
+    query
+        .chars()
+        .flat_map(char::to_lowercase)
+        .all(|q| chars.any(|c| c == q))
+}
+
 #[cfg(test)]
 mod tests {
     use std::fmt::Write as _;
@@ -340,6 +397,31 @@ mod tests {
         }
         let out = check(&deep);
         assert!(out.lines().count() <= MAX_OUTLINE_DEPTH + 2, "{out}");
+    }
+
+    #[test]
+    fn project_names_and_queries() {
+        let doc = Document::parse(
+            "name: shop\nparts:\n  web-app:\n    plugin: nil\nservices:\n  worker:\n    command: w\nchecks:\n  up:\n    tcp: {port: 1}\n",
+        );
+        let names: Vec<String> = project_names(&doc)
+            .iter()
+            .map(|n| format!("{} {:?} {:?}", n.name, n.kind, n.container))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "shop Section None",
+                "web-app Part Some(\"shop\")",
+                "worker Service Some(\"shop\")",
+                "up Check Some(\"shop\")",
+            ]
+        );
+        assert!(matches_query("web-app", "wapp"));
+        assert!(matches_query("web-app", "WEB"));
+        assert!(matches_query("web-app", ""));
+        assert!(!matches_query("web-app", "paw"));
+        assert!(project_names(&Document::parse("- a\n")).is_empty());
     }
 
     #[test]

@@ -29,3 +29,4 @@ pub mod selection_range;
 pub mod semantic_tokens;
 pub mod shutdown;
 pub mod workspace_diagnostic;
+pub mod workspace_symbol;
