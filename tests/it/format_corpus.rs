@@ -156,3 +156,27 @@ fn floor(text: &str, mut i: usize) -> usize {
     }
     i
 }
+
+/// The written-for-formatting projects, as the formatter leaves them.
+#[test]
+fn fixtures_format_as_reviewed() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/format");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/fixtures/format")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 4);
+    for path in names {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let out = match format(&text) {
+            Ok(Some(edits)) => apply_edits(&text, &edits),
+            Ok(None) => text.clone(),
+            Err(why) => panic!("{}: {why}", path.display()),
+        };
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        insta::assert_snapshot!(format!("format_{stem}"), out);
+    }
+}
