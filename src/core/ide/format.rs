@@ -117,8 +117,20 @@ pub fn formatted(doc: &Document, options: Options) -> Result<String, String> {
     }))
     .map_err(|_| "the YAML formatter failed on this document".to_owned())?
     .map_err(|e| format!("the YAML formatter cannot read this document ({e})"))?;
-    let out = restore_quotes(doc, printed);
-    verify(doc, &out).map_err(|why| format!("formatting {why}"))?;
+    if printed == doc.text {
+        return Ok(printed);
+    }
+    let parsed = Document::parse(&printed);
+    let (out, parsed) = match restore_quotes(doc, &parsed) {
+        Some(requoted) => {
+            let reparsed = Document::parse(&requoted);
+            (requoted, reparsed)
+        }
+        None => (printed, parsed),
+    };
+    if out != doc.text {
+        check(doc, &parsed).map_err(|why| format!("formatting {why}"))?;
+    }
     Ok(out)
 }
 
@@ -205,11 +217,11 @@ fn shows_indentation(doc: &Document) -> bool {
     })
 }
 
-/// `printed` with every scalar the formatter re-quoted given back the quotes it was written
-/// with. The formatter only turns `'...'` into `"..."` when the text holds no quote or
-/// backslash, so only the two delimiters change.
-fn restore_quotes(doc: &Document, printed: String) -> String {
-    let out = Document::parse(&printed);
+/// The formatter's text (`printed`, parsed) with every scalar it re-quoted given back the
+/// quotes it was written with; `None` when it re-quoted none. The formatter only turns
+/// `'...'` into `"..."` when the text holds no quote or backslash, so only the two delimiters
+/// change.
+fn restore_quotes(doc: &Document, printed: &Document) -> Option<String> {
     let styles = |d: &Document| {
         d.tree
             .nodes
@@ -220,11 +232,12 @@ fn restore_quotes(doc: &Document, printed: String) -> String {
             })
             .collect::<Vec<_>>()
     };
-    let (before, after) = (styles(doc), styles(&out));
+    let (before, after) = (styles(doc), styles(printed));
     if before.len() != after.len() {
-        return printed;
+        return None;
     }
-    let mut bytes = printed.into_bytes();
+    let mut bytes = printed.text.as_bytes().to_vec();
+    let mut changed = false;
     for ((_, was), (span, now)) in before.iter().zip(&after) {
         let (s, e) = (usize::from(span.start()), usize::from(span.end()));
         if *was != ScalarStyle::SingleQuoted || *now != ScalarStyle::DoubleQuoted || e < s + 2 {
@@ -236,23 +249,28 @@ fn restore_quotes(doc: &Document, printed: String) -> String {
         if bytes[s] == b'"' && bytes[e - 1] == b'"' && !inner.contains(&b'\\') {
             bytes[s] = b'\'';
             bytes[e - 1] = b'\'';
+            changed = true;
         }
     }
     // Only ASCII quote bytes were swapped for ASCII quote bytes.
-    String::from_utf8(bytes).unwrap_or_default()
+    changed.then(|| String::from_utf8(bytes).ok()).flatten()
 }
 
 /// `Ok` when `text` loads as the same value as `doc` and holds the same comments; otherwise
 /// what would go wrong, as the end of a sentence.
 fn verify(doc: &Document, text: &str) -> Result<(), String> {
-    let out = Document::parse(text);
+    check(doc, &Document::parse(text))
+}
+
+/// [`verify`] for a parsed text.
+fn check(doc: &Document, out: &Document) -> Result<(), String> {
     if !out.yaml_errors.is_empty() {
         return Err("would break the YAML; the document is left as it is".to_owned());
     }
     if out.json != doc.json {
         return Err("would change what the YAML means; the document is left as it is".to_owned());
     }
-    if comment_texts(&out) != comment_texts(doc) {
+    if comment_texts(out) != comment_texts(doc) {
         return Err("would change a comment; the document is left as it is".to_owned());
     }
     Ok(())
