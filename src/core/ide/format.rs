@@ -128,10 +128,49 @@ pub fn formatted(doc: &Document, options: Options) -> Result<String, String> {
         }
         None => (printed, parsed),
     };
-    if out != doc.text {
-        check(doc, &parsed).map_err(|why| format!("formatting {why}"))?;
+    if out != doc.text
+        && let Err(why) = check(doc, &parsed)
+    {
+        return scalars_kept(doc, &out).ok_or_else(|| format!("formatting {why}"));
     }
     Ok(out)
+}
+
+/// `doc`'s text with the formatter's changes (`out`) made everywhere except on the lines of
+/// its multi-line scalars, which stay as written; `None` when that too would read as a
+/// different value. The formatter collapses blank lines and re-lays lines inside scalars
+/// that hold them (a block scalar keeping its trailing lines, a quoted one across lines).
+fn scalars_kept(doc: &Document, out: &str) -> Option<String> {
+    let starts = line_starts(&doc.text);
+    let line_of = |o: usize| starts.partition_point(|&s| s <= o).saturating_sub(1);
+    let mut kept: Vec<(usize, usize)> = doc
+        .tree
+        .nodes
+        .iter()
+        .filter(|n| matches!(n.kind, NodeKind::Scalar(_)))
+        .filter_map(|n| {
+            let (s, e) = (usize::from(n.span.start()), usize::from(n.span.end()));
+            let (first, last) = (line_of(s), line_of(e.saturating_sub(1).max(s)));
+            (last > first).then_some((first, last))
+        })
+        .collect();
+    if kept.is_empty() {
+        return None;
+    }
+    kept.sort_unstable();
+    let edits: Vec<Edit> = diff(&doc.text, out)
+        .into_iter()
+        .filter(|e| {
+            let s = usize::from(e.range.start());
+            let (first, last) = (
+                line_of(s),
+                line_of(usize::from(e.range.end()).saturating_sub(1).max(s)),
+            );
+            !kept.iter().any(|&(a, b)| first <= b && a <= last)
+        })
+        .collect();
+    let text = apply_edits(&doc.text, &edits);
+    verify(doc, &text).ok().map(|()| text)
 }
 
 /// How deeply collections may nest, and from which column a node may start, for the formatter

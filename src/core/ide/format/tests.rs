@@ -219,3 +219,44 @@ fn comments_survive_everywhere() {
     let after = Document::parse(&out);
     assert_eq!(comment_texts(&after), before);
 }
+
+#[test]
+fn unusual_yaml_is_formatted_or_refused_never_changed() {
+    let cases = [
+        "\u{feff}name:   bom\n",
+        "%YAML 1.1\n---\nname:   directive\n",
+        "---\nname:   explicit\n...\n",
+        "base: &b\n  plugin:   nil\nparts:\n  p:\n    <<: *b\n    source:   .\n",
+        "a: !!str   1\nb: !!int \"2\"\n",
+        "a:\n\tb: tab\n",
+        "? complex\n: value\n",
+        "a: 'multi\n  line  single'\nb: \"multi\n  line \\\n  double\"\n",
+        "a: plain\n  continued\n\n  after blank\n",
+        "[a,   b]\n",
+        "- a\n-   b\n",
+        "'just a string'\n",
+        "a: |2\n    indented first\n  second\n",
+        "a: >+\n  keep\n\n\nb: 1\n",
+        "key with spaces:   v\n\"quoted key\":  w\n",
+        "a: 1 # c1\n# c2\n\n\n\n# c3\nb: 2\n",
+    ];
+    for text in cases {
+        let before = Document::parse(text);
+        match format(text) {
+            Ok(Some(edits)) => {
+                let after = apply_edits(text, &edits);
+                assert_eq!(verify(&before, &after), Ok(()), "{text:?} -> {after:?}");
+                assert_eq!(format(&after), Ok(None), "{text:?} -> {after:?}");
+            }
+            Ok(None) => {}
+            Err(why) => assert!(!why.is_empty()),
+        }
+    }
+}
+
+#[test]
+fn scalars_the_formatter_would_change_stay_as_written() {
+    // The formatter would drop a kept trailing blank line; the rest is still formatted.
+    let text = "a:    1\nb: >+\n  keep\n\n\nc:     2\n";
+    assert_eq!(fmt(text), "a: 1\nb: >+\n  keep\n\n\nc: 2\n");
+}
