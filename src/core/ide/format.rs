@@ -1,7 +1,9 @@
 //! Formatting a `rockcraft.yaml` in the style `rockcraft init` writes (two-space indentation,
-//! block sequences indented under their key), through the `pretty_yaml` formatter, with the
-//! document's own indentation kept when it shows one. Every comment is kept and the loaded
-//! value never changes: a result that would read differently, or lose a comment, is refused.
+//! block sequences indented under their key), through the `pretty_yaml` formatter; a document
+//! indented by four columns, or writing its lists in their key's column, keeps that. Quotes
+//! are kept as written. Every comment is kept and the loaded value never changes: where the
+//! formatter would change a multi-line scalar, its lines stay as written; a result that would
+//! still read differently, or lose a comment, is refused.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
