@@ -145,21 +145,23 @@ pub fn formatted(doc: &Document, options: Options) -> Result<String, String> {
 fn scalars_kept(doc: &Document, out: &str) -> Option<String> {
     let starts = line_starts(&doc.text);
     let line_of = |o: usize| starts.partition_point(|&s| s <= o).saturating_sub(1);
-    let mut kept: Vec<(usize, usize)> = doc
-        .tree
-        .nodes
-        .iter()
-        .filter(|n| matches!(n.kind, NodeKind::Scalar(_)))
-        .filter_map(|n| {
-            let (s, e) = (usize::from(n.span.start()), usize::from(n.span.end()));
-            let (first, last) = (line_of(s), line_of(e.saturating_sub(1).max(s)));
-            (last > first).then_some((first, last))
-        })
-        .collect();
-    if kept.is_empty() {
+    // Whether each line belongs to a scalar written over several lines.
+    let mut kept = vec![false; starts.len()];
+    for n in &doc.tree.nodes {
+        if !matches!(n.kind, NodeKind::Scalar(_)) {
+            continue;
+        }
+        let (s, e) = (usize::from(n.span.start()), usize::from(n.span.end()));
+        let (first, last) = (line_of(s), line_of(e.saturating_sub(1).max(s)));
+        if last > first {
+            for k in &mut kept[first..=last] {
+                *k = true;
+            }
+        }
+    }
+    if !kept.contains(&true) {
         return None;
     }
-    kept.sort_unstable();
     let edits: Vec<Edit> = diff(&doc.text, out)
         .into_iter()
         .filter(|e| {
@@ -168,7 +170,7 @@ fn scalars_kept(doc: &Document, out: &str) -> Option<String> {
                 line_of(s),
                 line_of(usize::from(e.range.end()).saturating_sub(1).max(s)),
             );
-            !kept.iter().any(|&(a, b)| first <= b && a <= last)
+            !kept[first..=last].contains(&true)
         })
         .collect();
     let text = apply_edits(&doc.text, &edits);
@@ -210,9 +212,9 @@ fn within_formatter_limits(doc: &Document) -> Result<(), String> {
 }
 
 /// The formatter's settings for `doc`: its own indentation when it is two or four columns,
-/// the editor's (two or four) for a document that shows none, else two; block sequences indented under
-/// their key unless the document writes them in its key's column, its line breaks, quotes
-/// and blank lines kept, nothing re-wrapped.
+/// the editor's (two or four) for a document that shows none, else two; block sequences
+/// indented under their key unless the document writes them in its key's column; its line
+/// breaks, quotes and single blank lines kept; nothing re-wrapped.
 fn settings(doc: &Document, options: Options) -> FormatOptions {
     let usual = |w: usize| w == 2 || w == 4;
     let own = shows_indentation(doc).then(|| indentation(doc));
