@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use rockcraft_lsp::core::document::Document;
 use rockcraft_lsp::core::ide::edit::apply_edits;
 use rockcraft_lsp::core::ide::format::{format, format_range};
+use rockcraft_lsp::core::ide::starters::{EDITOR_PROFILES, project_file};
 use rockcraft_lsp::core::text::{TextRange, TextSize};
 
 /// Every file the test covers: the `rockcraft.yaml` of each project directory, then the
@@ -188,5 +189,26 @@ fn fixtures_format_as_reviewed() {
         };
         let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
         insta::assert_snapshot!(format!("format_{stem}"), out);
+    }
+}
+
+/// What `rockcraft init` writes is the default style: the outputs recorded from rockcraft and
+/// every profile's project as the crate writes it are formatted already.
+#[test]
+fn init_outputs_are_formatted_already() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/init");
+    let mut seen = 0;
+    for e in std::fs::read_dir(&root).expect("tests/init").flatten() {
+        let file = e.path().join("expected-files/rockcraft.yaml");
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        seen += 1;
+        assert_eq!(format(&text), Ok(None), "{}", file.display());
+    }
+    assert!(seen >= 10, "only {seen} init outputs");
+    for profile in EDITOR_PROFILES {
+        let text = project_file(profile, "my-rock").expect("a rockcraft.yaml");
+        assert_eq!(format(&text), Ok(None), "{profile}");
     }
 }
