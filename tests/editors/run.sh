@@ -16,8 +16,8 @@
 #        read from the README and evaluated in `emacs -Q` before Eglot is loaded: a diagnostic)
 #    each checks: attaches only to rockcraft.yaml, a prime-prefix diagnostic, completion in
 #    extensions:, hover on the flask service (expanded gunicorn command), the quick fix applied,
-#    "Add Debian packages" offered once and applied (Neovim: the cursor placed in the new list;
-#    then a line's disturbed spacing restored by formatting);
+#    "Add Debian packages" offered once and applied (Neovim: the cursor placed in the new list),
+#    a line's disturbed spacing restored by formatting;
 # 4. builds the Zed extension for wasm32-wasip1 (editors/zed/build.sh) when that target can be
 #    installed, otherwise prints a SKIP line.
 # Prints one "PASS|FAIL editor/check: detail" line per check and ends with "N passed, N failed";
