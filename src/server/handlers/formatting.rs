@@ -5,6 +5,7 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{DocumentFormattingParams, FormattingOptions, TextEdit};
 
+use crate::core::diagnostic::Edit;
 use crate::core::ide::format;
 use crate::server::Backend;
 use crate::server::analysis;
@@ -34,16 +35,37 @@ pub async fn handle(
         return Ok(None);
     };
     let map = LineMap::new(&state.text, &state.lines, backend.encoding());
-    let result = guarded("formatting", || {
-        format::format_document(&analysis.doc, options(&params.options))
-    });
+    let options = options(&params.options);
+    let result = off_the_async_threads(move || {
+        guarded("formatting", || {
+            format::format_document(&analysis.doc, options)
+        })
+    })
+    .await;
     Ok(edits(&map, result, "formatting"))
 }
+
+/// The core's answer, computed on a blocking thread: formatting a large file takes long
+/// enough to hold up other requests.
+pub(crate) async fn off_the_async_threads(
+    job: impl FnOnce() -> Option<FormatResult> + Send + 'static,
+) -> Option<FormatResult> {
+    match tokio::task::spawn_blocking(job).await {
+        Ok(result) => result,
+        Err(e) => {
+            tracing::error!("formatting task failed: {e}");
+            None
+        }
+    }
+}
+
+/// What the core answers: the edits, none when formatted already, or why not.
+pub(crate) type FormatResult = std::result::Result<Option<Vec<Edit>>, String>;
 
 /// The protocol's edits for the core's answer; `None` (and a log line) for a refusal.
 pub(crate) fn edits(
     map: &LineMap<'_>,
-    result: Option<std::result::Result<Option<Vec<crate::core::diagnostic::Edit>>, String>>,
+    result: Option<FormatResult>,
     what: &str,
 ) -> Option<Vec<TextEdit>> {
     match result? {

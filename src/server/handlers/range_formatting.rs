@@ -32,8 +32,12 @@ pub async fn handle(
     };
     let map = LineMap::new(&state.text, &state.lines, backend.encoding());
     let range = map.text_range(params.range);
-    let result = guarded("formatting a range", || {
-        format::format_document_range(&analysis.doc, range, formatting::options(&params.options))
-    });
+    let options = formatting::options(&params.options);
+    let result = formatting::off_the_async_threads(move || {
+        guarded("formatting a range", || {
+            format::format_document_range(&analysis.doc, range, options)
+        })
+    })
+    .await;
     Ok(formatting::edits(&map, result, "rangeFormatting"))
 }
