@@ -66,13 +66,23 @@ fn run(project: &str, fs: &MemoryFs) {
     let _ = pipeline::run(project, &inputs);
 }
 
-/// The YAML reader and the tree walks every feature makes.
+/// The YAML reader, the tree walks every feature makes, and formatting (of the whole text
+/// and of its second half).
 pub fn yaml_tree(data: &[u8]) {
     let doc = Document::parse(&text(data));
     let _ = ide::symbols(&doc);
     if let Some(root) = doc.tree.root {
         let _ = doc.tree.path_of(root);
     }
+    let options = ide::format::Options::default();
+    let _ = ide::format::format_document(&doc, options);
+    let mut half = doc.text.len() / 2;
+    while !doc.text.is_char_boundary(half) {
+        half -= 1;
+    }
+    let end = TextSize::from(u32::try_from(doc.text.len()).unwrap_or(u32::MAX));
+    let half = TextSize::from(u32::try_from(half).unwrap_or(0));
+    let _ = ide::format::format_document_range(&doc, TextRange::new(half, end), options);
 }
 
 /// The fast stage: YAML, schema and rules.

@@ -361,6 +361,20 @@ impl LanguageServer for Backend {
         handlers::folding_range::handle(self, params).await
     }
 
+    async fn formatting(
+        &self,
+        params: tower_lsp_server::ls_types::DocumentFormattingParams,
+    ) -> Result<Option<Vec<tower_lsp_server::ls_types::TextEdit>>> {
+        handlers::formatting::handle(self, params).await
+    }
+
+    async fn range_formatting(
+        &self,
+        params: tower_lsp_server::ls_types::DocumentRangeFormattingParams,
+    ) -> Result<Option<Vec<tower_lsp_server::ls_types::TextEdit>>> {
+        handlers::range_formatting::handle(self, params).await
+    }
+
     async fn selection_range(
         &self,
         params: SelectionRangeParams,

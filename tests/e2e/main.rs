@@ -6,6 +6,7 @@ mod client;
 mod completion;
 mod deep_input;
 mod expansion;
+mod format;
 mod hover;
 mod howto;
 mod line_breaks;

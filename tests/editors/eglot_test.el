@@ -16,7 +16,8 @@
 ;; command loop and no idle time, so what normally runs from them is run by hand:
 ;; post-command-hook (eglot-ensure connects from there), Flymake's start and Eglot's
 ;; idle-time didChange flush.  Completion goes through Eglot's completion-at-point table,
-;; the quick fix through the interactive `eglot-code-actions' with the menu answered.
+;; the quick fix through the interactive `eglot-code-actions' with the menu answered;
+;; formatting through `eglot-format-buffer'.
 
 (require 'cl-lib)
 (require 'subr-x)
@@ -234,6 +235,28 @@
                    (format "offered %s; empty list added=%s"
                            (mapconcat (lambda (a) (plist-get a :title)) adds " | ")
                            (if added "true" "false")))))
+
+    ;; (g) formatting: the spacing disturbed on one line comes back through
+    ;; `eglot-format-buffer', and nothing else moves.
+    (let* ((start (rt-find "summary: " 0))
+           (want (and start (save-excursion
+                              (goto-char start)
+                              (buffer-substring (line-beginning-position) (line-end-position)))))
+           (lines 0)
+           (got ""))
+      (when start
+        (save-excursion
+          (goto-char start)
+          (delete-region (line-beginning-position) (line-end-position))
+          (insert (concat (replace-regexp-in-string "\\`summary: " "summary:     " want) "   ")))
+        (setq lines (count-lines (point-min) (point-max)))
+        (rt-flush-changes)
+        (eglot-format-buffer)
+        (setq got (save-excursion
+                    (goto-char (rt-find "summary:" 0))
+                    (buffer-substring (line-beginning-position) (line-end-position)))))
+      (rt-record (and start (equal got want) (= lines (count-lines (point-min) (point-max))))
+                 "format" (format "summary line after formatting: %S" got)))
 
     (ignore-errors (eglot-shutdown rt-server))))
 

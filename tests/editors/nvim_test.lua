@@ -13,7 +13,8 @@
 -- apply=true (Neovim resolves and applies the edit itself); completion and hover are sent
 -- with client:request_sync, as the omnifunc and `K` send them. Hover comes after the quick
 -- fix: the expansion behind it succeeds only once the quick fix has repaired the prime entry;
--- then "Add Debian packages" (a command: the server applies the edit and moves the cursor).
+-- then "Add Debian packages" (a command: the server applies the edit and moves the cursor);
+-- then formatting through vim.lsp.buf.format.
 
 local uv = vim.uv or vim.loop
 local env = vim.env
@@ -227,6 +228,21 @@ local function main()
   record(#adds == 1 and lrow ~= nil and placed == true, 'add-packages',
     string.format('offered %s; list at line %s, cursor at %d:%d', table.concat(adds, ' | '),
       lrow and (lrow + 1) or 'none', cur[1], cur[2]))
+
+  -- (g) formatting: the spacing disturbed on one line comes back through vim.lsp.buf.format,
+  -- and nothing else moves.
+  local srow = find_pos(bufnr, 'summary: ', 0)
+  local want = srow and vim.api.nvim_buf_get_lines(bufnr, srow, srow + 1, false)[1]
+  local formatted, count = '', -1
+  if srow then
+    local messy = want:gsub('^summary: ', 'summary:     ') .. '   '
+    vim.api.nvim_buf_set_lines(bufnr, srow, srow + 1, false, { messy })
+    count = vim.api.nvim_buf_line_count(bufnr)
+    vim.lsp.buf.format({ bufnr = bufnr, name = 'rockcraft_ls', timeout_ms = 10000 })
+    formatted = vim.api.nvim_buf_get_lines(bufnr, srow, srow + 1, false)[1]
+  end
+  record(srow ~= nil and formatted == want and vim.api.nvim_buf_line_count(bufnr) == count,
+    'format', string.format('summary line after formatting: %q', formatted or ''))
 
   -- (g) inlay hints through Neovim's own display: what the extension adds, after its item
   vim.api.nvim_set_current_buf(bufnr)

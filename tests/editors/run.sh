@@ -16,7 +16,8 @@
 #        read from the README and evaluated in `emacs -Q` before Eglot is loaded: a diagnostic)
 #    each checks: attaches only to rockcraft.yaml, a prime-prefix diagnostic, completion in
 #    extensions:, hover on the flask service (expanded gunicorn command), the quick fix applied,
-#    "Add Debian packages" offered once and applied (Neovim: the cursor placed in the new list);
+#    "Add Debian packages" offered once and applied (Neovim: the cursor placed in the new list),
+#    a line's disturbed spacing restored by formatting;
 # 4. builds the Zed extension for wasm32-wasip1 (editors/zed/build.sh) when that target can be
 #    installed, otherwise prints a SKIP line.
 # Prints one "PASS|FAIL editor/check: detail" line per check and ends with "N passed, N failed";
@@ -222,7 +223,7 @@ if wants nvim; then
         run_limited "$work/nvim.out" "$nvim_bin" --headless --clean -n -u "$here/nvim_test.lua"
     )
     rc=$?
-    collect nvim "$work/nvim.result" "$rc" config not-attached-to-other-yaml attach diagnostic completion hover quickfix add-packages inlay-hints semantic-tokens folding code-lens definition
+    collect nvim "$work/nvim.result" "$rc" config not-attached-to-other-yaml attach diagnostic completion hover quickfix add-packages inlay-hints semantic-tokens folding code-lens definition format
     [ "$rc" = 0 ] || { echo "-- nvim exited with $rc; output:"; tail -n 30 "$work/nvim.out"; echo; }
     echo "-- neovim: $(("$nvim_bin" --version 2>/dev/null || true) | head -n 1), $((SECONDS - t0)) s"
 
@@ -278,7 +279,7 @@ if wants emacs; then
         run_limited "$work/eglot.out" "$emacs_bin" --batch -l "$here/eglot_test.el"
     )
     rc=$?
-    collect eglot "$work/eglot.result" "$rc" config not-attached-to-other-yaml attach diagnostic completion hover quickfix add-packages
+    collect eglot "$work/eglot.result" "$rc" config not-attached-to-other-yaml attach diagnostic completion hover quickfix add-packages format
     [ "$rc" = 0 ] || { echo "-- emacs exited with $rc; output:"; tail -n 30 "$work/eglot.out"; echo; }
     echo "-- emacs: $("$emacs_bin" --version 2>/dev/null | head -n 1), $((SECONDS - t0)) s"
 

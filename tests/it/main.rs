@@ -11,6 +11,7 @@ mod deep_input;
 mod emit_edge;
 mod emit_pyyaml;
 mod fix_safety;
+mod format_corpus;
 mod fuzz_corpus;
 mod golden_expand;
 mod golden_init;

@@ -1,11 +1,12 @@
 //! Editor features computed from a parsed document and its extension expansion: expansion
-//! diagnostics, hover, code actions, the outline, folding and selection ranges. Pure data in, pure data out (byte ranges, no protocol).
+//! diagnostics, hover, code actions, the outline, folding and selection ranges, formatting. Pure data in, pure data out (byte ranges, no protocol).
 
 pub mod actions;
 pub mod default_prime;
 pub mod edit;
 pub mod expansion;
 pub mod folding;
+pub mod format;
 pub mod hover;
 pub mod inlay;
 pub mod lens;

@@ -1,0 +1,149 @@
+//! End-to-end tests of formatting: the whole document and a range, over the protocol, with
+//! positions in UTF-16 past non-ASCII text.
+
+use crate::client::{Enc, TestClient, apply_edits, range_of};
+use rockcraft_lsp::server::ServeExit;
+use serde_json::{Value, json};
+
+const URI: &str = "file:///tmp/format/rockcraft.yaml";
+
+/// A project with odd spacing and indentation, comments, quotes and a block scalar.
+const MESSY: &str = "\
+# A flask rock — café edition 🚀
+name:    café-rock   # not a valid name, but kept
+base: ubuntu@24.04
+version:   '1.0'
+summary: Ünïcode summary
+description: |
+   A rock
+     for the tests.
+platforms:
+   amd64:
+extensions:
+   -   flask-framework
+parts:
+   flask-framework/install-app:
+      prime: [ flask/app/app.py ,  flask/app/static ]   # the app
+services:
+   web:
+      override:   replace
+      command: \"/bin/python3 -m gunicorn app:app\"
+";
+
+const FORMATTED: &str = "\
+# A flask rock — café edition 🚀
+name: café-rock # not a valid name, but kept
+base: ubuntu@24.04
+version: '1.0'
+summary: Ünïcode summary
+description: |
+  A rock
+    for the tests.
+platforms:
+  amd64:
+extensions:
+  - flask-framework
+parts:
+  flask-framework/install-app:
+    prime: [flask/app/app.py, flask/app/static] # the app
+services:
+  web:
+    override: replace
+    command: \"/bin/python3 -m gunicorn app:app\"
+";
+
+fn options() -> Value {
+    json!({"tabSize": 8, "insertSpaces": false})
+}
+
+fn edits(v: &Value) -> Vec<Value> {
+    v.as_array().expect("a list of edits").clone()
+}
+
+#[tokio::test]
+async fn formatting_gives_the_edits_that_make_the_init_style() {
+    let (mut c, init) = TestClient::initialized(Some(&["utf-16"]), json!({})).await;
+    assert_eq!(init["capabilities"]["documentFormattingProvider"], true);
+    assert_eq!(
+        init["capabilities"]["documentRangeFormattingProvider"],
+        true
+    );
+    c.open(URI, 1, MESSY).await;
+    let answer = c
+        .request(
+            "textDocument/formatting",
+            json!({"textDocument": {"uri": URI}, "options": options()}),
+        )
+        .await;
+    let edits = edits(&answer);
+    // One small edit per changed line, none for the lines already right.
+    assert!(edits.len() < MESSY.lines().count(), "{edits:#?}");
+    let after = apply_edits(MESSY, &edits, Enc::Utf16);
+    assert_eq!(after, FORMATTED);
+    // The formatted text needs nothing more.
+    c.change_full(URI, 2, &after).await;
+    let again = c
+        .request(
+            "textDocument/formatting",
+            json!({"textDocument": {"uri": URI}, "options": options()}),
+        )
+        .await;
+    assert!(again.is_null() || again == json!([]), "{again}");
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
+
+#[tokio::test]
+async fn range_formatting_touches_only_the_range() {
+    let (mut c, _) = TestClient::initialized(Some(&["utf-16"]), json!({})).await;
+    c.open(URI, 1, MESSY).await;
+    let range = range_of(
+        MESSY,
+        "name:    café-rock   # not a valid name, but kept\nbase: ubuntu@24.04\nversion:   '1.0'",
+        0,
+        Enc::Utf16,
+    );
+    let answer = c
+        .request(
+            "textDocument/rangeFormatting",
+            json!({"textDocument": {"uri": URI}, "range": range, "options": options()}),
+        )
+        .await;
+    let after = apply_edits(MESSY, &edits(&answer), Enc::Utf16);
+    let expected = MESSY
+        .replace("name:    café-rock   # not", "name: café-rock # not")
+        .replace("version:   '1.0'", "version: '1.0'");
+    assert_eq!(after, expected);
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
+
+#[tokio::test]
+async fn broken_yaml_gets_no_edits() {
+    let (mut c, _) = TestClient::initialized(Some(&["utf-16"]), json!({})).await;
+    let broken = "name:    a\nparts: [one,\n  two:   {\n";
+    c.open(URI, 1, broken).await;
+    let whole = c
+        .request(
+            "textDocument/formatting",
+            json!({"textDocument": {"uri": URI}, "options": options()}),
+        )
+        .await;
+    assert!(whole.is_null(), "{whole}");
+    let range = range_of(broken, "name:    a", 0, Enc::Utf16);
+    let part = c
+        .request(
+            "textDocument/rangeFormatting",
+            json!({"textDocument": {"uri": URI}, "range": range, "options": options()}),
+        )
+        .await;
+    assert!(part.is_null(), "{part}");
+    // A duplicate key is refused too: formatting must not pick one of the two.
+    c.change_full(URI, 2, "name:    a\nname: b\n").await;
+    let duplicate = c
+        .request(
+            "textDocument/formatting",
+            json!({"textDocument": {"uri": URI}, "options": options()}),
+        )
+        .await;
+    assert!(duplicate.is_null(), "{duplicate}");
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
