@@ -49,8 +49,40 @@ pub fn folding_ranges(doc: &Document) -> Vec<Fold> {
     }
     comment_blocks(doc, &mut out);
     out.sort_by_key(|f| (f.range.start(), std::cmp::Reverse(f.range.end())));
-    out.dedup();
+    // One fold per first line (the outermost): editors fold by line.
+    let mut last_line = None;
+    out.retain(|f| {
+        let line = doc.lines.line_of(f.range.start().into());
+        let first = last_line != Some(line);
+        last_line = Some(line);
+        first
+    });
+    if out.len() > MAX_FOLDS {
+        keep_outermost(&mut out, MAX_FOLDS);
+    }
     out
+}
+
+/// The most folds answered (as many as VS Code shows): a huge file keeps its outer ones.
+pub const MAX_FOLDS: usize = 5000;
+
+/// Keeps the `n` least nested of `folds` (sorted by start), in order.
+fn keep_outermost(folds: &mut Vec<Fold>, n: usize) {
+    let mut open: Vec<TextSize> = Vec::new();
+    let mut depth = Vec::with_capacity(folds.len());
+    for f in folds.iter() {
+        while open.last().is_some_and(|end| *end < f.range.start()) {
+            open.pop();
+        }
+        depth.push(open.len());
+        open.push(f.range.end());
+    }
+    let mut order: Vec<usize> = (0..folds.len()).collect();
+    order.sort_by_key(|&i| (depth[i], i));
+    let mut kept: Vec<usize> = order.into_iter().take(n).collect();
+    kept.sort_unstable();
+    let all = std::mem::take(folds);
+    folds.extend(kept.into_iter().map(|i| all[i]));
 }
 
 /// The end of `span` without the blank space and line breaks a block value may take in.
@@ -166,6 +198,29 @@ base: bare
   # four
 ";
         assert_eq!(folds(text), ["1-2 Comment", "6-7 Comment"]);
+    }
+
+    #[test]
+    fn a_huge_file_keeps_its_outer_folds() {
+        use std::fmt::Write as _;
+        let mut text = String::from("parts:\n");
+        for i in 0..3000 {
+            let _ = write!(text, "  p{i}:\n    stage:\n      - a\n      - b\n");
+        }
+        let doc = Document::parse(&text);
+        let f = folding_ranges(&doc);
+        assert_eq!(f.len(), MAX_FOLDS);
+        assert_eq!(
+            doc.line_col(f[0].range.start().into()).0,
+            1,
+            "parts: is kept"
+        );
+        // Every part (depth 1) is kept before any of their lists (depth 2).
+        let parts = f
+            .iter()
+            .filter(|x| doc.text_at(x.range).starts_with('p'))
+            .count();
+        assert_eq!(parts, 3001);
     }
 
     #[test]

@@ -50,11 +50,53 @@ pub fn symbols(doc: &Document) -> Vec<Symbol> {
     let Some(root) = doc.root_map() else {
         return Vec::new();
     };
-    doc.tree
+    let mut out: Vec<Symbol> = doc
+        .tree
         .entries(root)
         .iter()
         .filter_map(|&e| top_symbol(doc, e))
-        .collect()
+        .collect();
+    within_budget(&mut out, MAX_SYMBOLS);
+    out
+}
+
+/// The most symbols an outline holds. A huge project (thousands of parts) keeps its outline
+/// to the levels that fit: every part and service, say, without the keys inside them. No
+/// outline view shows more usefully, and the reply stays small enough to answer at once.
+pub const MAX_SYMBOLS: usize = 5000;
+
+/// Drops whole levels of the outline, deepest first, until at most `budget` symbols remain
+/// (the top level is always kept).
+fn within_budget(symbols: &mut [Symbol], budget: usize) {
+    // How many symbols each depth holds.
+    let mut per_depth: Vec<usize> = Vec::new();
+    let mut level: Vec<&Symbol> = symbols.iter().collect();
+    while !level.is_empty() {
+        per_depth.push(level.len());
+        level = level.iter().flat_map(|s| s.children.iter()).collect();
+    }
+    let mut total = 0;
+    let mut keep = 0;
+    for (depth, n) in per_depth.iter().enumerate() {
+        total += n;
+        if total > budget && depth > 0 {
+            break;
+        }
+        keep = depth;
+    }
+    if keep + 1 < per_depth.len() {
+        cut_below(symbols, keep);
+    }
+}
+
+fn cut_below(symbols: &mut [Symbol], depth: usize) {
+    for s in symbols {
+        if depth == 0 {
+            s.children = Vec::new();
+        } else {
+            cut_below(&mut s.children, depth - 1);
+        }
+    }
 }
 
 /// The symbol of a mapping entry: the whole entry as its range, the key selected.
@@ -422,6 +464,25 @@ mod tests {
         assert!(matches_query("web-app", ""));
         assert!(!matches_query("web-app", "paw"));
         assert!(project_names(&Document::parse("- a\n")).is_empty());
+    }
+
+    #[test]
+    fn a_huge_outline_keeps_the_levels_that_fit() {
+        let mut text = String::from("name: big\nparts:\n");
+        for i in 0..3000 {
+            let _ = writeln!(text, "  p{i}:\n    plugin: nil\n    source: .");
+        }
+        let doc = Document::parse(&text);
+        let out = symbols(&doc);
+        let parts = &out[1];
+        assert_eq!(parts.children.len(), 3000, "every part is kept");
+        assert!(
+            parts.children.iter().all(|p| p.children.is_empty()),
+            "their keys are not"
+        );
+        // A small one keeps every level.
+        let small = symbols(&Document::parse("parts:\n  p:\n    plugin: nil\n"));
+        assert_eq!(small[0].children[0].children.len(), 1);
     }
 
     #[test]
