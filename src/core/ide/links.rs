@@ -2,6 +2,8 @@
 //! (the framework prefix removed), local `source:` paths and `organize` sources of parts built
 //! from the project directory, `source:` URLs, and each extension's reference page.
 
+use std::collections::HashSet;
+
 use crate::core::document::Document;
 use crate::core::extensions::ProjectFs;
 use crate::core::facts;
@@ -33,6 +35,10 @@ const URL_SCHEMES: &[&str] = &["https://", "http://"];
 #[must_use]
 pub fn links(doc: &Document, fs: &dyn ProjectFs) -> Vec<Link> {
     let mut out = Vec::new();
+    let mut lookup = Lookup {
+        fs,
+        missing_dirs: HashSet::new(),
+    };
     for (item, name) in doc.extension_items() {
         if crate::core::extensions::registry::find(name).is_some() {
             out.push(Link {
@@ -57,7 +63,7 @@ pub fn links(doc: &Document, fs: &dyn ProjectFs) -> Vec<Link> {
                 };
                 let (_, bare) = facts::split_mark(entry);
                 if let Some(rel) = bare.strip_prefix(rule.dir) {
-                    push_path(&mut out, fs, doc, item, rel, "the project's");
+                    push_path(&mut out, &mut lookup, doc, item, rel, "the project's");
                 }
             }
         }
@@ -80,7 +86,14 @@ pub fn links(doc: &Document, fs: &dyn ProjectFs) -> Vec<Link> {
         }
         let root = text.trim_end_matches('/');
         let root = if root == "." { "" } else { root };
-        push_path(&mut out, fs, doc, source, root, "the part's source,");
+        push_path(
+            &mut out,
+            &mut lookup,
+            doc,
+            source,
+            root,
+            "the part's source,",
+        );
         // `organize` sources are paths in what the part installs: for a part that copies a
         // project directory as it is (the dump plugin), paths in that directory.
         let dumps = doc
@@ -100,7 +113,7 @@ pub fn links(doc: &Document, fs: &dyn ProjectFs) -> Vec<Link> {
                 } else {
                     format!("{root}/{from}")
                 };
-                push_path(&mut out, fs, doc, e.key, &rel, "the project's");
+                push_path(&mut out, &mut lookup, doc, e.key, &rel, "the project's");
             }
         }
     }
@@ -108,9 +121,37 @@ pub fn links(doc: &Document, fs: &dyn ProjectFs) -> Vec<Link> {
     out
 }
 
+/// Existence checks of project paths, remembering the directories found missing: a file with
+/// a thousand parts whose sources sit in one missing directory costs one look, not a thousand.
+struct Lookup<'f> {
+    fs: &'f dyn ProjectFs,
+    missing_dirs: HashSet<String>,
+}
+
+impl Lookup<'_> {
+    fn exists(&mut self, rel: &str) -> bool {
+        let mut dir = rel;
+        while let Some((parent, _)) = dir.rsplit_once('/') {
+            if self.missing_dirs.contains(parent) {
+                return false;
+            }
+            dir = parent;
+        }
+        if self.fs.exists(rel) {
+            return true;
+        }
+        if let Some((parent, _)) = rel.rsplit_once('/')
+            && !self.fs.exists(parent)
+        {
+            self.missing_dirs.insert(parent.to_owned());
+        }
+        false
+    }
+}
+
 fn push_path(
     out: &mut Vec<Link>,
-    fs: &dyn ProjectFs,
+    lookup: &mut Lookup<'_>,
     doc: &Document,
     node: NodeId,
     rel: &str,
@@ -121,7 +162,7 @@ fn push_path(
     if !plain || rel.split('/').any(|c| c == "..") {
         return;
     }
-    if !rel.is_empty() && !fs.exists(rel) {
+    if !rel.is_empty() && !lookup.exists(rel) {
         return;
     }
     let shown = if rel.is_empty() { "." } else { rel };
@@ -192,6 +233,43 @@ parts:
                 "https://github.com/canonical/rockcraft.git -> https://github.com/canonical/rockcraft.git",
             ]
         );
+    }
+
+    /// A project file system that counts its lookups.
+    struct Counting {
+        inner: MemoryFs,
+        stats: std::sync::atomic::AtomicUsize,
+    }
+
+    impl ProjectFs for Counting {
+        fn read(&self, rel: &str) -> std::io::Result<Vec<u8>> {
+            self.inner.read(rel)
+        }
+        fn stat(&self, rel: &str) -> Option<crate::core::extensions::DirEntry> {
+            self.stats.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            self.inner.stat(rel)
+        }
+        fn listing(&self, rel: &str, prefix: &str) -> crate::core::extensions::Listing {
+            self.inner.listing(rel, prefix)
+        }
+        fn root_display(&self) -> String {
+            self.inner.root_display()
+        }
+    }
+
+    #[test]
+    fn sources_in_one_missing_directory_are_looked_up_once() {
+        use std::fmt::Write as _;
+        let mut text = String::from("parts:\n");
+        for i in 0..100 {
+            let _ = writeln!(text, "  p{i}:\n    plugin: nil\n    source: src/p{i}");
+        }
+        let fs = Counting {
+            inner: MemoryFs::new().file("other.txt", ""),
+            stats: std::sync::atomic::AtomicUsize::new(0),
+        };
+        assert!(links(&Document::parse(&text), &fs).is_empty());
+        assert_eq!(fs.stats.load(std::sync::atomic::Ordering::SeqCst), 2);
     }
 
     #[test]
