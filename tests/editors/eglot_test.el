@@ -17,7 +17,8 @@
 ;; post-command-hook (eglot-ensure connects from there), Flymake's start and Eglot's
 ;; idle-time didChange flush.  Completion goes through Eglot's completion-at-point table,
 ;; the quick fix through the interactive `eglot-code-actions' with the menu answered;
-;; formatting through `eglot-format-buffer'.
+;; formatting through `eglot-format-buffer', rename through `eglot-rename', and go to
+;; definition through `xref-find-definitions'.
 
 (require 'cl-lib)
 (require 'subr-x)
@@ -257,6 +258,32 @@
                     (buffer-substring (line-beginning-position) (line-end-position)))))
       (rt-record (and start (equal got want) (= lines (count-lines (point-min) (point-max))))
                  "format" (format "summary line after formatting: %S" got)))
+
+    ;; (h) rename through `eglot-rename': the override of a generated service is refused with
+    ;; the reason, and the buffer is left as it was.
+    (let* ((pos (rt-find "  flask:" 3))
+           (before (buffer-string))
+           (message nil))
+      (goto-char pos)
+      (condition-case err
+          (eglot-rename "web")
+        (error (setq message (error-message-string err))))
+      (rt-record (and message (string-match-p "generates" message) (equal before (buffer-string)))
+                 "rename-refused" (format "%s" (or message "renamed without a word"))))
+
+    ;; (i) go to definition through xref: the overridden service is defined in the expanded
+    ;; project, which opens at its entry.
+    (goto-char (rt-find "  flask:" 3))
+    (let ((xref-prompt-for-identifier nil)
+          (origin (current-buffer)))
+      (ignore-errors (call-interactively #'xref-find-definitions))
+      (rt-wait (lambda () (not (eq (current-buffer) origin))) 10)
+      (let ((line (buffer-substring-no-properties (line-beginning-position) (line-end-position)))
+            (file (or (buffer-file-name) (buffer-name))))
+        (rt-record (and (string-suffix-p "rockcraft.expanded.yaml" file)
+                        (equal (string-trim line) "flask:"))
+                   "definition" (format "%s, line %S" file line))
+        (switch-to-buffer origin)))
 
     (ignore-errors (eglot-shutdown rt-server))))
 

@@ -279,7 +279,7 @@ if wants emacs; then
         run_limited "$work/eglot.out" "$emacs_bin" --batch -l "$here/eglot_test.el"
     )
     rc=$?
-    collect eglot "$work/eglot.result" "$rc" config not-attached-to-other-yaml attach diagnostic completion hover quickfix add-packages format
+    collect eglot "$work/eglot.result" "$rc" config not-attached-to-other-yaml attach diagnostic completion hover quickfix add-packages format rename-refused definition
     [ "$rc" = 0 ] || { echo "-- emacs exited with $rc; output:"; tail -n 30 "$work/eglot.out"; echo; }
     echo "-- emacs: $("$emacs_bin" --version 2>/dev/null | head -n 1), $((SECONDS - t0)) s"
 
