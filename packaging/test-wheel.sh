@@ -1,48 +1,65 @@
 #!/usr/bin/env bash
-# Proves the wheel installs and works: builds it for this machine, installs it into a fresh
-# venv, and runs the installed `rockcraft-lsp check examples/errors`, which must print the same
-# output and exit with the same code as `cargo run --release -- check examples/errors`.
+# Proves the wheels install and work. The wheel of this machine's architecture (built by
+# packaging/build-wheel.sh when missing) is installed three ways, each of which must then run
+# `rockcraft-lsp check examples/errors` with the same output and exit code as `cargo run`: with
+# pip into a fresh venv, with `pipx install`, and with `uvx` (pipx and uv from PyPI, into a venv
+# under target/; no index is used for the wheel itself). The aarch64 Linux wheel, when built, is
+# installed for its platform (`pip install --platform ... --target`) and its command run under
+# qemu-aarch64. Every wheel in target/dist must carry only the binary, the licence and metadata.
+#
+#   packaging/test-wheel.sh
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-rm -f target/wheels/rockcraft_lsp-"$VERSION"-*.whl
-bash packaging/build-wheel.sh
-wheels=(target/wheels/rockcraft_lsp-"$VERSION"-*.whl)
-wheel=${wheels[0]}
-echo "wheel: $wheel"
-
-# The wheel holds the binary, the licence and the metadata, and no Python code.
-python3 - "$wheel" <<'PY'
-import sys, zipfile
-names = zipfile.ZipFile(sys.argv[1]).namelist()
-print("\n".join("  " + n for n in names))
-assert any(n.endswith(".data/scripts/rockcraft-lsp") for n in names), "no binary in the wheel"
-assert not [n for n in names if n.endswith(".py")], "the wheel must not carry Python code"
-assert any(n.endswith("LICENSE") for n in names), "no LICENSE in the wheel"
-PY
-
-venv=target/wheel-test-venv
-rm -rf "$venv"
-python3 -m venv "$venv"
-"$venv/bin/python" -m pip install -q --no-index "$wheel"
-installed="$venv/bin/rockcraft-lsp"
-test -x "$installed"
-
-out=target/wheel-test
-mkdir -p "$out"
-set +e
-"$installed" check examples/errors >"$out/wheel.stdout" 2>"$out/wheel.stderr"
-wheel_rc=$?
-cargo run -q --release --locked -- check examples/errors >"$out/cargo.stdout" 2>"$out/cargo.stderr"
-cargo_rc=$?
-set -e
-
-diff -u "$out/cargo.stdout" "$out/wheel.stdout"
-diff -u "$out/cargo.stderr" "$out/wheel.stderr"
-if [ "$wheel_rc" -ne "$cargo_rc" ]; then
-    echo "FAIL: the installed command exited $wheel_rc, cargo run exited $cargo_rc" >&2
-    exit 1
+arch=$(uname -m)
+shopt -s nullglob
+wheels=("$DIST"/rockcraft_lsp-"$VERSION"-*"_$arch".whl)
+if [ "${#wheels[@]}" -eq 0 ]; then
+    bash packaging/build-wheel.sh
+    wheels=("$DIST"/rockcraft_lsp-"$VERSION"-*"_$arch".whl)
 fi
-echo "installed: $installed"
-tail -n 1 "$out/wheel.stdout"
-echo "OK: the installed command prints the same $(wc -l <"$out/wheel.stdout") lines as cargo run and exits $wheel_rc too"
+wheel=${wheels[0]}
+ensure_venv
+work="$ROOT/target/wheel-test"
+rm -rf "$work"
+mkdir -p "$work"
+cargo_reference "$work"
+
+echo "==> the contents of every wheel"
+for w in "$DIST"/rockcraft_lsp-"$VERSION"-*.whl; do
+    python3 - "$w" <<'PY'
+import sys, zipfile
+wheel = sys.argv[1].rsplit("/", 1)[-1]
+names = zipfile.ZipFile(sys.argv[1]).namelist()
+data = [n for n in names if ".data/" in n]
+expected = "rockcraft-lsp.exe" if "win_" in wheel else "rockcraft-lsp"
+assert data == [f"rockcraft_lsp-{wheel.split('-')[1]}.data/scripts/{expected}"], f"{wheel}: {data}"
+assert not [n for n in names if n.endswith(".py")], f"{wheel} carries Python code"
+assert any(n.endswith("licenses/LICENSE") for n in names), f"{wheel}: no LICENSE"
+print(f"OK {wheel}: {data[0]}")
+PY
+done
+
+echo "==> pip install $(basename "$wheel")"
+python3 -m venv "$work/venv"
+"$work/venv/bin/python" -m pip install -q --no-index "$wheel"
+same_as_cargo "$work" pip "$work/venv/bin/rockcraft-lsp"
+
+echo "==> pipx install"
+PIPX_HOME="$work/pipx" PIPX_BIN_DIR="$work/pipx-bin" PIPX_MAN_DIR="$work/pipx-man" \
+    pipx install --pip-args=--no-index "$wheel" >"$work/pipx.log" 2>&1 || { cat "$work/pipx.log"; exit 1; }
+same_as_cargo "$work" pipx "$work/pipx-bin/rockcraft-lsp"
+
+echo "==> uvx"
+export UV_CACHE_DIR="$work/uv-cache"
+same_as_cargo "$work" uvx uvx -q --offline --from "$wheel" rockcraft-lsp
+
+aarch64=("$DIST"/rockcraft_lsp-"$VERSION"-*manylinux*_aarch64*.whl)
+if [ "$arch" = x86_64 ] && [ "${#aarch64[@]}" -gt 0 ]; then
+    echo "==> pip install $(basename "${aarch64[0]}") for its platform, run under qemu"
+    "$work/venv/bin/python" -m pip install -q --no-index --no-deps --only-binary=:all: \
+        --platform manylinux2014_aarch64 --target "$work/aarch64" "${aarch64[0]}"
+    python3 packaging/check-executable.py linux-aarch64 "$work/aarch64/bin/rockcraft-lsp"
+    same_as_cargo "$work" pip-aarch64 "$(find_qemu_aarch64)" "$work/aarch64/bin/rockcraft-lsp"
+fi
+echo "OK: the wheels"
