@@ -1,5 +1,7 @@
 // Unit tests of the README written into the VSIX (packaged-readme.js): npm test
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 const { rewrite } = require('../../packaged-readme.js') as {
   rewrite: (text: string, repository: string, ref: string, exists: (p: string) => boolean) => { text: string; errors: string[] };
@@ -31,5 +33,12 @@ describe('packaged README', () => {
   it('refuses an image the extension does not ship and a link out of the repository', () => {
     const { errors } = rewrite('![x](images/missing.png) [y](../../../elsewhere.md)', 'https://h/r', 'HEAD', shipped);
     assert.deepEqual(errors, ['image images/missing.png is not a file of the extension', 'link ../../../elsewhere.md leaves the repository']);
+  });
+  it('packages this extension\'s README, even before the repository URL is known', () => {
+    const dir = path.join(__dirname, '..', '..');
+    const exists = (p: string) => fs.existsSync(path.join(dir, p));
+    const { text, errors } = rewrite(fs.readFileSync(path.join(dir, 'README.md'), 'utf8'), '', 'HEAD', exists);
+    assert.deepEqual(errors, []);
+    assert.doesNotMatch(text, /\]\(\.\.\//);
   });
 });
