@@ -7,9 +7,12 @@ Reads the ELF, Mach-O or PE headers: the magic, the CPU architecture, that it is
 (not a library or object), and the libraries it loads. Linux binaries must be static (no
 program interpreter, no shared libraries), macOS and Windows ones load only the operating
 system's own libraries. For arm64 macOS it also requires a code signature, without which Apple
-Silicon refuses to start it. Also imported by check-vsix.py.
+Silicon refuses to start it, and checks it as the kernel does: every page hash of its code
+directory must match the file (a binary changed after signing, e.g. stripped, is killed at
+start). Also imported by check-vsix.py.
 """
 
+import hashlib
 import struct
 import sys
 
@@ -22,6 +25,10 @@ PT_DYNAMIC, PT_INTERP = 2, 3
 PLATFORMS = (*ELF_MACHINE, *CPU_TYPE, "windows-x86_64")
 LC_LOAD_DYLIB = 0x0C
 LC_CODE_SIGNATURE = 0x1D
+LC_SYMTAB = 0x02
+CSMAGIC_EMBEDDED_SIGNATURE = 0xFADE0CC0
+CSMAGIC_CODEDIRECTORY = 0xFADE0C02
+CS_HASHTYPE = {1: hashlib.sha1, 2: hashlib.sha256}
 LC_MAIN = 0x80000028
 IMAGE_FILE_MACHINE_AMD64 = 0x8664
 PE32_PLUS = 0x20B
@@ -65,6 +72,34 @@ def check_elf(data, platform):
     return f"ELF 64-bit {kind} executable, no program interpreter"
 
 
+def check_code_signature(data, offset, size):
+    """Checks the page hashes of the signature's code directory; returns its page count."""
+    blob = data[offset : offset + size]
+    magic, _length, count = struct.unpack_from(">III", blob)
+    if magic != CSMAGIC_EMBEDDED_SIGNATURE:
+        fail(f"code signature magic {magic:#x}")
+    for i in range(count):
+        _slot, at = struct.unpack_from(">II", blob, 12 + 8 * i)
+        if struct.unpack_from(">I", blob, at)[0] != CSMAGIC_CODEDIRECTORY:
+            continue
+        fields = struct.unpack_from(">IIIIIIIBBBB", blob, at + 8)
+        _version, _flags, hash_offset, _ident, _special, n_code, code_limit, hash_size, hash_type = fields[:9]
+        page_size = 1 << fields[10]
+        if hash_type not in CS_HASHTYPE:
+            fail(f"code directory hash type {hash_type}")
+        if code_limit != offset:
+            fail(f"the signature covers {code_limit} bytes, the code ends at {offset}")
+        for page in range(n_code):
+            start = at + hash_offset + page * hash_size
+            expected = blob[start : start + hash_size]
+            chunk = data[page * page_size : min((page + 1) * page_size, code_limit)]
+            if CS_HASHTYPE[hash_type](chunk).digest()[:hash_size] != expected:
+                fail(f"code signature: page {page} does not match its hash (changed after signing)")
+        return n_code
+    fail("code signature without a code directory")
+    return 0
+
+
 def check_macho(data, platform):
     magic, cputype, _sub, filetype, ncmds, _size, _flags, _res = struct.unpack_from("<IiiIIIII", data)
     if magic != MH_MAGIC_64:
@@ -73,10 +108,12 @@ def check_macho(data, platform):
         fail(f"CPU type {cputype:#x}, expected {CPU_TYPE[platform]:#x}")
     if filetype != MH_EXECUTE:
         fail(f"Mach-O file type {filetype}, expected an executable ({MH_EXECUTE})")
-    offset, commands, dylibs = 32, set(), []
+    offset, commands, dylibs, signature = 32, set(), [], None
     for _ in range(ncmds):
         cmd, cmdsize = struct.unpack_from("<II", data, offset)
         commands.add(cmd)
+        if cmd == LC_CODE_SIGNATURE:
+            signature = struct.unpack_from("<II", data, offset + 8)
         if cmd == LC_LOAD_DYLIB:
             (name_offset,) = struct.unpack_from("<I", data, offset + 8)
             name = data[offset + name_offset : offset + cmdsize].split(b"\0", 1)[0].decode()
@@ -89,7 +126,9 @@ def check_macho(data, platform):
     foreign = [d for d in dylibs if not d.startswith(("/usr/lib/", "/System/Library/"))]
     if foreign:
         fail(f"loads libraries that are not part of macOS: {foreign}")
-    signed = "ad-hoc signed, " if LC_CODE_SIGNATURE in commands else ""
+    signed = ""
+    if signature is not None:
+        signed = f"signed ({check_code_signature(data, *signature)} page hashes match), "
     return f"Mach-O 64-bit executable, {signed}{ncmds} load commands, links {', '.join(dylibs)}"
 
 
