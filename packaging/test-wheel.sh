@@ -5,7 +5,8 @@
 # pip into a fresh venv, with `pipx install`, and with `uvx` (pipx and uv from PyPI, into a venv
 # under target/; no index is used for the wheel itself). The aarch64 Linux wheel, when built, is
 # installed for its platform (`pip install --platform ... --target`) and its command run under
-# qemu-aarch64. Every wheel in target/dist must carry only the binary, the licence and metadata.
+# qemu-aarch64. Every wheel in target/dist must carry only the binary, the licence and metadata,
+# and its binary must be a well-formed executable for the wheel's platform (check-executable.py).
 #
 #   packaging/test-wheel.sh
 set -euo pipefail
@@ -13,10 +14,10 @@ source "$(dirname "$0")/common.sh"
 
 arch=$(uname -m)
 shopt -s nullglob
-wheels=("$DIST"/rockcraft_lsp-"$VERSION"-*"_$arch".whl)
+wheels=("$DIST"/rockcraft_lsp-"$VERSION"-py3-none-manylinux*"_$arch".whl)
 if [ "${#wheels[@]}" -eq 0 ]; then
     bash packaging/build-wheel.sh
-    wheels=("$DIST"/rockcraft_lsp-"$VERSION"-*"_$arch".whl)
+    wheels=("$DIST"/rockcraft_lsp-"$VERSION"-py3-none-manylinux*"_$arch".whl)
 fi
 wheel=${wheels[0]}
 ensure_venv
@@ -28,7 +29,10 @@ cargo_reference "$work"
 echo "==> the contents of every wheel"
 for w in "$DIST"/rockcraft_lsp-"$VERSION"-*.whl; do
     python3 - "$w" <<'PY'
-import sys, zipfile
+import importlib.util, sys, zipfile
+spec = importlib.util.spec_from_file_location("check_executable", "packaging/check-executable.py")
+check_executable = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(check_executable)
 wheel = sys.argv[1].rsplit("/", 1)[-1]
 names = zipfile.ZipFile(sys.argv[1]).namelist()
 data = [n for n in names if ".data/" in n]
@@ -36,7 +40,12 @@ expected = "rockcraft-lsp.exe" if "win_" in wheel else "rockcraft-lsp"
 assert data == [f"rockcraft_lsp-{wheel.split('-')[1]}.data/scripts/{expected}"], f"{wheel}: {data}"
 assert not [n for n in names if n.endswith(".py")], f"{wheel} carries Python code"
 assert any(n.endswith("licenses/LICENSE") for n in names), f"{wheel}: no LICENSE"
-print(f"OK {wheel}: {data[0]}")
+tag = wheel.removesuffix(".whl").split("-")[-1]
+platform = next(p for t, p in [("win_amd64", "windows-x86_64"), ("macosx_", "macos-"), ("linux", "linux-")] if t in tag)
+if platform.endswith("-"):
+    platform += "arm64" if tag.endswith("arm64") else "aarch64" if tag.endswith("aarch64") else "x86_64"
+summary = check_executable.check(platform, zipfile.ZipFile(sys.argv[1]).read(data[0]))
+print(f"OK {wheel}: {data[0]}: {platform}: {summary}")
 PY
 done
 
