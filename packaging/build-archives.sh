@@ -23,7 +23,7 @@ for target in "${targets[@]}"; do
     name="rockcraft-lsp-$VERSION-$target"
     rm -rf "${stage_root:?}/$name"
     mkdir -p "$stage_root/$name"
-    install -m 755 "target/$target/release/$exe" "$stage_root/$name/$exe"
+    install -m 755 "$TARGET_DIR/$target/release/$exe" "$stage_root/$name/$exe"
     install -m 644 LICENSE README.md "$stage_root/$name/"
     case "$target" in
         *windows*)

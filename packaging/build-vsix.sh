@@ -17,10 +17,10 @@ for target in "${targets[@]}"; do
     platform=$(vscode_platform "$target")
     exe=rockcraft-lsp
     case "$target" in *windows*) exe=rockcraft-lsp.exe ;; esac
-    binary="target/$target/release/$exe"
+    binary="$TARGET_DIR/$target/release/$exe"
     [ -f "$binary" ] || { echo "error: no $binary: run packaging/build-wheel.sh $target" >&2; exit 1; }
     echo "==> VSIX for $platform"
-    bash editors/vscode/package.sh --target "$platform" --server "$ROOT/$binary" \
+    bash editors/vscode/package.sh --target "$platform" --server "$binary" \
         --out "$DIST/rockcraft-lsp-$VERSION-$platform.vsix" >/dev/null
 done
 echo "==> universal VSIX"

@@ -5,6 +5,8 @@
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 VERSION=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
+# Where cargo (and so maturin) leaves each target's binary: TARGET_DIR/TARGET/release/.
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 DIST=${DIST:-$ROOT/target/dist}
 VENV=${VENV:-$ROOT/target/pkg-venv}
 # Every platform a release carries: Linux static (musl), macOS, Windows.
