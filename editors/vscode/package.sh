@@ -15,7 +15,11 @@
 #                     in editors/vscode/)
 #
 # Installs the npm dependencies from package-lock.json (npm ci) when node_modules is missing;
-# `vsce package` runs the `vscode:prepublish` script (type check + esbuild bundle).
+# `vsce package` runs the `vscode:prepublish` script (type check + esbuild bundle). The VSIX
+# carries the repository's LICENSE and a README whose links to repository files are absolute
+# (packaged-readme.js): to the repository named by $ROCKCRAFT_LSP_REPOSITORY, else by
+# `repository` in Cargo.toml, else by GitHub Actions ($GITHUB_SERVER_URL/$GITHUB_REPOSITORY),
+# at $ROCKCRAFT_LSP_REF (default: the tag in a release build on a tag, else HEAD).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -25,7 +29,7 @@ while [ $# -gt 0 ]; do
     --target) target="${2:?--target needs a value}"; shift 2 ;;
     --server) server="${2:?--server needs a value}"; shift 2 ;;
     --out) out="${2:?--out needs a value}"; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "package.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -37,9 +41,21 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
-rm -rf server
-trap 'rm -rf "$here/server"' EXIT
-args=(package --no-dependencies --skip-license --allow-missing-repository --no-rewrite-relative-links)
+rm -rf server packaged LICENSE
+trap 'rm -rf "$here/server" "$here/packaged" "$here/LICENSE"' EXIT
+cp "$repo/LICENSE" LICENSE
+repository="${ROCKCRAFT_LSP_REPOSITORY:-$(sed -n 's/^repository = "\(.*\)"$/\1/p' "$repo/Cargo.toml" | head -n 1)}"
+if [ -z "$repository" ] && [ -n "${GITHUB_REPOSITORY:-}" ]; then
+  repository="${GITHUB_SERVER_URL:-https://github.com}/$GITHUB_REPOSITORY"
+fi
+ref="${ROCKCRAFT_LSP_REF:-HEAD}"
+if [ -z "${ROCKCRAFT_LSP_REF:-}" ] && [ "${GITHUB_REF_TYPE:-}" = tag ]; then
+  ref="$GITHUB_REF_NAME"
+fi
+mkdir -p packaged
+node packaged-readme.js README.md packaged/README.md "$repository" "$ref"
+args=(package --no-dependencies --allow-missing-repository --no-rewrite-relative-links
+  --readme-path packaged/README.md)
 version="$(node -p 'require("./package.json").version')"
 if [ -n "$target" ]; then
   exe=rockcraft-lsp

@@ -38,16 +38,35 @@ export class ServerNotFoundError extends Error {
 export const EXECUTABLE = process.platform === 'win32' ? 'rockcraft-lsp.exe' : 'rockcraft-lsp';
 
 const INSTALL_HINT =
-  'Build it with `cargo build --release` in a rockcraft-lsp checkout and set ' +
-  '`rockcraft.server.path` to its `target/release/rockcraft-lsp`, put `rockcraft-lsp` on PATH ' +
-  '(`cargo install --path .`), or install the platform-specific build of this extension, which ' +
-  'bundles the server.';
+  'Install the build of this extension for your platform, which bundles the server; or put ' +
+  '`rockcraft-lsp` on PATH (`pipx install rockcraft-lsp`, `cargo install --locked ' +
+  'rockcraft-lsp`, or a release archive) or set `rockcraft.server.path` to it.';
 
 function isFile(p: string): boolean {
   try {
     return fs.statSync(p).isFile();
   } catch {
     return false;
+  }
+}
+
+/**
+ * Gives the bundled binary back its executable bits if the VSIX was unpacked without them (the
+ * extension's folder belongs to the user). A failure is left to the `--version` probe to report.
+ */
+export function ensureExecutable(p: string, log: (line: string) => void): void {
+  if (process.platform === 'win32') {
+    return;
+  }
+  try {
+    fs.accessSync(p, fs.constants.X_OK);
+  } catch {
+    try {
+      fs.chmodSync(p, fs.statSync(p).mode | 0o755);
+      log(`made ${p} executable`);
+    } catch (e) {
+      log(`cannot make ${p} executable: ${(e as Error).message}`);
+    }
   }
 }
 
@@ -146,6 +165,7 @@ export function findServer(opts: FindOptions): ResolvedServer {
 
   const bundled = path.join(extensionPath, 'server', EXECUTABLE);
   if (isFile(bundled)) {
+    ensureExecutable(bundled, log);
     const found = candidate(bundled, 'bundled');
     if (found) {
       return found;

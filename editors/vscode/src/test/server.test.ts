@@ -90,6 +90,14 @@ describe('findServer', { skip: !posix && 'fake servers are shell scripts' }, () 
     const cargo = fakeServer(path.join(home, '.cargo', 'bin'), 'rockcraft-lsp 1.0.0-cargo');
     assert.equal(find({ home }).found.path, cargo);
   });
+  it('makes a bundled binary unpacked without its executable bits executable', () => {
+    const unpacked = path.join(root, 'unpacked-extension');
+    const server = fakeServer(path.join(unpacked, 'server'), 'rockcraft-lsp 1.0.0-unpacked');
+    fs.chmodSync(server, 0o644);
+    const { found, log } = find({ env: { PATH: pathDir }, extension: unpacked });
+    assert.deepEqual(found, { path: server, source: 'bundled', version: 'rockcraft-lsp 1.0.0-unpacked' });
+    assert.match(log.join('\n'), /made .* executable/);
+  });
   it('skips a bundled binary that does not run', () => {
     const { found, log } = find({ env: { PATH: pathDir }, extension: brokenExtension });
     assert.equal(found.source, 'path');
