@@ -290,7 +290,7 @@ impl Session {
         }
         let (text, lines, made) = next(&doc.snapshot)?;
         let snapshot = Arc::new(Snapshot::new(uri, version, text, lines));
-        doc.snapshot = Arc::clone(&snapshot);
+        let old = std::mem::replace(&mut doc.snapshot, Arc::clone(&snapshot));
         if !doc.carried.is_empty() {
             doc.carried = doc
                 .carried
@@ -299,6 +299,9 @@ impl Session {
                 .collect();
         }
         doc.jobs.wake.notify_one();
+        // The entry's lock is released before the old version is let go of.
+        drop(doc);
+        let_go(old);
         Some(snapshot)
     }
 
@@ -404,6 +407,22 @@ pub fn is_rockcraft_yaml(uri: &Uri) -> bool {
     last == crate::core::facts::PROJECT_FILE
 }
 
+/// Lets go of a replaced version. When this is its last reference, its text, tree and
+/// analysis (tens of MiB for a file of hundreds of thousands of lines, milliseconds to free)
+/// are freed on a blocking thread, so the edit's handler and other documents' requests do not
+/// wait for it; outside a runtime (tests) it is freed here.
+fn let_go(old: Arc<Snapshot>) {
+    if Arc::strong_count(&old) > 1 {
+        return;
+    }
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) => {
+            runtime.spawn_blocking(move || drop(old));
+        }
+        Err(_) => drop(old),
+    }
+}
+
 /// The directory a document lives in, when it is a file on disk.
 #[must_use]
 pub fn project_dir(uri: &Uri) -> Option<PathBuf> {
@@ -453,6 +472,38 @@ mod tests {
             .iter()
             .map(|d| text[usize::from(d.range.start())..usize::from(d.range.end())].to_owned())
             .collect()
+    }
+
+    #[test]
+    fn a_replaced_version_is_freed_at_once_outside_a_runtime() {
+        let s = Session::default();
+        drop(s.open(uri(), 1, "name: a\n".into()));
+        let old = Arc::downgrade(&s.snapshot(&uri()).unwrap());
+        assert!(
+            s.change(&uri(), 2, |o| Some(edit(&o.text, 6, 7, "b")))
+                .is_some()
+        );
+        assert!(old.upgrade().is_none());
+    }
+
+    #[tokio::test]
+    async fn a_replaced_version_is_freed_off_the_async_threads() {
+        let s = Session::default();
+        drop(s.open(uri(), 1, "name: a\n".into()));
+        let old = Arc::downgrade(&s.snapshot(&uri()).unwrap());
+        assert!(
+            s.change(&uri(), 2, |o| Some(edit(&o.text, 6, 7, "b")))
+                .is_some()
+        );
+        // Freed by a blocking task: wait for the blocking pool to have run what was queued.
+        for _ in 0..1000 {
+            if old.upgrade().is_none() {
+                break;
+            }
+            tokio::task::spawn_blocking(|| ()).await.unwrap();
+        }
+        assert!(old.upgrade().is_none(), "the old version is still held");
+        assert_eq!(s.snapshot(&uri()).unwrap().text, "name: b\n");
     }
 
     #[test]
