@@ -66,6 +66,14 @@ impl Document {
         self.tree.node(id).span
     }
 
+    /// `span` without the trailing blank space and line breaks a block value takes in (the
+    /// range of what is written, for folds and selections).
+    #[must_use]
+    pub fn content_range(&self, span: TextRange) -> TextRange {
+        let len = self.text_at(span).trim_end().len();
+        TextRange::at(span.start(), TextSize::try_from(len).unwrap_or_default())
+    }
+
     /// The range to underline for an entry: its key.
     #[must_use]
     pub fn key_range(&self, e: Entry) -> TextRange {

@@ -32,7 +32,10 @@ pub fn folding_ranges(doc: &Document) -> Vec<Fold> {
         match &doc.tree.node(id).kind {
             NodeKind::Mapping { entries, .. } => {
                 for e in entries {
-                    let end = content_end(doc, doc.range(e.value)).max(doc.range(e.key).end());
+                    let end = doc
+                        .content_range(doc.range(e.value))
+                        .end()
+                        .max(doc.range(e.key).end());
                     push_region(doc, &mut out, doc.range(e.key).start(), end);
                     stack.push(e.value);
                 }
@@ -40,7 +43,7 @@ pub fn folding_ranges(doc: &Document) -> Vec<Fold> {
             NodeKind::Sequence { items, .. } => {
                 for &item in items {
                     let span = doc.range(item);
-                    push_region(doc, &mut out, span.start(), content_end(doc, span));
+                    push_region(doc, &mut out, span.start(), doc.content_range(span).end());
                     stack.push(item);
                 }
             }
@@ -83,13 +86,6 @@ fn keep_outermost(folds: &mut Vec<Fold>, n: usize) {
     kept.sort_unstable();
     let all = std::mem::take(folds);
     folds.extend(kept.into_iter().map(|i| all[i]));
-}
-
-/// The end of `span` without the blank space and line breaks a block value may take in.
-fn content_end(doc: &Document, span: TextRange) -> TextSize {
-    let text = doc.text_at(span);
-    let trimmed = text.trim_end().len();
-    span.start() + TextSize::try_from(trimmed).unwrap_or_default()
 }
 
 fn push_region(doc: &Document, out: &mut Vec<Fold>, start: TextSize, end: TextSize) {

@@ -29,7 +29,7 @@ pub fn selection_ranges(doc: &Document, offset: u32) -> Vec<TextRange> {
         }
         let mut cur = node;
         for _ in 0..=MAX_DEPTH * 2 {
-            push(trimmed(doc, doc.range(cur)));
+            push(doc.content_range(doc.range(cur)));
             let Some(parent) = doc.tree.node(cur).parent else {
                 break;
             };
@@ -37,7 +37,7 @@ pub fn selection_ranges(doc: &Document, offset: u32) -> Vec<TextRange> {
                 && let Some(e) = entries.iter().find(|e| e.key == cur || e.value == cur)
             {
                 let key = doc.range(e.key);
-                let value = trimmed(doc, doc.range(e.value));
+                let value = doc.content_range(doc.range(e.value));
                 push(TextRange::new(key.start(), value.end().max(key.end())));
             }
             cur = parent;
@@ -47,12 +47,6 @@ pub fn selection_ranges(doc: &Document, offset: u32) -> Vec<TextRange> {
         TextSize::try_from(doc.text.len()).unwrap_or_default(),
     ));
     out
-}
-
-/// `span` without the trailing blank space and line breaks a block value takes in.
-fn trimmed(doc: &Document, span: TextRange) -> TextRange {
-    let len = doc.text_at(span).trim_end().len();
-    TextRange::at(span.start(), TextSize::try_from(len).unwrap_or_default())
 }
 
 /// The run of non-blank characters around `offset` inside a scalar's span, when it is smaller

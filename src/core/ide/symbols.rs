@@ -3,7 +3,7 @@
 //! depth (list values summarised, list items that are mappings as children).
 
 use crate::core::document::Document;
-use crate::core::extensions::registry;
+use crate::core::ide::names::{self, NameKind};
 use crate::core::text::TextRange;
 use crate::core::yaml::{Entry, NodeId};
 
@@ -256,9 +256,7 @@ fn part_detail(doc: &Document, part: NodeId, name: &str) -> Option<String> {
         .and_then(|n| doc.tree.text(n))
         .map(|p| format!("plugin: {p}"));
     // Only a part of a declared extension overrides anything.
-    let owner = registry::owner_of_part(name)
-        .filter(|_| doc.is_extension_part(name))
-        .map(|ext| format!("overrides {}", ext.name));
+    let owner = names::generator(doc, NameKind::Part, name).map(|ext| format!("overrides {ext}"));
     match (plugin, owner) {
         (Some(p), Some(o)) => Some(format!("{o}, {p}")),
         (p, o) => p.or(o),
@@ -270,11 +268,8 @@ fn service_detail(doc: &Document, service: NodeId, name: &str) -> Option<String>
         .tree
         .get(service, "command")
         .and_then(|n| scalar_detail(doc, n));
-    let owner = doc
-        .declared_extensions()
-        .into_iter()
-        .find(|ext| ext.services.contains(&name))
-        .map(|ext| format!("overrides {}", ext.name));
+    let owner =
+        names::generator(doc, NameKind::Service, name).map(|ext| format!("overrides {ext}"));
     match (owner, command) {
         (Some(o), Some(c)) => Some(format!("{o}: {c}")),
         (o, c) => o.or(c),
