@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::core::diagnostic::{Diagnostic, Edit, Fix, Severity};
+use crate::core::ide::edit::apply_edits;
 
 /// The errors among `diagnostics`, counted per code.
 #[must_use]
@@ -155,22 +156,6 @@ pub fn select<'a>(text: &str, diagnostics: &'a [Diagnostic]) -> Vec<(&'a Diagnos
     chosen
 }
 
-/// `text` with `edits` applied, in one walk over the text: the edits lie inside it, on
-/// character boundaries, and do not conflict (as [`select`] ensures).
-fn apply(text: &str, edits: &mut [&Edit]) -> String {
-    edits.sort_by_key(|e| e.range.start());
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0usize;
-    for e in edits.iter() {
-        let (s, end) = (usize::from(e.range.start()), usize::from(e.range.end()));
-        out.push_str(text.get(at..s).unwrap_or_default());
-        out.push_str(&e.text);
-        at = end;
-    }
-    out.push_str(text.get(at..).unwrap_or_default());
-    out
-}
-
 /// What fixing a text came to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -204,8 +189,11 @@ pub fn fix_all(
         if chosen.is_empty() {
             break;
         }
-        let mut edits: Vec<&Edit> = chosen.iter().flat_map(|(_, f)| &f.edits).collect();
-        let next = apply(text_now, &mut edits);
+        let edits: Vec<Edit> = chosen
+            .iter()
+            .flat_map(|(_, f)| f.edits.iter().cloned())
+            .collect();
+        let next = apply_edits(text_now, &edits);
         if next == text_now {
             break;
         }
@@ -315,7 +303,7 @@ mod tests {
             text: t.into(),
         };
         let (a, b, c) = (e(4, 4, "!"), e(0, 1, "AB"), e(2, 3, ""));
-        assert_eq!(apply("abcd", &mut [&a, &b, &c]), "ABbd!");
+        assert_eq!(apply_edits("abcd", &[a, b, c]), "ABbd!");
         // A hostile number of fixes: one pass, in linear time.
         let text = "X ".repeat(100_000);
         let found = analyze(&text);

@@ -294,18 +294,22 @@ fn nest(keys: &[&str], entries: &Map<String, Value>) -> Value {
     v
 }
 
-/// Applies edits to a text (edits must not overlap), for tests and previews.
+/// Applies edits to a text in one walk over it (edits must not overlap; of two insertions at
+/// one place, the later one in `edits` comes first, as when they are applied from the end).
+/// Used by previews, `check --fix` and the tests.
 #[must_use]
 pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
-    let mut sorted: Vec<&Edit> = edits.iter().collect();
-    sorted.sort_by_key(|e| std::cmp::Reverse(e.range.start()));
-    let mut out = text.to_owned();
-    for e in sorted {
-        out.replace_range(
-            usize::from(e.range.start())..usize::from(e.range.end()),
-            &e.text,
-        );
+    let mut sorted: Vec<(usize, &Edit)> = edits.iter().enumerate().collect();
+    sorted.sort_by_key(|&(i, e)| (e.range.start(), std::cmp::Reverse(i)));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0usize;
+    for (_, e) in sorted {
+        let (start, end) = (usize::from(e.range.start()), usize::from(e.range.end()));
+        out.push_str(text.get(at..start).unwrap_or_default());
+        out.push_str(&e.text);
+        at = at.max(end);
     }
+    out.push_str(text.get(at..).unwrap_or_default());
     out
 }
 
@@ -316,6 +320,25 @@ mod tests {
 
     fn ind(src: &str) -> Indentation {
         indentation(&Document::parse(src))
+    }
+
+    #[test]
+    fn edits_apply_in_one_walk_as_they_would_from_the_end() {
+        let at = |a: u32, b: u32, t: &str| Edit {
+            range: TextRange::new(a.into(), b.into()),
+            text: t.to_owned(),
+        };
+        let text = "name: a\nbase: b\n";
+        assert_eq!(
+            apply_edits(text, &[at(14, 15, "c"), at(6, 7, "x")]),
+            "name: x\nbase: c\n"
+        );
+        // Two insertions at one place: the later one first.
+        assert_eq!(
+            apply_edits(text, &[at(0, 0, "A"), at(0, 0, "B")]),
+            "BAname: a\nbase: b\n"
+        );
+        assert_eq!(apply_edits(text, &[]), text);
     }
 
     #[test]
