@@ -1,13 +1,13 @@
 //! Names that other places of a project refer to, and where they are written: parts (named in
 //! other parts' `after`), services (named in services' `after`, `before` and `requires`, and in
 //! `entrypoint-service`), checks (the keys of a service's `on-check-failure`) and platforms.
-//! The one home of those places for navigation (definition, references, highlights, rename)
-//! and for hover.
+//! [`occurrences`] is the one home of those places, for navigation (definition, references,
+//! highlights, rename), hover, inlay hints, code lenses and semantic tokens.
 
 use crate::core::document::Document;
 use crate::core::extensions::registry;
 use crate::core::text::TextRange;
-use crate::core::yaml::{NodeId, PathSeg, ScalarValue};
+use crate::core::yaml::{NodeId, ScalarValue};
 
 /// What a name stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -59,53 +59,6 @@ pub struct Occurrence {
     pub role: Role,
     /// The scalar node.
     pub node: NodeId,
-}
-
-/// The kind of name a reference at `path` (from the root; `is_key` when the node is a mapping
-/// key) refers to, or `None` when nothing is referred to there.
-#[must_use]
-pub fn reference_kind(path: &[PathSeg], is_key: bool) -> Option<NameKind> {
-    use PathSeg::{Index, Key};
-    match path {
-        [Key(s), Key(_), Key(k)] | [Key(s), Key(_), Key(k), Index(_)]
-            if !is_key && s == "parts" && k == "after" =>
-        {
-            Some(NameKind::Part)
-        }
-        [Key(s), Key(_), Key(k)] | [Key(s), Key(_), Key(k), Index(_)]
-            if !is_key
-                && s == "services"
-                && matches!(k.as_str(), "after" | "before" | "requires") =>
-        {
-            Some(NameKind::Service)
-        }
-        [Key(k)] if !is_key && k == "entrypoint-service" => Some(NameKind::Service),
-        [Key(s), Key(_), Key(k), Key(_)]
-            if is_key && s == "services" && k == "on-check-failure" =>
-        {
-            Some(NameKind::Check)
-        }
-        _ => None,
-    }
-}
-
-/// The kind of name a mapping key at `path` defines (`parts.<name>`, `services.<name>`, ...).
-#[must_use]
-pub fn definition_kind(path: &[PathSeg], is_key: bool) -> Option<NameKind> {
-    let [PathSeg::Key(section), PathSeg::Key(_)] = path else {
-        return None;
-    };
-    if !is_key {
-        return None;
-    }
-    [
-        NameKind::Part,
-        NameKind::Service,
-        NameKind::Check,
-        NameKind::Platform,
-    ]
-    .into_iter()
-    .find(|k| k.section() == section)
 }
 
 /// Every name written in `doc`, definitions and references, in the order they appear.
@@ -352,32 +305,6 @@ entrypoint-service: web
             let offset = PROJECT.find(needle).unwrap();
             assert_eq!(at(&doc, u32::try_from(offset).unwrap()), None, "{needle}");
         }
-    }
-
-    #[test]
-    fn reference_places_are_one_list() {
-        let k = |s: &str| PathSeg::Key(s.to_owned());
-        assert_eq!(
-            reference_kind(&[k("parts"), k("p"), k("after"), PathSeg::Index(0)], false),
-            Some(NameKind::Part)
-        );
-        assert_eq!(
-            reference_kind(&[k("services"), k("s"), k("requires")], false),
-            Some(NameKind::Service)
-        );
-        assert_eq!(
-            reference_kind(
-                &[k("services"), k("s"), k("on-check-failure"), k("c")],
-                true
-            ),
-            Some(NameKind::Check)
-        );
-        assert_eq!(reference_kind(&[k("entrypoint-service")], true), None);
-        assert_eq!(
-            definition_kind(&[k("platforms"), k("amd64")], true),
-            Some(NameKind::Platform)
-        );
-        assert_eq!(definition_kind(&[k("platforms"), k("amd64")], false), None);
     }
 
     #[test]

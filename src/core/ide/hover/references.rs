@@ -5,14 +5,16 @@
 use std::fmt::Write as _;
 
 use super::{At, Text, origin_note, wrap, yaml_block};
-use crate::core::ide::names::{self, NameKind};
+use crate::core::ide::names::{self, NameKind, Role};
 
 /// The hover of a reference to a part or service.
 pub(super) fn hover(at: &At<'_>) -> Option<Text> {
-    let kind = names::reference_kind(at.path, at.is_key)
-        .filter(|k| matches!(k, NameKind::Part | NameKind::Service))?;
-    let name = at.text()?;
-    Some(resolve(at, kind, name))
+    let o = names::at(at.doc, at.doc.range(at.node).start().into()).filter(|o| {
+        o.node == at.node
+            && o.role == Role::Reference
+            && matches!(o.kind, NameKind::Part | NameKind::Service)
+    })?;
+    Some(resolve(at, o.kind, &o.name))
 }
 
 fn resolve(at: &At<'_>, kind: NameKind, name: &str) -> Text {
