@@ -5,8 +5,10 @@
 //! - `didOpen`/`didChange` only store the new text (cheap, before any `.await`) and wake the
 //!   document's worker; they never parse;
 //! - the worker analyses the document's *current* version on a blocking thread; versions that
-//!   arrived and were superseded while it was busy are never analysed;
-//! - when done it tells the publisher ([`Event::Document`]), which publishes the current state;
+//!   arrived and were superseded while it was busy are never analysed, and a version
+//!   superseded while it is analysed stops there (`Snapshot::analyse_unless_superseded`);
+//! - when done it tells the publisher ([`Event::Document`]), which publishes the current state
+//!   (or, when the version is held for its expansion, leaves that to the expansion job);
 //! - requests that need the analysis of the current version call [`ensure`]: it computes it on
 //!   demand or waits for the computation already running (each version is analysed at most once).
 
@@ -66,12 +68,16 @@ async fn run(
         let version = snapshot.version;
         // However long it takes: a version is published once analysed ([`WAIT`] is for
         // requests, which answer without it rather than keep the client waiting).
-        let job = tokio::task::spawn_blocking(move || {
-            snapshot.analyse();
-        });
-        if let Err(e) = job.await {
-            tracing::error!("analysis task failed: {e}");
-            continue;
+        let job =
+            tokio::task::spawn_blocking(move || snapshot.analyse_unless_superseded().is_some());
+        match job.await {
+            Ok(true) => {}
+            // Superseded: the newer version has woken the worker already.
+            Ok(false) => continue,
+            Err(e) => {
+                tracing::error!("analysis task failed: {e}");
+                continue;
+            }
         }
         done = Some(version);
         if stop.is_cancelled() {
