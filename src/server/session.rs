@@ -30,9 +30,10 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use tower_lsp_server::ls_types::Uri;
 
-use crate::core::analysis::{Analysis, analyze_with};
+use crate::core::analysis::{Analysis, checked};
 use crate::core::cancel::Cancel;
 use crate::core::diagnostic::Diagnostic;
+use crate::core::document::Document;
 use crate::core::ide::expansion::ExpansionResult;
 use crate::core::pipeline::MAX_TEXT_BYTES;
 use crate::core::text::Lines;
@@ -57,11 +58,15 @@ pub enum Outcome {
 /// ([`Outcome`]) is computed at most once per version to its end, off the notification path, by
 /// the document's analysis worker or by the first request that needs it (whichever comes first;
 /// the other waits for it). The worker's computation stops once the version is superseded.
+/// Its first stage, the parsed document, is kept on its own: requests that need only the tree
+/// (completion, hover) wait for the parse, not for the checks ([`Snapshot::document`]).
 #[derive(Debug)]
 pub struct Snapshot {
     pub version: i32,
     pub text: String,
     pub lines: Lines,
+    /// The parsed text, by whoever parses first (`None` inside: the parser failed).
+    parsed: OnceLock<Option<Arc<Document>>>,
     outcome: OnceLock<Outcome>,
     /// Set when a newer version replaces this one: the worker's analysis of it stops.
     superseded: AtomicBool,
@@ -92,6 +97,7 @@ impl Snapshot {
             version,
             text,
             lines,
+            parsed: OnceLock::new(),
             outcome,
             superseded: AtomicBool::new(false),
             computing: Mutex::new(()),
@@ -168,9 +174,9 @@ impl Snapshot {
         if cancel.is_cancelled() {
             return None;
         }
-        let fresh = guarded("analysing the document", || {
-            analyze_with(&self.text, cancel)
-        });
+        let fresh = self
+            .parse()
+            .and_then(|doc| guarded("analysing the document", || checked(doc, cancel)));
         if cancel.is_cancelled() {
             return None;
         }
@@ -178,6 +184,31 @@ impl Snapshot {
             Some(a) => Outcome::Analysed(Arc::new(a)),
             None => Outcome::Failed,
         }))
+    }
+
+    /// The parsed text: the one parse of this version, done now or awaited when another
+    /// thread is parsing it (blocking). `None` when the parser failed.
+    fn parse(&self) -> Option<Arc<Document>> {
+        self.parsed
+            .get_or_init(|| {
+                guarded("parsing the document", || {
+                    Arc::new(Document::parse(&self.text))
+                })
+            })
+            .clone()
+    }
+
+    /// The parsed document of an analysed version, without waiting for its checks: the
+    /// analysis's when it is done, else the parse (done now, or awaited when the analysis is
+    /// parsing it; blocking). `None` when the version is not analysed (not a `rockcraft.yaml`,
+    /// too large, failed).
+    #[must_use]
+    pub fn document(&self) -> Option<Arc<Document>> {
+        match self.outcome.get() {
+            Some(Outcome::Analysed(a)) => Some(Arc::clone(&a.doc)),
+            Some(_) => None,
+            None => self.parse(),
+        }
     }
 
     /// The analysis, when the document was analysed (and the analysis is done).
@@ -784,5 +815,23 @@ mod tests {
             v2.analyse_unless_superseded(),
             Some(Outcome::Analysed(_))
         ));
+    }
+
+    #[test]
+    fn the_parse_is_had_before_the_checks_and_shared_with_them() {
+        let s = Session::default();
+        drop(s.open(uri(), 1, "name: a\nbogus: 1\n".into(), Duration::ZERO));
+        let v1 = s.snapshot(&uri()).unwrap();
+        let parsed = v1.document().expect("parsed");
+        assert!(v1.outcome().is_none(), "parsing does not run the checks");
+        let Outcome::Analysed(a) = v1.analyse() else {
+            panic!("not analysed")
+        };
+        assert!(Arc::ptr_eq(&parsed, &a.doc), "parsed twice");
+        assert!(!a.diagnostics.is_empty());
+        // Documents that are not analysed have no parse for requests either.
+        let other: Uri = "file:///p/other.yaml".parse().unwrap();
+        drop(s.open(other.clone(), 1, "a: 1\n".into(), Duration::ZERO));
+        assert!(s.snapshot(&other).unwrap().document().is_none());
     }
 }

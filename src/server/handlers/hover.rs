@@ -22,15 +22,16 @@ use crate::server::guard::guarded;
 /// None: a position without information gets no hover.
 pub async fn handle(backend: &Backend, params: HoverParams) -> Result<Option<Hover>> {
     let at = params.text_document_position_params;
-    let Some(analysis::Analysed {
+    // The current text's parse is enough: a hover does not depend on the checks.
+    let Some(analysis::Parsed {
         doc,
         state,
-        analysis,
-    }) = analysis::current(&backend.session, &at.text_document.uri, "hover").await
+        document,
+    }) = analysis::parsed(&backend.session, &at.text_document.uri, "hover").await
     else {
         return Ok(None);
     };
-    if let Some(r) = document_release(&analysis.doc) {
+    if let Some(r) = document_release(&document) {
         backend.packages.want(&backend.events, &r);
     }
     let packages = backend.packages.snapshot();
@@ -43,7 +44,7 @@ pub async fn handle(backend: &Backend, params: HoverParams) -> Result<Option<Hov
     let map = LineMap::new(&state.text, &state.lines, backend.encoding());
     let offset = u32::from(map.offset(at.position));
     let found = guarded("computing hover", || {
-        ide::hover_with(&analysis.doc, &sources, offset).map(|h| convert::hover(&map, &h))
+        ide::hover_with(&document, &sources, offset).map(|h| convert::hover(&map, &h))
     });
     Ok(found.flatten())
 }
