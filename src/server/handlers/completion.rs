@@ -1,5 +1,9 @@
 //! `textDocument/completion`: converts the core's completion items to LSP items.
 //!
+//! The items are computed on the parse of the current text (`server::analysis::parsed`): a
+//! request right after an edit waits for that parse, never for the schema and rule checks,
+//! and never answers from an older version.
+//!
 //! Package and slice names come from the session's package indexes as loaded so far (see
 //! `server::packages`): a request never reads a package list. While the indexes the document's
 //! release uses are still loading, the list is marked incomplete so the client asks again.
