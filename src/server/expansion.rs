@@ -167,9 +167,9 @@ pub async fn expand_now(
     out
 }
 
-/// Runs the expansion stage on a blocking thread, with how long the expansion itself ran (so
-/// far, when it was cancelled); `None` when cancelled (before it starts or while it runs),
-/// panicked, superseded or not analysed. Cancelling the job stops the expansion itself: the
+/// Runs the expansion stage on a blocking thread once the version's analysis is done, with how
+/// long the expansion itself ran (so far, when it was cancelled); `None` when cancelled (before
+/// it starts or while it runs), panicked, superseded or not analysed. Cancelling the job stops the expansion itself: the
 /// token sets the flag the expansion polls (between parts and files, and per entry).
 async fn run(
     ctx: &Ctx,
@@ -179,14 +179,19 @@ async fn run(
 ) -> (Option<ExpansionResult>, Duration) {
     let experimental = ctx.experimental;
     let dir = project_dir(uri);
+    // The document's analysis worker analyses the version (the job never starts a second
+    // analysis beside it): wait for it, or give up once the version is superseded.
+    tokio::select! {
+        () = token.cancelled() => return (None, Duration::ZERO),
+        analysed = state.analysed() => {
+            if !analysed {
+                return (None, Duration::ZERO);
+            }
+        }
+    }
     let started: Arc<OnceLock<Instant>> = Arc::default();
     let mark = Arc::clone(&started);
     let out = cancellable(token, move |cancel| {
-        // Being computed by the analysis worker (then awaited), or done by now.
-        state.analyse_unless_superseded()?;
-        if cancel.is_cancelled() {
-            return None;
-        }
         let analysis = state.analysis()?;
         let _ = mark.set(Instant::now());
         guarded("expanding extensions", || {

@@ -72,6 +72,9 @@ pub struct Snapshot {
     superseded: AtomicBool,
     /// Taken while the analysis is computed, so that it runs once at a time.
     computing: Mutex<()>,
+    /// Wakes those waiting for the analysis ([`Snapshot::analysed`]) when it is done or the
+    /// version is superseded.
+    settled: Notify,
     /// The package-name findings of this version and the index revision they were checked
     /// against.
     package_names: Mutex<Option<(u64, Arc<[Diagnostic]>)>>,
@@ -101,6 +104,7 @@ impl Snapshot {
             outcome,
             superseded: AtomicBool::new(false),
             computing: Mutex::new(()),
+            settled: Notify::new(),
             package_names: Mutex::new(None),
         }
     }
@@ -108,6 +112,25 @@ impl Snapshot {
     /// Marks this version as replaced by a newer one.
     pub fn supersede(&self) {
         self.superseded.store(true, Ordering::Relaxed);
+        self.settled.notify_waiters();
+    }
+
+    /// Waits until the analysis is done (by the document's worker or a request; this computes
+    /// nothing, so a document's analyses run one at a time): `true` then, `false` once the
+    /// version is superseded first.
+    pub async fn analysed(&self) -> bool {
+        loop {
+            let settled = self.settled.notified();
+            tokio::pin!(settled);
+            settled.as_mut().enable();
+            if self.outcome.get().is_some() {
+                return true;
+            }
+            if self.is_superseded() {
+                return false;
+            }
+            settled.await;
+        }
     }
 
     /// Whether a newer version replaced this one.
@@ -147,10 +170,12 @@ impl Snapshot {
     /// concurrent caller waits for the computation already running instead of repeating it
     /// (and computes it itself if that one stopped because the version was superseded).
     pub fn analyse(&self) -> &Outcome {
-        match self.compute(Cancel::NEVER) {
-            Some(done) => done,
-            None => self.outcome.get_or_init(|| Outcome::Failed),
+        if let Some(done) = self.compute(Cancel::NEVER) {
+            return done;
         }
+        let failed = self.outcome.get_or_init(|| Outcome::Failed);
+        self.settled.notify_waiters();
+        failed
     }
 
     /// [`Snapshot::analyse`], unless this version is superseded before or while it is computed
@@ -180,10 +205,12 @@ impl Snapshot {
         if cancel.is_cancelled() {
             return None;
         }
-        Some(self.outcome.get_or_init(|| match fresh {
+        let done = self.outcome.get_or_init(|| match fresh {
             Some(a) => Outcome::Analysed(Arc::new(a)),
             None => Outcome::Failed,
-        }))
+        });
+        self.settled.notify_waiters();
+        Some(done)
     }
 
     /// The parsed text: the one parse of this version, done now or awaited when another
@@ -833,5 +860,34 @@ mod tests {
         let other: Uri = "file:///p/other.yaml".parse().unwrap();
         drop(s.open(other.clone(), 1, "a: 1\n".into(), Duration::ZERO));
         assert!(s.snapshot(&other).unwrap().document().is_none());
+    }
+
+    #[tokio::test]
+    async fn waiting_for_the_analysis_ends_when_it_is_done_or_superseded() {
+        let s = Session::default();
+        drop(s.open(uri(), 1, "name: a\n".into(), Duration::ZERO));
+        let v1 = s.snapshot(&uri()).unwrap();
+        let waiting = tokio::spawn({
+            let v1 = Arc::clone(&v1);
+            async move { v1.analysed().await }
+        });
+        tokio::task::yield_now().await;
+        let v = Arc::clone(&v1);
+        let done = tokio::task::spawn_blocking(move || v.analyse_unless_superseded().is_some());
+        assert!(done.await.unwrap());
+        assert!(waiting.await.unwrap(), "the analysis was done");
+        s.change(&uri(), 2, Duration::ZERO, |o| {
+            Some(edit(&o.text, 6, 7, "b"))
+        });
+        let v2 = s.snapshot(&uri()).unwrap();
+        let waiting = tokio::spawn({
+            let v2 = Arc::clone(&v2);
+            async move { v2.analysed().await }
+        });
+        tokio::task::yield_now().await;
+        s.change(&uri(), 3, Duration::ZERO, |o| {
+            Some(edit(&o.text, 6, 7, "c"))
+        });
+        assert!(!waiting.await.unwrap(), "superseded before it was analysed");
     }
 }

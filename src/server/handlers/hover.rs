@@ -4,7 +4,9 @@
 //! The hover uses the latest finished expansion, also when it is of an earlier version of the
 //! text (a newer one is debounced, running, or cannot run on half-typed YAML): names are looked
 //! up in it (parts, services), so it answers what it knew instead of nothing, and says so.
-//! Package descriptions come from the indexes loaded so far; the request reads no file.
+//! Package descriptions come from the indexes loaded so far; the request reads no file. The
+//! hover is computed on the parse of the current text (`server::analysis::parsed`): right
+//! after an edit it waits for that parse, not for the checks.
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{Hover, HoverParams};
