@@ -231,7 +231,7 @@ pub fn run_mode_to(
                     diagnostics: remaining,
                 } => {
                     fixes += applied;
-                    doc = *fixed;
+                    doc = fixed.into();
                     diagnostics = remaining;
                 }
                 Done::LeftAlone { message, io_error } => {

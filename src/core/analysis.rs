@@ -1,4 +1,8 @@
-//! The fast analysis run on every edit: parse, schema, project-model rules.
+//! The fast analysis run on every edit: parse, schema, project-model rules. The parsed
+//! document is shared (`Arc`), so an editor can hand it to the requests that need only the tree
+//! before the checks of the same text are done.
+
+use std::sync::Arc;
 
 use crate::core::cancel::Cancel;
 use crate::core::code::Code;
@@ -10,7 +14,7 @@ use crate::core::{rules, schema};
 /// A document and everything found wrong with it, sorted by position.
 #[derive(Debug, Clone)]
 pub struct Analysis {
-    pub doc: Document,
+    pub doc: Arc<Document>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -23,7 +27,12 @@ pub fn analyze(text: &str) -> Analysis {
 /// [`analyze`], stopping early once `cancel` is set (the findings are then incomplete).
 #[must_use]
 pub fn analyze_with(text: &str, cancel: Cancel<'_>) -> Analysis {
-    let doc = Document::parse(text);
+    checked(Arc::new(Document::parse(text)), cancel)
+}
+
+/// The analysis of an already parsed document, stopping early once `cancel` is set.
+#[must_use]
+pub fn checked(doc: Arc<Document>, cancel: Cancel<'_>) -> Analysis {
     let diagnostics = diagnose_with(&doc, cancel);
     Analysis { doc, diagnostics }
 }

@@ -9,7 +9,11 @@
 //!   oversized file) still exists for [`ProjectFs::stat`], so the extensions report why it
 //!   cannot be read instead of calling it missing;
 //! - a directory listing holds at most [`MAX_LISTED_ENTRIES`] entries and is kept, per
-//!   directory, until the directory's modification time changes.
+//!   directory, until the directory's modification time changes;
+//! - a file's bytes are kept (a few dozen files, a few MiB in all) and reused while one `stat`
+//!   of its path finds the same file (device, inode), length and modification time, so an
+//!   expansion run at every keystroke reads the same manifests once; [`forget`] drops them at
+//!   once (the editor's watched-file events).
 
 use std::collections::VecDeque;
 use std::io;
@@ -44,6 +48,12 @@ const MAX_CACHED_LISTINGS: usize = 32;
 /// was taken: a change within the same tick of a coarse modification time would otherwise go
 /// unseen.
 const RACY_WINDOW: Duration = Duration::from_secs(2);
+
+/// How many project files' bytes are kept for reuse.
+const MAX_KEPT_FILES: usize = 64;
+
+/// The most bytes kept of all the files together.
+const MAX_KEPT_BYTES: usize = 8 * 1024 * 1024;
 
 /// The real file system under a project directory.
 #[derive(Clone, Debug)]
@@ -212,10 +222,117 @@ fn keep(entry: Cached) {
     cache.push_back(entry);
 }
 
+/// What a file was when its bytes were read: any change (a write, a replacement, a link
+/// pointed at another file) makes the bytes kept stale.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Stamp {
+    device: u64,
+    inode: u64,
+    len: u64,
+    modified: SystemTime,
+}
+
+impl Stamp {
+    #[cfg(unix)]
+    fn of(meta: &std::fs::Metadata) -> Option<Self> {
+        use std::os::unix::fs::MetadataExt;
+        Some(Self {
+            device: meta.dev(),
+            inode: meta.ino(),
+            len: meta.len(),
+            modified: meta.modified().ok()?,
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn of(meta: &std::fs::Metadata) -> Option<Self> {
+        Some(Self {
+            device: 0,
+            inode: 0,
+            len: meta.len(),
+            modified: meta.modified().ok()?,
+        })
+    }
+}
+
+/// A file's bytes kept for reuse, under the path they were asked by.
+struct KeptFile {
+    path: PathBuf,
+    stamp: Stamp,
+    bytes: Vec<u8>,
+}
+
+/// The files kept, most recent last.
+fn kept_files() -> &'static Mutex<VecDeque<KeptFile>> {
+    static FILES: OnceLock<Mutex<VecDeque<KeptFile>>> = OnceLock::new();
+    FILES.get_or_init(|| Mutex::new(VecDeque::new()))
+}
+
+/// The bytes kept for `path` if the file there is still the one they were read from.
+fn kept_file(path: &Path, now: Stamp) -> Option<Vec<u8>> {
+    let files = kept_files().lock().ok()?;
+    files
+        .iter()
+        .find(|f| f.path == path && f.stamp == now)
+        .map(|f| f.bytes.clone())
+}
+
+/// Keeps the bytes read from `path`, whose file had `stamp` before the read. A file modified
+/// within [`RACY_WINDOW`] is not kept: a second change in the same tick of a coarse
+/// modification time would go unseen.
+fn keep_file(path: &Path, stamp: Stamp, bytes: &[u8]) {
+    let fresh = SystemTime::now()
+        .duration_since(stamp.modified)
+        .is_ok_and(|age| age >= RACY_WINDOW);
+    if !fresh || bytes.len() > MAX_KEPT_BYTES / 4 {
+        return;
+    }
+    let Ok(mut files) = kept_files().lock() else {
+        return;
+    };
+    files.retain(|f| f.path != path);
+    let mut total: usize = files.iter().map(|f| f.bytes.len()).sum::<usize>() + bytes.len();
+    while files.len() >= MAX_KEPT_FILES || total > MAX_KEPT_BYTES {
+        let Some(old) = files.pop_front() else { break };
+        total -= old.bytes.len();
+    }
+    files.push_back(KeptFile {
+        path: path.to_owned(),
+        stamp,
+        bytes: bytes.to_vec(),
+    });
+}
+
+/// Drops the kept bytes of `path` and of every file under it (a file or directory that
+/// changed on disk).
+pub fn forget(path: &Path) {
+    if let Ok(mut files) = kept_files().lock() {
+        files.retain(|f| !f.path.starts_with(path));
+    }
+}
+
 impl ProjectFs for RealFs {
     fn read(&self, rel: &str) -> io::Result<Vec<u8>> {
+        // The file as asked for, and what it is now: one `stat` decides whether the bytes kept
+        // can be used (the same file, unchanged since it was read inside the project).
+        let asked = clean(rel).map(|c| self.root.join(c));
+        let before = asked
+            .as_deref()
+            .and_then(|p| std::fs::metadata(p).ok())
+            .and_then(|m| Stamp::of(&m));
+        if let (Some(path), Some(stamp)) = (&asked, before)
+            && let Some(bytes) = kept_file(path, stamp)
+        {
+            return Ok(bytes);
+        }
         match self.resolve(rel) {
-            Resolved::Inside(real) => files::read_regular(&real, MAX_PROJECT_FILE_BYTES),
+            Resolved::Inside(real) => {
+                let bytes = files::read_regular(&real, MAX_PROJECT_FILE_BYTES)?;
+                if let (Some(path), Some(stamp)) = (&asked, before) {
+                    keep_file(path, stamp, &bytes);
+                }
+                Ok(bytes)
+            }
             Resolved::Refused(why) => Err(io::Error::new(io::ErrorKind::PermissionDenied, why)),
             Resolved::Missing(e) => Err(e),
         }
@@ -371,5 +488,40 @@ mod tests {
             fs.read("broken").unwrap_err().kind(),
             io::ErrorKind::NotFound
         );
+    }
+
+    #[test]
+    fn file_bytes_are_kept_while_the_file_stays_the_same() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let old = SystemTime::now() - Duration::from_mins(1);
+        let write = |name: &str, text: &str| {
+            std::fs::write(dir.join(name), text).unwrap();
+            let f = std::fs::File::options()
+                .write(true)
+                .open(dir.join(name))
+                .unwrap();
+            f.set_modified(old).unwrap();
+        };
+        write("requirements.txt", "flask\n");
+        let fs = RealFs::new(dir);
+        assert_eq!(fs.read_text("requirements.txt").unwrap(), "flask\n");
+        // Kept: the same length and time hide a change of the bytes...
+        write("requirements.txt", "FLASK\n");
+        assert_eq!(fs.read_text("requirements.txt").unwrap(), "flask\n");
+        // ...until the editor says the file changed,
+        forget(&dir.join("requirements.txt"));
+        assert_eq!(fs.read_text("requirements.txt").unwrap(), "FLASK\n");
+        // or its length or time changes, or another file takes its place.
+        write("requirements.txt", "django\n");
+        assert_eq!(fs.read_text("requirements.txt").unwrap(), "django\n");
+        std::fs::rename(dir.join("requirements.txt"), dir.join("moved")).unwrap();
+        write("requirements.txt", "pandas\n");
+        assert_eq!(fs.read_text("requirements.txt").unwrap(), "pandas\n");
+        // A file modified just now is read every time.
+        std::fs::write(dir.join("app.py"), "a").unwrap();
+        assert_eq!(fs.read_text("app.py").unwrap(), "a");
+        std::fs::write(dir.join("app.py"), "b").unwrap();
+        assert_eq!(fs.read_text("app.py").unwrap(), "b");
     }
 }

@@ -5,10 +5,16 @@
 //! - `didOpen`/`didChange` only store the new text (cheap, before any `.await`) and wake the
 //!   document's worker; they never parse;
 //! - the worker analyses the document's *current* version on a blocking thread; versions that
-//!   arrived and were superseded while it was busy are never analysed;
-//! - when done it tells the publisher ([`Event::Document`]), which publishes the current state;
+//!   arrived and were superseded while it was busy are never analysed, and a version
+//!   superseded while it is analysed stops there (`Snapshot::analyse_unless_superseded`);
+//! - when done it tells the publisher ([`Event::Document`]), which publishes the current state
+//!   (or, when the version is held for its expansion, leaves that to the expansion job);
 //! - requests that need the analysis of the current version call [`ensure`]: it computes it on
-//!   demand or waits for the computation already running (each version is analysed at most once).
+//!   demand or waits for the computation already running (each version is analysed at most
+//!   once);
+//! - requests that need only the parsed text of the current version (completion, hover: their
+//!   answers do not depend on the checks) call [`parsed`]: they wait for the parse, not for the
+//!   schema and the rules.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,6 +26,7 @@ use tower_lsp_server::ls_types::Uri;
 use super::events::{Event, Events};
 use super::session::{DocSnapshot, Opened, Outcome, Session, Snapshot};
 use crate::core::analysis::Analysis;
+use crate::core::document::Document;
 
 /// How long a request waits for the analysis of the current version before giving up.
 pub const WAIT: Duration = Duration::from_secs(10);
@@ -66,12 +73,16 @@ async fn run(
         let version = snapshot.version;
         // However long it takes: a version is published once analysed ([`WAIT`] is for
         // requests, which answer without it rather than keep the client waiting).
-        let job = tokio::task::spawn_blocking(move || {
-            snapshot.analyse();
-        });
-        if let Err(e) = job.await {
-            tracing::error!("analysis task failed: {e}");
-            continue;
+        let job =
+            tokio::task::spawn_blocking(move || snapshot.analyse_unless_superseded().is_some());
+        match job.await {
+            Ok(true) => {}
+            // Superseded: the newer version has woken the worker already.
+            Ok(false) => continue,
+            Err(e) => {
+                tracing::error!("analysis task failed: {e}");
+                continue;
+            }
         }
         done = Some(version);
         if stop.is_cancelled() {
@@ -109,6 +120,51 @@ pub async fn current(session: &Session, uri: &Uri, request: &str) -> Option<Anal
         doc,
         state,
         analysis,
+    })
+}
+
+/// An open document's current state together with its parsed text.
+#[derive(Debug)]
+pub struct Parsed {
+    pub doc: DocSnapshot,
+    pub state: Arc<Snapshot>,
+    pub document: Arc<Document>,
+}
+
+/// The current version of `uri` with its parsed text, at once when its analysis is done, else
+/// parsed (or awaited while the analysis parses it) on a blocking thread, for at most
+/// [`WAIT`]. `None` as for [`current`].
+pub async fn parsed(session: &Session, uri: &Uri, request: &str) -> Option<Parsed> {
+    let Some(doc) = session.get(uri) else {
+        tracing::debug!("{request} for a document that is not open");
+        return None;
+    };
+    let state = Arc::clone(&doc.snapshot);
+    let document = if let Some(a) = state.analysis() {
+        Arc::clone(&a.doc)
+    } else if state.is_analysable() {
+        let s = Arc::clone(&state);
+        match tokio::time::timeout(WAIT, tokio::task::spawn_blocking(move || s.document())).await {
+            Ok(Ok(found)) => found?,
+            Ok(Err(e)) => {
+                tracing::error!("parsing task failed: {e}");
+                return None;
+            }
+            Err(_) => {
+                tracing::warn!(
+                    version = state.version,
+                    "{request}: parse not ready in time"
+                );
+                return None;
+            }
+        }
+    } else {
+        return None;
+    };
+    Some(Parsed {
+        doc,
+        state,
+        document,
     })
 }
 

@@ -1,30 +1,34 @@
-//! Background extension expansion: one debounced, cancellable job per document; its result
-//! is kept in the session and announced to the publisher.
+//! Extension expansion: one cancellable job per document; its result is kept in the session
+//! and announced to the publisher.
 //!
 //! Rules:
-//! - typing never waits: the fast analysis is published without it; the expansion runs a
-//!   debounce after the last edit ([`DEBOUNCE`] unless the server was built with another), on
-//!   a blocking thread;
-//! - a new edit (or a watched-file change, a save, a settings change) cancels the document's
-//!   previous job: a cancelled job never stores or announces its result, and its expansion
-//!   stops at its next poll of the cancellation flag (between parts and files, and per entry
-//!   of the project), instead of running to the end on its blocking thread;
+//! - while a document's expansions are cheap (the last one took less than
+//!   [`INLINE_BELOW`], or what the server was built with), each new version is held (see
+//!   `session`): its expansion starts at once, beside its fast analysis, and the version is
+//!   published once, when both are done, with every finding. Reading the project costs little:
+//!   directory listings are kept until their directory changes (`host::fs`);
+//! - once an expansion is slow (it took longer, or ran longer before being cancelled), typing
+//!   no longer waits for it: the fast analysis is published with the latest expansion's
+//!   findings moved through the edits made since (`session::DocSnapshot::carried_expansion`),
+//!   and the expansion runs a debounce after the last edit ([`DEBOUNCE`] unless the server was
+//!   built with another), then publishes again; a cheap one brings the holding back;
+//! - a new version (or a watched-file change, a save, a settings change) cancels the
+//!   document's previous job: a cancelled job never stores or announces its result, and its
+//!   expansion stops at its next poll of the cancellation flag (between parts and files, and
+//!   per entry of the project), instead of running to the end on its blocking thread;
 //! - a result is kept only if the document's version is still the one expanded (see
 //!   [`Session::finish_expansion`]), so no publish carries the findings of an older version
-//!   except moved onto the current text.
+//!   except moved onto the current text; a job that ends without one lets its held version be
+//!   published.
 //!
 //! Cost, on the flask template (`tests/golden/flask-init-template/input`): one expansion takes
-//! 2.8 ms in a debug build, against 1.0 ms for the fast stage; in a release build it is
-//! 0.2–0.5 ms with the file reads (`cargo bench --bench expand`). Running it with every fast
-//! analysis would have been cheap enough in time, but it reads the project directory on every
-//! keystroke and its findings would still lag the text whenever it runs late. The debounced job,
-//! with the latest expansion's findings moved through the edits made since
-//! (`session::DocSnapshot::carried_expansion`), is as simple and keeps every publish complete.
+//! 0.2–0.5 ms in a release build with the file reads (`cargo bench --bench expand`), about as
+//! much as the fast stage, so holding the publish for it costs less than a frame.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
 use tower_lsp_server::ls_types::Uri;
@@ -42,8 +46,12 @@ use super::guard::guarded;
 use super::session::{DocSnapshot, ExpandedVersion, Session, Snapshot, project_dir};
 use super::workspace::Workspace;
 
-/// How long after the last edit the expansion starts (by default).
+/// How long after the last edit a slow document's expansion starts (by default).
 pub const DEBOUNCE: Duration = Duration::from_millis(150);
+
+/// Expansions that take less than this run with each new version, which is published once
+/// with them (by default): a few frames, far above the template's cost.
+pub const INLINE_BELOW: Duration = Duration::from_millis(40);
 
 /// What a job needs from the server, owned so it can outlive the handler that started it.
 #[derive(Clone, Debug)]
@@ -51,8 +59,10 @@ pub struct Ctx {
     pub session: Session,
     pub events: Events,
     pub experimental: bool,
-    /// How long after the last edit an expansion starts.
+    /// How long after the last edit a slow document's expansion starts.
     pub debounce: Duration,
+    /// Expansions that took less than this run with each new version (zero: never).
+    pub inline_below: Duration,
     /// For asking the client to refresh what depends on the expansion.
     pub client: tower_lsp_server::Client,
     /// The client re-asks for inlay hints on request: ask when an expansion is stored.
@@ -61,23 +71,37 @@ pub struct Ctx {
     pub workspace: Workspace,
 }
 
-/// Schedules the expansion of a document version after the debounce, cancelling its previous
-/// job.
+/// Schedules the expansion of a document version: at once, keeping the version held, when it
+/// is held (see the module documentation); else after the debounce. Cancels the previous job.
 pub fn schedule(ctx: &Ctx, uri: &Uri, state: Arc<Snapshot>) {
-    schedule_after(ctx, uri, state, ctx.debounce);
+    if ctx.session.is_held(uri, state.version) {
+        start_job(ctx, uri, state, Duration::ZERO, true);
+    } else {
+        start_job(ctx, uri, state, ctx.debounce, false);
+    }
 }
 
-/// Schedules the expansion of a document version after `delay`, cancelling its previous job.
+/// Schedules the expansion of a document version after `delay`, cancelling its previous job
+/// and letting go of a held version (it is published now, the expansion after).
+pub fn schedule_after(ctx: &Ctx, uri: &Uri, state: Arc<Snapshot>, delay: Duration) {
+    start_job(ctx, uri, state, delay, false);
+}
+
 /// Documents that are not analysed (other files, too large, failed) or not on disk (no project
 /// directory to inspect, so every file check would fail) are not expanded in the background.
-pub fn schedule_after(ctx: &Ctx, uri: &Uri, state: Arc<Snapshot>, delay: Duration) {
+fn start_job(ctx: &Ctx, uri: &Uri, state: Arc<Snapshot>, delay: Duration, keep_hold: bool) {
     if !state.is_analysable() || project_dir(uri).is_none() {
-        ctx.session.cancel_expansion_job(uri);
+        if ctx.session.cancel_expansion_job(uri) {
+            ctx.events.send(Event::Document(uri.clone()));
+        }
         return;
     }
     let token = CancellationToken::new();
-    if !ctx.session.replace_expansion_job(uri, &token) {
-        return;
+    match ctx.session.replace_expansion_job(uri, &token, keep_hold) {
+        None => return,
+        // The held version's publish was waiting for the job replaced: it is due now.
+        Some(true) => ctx.events.send(Event::Document(uri.clone())),
+        Some(false) => {}
     }
     let ctx = ctx.clone();
     let uri = uri.clone();
@@ -94,9 +118,16 @@ pub fn schedule_after(ctx: &Ctx, uri: &Uri, state: Arc<Snapshot>, delay: Duratio
             return;
         }
         let version = state.version;
-        let Some(result) = run(&ctx, &uri, state, &token).await else {
+        let (result, took) = run(&ctx, &uri, state, &token).await;
+        let Some(result) = result else {
+            ctx.session.note_expansion_cost(&uri, took, false);
+            // Not expanded (the YAML does not load, or it failed): a held version is due.
+            if ctx.session.end_expansion_job(&uri, &token) {
+                ctx.events.send(Event::Document(uri));
+            }
             return;
         };
+        ctx.session.note_expansion_cost(&uri, took, true);
         let done = ExpandedVersion { version, result };
         if ctx.session.finish_expansion(&uri, &token, done) {
             ctx.events.send(Event::Document(uri));
@@ -131,35 +162,45 @@ pub async fn expand_now(
             token.cancel();
         })
     };
-    let out = run(ctx, uri, state, &token).await;
+    let (out, _) = run(ctx, uri, state, &token).await;
     timer.abort();
     out
 }
 
-/// Runs the expansion stage on a blocking thread; `None` when cancelled (before it starts or
-/// while it runs), panicked or not analysed. Cancelling the job stops the expansion itself:
-/// the token sets the flag the expansion polls (between parts and files, and per entry).
+/// Runs the expansion stage on a blocking thread once the version's analysis is done, with how
+/// long the expansion itself ran (so far, when it was cancelled); `None` when cancelled (before
+/// it starts or while it runs), panicked, superseded or not analysed. Cancelling the job stops the expansion itself: the
+/// token sets the flag the expansion polls (between parts and files, and per entry).
 async fn run(
     ctx: &Ctx,
     uri: &Uri,
     state: Arc<Snapshot>,
     token: &CancellationToken,
-) -> Option<ExpansionResult> {
+) -> (Option<ExpansionResult>, Duration) {
     let experimental = ctx.experimental;
     let dir = project_dir(uri);
-    cancellable(token, move |cancel| {
-        // Usually done by the analysis worker by now; else computed (or awaited) here.
-        state.analyse();
-        if cancel.is_cancelled() {
-            return None;
+    // The document's analysis worker analyses the version (the job never starts a second
+    // analysis beside it): wait for it, or give up once the version is superseded.
+    tokio::select! {
+        () = token.cancelled() => return (None, Duration::ZERO),
+        analysed = state.analysed() => {
+            if !analysed {
+                return (None, Duration::ZERO);
+            }
         }
+    }
+    let started: Arc<OnceLock<Instant>> = Arc::default();
+    let mark = Arc::clone(&started);
+    let out = cancellable(token, move |cancel| {
         let analysis = state.analysis()?;
+        let _ = mark.set(Instant::now());
         guarded("expanding extensions", || {
             expand_with(analysis, dir, experimental, cancel)
         })
         .flatten()
     })
-    .await
+    .await;
+    (out, started.get().map_or(Duration::ZERO, Instant::elapsed))
 }
 
 /// Runs `work` on a blocking thread with a cancellation flag that `token` sets: `None` when

@@ -71,17 +71,22 @@ use crate::core::text::Encoding;
 use events::Events;
 use session::Session;
 
-/// How a server is built: the defaults for editors; tests shorten the debounce.
+/// How a server is built: the defaults for editors; tests change when expansions run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Options {
-    /// How long after the last edit (or file change) the extension expansion starts.
+    /// How long after the last edit (or file change) a slow document's extension expansion
+    /// starts.
     pub debounce: Duration,
+    /// Expansions that took less than this run with each new version, which is published once
+    /// with their findings; zero: never (every expansion waits for the debounce).
+    pub inline_below: Duration,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Self {
             debounce: expansion::DEBOUNCE,
+            inline_below: expansion::INLINE_BELOW,
         }
     }
 }
@@ -90,7 +95,17 @@ impl Options {
     /// These options with another debounce (tests use none, and wait on publishes).
     #[must_use]
     pub fn with_debounce(self, debounce: Duration) -> Self {
-        Self { debounce }
+        Self { debounce, ..self }
+    }
+
+    /// These options with expansions run with each new version only below `inline_below`
+    /// (zero: every expansion is debounced, the fast findings published first).
+    #[must_use]
+    pub fn with_inline_below(self, inline_below: Duration) -> Self {
+        Self {
+            inline_below,
+            ..self
+        }
     }
 }
 
@@ -227,6 +242,7 @@ impl Backend {
             events: self.events.clone(),
             experimental: self.settings.experimental(),
             debounce: self.options.debounce,
+            inline_below: self.options.inline_below,
             client: self.client.clone(),
             refresh_hints: self.negotiated().inlay_hint_refresh,
             workspace: self.workspace.clone(),

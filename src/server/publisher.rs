@@ -11,6 +11,8 @@
 //!   for the same version twice;
 //! - events that a later event in the queue makes moot are skipped (a burst of edits is
 //!   published once);
+//! - a version held for its expansion (see `server::expansion`) is not published before the
+//!   expansion job ends (it announces itself then), so it is published once, complete;
 //! - when the client pulls diagnostics (`super::pull`) nothing is pushed for open documents:
 //!   the client is asked to pull again when a version's complete findings change after it was
 //!   answered; closed files' findings from disk (the `checkClosedFiles` setting,
@@ -126,7 +128,10 @@ impl Publisher {
         };
         let version = doc.snapshot.version;
         let before = self.published.get(uri).filter(|p| p.life == doc.life);
-        if before.is_some_and(|p| p.version > version) || doc.snapshot.outcome().is_none() {
+        if before.is_some_and(|p| p.version > version)
+            || doc.snapshot.outcome().is_none()
+            || (doc.held && !again)
+        {
             return;
         }
         // The document's release may need the host's lists: start reading them (never waits).

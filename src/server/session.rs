@@ -9,21 +9,33 @@
 //! - within one life of a document (from `didOpen` to `didClose`) versions only go up;
 //! - an expansion is kept only for the version it expanded, and only while its job is the
 //!   document's current one; each edit after it moves its findings onto the new text
-//!   ([`DocSnapshot::carried_expansion`]).
+//!   ([`DocSnapshot::carried_expansion`]);
+//! - a new version supersedes the previous one at once: the previous version's analysis stops
+//!   at its next poll of its flag ([`Snapshot::analyse_unless_superseded`]) and its expansion
+//!   job is cancelled;
+//! - while the document's expansions are cheap (the last one took less than the server's
+//!   `inline_below`), a new version is *held* ([`DocSnapshot::held`]): its publish waits for
+//!   its expansion, which runs at once, so each version is published once, complete. A slow
+//!   expansion (also one cancelled after running that long) ends the holding until one is
+//!   cheap again: then the fast findings are published with the carried ones and the expansion
+//!   follows after a debounce.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::time::Duration;
 
 use dashmap::DashMap;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use tower_lsp_server::ls_types::Uri;
 
-use crate::core::analysis::Analysis;
+use crate::core::analysis::{Analysis, checked};
+use crate::core::cancel::Cancel;
 use crate::core::diagnostic::Diagnostic;
+use crate::core::document::Document;
 use crate::core::ide::expansion::ExpansionResult;
-use crate::core::pipeline::{self, MAX_TEXT_BYTES};
+use crate::core::pipeline::MAX_TEXT_BYTES;
 use crate::core::text::Lines;
 
 use super::edits::{self, Replaced};
@@ -43,15 +55,26 @@ pub enum Outcome {
 }
 
 /// One version of an open document. The text is stored as soon as it arrives; the analysis
-/// ([`Outcome`]) is computed at most once per version, off the notification path, by the
-/// document's analysis worker or by the first request that needs it (whichever comes first; the
-/// other waits for it).
+/// ([`Outcome`]) is computed at most once per version to its end, off the notification path, by
+/// the document's analysis worker or by the first request that needs it (whichever comes first;
+/// the other waits for it). The worker's computation stops once the version is superseded.
+/// Its first stage, the parsed document, is kept on its own: requests that need only the tree
+/// (completion, hover) wait for the parse, not for the checks ([`Snapshot::document`]).
 #[derive(Debug)]
 pub struct Snapshot {
     pub version: i32,
     pub text: String,
     pub lines: Lines,
+    /// The parsed text, by whoever parses first (`None` inside: the parser failed).
+    parsed: OnceLock<Option<Arc<Document>>>,
     outcome: OnceLock<Outcome>,
+    /// Set when a newer version replaces this one: the worker's analysis of it stops.
+    superseded: AtomicBool,
+    /// Taken while the analysis is computed, so that it runs once at a time.
+    computing: Mutex<()>,
+    /// Wakes those waiting for the analysis ([`Snapshot::analysed`]) when it is done or the
+    /// version is superseded.
+    settled: Notify,
     /// The package-name findings of this version and the index revision they were checked
     /// against.
     package_names: Mutex<Option<(u64, Arc<[Diagnostic]>)>>,
@@ -77,9 +100,43 @@ impl Snapshot {
             version,
             text,
             lines,
+            parsed: OnceLock::new(),
             outcome,
+            superseded: AtomicBool::new(false),
+            computing: Mutex::new(()),
+            settled: Notify::new(),
             package_names: Mutex::new(None),
         }
+    }
+
+    /// Marks this version as replaced by a newer one.
+    pub fn supersede(&self) {
+        self.superseded.store(true, Ordering::Relaxed);
+        self.settled.notify_waiters();
+    }
+
+    /// Waits until the analysis is done (by the document's worker or a request; this computes
+    /// nothing, so a document's analyses run one at a time): `true` then, `false` once the
+    /// version is superseded first.
+    pub async fn analysed(&self) -> bool {
+        loop {
+            let settled = self.settled.notified();
+            tokio::pin!(settled);
+            settled.as_mut().enable();
+            if self.outcome.get().is_some() {
+                return true;
+            }
+            if self.is_superseded() {
+                return false;
+            }
+            settled.await;
+        }
+    }
+
+    /// Whether a newer version replaced this one.
+    #[must_use]
+    pub fn is_superseded(&self) -> bool {
+        self.superseded.load(Ordering::Relaxed)
     }
 
     /// The package-name findings against the indexes of `revision`: those kept for it, else
@@ -110,14 +167,75 @@ impl Snapshot {
     }
 
     /// The outcome, computing it now if needed (blocking: call it on a blocking thread). A
-    /// concurrent caller waits for the computation already running instead of repeating it.
+    /// concurrent caller waits for the computation already running instead of repeating it
+    /// (and computes it itself if that one stopped because the version was superseded).
     pub fn analyse(&self) -> &Outcome {
-        self.outcome.get_or_init(|| {
-            match guarded("analysing the document", || pipeline::fast(&self.text)) {
-                Some(a) => Outcome::Analysed(Arc::new(a)),
-                None => Outcome::Failed,
-            }
-        })
+        if let Some(done) = self.compute(Cancel::NEVER) {
+            return done;
+        }
+        let failed = self.outcome.get_or_init(|| Outcome::Failed);
+        self.settled.notify_waiters();
+        failed
+    }
+
+    /// [`Snapshot::analyse`], unless this version is superseded before or while it is computed
+    /// (then `None`, and nothing is kept: findings cut short are never published). The
+    /// analysis worker's way: a newer version makes this one's work pointless.
+    pub fn analyse_unless_superseded(&self) -> Option<&Outcome> {
+        self.compute(Cancel::new(&self.superseded))
+    }
+
+    fn compute(&self, cancel: Cancel<'_>) -> Option<&Outcome> {
+        if let Some(done) = self.outcome.get() {
+            return Some(done);
+        }
+        let _turn = self
+            .computing
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(done) = self.outcome.get() {
+            return Some(done);
+        }
+        if cancel.is_cancelled() {
+            return None;
+        }
+        let fresh = self
+            .parse()
+            .and_then(|doc| guarded("analysing the document", || checked(doc, cancel)));
+        if cancel.is_cancelled() {
+            return None;
+        }
+        let done = self.outcome.get_or_init(|| match fresh {
+            Some(a) => Outcome::Analysed(Arc::new(a)),
+            None => Outcome::Failed,
+        });
+        self.settled.notify_waiters();
+        Some(done)
+    }
+
+    /// The parsed text: the one parse of this version, done now or awaited when another
+    /// thread is parsing it (blocking). `None` when the parser failed.
+    fn parse(&self) -> Option<Arc<Document>> {
+        self.parsed
+            .get_or_init(|| {
+                guarded("parsing the document", || {
+                    Arc::new(Document::parse(&self.text))
+                })
+            })
+            .clone()
+    }
+
+    /// The parsed document of an analysed version, without waiting for its checks: the
+    /// analysis's when it is done, else the parse (done now, or awaited when the analysis is
+    /// parsing it; blocking). `None` when the version is not analysed (not a `rockcraft.yaml`,
+    /// too large, failed).
+    #[must_use]
+    pub fn document(&self) -> Option<Arc<Document>> {
+        match self.outcome.get() {
+            Some(Outcome::Analysed(a)) => Some(Arc::clone(&a.doc)),
+            Some(_) => None,
+            None => self.parse(),
+        }
     }
 
     /// The analysis, when the document was analysed (and the analysis is done).
@@ -161,6 +279,8 @@ pub struct DocSnapshot {
     /// The latest expansion's findings on the current text (moved through every edit made
     /// since it; findings whose text was edited are left out).
     pub carried: Arc<[Diagnostic]>,
+    /// The current version is held: its expansion runs, and its publish waits for it.
+    pub held: bool,
 }
 
 impl DocSnapshot {
@@ -189,14 +309,22 @@ struct Jobs {
     stop: CancellationToken,
     /// The pending or running expansion job.
     expansion: Option<CancellationToken>,
+    /// The version whose publish waits for its expansion job (see the module documentation).
+    held: Option<i32>,
 }
 
 impl Jobs {
     fn cancel(&mut self) {
         self.stop.cancel();
+        self.cancel_expansion();
+    }
+
+    /// Cancels the expansion job and lets go of a held version; `true` when one was held.
+    fn cancel_expansion(&mut self) -> bool {
         if let Some(job) = self.expansion.take() {
             job.cancel();
         }
+        self.held.take().is_some()
     }
 }
 
@@ -207,6 +335,8 @@ struct Doc {
     snapshot: Arc<Snapshot>,
     expansion: Option<Arc<ExpandedVersion>>,
     carried: Arc<[Diagnostic]>,
+    /// How long the latest expansion took (or ran before it was cancelled, when longer).
+    expansion_cost: Duration,
     jobs: Jobs,
 }
 
@@ -217,7 +347,16 @@ impl Doc {
             snapshot: Arc::clone(&self.snapshot),
             expansion: self.expansion.clone(),
             carried: Arc::clone(&self.carried),
+            held: self.jobs.held == Some(self.snapshot.version),
         }
+    }
+
+    /// Holds the current version for its expansion when expansions are cheap and it will be
+    /// expanded (see the module documentation).
+    fn hold(&mut self, uri: &Uri, inline_below: Duration) {
+        let cheap = self.expansion_cost < inline_below;
+        self.jobs.held = (cheap && self.snapshot.is_analysable() && project_dir(uri).is_some())
+            .then_some(self.snapshot.version);
     }
 }
 
@@ -239,25 +378,29 @@ pub struct Session {
 
 impl Session {
     /// Starts a new life of a document (`didOpen`; a previous life's jobs are cancelled and its
-    /// results forgotten, whatever its version).
+    /// results forgotten, whatever its version). The version is held for its expansion unless
+    /// `inline_below` is zero.
     #[must_use]
-    pub fn open(&self, uri: Uri, version: i32, text: String) -> Opened {
+    pub fn open(&self, uri: Uri, version: i32, text: String, inline_below: Duration) -> Opened {
         let lines = Lines::new(&text);
         let snapshot = Arc::new(Snapshot::new(&uri, version, text, lines));
         let life = self.lives.fetch_add(1, Ordering::Relaxed) + 1;
         let wake = Arc::new(Notify::new());
         let stop = CancellationToken::new();
-        let doc = Doc {
+        let mut doc = Doc {
             life,
             snapshot: Arc::clone(&snapshot),
             expansion: None,
             carried: Arc::from([]),
+            expansion_cost: Duration::ZERO,
             jobs: Jobs {
                 wake: Arc::clone(&wake),
                 stop: stop.clone(),
                 expansion: None,
+                held: None,
             },
         };
+        doc.hold(&uri, inline_below);
         if let Some(mut old) = self.docs.insert(uri, doc) {
             old.jobs.cancel();
         }
@@ -270,12 +413,16 @@ impl Session {
     }
 
     /// Stores the next version `next(current)` computes (the new text, its line index and the
-    /// edits that made it), under the entry guard, and wakes the analysis worker. `None` when
-    /// the document is not open, `version` is not newer, or `next` declines.
+    /// edits that made it), under the entry guard, supersedes the previous version (its
+    /// analysis stops, its expansion job is cancelled), holds the new one for its expansion
+    /// while the document's expansions take less than `inline_below`, and wakes the analysis
+    /// worker. `None` when the document is not open, `version` is not newer, or `next`
+    /// declines.
     pub fn change(
         &self,
         uri: &Uri,
         version: i32,
+        inline_below: Duration,
         next: impl FnOnce(&Snapshot) -> Option<(String, Lines, Vec<Replaced>)>,
     ) -> Option<Arc<Snapshot>> {
         let mut doc = self.docs.get_mut(uri)?;
@@ -291,6 +438,9 @@ impl Session {
         let (text, lines, made) = next(&doc.snapshot)?;
         let snapshot = Arc::new(Snapshot::new(uri, version, text, lines));
         let old = std::mem::replace(&mut doc.snapshot, Arc::clone(&snapshot));
+        old.supersede();
+        doc.jobs.cancel_expansion();
+        doc.hold(uri, inline_below);
         if !doc.carried.is_empty() {
             doc.carried = doc
                 .carried
@@ -334,26 +484,66 @@ impl Session {
             .collect()
     }
 
-    /// Installs `job` as the document's expansion job, cancelling the previous one. `false`
-    /// (and `job` cancelled) when the document is not open.
+    /// Installs `job` as the document's expansion job, cancelling the previous one. With
+    /// `keep_hold`, a held version stays held for `job`; else it is let go of. `None` (and `job`
+    /// cancelled) when the document is not open; else whether a held version was let go of
+    /// (its publish is then due).
     #[must_use]
-    pub fn replace_expansion_job(&self, uri: &Uri, job: &CancellationToken) -> bool {
+    pub fn replace_expansion_job(
+        &self,
+        uri: &Uri,
+        job: &CancellationToken,
+        keep_hold: bool,
+    ) -> Option<bool> {
         let Some(mut doc) = self.docs.get_mut(uri) else {
             job.cancel();
-            return false;
+            return None;
         };
         if let Some(old) = doc.jobs.expansion.replace(job.clone()) {
             old.cancel();
         }
-        true
+        let released = !keep_hold && doc.jobs.held.take().is_some();
+        Some(released)
     }
 
-    /// Cancels the document's expansion job without replacing it.
-    pub fn cancel_expansion_job(&self, uri: &Uri) {
+    /// Whether the document's current version `version` is held for its expansion.
+    #[must_use]
+    pub fn is_held(&self, uri: &Uri, version: i32) -> bool {
+        self.docs
+            .get(uri)
+            .is_some_and(|d| d.jobs.held == Some(version) && d.snapshot.version == version)
+    }
+
+    /// Cancels the document's expansion job without replacing it; `true` when a held version
+    /// was let go of (its publish is then due).
+    #[must_use]
+    pub fn cancel_expansion_job(&self, uri: &Uri) -> bool {
+        self.docs
+            .get_mut(uri)
+            .is_some_and(|mut doc| doc.jobs.cancel_expansion())
+    }
+
+    /// Ends `job` without a result to keep (the YAML does not load, the expansion failed);
+    /// `true` when it was the document's current job and held a version (its publish is then
+    /// due).
+    #[must_use]
+    pub fn end_expansion_job(&self, uri: &Uri, job: &CancellationToken) -> bool {
+        let Some(mut doc) = self.docs.get_mut(uri) else {
+            return false;
+        };
+        if doc.jobs.expansion.as_ref() != Some(job) {
+            return false;
+        }
+        doc.jobs.cancel_expansion()
+    }
+
+    /// Notes how long an expansion of the document ran: all of it when it finished, or until
+    /// it was cancelled (kept only when longer than what is known, as a lower bound).
+    pub fn note_expansion_cost(&self, uri: &Uri, took: Duration, finished: bool) {
         if let Some(mut doc) = self.docs.get_mut(uri)
-            && let Some(old) = doc.jobs.expansion.take()
+            && (finished || took > doc.expansion_cost)
         {
-            old.cancel();
+            doc.expansion_cost = took;
         }
     }
 
@@ -374,6 +564,7 @@ impl Session {
             return false;
         }
         doc.jobs.expansion = None;
+        doc.jobs.held = None;
         doc.carried = done.result.diagnostics.clone().into();
         doc.expansion = Some(Arc::new(done));
         true
@@ -477,11 +668,13 @@ mod tests {
     #[test]
     fn a_replaced_version_is_freed_at_once_outside_a_runtime() {
         let s = Session::default();
-        drop(s.open(uri(), 1, "name: a\n".into()));
+        drop(s.open(uri(), 1, "name: a\n".into(), Duration::ZERO));
         let old = Arc::downgrade(&s.snapshot(&uri()).unwrap());
         assert!(
-            s.change(&uri(), 2, |o| Some(edit(&o.text, 6, 7, "b")))
-                .is_some()
+            s.change(&uri(), 2, Duration::ZERO, |o| Some(edit(
+                &o.text, 6, 7, "b"
+            )))
+            .is_some()
         );
         assert!(old.upgrade().is_none());
     }
@@ -489,11 +682,13 @@ mod tests {
     #[tokio::test]
     async fn a_replaced_version_is_freed_off_the_async_threads() {
         let s = Session::default();
-        drop(s.open(uri(), 1, "name: a\n".into()));
+        drop(s.open(uri(), 1, "name: a\n".into(), Duration::ZERO));
         let old = Arc::downgrade(&s.snapshot(&uri()).unwrap());
         assert!(
-            s.change(&uri(), 2, |o| Some(edit(&o.text, 6, 7, "b")))
-                .is_some()
+            s.change(&uri(), 2, Duration::ZERO, |o| Some(edit(
+                &o.text, 6, 7, "b"
+            )))
+            .is_some()
         );
         // Freed by a blocking task: wait for the blocking pool to have run what was queued.
         for _ in 0..1000 {
@@ -509,24 +704,32 @@ mod tests {
     #[test]
     fn versions_only_go_up_and_reopening_starts_a_new_life() {
         let s = Session::default();
-        let first = s.open(uri(), 3, "name: a\n".into());
+        let first = s.open(uri(), 3, "name: a\n".into(), Duration::ZERO);
         assert!(
-            s.change(&uri(), 3, |_| None::<(String, Lines, Vec<Replaced>)>)
-                .is_none()
+            s.change(&uri(), 3, Duration::ZERO, |_| None::<(
+                String,
+                Lines,
+                Vec<Replaced>
+            )>)
+            .is_none()
         );
-        let v4 = s.change(&uri(), 4, |old| Some(edit(&old.text, 6, 7, "b")));
+        let v4 = s.change(&uri(), 4, Duration::ZERO, |old| {
+            Some(edit(&old.text, 6, 7, "b"))
+        });
         assert_eq!(v4.map(|v| v.version), Some(4));
         assert!(
-            s.change(&uri(), 2, |old| Some(edit(&old.text, 6, 7, "c")))
-                .is_none()
+            s.change(&uri(), 2, Duration::ZERO, |old| Some(edit(
+                &old.text, 6, 7, "c"
+            )))
+            .is_none()
         );
         assert_eq!(s.snapshot(&uri()).unwrap().text, "name: b\n");
-        let second = s.open(uri(), 1, "name: z\n".into());
+        let second = s.open(uri(), 1, "name: z\n".into(), Duration::ZERO);
         assert!(first.stop.is_cancelled() && !second.stop.is_cancelled());
         assert!(second.life > first.life);
         assert_eq!(s.close(&uri()).map(|v| v.version), Some(1));
         assert!(second.stop.is_cancelled() && s.is_empty());
-        let third = s.open(uri(), 1, "name: y\n".into());
+        let third = s.open(uri(), 1, "name: y\n".into(), Duration::ZERO);
         s.close_all();
         assert!(third.stop.is_cancelled() && s.is_empty());
     }
@@ -535,39 +738,43 @@ mod tests {
     fn only_the_current_job_of_the_current_version_is_kept() {
         let s = Session::default();
         let text = "name: a\nbase: bare\n";
-        let _ = s.open(uri(), 1, text.into());
+        let _ = s.open(uri(), 1, text.into(), Duration::ZERO);
         let old = CancellationToken::new();
         let job = CancellationToken::new();
-        assert!(s.replace_expansion_job(&uri(), &old));
-        assert!(s.replace_expansion_job(&uri(), &job));
+        assert_eq!(s.replace_expansion_job(&uri(), &old, false), Some(false));
+        assert_eq!(s.replace_expansion_job(&uri(), &job, false), Some(false));
         assert!(old.is_cancelled(), "superseded");
         assert!(!s.finish_expansion(&uri(), &old, expanded(1, text, "bare")));
         // The document moved on: the job's version is stale.
-        s.change(&uri(), 2, |o| Some(edit(&o.text, 0, 0, "#\n")));
+        s.change(&uri(), 2, Duration::ZERO, |o| {
+            Some(edit(&o.text, 0, 0, "#\n"))
+        });
         assert!(!s.finish_expansion(&uri(), &job, expanded(1, text, "bare")));
         let now = s.snapshot(&uri()).unwrap().text.clone();
         let job = CancellationToken::new();
-        let _ = s.replace_expansion_job(&uri(), &job);
+        let _ = s.replace_expansion_job(&uri(), &job, false);
         assert!(s.finish_expansion(&uri(), &job, expanded(2, &now, "bare")));
         let doc = s.get(&uri()).unwrap();
         assert!(doc.current_expansion().is_some() && !doc.carried.is_empty());
         // Not open: nothing to install.
         let other: Uri = "file:///q/rockcraft.yaml".parse().unwrap();
         let lost = CancellationToken::new();
-        assert!(!s.replace_expansion_job(&other, &lost) && lost.is_cancelled());
+        assert!(s.replace_expansion_job(&other, &lost, false).is_none() && lost.is_cancelled());
     }
 
     #[test]
     fn findings_follow_the_edits_made_since_their_expansion() {
         let s = Session::default();
         let text = "name: a\nbase: bare\nsummary: s\n";
-        let _ = s.open(uri(), 1, text.into());
+        let _ = s.open(uri(), 1, text.into(), Duration::ZERO);
         let job = CancellationToken::new();
-        let _ = s.replace_expansion_job(&uri(), &job);
+        let _ = s.replace_expansion_job(&uri(), &job, false);
         assert!(s.finish_expansion(&uri(), &job, expanded(1, text, "bare")));
         // Typing before the finding moves it; typing after it leaves it.
-        s.change(&uri(), 2, |o| Some(edit(&o.text, 6, 7, "longer")));
-        s.change(&uri(), 3, |o| {
+        s.change(&uri(), 2, Duration::ZERO, |o| {
+            Some(edit(&o.text, 6, 7, "longer"))
+        });
+        s.change(&uri(), 3, Duration::ZERO, |o| {
             let end = o.text.len();
             Some(edit(&o.text, end, end, "# end\n"))
         });
@@ -575,10 +782,112 @@ mod tests {
         assert!(doc.current_expansion().is_none());
         assert_eq!(found(&doc), ["bare"]);
         // Editing the finding's own text drops it.
-        s.change(&uri(), 4, |o| {
+        s.change(&uri(), 4, Duration::ZERO, |o| {
             let at = o.text.find("bare").unwrap();
             Some(edit(&o.text, at, at + 4, "ubuntu@24.04"))
         });
         assert!(found(&s.get(&uri()).unwrap()).is_empty());
+    }
+
+    #[test]
+    fn a_version_is_held_while_expansions_are_cheap() {
+        let s = Session::default();
+        let cheap = Duration::from_millis(50);
+        let o = s.open(uri(), 1, "name: a\n".into(), cheap);
+        assert!(s.get(&uri()).unwrap().held && s.is_held(&uri(), 1));
+        drop(o);
+        // The job ends without a result: the publish is due.
+        let job = CancellationToken::new();
+        assert_eq!(s.replace_expansion_job(&uri(), &job, true), Some(false));
+        assert!(s.end_expansion_job(&uri(), &job));
+        assert!(!s.get(&uri()).unwrap().held);
+        // Each new version is held again; a slow expansion ends the holding.
+        s.change(&uri(), 2, cheap, |o| Some(edit(&o.text, 6, 7, "b")));
+        assert!(s.is_held(&uri(), 2) && !s.is_held(&uri(), 1));
+        s.note_expansion_cost(&uri(), Duration::from_millis(80), false);
+        s.change(&uri(), 3, cheap, |o| Some(edit(&o.text, 6, 7, "c")));
+        assert!(!s.get(&uri()).unwrap().held);
+        // A cheaper finished one brings it back; a cancelled shorter run does not lower it.
+        s.note_expansion_cost(&uri(), Duration::from_millis(1), false);
+        s.change(&uri(), 4, cheap, |o| Some(edit(&o.text, 6, 7, "d")));
+        assert!(!s.get(&uri()).unwrap().held);
+        s.note_expansion_cost(&uri(), Duration::from_millis(1), true);
+        s.change(&uri(), 5, cheap, |o| Some(edit(&o.text, 6, 7, "e")));
+        assert!(s.get(&uri()).unwrap().held);
+        // Replacing the job without the hold lets the version go.
+        let other = CancellationToken::new();
+        assert_eq!(s.replace_expansion_job(&uri(), &other, false), Some(true));
+        assert!(!s.get(&uri()).unwrap().held);
+        // A document that is not analysed is never expanded, so never held.
+        let other: Uri = "file:///p/other.yaml".parse().unwrap();
+        let _ = s.open(other.clone(), 1, "a: 1\n".into(), cheap);
+        assert!(!s.get(&other).unwrap().held);
+    }
+
+    #[test]
+    fn a_superseded_version_is_not_analysed_by_the_worker_but_still_for_requests() {
+        let s = Session::default();
+        drop(s.open(uri(), 1, "name: a\n".into(), Duration::ZERO));
+        let v1 = s.snapshot(&uri()).unwrap();
+        s.change(&uri(), 2, Duration::ZERO, |o| {
+            Some(edit(&o.text, 6, 7, "b"))
+        });
+        assert!(v1.is_superseded());
+        assert!(v1.analyse_unless_superseded().is_none() && v1.outcome().is_none());
+        // A request that needs it anyway gets the whole analysis.
+        assert!(matches!(v1.analyse(), Outcome::Analysed(_)));
+        let v2 = s.snapshot(&uri()).unwrap();
+        assert!(!v2.is_superseded());
+        assert!(matches!(
+            v2.analyse_unless_superseded(),
+            Some(Outcome::Analysed(_))
+        ));
+    }
+
+    #[test]
+    fn the_parse_is_had_before_the_checks_and_shared_with_them() {
+        let s = Session::default();
+        drop(s.open(uri(), 1, "name: a\nbogus: 1\n".into(), Duration::ZERO));
+        let v1 = s.snapshot(&uri()).unwrap();
+        let parsed = v1.document().expect("parsed");
+        assert!(v1.outcome().is_none(), "parsing does not run the checks");
+        let Outcome::Analysed(a) = v1.analyse() else {
+            panic!("not analysed")
+        };
+        assert!(Arc::ptr_eq(&parsed, &a.doc), "parsed twice");
+        assert!(!a.diagnostics.is_empty());
+        // Documents that are not analysed have no parse for requests either.
+        let other: Uri = "file:///p/other.yaml".parse().unwrap();
+        drop(s.open(other.clone(), 1, "a: 1\n".into(), Duration::ZERO));
+        assert!(s.snapshot(&other).unwrap().document().is_none());
+    }
+
+    #[tokio::test]
+    async fn waiting_for_the_analysis_ends_when_it_is_done_or_superseded() {
+        let s = Session::default();
+        drop(s.open(uri(), 1, "name: a\n".into(), Duration::ZERO));
+        let v1 = s.snapshot(&uri()).unwrap();
+        let waiting = tokio::spawn({
+            let v1 = Arc::clone(&v1);
+            async move { v1.analysed().await }
+        });
+        tokio::task::yield_now().await;
+        let v = Arc::clone(&v1);
+        let done = tokio::task::spawn_blocking(move || v.analyse_unless_superseded().is_some());
+        assert!(done.await.unwrap());
+        assert!(waiting.await.unwrap(), "the analysis was done");
+        s.change(&uri(), 2, Duration::ZERO, |o| {
+            Some(edit(&o.text, 6, 7, "b"))
+        });
+        let v2 = s.snapshot(&uri()).unwrap();
+        let waiting = tokio::spawn({
+            let v2 = Arc::clone(&v2);
+            async move { v2.analysed().await }
+        });
+        tokio::task::yield_now().await;
+        s.change(&uri(), 3, Duration::ZERO, |o| {
+            Some(edit(&o.text, 6, 7, "c"))
+        });
+        assert!(!waiting.await.unwrap(), "superseded before it was analysed");
     }
 }

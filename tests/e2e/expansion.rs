@@ -17,6 +17,12 @@ fn quick() -> Options {
     Options::default().with_debounce(Duration::ZERO)
 }
 
+/// A server that debounces every expansion (as it does once a document's are slow): the fast
+/// findings are published first, the expansion's after a pause in typing.
+fn debounced() -> Options {
+    Options::default().with_inline_below(Duration::ZERO)
+}
+
 /// A project directory under the system temp dir, removed on drop.
 struct Project {
     dir: tempfile::TempDir,
@@ -412,7 +418,7 @@ async fn fast_edits_publish_only_the_final_expansion() {
     p.write("rockcraft.yaml", TEMPLATE);
     let uri = p.uri();
     // The default debounce: versions that follow each other faster are never expanded.
-    let mut c = TestClient::with_encoding(Enc::Utf16).await;
+    let mut c = TestClient::with_options(Enc::Utf16, debounced()).await;
     let version_text = |v: i64| TEMPLATE.replace("A summary of", &format!("Summary {v} of"));
     c.open(&uri, 1, &version_text(1)).await;
     for v in 2..=LAST {
@@ -834,7 +840,7 @@ async fn typing_keeps_expansion_findings_at_their_moved_place() {
     let uri = p.uri();
     // The default debounce: the versions typed below come faster than it, so none of them is
     // expanded and every publish while typing is a fast one.
-    let mut c = TestClient::with_encoding(Enc::Utf16).await;
+    let mut c = TestClient::with_options(Enc::Utf16, debounced()).await;
     c.open(&uri, 1, TEMPLATE).await;
     // The publishes in the order they come: the fast one, then the first complete one.
     let first = loop {
@@ -922,6 +928,70 @@ async fn typing_keeps_expansion_findings_at_their_moved_place() {
     assert!(
         seen.windows(2).all(|w| w[0] <= w[1]),
         "out of order: {seen:?}"
+    );
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
+
+/// While expansions are cheap (the template's are), each version is published once, with the
+/// expansion's findings: no fast-only publish comes first, whatever the pace of the edits.
+#[tokio::test]
+async fn each_version_is_published_once_with_its_expansion_findings() {
+    const LAST: i64 = 8;
+    let p = Project::new("once");
+    // No app.py: every version's expansion has an error.
+    p.write("requirements.txt", "Flask\n");
+    p.write("rockcraft.yaml", TEMPLATE);
+    let uri = p.uri();
+    let mut c = TestClient::with_encoding(Enc::Utf16).await;
+    let version_text = |v: i64| TEMPLATE.replace("A summary of", &format!("Summary {v} of"));
+    let wsgi = |diags: &[Value]| {
+        diags.iter().any(|d| {
+            d["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("no WSGI application"))
+        })
+    };
+    c.open(&uri, 1, &version_text(1)).await;
+    let mut seen = Vec::new();
+    let record = |params: Value, seen: &mut Vec<i64>| {
+        let v = params["version"].as_i64().unwrap();
+        let diags = params["diagnostics"].as_array().unwrap();
+        assert!(
+            wsgi(diags),
+            "v{v} published without its expansion: {diags:#?}"
+        );
+        assert!(diags.len() > fast_count(&version_text(v)), "{diags:#?}");
+        seen.push(v);
+    };
+    // The first versions one by one, waiting for each publish; the last ones in a burst.
+    for v in 2..=LAST {
+        if v <= 4 {
+            let params = c
+                .notification(PUBLISH, |p| p["uri"] == uri.as_str(), WAIT)
+                .await
+                .expect("no publish");
+            record(params, &mut seen);
+        }
+        c.change_full(&uri, v, &version_text(v)).await;
+    }
+    while let Some(params) = c
+        .notification(
+            PUBLISH,
+            |p| p["uri"] == uri.as_str(),
+            if seen.last() == Some(&LAST) {
+                QUIET
+            } else {
+                WAIT
+            },
+        )
+        .await
+    {
+        record(params, &mut seen);
+    }
+    assert_eq!(seen.last(), Some(&LAST), "{seen:?}");
+    assert!(
+        seen.windows(2).all(|w| w[0] < w[1]),
+        "a version published twice or out of order: {seen:?}"
     );
     assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
 }

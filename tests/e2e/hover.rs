@@ -201,8 +201,8 @@ async fn list_items_resolve_to_what_they_name() {
     assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
 }
 
-/// While the expansion of a new version is pending (deterministically: the server's debounce
-/// outlasts the test), hover answers from the last finished expansion and says it is of an
+/// While the expansion of a new version is pending (deterministically: every expansion is
+/// debounced, and the server's debounce outlasts the test), hover answers from the last finished expansion and says it is of an
 /// earlier version. The first expansion runs at once because a settings change expands every
 /// open document without waiting for the debounce.
 #[tokio::test]
@@ -211,7 +211,10 @@ async fn hover_answers_from_the_last_expansion_while_a_new_one_is_pending() {
         return; // The settings change below would change nothing, so nothing would expand.
     }
     let (_dir, uri) = project();
-    let mut c = TestClient::with_options(Enc::Utf16, Options::default().with_debounce(HELD)).await;
+    let options = Options::default()
+        .with_debounce(HELD)
+        .with_inline_below(Duration::ZERO);
+    let mut c = TestClient::with_options(Enc::Utf16, options).await;
     c.open(&uri, 1, PROJECT).await;
     // Before any expansion: the registry's description, not nothing.
     let got = hover(&mut c, &uri, "flask-framework\n").await;

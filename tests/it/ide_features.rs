@@ -29,7 +29,7 @@ fn cursor(src: &str) -> (String, u32) {
     }
 }
 
-fn expand(text: &str, fs: &dyn ProjectFs) -> (Document, ExpansionResult) {
+fn expand(text: &str, fs: &dyn ProjectFs) -> (std::sync::Arc<Document>, ExpansionResult) {
     let fast = pipeline::fast(text);
     // A text that does not load is not expanded: no findings, as in the editor.
     let r = pipeline::expansion(&fast, fs, false, DEFAULT_EXTENSIONS_DIR).unwrap_or_default();

@@ -322,7 +322,7 @@ pub fn run_bytes(bytes: Vec<u8>, inputs: &Inputs<'_>) -> Findings {
             let byte = e.as_bytes()[at];
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
             let analysis = Analysis {
-                doc: Document::parse(&text),
+                doc: std::sync::Arc::new(Document::parse(&text)),
                 diagnostics: Vec::new(),
             };
             let diagnostics = vec![not_utf8(&analysis.doc, at, byte)];
@@ -471,7 +471,7 @@ mod cancel_tests {
             let _ = writeln!(text, "unknown{i}: 1");
         }
         Analysis {
-            doc: Document::parse(&text),
+            doc: std::sync::Arc::new(Document::parse(&text)),
             diagnostics: Vec::new(),
         }
     }

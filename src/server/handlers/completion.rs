@@ -1,5 +1,9 @@
 //! `textDocument/completion`: converts the core's completion items to LSP items.
 //!
+//! The items are computed on the parse of the current text (`server::analysis::parsed`): a
+//! request right after an edit waits for that parse, never for the schema and rule checks,
+//! and never answers from an older version.
+//!
 //! Package and slice names come from the session's package indexes as loaded so far (see
 //! `server::packages`): a request never reads a package list. While the indexes the document's
 //! release uses are still loading, the list is marked incomplete so the client asks again.
@@ -68,19 +72,20 @@ pub async fn handle(
     params: CompletionParams,
 ) -> Result<Option<CompletionResponse>> {
     let pos = params.text_document_position;
-    // Positions refer to the current text: wait for its analysis, never use an older one.
-    let Some(analysis::Analysed {
+    // Positions refer to the current text: wait for its parse (the items do not depend on the
+    // checks), never use an older version.
+    let Some(analysis::Parsed {
         state,
-        analysis,
+        document,
         doc,
-    }) = analysis::current(&backend.session, &pos.text_document.uri, "completion").await
+    }) = analysis::parsed(&backend.session, &pos.text_document.uri, "completion").await
     else {
         return Ok(None);
     };
     let map = LineMap::new(&state.text, &state.lines, backend.encoding());
     let offset = u32::from(map.offset(pos.position));
     let dir = project_dir(&pos.text_document.uri);
-    let release = document_release(&analysis.doc);
+    let release = document_release(&document);
     if let Some(r) = &release {
         backend.packages.want(&backend.events, r);
     }
@@ -102,7 +107,7 @@ pub async fn handle(
                 experimental,
                 expanded: expansion.as_ref().and_then(|e| e.result.expanded.as_ref()),
             };
-            completion::complete_list(&analysis.doc, offset, &sources)
+            completion::complete_list(&document, offset, &sources)
         })
     })
     .await

@@ -1,7 +1,9 @@
 //! `textDocument/didChange`: apply full or incremental changes, store the new version (with
-//! the byte replacements made, so the latest expansion's findings can follow the text), wake
-//! the document's analysis worker and schedule the (debounced) extension expansion of the new
-//! version. Nothing is parsed here: a burst of edits is analysed once, at its latest version.
+//! the byte replacements made, so the latest expansion's findings can follow the text; the
+//! previous version's work is cancelled), wake the document's analysis worker and schedule the
+//! extension expansion of the new version (at once while expansions are cheap, the version
+//! then published once with it; else debounced). Nothing is parsed here: a burst of edits is
+//! analysed once, at its latest version.
 
 use std::sync::Arc;
 
@@ -17,13 +19,14 @@ pub async fn handle(backend: &Backend, params: DidChangeTextDocumentParams) {
     let version = params.text_document.version;
     let enc = backend.encoding();
     // The whole update happens under the entry guard, synchronously.
-    let updated = backend.session.change(&uri, version, |old| {
+    let inline_below = backend.options.inline_below;
+    let updated = backend.session.change(&uri, version, inline_below, |old| {
         guarded("applying changes", || {
             convert::apply_changes(&old.text, &old.lines, enc, &params.content_changes)
         })
     });
     match updated {
-        // The previous version's expansion job is cancelled here.
+        // The previous version's expansion job was cancelled by the change.
         Some(state) => expansion::schedule(&backend.expansion_ctx(), &uri, Arc::clone(&state)),
         None if backend.session.get(&uri).is_none() => {
             tracing::warn!(

@@ -1,6 +1,7 @@
-//! `workspace/didChangeWatchedFiles`: a project file changed on disk; expand again every open
-//! `rockcraft.yaml` whose directory contains it (the YAML itself is untouched), and have the
-//! workspace's closed files checked again (or pulled again, by clients that pull).
+//! `workspace/didChangeWatchedFiles`: a project file changed on disk; forget its kept bytes
+//! (`host::fs`), expand again every open `rockcraft.yaml` whose directory contains it (the
+//! YAML itself is untouched), and have the workspace's closed files checked again (or pulled
+//! again, by clients that pull).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -19,6 +20,7 @@ pub fn handle(backend: &Backend, params: &DidChangeWatchedFilesParams) {
         let Some(path) = change.uri.to_file_path() else {
             continue;
         };
+        crate::host::fs::forget(&path);
         for (uri, state) in expansion::affected_by(&backend.session, &path) {
             affected.entry(uri).or_insert(state);
         }

@@ -1,5 +1,6 @@
 //! `textDocument/didOpen`: store the document (a new life of it), start its analysis worker
-//! (whose result the publisher sends) and schedule its extension expansion.
+//! (whose result the publisher sends) and start its extension expansion (the first publish
+//! waits for it while expansions are cheap, see `server::expansion`).
 
 use std::sync::Arc;
 
@@ -13,7 +14,10 @@ pub async fn handle(backend: &Backend, params: DidOpenTextDocumentParams) {
     let doc = params.text_document;
     // Store before anything else so later requests see this version. A reopened document
     // starts afresh: no result of its previous life is kept or published.
-    let opened = backend.session.open(doc.uri.clone(), doc.version, doc.text);
+    let inline_below = backend.options.inline_below;
+    let opened = backend
+        .session
+        .open(doc.uri.clone(), doc.version, doc.text, inline_below);
     if opened.snapshot.is_diagnosed() {
         analysis::start(&backend.session, &backend.events, &doc.uri, &opened);
     }

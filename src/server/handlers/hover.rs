@@ -4,7 +4,9 @@
 //! The hover uses the latest finished expansion, also when it is of an earlier version of the
 //! text (a newer one is debounced, running, or cannot run on half-typed YAML): names are looked
 //! up in it (parts, services), so it answers what it knew instead of nothing, and says so.
-//! Package descriptions come from the indexes loaded so far; the request reads no file.
+//! Package descriptions come from the indexes loaded so far; the request reads no file. The
+//! hover is computed on the parse of the current text (`server::analysis::parsed`): right
+//! after an edit it waits for that parse, not for the checks.
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{Hover, HoverParams};
@@ -22,15 +24,16 @@ use crate::server::guard::guarded;
 /// None: a position without information gets no hover.
 pub async fn handle(backend: &Backend, params: HoverParams) -> Result<Option<Hover>> {
     let at = params.text_document_position_params;
-    let Some(analysis::Analysed {
+    // The current text's parse is enough: a hover does not depend on the checks.
+    let Some(analysis::Parsed {
         doc,
         state,
-        analysis,
-    }) = analysis::current(&backend.session, &at.text_document.uri, "hover").await
+        document,
+    }) = analysis::parsed(&backend.session, &at.text_document.uri, "hover").await
     else {
         return Ok(None);
     };
-    if let Some(r) = document_release(&analysis.doc) {
+    if let Some(r) = document_release(&document) {
         backend.packages.want(&backend.events, &r);
     }
     let packages = backend.packages.snapshot();
@@ -43,7 +46,7 @@ pub async fn handle(backend: &Backend, params: HoverParams) -> Result<Option<Hov
     let map = LineMap::new(&state.text, &state.lines, backend.encoding());
     let offset = u32::from(map.offset(at.position));
     let found = guarded("computing hover", || {
-        ide::hover_with(&analysis.doc, &sources, offset).map(|h| convert::hover(&map, &h))
+        ide::hover_with(&document, &sources, offset).map(|h| convert::hover(&map, &h))
     });
     Ok(found.flatten())
 }
