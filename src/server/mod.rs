@@ -128,6 +128,8 @@ pub struct Negotiated {
     pub diagnostic_refresh: bool,
     /// The client shows progress on tokens the server creates (`window.workDoneProgress`).
     pub work_done_progress: bool,
+    /// The most folding ranges the client takes (`textDocument.foldingRange.rangeLimit`).
+    pub folding_range_limit: Option<u32>,
 }
 
 /// Server state shared by all handlers.
