@@ -33,6 +33,7 @@ pub mod packages;
 mod protocol;
 pub mod publisher;
 pub mod pull;
+pub mod raw_reply;
 pub mod session;
 pub mod settings;
 pub mod snippet_edit;
@@ -443,8 +444,10 @@ where
             )
             .finish();
     let input = framing::Filtered::new(input);
+    let replies = raw_reply::Replies::default();
+    let output = raw_reply::Spliced::new(Box::pin(output), replies.clone());
     Server::new(input, output, socket)
-        .serve(protocol::Protocol(service, extras))
+        .serve(protocol::Protocol(service, extras, replies))
         .await;
     if shutdown_requested.load(Ordering::SeqCst) {
         ServeExit::Clean

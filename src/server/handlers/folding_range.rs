@@ -8,6 +8,7 @@ use crate::core::ide::{self, FoldKind};
 use crate::server::Backend;
 use crate::server::analysis;
 use crate::server::guard::guarded;
+use crate::server::raw_reply;
 
 /// `textDocument/foldingRange`: line ranges to fold.
 ///
@@ -42,5 +43,5 @@ pub async fn handle(
             })
             .collect::<Vec<_>>()
     });
-    Ok(folds)
+    Ok(raw_reply::offer(folds))
 }
