@@ -1,7 +1,8 @@
 //! `textDocument/didChange`: apply full or incremental changes, store the new version (with
 //! the byte replacements made, so the latest expansion's findings can follow the text), wake
 //! the document's analysis worker and schedule the (debounced) extension expansion of the new
-//! version. Nothing is parsed here: a burst of edits is analysed once, at its latest version.
+//! version (and, for a large document, its formatting ahead of a request). Nothing is parsed
+//! here: a burst of edits is analysed once, at its latest version.
 
 use std::sync::Arc;
 
@@ -9,6 +10,7 @@ use tower_lsp_server::ls_types::DidChangeTextDocumentParams;
 
 use crate::server::expansion;
 use crate::server::guard::guarded;
+use crate::server::handlers::formatting;
 use crate::server::{Backend, convert};
 
 #[allow(clippy::unused_async)] // a `LanguageServer` notification handler
@@ -24,7 +26,10 @@ pub async fn handle(backend: &Backend, params: DidChangeTextDocumentParams) {
     });
     match updated {
         // The previous version's expansion job is cancelled here.
-        Some(state) => expansion::schedule(&backend.expansion_ctx(), &uri, Arc::clone(&state)),
+        Some(state) => {
+            expansion::schedule(&backend.expansion_ctx(), &uri, Arc::clone(&state));
+            formatting::prepare(backend, &uri, &state);
+        }
         None if backend.session.get(&uri).is_none() => {
             tracing::warn!(
                 uri = uri.as_str(),

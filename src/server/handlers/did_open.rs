@@ -1,11 +1,13 @@
 //! `textDocument/didOpen`: store the document (a new life of it), start its analysis worker
-//! (whose result the publisher sends) and schedule its extension expansion.
+//! (whose result the publisher sends), schedule its extension expansion and, for a large
+//! document, its formatting ahead of a request.
 
 use std::sync::Arc;
 
 use tower_lsp_server::ls_types::DidOpenTextDocumentParams;
 
 use crate::server::Backend;
+use crate::server::handlers::formatting;
 use crate::server::{analysis, expansion};
 
 #[allow(clippy::unused_async)] // a `LanguageServer` notification handler
@@ -22,4 +24,5 @@ pub async fn handle(backend: &Backend, params: DidOpenTextDocumentParams) {
         &doc.uri,
         Arc::clone(&opened.snapshot),
     );
+    formatting::prepare(backend, &doc.uri, &opened.snapshot);
 }
