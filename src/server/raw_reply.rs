@@ -128,12 +128,17 @@ impl<W> Spliced<W> {
             if self.inbox.len() < end {
                 return;
             }
-            match self.spliced(&self.inbox[body_start..end]) {
-                Some(body) => {
-                    self.out.extend_from_slice(
-                        format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes(),
-                    );
-                    self.out.extend_from_slice(&body);
+            match self.filed(&self.inbox[body_start..end]) {
+                Some((id, text)) => {
+                    // The reply, written straight into the output.
+                    let prefix: &[u8] = br#"{"jsonrpc":"2.0","result":"#;
+                    let suffix = format!(r#","id":{id}}}"#);
+                    let len = prefix.len() + text.len() + suffix.len();
+                    self.out
+                        .extend_from_slice(format!("Content-Length: {len}\r\n\r\n").as_bytes());
+                    self.out.extend_from_slice(prefix);
+                    self.out.extend_from_slice(&text);
+                    self.out.extend_from_slice(suffix.as_bytes());
                 }
                 None => self.out.extend_from_slice(&self.inbox[..end]),
             }
@@ -141,8 +146,9 @@ impl<W> Spliced<W> {
         }
     }
 
-    /// The body to write instead of `body`, when it is a `null` reply with a filed result.
-    fn spliced(&self, body: &[u8]) -> Option<Vec<u8>> {
+    /// The id (as JSON text) and the filed result of `body`, when it is a `null` reply whose
+    /// result was filed.
+    fn filed(&self, body: &[u8]) -> Option<(String, Vec<u8>)> {
         if body.len() > MAX_NULL_REPLY || find(body, br#""result":null"#).is_none() {
             return None;
         }
@@ -152,13 +158,7 @@ impl<W> Spliced<W> {
         }
         let id = serde_json::to_string(reply.get("id")?).ok()?;
         let text = self.replies.take(&id)?;
-        let mut out = Vec::with_capacity(text.len() + id.len() + 40);
-        out.extend_from_slice(br#"{"jsonrpc":"2.0","result":"#);
-        out.extend_from_slice(&text);
-        out.extend_from_slice(br#","id":"#);
-        out.extend_from_slice(id.as_bytes());
-        out.push(b'}');
-        Some(out)
+        Some((id, text))
     }
 }
 
