@@ -1,6 +1,9 @@
 //! Times the whole-document requests (folding ranges, outline, inlay hints) on a file, split
-//! into the core work, the protocol values and the JSON text the reply becomes.
-//! Run: `cargo bench --bench requests [-- FILE...]` (default: the generated large sample).
+//! into the core work, the protocol values and the JSON text the reply becomes: written
+//! directly, as the server writes these replies (`server::raw_reply`), and through a
+//! `serde_json::Value` tree and back, as tower-lsp-server writes every other result.
+//! Run: `cargo bench --bench requests [-- FILE...]` (default: the sample `bench/gen_large.py`
+//! writes to `target/bench/large/rockcraft.yaml`).
 
 use std::io::Write as _;
 use std::time::{Duration, Instant};
@@ -9,7 +12,9 @@ use rockcraft_lsp::core::document::Document;
 use rockcraft_lsp::core::ide::{self, inlay};
 use rockcraft_lsp::core::text::{Encoding, Lines, TextRange, TextSize};
 use rockcraft_lsp::server::convert::{self, LineMap};
-use tower_lsp_server::ls_types::{FoldingRange, FoldingRangeKind, InlayHint, InlayHintLabel};
+use tower_lsp_server::ls_types::{
+    FoldingRange, FoldingRangeKind, InlayHint, InlayHintKind, InlayHintLabel, InlayHintTooltip,
+};
 
 fn median(mut v: Vec<Duration>) -> f64 {
     v.sort();
@@ -28,15 +33,14 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
 }
 
 fn report<T: serde::Serialize>(name: &str, core_ms: f64, lsp_ms: f64, value: &T) {
-    let (to_value, v) = time(20, || serde_json::to_value(value).ok());
-    let (to_text, text) = time(20, || {
-        v.as_ref().map(ToString::to_string).unwrap_or_default()
+    let (direct, text) = time(20, || serde_json::to_vec(value).unwrap_or_default());
+    let (tree, ()) = time(20, || {
+        let v = serde_json::to_value(value).ok();
+        drop(std::hint::black_box(v.as_ref().map(ToString::to_string)));
     });
-    let (direct, _) = time(20, || serde_json::to_string(value).unwrap_or_default());
-    let (drop_v, ()) = time(20, || drop(serde_json::to_value(value).ok()));
     let _ = writeln!(
         std::io::stdout(),
-        "| {name} | {core_ms:.2} | {lsp_ms:.2} | {to_value:.2} | {to_text:.2} | {direct:.2} | {drop_v:.2} | {} |",
+        "| {name} | {core_ms:.2} | {lsp_ms:.2} | {direct:.2} | {tree:.2} | {} |",
         text.len()
     );
 }
@@ -63,7 +67,7 @@ fn main() {
         let map = LineMap::new(&text, &lines, Encoding::Utf16);
         let _ = writeln!(
             std::io::stdout(),
-            "{f}\n| request | core ms | lsp ms | to_value ms | value to text ms | direct text ms | value+drop ms | bytes |\n|---|---|---|---|---|---|---|---|"
+            "{f}\n| request | core ms | protocol values ms | JSON text ms | through a Value ms | bytes |\n|---|---|---|---|---|---|"
         );
         let (core, folds) = time(20, || ide::folding_ranges(&doc, None));
         let (lsp, reply) = time(20, || {
@@ -97,9 +101,9 @@ fn main() {
                 .map(|h| InlayHint {
                     position: map.position(h.offset),
                     label: InlayHintLabel::String(h.label.clone()),
-                    kind: None,
+                    kind: Some(InlayHintKind::TYPE),
                     text_edits: None,
-                    tooltip: None,
+                    tooltip: Some(InlayHintTooltip::String(h.tooltip.clone())),
                     padding_left: Some(true),
                     padding_right: None,
                     data: None,
