@@ -31,10 +31,12 @@ pub struct Fold {
 #[must_use]
 pub fn folding_ranges(doc: &Document, limit: Option<usize>) -> Vec<Fold> {
     let mut out = Vec::new();
-    // Children are pushed in reverse so that they are visited in order: the folds come out
-    // (almost) sorted, which makes the sort below a linear pass.
-    let mut stack: Vec<NodeId> = doc.tree.root.into_iter().collect();
-    while let Some(id) = stack.pop() {
+    // Each node waits with a line at or before its own (where the search for its lines
+    // starts); children are visited in order, so the folds come out (almost) sorted, which
+    // makes the sort below a linear pass.
+    let mut stack: Vec<(NodeId, u32)> = doc.tree.root.into_iter().map(|r| (r, 0)).collect();
+    while let Some((id, mut hint)) = stack.pop() {
+        let first_child = stack.len();
         match &doc.tree.node(id).kind {
             NodeKind::Mapping { entries, .. } => {
                 for e in entries {
@@ -42,19 +44,22 @@ pub fn folding_ranges(doc: &Document, limit: Option<usize>) -> Vec<Fold> {
                         .content_range(doc.range(e.value))
                         .end()
                         .max(doc.range(e.key).end());
-                    push_region(doc, &mut out, doc.range(e.key).start(), end);
+                    let start = doc.range(e.key).start();
+                    hint = push_region(doc, &mut out, hint, start, end).unwrap_or(hint);
+                    stack.push((e.value, hint));
                 }
-                stack.extend(entries.iter().rev().map(|e| e.value));
             }
             NodeKind::Sequence { items, .. } => {
                 for &item in items {
                     let span = doc.range(item);
-                    push_region(doc, &mut out, span.start(), doc.content_range(span).end());
+                    let end = doc.content_range(span).end();
+                    hint = push_region(doc, &mut out, hint, span.start(), end).unwrap_or(hint);
+                    stack.push((item, hint));
                 }
-                stack.extend(items.iter().rev());
             }
             NodeKind::Scalar(_) | NodeKind::Alias { .. } => {}
         }
+        stack[first_child..].reverse();
     }
     comment_blocks(doc, &mut out);
     out.sort_by_key(|f| (f.range.start(), std::cmp::Reverse(f.range.end())));
@@ -89,7 +94,15 @@ fn keep_outermost(folds: &mut Vec<Fold>, n: usize) {
     folds.extend(kept.into_iter().map(|i| all[i]));
 }
 
-fn push_region(doc: &Document, out: &mut Vec<Fold>, start: TextSize, end: TextSize) {
+/// Adds the region from `start` to `end` when it spans several lines; returns the line it
+/// starts on then. `hint` is a line at or before `start`'s.
+fn push_region(
+    doc: &Document,
+    out: &mut Vec<Fold>,
+    hint: u32,
+    start: TextSize,
+    end: TextSize,
+) -> Option<u32> {
     // Most candidates (scalar items, one-line entries) end on their first line: a scan to the
     // first line break tells so without looking the lines up.
     let one_line = doc
@@ -97,20 +110,20 @@ fn push_region(doc: &Document, out: &mut Vec<Fold>, start: TextSize, end: TextSi
         .get(usize::from(start)..usize::from(end))
         .is_none_or(|s| !s.bytes().any(|b| b == b'\n' || b == b'\r'));
     if end <= start || one_line {
-        return;
+        return None;
     }
-    let (first_line, last_line) = (
-        doc.lines.line_of(start.into()),
-        doc.lines.line_of(end.into()),
-    );
-    if last_line > first_line {
-        out.push(Fold {
-            range: TextRange::new(start, end),
-            first_line,
-            last_line,
-            kind: FoldKind::Region,
-        });
+    let first_line = doc.lines.line_of_from(hint, start.into());
+    let last_line = doc.lines.line_of_from(first_line, end.into());
+    if last_line <= first_line {
+        return None;
     }
+    out.push(Fold {
+        range: TextRange::new(start, end),
+        first_line,
+        last_line,
+        kind: FoldKind::Region,
+    });
+    Some(first_line)
 }
 
 /// Runs of two or more comments, each alone on its line, on consecutive lines.
