@@ -1,7 +1,7 @@
 //! Large replies written straight to JSON text. tower-lsp-server turns every result into a
 //! `serde_json::Value` tree before writing it; for a reply of thousands of ranges (the folds,
-//! outline or inlay hints of a huge file) building and freeing that tree costs several times
-//! what computing the reply does. A handler hands such a result to [`offer`], which serialises
+//! outline or inlay hints of a huge file, the edits that format it) building and freeing that
+//! tree costs several times what computing the reply does. A handler hands such a result to [`offer`], which serialises
 //! it once, directly, and answers `null` in its place; the protocol wrapper, which runs the
 //! handler inside [`scope`], files the text under the request's id in [`Replies`], and the
 //! output filter [`Spliced`] writes it where the library writes that `null`.

@@ -14,6 +14,7 @@ use crate::core::ide::format;
 use crate::server::Backend;
 use crate::server::analysis;
 use crate::server::convert::{self, LineMap};
+use crate::server::raw_reply;
 use crate::server::session::{FormatResult, Snapshot};
 
 /// The core's options from the editor's: its tab size (YAML cannot indent with tabs, so
@@ -41,7 +42,7 @@ pub async fn handle(
     let options = options(&params.options);
     let version = Arc::clone(&state);
     let result = off_the_async_threads(move || version.formatting(options)).await;
-    Ok(edits(&map, result, "formatting"))
+    Ok(raw_reply::offer(edits(&map, result, "formatting")))
 }
 
 /// Documents from this size on are formatted ahead of a request: below it, formatting on

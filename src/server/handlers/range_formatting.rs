@@ -13,6 +13,7 @@ use crate::server::analysis;
 use crate::server::convert::LineMap;
 use crate::server::guard::guarded;
 use crate::server::handlers::formatting;
+use crate::server::raw_reply;
 
 /// `textDocument/rangeFormatting`.
 ///
@@ -44,5 +45,9 @@ pub async fn handle(
         })
     })
     .await;
-    Ok(formatting::edits(&map, result, "rangeFormatting"))
+    Ok(raw_reply::offer(formatting::edits(
+        &map,
+        result,
+        "rangeFormatting",
+    )))
 }
