@@ -191,6 +191,31 @@ impl Lines {
         u32::try_from(after.saturating_sub(1)).unwrap_or(u32::MAX)
     }
 
+    /// [`Lines::line_of`] for an offset known to be on line `hint` or after it: the search
+    /// gallops forward from `hint`, so a walk in text order looks each line up in a few steps
+    /// (an offset before `hint`'s line gets the usual search).
+    #[must_use]
+    pub fn line_of_from(&self, hint: u32, offset: u32) -> u32 {
+        let offset = offset.min(self.len);
+        let from = hint as usize;
+        if self.starts.get(from).is_none_or(|&s| s > offset) {
+            return self.line_of(offset);
+        }
+        // starts[from] <= offset: find the first start past `offset` by doubling steps.
+        let mut step = 1;
+        let mut low = from;
+        while let Some(&s) = self.starts.get(low + step) {
+            if s > offset {
+                break;
+            }
+            low += step;
+            step *= 2;
+        }
+        let high = (low + step).min(self.starts.len());
+        let after = low + 1 + self.starts[low + 1..high].partition_point(|&s| s <= offset);
+        u32::try_from(after - 1).unwrap_or(u32::MAX)
+    }
+
     /// The byte range of a line, without its line break.
     #[must_use]
     pub fn line_range(&self, text: &str, line: u32) -> Option<(u32, u32)> {
@@ -223,6 +248,23 @@ impl Lines {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_search_from_a_hint_finds_the_same_line() {
+        for text in ["", "a", "a\n", "a\nbb\r\n\nccc\rd\n\n\n\n\n\n\n\n\nlast"] {
+            let lines = Lines::new(text);
+            let n = u32::try_from(text.len()).unwrap();
+            for offset in 0..=n + 2 {
+                for hint in 0..15 {
+                    assert_eq!(
+                        lines.line_of_from(hint, offset),
+                        lines.line_of(offset),
+                        "{text:?} offset {offset} hint {hint}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn lone_carriage_returns_end_lines() {

@@ -33,6 +33,7 @@ pub mod packages;
 mod protocol;
 pub mod publisher;
 pub mod pull;
+pub mod raw_reply;
 pub mod session;
 pub mod settings;
 pub mod snippet_edit;
@@ -143,6 +144,8 @@ pub struct Negotiated {
     pub diagnostic_refresh: bool,
     /// The client shows progress on tokens the server creates (`window.workDoneProgress`).
     pub work_done_progress: bool,
+    /// The most folding ranges the client takes (`textDocument.foldingRange.rangeLimit`).
+    pub folding_range_limit: Option<u32>,
 }
 
 /// Server state shared by all handlers.
@@ -457,8 +460,10 @@ where
             )
             .finish();
     let input = framing::Filtered::new(input);
+    let replies = raw_reply::Replies::default();
+    let output = raw_reply::Spliced::new(Box::pin(output), replies.clone());
     Server::new(input, output, socket)
-        .serve(protocol::Protocol(service, extras))
+        .serve(protocol::Protocol(service, extras, replies))
         .await;
     if shutdown_requested.load(Ordering::SeqCst) {
         ServeExit::Clean

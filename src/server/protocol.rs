@@ -16,14 +16,16 @@ use tower::Service;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Id, Request, Response};
 
 use super::framing::MALFORMED_METHOD;
+use super::raw_reply::{self, Replies};
 
 /// The boxed future of [`Protocol`]'s calls.
 type Answer<E> = Pin<Box<dyn Future<Output = Result<Option<Response>, E>> + Send>>;
 
-/// A service answering what the wrapped tower-lsp-server service leaves unanswered, and
-/// noting in its [`ClientExtras`] what `initialize` offers beyond the protocol types.
+/// A service answering what the wrapped tower-lsp-server service leaves unanswered, noting in
+/// its [`ClientExtras`] what `initialize` offers beyond the protocol types, and filing in its
+/// [`Replies`] the results handlers wrote as JSON text ([`raw_reply`]).
 #[derive(Debug)]
-pub struct Protocol<S>(pub S, pub Arc<ClientExtras>);
+pub struct Protocol<S>(pub S, pub Arc<ClientExtras>, pub Replies);
 
 /// Client capabilities newer than the protocol types (ls-types 0.0.6 follows LSP 3.17 and
 /// drops unknown fields), read from the raw `initialize` request before the service sees it.
@@ -89,9 +91,16 @@ where
             self.1.read_initialize(req.params());
         }
         let dollar_request = req.id().filter(|_| req.method().starts_with("$/")).cloned();
-        let fut = self.0.call(req);
+        let fut = raw_reply::scope(self.0.call(req));
+        let replies = self.2.clone();
         Box::pin(async move {
-            let response = fut.await?;
+            let (response, text) = fut.await;
+            let response = response?;
+            if let (Some(text), Some(r)) = (text, response.as_ref())
+                && r.result() == Some(&serde_json::Value::Null)
+            {
+                replies.file(r.id(), text);
+            }
             Ok(match (response, dollar_request) {
                 (None, Some(id)) => Some(Response::from_error(id, Error::method_not_found())),
                 (response, _) => response,

@@ -32,9 +32,10 @@ use tower_lsp_server::ls_types::Uri;
 
 use crate::core::analysis::{Analysis, checked};
 use crate::core::cancel::Cancel;
-use crate::core::diagnostic::Diagnostic;
+use crate::core::diagnostic::{Diagnostic, Edit};
 use crate::core::document::Document;
 use crate::core::ide::expansion::ExpansionResult;
+use crate::core::ide::format;
 use crate::core::pipeline::MAX_TEXT_BYTES;
 use crate::core::text::Lines;
 
@@ -78,7 +79,14 @@ pub struct Snapshot {
     /// The package-name findings of this version and the index revision they were checked
     /// against.
     package_names: Mutex<Option<(u64, Arc<[Diagnostic]>)>>,
+    /// The edits that format this whole version with the default options (see
+    /// [`Snapshot::formatting`]); `None` inside when the formatter failed.
+    formatting: OnceLock<Option<FormatResult>>,
 }
+
+/// What formatting a whole document answers: the edits, none when it is formatted already, or
+/// why it cannot be formatted safely.
+pub type FormatResult = Result<Option<Vec<Edit>>, String>;
 
 impl Snapshot {
     /// A version without its analysis yet (documents that are not analysed get their outcome at
@@ -106,6 +114,7 @@ impl Snapshot {
             computing: Mutex::new(()),
             settled: Notify::new(),
             package_names: Mutex::new(None),
+            formatting: OnceLock::new(),
         }
     }
 
@@ -235,6 +244,22 @@ impl Snapshot {
             Some(Outcome::Analysed(a)) => Some(Arc::clone(&a.doc)),
             Some(_) => None,
             None => self.parse(),
+        }
+    }
+
+    /// The edits that format this whole version with `options` (blocking: call it on a blocking
+    /// thread). Those of the default options are computed once and kept, and serve every
+    /// request whose options come to the same for this document (see
+    /// [`format::effective_options`]); a concurrent caller waits for the computation already
+    /// running. `None` when the version is not analysed or the formatter failed.
+    pub fn formatting(&self, options: format::Options) -> Option<FormatResult> {
+        let doc = &self.analysis()?.doc;
+        let compute = |o| guarded("formatting", || format::format_document(doc, o));
+        let wanted = format::effective_options(doc, options);
+        if wanted == format::effective_options(doc, format::Options::default()) {
+            self.formatting.get_or_init(|| compute(wanted)).clone()
+        } else {
+            compute(wanted)
         }
     }
 

@@ -116,6 +116,55 @@ async fn range_formatting_touches_only_the_range() {
     assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
 }
 
+/// [`MESSY`] (or [`FORMATTED`], by `indent`) with `n` more parts: large enough to be
+/// formatted ahead of a request.
+fn with_parts(text: &str, n: usize, indent: &str) -> String {
+    use std::fmt::Write as _;
+    let spaces = if indent.len() == 2 { "" } else { "   " };
+    let mut parts = String::new();
+    for i in 0..n {
+        let _ = write!(
+            parts,
+            "{indent}part-{i}:\n{indent}{indent}plugin:{spaces} nil\n"
+        );
+    }
+    text.replace("services:\n", &(parts + "services:\n"))
+}
+
+#[tokio::test]
+async fn a_large_document_is_formatted_once_and_every_request_agrees() {
+    let (mut c, _) = TestClient::initialized(Some(&["utf-16"]), json!({})).await;
+    let messy = with_parts(MESSY, 1200, "   ");
+    assert!(
+        messy.len() > 32 * 1024,
+        "large enough to be formatted ahead"
+    );
+    let formatted = with_parts(FORMATTED, 1200, "  ");
+    c.open(URI, 1, &messy).await;
+    let whole = json!({"textDocument": {"uri": URI}, "options": options()});
+    let first = c.request("textDocument/formatting", whole.clone()).await;
+    assert_eq!(apply_edits(&messy, &edits(&first), Enc::Utf16), formatted);
+    // Asked again (the version keeps its formatting), with other options that come to the
+    // same for this document, and for a range.
+    let again = c
+        .request(
+            "textDocument/formatting",
+            json!({"textDocument": {"uri": URI}, "options": {"tabSize": 2, "insertSpaces": true}}),
+        )
+        .await;
+    assert_eq!(again, first);
+    let range = range_of(&messy, "version:   '1.0'", 0, Enc::Utf16);
+    let answer = c
+        .request(
+            "textDocument/rangeFormatting",
+            json!({"textDocument": {"uri": URI}, "range": range, "options": options()}),
+        )
+        .await;
+    let after = apply_edits(&messy, &edits(&answer), Enc::Utf16);
+    assert_eq!(after, messy.replace("version:   '1.0'", "version: '1.0'"));
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
+
 #[tokio::test]
 async fn broken_yaml_gets_no_edits() {
     let (mut c, _) = TestClient::initialized(Some(&["utf-16"]), json!({})).await;

@@ -72,6 +72,30 @@ async fn folding_ranges_follow_the_yaml_tree_and_comment_blocks() {
     assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
 }
 
+#[tokio::test]
+async fn folding_ranges_keep_to_the_clients_range_limit() {
+    let caps =
+        json!({"textDocument": {"foldingRange": {"rangeLimit": 3, "lineFoldingOnly": true}}});
+    let (mut c, _) = TestClient::initialized(Some(&["utf-16"]), caps).await;
+    c.open(URI, 1, PROJECT).await;
+    let folds = c
+        .request(
+            "textDocument/foldingRange",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .await;
+    let starts: Vec<u64> = folds
+        .as_array()
+        .expect("a list of folding ranges")
+        .iter()
+        .map(|f| f["startLine"].as_u64().unwrap())
+        .collect();
+    // The outermost three: the comment block, description, platforms (before the rest of the
+    // top level, as every top-level fold is as outer as these).
+    assert_eq!(starts, [0, 6, 9]);
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
+
 /// The texts of a selection range chain, innermost first.
 fn chain_texts(text: &str, mut sel: &Value) -> Vec<String> {
     let lines: Vec<&str> = text.split('\n').collect();

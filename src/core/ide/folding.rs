@@ -15,20 +15,28 @@ pub enum FoldKind {
 }
 
 /// One foldable range: from the first byte of its first line's content to the last
-/// non-blank byte of its content (the server turns it into lines).
+/// non-blank byte of its content, with the (0-based) lines it starts and ends on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Fold {
     pub range: TextRange,
+    pub first_line: u32,
+    pub last_line: u32,
     pub kind: FoldKind,
 }
 
-/// The folds of `doc`, ordered by where they start. Only ranges that end on a later line than
-/// they start are returned; the walk is iterative, so any nesting depth is safe.
+/// The folds of `doc`, ordered by where they start, at most `limit` of them (and never more
+/// than [`MAX_FOLDS`]; a huge file keeps its outermost ones). Only ranges that end on a later
+/// line than they start are returned, one per first line (the outermost); the walk is
+/// iterative, so any nesting depth is safe.
 #[must_use]
-pub fn folding_ranges(doc: &Document) -> Vec<Fold> {
+pub fn folding_ranges(doc: &Document, limit: Option<usize>) -> Vec<Fold> {
     let mut out = Vec::new();
-    let mut stack: Vec<NodeId> = doc.tree.root.into_iter().collect();
-    while let Some(id) = stack.pop() {
+    // Each node waits with a line at or before its own (where the search for its lines
+    // starts); children are visited in order, so the folds come out (almost) sorted, which
+    // makes the sort below a linear pass.
+    let mut stack: Vec<(NodeId, u32)> = doc.tree.root.into_iter().map(|r| (r, 0)).collect();
+    while let Some((id, mut hint)) = stack.pop() {
+        let first_child = stack.len();
         match &doc.tree.node(id).kind {
             NodeKind::Mapping { entries, .. } => {
                 for e in entries {
@@ -36,32 +44,30 @@ pub fn folding_ranges(doc: &Document) -> Vec<Fold> {
                         .content_range(doc.range(e.value))
                         .end()
                         .max(doc.range(e.key).end());
-                    push_region(doc, &mut out, doc.range(e.key).start(), end);
-                    stack.push(e.value);
+                    let start = doc.range(e.key).start();
+                    hint = push_region(doc, &mut out, hint, start, end).unwrap_or(hint);
+                    stack.push((e.value, hint));
                 }
             }
             NodeKind::Sequence { items, .. } => {
                 for &item in items {
                     let span = doc.range(item);
-                    push_region(doc, &mut out, span.start(), doc.content_range(span).end());
-                    stack.push(item);
+                    let end = doc.content_range(span).end();
+                    hint = push_region(doc, &mut out, hint, span.start(), end).unwrap_or(hint);
+                    stack.push((item, hint));
                 }
             }
             NodeKind::Scalar(_) | NodeKind::Alias { .. } => {}
         }
+        stack[first_child..].reverse();
     }
     comment_blocks(doc, &mut out);
     out.sort_by_key(|f| (f.range.start(), std::cmp::Reverse(f.range.end())));
     // One fold per first line (the outermost): editors fold by line.
-    let mut last_line = None;
-    out.retain(|f| {
-        let line = doc.lines.line_of(f.range.start().into());
-        let first = last_line != Some(line);
-        last_line = Some(line);
-        first
-    });
-    if out.len() > MAX_FOLDS {
-        keep_outermost(&mut out, MAX_FOLDS);
+    out.dedup_by_key(|f| f.first_line);
+    let limit = limit.map_or(MAX_FOLDS, |n| n.min(MAX_FOLDS));
+    if out.len() > limit {
+        keep_outermost(&mut out, limit);
     }
     out
 }
@@ -88,13 +94,36 @@ fn keep_outermost(folds: &mut Vec<Fold>, n: usize) {
     folds.extend(kept.into_iter().map(|i| all[i]));
 }
 
-fn push_region(doc: &Document, out: &mut Vec<Fold>, start: TextSize, end: TextSize) {
-    if end > start && doc.lines.line_of(end.into()) > doc.lines.line_of(start.into()) {
-        out.push(Fold {
-            range: TextRange::new(start, end),
-            kind: FoldKind::Region,
-        });
+/// Adds the region from `start` to `end` when it spans several lines; returns the line it
+/// starts on then. `hint` is a line at or before `start`'s.
+fn push_region(
+    doc: &Document,
+    out: &mut Vec<Fold>,
+    hint: u32,
+    start: TextSize,
+    end: TextSize,
+) -> Option<u32> {
+    // Most candidates (scalar items, one-line entries) end on their first line: a scan to the
+    // first line break tells so without looking the lines up.
+    let one_line = doc
+        .text
+        .get(usize::from(start)..usize::from(end))
+        .is_none_or(|s| !s.bytes().any(|b| b == b'\n' || b == b'\r'));
+    if end <= start || one_line {
+        return None;
     }
+    let first_line = doc.lines.line_of_from(hint, start.into());
+    let last_line = doc.lines.line_of_from(first_line, end.into());
+    if last_line <= first_line {
+        return None;
+    }
+    out.push(Fold {
+        range: TextRange::new(start, end),
+        first_line,
+        last_line,
+        kind: FoldKind::Region,
+    });
+    Some(first_line)
 }
 
 /// Runs of two or more comments, each alone on its line, on consecutive lines.
@@ -121,13 +150,16 @@ fn comment_blocks(doc: &Document, out: &mut Vec<Fold>) {
 }
 
 fn flush_comments(doc: &Document, out: &mut Vec<Fold>, run: Option<(TextRange, u32)>) {
-    if let Some((range, last)) = run
-        && last > doc.lines.line_of(range.start().into())
-    {
-        out.push(Fold {
-            range,
-            kind: FoldKind::Comment,
-        });
+    if let Some((range, last)) = run {
+        let first = doc.lines.line_of(range.start().into());
+        if last > first {
+            out.push(Fold {
+                range,
+                first_line: first,
+                last_line: last,
+                kind: FoldKind::Comment,
+            });
+        }
     }
 }
 
@@ -138,7 +170,7 @@ mod tests {
     /// The folds of `text` as `first-last kind` lines (1-based), for readable assertions.
     fn folds(text: &str) -> Vec<String> {
         let doc = Document::parse(text);
-        folding_ranges(&doc)
+        folding_ranges(&doc, None)
             .iter()
             .map(|f| {
                 let (a, _) = doc.line_col(f.range.start().into());
@@ -204,7 +236,7 @@ base: bare
             let _ = write!(text, "  p{i}:\n    stage:\n      - a\n      - b\n");
         }
         let doc = Document::parse(&text);
-        let f = folding_ranges(&doc);
+        let f = folding_ranges(&doc, None);
         assert_eq!(f.len(), MAX_FOLDS);
         assert_eq!(
             doc.line_col(f[0].range.start().into()).0,
@@ -217,6 +249,12 @@ base: bare
             .filter(|x| doc.text_at(x.range).starts_with('p'))
             .count();
         assert_eq!(parts, 3001);
+        // A client's smaller limit is kept too, outermost first.
+        let few = folding_ranges(&doc, Some(3));
+        let starts: Vec<u32> = few.iter().map(|f| f.first_line).collect();
+        assert_eq!(starts, [0, 1, 5]);
+        assert!(folding_ranges(&doc, Some(0)).is_empty());
+        assert_eq!(folding_ranges(&doc, Some(1_000_000)).len(), MAX_FOLDS);
     }
 
     #[test]

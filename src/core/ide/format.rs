@@ -73,14 +73,27 @@ pub fn format_document_range(
         return Ok(None);
     }
     let formatted = formatted(doc, options)?;
+    edits_in_range(doc, &diff(&doc.text, &formatted), range)
+}
+
+/// The edits of `all` (the edits that format the whole of `doc`, as [`format_document`]
+/// gives them) that lie on the lines `range` touches; `Ok(None)` when there are none.
+///
+/// # Errors
+/// When making only those edits would change what the document means.
+pub fn edits_in_range(
+    doc: &Document,
+    all: &[Edit],
+    range: TextRange,
+) -> Result<Option<Vec<Edit>>, String> {
     let (first, last) = line_span(&doc.text, range);
     let starts = line_starts(&doc.text);
     let line_of = |offset: TextSize| {
         let o = usize::from(offset);
         starts.partition_point(|&s| s <= o).saturating_sub(1)
     };
-    let edits: Vec<Edit> = diff(&doc.text, &formatted)
-        .into_iter()
+    let edits: Vec<Edit> = all
+        .iter()
         .filter(|e| {
             let start = line_of(e.range.start());
             // An edit ending at the start of a line ends on the line before.
@@ -91,13 +104,32 @@ pub fn format_document_range(
             };
             first <= start && end <= last
         })
+        .cloned()
         .collect();
     if edits.is_empty() {
         return Ok(None);
     }
-    verify(doc, &apply_edits(&doc.text, &edits))
-        .map_err(|why| format!("formatting only the selected lines {why}"))?;
+    // All of them make the whole formatted text, which was checked already.
+    if edits.len() < all.len() {
+        verify(doc, &apply_edits(&doc.text, &edits))
+            .map_err(|why| format!("formatting only the selected lines {why}"))?;
+    }
     Ok(Some(edits))
+}
+
+/// `options` reduced to what changes how `doc` is formatted: the editor's tab size counts only
+/// for a document that shows no indentation of its own. Two requests whose options reduce to
+/// the same get the same edits.
+#[must_use]
+pub fn effective_options(doc: &Document, options: Options) -> Options {
+    if shows_indentation(doc) {
+        return Options { tab_size: None };
+    }
+    let unit = options
+        .tab_size
+        .filter(|&t| t == 2 || t == 4)
+        .or_else(|| u32::try_from(DEFAULT_INDENTATION.unit).ok());
+    Options { tab_size: unit }
 }
 
 /// The formatted text of `doc`, checked to load as the same value with the same comments.

@@ -50,14 +50,13 @@ pub fn symbols(doc: &Document) -> Vec<Symbol> {
     let Some(root) = doc.root_map() else {
         return Vec::new();
     };
-    let mut out: Vec<Symbol> = doc
-        .tree
+    // Only the levels that fit in the budget are built.
+    let levels = levels_within(&per_depth(doc, root), MAX_SYMBOLS);
+    doc.tree
         .entries(root)
         .iter()
-        .filter_map(|&e| top_symbol(doc, e))
-        .collect();
-    within_budget(&mut out, MAX_SYMBOLS);
-    out
+        .filter_map(|&e| top_symbol(doc, e, levels))
+        .collect()
 }
 
 /// The most symbols an outline holds. A huge project (thousands of parts) keeps its outline
@@ -65,16 +64,9 @@ pub fn symbols(doc: &Document) -> Vec<Symbol> {
 /// outline view shows more usefully, and the reply stays small enough to answer at once.
 pub const MAX_SYMBOLS: usize = 5000;
 
-/// Drops whole levels of the outline, deepest first, until at most `budget` symbols remain
-/// (the top level is always kept).
-fn within_budget(symbols: &mut [Symbol], budget: usize) {
-    // How many symbols each depth holds.
-    let mut per_depth: Vec<usize> = Vec::new();
-    let mut level: Vec<&Symbol> = symbols.iter().collect();
-    while !level.is_empty() {
-        per_depth.push(level.len());
-        level = level.iter().flat_map(|s| s.children.iter()).collect();
-    }
+/// How many levels below the top one fit in `budget` symbols, given how many symbols each
+/// depth holds (the top level is always kept).
+fn levels_within(per_depth: &[usize], budget: usize) -> usize {
     let mut total = 0;
     let mut keep = 0;
     for (depth, n) in per_depth.iter().enumerate() {
@@ -84,19 +76,62 @@ fn within_budget(symbols: &mut [Symbol], budget: usize) {
         }
         keep = depth;
     }
-    if keep + 1 < per_depth.len() {
-        cut_below(symbols, keep);
-    }
+    keep
 }
 
-fn cut_below(symbols: &mut [Symbol], depth: usize) {
-    for s in symbols {
-        if depth == 0 {
-            s.children = Vec::new();
-        } else {
-            cut_below(&mut s.children, depth - 1);
+/// How many symbols each depth of the full outline of `root` holds (without building it): the
+/// same walk as [`top_symbol`], [`named`] and [`fields`].
+fn per_depth(doc: &Document, root: NodeId) -> Vec<usize> {
+    fn add(counts: &mut Vec<usize>, depth: usize) {
+        if counts.len() <= depth {
+            counts.resize(depth + 1, 0);
+        }
+        counts[depth] += 1;
+    }
+    fn fields(doc: &Document, node: NodeId, rel: usize, depth: usize, counts: &mut Vec<usize>) {
+        if rel >= MAX_OUTLINE_DEPTH {
+            return;
+        }
+        if doc.tree.is_sequence(node) {
+            for &item in doc.tree.items(node) {
+                if doc.tree.scalar(item).is_none() {
+                    add(counts, depth);
+                    fields(doc, item, rel + 1, depth + 1, counts);
+                }
+            }
+            return;
+        }
+        for e in doc.tree.entries(node) {
+            if doc.tree.text(e.key).is_some() {
+                add(counts, depth);
+                fields(doc, e.value, rel + 1, depth + 1, counts);
+            }
         }
     }
+    let mut counts = Vec::new();
+    for e in doc.tree.entries(root) {
+        let Some(name) = doc.tree.text(e.key) else {
+            continue;
+        };
+        add(&mut counts, 0);
+        match name {
+            "parts" | "services" | "checks" | "platforms" => {
+                for n in doc.tree.entries(e.value) {
+                    if doc.tree.text(n.key).is_some() {
+                        add(&mut counts, 1);
+                        fields(doc, n.value, 0, 2, &mut counts);
+                    }
+                }
+            }
+            "extensions" => {
+                for _ in doc.extension_items() {
+                    add(&mut counts, 1);
+                }
+            }
+            _ => fields(doc, e.value, 0, 1, &mut counts),
+        }
+    }
+    counts
 }
 
 /// The symbol of a mapping entry: the whole entry as its range, the key selected.
@@ -130,21 +165,18 @@ fn scalar_detail(doc: &Document, node: NodeId) -> Option<String> {
     Some(format!("{cut}…"))
 }
 
-fn top_symbol(doc: &Document, e: Entry) -> Option<Symbol> {
+/// A top-level entry's symbol, with `levels` levels of symbols below it.
+fn top_symbol(doc: &Document, e: Entry, levels: usize) -> Option<Symbol> {
     let name = doc.tree.text(e.key)?.to_owned();
+    let section = |kind| named(doc, e.value, kind, levels);
     let (kind, children) = match name.as_str() {
-        "parts" => (SymbolKind::Section, named(doc, e.value, SymbolKind::Part)),
-        "services" => (
-            SymbolKind::Section,
-            named(doc, e.value, SymbolKind::Service),
-        ),
-        "checks" => (SymbolKind::Section, named(doc, e.value, SymbolKind::Check)),
-        "platforms" => (
-            SymbolKind::Section,
-            named(doc, e.value, SymbolKind::Platform),
-        ),
-        "extensions" => (SymbolKind::Section, extensions(doc)),
-        _ => (SymbolKind::Key, fields(doc, e.value, 0)),
+        "parts" => (SymbolKind::Section, section(SymbolKind::Part)),
+        "services" => (SymbolKind::Section, section(SymbolKind::Service)),
+        "checks" => (SymbolKind::Section, section(SymbolKind::Check)),
+        "platforms" => (SymbolKind::Section, section(SymbolKind::Platform)),
+        "extensions" if levels > 0 => (SymbolKind::Section, extensions(doc)),
+        "extensions" => (SymbolKind::Section, Vec::new()),
+        _ => (SymbolKind::Key, fields(doc, e.value, 0, levels)),
     };
     let detail = if kind == SymbolKind::Key {
         value_detail(doc, e.value)
@@ -154,8 +186,12 @@ fn top_symbol(doc: &Document, e: Entry) -> Option<Symbol> {
     Some(entry_symbol(doc, e, name, kind, detail, children))
 }
 
-/// The entries of a `parts`/`services`/`checks`/`platforms` mapping.
-fn named(doc: &Document, map: NodeId, kind: SymbolKind) -> Vec<Symbol> {
+/// The entries of a `parts`/`services`/`checks`/`platforms` mapping (none when `levels` is 0),
+/// with `levels - 1` levels below them.
+fn named(doc: &Document, map: NodeId, kind: SymbolKind, levels: usize) -> Vec<Symbol> {
+    if levels == 0 {
+        return Vec::new();
+    }
     doc.tree
         .entries(map)
         .iter()
@@ -170,16 +206,16 @@ fn named(doc: &Document, map: NodeId, kind: SymbolKind) -> Vec<Symbol> {
                     .map(str::to_owned),
                 _ => None,
             };
-            let children = fields(doc, e.value, 0);
+            let children = fields(doc, e.value, 0, levels - 1);
             Some(entry_symbol(doc, e, name, kind, detail, children))
         })
         .collect()
 }
 
 /// The keys of the mapping at `node` (and the items of a list there that are collections),
-/// each with its own below it, to [`MAX_OUTLINE_DEPTH`].
-fn fields(doc: &Document, node: NodeId, depth: usize) -> Vec<Symbol> {
-    if depth >= MAX_OUTLINE_DEPTH {
+/// each with its own below it, to [`MAX_OUTLINE_DEPTH`] and at most `levels` levels.
+fn fields(doc: &Document, node: NodeId, depth: usize, levels: usize) -> Vec<Symbol> {
+    if depth >= MAX_OUTLINE_DEPTH || levels == 0 {
         return Vec::new();
     }
     if doc.tree.is_sequence(node) {
@@ -203,7 +239,7 @@ fn fields(doc: &Document, node: NodeId, depth: usize) -> Vec<Symbol> {
                     kind: SymbolKind::Item,
                     range,
                     selection,
-                    children: fields(doc, item, depth + 1),
+                    children: fields(doc, item, depth + 1, levels - 1),
                 }
             })
             .collect();
@@ -214,7 +250,7 @@ fn fields(doc: &Document, node: NodeId, depth: usize) -> Vec<Symbol> {
         .filter_map(|&e| {
             let name = doc.tree.text(e.key)?.to_owned();
             let detail = value_detail(doc, e.value);
-            let children = fields(doc, e.value, depth + 1);
+            let children = fields(doc, e.value, depth + 1, levels - 1);
             Some(entry_symbol(
                 doc,
                 e,
@@ -478,6 +514,44 @@ mod tests {
         // A small one keeps every level.
         let small = symbols(&Document::parse("parts:\n  p:\n    plugin: nil\n"));
         assert_eq!(small[0].children[0].children.len(), 1);
+    }
+
+    #[test]
+    fn the_count_of_each_level_is_that_of_the_full_outline() {
+        fn walk(s: &[Symbol], depth: usize, counts: &mut Vec<usize>) {
+            for x in s {
+                if counts.len() <= depth {
+                    counts.resize(depth + 1, 0);
+                }
+                counts[depth] += 1;
+                walk(&x.children, depth + 1, counts);
+            }
+        }
+        let deep = "a:\n".to_owned() + &"- b:\n".repeat(30);
+        let root = env!("CARGO_MANIFEST_DIR");
+        let sample = std::fs::read_to_string(format!("{root}/bench/samples/flask/rockcraft.yaml"))
+            .unwrap_or_default();
+        for text in [
+            "name: hello\nextensions:\n  - flask-framework\nparts:\n  flask-framework/install-app:\n    prime: [flask/app/app.py]\nservices:\n  flask:\n    command: gunicorn\n",
+            "extensions: [flask-framework]\nparts:\n  p: {plugin: nil, after: [q]}\n  7: x\n",
+            "services:\n  s:\n    command: a\nchecks:\n  c:\n    http: {url: x}\nplatforms:\n  amd64:\n",
+            "parts: [a, {b: c}]\nx:\n  - [1, [2]]\n  - {k: v}\n",
+            &deep,
+            &sample,
+        ] {
+            let doc = Document::parse(text);
+            let Some(root) = doc.root_map() else { continue };
+            let full: Vec<Symbol> = doc
+                .tree
+                .entries(root)
+                .iter()
+                .filter_map(|&e| top_symbol(&doc, e, usize::MAX))
+                .collect();
+            let mut counts = Vec::new();
+            walk(&full, 0, &mut counts);
+            assert_eq!(per_depth(&doc, root), counts, "{text}");
+            assert_eq!(symbols(&doc), full, "a small outline keeps every level");
+        }
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! the byte replacements made, so the latest expansion's findings can follow the text; the
 //! previous version's work is cancelled), wake the document's analysis worker and schedule the
 //! extension expansion of the new version (at once while expansions are cheap, the version
-//! then published once with it; else debounced). Nothing is parsed here: a burst of edits is
-//! analysed once, at its latest version.
+//! then published once with it; else debounced) and, for a large document, its formatting
+//! ahead of a request. Nothing is parsed here: a burst of edits is analysed once, at its
+//! latest version.
 
 use std::sync::Arc;
 
@@ -11,6 +12,7 @@ use tower_lsp_server::ls_types::DidChangeTextDocumentParams;
 
 use crate::server::expansion;
 use crate::server::guard::guarded;
+use crate::server::handlers::formatting;
 use crate::server::{Backend, convert};
 
 #[allow(clippy::unused_async)] // a `LanguageServer` notification handler
@@ -27,7 +29,10 @@ pub async fn handle(backend: &Backend, params: DidChangeTextDocumentParams) {
     });
     match updated {
         // The previous version's expansion job was cancelled by the change.
-        Some(state) => expansion::schedule(&backend.expansion_ctx(), &uri, Arc::clone(&state)),
+        Some(state) => {
+            expansion::schedule(&backend.expansion_ctx(), &uri, Arc::clone(&state));
+            formatting::prepare(backend, &uri, &state);
+        }
         None if backend.session.get(&uri).is_none() => {
             tracing::warn!(
                 uri = uri.as_str(),

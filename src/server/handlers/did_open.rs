@@ -1,12 +1,14 @@
 //! `textDocument/didOpen`: store the document (a new life of it), start its analysis worker
-//! (whose result the publisher sends) and start its extension expansion (the first publish
-//! waits for it while expansions are cheap, see `server::expansion`).
+//! (whose result the publisher sends), start its extension expansion (the first publish
+//! waits for it while expansions are cheap, see `server::expansion`) and, for a large document,
+//! schedule its formatting ahead of a request.
 
 use std::sync::Arc;
 
 use tower_lsp_server::ls_types::DidOpenTextDocumentParams;
 
 use crate::server::Backend;
+use crate::server::handlers::formatting;
 use crate::server::{analysis, expansion};
 
 #[allow(clippy::unused_async)] // a `LanguageServer` notification handler
@@ -26,4 +28,5 @@ pub async fn handle(backend: &Backend, params: DidOpenTextDocumentParams) {
         &doc.uri,
         Arc::clone(&opened.snapshot),
     );
+    formatting::prepare(backend, &doc.uri, &opened.snapshot);
 }

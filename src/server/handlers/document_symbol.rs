@@ -9,6 +9,7 @@ use crate::server::Backend;
 use crate::server::analysis;
 use crate::server::convert::{self, LineMap};
 use crate::server::guard::guarded;
+use crate::server::raw_reply;
 
 /// `textDocument/documentSymbol`: the outline.
 ///
@@ -36,5 +37,7 @@ pub async fn handle(
             .map(|s| convert::document_symbol(&map, s))
             .collect::<Vec<_>>()
     });
-    Ok(symbols.map(DocumentSymbolResponse::Nested))
+    Ok(raw_reply::offer(
+        symbols.map(DocumentSymbolResponse::Nested),
+    ))
 }

@@ -1,5 +1,5 @@
 //! `textDocument/foldingRange`: the entries, list items, block scalars and comment blocks of
-//! the current version that span several lines.
+//! the current version that span several lines, as many as the client's `rangeLimit` allows.
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{FoldingRange, FoldingRangeKind, FoldingRangeParams};
@@ -7,8 +7,8 @@ use tower_lsp_server::ls_types::{FoldingRange, FoldingRangeKind, FoldingRangePar
 use crate::core::ide::{self, FoldKind};
 use crate::server::Backend;
 use crate::server::analysis;
-use crate::server::convert::LineMap;
 use crate::server::guard::guarded;
+use crate::server::raw_reply;
 
 /// `textDocument/foldingRange`: line ranges to fold.
 ///
@@ -18,32 +18,30 @@ pub async fn handle(
     backend: &Backend,
     params: FoldingRangeParams,
 ) -> Result<Option<Vec<FoldingRange>>> {
-    let Some(analysis::Analysed {
-        state, analysis, ..
-    }) = analysis::current(&backend.session, &params.text_document.uri, "foldingRange").await
+    let Some(analysis::Analysed { analysis, .. }) =
+        analysis::current(&backend.session, &params.text_document.uri, "foldingRange").await
     else {
         return Ok(None);
     };
-    let map = LineMap::new(&state.text, &state.lines, backend.encoding());
+    let limit = backend
+        .negotiated()
+        .folding_range_limit
+        .and_then(|n| usize::try_from(n).ok());
     let folds = guarded("computing the folding ranges", || {
-        ide::folding_ranges(&analysis.doc)
+        ide::folding_ranges(&analysis.doc, limit)
             .iter()
-            .filter_map(|f| {
-                let start_line = map.position(f.range.start()).line;
-                let end_line = map.position(f.range.end()).line;
-                (end_line > start_line).then_some(FoldingRange {
-                    start_line,
-                    start_character: None,
-                    end_line,
-                    end_character: None,
-                    kind: Some(match f.kind {
-                        FoldKind::Region => FoldingRangeKind::Region,
-                        FoldKind::Comment => FoldingRangeKind::Comment,
-                    }),
-                    collapsed_text: None,
-                })
+            .map(|f| FoldingRange {
+                start_line: f.first_line,
+                start_character: None,
+                end_line: f.last_line,
+                end_character: None,
+                kind: Some(match f.kind {
+                    FoldKind::Region => FoldingRangeKind::Region,
+                    FoldKind::Comment => FoldingRangeKind::Comment,
+                }),
+                collapsed_text: None,
             })
             .collect::<Vec<_>>()
     });
-    Ok(folds)
+    Ok(raw_reply::offer(folds))
 }

@@ -1,16 +1,21 @@
 //! `textDocument/formatting`: the whole document in the `rockcraft init` style, as the few
 //! edits that change it; none when the formatting would change what the YAML means or lose a
-//! comment (the reason goes to the log).
+//! comment (the reason goes to the log). A large document is formatted ahead, when typing
+//! pauses, and each version keeps its formatting, so a request answers at once.
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{DocumentFormattingParams, FormattingOptions, TextEdit};
 
-use crate::core::diagnostic::Edit;
+use std::sync::Arc;
+
+use tower_lsp_server::ls_types::Uri;
+
 use crate::core::ide::format;
 use crate::server::Backend;
 use crate::server::analysis;
 use crate::server::convert::{self, LineMap};
-use crate::server::guard::guarded;
+use crate::server::raw_reply;
+use crate::server::session::{FormatResult, Snapshot};
 
 /// The core's options from the editor's: its tab size (YAML cannot indent with tabs, so
 /// `insertSpaces: false` is ignored).
@@ -28,21 +33,51 @@ pub async fn handle(
     backend: &Backend,
     params: DocumentFormattingParams,
 ) -> Result<Option<Vec<TextEdit>>> {
-    let Some(analysis::Analysed {
-        state, analysis, ..
-    }) = analysis::current(&backend.session, &params.text_document.uri, "formatting").await
+    let Some(analysis::Analysed { state, .. }) =
+        analysis::current(&backend.session, &params.text_document.uri, "formatting").await
     else {
         return Ok(None);
     };
     let map = LineMap::new(&state.text, &state.lines, backend.encoding());
     let options = options(&params.options);
-    let result = off_the_async_threads(move || {
-        guarded("formatting", || {
-            format::format_document(&analysis.doc, options)
-        })
-    })
-    .await;
-    Ok(edits(&map, result, "formatting"))
+    let version = Arc::clone(&state);
+    let result = off_the_async_threads(move || version.formatting(options)).await;
+    Ok(raw_reply::offer(edits(&map, result, "formatting")))
+}
+
+/// Documents from this size on are formatted ahead of a request: below it, formatting on
+/// request takes a few milliseconds at most.
+const AHEAD_FROM_BYTES: usize = 32 * 1024;
+/// Documents larger than this are formatted on request only, so that typing pauses in a huge
+/// file do not each cost a formatting that may never be asked for.
+const AHEAD_UP_TO_BYTES: usize = 1024 * 1024;
+
+/// Formats a large document's version ahead of a request once typing pauses (a debounce after
+/// the edit, on a blocking thread), so that formatting it (often on save) answers at once. A
+/// version replaced before the pause ends is not formatted.
+pub(crate) fn prepare(backend: &Backend, uri: &Uri, state: &Arc<Snapshot>) {
+    if !(AHEAD_FROM_BYTES..=AHEAD_UP_TO_BYTES).contains(&state.text.len()) || !state.is_analysable()
+    {
+        return;
+    }
+    let (session, uri, state) = (backend.session.clone(), uri.clone(), Arc::clone(state));
+    let delay = backend.options.debounce;
+    tokio::spawn(async move {
+        tokio::time::sleep(delay).await;
+        if !session
+            .snapshot(&uri)
+            .is_some_and(|now| Arc::ptr_eq(&now, &state))
+        {
+            return;
+        }
+        let job = tokio::task::spawn_blocking(move || {
+            state.analyse();
+            let _ = state.formatting(format::Options::default());
+        });
+        if let Err(e) = job.await {
+            tracing::error!("formatting ahead failed: {e}");
+        }
+    });
 }
 
 /// The core's answer, computed on a blocking thread: formatting a large file takes long
@@ -58,9 +93,6 @@ pub(crate) async fn off_the_async_threads(
         }
     }
 }
-
-/// What the core answers: the edits, none when formatted already, or why not.
-pub(crate) type FormatResult = std::result::Result<Option<Vec<Edit>>, String>;
 
 /// The protocol's edits for the core's answer; `None` (and a log line) for a refusal.
 pub(crate) fn edits(

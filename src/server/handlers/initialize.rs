@@ -74,6 +74,11 @@ pub fn handle(backend: &Backend, params: &InitializeParams) -> Result<Initialize
             .as_ref()
             .and_then(|w| w.work_done_progress)
             .unwrap_or(false),
+        folding_range_limit: caps
+            .text_document
+            .as_ref()
+            .and_then(|t| t.folding_range.as_ref())
+            .and_then(|f| f.range_limit),
     };
     tracing::info!(?negotiated, "initialize");
     backend.set_negotiated(negotiated);

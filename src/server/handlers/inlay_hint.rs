@@ -13,6 +13,7 @@ use crate::server::Backend;
 use crate::server::analysis;
 use crate::server::convert::LineMap;
 use crate::server::guard::guarded;
+use crate::server::raw_reply;
 
 /// `textDocument/inlayHint`.
 ///
@@ -54,5 +55,5 @@ pub async fn handle(backend: &Backend, params: InlayHintParams) -> Result<Option
             })
             .collect::<Vec<_>>()
     });
-    Ok(hints)
+    Ok(raw_reply::offer(hints))
 }

@@ -1,5 +1,8 @@
 //! `textDocument/rangeFormatting`: the lines the range touches, formatted as the whole
-//! document would be; none when formatting only them would change what the YAML means.
+//! document would be (from the version's kept formatting); none when formatting only them
+//! would change what the YAML means.
+
+use std::sync::Arc;
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{DocumentRangeFormattingParams, TextEdit};
@@ -10,6 +13,7 @@ use crate::server::analysis;
 use crate::server::convert::LineMap;
 use crate::server::guard::guarded;
 use crate::server::handlers::formatting;
+use crate::server::raw_reply;
 
 /// `textDocument/rangeFormatting`.
 ///
@@ -19,9 +23,7 @@ pub async fn handle(
     backend: &Backend,
     params: DocumentRangeFormattingParams,
 ) -> Result<Option<Vec<TextEdit>>> {
-    let Some(analysis::Analysed {
-        state, analysis, ..
-    }) = analysis::current(
+    let Some(analysis::Analysed { state, .. }) = analysis::current(
         &backend.session,
         &params.text_document.uri,
         "rangeFormatting",
@@ -33,11 +35,19 @@ pub async fn handle(
     let map = LineMap::new(&state.text, &state.lines, backend.encoding());
     let range = map.text_range(params.range);
     let options = formatting::options(&params.options);
+    let version = Arc::clone(&state);
     let result = formatting::off_the_async_threads(move || {
-        guarded("formatting a range", || {
-            format::format_document_range(&analysis.doc, range, options)
+        let all = version.formatting(options)?;
+        let doc = &version.analysis()?.doc;
+        guarded("formatting a range", || match all {
+            Ok(Some(all)) => format::edits_in_range(doc, &all, range),
+            other => other,
         })
     })
     .await;
-    Ok(formatting::edits(&map, result, "rangeFormatting"))
+    Ok(raw_reply::offer(formatting::edits(
+        &map,
+        result,
+        "rangeFormatting",
+    )))
 }

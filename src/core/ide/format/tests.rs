@@ -260,3 +260,41 @@ fn scalars_the_formatter_would_change_stay_as_written() {
     let text = "a:    1\nb: >+\n  keep\n\n\nc:     2\n";
     assert_eq!(fmt(text), "a: 1\nb: >+\n  keep\n\n\nc: 2\n");
 }
+
+#[test]
+fn options_that_reduce_alike_format_alike() {
+    let flat = "name: a\nbase: bare\nlist: [a, b]\n";
+    for text in [MESSY, flat, "parts:\n    p:\n        plugin: nil\n"] {
+        let doc = Document::parse(text);
+        for tab_size in [None, Some(1), Some(2), Some(3), Some(4), Some(8)] {
+            let options = Options { tab_size };
+            assert_eq!(
+                format_document(&doc, options),
+                format_document(&doc, effective_options(&doc, options)),
+                "{text:?} with {options:?}"
+            );
+        }
+    }
+    let doc = Document::parse(MESSY);
+    assert_eq!(
+        effective_options(&doc, Options { tab_size: Some(4) }),
+        effective_options(&doc, Options::default())
+    );
+}
+
+#[test]
+fn a_range_over_every_edit_needs_no_second_check_and_gives_them_all() {
+    let doc = Document::parse(MESSY);
+    let all = format_document(&doc, Options::default()).unwrap().unwrap();
+    let whole = TextRange::up_to(TextSize::try_from(MESSY.len()).unwrap());
+    assert_eq!(edits_in_range(&doc, &all, whole), Ok(Some(all.clone())));
+    assert_eq!(
+        edits_in_range(&doc, &all, whole),
+        format_document_range(&doc, whole, Options::default())
+    );
+    let none = TextRange::empty(TextSize::from(0));
+    assert_eq!(
+        edits_in_range(&doc, &all, none),
+        format_document_range(&doc, none, Options::default())
+    );
+}
