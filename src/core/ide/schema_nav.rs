@@ -40,7 +40,7 @@ fn child(s: Value, seg: &PathSeg) -> Option<Value> {
             }
             if let Some(pp) = s.get("patternProperties").and_then(Value::as_object) {
                 for (pat, sub) in pp {
-                    if regex::Regex::new(pat).is_ok_and(|re| re.is_match(k)) {
+                    if schema::pattern(pat).is_some_and(|re| re.is_match(k)) {
                         return Some(sub);
                     }
                 }

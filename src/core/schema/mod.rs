@@ -4,7 +4,9 @@ pub mod validate;
 mod value;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
+
+use regex::Regex;
 
 pub use value::{Array, Kind, Object, Value};
 
@@ -38,6 +40,21 @@ pub fn deref(schema: Value) -> Value {
 #[must_use]
 pub fn properties(schema: Value) -> Option<Object> {
     deref(schema).get("properties").and_then(Value::as_object)
+}
+
+/// A `patternProperties` pattern of the schema, compiled once per process (`None` when it is
+/// not a valid regex).
+#[must_use]
+pub fn pattern(p: &'static str) -> Option<Regex> {
+    static COMPILED: LazyLock<Mutex<HashMap<&'static str, Option<Regex>>>> =
+        LazyLock::new(Mutex::default);
+    match COMPILED.lock() {
+        Ok(mut compiled) => compiled
+            .entry(p)
+            .or_insert_with(|| Regex::new(p).ok())
+            .clone(),
+        Err(_) => Regex::new(p).ok(),
+    }
 }
 
 /// Plugin-specific part schemas: `(plugin name, then-schema)` for each `if plugin == X` block.

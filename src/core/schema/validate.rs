@@ -710,7 +710,7 @@ impl Validator<'_> {
             .pattern_properties
             .map(|m| {
                 m.iter()
-                    .filter_map(|(p, s)| Regex::new(p).ok().map(|r| (r, s)))
+                    .filter_map(|(p, s)| super::pattern(p).map(|r| (r, s)))
                     .collect()
             })
             .unwrap_or_default();
