@@ -6,7 +6,7 @@ mod value;
 use std::collections::{HashMap, HashSet};
 use std::sync::{LazyLock, Mutex};
 
-use regex::Regex;
+use regex_automata::meta::Regex;
 
 pub use value::{Array, Kind, Object, Value};
 
@@ -43,18 +43,24 @@ pub fn properties(schema: Value) -> Option<Object> {
 }
 
 /// A `patternProperties` pattern of the schema, compiled once per process (`None` when it is
-/// not a valid regex).
+/// not a valid regex), with the `regex` crate's syntax and engine but no literal prefilter:
+/// building one for an alternation of words (`(amd64|arm64|...)`) costs more than a
+/// process's matches of a few keys gain from it.
 #[must_use]
 pub fn pattern(p: &'static str) -> Option<Regex> {
     static COMPILED: LazyLock<Mutex<HashMap<&'static str, Option<Regex>>>> =
         LazyLock::new(Mutex::default);
     match COMPILED.lock() {
-        Ok(mut compiled) => compiled
-            .entry(p)
-            .or_insert_with(|| Regex::new(p).ok())
-            .clone(),
-        Err(_) => Regex::new(p).ok(),
+        Ok(mut compiled) => compiled.entry(p).or_insert_with(|| compile(p)).clone(),
+        Err(_) => compile(p),
     }
+}
+
+fn compile(p: &str) -> Option<Regex> {
+    Regex::builder()
+        .configure(Regex::config().auto_prefilter(false))
+        .build(p)
+        .ok()
 }
 
 /// Plugin-specific part schemas: `(plugin name, then-schema)` for each `if plugin == X` block.

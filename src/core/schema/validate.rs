@@ -28,7 +28,7 @@ use crate::core::fits;
 use crate::core::py;
 use crate::core::suggest;
 use crate::core::yaml::{Entry, NodeId, NodeKind, PathSeg, ScalarStyle, ScalarValue};
-use regex::Regex;
+use regex_automata::meta::Regex;
 
 /// Checks the document against the schema.
 #[must_use]
