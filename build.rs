@@ -1,7 +1,10 @@
-//! Prepares rockcraft's JSON schema (`schemas/rockcraft.json`) at build time as flat tables
-//! that the binary reads in place (`src/core/schema/value.rs`), so no run parses the JSON.
+//! Prepares at build time what the binary would otherwise parse or compile at every start:
+//! rockcraft's JSON schema (`schemas/rockcraft.json`) as flat tables read in place
+//! (`src/core/schema/value.rs`), and the YAML 1.1 scalar patterns
+//! (`src/core/yaml/patterns.rs`) as dense DFAs (`yaml-*.dfa`, read by
+//! `src/core/yaml/resolve.rs`).
 //!
-//! Written to `OUT_DIR`:
+//! The schema's files in `OUT_DIR`:
 //! - `schema-strings.txt`: every string and key of the schema, each once, end to end;
 //! - `schema-nodes.bin`: one 12-byte record per value, the root first: a tag and two
 //!   little-endian `u32`s (see `Tag` in `src/core/schema/value.rs` for their meaning);
@@ -12,7 +15,11 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use regex_automata::dfa::{StartKind, dense};
 use serde_json::Value;
+
+#[path = "src/core/yaml/patterns.rs"]
+mod patterns;
 
 const SCHEMA: &str = "schemas/rockcraft.json";
 
@@ -109,8 +116,30 @@ fn words(records: impl IntoIterator<Item = u32>) -> Vec<u8> {
     records.into_iter().flat_map(u32::to_le_bytes).collect()
 }
 
+/// Writes each YAML pattern as a dense DFA for anchored searches, in the target's byte order.
+fn prepare_patterns(out: &Path) {
+    let big_endian = std::env::var("CARGO_CFG_TARGET_ENDIAN").is_ok_and(|e| e == "big");
+    for (file, pattern) in [
+        ("yaml-int.dfa", patterns::INT),
+        ("yaml-float.dfa", patterns::FLOAT),
+        ("yaml-timestamp.dfa", patterns::TIMESTAMP),
+    ] {
+        let dfa = dense::Builder::new()
+            .configure(dense::Config::new().start_kind(StartKind::Anchored))
+            .build(pattern)
+            .expect("the YAML patterns compile");
+        let (bytes, pad) = if big_endian {
+            dfa.to_bytes_big_endian()
+        } else {
+            dfa.to_bytes_little_endian()
+        };
+        std::fs::write(out.join(file), &bytes[pad..]).expect("OUT_DIR is writable");
+    }
+}
+
 fn main() {
     println!("cargo::rerun-if-changed={SCHEMA}");
+    println!("cargo::rerun-if-changed=src/core/yaml/patterns.rs");
     println!("cargo::rerun-if-changed=build.rs");
     let text = std::fs::read_to_string(SCHEMA).expect("schemas/rockcraft.json is readable");
     let schema: Value = serde_json::from_str(&text).expect("schemas/rockcraft.json is JSON");
@@ -132,4 +161,5 @@ fn main() {
         "schema-entries.bin",
         &words(t.entries.iter().flatten().copied()),
     );
+    prepare_patterns(out);
 }
