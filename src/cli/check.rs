@@ -194,8 +194,14 @@ pub fn run_mode_to(
     let experimental = crate::host::env::experimental_extensions();
     let check = |file: &PathBuf| check_file(file, &indexes, experimental, mode, color);
     // Files are checked in parallel, a batch at a time, and reported in the order given: the
-    // output is the same as one at a time, and only a batch's findings are held at once.
-    for batch in files.chunks(BATCH) {
+    // output is the same as one at a time, and only a batch's findings are held at once (a
+    // hostile file can have hundreds of thousands). One file starts no threads.
+    let batch = if files.len() > 1 {
+        FILES_PER_WORKER * threads::workers()
+    } else {
+        1
+    };
+    for batch in files.chunks(batch) {
         for (file, checked) in batch.iter().zip(threads::map_in_order(batch, check)) {
             let shown = file.display().to_string();
             let Checked {
@@ -288,8 +294,10 @@ pub fn run_mode_to(
     report
 }
 
-/// How many files are checked in parallel before their findings are printed.
-const BATCH: usize = 64;
+/// How many files per core are checked in parallel before their findings are printed: enough
+/// to keep the cores busy across files of uneven cost, few enough that holding their findings
+/// costs little.
+const FILES_PER_WORKER: usize = 4;
 
 /// One file checked: its document and findings (after `--fix`, those of the fixed file), and
 /// what the fixes did.
@@ -354,12 +362,13 @@ mod tests {
 
     const PROJECT: &str = "name: my-rock\nbase: ubuntu@24.04\nversion: '1'\nsummary: s\ndescription: d\nplatforms:\n  amd64:\nparts:\n  p:\n    plugin: nil\n    stage-packages: [curl, curll]\n";
 
-    /// More files than one batch, checked in parallel, give the output of checking each file
+    /// Many more files than one batch, checked in parallel, give the output of checking each file
     /// alone, in the order the files are found, and the exit code of the whole.
     #[test]
     fn many_files_are_reported_in_order_as_if_one_at_a_time() {
         let dir = tempfile::tempdir().unwrap();
-        for i in 0..BATCH + 10 {
+        let count = 70;
+        for i in 0..count {
             let project = dir.path().join(format!("p{i:03}"));
             std::fs::create_dir(&project).unwrap();
             let text = match i % 4 {
@@ -374,7 +383,7 @@ mod tests {
         let root = dir.path().display().to_string();
         let all = run(std::slice::from_ref(&root), Format::Text);
         let (files, _) = collect_files(std::slice::from_ref(&root)).unwrap();
-        assert_eq!(files.len(), BATCH + 10);
+        assert_eq!(files.len(), count);
         let mut blocks = Vec::new();
         let mut failed = false;
         for f in &files {
@@ -385,10 +394,7 @@ mod tests {
             }
         }
         let summary = all.stdout.lines().last().unwrap();
-        assert!(
-            summary.ends_with(&format!("in {} files", BATCH + 10)),
-            "{summary}"
-        );
+        assert!(summary.ends_with(&format!("in {count} files")), "{summary}");
         assert_eq!(all.stdout, format!("{}\n{summary}\n", blocks.join("\n")));
         assert_eq!(all.exit_code, i32::from(failed));
         assert!(all.stdout.contains("bogus-key") && all.stdout.contains("p007"));

@@ -30,6 +30,12 @@ pub fn map_in_order<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -
     items.iter().map(f).collect()
 }
 
+/// How many threads [`map_in_order`] runs on (starting them).
+#[must_use]
+pub fn workers() -> usize {
+    pool().map_or(1, rayon::ThreadPool::current_num_threads)
+}
+
 /// The threads of [`map_in_order`], started on first use (as many as cores, or
 /// `RAYON_NUM_THREADS`).
 fn pool() -> Option<&'static rayon::ThreadPool> {
