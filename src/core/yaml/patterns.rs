@@ -1,5 +1,5 @@
 //! The implicit resolvers of YAML 1.1 as `PyYAML` writes them (its `Resolver` regexes, anchored
-//! here): shared by `build.rs`, which prepares them as DFAs, and [`super::resolve`].
+//! here): shared by `build.rs`, which prepares them as DFAs, and `resolve.rs`.
 
 /// Integers: binary, octal, decimal, hexadecimal and sexagesimal.
 pub const INT: &str = r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$";
