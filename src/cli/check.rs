@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::cli::fix::{self as cli_fix, Done, FixMode};
 use crate::cli::format::github::Github;
@@ -13,13 +14,15 @@ use crate::cli::format::json::Json;
 use crate::cli::format::sarif::Sarif;
 use crate::cli::format::{FileFindings, Writer};
 use crate::core::code::Code;
-use crate::core::diagnostic::Severity;
+use crate::core::diagnostic::{Diagnostic, Severity};
+use crate::core::document::Document;
 use crate::core::extensions::DEFAULT_EXTENSIONS_DIR;
 use crate::core::facts::PROJECT_FILE;
 use crate::core::pipeline::{self, Inputs, MAX_TEXT_BYTES};
 use crate::host::files;
 use crate::host::fs::RealFs;
 use crate::host::packages::{HostIndexes, PackageSettings};
+use crate::host::threads;
 use crate::host::walk;
 
 /// How `check` prints its findings.
@@ -190,80 +193,67 @@ pub fn run_mode_to(
     let mut fixes = 0usize;
     let indexes = HostIndexes::load(packages);
     let experimental = crate::host::env::experimental_extensions();
-    for file in &files {
-        let shown = file.display().to_string();
-        let bytes = match files::read_regular(file, MAX_TEXT_BYTES as u64) {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                let _ = writeln!(report.stderr, "error: {shown}: {e}");
-                io_failed = true;
-                continue;
-            }
-        };
-        let dir = file
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or_else(|| Path::new("."));
-        let fs = RealFs::new(dir);
-        let inputs = Inputs {
-            fs: &fs,
-            packages: &indexes,
-            experimental,
-            extensions_dir: DEFAULT_EXTENSIONS_DIR,
-        };
-        let pipeline::Findings {
-            analysis,
-            mut diagnostics,
-        } = pipeline::run_bytes(bytes, &inputs);
-        let mut doc = analysis.doc;
-        let readable = !diagnostics.iter().any(|d| d.code == Code::NotUtf8);
-        if mode != FixMode::Report && readable {
-            let analyze = |t: &str| pipeline::run(t, &inputs).diagnostics;
-            match cli_fix::fix_file(file, &shown, &doc, &diagnostics, mode, color, analyze) {
+    let check = |file: &PathBuf| check_file(file, &indexes, experimental, mode, color);
+    // Files are checked in parallel, a batch at a time, and reported in the order given: the
+    // output is the same as one at a time, and only a batch's findings are held at once (a
+    // hostile file can have hundreds of thousands). One file starts no threads.
+    let batch = if files.len() > 1 {
+        FILES_PER_WORKER * threads::workers()
+    } else {
+        1
+    };
+    for batch in files.chunks(batch) {
+        for (file, checked) in batch.iter().zip(threads::map_in_order(batch, check)) {
+            let shown = file.display().to_string();
+            let Checked {
+                doc,
+                diagnostics,
+                fixed,
+            } = match checked {
+                Ok(checked) => checked,
+                Err(e) => {
+                    let _ = writeln!(report.stderr, "error: {shown}: {e}");
+                    io_failed = true;
+                    continue;
+                }
+            };
+            match fixed {
                 Done::Nothing => {}
                 Done::Shown { diff, applied } => {
                     emit(&diff);
                     fixes += applied;
                 }
-                Done::Written {
-                    applied,
-                    doc: fixed,
-                    diagnostics: remaining,
-                } => {
-                    fixes += applied;
-                    doc = fixed.into();
-                    diagnostics = remaining;
-                }
+                Done::Written { applied, .. } => fixes += applied,
                 Done::LeftAlone { message, io_error } => {
                     report.stderr.push_str(&message);
                     io_failed |= io_error;
                 }
             }
-        }
-        for d in &diagnostics {
-            match d.severity {
-                Severity::Error => errors += 1,
-                Severity::Warning => warnings += 1,
-                _ => {}
+            for d in &diagnostics {
+                match d.severity {
+                    Severity::Error => errors += 1,
+                    Severity::Warning => warnings += 1,
+                    _ => {}
+                }
             }
-        }
-        if mode == FixMode::Diff {
-            continue;
-        }
-        if let Some(w) = &mut writer {
-            emit(&w.file(FileFindings {
-                path: file,
-                doc: &doc,
-                diagnostics: &diagnostics,
-            }));
-            continue;
-        }
-        for d in &diagnostics {
-            // A blank line between findings.
-            let piece = super::render::diagnostic(&shown, &doc, d, color);
-            emit(if text_items == 0 { "" } else { "\n" });
-            emit(&piece);
-            text_items += 1;
+            if mode == FixMode::Diff {
+                continue;
+            }
+            if let Some(w) = &mut writer {
+                emit(&w.file(FileFindings {
+                    path: file,
+                    doc: &doc,
+                    diagnostics: &diagnostics,
+                }));
+                continue;
+            }
+            for d in &diagnostics {
+                // A blank line between findings.
+                let piece = super::render::diagnostic(&shown, &doc, d, color);
+                emit(if text_items == 0 { "" } else { "\n" });
+                emit(&piece);
+                text_items += 1;
+            }
         }
     }
     if let Some(w) = &mut writer {
@@ -305,11 +295,111 @@ pub fn run_mode_to(
     report
 }
 
+/// How many files per core are checked in parallel before their findings are printed: enough
+/// to keep the cores busy across files of uneven cost, few enough that holding their findings
+/// costs little.
+const FILES_PER_WORKER: usize = 4;
+
+/// One file checked: its document and findings (after `--fix`, those of the fixed file), and
+/// what the fixes did.
+struct Checked {
+    doc: Arc<Document>,
+    diagnostics: Vec<Diagnostic>,
+    fixed: Done,
+}
+
+/// Reads, analyses and (as `mode` says) fixes one file; the error is the file's read error.
+fn check_file(
+    file: &Path,
+    indexes: &HostIndexes,
+    experimental: bool,
+    mode: FixMode,
+    color: bool,
+) -> std::io::Result<Checked> {
+    let bytes = files::read_regular(file, MAX_TEXT_BYTES as u64)?;
+    let dir = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."));
+    let fs = RealFs::new(dir);
+    let inputs = Inputs {
+        fs: &fs,
+        packages: indexes,
+        experimental,
+        extensions_dir: DEFAULT_EXTENSIONS_DIR,
+    };
+    let pipeline::Findings {
+        analysis,
+        mut diagnostics,
+    } = pipeline::run_bytes(bytes, &inputs);
+    let mut doc = analysis.doc;
+    let readable = !diagnostics.iter().any(|d| d.code == Code::NotUtf8);
+    let mut fixed = Done::Nothing;
+    if mode != FixMode::Report && readable {
+        let shown = file.display().to_string();
+        let analyze = |t: &str| pipeline::run(t, &inputs).diagnostics;
+        fixed = cli_fix::fix_file(file, &shown, &doc, &diagnostics, mode, color, analyze);
+        // What is reported is the fixed file.
+        if let Done::Written {
+            doc: fixed_doc,
+            diagnostics: remaining,
+            ..
+        } = &mut fixed
+        {
+            std::mem::swap(&mut doc, fixed_doc);
+            std::mem::swap(&mut diagnostics, remaining);
+        }
+    }
+    Ok(Checked {
+        doc,
+        diagnostics,
+        fixed,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const PROJECT: &str = "name: my-rock\nbase: ubuntu@24.04\nversion: '1'\nsummary: s\ndescription: d\nplatforms:\n  amd64:\nparts:\n  p:\n    plugin: nil\n    stage-packages: [curl, curll]\n";
+
+    /// Many more files than one batch, checked in parallel, give the output of checking each file
+    /// alone, in the order the files are found, and the exit code of the whole.
+    #[test]
+    fn many_files_are_reported_in_order_as_if_one_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let count = 70;
+        for i in 0..count {
+            let project = dir.path().join(format!("p{i:03}"));
+            std::fs::create_dir(&project).unwrap();
+            let text = match i % 4 {
+                0 => PROJECT.to_owned(),
+                1 => format!("{PROJECT}bogus-key: {i}\n"),
+                2 => PROJECT.replace("my-rock", "My_Rock"),
+                _ => "name: [\n".to_owned(),
+            };
+            std::fs::write(project.join("rockcraft.yaml"), text).unwrap();
+        }
+        std::fs::write(dir.path().join("p007/rockcraft.yaml"), b"name: \xff\n").unwrap();
+        let root = dir.path().display().to_string();
+        let all = run(std::slice::from_ref(&root), Format::Text);
+        let (files, _) = collect_files(std::slice::from_ref(&root)).unwrap();
+        assert_eq!(files.len(), count);
+        let mut blocks = Vec::new();
+        let mut failed = false;
+        for f in &files {
+            let alone = run(&[f.display().to_string()], Format::Text);
+            failed |= alone.exit_code == 1;
+            if let Some((body, _summary)) = alone.stdout.rsplit_once("\n\n") {
+                blocks.push(format!("{body}\n"));
+            }
+        }
+        let summary = all.stdout.lines().last().unwrap();
+        assert!(summary.ends_with(&format!("in {count} files")), "{summary}");
+        assert_eq!(all.stdout, format!("{}\n{summary}\n", blocks.join("\n")));
+        assert_eq!(all.exit_code, i32::from(failed));
+        assert!(all.stdout.contains("bogus-key") && all.stdout.contains("p007"));
+    }
 
     #[test]
     fn package_names_are_checked_against_the_lists_given() {

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anstyle::{AnsiColor, Style};
@@ -36,7 +37,7 @@ pub enum Done {
     /// `--fix`: the file is written; the fixed document and its findings.
     Written {
         applied: usize,
-        doc: Box<Document>,
+        doc: Arc<Document>,
         diagnostics: Vec<Diagnostic>,
     },
     /// The file is left as it is: the line to print on stderr saying why, and whether that is
@@ -77,7 +78,7 @@ pub fn fix_file(
         } => match write_in_place(path, &doc.text, &text) {
             Ok(()) => Done::Written {
                 applied,
-                doc: Box::new(Document::parse(&text)),
+                doc: Arc::new(Document::parse(&text)),
                 diagnostics,
             },
             Err(NotWritten::Refused(why)) => left_alone(&why, false),

@@ -142,10 +142,18 @@ pub fn read_limited(reader: impl Read, limit: u64) -> io::Result<Vec<u8>> {
 pub fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     let file = open_regular(path)?;
     // The size the file claims, checked first so a huge file is refused without reading it.
-    if file.metadata()?.len() > limit {
+    let claimed = file.metadata()?.len();
+    if claimed > limit {
         return Err(too_large(limit));
     }
-    read_limited(file, limit)
+    // Room for the whole file and the read that finds its end: one read, not a doubling
+    // series (the file may still grow; the limit holds all the same).
+    let mut bytes = Vec::with_capacity(usize::try_from(claimed).map_or(0, |n| n.saturating_add(1)));
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(limit));
+    }
+    Ok(bytes)
 }
 
 /// A reader that stops with an error once it has given `limit` bytes and more are coming, or

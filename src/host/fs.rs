@@ -93,7 +93,34 @@ impl RealFs {
         let Some(clean) = clean(rel) else {
             return Resolved::Refused("it is a path outside the project".to_owned());
         };
+        if let Some(resolved) = self.resolve_without_links(&clean) {
+            return resolved;
+        }
         self.resolve_path(&self.root.join(clean))
+    }
+
+    /// [`Self::resolve_path`] for the common case, at one `lstat` per component of `clean`
+    /// below the resolved root instead of one `readlink` per component of the whole path: the
+    /// path when no component is a link (`canonicalize` would return the same), missing when
+    /// one does not exist (`canonicalize` would fail the same way there). `None` for the
+    /// rest (a link on the way, another error), which [`Self::resolve_path`] decides.
+    fn resolve_without_links(&self, clean: &Path) -> Option<Resolved> {
+        let mut at = self.real_root.clone()?;
+        for c in clean.components() {
+            let std::path::Component::Normal(name) = c else {
+                return None;
+            };
+            at.push(name);
+            match std::fs::symlink_metadata(&at) {
+                Ok(meta) if meta.file_type().is_symlink() => return None,
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    return Some(Resolved::Missing(e));
+                }
+                Err(_) => return None,
+            }
+        }
+        Some(Resolved::Inside(at))
     }
 
     fn resolve_path(&self, path: &Path) -> Resolved {

@@ -1,15 +1,13 @@
 //! Schema-driven items: the keys a mapping may still take (with snippets shaped by the value's
 //! type and the schema description as documentation) and the enum/const/boolean values.
 
-use serde_json::Value;
-
-use crate::core::schema;
+use crate::core::schema::{self, Kind, Value};
 
 use super::context::Seg;
 use super::{ItemKind, Out, Shape};
 
 /// The non-null alternatives of a schema, `$ref`s followed and `anyOf`/`oneOf` flattened.
-fn alternatives(s: &'static Value) -> Vec<&'static Value> {
+fn alternatives(s: Value) -> Vec<Value> {
     let s = schema::deref(s);
     let mut out = Vec::new();
     let mut nested = false;
@@ -31,15 +29,15 @@ fn alternatives(s: &'static Value) -> Vec<&'static Value> {
     out
 }
 
-fn part_schema() -> Option<&'static Value> {
+fn part_schema() -> Option<Value> {
     schema::root().pointer("/$defs/Part")
 }
 
-fn is_part(s: &Value) -> bool {
-    part_schema().is_some_and(|p| std::ptr::eq(p, s))
+fn is_part(s: Value) -> bool {
+    part_schema() == Some(s)
 }
 
-fn child(s: &'static Value, seg: &Seg) -> Vec<&'static Value> {
+fn child(s: Value, seg: &Seg) -> Vec<Value> {
     let mut out = Vec::new();
     for alt in alternatives(s) {
         match seg {
@@ -64,7 +62,7 @@ fn child(s: &'static Value, seg: &Seg) -> Vec<&'static Value> {
     out
 }
 
-fn resolve(path: &[Seg]) -> Vec<&'static Value> {
+fn resolve(path: &[Seg]) -> Vec<Value> {
     let mut cur = vec![schema::root()];
     for seg in path {
         cur = cur.into_iter().flat_map(|s| child(s, seg)).collect();
@@ -76,7 +74,7 @@ fn resolve(path: &[Seg]) -> Vec<&'static Value> {
 }
 
 /// The description of a property (looking into its alternatives).
-fn description(s: &'static Value) -> Option<String> {
+fn description(s: Value) -> Option<String> {
     std::iter::once(s)
         .chain(std::iter::once(schema::deref(s)))
         .chain(alternatives(s))
@@ -85,7 +83,7 @@ fn description(s: &'static Value) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn shape(s: &'static Value) -> Shape {
+fn shape(s: Value) -> Shape {
     let alts = alternatives(s);
     let ty = |v: &Value, t: &str| v.get("type").and_then(Value::as_str) == Some(t);
     if alts.iter().any(|a| {
@@ -107,7 +105,7 @@ fn shape(s: &'static Value) -> Shape {
     }
 }
 
-fn type_detail(s: &'static Value) -> String {
+fn type_detail(s: Value) -> String {
     let alts = alternatives(s);
     let values = enum_values(&alts);
     if !values.is_empty() {
@@ -124,14 +122,14 @@ fn type_detail(s: &'static Value) -> String {
     .to_owned()
 }
 
-fn enum_values(alts: &[&'static Value]) -> Vec<String> {
+fn enum_values(alts: &[Value]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for a in alts {
-        let mut push = |v: &Value| {
+        let mut push = |v: Kind| {
             let s = match v {
-                Value::String(s) => s.clone(),
-                Value::Bool(b) => b.to_string(),
-                Value::Number(n) => n.to_string(),
+                Kind::String(s) => s.to_owned(),
+                Kind::Bool(b) => b.to_string(),
+                Kind::Number(n) => n.to_string(),
                 _ => return,
             };
             if !out.contains(&s) {
@@ -139,14 +137,14 @@ fn enum_values(alts: &[&'static Value]) -> Vec<String> {
             }
         };
         if let Some(e) = a.get("enum").and_then(Value::as_array) {
-            e.iter().for_each(&mut push);
+            e.iter().map(Value::kind).for_each(&mut push);
         }
         if let Some(c) = a.get("const") {
-            push(c);
+            push(c.kind());
         }
         if a.get("type").and_then(Value::as_str) == Some("boolean") {
-            push(&Value::Bool(true));
-            push(&Value::Bool(false));
+            push(Kind::Bool(true));
+            push(Kind::Bool(false));
         }
     }
     out
@@ -154,7 +152,7 @@ fn enum_values(alts: &[&'static Value]) -> Vec<String> {
 
 /// Whether the schema at `path` is a list (and not also a scalar or a mapping).
 pub(super) fn is_list(path: &[Seg]) -> bool {
-    resolve(path).first().is_some_and(|s| {
+    resolve(path).first().is_some_and(|&s| {
         let mapping = alternatives(s)
             .iter()
             .any(|a| a.get("properties").is_some() || a.get("additionalProperties").is_some());
@@ -164,18 +162,18 @@ pub(super) fn is_list(path: &[Seg]) -> bool {
 
 /// The keys the mapping at `path` may still take. `plugin` adds that plugin's part options.
 pub(super) fn keys(out: &mut Out<'_>, path: &[Seg], plugin: Option<&str>) {
-    let mut props: Vec<(&'static str, &'static Value)> = Vec::new();
+    let mut props: Vec<(&'static str, Value)> = Vec::new();
     for s in resolve(path) {
         for alt in alternatives(s) {
             if let Some(p) = alt.get("properties").and_then(Value::as_object) {
-                props.extend(p.iter().map(|(k, v)| (k.as_str(), v)));
+                props.extend(p.iter());
             }
             if is_part(alt)
                 && let Some(pl) = plugin
                 && let Some((_, then)) = schema::plugin_blocks().into_iter().find(|(n, _)| *n == pl)
                 && let Some(p) = then.get("properties").and_then(Value::as_object)
             {
-                props.extend(p.iter().map(|(k, v)| (k.as_str(), v)));
+                props.extend(p.iter());
             }
         }
     }
@@ -201,8 +199,8 @@ pub(super) fn values(out: &mut Out<'_>, path: &[Seg]) {
         p.push(Seg::Item);
     }
     let schemas = resolve(&p);
-    let alts: Vec<&'static Value> = schemas.iter().flat_map(|s| alternatives(s)).collect();
-    let doc = schemas.first().and_then(|s| description(s));
+    let alts: Vec<Value> = schemas.iter().flat_map(|&s| alternatives(s)).collect();
+    let doc = schemas.first().and_then(|&s| description(s));
     for v in enum_values(&alts) {
         if out.ctx.slot == super::Slot::Item && out.has_sibling(&v) {
             continue;

@@ -3,11 +3,9 @@
 
 use std::fmt::Write as _;
 
-use serde_json::Value;
-
 use super::code_list;
 use crate::core::facts::{BUILD_BASES, plugin_bases};
-use crate::core::schema;
+use crate::core::schema::{self, Value};
 
 /// A part plugin: the build bases that have it and its own keys, with the schema's
 /// description of each.
@@ -25,9 +23,9 @@ pub fn plugin(name: &str) -> String {
         .iter()
         .filter(|(p, _)| *p == name)
         .filter_map(|(_, then)| then.get("properties").and_then(Value::as_object))
-        .flat_map(|props| props.iter())
+        .flat_map(schema::Object::iter)
         .filter(|(k, _)| !schema::is_common_part_key(k))
-        .map(|(k, v)| (k.as_str(), property_description(v)))
+        .map(|(k, v)| (k, property_description(v)))
         .collect();
     if own.is_empty() {
         md.push_str("\nNo keys of its own.");
@@ -44,7 +42,7 @@ pub fn plugin(name: &str) -> String {
 }
 
 /// The description of a schema property (or of the first of its alternatives that has one).
-fn property_description(v: &'static Value) -> Option<&'static str> {
+fn property_description(v: Value) -> Option<&'static str> {
     let v = schema::deref(v);
     v.get("description")
         .and_then(Value::as_str)

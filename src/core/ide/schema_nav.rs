@@ -3,16 +3,14 @@
 //! Follows `properties`, `patternProperties`, `additionalProperties`, `items`, `anyOf`/`oneOf`
 //! branches, `allOf` (including the part schema's `if plugin == X then …` blocks) and `$ref`.
 
-use serde_json::Value;
-
-use crate::core::schema;
+use crate::core::schema::{self, Kind, Value};
 use crate::core::yaml::PathSeg;
 
 /// The schema alternatives a schema stands for: itself (after `$ref`) and its `anyOf`/`oneOf`
 /// branches and `allOf` members, recursively (plugin blocks only for `plugin`).
-fn alternatives(s: &'static Value, plugin: Option<&str>, out: &mut Vec<&'static Value>, depth: u8) {
+fn alternatives(s: Value, plugin: Option<&str>, out: &mut Vec<Value>, depth: u8) {
     let s = schema::deref(s);
-    if depth > 6 || out.iter().any(|o| std::ptr::eq(*o, s)) {
+    if depth > 6 || out.contains(&s) {
         return;
     }
     out.push(s);
@@ -34,7 +32,7 @@ fn alternatives(s: &'static Value, plugin: Option<&str>, out: &mut Vec<&'static 
     }
 }
 
-fn child(s: &'static Value, seg: &PathSeg) -> Option<&'static Value> {
+fn child(s: Value, seg: &PathSeg) -> Option<Value> {
     match seg {
         PathSeg::Key(k) => {
             if let Some(p) = s.get("properties").and_then(|p| p.get(k)) {
@@ -42,7 +40,7 @@ fn child(s: &'static Value, seg: &PathSeg) -> Option<&'static Value> {
             }
             if let Some(pp) = s.get("patternProperties").and_then(Value::as_object) {
                 for (pat, sub) in pp {
-                    if regex::Regex::new(pat).is_ok_and(|re| re.is_match(k)) {
+                    if schema::pattern(pat).is_some_and(|re| re.is_match(k)) {
                         return Some(sub);
                     }
                 }
@@ -56,12 +54,12 @@ fn child(s: &'static Value, seg: &PathSeg) -> Option<&'static Value> {
 /// The schema of the value at `path` (from the document root). `plugin` is the plugin of the
 /// part the path goes through, if any, so plugin-specific keys resolve.
 #[must_use]
-pub fn schema_at(path: &[PathSeg], plugin: Option<&str>) -> Option<&'static Value> {
-    let mut cur: &'static Value = schema::root();
+pub fn schema_at(path: &[PathSeg], plugin: Option<&str>) -> Option<Value> {
+    let mut cur: Value = schema::root();
     for seg in path {
         let mut alts = Vec::new();
         alternatives(cur, plugin, &mut alts, 0);
-        cur = alts.iter().find_map(|a| child(a, seg))?;
+        cur = alts.iter().find_map(|&a| child(a, seg))?;
     }
     Some(cur)
 }
@@ -78,7 +76,7 @@ pub struct SchemaDoc {
 
 /// Title, description, allowed values, default and types of a schema.
 #[must_use]
-pub fn describe(s: &'static Value, plugin: Option<&str>) -> SchemaDoc {
+pub fn describe(s: Value, plugin: Option<&str>) -> SchemaDoc {
     let mut alts = Vec::new();
     alternatives(s, plugin, &mut alts, 0);
     let mut d = SchemaDoc::default();
@@ -94,10 +92,13 @@ pub fn describe(s: &'static Value, plugin: Option<&str>) -> SchemaDoc {
                 .map(str::to_owned);
         }
         if d.default.is_none() {
-            d.default = a.get("default").filter(|v| !v.is_null()).map(|v| match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            });
+            d.default = a
+                .get("default")
+                .filter(|v| !v.is_null())
+                .map(|v| match v.kind() {
+                    Kind::String(s) => s.to_owned(),
+                    _ => v.to_string(),
+                });
         }
         for v in a
             .get("enum")

@@ -24,27 +24,25 @@ use super::{quote_list, string_items};
 /// package list).
 const MAX_SUGGESTIONS: usize = 8;
 
-/// The diagnostics of `doc` against the indexes of its release.
+/// The diagnostics of `doc` against the indexes of its release. A document that names no
+/// package needs no index: the release's are not even assembled (the bundled slices of a
+/// release are parsed on first use).
 #[must_use]
 pub fn diagnose(doc: &Document, indexes: &dyn PackageIndexes) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let names = package_names(doc);
+    if names.is_empty() {
+        return out;
+    }
     let release = document_release(doc);
     let known = indexes.for_release(release.as_deref());
-    let mut out = Vec::new();
-    check(doc, &known, &mut out);
+    check(doc, &names, &known, &mut out);
     out
 }
 
-/// Checks every part's package lists against `known`.
-fn check(doc: &Document, known: &ReleaseIndexes<'_>, out: &mut Vec<Diagnostic>) {
-    if doc.has_fatal_yaml_errors() || (known.slices.is_none() && !known.has_debs()) {
-        return;
-    }
-    let mut checker = Checker {
-        doc,
-        known,
-        suggestions: MAX_SUGGESTIONS,
-        out,
-    };
+/// The names in every part's package lists: the item, its text (trimmed) and its list.
+fn package_names(doc: &Document) -> Vec<(NodeId, &str, &'static str)> {
+    let mut names = Vec::new();
     for part in doc.section("parts") {
         for key in ["stage-packages", "build-packages"] {
             let Some(list) = doc.tree.entry(part.value, key) else {
@@ -55,12 +53,34 @@ fn check(doc: &Document, known: &ReleaseIndexes<'_>, out: &mut Vec<Diagnostic>) 
                 if name.is_empty() || name.contains(['$', ' ', '\t', '\n']) {
                     continue;
                 }
-                if key == "stage-packages" && is_slice_name(name) {
-                    checker.slice(id, name);
-                } else {
-                    checker.deb(id, name, key);
-                }
+                names.push((id, name, key));
             }
+        }
+    }
+    names
+}
+
+/// Checks the package names of `doc` against `known`.
+fn check(
+    doc: &Document,
+    names: &[(NodeId, &str, &str)],
+    known: &ReleaseIndexes<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    if doc.has_fatal_yaml_errors() || (known.slices.is_none() && !known.has_debs()) {
+        return;
+    }
+    let mut checker = Checker {
+        doc,
+        known,
+        suggestions: MAX_SUGGESTIONS,
+        out,
+    };
+    for &(id, name, key) in names {
+        if key == "stage-packages" && is_slice_name(name) {
+            checker.slice(id, name);
+        } else {
+            checker.deb(id, name, key);
         }
     }
 }

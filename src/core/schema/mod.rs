@@ -1,25 +1,24 @@
 //! rockcraft's JSON schema (vendored in `schemas/rockcraft.json`) and navigation over it.
 
 pub mod validate;
+mod value;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 
-use serde_json::Value;
+use regex_automata::meta::Regex;
 
-static SCHEMA: LazyLock<Value> = LazyLock::new(|| {
-    serde_json::from_str(include_str!("../../../schemas/rockcraft.json")).unwrap_or(Value::Null)
-});
+pub use value::{Array, Kind, Object, Value};
 
 /// The root schema.
 #[must_use]
-pub fn root() -> &'static Value {
-    &SCHEMA
+pub fn root() -> Value {
+    value::ROOT
 }
 
 /// Follows a local `$ref` (`#/$defs/Name`); other schemas are returned as they are.
 #[must_use]
-pub fn deref(schema: &'static Value) -> &'static Value {
+pub fn deref(schema: Value) -> Value {
     let mut s = schema;
     for _ in 0..8 {
         match s
@@ -39,23 +38,44 @@ pub fn deref(schema: &'static Value) -> &'static Value {
 
 /// The `properties` of a schema (after `$ref`), if any.
 #[must_use]
-pub fn properties(schema: &'static Value) -> Option<&'static serde_json::Map<String, Value>> {
+pub fn properties(schema: Value) -> Option<Object> {
     deref(schema).get("properties").and_then(Value::as_object)
+}
+
+/// A `patternProperties` pattern of the schema, compiled once per process (`None` when it is
+/// not a valid regex), with the `regex` crate's syntax and engine but no literal prefilter:
+/// building one for an alternation of words (`(amd64|arm64|...)`) costs more than a
+/// process's matches of a few keys gain from it.
+#[must_use]
+pub fn pattern(p: &'static str) -> Option<Regex> {
+    static COMPILED: LazyLock<Mutex<HashMap<&'static str, Option<Regex>>>> =
+        LazyLock::new(Mutex::default);
+    match COMPILED.lock() {
+        Ok(mut compiled) => compiled.entry(p).or_insert_with(|| compile(p)).clone(),
+        Err(_) => compile(p),
+    }
+}
+
+fn compile(p: &str) -> Option<Regex> {
+    Regex::builder()
+        .configure(Regex::config().auto_prefilter(false))
+        .build(p)
+        .ok()
 }
 
 /// Plugin-specific part schemas: `(plugin name, then-schema)` for each `if plugin == X` block.
 #[must_use]
-pub fn plugin_blocks() -> Vec<(&'static str, &'static Value)> {
+pub fn plugin_blocks() -> Vec<(&'static str, Value)> {
     PLUGIN_BLOCKS.clone()
 }
 
 /// The same blocks, without copying.
 #[must_use]
-pub fn plugin_blocks_ref() -> &'static [(&'static str, &'static Value)] {
+pub fn plugin_blocks_ref() -> &'static [(&'static str, Value)] {
     &PLUGIN_BLOCKS
 }
 
-static PLUGIN_BLOCKS: LazyLock<Vec<(&'static str, &'static Value)>> = LazyLock::new(|| {
+static PLUGIN_BLOCKS: LazyLock<Vec<(&'static str, Value)>> = LazyLock::new(|| {
     let Some(all) = root()
         .get("$defs")
         .and_then(|d| d.get("Part"))
@@ -84,25 +104,24 @@ static PART_COMMON: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         .and_then(|d| d.get("Part"))
         .and_then(|p| p.get("properties"))
         .and_then(Value::as_object)
-        .map(|m| m.keys().map(String::as_str).collect())
+        .map(|m| m.keys().collect())
         .unwrap_or_default()
 });
 
 /// Plugin-specific part keys: the first plugin block that has each, with that key's schema.
-static PLUGIN_KEYS: LazyLock<HashMap<&'static str, (&'static str, &'static Value)>> =
-    LazyLock::new(|| {
-        let mut map = HashMap::new();
-        for (plugin, then) in PLUGIN_BLOCKS.iter() {
-            if let Some(props) = then.get("properties").and_then(Value::as_object) {
-                for (k, v) in props {
-                    if !PART_COMMON.contains(k.as_str()) {
-                        map.entry(k.as_str()).or_insert((*plugin, v));
-                    }
+static PLUGIN_KEYS: LazyLock<HashMap<&'static str, (&'static str, Value)>> = LazyLock::new(|| {
+    let mut map = HashMap::new();
+    for (plugin, then) in PLUGIN_BLOCKS.iter() {
+        if let Some(props) = then.get("properties").and_then(Value::as_object) {
+            for (k, v) in props {
+                if !PART_COMMON.contains(k) {
+                    map.entry(k).or_insert((*plugin, v));
                 }
             }
         }
-        map
-    });
+    }
+    map
+});
 
 /// Whether `key` is a part key shared by all plugins.
 #[must_use]
@@ -126,7 +145,7 @@ pub fn plugin_accepts_key(plugin: &str, key: &str) -> bool {
 
 /// The schema of a plugin-specific part key and the first plugin that has it.
 #[must_use]
-pub fn plugin_key(key: &str) -> Option<(&'static str, &'static Value)> {
+pub fn plugin_key(key: &str) -> Option<(&'static str, Value)> {
     PLUGIN_KEYS.get(key).copied()
 }
 

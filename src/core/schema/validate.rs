@@ -15,10 +15,10 @@ use std::fmt::Write as _;
 
 use std::collections::HashSet;
 
-use regex::Regex;
-use serde_json::Value;
-
-use super::{all_part_keys, deref, is_common_part_key, plugin_key, plugin_owning_key};
+use super::{
+    Array, Kind as JsonKind, Object, Value, all_part_keys, deref, is_common_part_key, plugin_key,
+    plugin_owning_key,
+};
 use crate::core::cancel::Cancel;
 use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
@@ -28,6 +28,7 @@ use crate::core::fits;
 use crate::core::py;
 use crate::core::suggest;
 use crate::core::yaml::{Entry, NodeId, NodeKind, PathSeg, ScalarStyle, ScalarValue};
+use regex_automata::meta::Regex;
 
 /// Checks the document against the schema.
 #[must_use]
@@ -73,40 +74,40 @@ pub fn validate_with(doc: &Document, cancel: Cancel<'_>) -> Vec<Diagnostic> {
 /// comparing a few keys beats hashing every keyword on every node).
 #[derive(Default)]
 struct Kw {
-    any_of: Option<&'static [Value]>,
-    one_of: Option<&'static [Value]>,
-    all_of: Option<&'static [Value]>,
+    any_of: Option<Array>,
+    one_of: Option<Array>,
+    all_of: Option<Array>,
     has_type: bool,
-    constant: Option<&'static Value>,
-    enumeration: Option<&'static [Value]>,
+    constant: Option<Value>,
+    enumeration: Option<Array>,
     min_length: Option<u64>,
     max_length: Option<u64>,
     minimum: Option<f64>,
     maximum: Option<f64>,
-    items: Option<&'static Value>,
+    items: Option<Value>,
     min_items: Option<u64>,
     unique_items: bool,
-    properties: Option<&'static serde_json::Map<String, Value>>,
-    pattern_properties: Option<&'static serde_json::Map<String, Value>>,
-    additional: Option<&'static Value>,
-    required: Option<&'static [Value]>,
-    reserved_names: Option<&'static [Value]>,
+    properties: Option<Object>,
+    pattern_properties: Option<Object>,
+    additional: Option<Value>,
+    required: Option<Array>,
+    reserved_names: Option<Array>,
 }
 
 impl Kw {
-    fn of(schema: &'static Value) -> Kw {
+    fn of(schema: Value) -> Kw {
         let mut k = Kw::default();
         let Some(map) = schema.as_object() else {
             return k;
         };
         for (key, v) in map {
-            match key.as_str() {
-                "anyOf" => k.any_of = v.as_array().map(Vec::as_slice),
-                "oneOf" => k.one_of = v.as_array().map(Vec::as_slice),
-                "allOf" => k.all_of = v.as_array().map(Vec::as_slice),
+            match key {
+                "anyOf" => k.any_of = v.as_array(),
+                "oneOf" => k.one_of = v.as_array(),
+                "allOf" => k.all_of = v.as_array(),
                 "type" => k.has_type = true,
                 "const" => k.constant = Some(v),
-                "enum" => k.enumeration = v.as_array().map(Vec::as_slice),
+                "enum" => k.enumeration = v.as_array(),
                 "minLength" => k.min_length = v.as_u64(),
                 "maxLength" => k.max_length = v.as_u64(),
                 "minimum" => k.minimum = v.as_f64(),
@@ -117,13 +118,12 @@ impl Kw {
                 "properties" => k.properties = v.as_object(),
                 "patternProperties" => k.pattern_properties = v.as_object(),
                 "additionalProperties" => k.additional = Some(v),
-                "required" => k.required = v.as_array().map(Vec::as_slice),
+                "required" => k.required = v.as_array(),
                 "propertyNames" => {
                     k.reserved_names = v
                         .get("not")
                         .and_then(|n| n.get("enum"))
-                        .and_then(Value::as_array)
-                        .map(Vec::as_slice);
+                        .and_then(Value::as_array);
                 }
                 _ => {}
             }
@@ -224,29 +224,29 @@ impl Kind {
     }
 }
 
-fn type_names(schema: &Value) -> Vec<&str> {
-    match schema.get("type") {
-        Some(Value::String(s)) => vec![s.as_str()],
-        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+fn type_names(schema: Value) -> Vec<&'static str> {
+    match schema.get("type").map(Value::kind) {
+        Some(JsonKind::String(s)) => vec![s],
+        Some(JsonKind::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
     }
 }
 
 /// The schema itself when it takes a string, else its first `anyOf`/`oneOf` branch that does.
-fn string_schema(schema: &'static Value) -> Option<&'static Value> {
+fn string_schema(schema: Value) -> Option<Value> {
     if type_names(schema).contains(&"string") {
         return Some(schema);
     }
     ["anyOf", "oneOf"]
         .iter()
-        .filter_map(|k| schema.get(*k).and_then(Value::as_array))
+        .filter_map(|k| schema.get(k).and_then(Value::as_array))
         .flatten()
         .map(deref)
-        .find(|b| type_names(b).contains(&"string"))
+        .find(|&b| type_names(b).contains(&"string"))
 }
 
 /// Describes what a schema expects, in words ("a list of strings", "a string or a list of strings").
-fn expected(schema: &'static Value) -> String {
+fn expected(schema: Value) -> String {
     let schema = deref(schema);
     let mut parts: Vec<String> = Vec::new();
     for key in ["anyOf", "oneOf"] {
@@ -405,12 +405,12 @@ impl Validator<'_> {
         }
     }
 
-    fn type_ok(&self, id: NodeId, schema: &Value) -> bool {
+    fn type_ok(&self, id: NodeId, schema: Value) -> bool {
         let names = type_names(schema);
         names.is_empty() || names.iter().any(|t| self.accepts(id, t))
     }
 
-    fn check(&self, id: NodeId, schema: &'static Value, loc: &Loc) -> Vec<Diagnostic> {
+    fn check(&self, id: NodeId, schema: Value, loc: &Loc) -> Vec<Diagnostic> {
         let schema = deref(schema);
         let id = self.doc.tree.resolve(id);
         let mut out = Vec::new();
@@ -529,7 +529,7 @@ impl Validator<'_> {
     /// Reports the best-fitting branch of an `anyOf`/`oneOf`: the value fits one branch → no
     /// problem; otherwise the problems of the branch of the right type with the fewest problems,
     /// or one type error when no branch has the value's type.
-    fn branches(&self, id: NodeId, list: &'static [Value], loc: &Loc) -> Vec<Diagnostic> {
+    fn branches(&self, id: NodeId, list: Array, loc: &Loc) -> Vec<Diagnostic> {
         let mut best: Option<Vec<Diagnostic>> = None;
         for b in list {
             let b = deref(b);
@@ -548,7 +548,7 @@ impl Validator<'_> {
     }
 
     /// Applies an `allOf`; the flag says whether a per-plugin block covered the whole object.
-    fn all_of(&self, id: NodeId, all: &'static [Value], loc: &Loc) -> (Vec<Diagnostic>, bool) {
+    fn all_of(&self, id: NodeId, all: Array, loc: &Loc) -> (Vec<Diagnostic>, bool) {
         let conditional = all.iter().all(|b| {
             b.get("if").and_then(|i| i.get("properties")).is_some() && b.get("then").is_some()
         });
@@ -706,11 +706,11 @@ impl Validator<'_> {
     fn check_object(&self, id: NodeId, kw: &Kw, loc: &Loc, out: &mut Vec<Diagnostic>) {
         let tree = &self.doc.tree;
         let props = kw.properties;
-        let patterns: Vec<(Regex, &'static Value)> = kw
+        let patterns: Vec<(Regex, Value)> = kw
             .pattern_properties
             .map(|m| {
                 m.iter()
-                    .filter_map(|(p, s)| Regex::new(p).ok().map(|r| (r, s)))
+                    .filter_map(|(p, s)| super::pattern(p).map(|r| (r, s)))
                     .collect()
             })
             .unwrap_or_default();
@@ -763,7 +763,7 @@ impl Validator<'_> {
                 }
                 continue;
             }
-            let matched: Vec<&'static Value> = patterns
+            let matched: Vec<Value> = patterns
                 .iter()
                 .filter(|(r, _)| r.is_match(key))
                 .map(|(_, s)| *s)
@@ -775,13 +775,11 @@ impl Validator<'_> {
                 continue;
             }
             match additional {
-                Some(Value::Bool(false)) => {
-                    let known: Vec<&str> = props
-                        .map(|p| p.keys().map(String::as_str).collect())
-                        .unwrap_or_default();
+                Some(s) if s.as_bool() == Some(false) => {
+                    let known: Vec<&str> = props.map(|p| p.keys().collect()).unwrap_or_default();
                     out.push(self.unknown_key(*e, key, &known, loc));
                 }
-                Some(s @ Value::Object(_)) => out.extend(self.check(e.value, s, &child)),
+                Some(s) if s.is_object() => out.extend(self.check(e.value, s, &child)),
                 _ => {}
             }
         }
@@ -951,18 +949,14 @@ impl Validator<'_> {
         d
     }
 
-    fn type_error(&self, id: NodeId, schema: &'static Value, loc: &Loc) -> Diagnostic {
-        self.type_error_text(id, &expected(schema), schema, loc)
+    fn type_error(&self, id: NodeId, schema: Value, loc: &Loc) -> Diagnostic {
+        self.type_error_text(id, &expected(schema), loc)
     }
 
-    fn type_error_any(&self, id: NodeId, list: &'static [Value], loc: &Loc) -> Diagnostic {
+    fn type_error_any(&self, id: NodeId, list: Array, loc: &Loc) -> Diagnostic {
         let mut parts: Vec<String> = Vec::new();
-        let mut list_schema: Option<&'static Value> = None;
         for b in list {
             let d = expected(b);
-            if d.starts_with("a list") {
-                list_schema = Some(deref(b));
-            }
             if d != "empty" && !parts.contains(&d) {
                 parts.push(d);
             }
@@ -975,10 +969,10 @@ impl Validator<'_> {
                 format!("{} or {last}", parts.join(", "))
             }
         };
-        self.type_error_text(id, &want, list_schema.unwrap_or(&Value::Null), loc)
+        self.type_error_text(id, &want, loc)
     }
 
-    fn type_error_text(&self, id: NodeId, want: &str, schema: &Value, loc: &Loc) -> Diagnostic {
+    fn type_error_text(&self, id: NodeId, want: &str, loc: &Loc) -> Diagnostic {
         let kind = self.kind(id);
         let name = loc.name();
         let range = self.doc.range(id);
@@ -998,7 +992,6 @@ impl Validator<'_> {
             let _ = write!(msg, "; write it as a list: `[{text}]`");
             d = Diagnostic::new(range, Code::InvalidType, msg);
             d = d.with_fix("Make it a one-item list", range, format!("[{text}]"));
-            let _ = schema;
             return d;
         }
         // No number or boolean is a licence, so quoting one would only trade this error for

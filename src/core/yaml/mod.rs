@@ -7,6 +7,7 @@
 mod index;
 mod json;
 mod parse;
+mod patterns;
 mod resolve;
 
 pub use index::TreeIndex;

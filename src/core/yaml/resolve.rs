@@ -5,7 +5,11 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex_automata::dfa::Automaton;
+use regex_automata::dfa::dense::DFA;
+use regex_automata::{Anchored, Input};
+
+use super::patterns;
 
 /// The value of a scalar.
 #[derive(Clone, Debug, PartialEq)]
@@ -36,18 +40,56 @@ impl ScalarValue {
     }
 }
 
-static INT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$")
-        .expect("static regex")
-});
-static FLOAT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
-        .expect("static regex")
-});
-static TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$")
-        .expect("static regex")
-});
+/// The bytes of a DFA `build.rs` wrote, aligned as [`DFA::from_bytes`] reads them.
+#[repr(C)]
+struct Aligned<B: ?Sized> {
+    _align: [u32; 0],
+    bytes: B,
+}
+
+static INT_DFA: &Aligned<[u8]> = &Aligned {
+    _align: [],
+    bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/yaml-int.dfa")),
+};
+static FLOAT_DFA: &Aligned<[u8]> = &Aligned {
+    _align: [],
+    bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/yaml-float.dfa")),
+};
+static TIMESTAMP_DFA: &Aligned<[u8]> = &Aligned {
+    _align: [],
+    bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/yaml-timestamp.dfa")),
+};
+
+/// A whole-text match against one of [`patterns`]: the DFA prepared at build time, read in
+/// place (no regex is compiled when a run starts); the pattern compiled now should those
+/// bytes not load.
+enum FullMatch {
+    Prepared(Box<DFA<&'static [u32]>>),
+    Compiled(Option<regex_automata::meta::Regex>),
+}
+
+impl FullMatch {
+    fn load(dfa: &'static Aligned<[u8]>, pattern: &str) -> Self {
+        match DFA::from_bytes(&dfa.bytes) {
+            Ok((dfa, _)) => Self::Prepared(Box::new(dfa)),
+            Err(_) => Self::Compiled(regex_automata::meta::Regex::new(pattern).ok()),
+        }
+    }
+
+    fn is_match(&self, text: &str) -> bool {
+        match self {
+            Self::Prepared(dfa) => dfa
+                .try_search_fwd(&Input::new(text).anchored(Anchored::Yes))
+                .is_ok_and(|m| m.is_some()),
+            Self::Compiled(re) => re.as_ref().is_some_and(|re| re.is_match(text)),
+        }
+    }
+}
+
+static INT: LazyLock<FullMatch> = LazyLock::new(|| FullMatch::load(INT_DFA, patterns::INT));
+static FLOAT: LazyLock<FullMatch> = LazyLock::new(|| FullMatch::load(FLOAT_DFA, patterns::FLOAT));
+static TIMESTAMP: LazyLock<FullMatch> =
+    LazyLock::new(|| FullMatch::load(TIMESTAMP_DFA, patterns::TIMESTAMP));
 
 /// Types a plain (unquoted) scalar the way `PyYAML`'s `SafeLoader` does.
 #[must_use]
@@ -164,6 +206,83 @@ fn float_value(text: &str) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The DFAs prepared at build time load, and accept exactly what the patterns accept
+    /// (checked against the `regex` crate on every string of up to three characters from an
+    /// alphabet of the patterns' own, and on longer numbers and dates and their near misses).
+    #[test]
+    fn prepared_patterns_match_as_the_regexes_do() {
+        let alphabet: Vec<char> = "0179_+-.:xbeEaIinNfTZ \t".chars().collect();
+        let mut texts: Vec<String> = vec![String::new()];
+        let mut level = texts.clone();
+        for _ in 0..3 {
+            level = level
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            texts.extend(level.iter().cloned());
+        }
+        texts.extend(
+            [
+                "1_000",
+                "0b101",
+                "0o17",
+                "0x1F",
+                "0755",
+                "190:20:30",
+                "-1:30",
+                "1.5e+10",
+                "6.8523015e+5",
+                "685.230_15e+03",
+                "190:20:30.15",
+                "-.inf",
+                ".NaN",
+                "1.",
+                "2001-12-14t21:59:43.10-05:00",
+                "2001-12-14 21:59:43.10 -5",
+                "2002-12-14",
+                "2001-12-15T02:59:43.1Z",
+                "2001-1-1 1:00:00",
+                "12:00",
+                "1e5",
+                "+0",
+                "00",
+                "1:30",
+                "-1.5",
+                "+.5",
+                "0x_1",
+                "0b_1",
+                "1_0.0",
+                "._5",
+                "-.Inf",
+                "+1:0",
+            ]
+            .map(str::to_owned),
+        );
+        // Near misses of the long ones: cut short, or with a character more on either side.
+        let long: Vec<String> = texts.iter().filter(|t| t.len() > 4).cloned().collect();
+        for t in long {
+            texts.extend((1..t.len()).map(|i| t[..i].to_owned()));
+            for c in &alphabet {
+                texts.push(format!("{t}{c}"));
+                texts.push(format!("{c}{t}"));
+            }
+        }
+        for (prepared, pattern) in [
+            (&*INT, patterns::INT),
+            (&*FLOAT, patterns::FLOAT),
+            (&*TIMESTAMP, patterns::TIMESTAMP),
+        ] {
+            assert!(matches!(prepared, FullMatch::Prepared(_)), "{pattern}");
+            let re = regex::Regex::new(pattern).unwrap();
+            let mut matched = 0;
+            for t in &texts {
+                assert_eq!(prepared.is_match(t), re.is_match(t), "{pattern} on {t:?}");
+                matched += usize::from(re.is_match(t));
+            }
+            assert!(matched > 3, "{pattern} matched {matched}");
+        }
+    }
 
     #[test]
     fn yaml_1_1_typing_matches_pyyaml() {
