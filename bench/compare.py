@@ -15,6 +15,10 @@ Servers (--servers, comma-separated; default: ours,previous,craft-ls,yls-1.25,yl
 Peers are installed on first use (PyPI and npm must be reachable then); a server that cannot
 be had is left out with a note on stderr.
 
+Samples (--samples): flask (the init template), flask-edited (its parts uncommented),
+flask-prime (flask-edited, typing on a `prime` entry the expansion checks), errors, large (the
+generated 22k-line file).
+
 Usage: bench/compare.py [--runs N] [--servers LIST] [--samples LIST] [--previous REV]
 Output: a Markdown table on stdout, one row per sample and server; reports in target/bench/cmp.
 """
@@ -49,6 +53,14 @@ SAMPLES = {
         "complete": ["63:13", "35:5", "23:1"],
         "hover": ["64:5", "35:6", "29:3"],
         "edits": 30,
+    },
+    # Typing on a `prime` entry the expansion checks: its finding changes with every edit.
+    "flask-prime": {
+        "file": HERE / "samples/flask-edited/rockcraft.yaml",
+        "complete": ["63:13", "35:5", "23:1"],
+        "hover": ["64:5", "35:6", "29:3"],
+        "edits": 30,
+        "extra": ["--edit-line", "43"],
     },
     "errors": {
         "file": HERE / "samples/errors/rockcraft.yaml",
@@ -188,6 +200,7 @@ def measure(name: str, cmd: str, sample: str, runs: int, known: set[str]) -> dic
         argv += ["--complete-at", p]
     for p in spec["hover"]:
         argv += ["--hover-at", p]
+    argv += spec.get("extra", [])
     if name.startswith("yls"):
         argv += ["--settings", yls_settings()]
     # Requests sent right after an edit (a newer client's figure; complete diagnostics are
@@ -247,12 +260,20 @@ def main() -> int:
     ap.add_argument("--servers", default="ours,previous,craft-ls,yls-1.25,yls-2.0")
     ap.add_argument("--samples", default="flask,errors,large")
     ap.add_argument("--previous", default=None, help="commit of the previous figures")
+    ap.add_argument("--print-previous", action="store_true",
+                    help="build the previous version if needed, print its binary's path, stop")
     args = ap.parse_args()
 
     prev_rev = args.previous
     if prev_rev is None:
         pinned = HERE / "previous-rev"
         prev_rev = pinned.read_text(encoding="utf-8").split()[0] if pinned.exists() else "HEAD~1"
+    if args.print_previous:
+        binary = previous(prev_rev)
+        if binary is None:
+            return 1
+        print(binary)
+        return 0
     if not SAMPLES["large"]["file"].exists():
         SAMPLES["large"]["file"].parent.mkdir(parents=True, exist_ok=True)
         run([sys.executable, str(HERE / "gen_large.py"), "-o", str(SAMPLES["large"]["file"])])
