@@ -21,6 +21,7 @@ use tokio_util::sync::CancellationToken;
 use tower_lsp_server::ls_types::Uri;
 
 use crate::core::analysis::Analysis;
+use crate::core::cancel::Cancel;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::ide::expansion::ExpansionResult;
 use crate::core::pipeline::{self, MAX_TEXT_BYTES};
@@ -55,6 +56,9 @@ pub struct Snapshot {
     /// The package-name findings of this version and the index revision they were checked
     /// against.
     package_names: Mutex<Option<(u64, Arc<[Diagnostic]>)>>,
+    /// The analysis of an earlier version, which this version's analysis starts from (only
+    /// the blocks an edit touched are read again); let go of once this version is analysed.
+    basis: Mutex<Option<Arc<Analysis>>>,
 }
 
 impl Snapshot {
@@ -79,6 +83,27 @@ impl Snapshot {
             lines,
             outcome,
             package_names: Mutex::new(None),
+            basis: Mutex::new(None),
+        }
+    }
+
+    /// This version with the analysis of an earlier one to start from.
+    #[must_use]
+    pub fn with_basis(self, basis: Option<Arc<Analysis>>) -> Self {
+        if let Ok(mut slot) = self.basis.lock() {
+            *slot = basis;
+        }
+        self
+    }
+
+    /// What the next version's analysis can start from: this version's analysis, else the one
+    /// this version would have started from.
+    #[must_use]
+    pub fn basis_for_next(&self) -> Option<Arc<Analysis>> {
+        match self.outcome.get() {
+            Some(Outcome::Analysed(a)) => Some(Arc::clone(a)),
+            Some(_) => None,
+            None => self.basis.lock().ok().and_then(|b| b.clone()),
         }
     }
 
@@ -113,7 +138,12 @@ impl Snapshot {
     /// concurrent caller waits for the computation already running instead of repeating it.
     pub fn analyse(&self) -> &Outcome {
         self.outcome.get_or_init(|| {
-            match guarded("analysing the document", || pipeline::fast(&self.text)) {
+            let basis = self.basis.lock().ok().and_then(|mut b| b.take());
+            let analysed = guarded("analysing the document", || match &basis {
+                Some(previous) => pipeline::fast_after(previous, &self.text, Cancel::NEVER),
+                None => pipeline::fast(&self.text),
+            });
+            match analysed {
                 Some(a) => Outcome::Analysed(Arc::new(a)),
                 None => Outcome::Failed,
             }
@@ -289,7 +319,8 @@ impl Session {
             return None;
         }
         let (text, lines, made) = next(&doc.snapshot)?;
-        let snapshot = Arc::new(Snapshot::new(uri, version, text, lines));
+        let basis = doc.snapshot.basis_for_next();
+        let snapshot = Arc::new(Snapshot::new(uri, version, text, lines).with_basis(basis));
         let old = std::mem::replace(&mut doc.snapshot, Arc::clone(&snapshot));
         if !doc.carried.is_empty() {
             doc.carried = doc

@@ -13,7 +13,10 @@
 
 use std::fmt::Write as _;
 
+use std::cell::RefCell;
 use std::collections::HashSet;
+
+use rustc_hash::FxHashMap;
 
 use regex::Regex;
 use serde_json::Value;
@@ -27,6 +30,7 @@ use crate::core::facts;
 use crate::core::fits;
 use crate::core::py;
 use crate::core::suggest;
+use crate::core::yaml::incremental::Change;
 use crate::core::yaml::{Entry, NodeId, NodeKind, PathSeg, ScalarStyle, ScalarValue};
 
 /// Checks the document against the schema.
@@ -38,35 +42,127 @@ pub fn validate(doc: &Document) -> Vec<Diagnostic> {
 /// [`validate`], stopping early once `cancel` is set (polled per entry and item).
 #[must_use]
 pub fn validate_with(doc: &Document, cancel: Cancel<'_>) -> Vec<Diagnostic> {
-    let Some(root) = doc.tree.root else {
-        return vec![Diagnostic::new(
-            doc.top_range(),
-            Code::EmptyFile,
-            "rockcraft.yaml is empty: a project needs at least `name`, `summary`, `description`, `base`, `platforms` and `parts` (or `extensions`)",
-        )];
+    validate_reusing(doc, None, cancel).0
+}
+
+/// The findings of each entry of a top-level mapping (each part, service, check...), by the
+/// schema it was checked against and the offset of its key: what [`validate_reusing`] may
+/// reuse for the entries an edit left alone.
+#[derive(Clone, Debug, Default)]
+pub struct Memo {
+    entries: FxHashMap<(usize, u32), Vec<Diagnostic>>,
+}
+
+/// [`validate_with`], taking the findings of the entries outside `reuse`'s change from its
+/// memo (moved to their new place) instead of checking them again, and returning the memo of
+/// this document. The caller vouches that the findings of such an entry depend on nothing
+/// the edit changed: only on the entry itself and on the top-level keys the checks of an entry
+/// read (see [`CONTEXT_KEYS`]).
+#[must_use]
+pub fn validate_reusing(
+    doc: &Document,
+    reuse: Option<(&Memo, Change)>,
+    cancel: Cancel<'_>,
+) -> (Vec<Diagnostic>, Memo) {
+    let v = Validator {
+        doc,
+        cancel,
+        reuse,
+        memo: RefCell::new(Memo::default()),
     };
-    if !doc.tree.is_mapping(root) {
-        if doc.tree.is_null(root) {
-            return Vec::new();
-        }
-        return vec![Diagnostic::new(
-            doc.range(root),
-            Code::NotAMapping,
-            "rockcraft.yaml must be a mapping of keys to values (`name: my-rock`, `base: ...`), but this document is not one",
-        )];
+    let out = v.run();
+    (out, v.memo.into_inner())
+}
+
+/// The top-level keys whose values the checks of an entry of a top-level mapping read (the
+/// declared extensions, the bases): the entries' findings stand while these are unchanged.
+pub const CONTEXT_KEYS: [&str; 4] = ["base", "build-base", "build_base", "extensions"];
+
+impl Validator<'_> {
+    fn run(&self) -> Vec<Diagnostic> {
+        let doc = self.doc;
+        let cancel = self.cancel;
+        self.validate_root(doc, cancel)
     }
-    let v = Validator { doc, cancel };
-    let mut out = v.check(
-        root,
-        super::root(),
-        &Loc {
-            path: Vec::new(),
-            entry: None,
-        },
-    );
-    let mut seen = HashSet::new();
-    out.retain(|d| seen.insert((d.range, d.code, d.message.clone())));
-    out
+
+    /// The findings of the entry `e` of a top-level mapping checked against `schema`: reused
+    /// when the entry is outside the edit, else checked; kept for the next edit.
+    fn check_entry(&self, e: Entry, schema: &'static Value, loc: &Loc) -> Vec<Diagnostic> {
+        if loc.path.len() != 2 {
+            return self.check(e.value, schema, loc);
+        }
+        let at = u32::from(self.doc.range(e.key).start());
+        let id = std::ptr::from_ref(schema) as usize;
+        if let Some((memo, change)) = self.reuse
+            && let Some(old) = change.unmap(at)
+            && let Some(found) = memo.entries.get(&(id, old))
+            && let Some(moved) = found
+                .iter()
+                .map(|d| moved(d, change))
+                .collect::<Option<Vec<_>>>()
+        {
+            self.memo
+                .borrow_mut()
+                .entries
+                .insert((id, at), moved.clone());
+            return moved;
+        }
+        let found = self.check(e.value, schema, loc);
+        if !self.cancel.is_cancelled() {
+            self.memo
+                .borrow_mut()
+                .entries
+                .insert((id, at), found.clone());
+        }
+        found
+    }
+
+    fn validate_root(&self, doc: &Document, cancel: Cancel<'_>) -> Vec<Diagnostic> {
+        let Some(root) = doc.tree.root else {
+            return vec![Diagnostic::new(
+                doc.top_range(),
+                Code::EmptyFile,
+                "rockcraft.yaml is empty: a project needs at least `name`, `summary`, `description`, `base`, `platforms` and `parts` (or `extensions`)",
+            )];
+        };
+        if !doc.tree.is_mapping(root) {
+            if doc.tree.is_null(root) {
+                return Vec::new();
+            }
+            return vec![Diagnostic::new(
+                doc.range(root),
+                Code::NotAMapping,
+                "rockcraft.yaml must be a mapping of keys to values (`name: my-rock`, `base: ...`), but this document is not one",
+            )];
+        }
+        let _ = cancel;
+        let mut out = self.check(
+            root,
+            super::root(),
+            &Loc {
+                path: Vec::new(),
+                entry: None,
+            },
+        );
+        let mut seen = HashSet::new();
+        out.retain(|d| seen.insert((d.range, d.code, d.message.clone())));
+        out
+    }
+}
+
+/// A finding of the old text on the new one (`None` if a range is within the change).
+fn moved(d: &Diagnostic, change: Change) -> Option<Diagnostic> {
+    let mut d = d.clone();
+    d.range = change.map_range(d.range)?;
+    for r in &mut d.related {
+        r.range = change.map_range(r.range)?;
+    }
+    for f in &mut d.fixes {
+        for e in &mut f.edits {
+            e.range = change.map_range(e.range)?;
+        }
+    }
+    Some(d)
 }
 
 /// The keywords of one schema object, read in a single pass (schema objects are small, so
@@ -135,6 +231,8 @@ impl Kw {
 struct Validator<'d> {
     doc: &'d Document,
     cancel: Cancel<'d>,
+    reuse: Option<(&'d Memo, Change)>,
+    memo: RefCell<Memo>,
 }
 
 /// Where a value sits: its path and the mapping entry it is the value of.
@@ -741,7 +839,7 @@ impl Validator<'_> {
             }
             let child = loc.child(key, *e);
             if let Some(s) = props.and_then(|p| p.get(key)) {
-                out.extend(self.check(e.value, s, &child));
+                out.extend(self.check_entry(*e, s, &child));
                 continue;
             }
             // A project field under its Python name (`run_user`): the model reads it like the
@@ -770,7 +868,7 @@ impl Validator<'_> {
                 .collect();
             if !matched.is_empty() {
                 for s in matched {
-                    out.extend(self.check(e.value, s, &child));
+                    out.extend(self.check_entry(*e, s, &child));
                 }
                 continue;
             }
@@ -781,7 +879,7 @@ impl Validator<'_> {
                         .unwrap_or_default();
                     out.push(self.unknown_key(*e, key, &known, loc));
                 }
-                Some(s @ Value::Object(_)) => out.extend(self.check(e.value, s, &child)),
+                Some(s @ Value::Object(_)) => out.extend(self.check_entry(*e, s, &child)),
                 _ => {}
             }
         }

@@ -54,6 +54,21 @@ pub fn to_json(tree: &Tree) -> ToJson {
     }
 }
 
+/// Whether [`to_json`] can report a problem on `tree`: only aliases (a bomb, a recursion, a
+/// nesting deeper than [`MAX_DEPTH`] through them) and keys that are not scalars can. Without
+/// them every node is converted once, so the budget is never spent, and the tree itself nests
+/// at most [`MAX_DEPTH`] collections deep.
+#[must_use]
+pub fn conversion_may_fail(tree: &Tree) -> bool {
+    tree.nodes.iter().any(|n| match &n.kind {
+        NodeKind::Alias { .. } => true,
+        NodeKind::Mapping { entries, .. } => entries
+            .iter()
+            .any(|e| !matches!(tree.node(e.key).kind, NodeKind::Scalar(_))),
+        _ => false,
+    })
+}
+
 /// The JSON form of a scalar value.
 #[must_use]
 pub fn scalar_json(text: &str, value: &ScalarValue) -> Value {

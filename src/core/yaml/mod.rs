@@ -4,13 +4,14 @@
 //! syntax error closes the open containers and is reported next to the partial tree, so
 //! features such as completion keep working while the user is typing.
 
+pub mod incremental;
 mod index;
 mod json;
 mod parse;
 mod resolve;
 
 pub use index::TreeIndex;
-pub use json::{ToJson, to_json};
+pub use json::{ToJson, conversion_may_fail, to_json};
 pub use parse::parse;
 pub use resolve::{ScalarValue, resolve_plain, resolves_to_str};
 
