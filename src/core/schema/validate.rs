@@ -68,7 +68,12 @@ pub fn validate_reusing(
         doc,
         cancel,
         reuse,
-        memo: RefCell::new(Memo::default()),
+        memo: RefCell::new(Memo {
+            entries: FxHashMap::with_capacity_and_hasher(
+                reuse.map_or(0, |(m, _)| m.entries.len()),
+                rustc_hash::FxBuildHasher,
+            ),
+        }),
     };
     let out = v.run();
     (out, v.memo.into_inner())
@@ -601,7 +606,7 @@ impl Validator<'_> {
                 let scalar = self.doc.tree.scalar(id)?;
                 let shown = match scalar.value {
                     ScalarValue::Float(f) => py::float_str(f),
-                    _ => scalar.text.clone(),
+                    _ => scalar.text.to_string(),
                 };
                 let range = self.doc.range(id);
                 let mut message = format!(

@@ -110,17 +110,37 @@ pub fn reparse(tree: &Tree, old_text: &str, new_text: &str) -> Option<(Tree, Cha
     Some((spliced, change))
 }
 
+/// How many bytes [`changed`] compares at once.
+const CHUNK: usize = 256;
+
 /// The first byte that differs and the end of the changed bytes in the old text (the texts
 /// differ; both ends on character boundaries).
 fn changed(old: &str, new: &str) -> Option<(u32, u32)> {
     let (a, b) = (old.as_bytes(), new.as_bytes());
-    let mut prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let most = a.len().min(b.len()) - prefix;
-    let mut suffix = a
+    let shorter = a.len().min(b.len());
+    // Equal chunks are compared as slices (vectorised), the differing one byte by byte.
+    let mut prefix = 0;
+    while prefix + CHUNK <= shorter && a[prefix..prefix + CHUNK] == b[prefix..prefix + CHUNK] {
+        prefix += CHUNK;
+    }
+    prefix += a[prefix..shorter]
+        .iter()
+        .zip(&b[prefix..shorter])
+        .take_while(|(x, y)| x == y)
+        .count();
+    let most = shorter - prefix;
+    let mut suffix = 0;
+    while suffix + CHUNK <= most
+        && a[a.len() - suffix - CHUNK..a.len() - suffix]
+            == b[b.len() - suffix - CHUNK..b.len() - suffix]
+    {
+        suffix += CHUNK;
+    }
+    suffix += a[..a.len() - suffix]
         .iter()
         .rev()
-        .zip(b.iter().rev())
-        .take(most)
+        .zip(b[..b.len() - suffix].iter().rev())
+        .take(most - suffix)
         .take_while(|(x, y)| x == y)
         .count();
     while !old.is_char_boundary(prefix) {
@@ -429,10 +449,6 @@ fn splice(
     };
     let shift = |r: TextRange| -> TextRange { r + TextSize::from(start) };
     let mut nodes: Vec<Node> = Vec::with_capacity(usize::try_from(total).ok()?);
-    let mut containers = vec![level.map];
-    if let Some((root, _)) = level.parent {
-        containers.push(root);
-    }
     for (i, n) in old.nodes[..ids as usize].iter().enumerate().chain(
         old.nodes[ide as usize..]
             .iter()
@@ -441,11 +457,12 @@ fn splice(
     ) {
         // Nodes outside the run lie wholly before or after it; the mappings around it get
         // their ends below.
-        let span = if containers.iter().any(|c| c.0 as usize == i) {
-            n.span
-        } else {
-            change.map_range(n.span)?
-        };
+        let span =
+            if i == level.map.0 as usize || level.parent.is_some_and(|(r, _)| r.0 as usize == i) {
+                n.span
+            } else {
+                change.map_range(n.span)?
+            };
         nodes.push(Node {
             span,
             kind: relink(&n.kind, moved),

@@ -243,7 +243,7 @@ impl Ctx<'_> {
         let resolved = self.tree.resolve(id);
         let node = self.tree.node(resolved);
         let what = match &node.kind {
-            NodeKind::Scalar(s) => return s.text.clone(),
+            NodeKind::Scalar(s) => return s.text.to_string(),
             NodeKind::Mapping { .. } => "a mapping",
             NodeKind::Sequence { .. } => "a list",
             NodeKind::Alias { .. } => "this value",

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::hash::BuildHasher as _;
 
+use compact_str::CompactString;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use granit_parser::{Event, Marker, Parser, ScalarStyle as GStyle, Span, StructureStyle, Tag};
@@ -200,7 +201,7 @@ impl Builder<'_> {
                     GStyle::Literal => ScalarStyle::Literal,
                     GStyle::Folded => ScalarStyle::Folded,
                 };
-                let text = value.into_owned();
+                let text = CompactString::from(value);
                 let mut typed = if style == ScalarStyle::Plain {
                     resolve_plain(&text)
                 } else {
@@ -305,7 +306,7 @@ impl Builder<'_> {
     /// (the rest of the document is read on).
     fn skip_too_deep(&mut self, start: u32, end: u32) {
         let null = NodeKind::Scalar(Scalar {
-            text: String::new(),
+            text: CompactString::default(),
             style: ScalarStyle::Plain,
             value: ScalarValue::Null,
         });
@@ -393,7 +394,7 @@ impl Builder<'_> {
                         let line = self.line_of(u32::from(first.start())) + 1;
                         self.errors.push(YamlError {
                             range: here,
-                            kind: YamlErrorKind::DuplicateKey { key: name.clone(), first },
+                            kind: YamlErrorKind::DuplicateKey { key: name.to_string(), first },
                             message: format!(
                                 "duplicate key `{name}`: it is already set on line {line}, and rockcraft refuses a file with a key repeated in one mapping; keep one of the two"
                             ),
@@ -537,7 +538,7 @@ impl Builder<'_> {
             if let Some(key) = frame.pending_key {
                 let at = u32::from(self.tree.nodes[key.0 as usize].span.end());
                 let value = Scalar {
-                    text: String::new(),
+                    text: CompactString::default(),
                     style: ScalarStyle::Plain,
                     value: ScalarValue::Null,
                 };
@@ -550,6 +551,16 @@ impl Builder<'_> {
             }
             let end = frame.last_end;
             self.close(end);
+        }
+        // The tree is kept as long as its document: give back what growing it reserved.
+        self.tree.nodes.shrink_to_fit();
+        self.tree.comments.shrink_to_fit();
+        for node in &mut self.tree.nodes {
+            match &mut node.kind {
+                NodeKind::Mapping { entries, .. } => entries.shrink_to_fit(),
+                NodeKind::Sequence { items, .. } => items.shrink_to_fit(),
+                _ => {}
+            }
         }
         Parsed {
             tree: self.tree,
