@@ -207,6 +207,69 @@ fn incremental_analysis_equals_full_analysis_on_random_edits() {
     );
 }
 
+/// A project with many parts written in the shapes that make blocks end in different ways:
+/// block scalars kept, stripped and empty, comments at every column, quoted keys, empty and
+/// flow values, nested mappings.
+fn many_shapes() -> String {
+    let mut text = String::from(
+        "# a project\nname: x\nbase: ubuntu@24.04\nversion: '1'\nsummary: s\n\
+         description: |\n  d\n\nplatforms:\n  amd64:\nparts:\n",
+    );
+    for i in 0..12 {
+        let _ = write!(text, "  part-{i}:\n    plugin: nil\n");
+        match i % 6 {
+            0 => text.push_str("    override-build: |+\n      craftctl default\n\n"),
+            1 => text.push_str("    override-build: |-\n      echo\n# col 0\n"),
+            2 => text.push_str("    'stage-packages': [a, b]\n    # indented\n\n"),
+            3 => text.push_str("    prime:\n    - a\n    - b\n    source:\n"),
+            4 => text.push_str("    override-prime: >\n      folded\n      text\n  # two\n"),
+            _ => text.push_str("    organize:\n      a: b\n    after: [part-0]\n"),
+        }
+    }
+    text.push_str(
+        "services:\n  s:\n    override: replace\n    command: x\n    startup: enabled\n\
+         checks:\n  c:\n    override: replace\n    http:\n      url: u\n",
+    );
+    text
+}
+
+#[test]
+fn incremental_analysis_equals_full_analysis_on_edits_within_blocks() {
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let base = many_shapes();
+    let (mut steps, mut kept) = (0usize, 0usize);
+    for round in 0..40 {
+        let mut previous = analyze(&base);
+        let mut current = base.clone();
+        for step in 0..15 {
+            let next = edit(&current, &mut rng);
+            let incremental = analyze_after(&previous, &next, Cancel::NEVER);
+            if previous.doc.reparse(&next).1.is_some() {
+                kept += 1;
+            }
+            steps += 1;
+            assert_same(
+                &incremental,
+                &analyze(&next),
+                &format!("round {round}, edit {step}:\n--- before\n{current}\n--- after\n{next}"),
+            );
+            // An edit that breaks the YAML is followed by a fresh start, so that most edits
+            // are made to a clean document.
+            if incremental.doc.yaml_errors.is_empty() {
+                previous = incremental;
+                current = next;
+            } else {
+                previous = analyze(&base);
+                current = base.clone();
+            }
+        }
+    }
+    assert!(
+        kept * 4 > steps,
+        "only {kept} of {steps} edits were incremental"
+    );
+}
+
 #[test]
 fn editing_one_part_of_many_rereads_only_that_part() {
     let mut text = String::from("name: x\nbase: ubuntu@24.04\nparts:\n");

@@ -80,7 +80,7 @@ pub fn scalar_json(text: &str, value: &ScalarValue) -> Value {
             .parse::<f64>()
             .ok()
             .and_then(Number::from_f64)
-            .map_or(Value::String(s.clone()), Value::Number),
+            .map_or_else(|| Value::String(s.to_string()), Value::Number),
         ScalarValue::Float(f) => {
             Number::from_f64(*f).map_or_else(|| Value::String(text.to_owned()), Value::Number)
         }

@@ -201,7 +201,7 @@ impl Builder<'_> {
                     GStyle::Literal => ScalarStyle::Literal,
                     GStyle::Folded => ScalarStyle::Folded,
                 };
-                let text = CompactString::from(value);
+                let text = CompactString::from(value.as_ref());
                 let mut typed = if style == ScalarStyle::Plain {
                     resolve_plain(&text)
                 } else {
