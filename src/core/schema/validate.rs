@@ -46,7 +46,7 @@ pub fn validate_with(doc: &Document, cancel: Cancel<'_>) -> Vec<Diagnostic> {
 }
 
 /// The findings of each entry of a top-level mapping (each part, service, check...), by the
-/// schema it was checked against and the offset of its key: what [`validate_reusing`] may
+/// schema of the mapping it was checked in and the offset of its key: what [`validate_reusing`] may
 /// reuse for the entries an edit left alone.
 #[derive(Clone, Debug, Default)]
 pub struct Memo {
@@ -88,38 +88,6 @@ impl Validator<'_> {
         let doc = self.doc;
         let cancel = self.cancel;
         self.validate_root(doc, cancel)
-    }
-
-    /// The findings of the entry `e` of a top-level mapping checked against `schema`: reused
-    /// when the entry is outside the edit, else checked; kept for the next edit.
-    fn check_entry(&self, e: Entry, schema: &'static Value, loc: &Loc) -> Vec<Diagnostic> {
-        if loc.path.len() != 2 {
-            return self.check(e.value, schema, loc);
-        }
-        let at = u32::from(self.doc.range(e.key).start());
-        let id = std::ptr::from_ref(schema) as usize;
-        if let Some((memo, change)) = self.reuse
-            && let Some(old) = change.unmap(at)
-            && let Some(found) = memo.entries.get(&(id, old))
-            && let Some(moved) = found
-                .iter()
-                .map(|d| moved(d, change))
-                .collect::<Option<Vec<_>>>()
-        {
-            self.memo
-                .borrow_mut()
-                .entries
-                .insert((id, at), moved.clone());
-            return moved;
-        }
-        let found = self.check(e.value, schema, loc);
-        if !self.cancel.is_cancelled() {
-            self.memo
-                .borrow_mut()
-                .entries
-                .insert((id, at), found.clone());
-        }
-        found
     }
 
     fn validate_root(&self, doc: &Document, cancel: Cancel<'_>) -> Vec<Diagnostic> {
@@ -174,6 +142,8 @@ fn moved(d: &Diagnostic, change: Change) -> Option<Diagnostic> {
 /// comparing a few keys beats hashing every keyword on every node).
 #[derive(Default)]
 struct Kw {
+    /// The schema object's address: which schema a memoised finding was checked against.
+    source: usize,
     any_of: Option<&'static [Value]>,
     one_of: Option<&'static [Value]>,
     all_of: Option<&'static [Value]>,
@@ -196,7 +166,10 @@ struct Kw {
 
 impl Kw {
     fn of(schema: &'static Value) -> Kw {
-        let mut k = Kw::default();
+        let mut k = Kw {
+            source: std::ptr::from_ref(schema) as usize,
+            ..Kw::default()
+        };
         let Some(map) = schema.as_object() else {
             return k;
         };
@@ -808,7 +781,6 @@ impl Validator<'_> {
 
     fn check_object(&self, id: NodeId, kw: &Kw, loc: &Loc, out: &mut Vec<Diagnostic>) {
         let tree = &self.doc.tree;
-        let props = kw.properties;
         let patterns: Vec<(Regex, &'static Value)> = kw
             .pattern_properties
             .map(|m| {
@@ -817,75 +789,18 @@ impl Validator<'_> {
                     .collect()
             })
             .unwrap_or_default();
-        let additional = kw.additional;
-        let at_root = loc.path.is_empty();
         for e in tree.entries(id) {
             if self.cancel.is_cancelled() {
                 return;
             }
-            let Some(key) = tree.text(e.key) else {
-                continue;
-            };
-            if at_root && key == "extensions" {
-                continue; // checked by the extensions rule
-            }
-            if let Some(names) = kw.reserved_names
-                && names.iter().any(|n| n.as_str() == Some(key))
-            {
-                out.push(Diagnostic::new(
-                    self.doc.range(e.key),
-                    Code::ReservedName,
-                    format!(
-                        "`{key}` is a reserved name and cannot be used {}; pick another name",
-                        loc.container()
-                    ),
-                ));
-                continue;
-            }
-            let child = loc.child(key, *e);
-            if let Some(s) = props.and_then(|p| p.get(key)) {
-                out.extend(self.check_entry(*e, s, &child));
-                continue;
-            }
-            // A project field under its Python name (`run_user`): the model reads it like the
-            // alias, but not both.
-            if at_root
-                && let Some(field) = facts::project_field_of_python_name(key)
-                && let Some(s) = props.and_then(|p| p.get(field))
-            {
-                if tree.entry(id, field).is_some() {
-                    out.push(Diagnostic::new(
-                        self.doc.range(e.key),
-                        Code::UnknownKey,
-                        format!(
-                            "`{key}` is the Python name of `{field}`: rockcraft reads either spelling, but refuses the project when both are written; keep only `{field}`"
-                        ),
-                    ));
-                } else {
-                    out.extend(self.check(e.value, s, &loc.child(field, *e)));
-                }
-                continue;
-            }
-            let matched: Vec<&'static Value> = patterns
-                .iter()
-                .filter(|(r, _)| r.is_match(key))
-                .map(|(_, s)| *s)
-                .collect();
-            if !matched.is_empty() {
-                for s in matched {
-                    out.extend(self.check_entry(*e, s, &child));
-                }
-                continue;
-            }
-            match additional {
-                Some(Value::Bool(false)) => {
-                    let known: Vec<&str> = props
-                        .map(|p| p.keys().map(String::as_str).collect())
-                        .unwrap_or_default();
-                    out.push(self.unknown_key(*e, key, &known, loc));
-                }
-                Some(s @ Value::Object(_)) => out.extend(self.check_entry(*e, s, &child)),
-                _ => {}
+            if loc.path.len() == 1 {
+                // An entry of a top-level mapping (a part, a service): its findings are kept
+                // for the next edit, and taken from the previous one when it was left alone.
+                self.memoized(kw.source, *e, out, |out| {
+                    self.object_entry(id, *e, kw, &patterns, loc, out);
+                });
+            } else {
+                self.object_entry(id, *e, kw, &patterns, loc, out);
             }
         }
         if let Some(required) = kw.required {
@@ -906,11 +821,122 @@ impl Validator<'_> {
             }
         }
         // rockcraft's model requires `version` unless a part adopts it (`adopt-info`).
-        if at_root
+        if loc.path.is_empty()
             && self.doc.top_entry("version").is_none()
             && self.doc.top_entry("adopt-info").is_none()
         {
             out.push(self.missing_key(id, "version", loc));
+        }
+    }
+
+    /// Checks the entry `e` of the mapping `id` against the mapping's keywords.
+    fn object_entry(
+        &self,
+        id: NodeId,
+        e: Entry,
+        kw: &Kw,
+        patterns: &[(Regex, &'static Value)],
+        loc: &Loc,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let tree = &self.doc.tree;
+        let props = kw.properties;
+        let additional = kw.additional;
+        let at_root = loc.path.is_empty();
+        let Some(key) = tree.text(e.key) else {
+            return;
+        };
+        if at_root && key == "extensions" {
+            return; // checked by the extensions rule
+        }
+        if let Some(names) = kw.reserved_names
+            && names.iter().any(|n| n.as_str() == Some(key))
+        {
+            out.push(Diagnostic::new(
+                self.doc.range(e.key),
+                Code::ReservedName,
+                format!(
+                    "`{key}` is a reserved name and cannot be used {}; pick another name",
+                    loc.container()
+                ),
+            ));
+            return;
+        }
+        let child = loc.child(key, e);
+        if let Some(s) = props.and_then(|p| p.get(key)) {
+            out.extend(self.check(e.value, s, &child));
+            return;
+        }
+        // A project field under its Python name (`run_user`): the model reads it like the
+        // alias, but not both.
+        if at_root
+            && let Some(field) = facts::project_field_of_python_name(key)
+            && let Some(s) = props.and_then(|p| p.get(field))
+        {
+            if tree.entry(id, field).is_some() {
+                out.push(Diagnostic::new(
+                    self.doc.range(e.key),
+                    Code::UnknownKey,
+                    format!(
+                        "`{key}` is the Python name of `{field}`: rockcraft reads either spelling, but refuses the project when both are written; keep only `{field}`"
+                    ),
+                ));
+            } else {
+                out.extend(self.check(e.value, s, &loc.child(field, e)));
+            }
+            return;
+        }
+        let matched: Vec<&'static Value> = patterns
+            .iter()
+            .filter(|(r, _)| r.is_match(key))
+            .map(|(_, s)| *s)
+            .collect();
+        if !matched.is_empty() {
+            for s in matched {
+                out.extend(self.check(e.value, s, &child));
+            }
+            return;
+        }
+        match additional {
+            Some(Value::Bool(false)) => {
+                let known: Vec<&str> = props
+                    .map(|p| p.keys().map(String::as_str).collect())
+                    .unwrap_or_default();
+                out.push(self.unknown_key(e, key, &known, loc));
+            }
+            Some(s @ Value::Object(_)) => out.extend(self.check(e.value, s, &child)),
+            _ => {}
+        }
+    }
+
+    /// Appends what `check` finds for the entry `e` checked against the schema `schema`:
+    /// the previous analysis's findings moved to their new place when the entry is outside
+    /// the edit, else checked now; either way kept in this analysis's memo.
+    fn memoized(
+        &self,
+        schema: usize,
+        e: Entry,
+        out: &mut Vec<Diagnostic>,
+        check: impl FnOnce(&mut Vec<Diagnostic>),
+    ) {
+        let at = u32::from(self.doc.range(e.key).start());
+        if let Some((memo, change)) = self.reuse
+            && let Some(old) = change.unmap(at)
+            && let Some(found) = memo.entries.get(&(schema, old))
+            && let Some(moved) = found
+                .iter()
+                .map(|d| moved(d, change))
+                .collect::<Option<Vec<_>>>()
+        {
+            out.extend(moved.iter().cloned());
+            self.memo.borrow_mut().entries.insert((schema, at), moved);
+            return;
+        }
+        let mut found = Vec::new();
+        check(&mut found);
+        out.extend(found.iter().cloned());
+        if !self.cancel.is_cancelled() {
+            self.memo.borrow_mut().entries.insert((schema, at), found);
         }
     }
 
