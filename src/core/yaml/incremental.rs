@@ -196,16 +196,21 @@ impl Level {
         let mut indent = None;
         for e in entries {
             let key = u32::from(tree.node(e.key).span.start()) as usize;
-            let line = text[..key].rfind('\n').map_or(0, |i| i + 1);
+            let before = text.get(..key)?;
+            let line = before.rfind('\n').map_or(0, |i| i + 1);
             // The key must be the first thing on its line, at the mapping's column.
-            if !text[line..key].bytes().all(|b| b == b' ') {
+            if !before[line..].bytes().all(|b| b == b' ') {
                 return None;
             }
             let column = key - line;
             if *indent.get_or_insert(column) != column {
                 return None;
             }
-            starts.push(u32::try_from(line).ok()?);
+            let line = u32::try_from(line).ok()?;
+            if starts.last().is_some_and(|&s| s >= line) {
+                return None;
+            }
+            starts.push(line);
         }
         let indent = indent?;
         let first_node = entries.iter().map(|e| e.key.0).collect::<Vec<_>>();
@@ -573,5 +578,65 @@ fn relink(kind: &NodeKind, f: impl Fn(NodeId) -> NodeId) -> NodeKind {
         NodeKind::Alias { target } => NodeKind::Alias {
             target: target.map(f),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::yaml::parse;
+
+    const PROJECT: &str = "name: x\nparts:\n  a:\n    plugin: nil\n  b:\n    plugin: dump\n    source: .\nservices:\n  s:\n    command: c\n";
+
+    /// The tree `reparse` builds for `new` from `old`, checked against a full read.
+    fn reread(old: &str, new: &str) -> Option<Change> {
+        let (tree, change) = reparse(&parse(old).tree, old, new)?;
+        let full = parse(new);
+        assert!(full.errors.is_empty(), "{new}");
+        assert_eq!(tree.nodes, full.tree.nodes, "{new}");
+        assert_eq!(tree.comments, full.tree.comments, "{new}");
+        Some(change)
+    }
+
+    #[test]
+    fn an_edit_in_one_part_rereads_that_part() {
+        let new = PROJECT.replace("plugin: dump", "plugin: dumpy");
+        let change = reread(PROJECT, &new).expect("incremental");
+        assert_eq!(
+            &new[change.start as usize..change.new_end as usize],
+            "  b:\n    plugin: dumpy\n    source: .\n"
+        );
+        assert_eq!(change.map(0), Some(0));
+        assert_eq!(change.map(change.old_end), Some(change.new_end));
+        assert_eq!(change.map(change.start + 1), None);
+        assert_eq!(change.unmap(change.new_end), Some(change.old_end));
+        assert_eq!(change.unmap(change.start), None);
+    }
+
+    #[test]
+    fn a_new_part_and_a_new_top_level_key_are_read_in_place() {
+        let added = PROJECT.replace("  b:\n", "  c:\n    plugin: nil\n  b:\n");
+        assert!(reread(PROJECT, &added).is_some());
+        let top = PROJECT.replace("services:", "summary: s\nservices:");
+        assert!(reread(PROJECT, &top).is_some());
+    }
+
+    #[test]
+    fn blocks_that_are_not_independent_are_read_in_full() {
+        for new in [
+            // A key that another block has.
+            PROJECT.replace("  b:\n", "  a:\n"),
+            // An alias, an anchor's use.
+            PROJECT.replace("source: .", "source: *x"),
+            // A tab, a line left of the parts, a flow mapping left open.
+            PROJECT.replace("source: .", "source:\t."),
+            PROJECT.replace("    source: .", " source: ."),
+            PROJECT.replace("source: .", "source: {a: 1"),
+            // A second document.
+            PROJECT.replace("services:", "---\nservices:"),
+        ] {
+            let old = parse(PROJECT);
+            assert!(reparse(&old.tree, PROJECT, &new).is_none(), "{new}");
+        }
     }
 }
