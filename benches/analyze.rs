@@ -1,10 +1,12 @@
 //! Times the per-edit analysis (parse, schema validation, rules) on the bundled samples and on
-//! a large generated file. Run: `cargo bench --bench analyze [-- FILE...]`.
+//! a large generated file, and the analysis of an edit made from the previous analysis (a
+//! character typed at the end of the middle line). Run: `cargo bench --bench analyze [-- FILE...]`.
 
 use std::io::Write as _;
 use std::time::{Duration, Instant};
 
-use rockcraft_lsp::core::analysis::diagnose;
+use rockcraft_lsp::core::analysis::{analyze, analyze_after, diagnose};
+use rockcraft_lsp::core::cancel::Cancel;
 use rockcraft_lsp::core::document::Document;
 use rockcraft_lsp::core::rules;
 use rockcraft_lsp::core::schema::validate::validate;
@@ -28,15 +30,23 @@ fn main() {
     }
     let _ = writeln!(
         std::io::stdout(),
-        "| file | bytes | parse µs | schema µs | rules µs | total µs |"
+        "| file | bytes | parse µs | schema µs | rules µs | total µs | edit µs |"
     );
-    let _ = writeln!(std::io::stdout(), "|---|---|---|---|---|---|");
+    let _ = writeln!(std::io::stdout(), "|---|---|---|---|---|---|---|");
     for f in files {
         let Ok(text) = std::fs::read_to_string(&f) else {
             continue;
         };
         let runs = if text.len() > 100_000 { 20 } else { 300 };
         let (mut p, mut s, mut r, mut t) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut e = Vec::new();
+        let mut middle = text.len() / 2;
+        while !text.is_char_boundary(middle) {
+            middle -= 1;
+        }
+        let middle = text[middle..].find('\n').map_or(middle, |i| middle + i);
+        let mut previous = analyze(&text);
+        let mut current = text.clone();
         for _ in 0..runs {
             let t0 = Instant::now();
             let doc = Document::parse(&text);
@@ -51,16 +61,27 @@ fn main() {
             let t3 = Instant::now();
             std::hint::black_box(diagnose(&Document::parse(&text)));
             t.push(t3.elapsed());
+            // Type a character, or delete the one typed before.
+            if current.len() == text.len() {
+                current.insert(middle, 'x');
+            } else {
+                current.remove(middle);
+            }
+            let t4 = Instant::now();
+            let next = analyze_after(&previous, &current, Cancel::NEVER);
+            e.push(t4.elapsed());
+            previous = next;
         }
         let name = f.rsplit('/').nth(1).unwrap_or(&f).to_owned();
         let _ = writeln!(
             std::io::stdout(),
-            "| {name} | {} | {:.0} | {:.0} | {:.0} | {:.0} |",
+            "| {name} | {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} |",
             text.len(),
             median(p),
             median(s),
             median(r),
-            median(t)
+            median(t),
+            median(e)
         );
     }
 }

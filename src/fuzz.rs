@@ -85,9 +85,18 @@ pub fn yaml_tree(data: &[u8]) {
     let _ = ide::format::format_document_range(&doc, TextRange::new(half, end), options);
 }
 
-/// The fast stage: YAML, schema and rules.
+/// The fast stage: YAML, schema and rules; then again after a character is typed in the
+/// middle, from the first analysis, which must find what a fresh analysis finds.
 pub fn analysis(data: &[u8]) {
-    let _ = pipeline::fast(&text(data));
+    let mut text = text(data);
+    let first = pipeline::fast(&text);
+    let mut half = text.len() / 2;
+    while !text.is_char_boundary(half) {
+        half -= 1;
+    }
+    text.insert(half, 'x');
+    let after = pipeline::fast_after(&first, &text, crate::core::cancel::Cancel::NEVER);
+    assert_eq!(after.diagnostics, pipeline::fast(&text).diagnostics);
 }
 
 /// Every stage, on a project whose files are the NUL-separated pieces of `data`

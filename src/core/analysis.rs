@@ -8,14 +8,18 @@ use crate::core::cancel::Cancel;
 use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
+use crate::core::rules;
+use crate::core::schema::validate::{CONTEXT_KEYS, Memo, validate_reusing};
 use crate::core::yaml::YamlErrorKind;
-use crate::core::{rules, schema};
+use crate::core::yaml::incremental::Change;
 
 /// A document and everything found wrong with it, sorted by position.
 #[derive(Debug, Clone)]
 pub struct Analysis {
     pub doc: Arc<Document>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The schema findings per entry of the top-level mappings, for [`analyze_after`].
+    pub memo: Memo,
 }
 
 /// Parses and checks a `rockcraft.yaml` text. Never fails.
@@ -33,8 +37,53 @@ pub fn analyze_with(text: &str, cancel: Cancel<'_>) -> Analysis {
 /// The analysis of an already parsed document, stopping early once `cancel` is set.
 #[must_use]
 pub fn checked(doc: Arc<Document>, cancel: Cancel<'_>) -> Analysis {
-    let diagnostics = diagnose_with(&doc, cancel);
-    Analysis { doc, diagnostics }
+    let (diagnostics, memo) = diagnose_reusing(&doc, None, cancel);
+    Analysis {
+        doc,
+        diagnostics,
+        memo,
+    }
+}
+
+/// [`analyze_with`] on `text`, an edit of `previous`'s text, redoing only the work the edit
+/// can change: the YAML blocks it touched are read again ([`Document::reparse`]) and the
+/// schema findings of the entries it left alone are reused. The result is the same as
+/// [`analyze_with`]'s.
+#[must_use]
+pub fn analyze_after(previous: &Analysis, text: &str, cancel: Cancel<'_>) -> Analysis {
+    let (doc, change) = previous.doc.reparse(text);
+    checked_after(previous, Arc::new(doc), change, cancel)
+}
+
+/// [`checked`] on `doc`, read from `previous`'s text by [`Document::reparse`] (which said what
+/// `change` it made, if it read only part of the text): the schema findings of the entries the
+/// change left alone are taken from `previous`.
+#[must_use]
+pub fn checked_after(
+    previous: &Analysis,
+    doc: Arc<Document>,
+    change: Option<Change>,
+    cancel: Cancel<'_>,
+) -> Analysis {
+    let reuse = change
+        .filter(|_| same_context(&previous.doc, &doc))
+        .map(|c| (&previous.memo, c));
+    let (diagnostics, memo) = diagnose_reusing(&doc, reuse, cancel);
+    Analysis {
+        doc,
+        diagnostics,
+        memo,
+    }
+}
+
+/// Whether the top-level entries that the checks of other entries read are written the same.
+fn same_context(a: &Document, b: &Document) -> bool {
+    fn written<'d>(doc: &'d Document, key: &str) -> Option<&'d str> {
+        doc.root_map()
+            .and_then(|r| doc.tree.entry(r, key))
+            .map(|e| doc.text_at(doc.range(e.key).cover(doc.range(e.value))))
+    }
+    CONTEXT_KEYS.iter().all(|k| written(a, k) == written(b, k))
 }
 
 /// All diagnostics of a parsed document.
@@ -45,6 +94,15 @@ pub fn diagnose(doc: &Document) -> Vec<Diagnostic> {
 
 /// [`diagnose`], stopping early once `cancel` is set.
 fn diagnose_with(doc: &Document, cancel: Cancel<'_>) -> Vec<Diagnostic> {
+    diagnose_reusing(doc, None, cancel).0
+}
+
+/// [`diagnose_with`], reusing schema findings as [`validate_reusing`] does.
+fn diagnose_reusing(
+    doc: &Document,
+    reuse: Option<(&Memo, Change)>,
+    cancel: Cancel<'_>,
+) -> (Vec<Diagnostic>, Memo) {
     let mut out: Vec<Diagnostic> = doc
         .yaml_errors
         .iter()
@@ -53,14 +111,15 @@ fn diagnose_with(doc: &Document, cancel: Cancel<'_>) -> Vec<Diagnostic> {
     if doc.has_fatal_yaml_errors() {
         // A partial tree would produce misleading "missing key" errors; report only the
         // syntax problem until the YAML reads again.
-        return out;
+        return (out, Memo::default());
     }
-    out.extend(schema::validate::validate_with(doc, cancel));
+    let (found, memo) = validate_reusing(doc, reuse, cancel);
+    out.extend(found);
     if !cancel.is_cancelled() {
         rules::check(doc, &mut out);
     }
     out.sort_by_key(|d| (d.range.start(), d.range.end(), d.severity));
-    out
+    (out, memo)
 }
 
 fn yaml_diagnostic(doc: &Document, e: &crate::core::yaml::YamlError) -> Diagnostic {
@@ -91,3 +150,6 @@ fn yaml_diagnostic(doc: &Document, e: &crate::core::yaml::YamlError) -> Diagnost
     }
     d
 }
+
+#[cfg(test)]
+mod incremental_tests;

@@ -1,11 +1,14 @@
 //! A parsed `rockcraft.yaml`: the text, its line index, the YAML tree, the loaded data and the
 //! handful of project facts (bases, declared extensions) that many rules need.
 
+use std::sync::OnceLock;
+
 use serde_json::Value;
 
 use crate::core::extensions::registry::{self, ExtensionInfo};
 use crate::core::facts;
 use crate::core::text::{Lines, TextRange, TextSize};
+use crate::core::yaml::incremental::Change;
 use crate::core::yaml::{self, Entry, NodeId, Tree, YamlError, YamlErrorKind};
 
 #[derive(Debug, Clone)]
@@ -15,24 +18,65 @@ pub struct Document {
     pub tree: Tree,
     /// Syntax errors, duplicate keys and alias problems.
     pub yaml_errors: Vec<YamlError>,
-    /// The document as `PyYAML` would load it.
-    pub json: Value,
+    /// The document as `PyYAML` would load it, built from the tree when first asked for (the
+    /// per-edit checks read the tree; only the expansion and a few editor features need it).
+    json: OnceLock<Value>,
 }
 
 impl Document {
     #[must_use]
     pub fn parse(text: &str) -> Self {
         let parsed = yaml::parse(text);
-        let converted = yaml::to_json(&parsed.tree);
+        Self::from_parsed(text.to_owned(), Lines::new(text), parsed)
+    }
+
+    /// A document from its text, line index and YAML tree. The JSON value is built now only
+    /// when building it can report problems (aliases, or keys that are not scalars); otherwise
+    /// it can only succeed and is left for [`Document::json`].
+    #[must_use]
+    pub fn from_parsed(text: String, lines: Lines, parsed: yaml::Parsed) -> Self {
+        let json = OnceLock::new();
         let mut yaml_errors = parsed.errors;
-        yaml_errors.extend(converted.errors);
+        if yaml::conversion_may_fail(&parsed.tree) {
+            let converted = yaml::to_json(&parsed.tree);
+            yaml_errors.extend(converted.errors);
+            let _ = json.set(converted.value);
+        }
         Self {
-            text: text.to_owned(),
-            lines: Lines::new(text),
+            text,
+            lines,
             tree: parsed.tree,
             yaml_errors,
-            json: converted.value,
+            json,
         }
+    }
+
+    /// The document of `text`, an edit of this document's text: when the edit stays within
+    /// independent blocks of lines, only those are read again and the rest of the tree is
+    /// kept ([`yaml::incremental`]); otherwise the whole text is read. Either way the result
+    /// is what [`Document::parse`] gives. The [`Change`] says which lines were read again
+    /// (`None`: all of them).
+    #[must_use]
+    pub fn reparse(&self, text: &str) -> (Self, Option<Change>) {
+        if self.yaml_errors.is_empty()
+            && let Some((tree, change)) = yaml::incremental::reparse(&self.tree, &self.text, text)
+        {
+            let parsed = yaml::Parsed {
+                tree,
+                errors: Vec::new(),
+            };
+            return (
+                Self::from_parsed(text.to_owned(), Lines::new(text), parsed),
+                Some(change),
+            );
+        }
+        (Self::parse(text), None)
+    }
+
+    /// The document as `PyYAML` would load it (aliases and `<<` merge keys expanded).
+    #[must_use]
+    pub fn json(&self) -> &Value {
+        self.json.get_or_init(|| yaml::to_json(&self.tree).value)
     }
 
     /// The root mapping, when the document is one.

@@ -60,7 +60,7 @@ pub fn lines_with_starts(text: &str) -> impl Iterator<Item = (usize, &str)> {
     std::iter::from_fn(move || {
         let s = start?;
         let rest = &bytes[s..];
-        let Some(i) = rest.iter().position(|&b| b == b'\n' || b == b'\r') else {
+        let Some(i) = memchr::memchr2(b'\n', b'\r', rest) else {
             start = None;
             return Some((s, &text[s..]));
         };
@@ -92,13 +92,31 @@ pub struct Lines {
 impl Lines {
     #[must_use]
     pub fn new(text: &str) -> Self {
-        let starts = lines_with_starts(text)
-            .map(|(s, _)| u32::try_from(s).unwrap_or(u32::MAX))
-            .collect();
+        // The starts `lines_with_starts` yields, in one pass.
+        let bytes = text.as_bytes();
+        let mut starts = Vec::with_capacity(bytes.len() / 24 + 1);
+        starts.push(0);
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                continue; // the `\n` ends this line
+            }
+            starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
+        }
+        starts.shrink_to_fit();
         let mut wide = Vec::new();
         let mut multibyte = Vec::new();
         let (mut saved, mut extra) = (0u32, 0u32);
-        for (i, ch) in text.char_indices().filter(|(_, c)| !c.is_ascii()) {
+        // Most files are ASCII: only what follows the first other byte is read by character.
+        let first = if text.is_ascii() {
+            text.len()
+        } else {
+            text.bytes()
+                .position(|b| !b.is_ascii())
+                .unwrap_or(text.len())
+        };
+        let rest = text.get(first..).unwrap_or_default();
+        for (i, ch) in rest.char_indices().filter(|(_, c)| !c.is_ascii()) {
+            let i = i + first;
             let at = u32::try_from(i).unwrap_or(u32::MAX);
             let fewer = ch.len_utf8() - ch.len_utf16();
             saved = saved.saturating_add(u32::try_from(fewer).unwrap_or(0));
@@ -263,6 +281,23 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn line_starts_are_those_lines_with_starts_yields() {
+        for text in [
+            "",
+            "a",
+            "a\n",
+            "a\r\n\r\nb\r",
+            "\r\r\n\n\r",
+            "é\nx: ü\r\ny\n",
+        ] {
+            let want: Vec<u32> = lines_with_starts(text)
+                .map(|(s, _)| u32::try_from(s).unwrap())
+                .collect();
+            assert_eq!(Lines::new(text).starts, want, "{text:?}");
         }
     }
 

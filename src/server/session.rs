@@ -30,7 +30,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use tower_lsp_server::ls_types::Uri;
 
-use crate::core::analysis::{Analysis, checked};
+use crate::core::analysis::{Analysis, checked, checked_after};
 use crate::core::cancel::Cancel;
 use crate::core::diagnostic::{Diagnostic, Edit};
 use crate::core::document::Document;
@@ -38,6 +38,7 @@ use crate::core::ide::expansion::ExpansionResult;
 use crate::core::ide::format;
 use crate::core::pipeline::MAX_TEXT_BYTES;
 use crate::core::text::Lines;
+use crate::core::yaml::incremental::Change;
 
 use super::edits::{self, Replaced};
 use super::guard::guarded;
@@ -67,7 +68,7 @@ pub struct Snapshot {
     pub text: String,
     pub lines: Lines,
     /// The parsed text, by whoever parses first (`None` inside: the parser failed).
-    parsed: OnceLock<Option<Arc<Document>>>,
+    parsed: OnceLock<Option<(Arc<Document>, Option<Change>)>>,
     outcome: OnceLock<Outcome>,
     /// Set when a newer version replaces this one: the worker's analysis of it stops.
     superseded: AtomicBool,
@@ -82,6 +83,9 @@ pub struct Snapshot {
     /// The edits that format this whole version with the default options (see
     /// [`Snapshot::formatting`]); `None` inside when the formatter failed.
     formatting: OnceLock<Option<FormatResult>>,
+    /// The analysis of an earlier version, which this version's analysis starts from (only
+    /// the blocks an edit touched are read again); let go of once this version is analysed.
+    basis: Mutex<Option<Arc<Analysis>>>,
 }
 
 /// What formatting a whole document answers: the edits, none when it is formatted already, or
@@ -115,6 +119,27 @@ impl Snapshot {
             settled: Notify::new(),
             package_names: Mutex::new(None),
             formatting: OnceLock::new(),
+            basis: Mutex::new(None),
+        }
+    }
+
+    /// This version with the analysis of an earlier one to start from.
+    #[must_use]
+    pub fn with_basis(self, basis: Option<Arc<Analysis>>) -> Self {
+        if let Ok(mut slot) = self.basis.lock() {
+            *slot = basis;
+        }
+        self
+    }
+
+    /// What the next version's analysis can start from: this version's analysis, else the one
+    /// this version would have started from.
+    #[must_use]
+    pub fn basis_for_next(&self) -> Option<Arc<Analysis>> {
+        match self.outcome.get() {
+            Some(Outcome::Analysed(a)) => Some(Arc::clone(a)),
+            Some(_) => None,
+            None => self.basis.lock().ok().and_then(|b| b.clone()),
         }
     }
 
@@ -208,9 +233,13 @@ impl Snapshot {
         if cancel.is_cancelled() {
             return None;
         }
-        let fresh = self
-            .parse()
-            .and_then(|doc| guarded("analysing the document", || checked(doc, cancel)));
+        let basis = self.basis.lock().ok().and_then(|b| b.clone());
+        let fresh = self.parse().and_then(|(doc, change)| {
+            guarded("analysing the document", || match &basis {
+                Some(previous) => checked_after(previous, doc, change, cancel),
+                None => checked(doc, cancel),
+            })
+        });
         if cancel.is_cancelled() {
             return None;
         }
@@ -218,17 +247,28 @@ impl Snapshot {
             Some(a) => Outcome::Analysed(Arc::new(a)),
             None => Outcome::Failed,
         });
+        // Analysed: the earlier version is not needed any more.
+        if let Ok(mut b) = self.basis.lock() {
+            b.take();
+        }
         self.settled.notify_waiters();
         Some(done)
     }
 
     /// The parsed text: the one parse of this version, done now or awaited when another
-    /// thread is parsing it (blocking). `None` when the parser failed.
-    fn parse(&self) -> Option<Arc<Document>> {
+    /// thread is parsing it (blocking), read from the earlier version's document when there is
+    /// one (only the blocks an edit touched are read again; `Change` says which). `None` when
+    /// the parser failed.
+    fn parse(&self) -> Option<(Arc<Document>, Option<Change>)> {
         self.parsed
             .get_or_init(|| {
-                guarded("parsing the document", || {
-                    Arc::new(Document::parse(&self.text))
+                let basis = self.basis.lock().ok().and_then(|b| b.clone());
+                guarded("parsing the document", || match &basis {
+                    Some(previous) => {
+                        let (doc, change) = previous.doc.reparse(&self.text);
+                        (Arc::new(doc), change)
+                    }
+                    None => (Arc::new(Document::parse(&self.text)), None),
                 })
             })
             .clone()
@@ -243,7 +283,7 @@ impl Snapshot {
         match self.outcome.get() {
             Some(Outcome::Analysed(a)) => Some(Arc::clone(&a.doc)),
             Some(_) => None,
-            None => self.parse(),
+            None => self.parse().map(|(doc, _)| doc),
         }
     }
 
@@ -461,7 +501,8 @@ impl Session {
             return None;
         }
         let (text, lines, made) = next(&doc.snapshot)?;
-        let snapshot = Arc::new(Snapshot::new(uri, version, text, lines));
+        let basis = doc.snapshot.basis_for_next();
+        let snapshot = Arc::new(Snapshot::new(uri, version, text, lines).with_basis(basis));
         let old = std::mem::replace(&mut doc.snapshot, Arc::clone(&snapshot));
         old.supersede();
         doc.jobs.cancel_expansion();

@@ -170,7 +170,7 @@ fn every_feature_fits_the_work_stack_at_the_depth_limit() {
             assert!(doc.yaml_errors.is_empty(), "{:?}", doc.yaml_errors.first());
             let diags = &fast.diagnostics;
             // The emitter, as `expand-extensions` prints the project.
-            assert!(!rockcraft_lsp::core::emit::to_yaml_string(&doc.json).is_empty());
+            assert!(!rockcraft_lsp::core::emit::to_yaml_string(doc.json()).is_empty());
             let expansion = pipeline::expansion(&fast, &fs, false, DEFAULT_EXTENSIONS_DIR);
             assert!(!symbols::symbols(doc).is_empty());
             let indexes = StaticIndexes { debs: Vec::new() };

@@ -70,7 +70,7 @@ fn check(before: &Document, after: &str) -> Option<String> {
     if !doc.yaml_errors.is_empty() {
         return Some(format!("YAML errors: {:?}", doc.yaml_errors));
     }
-    if doc.json != before.json {
+    if doc.json() != before.json() {
         return Some("the loaded value changed".into());
     }
     if comments(&doc) != comments(before) {

@@ -260,7 +260,7 @@ fn model_reprints_expected_outputs_unchanged() {
             };
             let yaml_start = want.find("\nname:").map_or(0, |i| i + 1);
             let doc = Document::parse(&want[yaml_start..]);
-            let got = pipeline::project_model::check(&doc.json).stdout();
+            let got = pipeline::project_model::check(doc.json()).stdout();
             // The colon-base warning comes from the input, which the output already normalised.
             let want: String = want
                 .split_inclusive('\n')

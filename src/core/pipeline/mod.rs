@@ -60,6 +60,13 @@ pub fn fast(text: &str) -> Analysis {
     analyze(text)
 }
 
+/// [`fast`] on `text`, an edit of `previous`'s text: only the work the edit can change is
+/// redone ([`crate::core::analysis::analyze_after`]); the result is the same.
+#[must_use]
+pub fn fast_after(previous: &Analysis, text: &str, cancel: Cancel<'_>) -> Analysis {
+    crate::core::analysis::analyze_after(previous, text, cancel)
+}
+
 /// Stage 2: the package names of a parsed document against `indexes`.
 #[must_use]
 pub fn package_names(doc: &Document, indexes: &dyn PackageIndexes) -> Vec<Diagnostic> {
@@ -97,7 +104,7 @@ fn expand_loaded(doc: &Document, ctx: &Context<'_>, command: Command) -> Expande
             outcome: Err(e),
         };
     }
-    let outcome = apply_with_notes(&doc.json, ctx, &mut notes)
+    let outcome = apply_with_notes(doc.json(), ctx, &mut notes)
         .map(|v| project_model::check_with(&v, command, ctx.cancel));
     Expanded { notes, outcome }
 }
@@ -324,6 +331,7 @@ pub fn run_bytes(bytes: Vec<u8>, inputs: &Inputs<'_>) -> Findings {
             let analysis = Analysis {
                 doc: std::sync::Arc::new(Document::parse(&text)),
                 diagnostics: Vec::new(),
+                memo: crate::core::schema::validate::Memo::default(),
             };
             let diagnostics = vec![not_utf8(&analysis.doc, at, byte)];
             Findings {
@@ -473,6 +481,7 @@ mod cancel_tests {
         Analysis {
             doc: std::sync::Arc::new(Document::parse(&text)),
             diagnostics: Vec::new(),
+            memo: crate::core::schema::validate::Memo::default(),
         }
     }
 

@@ -40,7 +40,7 @@ pub fn loadable(doc: &Document) -> Result<(), ExpandError> {
         .resolution("Fix the YAML; rockcraft stops with a traceback on this file.")
         .doc(PROJECT_DOC_SLUG));
     }
-    let Value::Object(_) = &doc.json else {
+    let Value::Object(_) = doc.json() else {
         return Err(ExpandError::project(
             Anchor::Document,
             format!("{PROJECT_FILE} must be a mapping of keys to values (name, base, parts, ...)"),
@@ -56,7 +56,7 @@ pub fn loadable(doc: &Document) -> Result<(), ExpandError> {
 /// # Errors
 /// No base, a base or build base that is not a string, or one rockcraft cannot build on.
 pub fn buildable(doc: &Document) -> Result<(), ExpandError> {
-    let Value::Object(map) = &doc.json else {
+    let Value::Object(map) = doc.json() else {
         return Ok(());
     };
     let base = map.get("base").filter(|b| !b.is_null());

@@ -13,7 +13,10 @@
 
 use std::fmt::Write as _;
 
+use std::cell::RefCell;
 use std::collections::HashSet;
+
+use rustc_hash::FxHashMap;
 
 use super::{
     Array, Kind as JsonKind, Object, Value, all_part_keys, deref, is_common_part_key, plugin_key,
@@ -27,6 +30,7 @@ use crate::core::facts;
 use crate::core::fits;
 use crate::core::py;
 use crate::core::suggest;
+use crate::core::yaml::incremental::Change;
 use crate::core::yaml::{Entry, NodeId, NodeKind, PathSeg, ScalarStyle, ScalarValue};
 use regex_automata::meta::Regex;
 
@@ -39,41 +43,108 @@ pub fn validate(doc: &Document) -> Vec<Diagnostic> {
 /// [`validate`], stopping early once `cancel` is set (polled per entry and item).
 #[must_use]
 pub fn validate_with(doc: &Document, cancel: Cancel<'_>) -> Vec<Diagnostic> {
-    let Some(root) = doc.tree.root else {
-        return vec![Diagnostic::new(
-            doc.top_range(),
-            Code::EmptyFile,
-            "rockcraft.yaml is empty: a project needs at least `name`, `summary`, `description`, `base`, `platforms` and `parts` (or `extensions`)",
-        )];
+    validate_reusing(doc, None, cancel).0
+}
+
+/// The findings of each entry of a top-level mapping (each part, service, check...), by the
+/// schema of the mapping it was checked in and the offset of its key: what [`validate_reusing`] may
+/// reuse for the entries an edit left alone.
+#[derive(Clone, Debug, Default)]
+pub struct Memo {
+    entries: FxHashMap<(Option<Value>, u32), Vec<Diagnostic>>,
+}
+
+/// [`validate_with`], taking the findings of the entries outside `reuse`'s change from its
+/// memo (moved to their new place) instead of checking them again, and returning the memo of
+/// this document. The caller vouches that the findings of such an entry depend on nothing
+/// the edit changed: only on the entry itself and on the top-level keys the checks of an entry
+/// read (see [`CONTEXT_KEYS`]).
+#[must_use]
+pub fn validate_reusing(
+    doc: &Document,
+    reuse: Option<(&Memo, Change)>,
+    cancel: Cancel<'_>,
+) -> (Vec<Diagnostic>, Memo) {
+    let v = Validator {
+        doc,
+        cancel,
+        reuse,
+        memo: RefCell::new(Memo {
+            entries: FxHashMap::with_capacity_and_hasher(
+                reuse.map_or(0, |(m, _)| m.entries.len()),
+                rustc_hash::FxBuildHasher,
+            ),
+        }),
     };
-    if !doc.tree.is_mapping(root) {
-        if doc.tree.is_null(root) {
-            return Vec::new();
-        }
-        return vec![Diagnostic::new(
-            doc.range(root),
-            Code::NotAMapping,
-            "rockcraft.yaml must be a mapping of keys to values (`name: my-rock`, `base: ...`), but this document is not one",
-        )];
+    let out = v.run();
+    (out, v.memo.into_inner())
+}
+
+/// The top-level keys whose values the checks of an entry of a top-level mapping read (the
+/// declared extensions, the bases): the entries' findings stand while these are unchanged.
+pub const CONTEXT_KEYS: [&str; 4] = ["base", "build-base", "build_base", "extensions"];
+
+impl Validator<'_> {
+    fn run(&self) -> Vec<Diagnostic> {
+        let doc = self.doc;
+        let cancel = self.cancel;
+        self.validate_root(doc, cancel)
     }
-    let v = Validator { doc, cancel };
-    let mut out = v.check(
-        root,
-        super::root(),
-        &Loc {
-            path: Vec::new(),
-            entry: None,
-        },
-    );
-    let mut seen = HashSet::new();
-    out.retain(|d| seen.insert((d.range, d.code, d.message.clone())));
-    out
+
+    fn validate_root(&self, doc: &Document, cancel: Cancel<'_>) -> Vec<Diagnostic> {
+        let Some(root) = doc.tree.root else {
+            return vec![Diagnostic::new(
+                doc.top_range(),
+                Code::EmptyFile,
+                "rockcraft.yaml is empty: a project needs at least `name`, `summary`, `description`, `base`, `platforms` and `parts` (or `extensions`)",
+            )];
+        };
+        if !doc.tree.is_mapping(root) {
+            if doc.tree.is_null(root) {
+                return Vec::new();
+            }
+            return vec![Diagnostic::new(
+                doc.range(root),
+                Code::NotAMapping,
+                "rockcraft.yaml must be a mapping of keys to values (`name: my-rock`, `base: ...`), but this document is not one",
+            )];
+        }
+        let _ = cancel;
+        let mut out = self.check(
+            root,
+            super::root(),
+            &Loc {
+                path: Vec::new(),
+                entry: None,
+            },
+        );
+        let mut seen = HashSet::new();
+        out.retain(|d| seen.insert((d.range, d.code, d.message.clone())));
+        out
+    }
+}
+
+/// A finding of the old text on the new one (`None` if a range is within the change).
+fn moved(d: &Diagnostic, change: Change) -> Option<Diagnostic> {
+    let mut d = d.clone();
+    d.range = change.map_range(d.range)?;
+    for r in &mut d.related {
+        r.range = change.map_range(r.range)?;
+    }
+    for f in &mut d.fixes {
+        for e in &mut f.edits {
+            e.range = change.map_range(e.range)?;
+        }
+    }
+    Some(d)
 }
 
 /// The keywords of one schema object, read in a single pass (schema objects are small, so
 /// comparing a few keys beats hashing every keyword on every node).
 #[derive(Default)]
 struct Kw {
+    /// The schema object: which schema a memoised finding was checked against.
+    source: Option<Value>,
     any_of: Option<Array>,
     one_of: Option<Array>,
     all_of: Option<Array>,
@@ -96,7 +167,10 @@ struct Kw {
 
 impl Kw {
     fn of(schema: Value) -> Kw {
-        let mut k = Kw::default();
+        let mut k = Kw {
+            source: Some(schema),
+            ..Kw::default()
+        };
         let Some(map) = schema.as_object() else {
             return k;
         };
@@ -135,6 +209,8 @@ impl Kw {
 struct Validator<'d> {
     doc: &'d Document,
     cancel: Cancel<'d>,
+    reuse: Option<(&'d Memo, Change)>,
+    memo: RefCell<Memo>,
 }
 
 /// Where a value sits: its path and the mapping entry it is the value of.
@@ -503,7 +579,7 @@ impl Validator<'_> {
                 let scalar = self.doc.tree.scalar(id)?;
                 let shown = match scalar.value {
                     ScalarValue::Float(f) => py::float_str(f),
-                    _ => scalar.text.clone(),
+                    _ => scalar.text.to_string(),
                 };
                 let range = self.doc.range(id);
                 let mut message = format!(
@@ -705,7 +781,6 @@ impl Validator<'_> {
 
     fn check_object(&self, id: NodeId, kw: &Kw, loc: &Loc, out: &mut Vec<Diagnostic>) {
         let tree = &self.doc.tree;
-        let props = kw.properties;
         let patterns: Vec<(Regex, Value)> = kw
             .pattern_properties
             .map(|m| {
@@ -714,73 +789,18 @@ impl Validator<'_> {
                     .collect()
             })
             .unwrap_or_default();
-        let additional = kw.additional;
-        let at_root = loc.path.is_empty();
         for e in tree.entries(id) {
             if self.cancel.is_cancelled() {
                 return;
             }
-            let Some(key) = tree.text(e.key) else {
-                continue;
-            };
-            if at_root && key == "extensions" {
-                continue; // checked by the extensions rule
-            }
-            if let Some(names) = kw.reserved_names
-                && names.iter().any(|n| n.as_str() == Some(key))
-            {
-                out.push(Diagnostic::new(
-                    self.doc.range(e.key),
-                    Code::ReservedName,
-                    format!(
-                        "`{key}` is a reserved name and cannot be used {}; pick another name",
-                        loc.container()
-                    ),
-                ));
-                continue;
-            }
-            let child = loc.child(key, *e);
-            if let Some(s) = props.and_then(|p| p.get(key)) {
-                out.extend(self.check(e.value, s, &child));
-                continue;
-            }
-            // A project field under its Python name (`run_user`): the model reads it like the
-            // alias, but not both.
-            if at_root
-                && let Some(field) = facts::project_field_of_python_name(key)
-                && let Some(s) = props.and_then(|p| p.get(field))
-            {
-                if tree.entry(id, field).is_some() {
-                    out.push(Diagnostic::new(
-                        self.doc.range(e.key),
-                        Code::UnknownKey,
-                        format!(
-                            "`{key}` is the Python name of `{field}`: rockcraft reads either spelling, but refuses the project when both are written; keep only `{field}`"
-                        ),
-                    ));
-                } else {
-                    out.extend(self.check(e.value, s, &loc.child(field, *e)));
-                }
-                continue;
-            }
-            let matched: Vec<Value> = patterns
-                .iter()
-                .filter(|(r, _)| r.is_match(key))
-                .map(|(_, s)| *s)
-                .collect();
-            if !matched.is_empty() {
-                for s in matched {
-                    out.extend(self.check(e.value, s, &child));
-                }
-                continue;
-            }
-            match additional {
-                Some(s) if s.as_bool() == Some(false) => {
-                    let known: Vec<&str> = props.map(|p| p.keys().collect()).unwrap_or_default();
-                    out.push(self.unknown_key(*e, key, &known, loc));
-                }
-                Some(s) if s.is_object() => out.extend(self.check(e.value, s, &child)),
-                _ => {}
+            if loc.path.len() == 1 {
+                // An entry of a top-level mapping (a part, a service): its findings are kept
+                // for the next edit, and taken from the previous one when it was left alone.
+                self.memoized(kw.source, *e, out, |out| {
+                    self.object_entry(id, *e, kw, &patterns, loc, out);
+                });
+            } else {
+                self.object_entry(id, *e, kw, &patterns, loc, out);
             }
         }
         if let Some(required) = kw.required {
@@ -801,11 +821,120 @@ impl Validator<'_> {
             }
         }
         // rockcraft's model requires `version` unless a part adopts it (`adopt-info`).
-        if at_root
+        if loc.path.is_empty()
             && self.doc.top_entry("version").is_none()
             && self.doc.top_entry("adopt-info").is_none()
         {
             out.push(self.missing_key(id, "version", loc));
+        }
+    }
+
+    /// Checks the entry `e` of the mapping `id` against the mapping's keywords.
+    fn object_entry(
+        &self,
+        id: NodeId,
+        e: Entry,
+        kw: &Kw,
+        patterns: &[(Regex, Value)],
+        loc: &Loc,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let tree = &self.doc.tree;
+        let props = kw.properties;
+        let additional = kw.additional;
+        let at_root = loc.path.is_empty();
+        let Some(key) = tree.text(e.key) else {
+            return;
+        };
+        if at_root && key == "extensions" {
+            return; // checked by the extensions rule
+        }
+        if let Some(names) = kw.reserved_names
+            && names.iter().any(|n| n.as_str() == Some(key))
+        {
+            out.push(Diagnostic::new(
+                self.doc.range(e.key),
+                Code::ReservedName,
+                format!(
+                    "`{key}` is a reserved name and cannot be used {}; pick another name",
+                    loc.container()
+                ),
+            ));
+            return;
+        }
+        let child = loc.child(key, e);
+        if let Some(s) = props.and_then(|p| p.get(key)) {
+            out.extend(self.check(e.value, s, &child));
+            return;
+        }
+        // A project field under its Python name (`run_user`): the model reads it like the
+        // alias, but not both.
+        if at_root
+            && let Some(field) = facts::project_field_of_python_name(key)
+            && let Some(s) = props.and_then(|p| p.get(field))
+        {
+            if tree.entry(id, field).is_some() {
+                out.push(Diagnostic::new(
+                    self.doc.range(e.key),
+                    Code::UnknownKey,
+                    format!(
+                        "`{key}` is the Python name of `{field}`: rockcraft reads either spelling, but refuses the project when both are written; keep only `{field}`"
+                    ),
+                ));
+            } else {
+                out.extend(self.check(e.value, s, &loc.child(field, e)));
+            }
+            return;
+        }
+        let matched: Vec<Value> = patterns
+            .iter()
+            .filter(|(r, _)| r.is_match(key))
+            .map(|(_, s)| *s)
+            .collect();
+        if !matched.is_empty() {
+            for s in matched {
+                out.extend(self.check(e.value, s, &child));
+            }
+            return;
+        }
+        match additional {
+            Some(s) if s.as_bool() == Some(false) => {
+                let known: Vec<&str> = props.map(|p| p.keys().collect()).unwrap_or_default();
+                out.push(self.unknown_key(e, key, &known, loc));
+            }
+            Some(s) if s.is_object() => out.extend(self.check(e.value, s, &child)),
+            _ => {}
+        }
+    }
+
+    /// Appends what `check` finds for the entry `e` checked against the schema `schema`:
+    /// the previous analysis's findings moved to their new place when the entry is outside
+    /// the edit, else checked now; either way kept in this analysis's memo.
+    fn memoized(
+        &self,
+        schema: Option<Value>,
+        e: Entry,
+        out: &mut Vec<Diagnostic>,
+        check: impl FnOnce(&mut Vec<Diagnostic>),
+    ) {
+        let at = u32::from(self.doc.range(e.key).start());
+        if let Some((memo, change)) = self.reuse
+            && let Some(old) = change.unmap(at)
+            && let Some(found) = memo.entries.get(&(schema, old))
+            && let Some(moved) = found
+                .iter()
+                .map(|d| moved(d, change))
+                .collect::<Option<Vec<_>>>()
+        {
+            out.extend(moved.iter().cloned());
+            self.memo.borrow_mut().entries.insert((schema, at), moved);
+            return;
+        }
+        let mut found = Vec::new();
+        check(&mut found);
+        out.extend(found.iter().cloned());
+        if !self.cancel.is_cancelled() {
+            self.memo.borrow_mut().entries.insert((schema, at), found);
         }
     }
 

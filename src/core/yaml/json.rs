@@ -54,6 +54,21 @@ pub fn to_json(tree: &Tree) -> ToJson {
     }
 }
 
+/// Whether [`to_json`] can report a problem on `tree`: only aliases (a bomb, a recursion, a
+/// nesting deeper than [`MAX_DEPTH`] through them) and keys that are not scalars can. Without
+/// them every node is converted once, so the budget is never spent, and the tree itself nests
+/// at most [`MAX_DEPTH`] collections deep.
+#[must_use]
+pub fn conversion_may_fail(tree: &Tree) -> bool {
+    tree.nodes.iter().any(|n| match &n.kind {
+        NodeKind::Alias { .. } => true,
+        NodeKind::Mapping { entries, .. } => entries
+            .iter()
+            .any(|e| !matches!(tree.node(e.key).kind, NodeKind::Scalar(_))),
+        _ => false,
+    })
+}
+
 /// The JSON form of a scalar value.
 #[must_use]
 pub fn scalar_json(text: &str, value: &ScalarValue) -> Value {
@@ -65,7 +80,7 @@ pub fn scalar_json(text: &str, value: &ScalarValue) -> Value {
             .parse::<f64>()
             .ok()
             .and_then(Number::from_f64)
-            .map_or(Value::String(s.clone()), Value::Number),
+            .map_or_else(|| Value::String(s.to_string()), Value::Number),
         ScalarValue::Float(f) => {
             Number::from_f64(*f).map_or_else(|| Value::String(text.to_owned()), Value::Number)
         }
@@ -228,7 +243,7 @@ impl Ctx<'_> {
         let resolved = self.tree.resolve(id);
         let node = self.tree.node(resolved);
         let what = match &node.kind {
-            NodeKind::Scalar(s) => return s.text.clone(),
+            NodeKind::Scalar(s) => return s.text.to_string(),
             NodeKind::Mapping { .. } => "a mapping",
             NodeKind::Sequence { .. } => "a list",
             NodeKind::Alias { .. } => "this value",

@@ -4,6 +4,7 @@
 //! syntax error closes the open containers and is reported next to the partial tree, so
 //! features such as completion keep working while the user is typing.
 
+pub mod incremental;
 mod index;
 mod json;
 mod parse;
@@ -11,11 +12,12 @@ mod patterns;
 mod resolve;
 
 pub use index::TreeIndex;
-pub use json::{ToJson, to_json};
+pub use json::{ToJson, conversion_may_fail, to_json};
 pub use parse::parse;
 pub use resolve::{ScalarValue, resolve_plain, resolves_to_str};
 
 use crate::core::text::TextRange;
+use compact_str::CompactString;
 use std::fmt::Write as _;
 
 /// How deeply collections may nest, in the tree and in the value its aliases expand to. Every walk
@@ -48,8 +50,9 @@ impl ScalarStyle {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scalar {
-    /// The scalar's text after escape processing and folding.
-    pub text: String,
+    /// The scalar's text after escape processing and folding (kept inline when short, as
+    /// most keys and values are).
+    pub text: CompactString,
     pub style: ScalarStyle,
     /// The value as `PyYAML`'s safe loader reads it (YAML 1.1 rules).
     pub value: ScalarValue,

@@ -2,6 +2,10 @@
 //! (possibly partial) tree.
 
 use std::collections::HashMap;
+use std::hash::BuildHasher as _;
+
+use compact_str::CompactString;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use granit_parser::{Event, Marker, Parser, ScalarStyle as GStyle, Span, StructureStyle, Tag};
 
@@ -12,19 +16,23 @@ use super::{
 use crate::core::text::{TextRange, TextSize};
 
 /// Hard limits that keep hostile input from taking unbounded time or memory.
-const MAX_NODES: usize = 2_000_000;
-const MAX_COMMENTS: usize = 200_000;
+pub(super) const MAX_NODES: usize = 2_000_000;
+pub(super) const MAX_COMMENTS: usize = 200_000;
 /// How deeply granit-parser nests collections before it stops with an error (its default is
 /// 255 of each kind). The tree keeps [`MAX_DEPTH`] levels and skips deeper ones, reporting
 /// them, while reading on; the parser is iterative and holds a few words per open level, so
 /// it may follow as deep as the text (capped in size) goes.
 const PARSER_NESTING_LIMIT: usize = usize::MAX;
+/// How many entries a mapping has before its keys are looked up by hash rather than scanned.
+const INDEXED_FROM: usize = 12;
 
 struct Frame {
     id: NodeId,
     is_map: bool,
     pending_key: Option<NodeId>,
-    seen: HashMap<String, TextRange>,
+    /// The mapping's keys by the hash of their text, to find a duplicate among many entries
+    /// (built once the mapping has [`INDEXED_FROM`] entries; smaller ones are scanned).
+    seen: Option<FxHashMap<u64, u32>>,
     /// End offset of the last child, for block containers' spans.
     last_end: u32,
 }
@@ -43,6 +51,9 @@ struct Builder<'t> {
     /// Where each line starts, built on the first duplicate key (its message names the line
     /// of the first one; counting newlines per duplicate would be quadratic).
     line_starts: Option<Vec<u32>>,
+    /// See [`parse_until`].
+    stop: u32,
+    reached: Option<u32>,
 }
 
 fn offset(text: &str, m: &Marker) -> u32 {
@@ -62,6 +73,12 @@ fn range(a: u32, b: u32) -> TextRange {
 /// Parses `text` as a single YAML document.
 #[must_use]
 pub fn parse(text: &str) -> Parsed {
+    parse_until(text, u32::MAX).0
+}
+
+/// [`parse`], also saying where the root mapping's children had reached (the end it would
+/// have if the text stopped there) when its first key at or after `stop` was read.
+pub(super) fn parse_until(text: &str, stop: u32) -> (Parsed, Option<u32>) {
     let mut options = granit_parser::Options::default();
     options.emit_unresolved_aliases = true;
     options.flow_nesting_limit = PARSER_NESTING_LIMIT;
@@ -69,7 +86,12 @@ pub fn parse(text: &str) -> Parsed {
     let mut parser = Parser::new_from_str_with_options(text, options);
     let mut b = Builder {
         text,
-        tree: Tree::default(),
+        // About a node per 8 bytes of YAML: reserving it at once spares the copies (and the
+        // peak of old and new buffers) of growing by doubling; the excess is given back.
+        tree: Tree {
+            nodes: Vec::with_capacity((text.len() / 8).min(MAX_NODES)),
+            ..Tree::default()
+        },
         stack: Vec::new(),
         anchors: HashMap::new(),
         errors: Vec::new(),
@@ -77,6 +99,8 @@ pub fn parse(text: &str) -> Parsed {
         done: false,
         skipped: None,
         line_starts: None,
+        stop,
+        reached: None,
     };
     loop {
         match parser.next_event() {
@@ -99,7 +123,8 @@ pub fn parse(text: &str) -> Parsed {
             }
         }
     }
-    b.finish()
+    let reached = b.reached;
+    (b.finish(), reached)
 }
 
 /// Turns the parser's message into a sentence for users.
@@ -181,7 +206,7 @@ impl Builder<'_> {
                     GStyle::Literal => ScalarStyle::Literal,
                     GStyle::Folded => ScalarStyle::Folded,
                 };
-                let text = value.into_owned();
+                let text = CompactString::from(value.as_ref());
                 let mut typed = if style == ScalarStyle::Plain {
                     resolve_plain(&text)
                 } else {
@@ -277,7 +302,7 @@ impl Builder<'_> {
             id,
             is_map,
             pending_key: None,
-            seen: HashMap::new(),
+            seen: None,
             last_end: end,
         });
     }
@@ -286,7 +311,7 @@ impl Builder<'_> {
     /// (the rest of the document is read on).
     fn skip_too_deep(&mut self, start: u32, end: u32) {
         let null = NodeKind::Scalar(Scalar {
-            text: String::new(),
+            text: CompactString::default(),
             style: ScalarStyle::Plain,
             value: ScalarValue::Null,
         });
@@ -336,12 +361,21 @@ impl Builder<'_> {
     /// Hangs a finished node on the innermost open container (or makes it the root).
     fn attach(&mut self, id: NodeId) {
         let span = self.tree.nodes[id.0 as usize].span;
+        let depth = self.stack.len();
         let Some(frame) = self.stack.last_mut() else {
             if self.tree.root.is_none() {
                 self.tree.root = Some(id);
             }
             return;
         };
+        if self.reached.is_none()
+            && frame.is_map
+            && frame.pending_key.is_none()
+            && depth == 1
+            && u32::from(span.start()) >= self.stop
+        {
+            self.reached = Some(frame.last_end);
+        }
         frame.last_end = frame.last_end.max(u32::from(span.end()));
         let parent = frame.id;
         if frame.is_map {
@@ -349,28 +383,23 @@ impl Builder<'_> {
                 None => frame.pending_key = Some(id),
                 Some(key) => {
                     self.place_empty_value(key, id);
-                    let Some(frame) = self.stack.last_mut() else {
-                        return;
-                    };
-                    let mut dup = None;
-                    if let NodeKind::Scalar(s) = &self.tree.nodes[key.0 as usize].kind {
-                        let key_span = self.tree.nodes[key.0 as usize].span;
-                        if let Some(first) = frame.seen.get(&s.text) {
-                            dup = Some((s.text.clone(), *first, key_span));
-                        } else {
-                            frame.seen.insert(s.text.clone(), key_span);
-                        }
-                    }
+                    let dup = self.first_with_key(parent, key);
                     if let NodeKind::Mapping { entries, .. } =
                         &mut self.tree.nodes[parent.0 as usize].kind
                     {
                         entries.push(Entry { key, value: id });
                     }
+                    let dup = dup.and_then(|first| {
+                        let NodeKind::Scalar(s) = &self.tree.nodes[key.0 as usize].kind else {
+                            return None;
+                        };
+                        Some((s.text.clone(), first, self.tree.nodes[key.0 as usize].span))
+                    });
                     if let Some((name, first, here)) = dup {
                         let line = self.line_of(u32::from(first.start())) + 1;
                         self.errors.push(YamlError {
                             range: here,
-                            kind: YamlErrorKind::DuplicateKey { key: name.clone(), first },
+                            kind: YamlErrorKind::DuplicateKey { key: name.to_string(), first },
                             message: format!(
                                 "duplicate key `{name}`: it is already set on line {line}, and rockcraft refuses a file with a key repeated in one mapping; keep one of the two"
                             ),
@@ -382,6 +411,58 @@ impl Builder<'_> {
             &mut self.tree.nodes[parent.0 as usize].kind
         {
             items.push(id);
+        }
+    }
+
+    /// The span of the first key of the mapping `map` (the innermost open one) written as
+    /// the scalar `key`, which is about to be added to it. Scalar keys are compared by text,
+    /// as the loader compares them.
+    fn first_with_key(&mut self, map: NodeId, key: NodeId) -> Option<TextRange> {
+        let nodes = &self.tree.nodes;
+        let NodeKind::Scalar(s) = &nodes[key.0 as usize].kind else {
+            return None;
+        };
+        let NodeKind::Mapping { entries, .. } = &nodes[map.0 as usize].kind else {
+            return None;
+        };
+        let text = s.text.as_str();
+        let same = |e: &Entry| matches!(&nodes[e.key.0 as usize].kind, NodeKind::Scalar(k) if k.text == text);
+        let frame = self.stack.last_mut()?;
+        if entries.len() < INDEXED_FROM {
+            return entries
+                .iter()
+                .find(|e| same(e))
+                .map(|e| nodes[e.key.0 as usize].span);
+        }
+        let key_text = |e: &Entry| match &nodes[e.key.0 as usize].kind {
+            NodeKind::Scalar(k) => Some(k.text.as_str()),
+            _ => None,
+        };
+        let seen = frame.seen.get_or_insert_with(|| {
+            let mut seen = FxHashMap::default();
+            for (i, e) in entries.iter().enumerate() {
+                if let Some(k) = key_text(e) {
+                    seen.entry(FxBuildHasher.hash_one(k))
+                        .or_insert(u32::try_from(i).unwrap_or(u32::MAX));
+                }
+            }
+            seen
+        });
+        let hash = FxBuildHasher.hash_one(text);
+        let at = u32::try_from(entries.len()).unwrap_or(u32::MAX);
+        match seen.get(&hash) {
+            None => {
+                seen.insert(hash, at);
+                None
+            }
+            Some(&i) if entries.get(i as usize).is_some_and(same) => {
+                Some(nodes[entries[i as usize].key.0 as usize].span)
+            }
+            // Two texts with one hash: rare enough to scan.
+            Some(_) => entries
+                .iter()
+                .find(|e| same(e))
+                .map(|e| nodes[e.key.0 as usize].span),
         }
     }
 
@@ -462,7 +543,7 @@ impl Builder<'_> {
             if let Some(key) = frame.pending_key {
                 let at = u32::from(self.tree.nodes[key.0 as usize].span.end());
                 let value = Scalar {
-                    text: String::new(),
+                    text: CompactString::default(),
                     style: ScalarStyle::Plain,
                     value: ScalarValue::Null,
                 };
@@ -475,6 +556,16 @@ impl Builder<'_> {
             }
             let end = frame.last_end;
             self.close(end);
+        }
+        // The tree is kept as long as its document: give back what growing it reserved.
+        self.tree.nodes.shrink_to_fit();
+        self.tree.comments.shrink_to_fit();
+        for node in &mut self.tree.nodes {
+            match &mut node.kind {
+                NodeKind::Mapping { entries, .. } => entries.shrink_to_fit(),
+                NodeKind::Sequence { items, .. } => items.shrink_to_fit(),
+                _ => {}
+            }
         }
         Parsed {
             tree: self.tree,

@@ -18,7 +18,7 @@ pub enum ScalarValue {
     Bool(bool),
     Int(i64),
     /// An integer too large for `i64` (kept as decimal digits).
-    BigInt(String),
+    BigInt(Box<str>),
     Float(f64),
     /// A date or date-time (`PyYAML` builds a `datetime` object).
     Timestamp,
@@ -157,9 +157,9 @@ fn int_value(text: &str) -> ScalarValue {
     match parsed.map(|v| if neg { -v } else { v }) {
         Some(v) => match i64::try_from(v) {
             Ok(v) => ScalarValue::Int(v),
-            Err(_) => ScalarValue::BigInt(v.to_string()),
+            Err(_) => ScalarValue::BigInt(v.to_string().into()),
         },
-        None => ScalarValue::BigInt(cleaned),
+        None => ScalarValue::BigInt(cleaned.into()),
     }
 }
 

@@ -394,3 +394,13 @@ fn unhashable_keys_are_reported_and_cost_nothing() {
             .starts_with("a list is used as a key")
     );
 }
+
+#[test]
+fn nodes_stay_small() {
+    // The tree holds a node per key and value: its size is most of a kept document's.
+    assert!(
+        std::mem::size_of::<Node>() <= 72,
+        "{}",
+        std::mem::size_of::<Node>()
+    );
+}
