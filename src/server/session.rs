@@ -402,6 +402,9 @@ struct Doc {
     carried: Arc<[Diagnostic]>,
     /// How long the latest expansion took (or ran before it was cancelled, when longer).
     expansion_cost: Duration,
+    /// The client asked to format this document (in this life): its later versions are
+    /// formatted ahead when large (see `handlers::formatting::prepare`).
+    formats: bool,
     jobs: Jobs,
 }
 
@@ -458,6 +461,7 @@ impl Session {
             expansion: None,
             carried: Arc::from([]),
             expansion_cost: Duration::ZERO,
+            formats: false,
             jobs: Jobs {
                 wake: Arc::clone(&wake),
                 stop: stop.clone(),
@@ -531,6 +535,19 @@ impl Session {
 
     /// The document as it is now.
     #[must_use]
+    /// Notes that the client formats `uri` (a formatting request came for it).
+    pub fn note_formats(&self, uri: &Uri) {
+        if let Some(mut doc) = self.docs.get_mut(uri) {
+            doc.formats = true;
+        }
+    }
+
+    /// Whether the client has asked to format `uri` since it was opened.
+    #[must_use]
+    pub fn formats(&self, uri: &Uri) -> bool {
+        self.docs.get(uri).is_some_and(|d| d.formats)
+    }
+
     pub fn get(&self, uri: &Uri) -> Option<DocSnapshot> {
         self.docs.get(uri).map(|d| d.read())
     }

@@ -1,7 +1,8 @@
 //! `textDocument/formatting`: the whole document in the `rockcraft init` style, as the few
 //! edits that change it; none when the formatting would change what the YAML means or lose a
-//! comment (the reason goes to the log). A large document is formatted ahead, when typing
-//! pauses, and each version keeps its formatting, so a request answers at once.
+//! comment (the reason goes to the log). Once the client has formatted a large document, its
+//! later versions are formatted ahead, when typing pauses, and each version keeps its
+//! formatting, so a request (format on save, typically) answers at once.
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{DocumentFormattingParams, FormattingOptions, TextEdit};
@@ -33,6 +34,7 @@ pub async fn handle(
     backend: &Backend,
     params: DocumentFormattingParams,
 ) -> Result<Option<Vec<TextEdit>>> {
+    backend.session.note_formats(&params.text_document.uri);
     let Some(analysis::Analysed { state, .. }) =
         analysis::current(&backend.session, &params.text_document.uri, "formatting").await
     else {
@@ -54,9 +56,13 @@ const AHEAD_UP_TO_BYTES: usize = 1024 * 1024;
 
 /// Formats a large document's version ahead of a request once typing pauses (a debounce after
 /// the edit, on a blocking thread), so that formatting it (often on save) answers at once. A
-/// version replaced before the pause ends is not formatted.
+/// version replaced before the pause ends is not formatted. Only documents the client has
+/// formatted before: formatting a large file costs tens of milliseconds and several times its
+/// size in memory, not to be spent on every pause in typing for a request that may never come.
 pub(crate) fn prepare(backend: &Backend, uri: &Uri, state: &Arc<Snapshot>) {
-    if !(AHEAD_FROM_BYTES..=AHEAD_UP_TO_BYTES).contains(&state.text.len()) || !state.is_analysable()
+    if !(AHEAD_FROM_BYTES..=AHEAD_UP_TO_BYTES).contains(&state.text.len())
+        || !state.is_analysable()
+        || !backend.session.formats(uri)
     {
         return;
     }
