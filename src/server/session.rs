@@ -533,8 +533,6 @@ impl Session {
         Some(doc.snapshot)
     }
 
-    /// The document as it is now.
-    #[must_use]
     /// Notes that the client formats `uri` (a formatting request came for it).
     pub fn note_formats(&self, uri: &Uri) {
         if let Some(mut doc) = self.docs.get_mut(uri) {
@@ -548,6 +546,8 @@ impl Session {
         self.docs.get(uri).is_some_and(|d| d.formats)
     }
 
+    /// The document as it is now.
+    #[must_use]
     pub fn get(&self, uri: &Uri) -> Option<DocSnapshot> {
         self.docs.get(uri).map(|d| d.read())
     }
