@@ -23,15 +23,9 @@ mod patterns;
 
 const SCHEMA: &str = "schemas/rockcraft.json";
 
-/// The node tags; `src/core/schema/value.rs` reads the same numbers.
-const NULL: u32 = 0;
-const BOOL: u32 = 1;
-const POS_INT: u32 = 2;
-const NEG_INT: u32 = 3;
-const FLOAT: u32 = 4;
-const STRING: u32 = 5;
-const ARRAY: u32 = 6;
-const OBJECT: u32 = 7;
+#[path = "src/core/schema/tags.rs"]
+mod tags;
+use tags::{ARRAY, BOOL, FLOAT, NEG_INT, NULL, OBJECT, POS_INT, STRING};
 
 #[derive(Default)]
 struct Tables {

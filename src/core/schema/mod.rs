@@ -1,5 +1,6 @@
 //! rockcraft's JSON schema (vendored in `schemas/rockcraft.json`) and navigation over it.
 
+mod tags;
 pub mod validate;
 mod value;
 

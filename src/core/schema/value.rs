@@ -13,15 +13,7 @@ const NODES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/schema-nodes.bin"
 const ITEMS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/schema-items.bin"));
 const ENTRIES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/schema-entries.bin"));
 
-/// The node tags the build script writes.
-const NULL: u32 = 0;
-const BOOL: u32 = 1;
-const POS_INT: u32 = 2;
-const NEG_INT: u32 = 3;
-const FLOAT: u32 = 4;
-const STRING: u32 = 5;
-const ARRAY: u32 = 6;
-const OBJECT: u32 = 7;
+use super::tags::{ARRAY, BOOL, FLOAT, NEG_INT, NULL, OBJECT, POS_INT, STRING};
 
 /// The `u32` at word `i` of `table` (0 past its end: the tables are the build script's, so
 /// that never happens, but nothing here may panic).
