@@ -98,13 +98,14 @@ pub fn expand_project(doc: &Document, ctx: &Context<'_>) -> Expanded {
 /// project checks.
 fn expand_loaded(doc: &Document, ctx: &Context<'_>, command: Command) -> Expanded {
     let mut notes = Vec::new();
-    if let Err(e) = startup::buildable(doc) {
+    let json = doc.json_once();
+    if let Err(e) = startup::buildable(&json) {
         return Expanded {
             notes,
             outcome: Err(e),
         };
     }
-    let outcome = apply_with_notes(doc.json(), ctx, &mut notes)
+    let outcome = apply_with_notes(&json, ctx, &mut notes)
         .map(|v| project_model::check_with(&v, command, ctx.cancel));
     Expanded { notes, outcome }
 }

@@ -33,7 +33,7 @@ pub fn check(doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             // A full replacement spells out the command on purpose.
             continue;
         }
-        let mut data = doc.json().clone();
+        let mut data = doc.json_once().into_owned();
         let Some(service) = data
             .get_mut("services")
             .and_then(|s| s.get_mut(name))
