@@ -162,7 +162,7 @@ pub fn expansion_with(
     let failure = match expanded.outcome {
         Ok(model) => match &model.result {
             Ok(_) => {
-                result.yaml = Some(model.stdout());
+                result.warnings = model.warnings;
                 result.expanded = model.result.ok();
                 None
             }
