@@ -26,7 +26,7 @@ use crate::core::cancel::Cancel;
 use crate::core::code::Code;
 use crate::core::diagnostic::{Diagnostic, Severity};
 use crate::core::document::Document;
-use crate::core::extensions::apply::apply_with_notes;
+use crate::core::extensions::apply::apply_with_notes_cow;
 use crate::core::extensions::model::ModelOutcome;
 use crate::core::extensions::{Anchor, CancellableFs, Context, Detail, ExpandError, ProjectFs};
 use crate::core::ide::default_prime::default_primes;
@@ -105,7 +105,7 @@ fn expand_loaded(doc: &Document, ctx: &Context<'_>, command: Command) -> Expande
             outcome: Err(e),
         };
     }
-    let outcome = apply_with_notes(&json, ctx, &mut notes)
+    let outcome = apply_with_notes_cow(json, ctx, &mut notes)
         .map(|v| project_model::check_with(&v, command, ctx.cancel));
     Expanded { notes, outcome }
 }
