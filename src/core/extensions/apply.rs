@@ -439,6 +439,27 @@ mod tests {
     }
 
     #[test]
+    fn an_owned_project_expands_as_a_lent_one_does() {
+        let fs = MemoryFs::new();
+        let ctx = Context {
+            fs: &fs,
+            experimental: false,
+            extensions_dir: "/ext",
+            cancel: crate::core::cancel::Cancel::NEVER,
+        };
+        for raw in [
+            json!({"base": "ubuntu@24.04", "extensions": ["flask-framework"], "name": "a", "parts": {"x": {}}}),
+            json!({"base": "ubuntu@24.04", "extensions": [], "name": "a"}),
+            json!(["not", "a", "mapping"]),
+        ] {
+            let lent = apply_cow(Cow::Borrowed(&raw), &ctx, &mut Vec::new(), &lookup).unwrap();
+            let owned = apply_cow(Cow::Owned(raw.clone()), &ctx, &mut Vec::new(), &lookup).unwrap();
+            assert_eq!(owned, lent);
+            assert_eq!(owned, run(&raw, false).0.unwrap());
+        }
+    }
+
+    #[test]
     fn duplicates_are_applied_twice() {
         let raw = json!({"base": "ubuntu@24.04", "extensions": ["go-framework", "go-framework"]});
         let out = run(&raw, false).0.unwrap();
