@@ -3,6 +3,8 @@
 
 use std::sync::OnceLock;
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use crate::core::extensions::registry::{self, ExtensionInfo};
@@ -77,6 +79,17 @@ impl Document {
     #[must_use]
     pub fn json(&self) -> &Value {
         self.json.get_or_init(|| yaml::to_json(&self.tree).value)
+    }
+
+    /// [`Document::json`] without keeping it: the kept value when there is one, else a value
+    /// built for the caller alone and freed with it (the expansion, the formatter's check and
+    /// the code lenses read it once per run; a kept copy would double the document's size).
+    #[must_use]
+    pub fn json_once(&self) -> Cow<'_, Value> {
+        match self.json.get() {
+            Some(v) => Cow::Borrowed(v),
+            None => Cow::Owned(yaml::to_json(&self.tree).value),
+        }
     }
 
     /// The root mapping, when the document is one.

@@ -122,7 +122,12 @@ pub fn apply_changes(
         made.extend(more);
         return (new, lines, made);
     }
-    apply_ranged(text.to_owned(), lines.clone(), enc, changes)
+    // Room for every inserted text at once: growing by doubling would keep up to twice the
+    // document's size alive for this version.
+    let inserted: usize = changes.iter().map(|c| c.text.len()).sum();
+    let mut owned = String::with_capacity(text.len().saturating_add(inserted));
+    owned.push_str(text);
+    apply_ranged(owned, lines.clone(), enc, changes)
 }
 
 fn apply_ranged(

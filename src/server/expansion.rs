@@ -323,7 +323,7 @@ pub async fn expanded_yaml(ctx: &Ctx, uri: &Uri) -> Result<String, String> {
     let Some(result) = result else {
         return Err("the project has no expanded form: its YAML does not load".to_owned());
     };
-    match result.yaml {
+    match result.yaml() {
         Some(yaml) => Ok(yaml),
         None => Err(failure_message(&result)),
     }

@@ -1,6 +1,8 @@
 //! Applies the extensions a project declares: rockcraft's `apply_extensions`, with its base
 //! dispatch (V1/V2), experimental gate and base check, then the snippet merge.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use super::frameworks::common::describe;
@@ -59,15 +61,43 @@ pub fn apply_with(
     notes: &mut Vec<String>,
     lookup: &Lookup<'_>,
 ) -> Result<Value, ExpandError> {
-    let Value::Object(map) = raw else {
-        return Ok(raw.clone());
+    apply_cow(Cow::Borrowed(raw), ctx, notes, lookup)
+}
+
+/// [`apply_with_notes`] on a project the caller gives away (or lends): an owned project is
+/// expanded in place instead of copied, so a large project is not held twice.
+///
+/// # Errors
+/// As [`apply_extensions`].
+pub fn apply_with_notes_cow(
+    raw: Cow<'_, Value>,
+    ctx: &Context<'_>,
+    notes: &mut Vec<String>,
+) -> Result<Value, ExpandError> {
+    apply_cow(raw, ctx, notes, &|name| frameworks::get(name))
+}
+
+fn apply_cow(
+    raw: Cow<'_, Value>,
+    ctx: &Context<'_>,
+    notes: &mut Vec<String>,
+    lookup: &Lookup<'_>,
+) -> Result<Value, ExpandError> {
+    let Value::Object(map) = raw.as_ref() else {
+        return Ok(raw.into_owned());
     };
     let declared = match map.get("extensions") {
         Some(v) if truthy(v) => v.clone(),
         // rockcraft leaves a falsy `extensions` in place; model validation then rejects it.
-        _ => return Ok(raw.clone()),
+        _ => return Ok(raw.into_owned()),
     };
-    let mut project = map.clone();
+    let mut project = match raw {
+        Cow::Owned(Value::Object(owned)) => owned,
+        lent => match lent.as_ref() {
+            Value::Object(m) => m.clone(),
+            _ => Map::new(),
+        },
+    };
     project.shift_remove("extensions");
     let names = declared_names(&declared)?;
     for name in &names {
@@ -406,6 +436,27 @@ mod tests {
         );
         let keys: Vec<&String> = out.as_object().unwrap().keys().collect();
         assert_eq!(keys, ["base", "name", "run_user", "services", "parts"]);
+    }
+
+    #[test]
+    fn an_owned_project_expands_as_a_lent_one_does() {
+        let fs = MemoryFs::new();
+        let ctx = Context {
+            fs: &fs,
+            experimental: false,
+            extensions_dir: "/ext",
+            cancel: crate::core::cancel::Cancel::NEVER,
+        };
+        for raw in [
+            json!({"base": "ubuntu@24.04", "extensions": ["flask-framework"], "name": "a", "parts": {"x": {}}}),
+            json!({"base": "ubuntu@24.04", "extensions": [], "name": "a"}),
+            json!(["not", "a", "mapping"]),
+        ] {
+            let lent = apply_cow(Cow::Borrowed(&raw), &ctx, &mut Vec::new(), &lookup).unwrap();
+            let owned = apply_cow(Cow::Owned(raw.clone()), &ctx, &mut Vec::new(), &lookup).unwrap();
+            assert_eq!(owned, lent);
+            assert_eq!(owned, run(&raw, false).0.unwrap());
+        }
     }
 
     #[test]

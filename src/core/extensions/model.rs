@@ -89,16 +89,22 @@ impl ModelOutcome {
     /// rockcraft's stdout: the warnings, then the YAML when validation succeeded.
     #[must_use]
     pub fn stdout(&self) -> String {
-        let mut out = String::new();
-        for w in &self.warnings {
-            out.push_str(w);
-            out.push('\n');
-        }
-        if let Ok(v) = &self.result {
-            out.push_str(&emit::to_yaml_string(v));
-        }
-        out
+        stdout_of(&self.warnings, self.result.as_ref().ok())
     }
+}
+
+/// rockcraft's stdout for `warnings` and, when validation succeeded, the normalised project.
+#[must_use]
+pub fn stdout_of(warnings: &[String], project: Option<&Value>) -> String {
+    let mut out = String::new();
+    for w in warnings {
+        out.push_str(w);
+        out.push('\n');
+    }
+    if let Some(v) = project {
+        out.push_str(&emit::to_yaml_string(v));
+    }
+    out
 }
 
 /// The expanded data as the project model reads it, before its checks: the Python field names

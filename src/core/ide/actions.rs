@@ -372,7 +372,7 @@ mod tests {
         let doc = Document::parse(src);
         let result = ExpansionResult {
             expanded: Some(expanded.clone()),
-            yaml: None,
+            warnings: Vec::new(),
             diagnostics: Vec::new(),
             default_prime: Vec::new(),
         };

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
+use crate::core::extensions::model::stdout_of;
 use crate::core::extensions::registry;
 use crate::core::extensions::{Anchor, Cause, ErrorKind, ExpandError};
 use crate::core::facts::{EXPERIMENTAL_SETTING, PREFIX_RULES};
@@ -17,13 +18,25 @@ use crate::core::yaml::PathSeg;
 pub struct ExpansionResult {
     /// The expanded, model-normalised project (`None` when expansion failed or was not run).
     pub expanded: Option<serde_json::Value>,
-    /// rockcraft's stdout text for `expand-extensions` (warnings, then the YAML).
-    pub yaml: Option<String>,
+    /// The lines rockcraft prints on stdout before the expanded project's YAML (see
+    /// [`ExpansionResult::yaml`]).
+    pub warnings: Vec<String>,
     /// Problems, with ranges in the SOURCE document.
     pub diagnostics: Vec<Diagnostic>,
     /// The `prime` list each framework install-app part with one would get without the user's
     /// own, computed from the project as it was expanded (see [`super::default_prime`]).
     pub default_prime: Vec<(String, Vec<String>)>,
+}
+
+impl ExpansionResult {
+    /// rockcraft's stdout text for `expand-extensions` (warnings, then the YAML), written when
+    /// asked for: the result is kept per document, the text only shown on request. `None`
+    /// when the project did not expand.
+    #[must_use]
+    pub fn yaml(&self) -> Option<String> {
+        let project = self.expanded.as_ref()?;
+        Some(stdout_of(&self.warnings, Some(project)))
+    }
 }
 
 /// The range to show for an anchor path: the deepest node of the path that exists in the

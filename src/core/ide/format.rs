@@ -342,7 +342,7 @@ fn check(doc: &Document, out: &Document) -> Result<(), String> {
     if !out.yaml_errors.is_empty() {
         return Err("would break the YAML; the document is left as it is".to_owned());
     }
-    if out.json() != doc.json() {
+    if out.json_once() != doc.json_once() {
         return Err("would change what the YAML means; the document is left as it is".to_owned());
     }
     if comment_texts(out) != comment_texts(doc) {

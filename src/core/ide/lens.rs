@@ -84,7 +84,8 @@ pub fn comparison(
             kind.noun()
         )
     })?;
-    let mut without = doc.json().clone();
+    let project = doc.json_once();
+    let mut without = project.as_ref().clone();
     if let Some(entries) = without.get_mut(section).and_then(Value::as_object_mut) {
         entries.shift_remove(name);
     }
@@ -108,7 +109,7 @@ pub fn comparison(
         Ok(Value::Object(outer))
     };
     let generated = entry_of(&without)?;
-    let merged = entry_of(doc.json())?;
+    let merged = entry_of(&project)?;
     let noun = kind.noun();
     Ok(format!(
         "# The {noun} `{name}` as {ext} generates it for this project:\n{}---\n# The {noun} `{name}` as `rockcraft pack` builds it, with the entry written in\n# rockcraft.yaml merged over the generated one:\n{}",

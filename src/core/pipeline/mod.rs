@@ -26,7 +26,7 @@ use crate::core::cancel::Cancel;
 use crate::core::code::Code;
 use crate::core::diagnostic::{Diagnostic, Severity};
 use crate::core::document::Document;
-use crate::core::extensions::apply::apply_with_notes;
+use crate::core::extensions::apply::apply_with_notes_cow;
 use crate::core::extensions::model::ModelOutcome;
 use crate::core::extensions::{Anchor, CancellableFs, Context, Detail, ExpandError, ProjectFs};
 use crate::core::ide::default_prime::default_primes;
@@ -98,13 +98,14 @@ pub fn expand_project(doc: &Document, ctx: &Context<'_>) -> Expanded {
 /// project checks.
 fn expand_loaded(doc: &Document, ctx: &Context<'_>, command: Command) -> Expanded {
     let mut notes = Vec::new();
-    if let Err(e) = startup::buildable(doc) {
+    let json = doc.json_once();
+    if let Err(e) = startup::buildable(&json) {
         return Expanded {
             notes,
             outcome: Err(e),
         };
     }
-    let outcome = apply_with_notes(doc.json(), ctx, &mut notes)
+    let outcome = apply_with_notes_cow(json, ctx, &mut notes)
         .map(|v| project_model::check_with(&v, command, ctx.cancel));
     Expanded { notes, outcome }
 }
@@ -161,7 +162,7 @@ pub fn expansion_with(
     let failure = match expanded.outcome {
         Ok(model) => match &model.result {
             Ok(_) => {
-                result.yaml = Some(model.stdout());
+                result.warnings = model.warnings;
                 result.expanded = model.result.ok();
                 None
             }

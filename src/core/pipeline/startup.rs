@@ -19,7 +19,7 @@ use crate::core::yaml::{PathSeg, YamlErrorKind};
 /// The first check that fails, as rockcraft would stop on it.
 pub fn check(doc: &Document) -> Result<(), ExpandError> {
     loadable(doc)?;
-    buildable(doc)
+    buildable(doc.json())
 }
 
 /// The YAML loads (no error at all, duplicate keys included) into a mapping.
@@ -51,12 +51,13 @@ pub fn loadable(doc: &Document) -> Result<(), ExpandError> {
     Ok(())
 }
 
-/// A loaded document has a `base`, and a build base rockcraft has a plugin table for.
+/// A loaded document (`data`, its value) has a `base`, and a build base rockcraft has a plugin
+/// table for.
 ///
 /// # Errors
 /// No base, a base or build base that is not a string, or one rockcraft cannot build on.
-pub fn buildable(doc: &Document) -> Result<(), ExpandError> {
-    let Value::Object(map) = doc.json() else {
+pub fn buildable(data: &Value) -> Result<(), ExpandError> {
+    let Value::Object(map) = data else {
         return Ok(());
     };
     let base = map.get("base").filter(|b| !b.is_null());

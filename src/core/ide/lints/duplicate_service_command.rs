@@ -1,12 +1,14 @@
 //! A user service whose `command` repeats the one the extension generates anyway.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use crate::core::code::Code;
 use crate::core::diagnostic::{Diagnostic, Edit, Fix};
 use crate::core::document::Document;
 use crate::core::extensions::Context;
-use crate::core::extensions::apply::apply_with_notes;
+use crate::core::extensions::apply::apply_with_notes_cow;
 
 /// Warns on a generated service's `command` that equals what the
 /// extension would generate without it, with a fix that deletes the line.
@@ -33,7 +35,7 @@ pub fn check(doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             // A full replacement spells out the command on purpose.
             continue;
         }
-        let mut data = doc.json().clone();
+        let mut data = doc.json_once().into_owned();
         let Some(service) = data
             .get_mut("services")
             .and_then(|s| s.get_mut(name))
@@ -43,7 +45,7 @@ pub fn check(doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         };
         service.shift_remove("command");
         // The merged project as the extensions produce it, without the user's command.
-        let Ok(expanded) = apply_with_notes(&data, ctx, &mut Vec::new()) else {
+        let Ok(expanded) = apply_with_notes_cow(Cow::Owned(data), ctx, &mut Vec::new()) else {
             continue;
         };
         let generated = expanded
