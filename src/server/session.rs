@@ -30,15 +30,14 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use tower_lsp_server::ls_types::Uri;
 
-use crate::core::analysis::{Analysis, checked, checked_after};
+use crate::core::analysis::Analysis;
 use crate::core::cancel::Cancel;
 use crate::core::diagnostic::{Diagnostic, Edit};
 use crate::core::document::Document;
 use crate::core::ide::expansion::ExpansionResult;
 use crate::core::ide::format;
-use crate::core::pipeline::MAX_TEXT_BYTES;
+use crate::core::pipeline::{self, MAX_TEXT_BYTES};
 use crate::core::text::Lines;
-use crate::core::yaml::incremental::Change;
 
 use super::edits::{self, Replaced};
 use super::guard::guarded;
@@ -68,7 +67,7 @@ pub struct Snapshot {
     pub text: String,
     pub lines: Lines,
     /// The parsed text, by whoever parses first (`None` inside: the parser failed).
-    parsed: OnceLock<Option<(Arc<Document>, Option<Change>)>>,
+    parsed: OnceLock<Option<pipeline::Read>>,
     outcome: OnceLock<Outcome>,
     /// Set when a newer version replaces this one: the worker's analysis of it stops.
     superseded: AtomicBool,
@@ -234,10 +233,9 @@ impl Snapshot {
             return None;
         }
         let basis = self.basis.lock().ok().and_then(|b| b.clone());
-        let fresh = self.parse().and_then(|(doc, change)| {
-            guarded("analysing the document", || match &basis {
-                Some(previous) => checked_after(previous, doc, change, cancel),
-                None => checked(doc, cancel),
+        let fresh = self.parse().and_then(|read| {
+            guarded("analysing the document", || {
+                pipeline::check(read, basis.as_deref(), cancel)
             })
         });
         if cancel.is_cancelled() {
@@ -255,20 +253,15 @@ impl Snapshot {
         Some(done)
     }
 
-    /// The parsed text: the one parse of this version, done now or awaited when another
-    /// thread is parsing it (blocking), read from the earlier version's document when there is
-    /// one (only the blocks an edit touched are read again; `Change` says which). `None` when
-    /// the parser failed.
-    fn parse(&self) -> Option<(Arc<Document>, Option<Change>)> {
+    /// The read text: the one read of this version, done now or awaited when another thread is
+    /// reading it (blocking), from the earlier version's document when there is one (see
+    /// [`pipeline::read`]). `None` when the parser failed.
+    fn parse(&self) -> Option<pipeline::Read> {
         self.parsed
             .get_or_init(|| {
                 let basis = self.basis.lock().ok().and_then(|b| b.clone());
-                guarded("parsing the document", || match &basis {
-                    Some(previous) => {
-                        let (doc, change) = previous.doc.reparse(&self.text);
-                        (Arc::new(doc), change)
-                    }
-                    None => (Arc::new(Document::parse(&self.text)), None),
+                guarded("parsing the document", || {
+                    pipeline::read(&self.text, basis.as_deref())
                 })
             })
             .clone()
@@ -283,7 +276,7 @@ impl Snapshot {
         match self.outcome.get() {
             Some(Outcome::Analysed(a)) => Some(Arc::clone(&a.doc)),
             Some(_) => None,
-            None => self.parse().map(|(doc, _)| doc),
+            None => self.parse().map(|r| r.doc),
         }
     }
 

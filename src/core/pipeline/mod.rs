@@ -18,10 +18,11 @@ pub mod project_model;
 pub mod startup;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use project_model::Command;
 
-use crate::core::analysis::{Analysis, analyze};
+use crate::core::analysis::{Analysis, analyze, checked, checked_after};
 use crate::core::cancel::Cancel;
 use crate::core::code::Code;
 use crate::core::diagnostic::{Diagnostic, Severity};
@@ -36,6 +37,7 @@ use crate::core::packages::PackageIndexes;
 use crate::core::rules::known_packages;
 use crate::core::text::TextRange;
 use crate::core::yaml::PathSeg;
+use crate::core::yaml::incremental::Change;
 
 /// Texts larger than this are not analysed (the editor and `check` say so instead): 8 MiB,
 /// thousands of times the largest real `rockcraft.yaml`.
@@ -61,10 +63,49 @@ pub fn fast(text: &str) -> Analysis {
 }
 
 /// [`fast`] on `text`, an edit of `previous`'s text: only the work the edit can change is
-/// redone ([`crate::core::analysis::analyze_after`]); the result is the same.
+/// redone; the result is the same.
 #[must_use]
 pub fn fast_after(previous: &Analysis, text: &str, cancel: Cancel<'_>) -> Analysis {
-    crate::core::analysis::analyze_after(previous, text, cancel)
+    check(read(text, Some(previous)), Some(previous), cancel)
+}
+
+/// The first half of [`fast`]: the text read into a document, for the requests that need only
+/// the tree before its checks are done.
+#[derive(Clone, Debug)]
+pub struct Read {
+    pub doc: Arc<Document>,
+    /// What an edit changed, when the document was read from the previous one's blocks.
+    change: Option<Change>,
+}
+
+/// Reads `text`, from `previous`'s document when there is one (only the YAML blocks an edit
+/// touched are read again).
+#[must_use]
+pub fn read(text: &str, previous: Option<&Analysis>) -> Read {
+    match previous {
+        Some(p) => {
+            let (doc, change) = p.doc.reparse(text);
+            Read {
+                doc: Arc::new(doc),
+                change,
+            }
+        }
+        None => Read {
+            doc: Arc::new(Document::parse(text)),
+            change: None,
+        },
+    }
+}
+
+/// The second half of [`fast`]: the checks of a document [`read`] from `previous` (the same
+/// one, or `None`), reusing the findings of what the edit left alone; stops early once
+/// `cancel` is set.
+#[must_use]
+pub fn check(read: Read, previous: Option<&Analysis>, cancel: Cancel<'_>) -> Analysis {
+    match previous {
+        Some(p) => checked_after(p, read.doc, read.change, cancel),
+        None => checked(read.doc, cancel),
+    }
 }
 
 /// Stage 2: the package names of a parsed document against `indexes`.
