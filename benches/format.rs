@@ -1,12 +1,22 @@
 //! Times formatting (the formatter, the diff into edits and the check that the meaning and
 //! comments are kept) on the bundled samples and any files given, already formatted and with
-//! every line's spacing disturbed. Run: `cargo bench --bench format [-- FILE...]`.
+//! every line's spacing disturbed, formatting the whole text at once and block by block (from
+//! nothing, and for a version one edit away from one formatted before). Run:
+//! `cargo bench --bench format [-- FILE...]`.
 
 use std::io::Write as _;
 use std::time::{Duration, Instant};
 
 use rockcraft_lsp::core::document::Document;
-use rockcraft_lsp::core::ide::format::{Options, format_document};
+use rockcraft_lsp::core::ide::edit::apply_edits;
+use rockcraft_lsp::core::ide::format::{
+    Cache, Options, Thresholds, format_by_blocks, format_document,
+};
+
+/// Where the bench cuts documents into blocks: as the server does for large ones.
+const BLOCKS: Thresholds = Thresholds {
+    split_from: 4 * 1024,
+};
 
 fn median(mut v: Vec<Duration>) -> f64 {
     v.sort();
@@ -42,9 +52,9 @@ fn main() {
     }
     let _ = writeln!(
         std::io::stdout(),
-        "| file | lines | as is ms | disturbed ms | edits |"
+        "| file | lines | as is ms | disturbed ms | edits | blocks: as is ms | disturbed ms | after an edit ms | same result |"
     );
-    let _ = writeln!(std::io::stdout(), "|---|---|---|---|---|");
+    let _ = writeln!(std::io::stdout(), "|---|---|---|---|---|---|---|---|---|");
     for f in files {
         let Ok(text) = std::fs::read_to_string(&f) else {
             continue;
@@ -62,13 +72,62 @@ fn main() {
             dirty.push(t1.elapsed());
             edits = out.ok().flatten().map_or(0, |e| e.len());
         }
+        // Block by block: from an empty cache, then one character typed in the middle line
+        // of the disturbed text with the cache of its formatting.
+        let (mut b_clean, mut b_dirty, mut b_edit) = (Vec::new(), Vec::new(), Vec::new());
+        // The end of the first line after the middle that gives a key a plain value.
+        let half = messy
+            .match_indices('\n')
+            .nth(messy.lines().count() / 2)
+            .map_or(0, |(i, _)| i);
+        let middle = messy[half..]
+            .split_inclusive('\n')
+            .scan(half, |at, line| {
+                let start = *at;
+                *at += line.len();
+                Some((start, line))
+            })
+            .find(|(_, l)| l.contains(": ") && !l.trim_end().ends_with(['|', '>', ':', '\'', '"']))
+            .map_or(half, |(start, l)| start + l.trim_end().len());
+        let edited = Document::parse(&format!("{}x{}", &messy[..middle], &messy[middle..]));
+        let mut same = true;
+        for _ in 0..runs {
+            let t0 = Instant::now();
+            std::hint::black_box(
+                format_by_blocks(&doc, Options::default(), &mut Cache::default(), BLOCKS).ok(),
+            );
+            b_clean.push(t0.elapsed());
+            let mut cache = Cache::default();
+            let t1 = Instant::now();
+            let out = format_by_blocks(&messy_doc, Options::default(), &mut cache, BLOCKS);
+            b_dirty.push(t1.elapsed());
+            same &= applied(&messy, out)
+                == applied(&messy, format_document(&messy_doc, Options::default()));
+            let t2 = Instant::now();
+            let out = format_by_blocks(&edited, Options::default(), &mut cache, BLOCKS);
+            b_edit.push(t2.elapsed());
+            same &= applied(&edited.text, out)
+                == applied(&edited.text, format_document(&edited, Options::default()));
+        }
         let name = f.rsplit('/').nth(1).unwrap_or(&f).to_owned();
         let _ = writeln!(
             std::io::stdout(),
-            "| {name} | {} | {:.2} | {:.2} | {edits} |",
+            "| {name} | {} | {:.2} | {:.2} | {edits} | {:.2} | {:.2} | {:.2} | {} |",
             text.lines().count(),
             median(clean),
             median(dirty),
+            median(b_clean),
+            median(b_dirty),
+            median(b_edit),
+            if same { "yes" } else { "NO" },
         );
     }
+}
+
+/// The text formatting gives, or why it refused.
+fn applied(
+    text: &str,
+    out: Result<Option<Vec<rockcraft_lsp::core::diagnostic::Edit>>, String>,
+) -> Result<String, String> {
+    out.map(|e| e.map_or_else(|| text.to_owned(), |e| apply_edits(text, &e)))
 }

@@ -82,6 +82,9 @@ pub struct Snapshot {
     /// The edits that format this whole version with the default options (see
     /// [`Snapshot::formatting`]); `None` inside when the formatter failed.
     formatting: OnceLock<Option<FormatResult>>,
+    /// The formatted blocks of this document's earlier versions, shared by its versions, so
+    /// that formatting a new version formats only the blocks an edit touched.
+    format_blocks: Arc<Mutex<format::Cache>>,
     /// The analysis of an earlier version, which this version's analysis starts from (only
     /// the blocks an edit touched are read again); let go of once this version is analysed.
     basis: Mutex<Option<Arc<Analysis>>>,
@@ -118,8 +121,16 @@ impl Snapshot {
             settled: Notify::new(),
             package_names: Mutex::new(None),
             formatting: OnceLock::new(),
+            format_blocks: Arc::default(),
             basis: Mutex::new(None),
         }
+    }
+
+    /// This version formatting from the blocks `earlier` (a previous version) formatted.
+    #[must_use]
+    pub fn formats_after(mut self, earlier: &Snapshot) -> Self {
+        self.format_blocks = Arc::clone(&earlier.format_blocks);
+        self
     }
 
     /// This version with the analysis of an earlier one to start from.
@@ -287,7 +298,15 @@ impl Snapshot {
     /// running. `None` when the version is not analysed or the formatter failed.
     pub fn formatting(&self, options: format::Options) -> Option<FormatResult> {
         let doc = &self.analysis()?.doc;
-        let compute = |o| guarded("formatting", || format::format_document(doc, o));
+        let compute = |o| {
+            guarded("formatting", || {
+                let mut blocks = self
+                    .format_blocks
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                format::format_document_cached(doc, o, &mut blocks)
+            })
+        };
         let wanted = format::effective_options(doc, options);
         if wanted == format::effective_options(doc, format::Options::default()) {
             self.formatting.get_or_init(|| compute(wanted)).clone()
@@ -395,9 +414,6 @@ struct Doc {
     carried: Arc<[Diagnostic]>,
     /// How long the latest expansion took (or ran before it was cancelled, when longer).
     expansion_cost: Duration,
-    /// The client asked to format this document (in this life): its later versions are
-    /// formatted ahead when large (see `handlers::formatting::prepare`).
-    formats: bool,
     jobs: Jobs,
 }
 
@@ -454,7 +470,6 @@ impl Session {
             expansion: None,
             carried: Arc::from([]),
             expansion_cost: Duration::ZERO,
-            formats: false,
             jobs: Jobs {
                 wake: Arc::clone(&wake),
                 stop: stop.clone(),
@@ -499,7 +514,11 @@ impl Session {
         }
         let (text, lines, made) = next(&doc.snapshot)?;
         let basis = doc.snapshot.basis_for_next();
-        let snapshot = Arc::new(Snapshot::new(uri, version, text, lines).with_basis(basis));
+        let snapshot = Arc::new(
+            Snapshot::new(uri, version, text, lines)
+                .with_basis(basis)
+                .formats_after(&doc.snapshot),
+        );
         let old = std::mem::replace(&mut doc.snapshot, Arc::clone(&snapshot));
         old.supersede();
         doc.jobs.cancel_expansion();
@@ -524,19 +543,6 @@ impl Session {
         let (_, mut doc) = self.docs.remove(uri)?;
         doc.jobs.cancel();
         Some(doc.snapshot)
-    }
-
-    /// Notes that the client formats `uri` (a formatting request came for it).
-    pub fn note_formats(&self, uri: &Uri) {
-        if let Some(mut doc) = self.docs.get_mut(uri) {
-            doc.formats = true;
-        }
-    }
-
-    /// Whether the client has asked to format `uri` since it was opened.
-    #[must_use]
-    pub fn formats(&self, uri: &Uri) -> bool {
-        self.docs.get(uri).is_some_and(|d| d.formats)
     }
 
     /// The document as it is now.

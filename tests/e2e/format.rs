@@ -165,6 +165,57 @@ async fn a_large_document_is_formatted_once_and_every_request_agrees() {
     assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
 }
 
+/// A large document's versions are formatted from the blocks of the versions before: each
+/// answer is the formatting of that version's whole text, whatever was formatted before.
+#[tokio::test]
+async fn each_version_of_a_large_document_is_formatted_as_a_whole() {
+    let (mut c, _) = TestClient::initialized(Some(&["utf-16"]), json!({})).await;
+    let messy = with_parts(MESSY, 1200, "   ");
+    let formatted = with_parts(FORMATTED, 1200, "  ");
+    c.open(URI, 1, &messy).await;
+    let whole = json!({"textDocument": {"uri": URI}, "options": options()});
+    let first = c.request("textDocument/formatting", whole.clone()).await;
+    assert_eq!(apply_edits(&messy, &edits(&first), Enc::Utf16), formatted);
+    // One part changed, one added at the end of the parts, then the formatted text with one
+    // line disturbed.
+    let versions = [
+        (
+            messy.replace(
+                "   part-7:\n      plugin:    nil",
+                "   part-7:\n      plugin:    make",
+            ),
+            formatted.replace("  part-7:\n    plugin: nil", "  part-7:\n    plugin: make"),
+        ),
+        (
+            messy.replace(
+                "services:\n",
+                "   last:\n         plugin:  nil\nservices:\n",
+            ),
+            formatted.replace("services:\n", "  last:\n    plugin: nil\nservices:\n"),
+        ),
+        (
+            formatted.replace(
+                "  part-9:\n    plugin: nil",
+                "  part-9:\n    plugin:   dump",
+            ),
+            formatted.replace("  part-9:\n    plugin: nil", "  part-9:\n    plugin: dump"),
+        ),
+    ];
+    for (n, (text, expected)) in versions.iter().enumerate() {
+        assert_ne!(text, expected);
+        assert_ne!(*expected, formatted, "version {n}: the edit is made");
+        let version = i64::try_from(n).unwrap() + 2;
+        c.change_full(URI, version, text).await;
+        let answer = c.request("textDocument/formatting", whole.clone()).await;
+        assert_eq!(
+            apply_edits(text, &edits(&answer), Enc::Utf16),
+            *expected,
+            "version {version}"
+        );
+    }
+    assert_eq!(c.shutdown_and_exit().await, ServeExit::Clean);
+}
+
 #[tokio::test]
 async fn broken_yaml_gets_no_edits() {
     let (mut c, _) = TestClient::initialized(Some(&["utf-16"]), json!({})).await;

@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 
 use rockcraft_lsp::core::document::Document;
 use rockcraft_lsp::core::ide::edit::apply_edits;
-use rockcraft_lsp::core::ide::format::{format, format_range};
+use rockcraft_lsp::core::ide::format::{
+    Cache, Options, Thresholds, format, format_by_blocks, format_range,
+};
 use rockcraft_lsp::core::ide::starters::{EDITOR_PROFILES, project_file};
 use rockcraft_lsp::core::text::{TextRange, TextSize};
 
@@ -211,4 +213,86 @@ fn init_outputs_are_formatted_already() {
         let text = project_file(profile, "my-rock").expect("a rockcraft.yaml");
         assert_eq!(format(&text), Ok(None), "{profile}");
     }
+}
+
+/// Formatting block by block (every root entry, and every entry of a root entry's block
+/// mapping, through the formatter on its own) gives what formatting the whole file gives, for
+/// every file; formatting a second time from the blocks kept formats none again.
+#[test]
+fn formatting_block_by_block_is_formatting_the_whole() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let all = Thresholds { split_from: 0 };
+    let mut differ = Vec::new();
+    let (mut compared, mut by_blocks, mut changed) = (0, 0, 0);
+    for (file, text) in files().iter().flat_map(|f| {
+        let text = std::fs::read_to_string(f).unwrap_or_default();
+        [(f, disturbed(&text)), (f, text)]
+    }) {
+        let doc = Document::parse(&text);
+        let apply = |r: Result<Option<Vec<_>>, String>| match r {
+            Ok(Some(edits)) => Some(apply_edits(&text, &edits)),
+            Ok(None) => Some(text.clone()),
+            Err(_) => None,
+        };
+        let whole = apply(format(&text));
+        let mut cache = Cache::default();
+        let blocks = apply(format_by_blocks(&doc, Options::default(), &mut cache, all));
+        let name = file
+            .strip_prefix(root)
+            .unwrap_or(file)
+            .display()
+            .to_string();
+        if whole != blocks {
+            differ.push(format!(
+                "{name}:\n--- whole\n{whole:?}\n--- blocks\n{blocks:?}"
+            ));
+            continue;
+        }
+        compared += 1;
+        if !cache.is_empty() {
+            by_blocks += 1;
+            changed += usize::from(blocks.as_ref() != Some(&text));
+        }
+        let again = apply(format_by_blocks(&doc, Options::default(), &mut cache, all));
+        assert_eq!(again, blocks, "{name}: from the cache");
+        assert_eq!(
+            cache.reused(),
+            cache.len(),
+            "{name}: not every block reused"
+        );
+    }
+    assert!(
+        differ.is_empty(),
+        "{} files format differently block by block:\n{}",
+        differ.len(),
+        differ.join("\n")
+    );
+    let _ = writeln!(
+        std::io::stderr(),
+        "{compared} files compared, {by_blocks} formatted by blocks, {changed} of them changed"
+    );
+    assert!(compared > 1000, "only {compared} files compared");
+    assert!(
+        by_blocks > 800,
+        "only {by_blocks} files formatted by blocks"
+    );
+    assert!(changed > 400, "only {changed} files changed by blocks");
+}
+
+/// `text` with its indentation one and a half times as deep and every blank line written three times, so that
+/// formatting has work to do in every block (what it means may change; both ways of
+/// formatting get the same text).
+fn disturbed(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3 / 2);
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_start_matches(' ');
+        let indent = line.len() - body.len();
+        if body.trim().is_empty() {
+            out.push_str(&line.repeat(3));
+        } else {
+            out.push_str(&" ".repeat(indent + indent / 2));
+            out.push_str(body);
+        }
+    }
+    out
 }

@@ -5,6 +5,8 @@
 //! formatter would change a multi-line scalar, its lines stay as written; a result that would
 //! still read differently, or lose a comment, is refused.
 
+mod blocks;
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use pretty_yaml::config::{FormatOptions, LanguageOptions, LayoutOptions, LineBreak, Quotes};
@@ -15,6 +17,8 @@ use crate::core::document::Document;
 use crate::core::ide::edit::{DEFAULT_INDENTATION, apply_edits, indentation};
 use crate::core::text::{TextRange, TextSize, line_start};
 use crate::core::yaml::{NodeKind, ScalarStyle};
+
+pub use blocks::{Cache, Thresholds};
 
 /// What the editor asks for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -58,6 +62,53 @@ pub fn format_document(doc: &Document, options: Options) -> Result<Option<Vec<Ed
     let formatted = formatted(doc, options)?;
     let edits = diff(&doc.text, &formatted);
     Ok((!edits.is_empty()).then_some(edits))
+}
+
+/// Documents from this size on are formatted block by block (see [`format_document_cached`]).
+const BLOCKWISE_FROM: usize = 16 * 1024;
+
+/// Where a large document is cut into blocks.
+const THRESHOLDS: Thresholds = Thresholds {
+    split_from: 4 * 1024,
+};
+
+/// [`format_document`], with a large document formatted block by block, each block's result
+/// kept in `cache` for the next version: the same edits, but formatting a new version only
+/// formats the blocks an edit touched, and no more than one block is ever held in the
+/// formatter at once (see [`blocks`]).
+///
+/// # Errors
+/// As [`format`].
+pub fn format_document_cached(
+    doc: &Document,
+    options: Options,
+    cache: &mut Cache,
+) -> Result<Option<Vec<Edit>>, String> {
+    if doc.text.len() < BLOCKWISE_FROM {
+        return format_document(doc, options);
+    }
+    format_by_blocks(doc, options, cache, THRESHOLDS)
+}
+
+/// [`format_document`] block by block, cut at `thresholds`, whatever the document's size;
+/// the whole document at once where it is not made of independent blocks.
+///
+/// # Errors
+/// As [`format`].
+pub fn format_by_blocks(
+    doc: &Document,
+    options: Options,
+    cache: &mut Cache,
+    thresholds: Thresholds,
+) -> Result<Option<Vec<Edit>>, String> {
+    if doc.text.trim().is_empty() {
+        return Ok(None);
+    }
+    formattable(doc)?;
+    match blocks::format(doc, &settings(doc, options), cache, thresholds) {
+        Some(edits) => Ok((!edits.is_empty()).then_some(edits)),
+        None => format_document(doc, options),
+    }
 }
 
 /// [`format_range`] for a parsed document.
@@ -137,6 +188,13 @@ pub fn effective_options(doc: &Document, options: Options) -> Options {
 /// # Errors
 /// As [`format`].
 pub fn formatted(doc: &Document, options: Options) -> Result<String, String> {
+    formattable(doc)?;
+    print(doc, &settings(doc, options))
+}
+
+/// `Ok` when the formatter may take `doc`: its YAML has no errors and it is within the
+/// formatter's limits; else why not.
+fn formattable(doc: &Document) -> Result<(), String> {
     if let Some(e) = doc.yaml_errors.first() {
         return Err(format!(
             "the YAML has errors to fix first (line {}: {})",
@@ -144,13 +202,38 @@ pub fn formatted(doc: &Document, options: Options) -> Result<String, String> {
             e.message
         ));
     }
-    within_formatter_limits(doc)?;
-    let settings = settings(doc, options);
-    let printed = catch_unwind(AssertUnwindSafe(|| {
-        pretty_yaml::format_text(&doc.text, &settings)
+    within_formatter_limits(doc)
+}
+
+/// `doc` (without YAML errors, within the formatter's limits) through the formatter with
+/// `settings`, checked to load as the same value with the same comments.
+///
+/// # Errors
+/// As [`format`].
+fn print(doc: &Document, settings: &FormatOptions) -> Result<String, String> {
+    let printed = run_formatter(&doc.text, settings)?;
+    checked(doc, printed)
+}
+
+/// What the formatter makes of `text` with `settings`, unchecked.
+///
+/// # Errors
+/// The formatter cannot read the text, or failed.
+fn run_formatter(text: &str, settings: &FormatOptions) -> Result<String, String> {
+    catch_unwind(AssertUnwindSafe(|| {
+        pretty_yaml::format_text(text, settings)
     }))
     .map_err(|_| "the YAML formatter failed on this document".to_owned())?
-    .map_err(|e| format!("the YAML formatter cannot read this document ({e})"))?;
+    .map_err(|e| format!("the YAML formatter cannot read this document ({e})"))
+}
+
+/// `printed`, the formatter's text for `doc`, with the quotes `doc` was written with, once
+/// checked to load as the same value with the same comments (where it would not, `doc` with
+/// the changes outside its multi-line scalars, when that does).
+///
+/// # Errors
+/// As [`format`].
+fn checked(doc: &Document, printed: String) -> Result<String, String> {
     if printed == doc.text {
         return Ok(printed);
     }

@@ -23,7 +23,6 @@ pub async fn handle(
     backend: &Backend,
     params: DocumentRangeFormattingParams,
 ) -> Result<Option<Vec<TextEdit>>> {
-    backend.session.note_formats(&params.text_document.uri);
     let Some(analysis::Analysed { state, .. }) = analysis::current(
         &backend.session,
         &params.text_document.uri,

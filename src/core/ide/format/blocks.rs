@@ -1,0 +1,398 @@
+//! Formatting a large document block by block, each block remembered between versions.
+//!
+//! The entries of the root mapping are independent blocks of lines, and so are the entries
+//! of a large block mapping under one of them (the parts of `parts:`). Each block goes
+//! through the formatter on its own, as a small document (a nested entry under its parent's
+//! key line), checked like a whole document; the results are kept in a [`Cache`] keyed by the
+//! block's text, so formatting the next version of a document formats only the blocks an
+//! edit touched, and no formatting ever holds more than one block's syntax tree.
+//!
+//! The result is the one formatting the whole text gives (a test compares the two over every
+//! project the tests hold). Whenever a block cannot be formatted on its own (it does not read
+//! cleanly alone, or the formatter refuses it), or the document is not cut into such blocks
+//! (tabs, carriage returns, document markers, a root that is not a block mapping, keys not
+//! at the start of their line), [`format`] declines and the whole text is formatted.
+
+use std::hash::{DefaultHasher, Hash as _, Hasher as _};
+use std::ops::Range;
+
+use pretty_yaml::config::FormatOptions;
+use rustc_hash::{FxBuildHasher, FxHashMap};
+
+use super::{checked, diff, run_formatter};
+use crate::core::diagnostic::Edit;
+use crate::core::document::Document;
+use crate::core::text::{TextRange, TextSize, line_start};
+use crate::core::yaml::{Entry, NodeKind};
+
+/// What formatting blocks gave, by a hash of the block's text and the settings: kept between
+/// versions of one document so that only the blocks an edit touched are formatted again.
+/// Holds the results of the latest formatting's blocks only.
+#[derive(Debug, Default)]
+pub struct Cache {
+    kept: FxHashMap<u64, Kept>,
+    /// How many blocks the latest formatting took from the cache.
+    reused: usize,
+}
+
+impl Cache {
+    /// How many blocks' results are kept.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.kept.len()
+    }
+
+    /// How many blocks the latest formatting took from the cache instead of formatting them.
+    #[must_use]
+    pub fn reused(&self) -> usize {
+        self.reused
+    }
+
+    /// Whether no block's result is kept.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.kept.is_empty()
+    }
+}
+
+/// One block's result. Only a block the formatter changed keeps its text, so that a hash
+/// collision can at worst leave a block unformatted, never replace it by another's.
+#[derive(Debug)]
+enum Kept {
+    Same,
+    Changed {
+        original: Box<str>,
+        formatted: Box<str>,
+    },
+}
+
+/// Where the blocks of a document are, and which are cut further.
+#[derive(Clone, Copy, Debug)]
+pub struct Thresholds {
+    /// Root entries whose block mapping value spans at least this many bytes are cut into
+    /// their entries.
+    pub split_from: usize,
+}
+
+/// A block of lines formatted on its own: the text `prefix` + `text[body]`, where `prefix`
+/// is the parent's key line for a nested entry (empty for a root entry). `trailing` is the
+/// range of blank lines after the body, which the formatter leaves as one.
+struct Piece<'a> {
+    prefix: &'a str,
+    body: Range<usize>,
+    trailing: Range<usize>,
+}
+
+/// A block as the formatter leaves it.
+enum Printed {
+    Same,
+    /// The formatted text, prefix included.
+    Changed(String),
+}
+
+/// The edits that format `doc` (no YAML errors, within the formatter's limits) with
+/// `settings`, block by block with `cache`; `None` when the document cannot be formatted
+/// that way (see the module documentation).
+pub(super) fn format(
+    doc: &Document,
+    settings: &FormatOptions,
+    cache: &mut Cache,
+    thresholds: Thresholds,
+) -> Option<Vec<Edit>> {
+    let units = units(doc, thresholds)?;
+    let salt = settings_hash(settings);
+    let mut kept = FxHashMap::with_capacity_and_hasher(cache.kept.len(), FxBuildHasher);
+    let mut reused = 0;
+    let mut edits = Vec::new();
+    let last = units.len().saturating_sub(1);
+    for (i, unit) in units.iter().enumerate() {
+        match unit {
+            Unit::Whole(piece) => {
+                let printed = printed(doc, piece, settings, salt, cache, &mut kept, &mut reused)?;
+                let old = piece.body.start..piece.trailing.end;
+                let new = match &printed {
+                    Printed::Same if piece.trailing.is_empty() => continue,
+                    Printed::Same => &doc.text[piece.body.clone()],
+                    Printed::Changed(text) => text.as_str(),
+                };
+                push_diff(
+                    &doc.text,
+                    old,
+                    new,
+                    i < last && !piece.trailing.is_empty(),
+                    &mut edits,
+                );
+            }
+            Unit::Split { header, children } => {
+                // The header line as the formatter writes it, the same above every child.
+                let mut header_out: Option<&str> = None;
+                let mut outs = Vec::with_capacity(children.len());
+                for piece in children {
+                    outs.push(printed(
+                        doc,
+                        piece,
+                        settings,
+                        salt,
+                        cache,
+                        &mut kept,
+                        &mut reused,
+                    )?);
+                }
+                for (piece, out) in children.iter().zip(&outs) {
+                    let first = match out {
+                        Printed::Same => piece.prefix,
+                        Printed::Changed(text) => {
+                            let end = text.find('\n').map_or(text.len(), |i| i + 1);
+                            &text[..end]
+                        }
+                    };
+                    match header_out {
+                        None => header_out = Some(first),
+                        Some(h) if h == first => {}
+                        Some(_) => return None,
+                    }
+                }
+                let header_out = header_out?;
+                push_diff(&doc.text, header.clone(), header_out, false, &mut edits);
+                let count = children.len();
+                for (k, (piece, out)) in children.iter().zip(&outs).enumerate() {
+                    let body_out = match out {
+                        Printed::Same if piece.trailing.is_empty() => continue,
+                        Printed::Same => &doc.text[piece.body.clone()],
+                        Printed::Changed(text) => &text[header_out.len().min(text.len())..],
+                    };
+                    let blank = !piece.trailing.is_empty() && (i < last || k + 1 < count);
+                    push_diff(
+                        &doc.text,
+                        piece.body.start..piece.trailing.end,
+                        body_out,
+                        blank,
+                        &mut edits,
+                    );
+                }
+            }
+        }
+    }
+    cache.kept = kept;
+    cache.reused = reused;
+    Some(edits)
+}
+
+/// Adds the edits turning `text[old]` into `new` (followed by one blank line when `blank`).
+fn push_diff(text: &str, old: Range<usize>, new: &str, blank: bool, edits: &mut Vec<Edit>) {
+    let before = &text[old.clone()];
+    let owned;
+    let new = if blank {
+        owned = format!("{new}\n");
+        owned.as_str()
+    } else {
+        new
+    };
+    if before == new {
+        return;
+    }
+    let shift = TextSize::from(u32::try_from(old.start).unwrap_or(u32::MAX));
+    edits.extend(diff(before, new).into_iter().map(|e| Edit {
+        range: TextRange::new(e.range.start() + shift, e.range.end() + shift),
+        text: e.text,
+    }));
+}
+
+/// `piece` as the formatter leaves it, from `cache` when it was formatted before (the result
+/// goes into `kept`); `None` when it cannot be formatted on its own.
+fn printed(
+    doc: &Document,
+    piece: &Piece<'_>,
+    settings: &FormatOptions,
+    salt: u64,
+    cache: &Cache,
+    kept: &mut FxHashMap<u64, Kept>,
+    reused: &mut usize,
+) -> Option<Printed> {
+    let body = &doc.text[piece.body.clone()];
+    let key = {
+        let mut h = DefaultHasher::new();
+        salt.hash(&mut h);
+        piece.prefix.hash(&mut h);
+        body.hash(&mut h);
+        h.finish()
+    };
+    match cache.kept.get(&key) {
+        Some(Kept::Same) => {
+            *reused += 1;
+            kept.insert(key, Kept::Same);
+            return Some(Printed::Same);
+        }
+        Some(Kept::Changed {
+            original,
+            formatted,
+        }) if original.len() == piece.prefix.len() + body.len()
+            && original.starts_with(piece.prefix)
+            && original[piece.prefix.len()..] == *body =>
+        {
+            *reused += 1;
+            let out = formatted.to_string();
+            kept.insert(
+                key,
+                Kept::Changed {
+                    original: original.clone(),
+                    formatted: formatted.clone(),
+                },
+            );
+            return Some(Printed::Changed(out));
+        }
+        _ => {}
+    }
+    let text = format!("{}{body}", piece.prefix);
+    let printed = run_formatter(&text, settings).ok()?;
+    // Most blocks of a large document are formatted already: those need no reading.
+    let out = if printed == text {
+        printed
+    } else {
+        let fragment = Document::parse(&text);
+        if !fragment.yaml_errors.is_empty() {
+            return None;
+        }
+        checked(&fragment, printed).ok()?
+    };
+    if out == text {
+        kept.insert(key, Kept::Same);
+        Some(Printed::Same)
+    } else {
+        kept.insert(
+            key,
+            Kept::Changed {
+                original: text.into_boxed_str(),
+                formatted: out.clone().into_boxed_str(),
+            },
+        );
+        Some(Printed::Changed(out))
+    }
+}
+
+/// A hash of the settings that change how a block is formatted.
+fn settings_hash(settings: &FormatOptions) -> u64 {
+    let mut h = DefaultHasher::new();
+    format!("{settings:?}").hash(&mut h);
+    h.finish()
+}
+
+/// A root entry's block: formatted whole, or cut into its header line and its entries.
+enum Unit<'a> {
+    Whole(Piece<'a>),
+    Split {
+        header: Range<usize>,
+        children: Vec<Piece<'a>>,
+    },
+}
+
+/// `doc` cut into blocks; `None` when it is not made of independent blocks of lines.
+fn units(doc: &Document, thresholds: Thresholds) -> Option<Vec<Unit<'_>>> {
+    let text = doc.text.as_str();
+    if text.contains(['\r', '\t'])
+        || text.starts_with("---")
+        || text.starts_with("...")
+        || text.starts_with('%')
+        || text.contains("\n---")
+        || text.contains("\n...")
+        || text.contains("\n%")
+    {
+        return None;
+    }
+    let entries = block_entries(doc, doc.tree.root?)?;
+    let starts = key_starts(doc, entries, 0)?;
+    let mut units = Vec::with_capacity(entries.len());
+    for (i, entry) in entries.iter().enumerate() {
+        let start = if i == 0 { 0 } else { starts[i] };
+        let end = starts.get(i + 1).copied().unwrap_or(text.len());
+        units.push(
+            split(doc, *entry, starts[i], start..end, thresholds)
+                .unwrap_or_else(|| Unit::Whole(piece(text, "", start..end))),
+        );
+    }
+    Some(units)
+}
+
+/// The root entry `entry` (its key at `key`, its block `block`) cut into its header line and
+/// its value's entries, when its value is a large block mapping whose entries start on the
+/// lines after the key.
+fn split(
+    doc: &Document,
+    entry: Entry,
+    key: usize,
+    block: Range<usize>,
+    thresholds: Thresholds,
+) -> Option<Unit<'_>> {
+    let text = doc.text.as_str();
+    if block.len() < thresholds.split_from || block.start != key {
+        return None;
+    }
+    let children = block_entries(doc, entry.value)?;
+    if children.len() < 2 {
+        return None;
+    }
+    let first_key = usize::from(doc.tree.node(children[0].key).span.start());
+    let column = first_key - line_start(text, first_key);
+    let starts = key_starts(doc, children, column)?;
+    let header_end = text[key..].find('\n').map(|i| key + i + 1)?;
+    if starts[0] != header_end {
+        return None;
+    }
+    let prefix = &text[key..header_end];
+    let pieces = (0..children.len())
+        .map(|k| {
+            let end = starts.get(k + 1).copied().unwrap_or(block.end);
+            piece(text, prefix, starts[k]..end)
+        })
+        .collect();
+    Some(Unit::Split {
+        header: key..header_end,
+        children: pieces,
+    })
+}
+
+/// The entries of the block mapping `id`; `None` for anything else.
+fn block_entries(doc: &Document, id: crate::core::yaml::NodeId) -> Option<&[Entry]> {
+    match &doc.tree.node(id).kind {
+        NodeKind::Mapping {
+            entries,
+            flow: false,
+        } if !entries.is_empty() => Some(entries),
+        _ => None,
+    }
+}
+
+/// Where the line of each entry's key starts, when every key is the first thing on its line
+/// at `column`.
+fn key_starts(doc: &Document, entries: &[Entry], column: usize) -> Option<Vec<usize>> {
+    let text = doc.text.as_str();
+    entries
+        .iter()
+        .map(|e| {
+            let at = usize::from(doc.tree.node(e.key).span.start());
+            let line = line_start(text, at);
+            (at - line == column && text[line..at].bytes().all(|b| b == b' ')).then_some(line)
+        })
+        .collect()
+}
+
+/// The piece of `text[lines]`: its body without the blank lines it ends with.
+fn piece<'a>(text: &str, prefix: &'a str, lines: Range<usize>) -> Piece<'a> {
+    let mut end = lines.end;
+    // Back over whole lines holding only spaces.
+    while let Some(body) = text[lines.start..end].strip_suffix('\n') {
+        let last_line = line_start(body, body.len());
+        if last_line == 0 || !body[last_line..].bytes().all(|b| b == b' ') {
+            break;
+        }
+        end = lines.start + last_line;
+    }
+    Piece {
+        prefix,
+        body: lines.start..end,
+        trailing: end..lines.end,
+    }
+}
+
+#[cfg(test)]
+mod tests;
