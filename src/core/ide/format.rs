@@ -105,10 +105,15 @@ pub fn format_by_blocks(
         return Ok(None);
     }
     formattable(doc)?;
-    match blocks::format(doc, &settings(doc, options), cache, thresholds) {
-        Some(edits) => Ok((!edits.is_empty()).then_some(edits)),
-        None => format_document(doc, options),
-    }
+    let answer = match blocks::format(doc, &settings(doc, options), cache, thresholds) {
+        Some(edits) if edits.is_empty() => None,
+        // Each block was checked on its own; the whole is checked too, as formatting the
+        // whole text would be.
+        Some(edits) if verify(doc, &apply_edits(&doc.text, &edits)).is_ok() => Some(edits),
+        _ => return format_document(doc, options),
+    };
+    cache.answered = true;
+    Ok(answer)
 }
 
 /// [`format_range`] for a parsed document.

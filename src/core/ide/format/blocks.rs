@@ -23,7 +23,7 @@ use super::{checked, diff, run_formatter};
 use crate::core::diagnostic::Edit;
 use crate::core::document::Document;
 use crate::core::text::{TextRange, TextSize, line_start};
-use crate::core::yaml::{Entry, NodeKind};
+use crate::core::yaml::{Entry, NodeKind, ScalarStyle};
 
 /// What formatting blocks gave, by a hash of the block's text and the settings: kept between
 /// versions of one document so that only the blocks an edit touched are formatted again.
@@ -33,6 +33,10 @@ pub struct Cache {
     kept: FxHashMap<u64, Kept>,
     /// How many blocks the latest formatting took from the cache.
     reused: usize,
+    /// Whether the latest formatting's answer came from its blocks (not from formatting the
+    /// whole text, when the document is not cut into blocks or its blocks' result failed the
+    /// whole document's check).
+    pub(super) answered: bool,
 }
 
 impl Cache {
@@ -46,6 +50,12 @@ impl Cache {
     #[must_use]
     pub fn reused(&self) -> usize {
         self.reused
+    }
+
+    /// Whether the latest formatting's answer came from its blocks.
+    #[must_use]
+    pub fn answered(&self) -> bool {
+        self.answered
     }
 
     /// Whether no block's result is kept.
@@ -99,6 +109,7 @@ pub(super) fn format(
     cache: &mut Cache,
     thresholds: Thresholds,
 ) -> Option<Vec<Edit>> {
+    cache.answered = false;
     let units = units(doc, thresholds)?;
     let salt = settings_hash(settings);
     let mut kept = FxHashMap::with_capacity_and_hasher(cache.kept.len(), FxBuildHasher);
@@ -305,10 +316,24 @@ fn units(doc: &Document, thresholds: Thresholds) -> Option<Vec<Unit<'_>>> {
     for (i, entry) in entries.iter().enumerate() {
         let start = if i == 0 { 0 } else { starts[i] };
         let end = starts.get(i + 1).copied().unwrap_or(text.len());
-        units.push(
-            split(doc, *entry, starts[i], start..end, thresholds)
-                .unwrap_or_else(|| Unit::Whole(piece(text, "", start..end))),
-        );
+        let unit = match split(doc, *entry, starts[i], start..end, thresholds) {
+            Some(unit) => unit,
+            None => Unit::Whole(piece(text, "", start..end)),
+        };
+        // Blank lines a block scalar keeps (`|+`) belong to its value, not between blocks.
+        match &unit {
+            Unit::Whole(p) if ends_in_blank_lines(doc, *entry, p) => return None,
+            Unit::Split { children, .. }
+                if children
+                    .iter()
+                    .zip(block_entries(doc, entry.value)?)
+                    .any(|(p, e)| ends_in_blank_lines(doc, *e, p)) =>
+            {
+                return None;
+            }
+            _ => {}
+        }
+        units.push(unit);
     }
     Some(units)
 }
@@ -349,6 +374,44 @@ fn split(
         header: key..header_end,
         children: pieces,
     })
+}
+
+/// Whether blank lines after `piece`'s body belong to `entry`'s value: it ends with a block
+/// scalar that keeps its trailing lines (`|+`, `>+`).
+fn ends_in_blank_lines(doc: &Document, entry: Entry, piece: &Piece<'_>) -> bool {
+    if piece.trailing.is_empty() {
+        return false;
+    }
+    // Down the last child of each collection to the node the value ends with.
+    let mut id = entry.value;
+    loop {
+        match &doc.tree.node(id).kind {
+            NodeKind::Mapping { entries, .. } => match entries.last() {
+                Some(last) => id = last.value,
+                None => return false,
+            },
+            NodeKind::Sequence { items, .. } => match items.last() {
+                Some(&last) => id = last,
+                None => return false,
+            },
+            NodeKind::Scalar(s)
+                if matches!(s.style, ScalarStyle::Literal | ScalarStyle::Folded) =>
+            {
+                // The indicator ends the last line with text before the content.
+                let start = usize::from(doc.tree.node(id).span.start());
+                let before = &doc.text[..line_start(&doc.text, start)];
+                let header = before
+                    .lines()
+                    .rev()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or_default();
+                let header = header.split(" #").next().unwrap_or_default();
+                let indicator = header.split_whitespace().last().unwrap_or_default();
+                return indicator.starts_with(['|', '>']) && indicator.contains('+');
+            }
+            NodeKind::Scalar(_) | NodeKind::Alias { .. } => return false,
+        }
+    }
 }
 
 /// The entries of the block mapping `id`; `None` for anything else.

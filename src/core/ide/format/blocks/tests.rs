@@ -102,3 +102,24 @@ fn a_block_the_formatter_would_change_the_meaning_of_is_left_to_the_whole() {
     let (whole, blocks) = both(text, &mut cache);
     assert_eq!(blocks, whole);
 }
+
+#[test]
+fn blank_lines_kept_by_a_block_scalar_stay() {
+    for text in [
+        "a: |+\n  text\n\n\n\nb:   1\n",
+        "a:\n  x: |+\n    text\n\n\n\n  y:   1\nb: 2\n",
+        "a:\n  x: >+\n    text\n\n\n\nb:   2\n",
+        "a: |+\n  text\n\n\n",
+        "a:\n  - x\n  - |2+ # kept\n     text\n\n\nb:   1\n",
+        // Clipped: the blank lines are free.
+        "a: |\n  text\n\n\n\nb:   1\n",
+    ] {
+        let mut cache = Cache::default();
+        let (whole, blocks) = both(text, &mut cache);
+        assert_eq!(blocks, whole, "{text:?}");
+        let (before, after) = (Document::parse(text), Document::parse(&blocks));
+        assert_eq!(before.json(), after.json(), "{text:?} -> {blocks:?}");
+        // Declined before the whole document's check.
+        assert!(cache.is_empty() || cache.answered(), "{text:?}");
+    }
+}
