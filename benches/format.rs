@@ -10,8 +10,13 @@ use std::time::{Duration, Instant};
 use rockcraft_lsp::core::document::Document;
 use rockcraft_lsp::core::ide::edit::apply_edits;
 use rockcraft_lsp::core::ide::format::{
-    Cache, Options, Thresholds, format_by_blocks, format_document,
+    Cache, Options, Thresholds, edits_in_range, format_by_blocks, format_document,
 };
+use rockcraft_lsp::core::text::{TextRange, TextSize};
+
+fn size(v: usize) -> TextSize {
+    TextSize::from(u32::try_from(v).unwrap_or(u32::MAX))
+}
 
 /// Where the bench cuts documents into blocks: as the server does for large ones.
 const BLOCKS: Thresholds = Thresholds {
@@ -52,9 +57,12 @@ fn main() {
     }
     let _ = writeln!(
         std::io::stdout(),
-        "| file | lines | as is ms | disturbed ms | edits | blocks: as is ms | disturbed ms | after an edit ms | same result |"
+        "| file | lines | as is ms | disturbed ms | edits | blocks: as is ms | disturbed ms | after an edit ms | same result | range of 20 lines ms |"
     );
-    let _ = writeln!(std::io::stdout(), "|---|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(
+        std::io::stdout(),
+        "|---|---|---|---|---|---|---|---|---|---|"
+    );
     for f in files {
         let Ok(text) = std::fs::read_to_string(&f) else {
             continue;
@@ -109,10 +117,26 @@ fn main() {
             same &= applied(&edited.text, out)
                 == applied(&edited.text, format_document(&edited, Options::default()));
         }
+        // Twenty lines from the middle of the disturbed text, from its whole formatting.
+        let all = format_document(&messy_doc, Options::default())
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        let to = messy[half..]
+            .match_indices('\n')
+            .nth(20)
+            .map_or(messy.len(), |(i, _)| half + i);
+        let range = TextRange::new(size(half), size(to));
+        let mut ranged = Vec::new();
+        for _ in 0..runs {
+            let t = Instant::now();
+            std::hint::black_box(edits_in_range(&messy_doc, &all, range).ok());
+            ranged.push(t.elapsed());
+        }
         let name = f.rsplit('/').nth(1).unwrap_or(&f).to_owned();
         let _ = writeln!(
             std::io::stdout(),
-            "| {name} | {} | {:.2} | {:.2} | {edits} | {:.2} | {:.2} | {:.2} | {} |",
+            "| {name} | {} | {:.2} | {:.2} | {edits} | {:.2} | {:.2} | {:.2} | {} | {:.2} |",
             text.lines().count(),
             median(clean),
             median(dirty),
@@ -120,6 +144,7 @@ fn main() {
             median(b_dirty),
             median(b_edit),
             if same { "yes" } else { "NO" },
+            median(ranged),
         );
     }
 }

@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use rockcraft_lsp::core::document::Document;
 use rockcraft_lsp::core::ide::edit::apply_edits;
 use rockcraft_lsp::core::ide::format::{
-    Cache, Options, Thresholds, format, format_by_blocks, format_range,
+    Cache, Options, Thresholds, edits_on_lines, format, format_by_blocks, format_range,
+    keep_meaning,
 };
 use rockcraft_lsp::core::ide::starters::{EDITOR_PROFILES, project_file};
 use rockcraft_lsp::core::text::{TextRange, TextSize};
@@ -300,4 +301,54 @@ fn disturbed(text: &str) -> String {
         }
     }
     out
+}
+
+/// Checking some of a document's formatting edits block by block is sound: whenever the
+/// blocks they touch say the meaning is kept, the whole text says so too. Every window of
+/// seven lines of every file, as written and disturbed.
+#[test]
+fn range_formatting_checked_by_blocks_agrees_with_the_whole() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (mut told, mut partial) = (0, 0);
+    let mut wrong = Vec::new();
+    for (file, text) in files().iter().flat_map(|f| {
+        let text = std::fs::read_to_string(f).unwrap_or_default();
+        [(f, disturbed(&text)), (f, text)]
+    }) {
+        let Ok(Some(all)) = format(&text) else {
+            continue;
+        };
+        let doc = Document::parse(&text);
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        for w in starts.chunks(5) {
+            let from = w[0];
+            let to = starts
+                .iter()
+                .copied()
+                .find(|&s| s >= from)
+                .and_then(|i| starts.get(starts.iter().position(|&s| s == i)? + 7))
+                .copied()
+                .unwrap_or(text.len());
+            let some = edits_on_lines(&doc, &all, TextRange::new(size(from), size(to)));
+            if some.is_empty() || some.len() == all.len() {
+                continue;
+            }
+            partial += 1;
+            if keep_meaning(&doc, &some) {
+                told += 1;
+                if let Some(why) = check(&doc, &apply_edits(&text, &some)) {
+                    let name = file.strip_prefix(root).unwrap_or(file).display();
+                    wrong.push(format!("{name} lines from byte {from}: {why}"));
+                }
+            }
+        }
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "{partial} partial ranges, {told} kept their meaning by their blocks"
+    );
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(told > 1000, "only {told} ranges told by their blocks");
 }

@@ -18,7 +18,7 @@ use crate::core::ide::edit::{DEFAULT_INDENTATION, apply_edits, indentation};
 use crate::core::text::{TextRange, TextSize, line_start};
 use crate::core::yaml::{NodeKind, ScalarStyle};
 
-pub use blocks::{Cache, Thresholds};
+pub use blocks::{Cache, Thresholds, keep_meaning};
 
 /// What the editor asks for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -142,14 +142,32 @@ pub fn edits_in_range(
     all: &[Edit],
     range: TextRange,
 ) -> Result<Option<Vec<Edit>>, String> {
+    let edits = edits_on_lines(doc, all, range);
+    if edits.is_empty() {
+        return Ok(None);
+    }
+    // All of them make the whole formatted text, which was checked already. Else a large
+    // document's blocks the edits touch are checked, and the whole text when that cannot
+    // tell.
+    if edits.len() < all.len()
+        && !(doc.text.len() >= BLOCKWISE_FROM && blocks::keep_meaning(doc, &edits))
+    {
+        verify(doc, &apply_edits(&doc.text, &edits))
+            .map_err(|why| format!("formatting only the selected lines {why}"))?;
+    }
+    Ok(Some(edits))
+}
+
+/// The edits of `all` that lie on the lines `range` touches.
+#[must_use]
+pub fn edits_on_lines(doc: &Document, all: &[Edit], range: TextRange) -> Vec<Edit> {
     let (first, last) = line_span(&doc.text, range);
     let starts = line_starts(&doc.text);
     let line_of = |offset: TextSize| {
         let o = usize::from(offset);
         starts.partition_point(|&s| s <= o).saturating_sub(1)
     };
-    let edits: Vec<Edit> = all
-        .iter()
+    all.iter()
         .filter(|e| {
             let start = line_of(e.range.start());
             // An edit ending at the start of a line ends on the line before.
@@ -161,16 +179,7 @@ pub fn edits_in_range(
             first <= start && end <= last
         })
         .cloned()
-        .collect();
-    if edits.is_empty() {
-        return Ok(None);
-    }
-    // All of them make the whole formatted text, which was checked already.
-    if edits.len() < all.len() {
-        verify(doc, &apply_edits(&doc.text, &edits))
-            .map_err(|why| format!("formatting only the selected lines {why}"))?;
-    }
-    Ok(Some(edits))
+        .collect()
 }
 
 /// `options` reduced to what changes how `doc` is formatted: the editor's tab size counts only

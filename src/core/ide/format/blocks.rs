@@ -189,6 +189,102 @@ pub(super) fn format(
     Some(edits)
 }
 
+/// Whether making `edits` (some of the edits that format `doc`, sorted, not overlapping)
+/// keeps what `doc` means and its comments, told from the blocks they touch alone: each
+/// touched block, with its edits made, reads as the same value with the same comments, its
+/// key in the same column and its last line break kept. `false` when that does not hold or
+/// cannot be told block by block (an edit across blocks or on a parent's key line, a
+/// document not cut into blocks): the caller checks the whole text.
+#[must_use]
+pub fn keep_meaning(doc: &Document, edits: &[Edit]) -> bool {
+    let Some(units) = units(doc, Thresholds { split_from: 0 }) else {
+        return false;
+    };
+    // Every block's lines with their prefix and key column, in order.
+    let mut regions: Vec<(Range<usize>, &str, usize)> = Vec::new();
+    for unit in &units {
+        match unit {
+            Unit::Whole(p) => regions.push((p.body.start..p.trailing.end, "", 0)),
+            Unit::Split { header, children } => {
+                // An edit on the key line is not told block by block.
+                regions.push((header.clone(), "", usize::MAX));
+                for p in children {
+                    let body = &doc.text[p.body.clone()];
+                    let column = body.len() - body.trim_start_matches(' ').len();
+                    regions.push((p.body.start..p.trailing.end, p.prefix, column));
+                }
+            }
+        }
+    }
+    let mut next = 0;
+    let mut k = 0;
+    while next < edits.len() {
+        let at = usize::from(edits[next].range.start());
+        while k < regions.len() && regions[k].0.end <= at {
+            k += 1;
+        }
+        let Some((region, prefix, column)) = regions.get(k) else {
+            return false;
+        };
+        if *column == usize::MAX || at < region.start {
+            return false;
+        }
+        // The edits inside this block.
+        let mut end = next;
+        while end < edits.len()
+            && usize::from(edits[end].range.start()) < region.end
+            && usize::from(edits[end].range.end()) <= region.end
+        {
+            end += 1;
+        }
+        if end == next {
+            return false;
+        }
+        let shift = TextSize::from(u32::try_from(region.start).unwrap_or(u32::MAX));
+        let local: Vec<Edit> = edits[next..end]
+            .iter()
+            .map(|e| Edit {
+                range: TextRange::new(e.range.start() - shift, e.range.end() - shift),
+                text: e.text.clone(),
+            })
+            .collect();
+        let old = &doc.text[region.clone()];
+        let new = super::apply_edits(old, &local);
+        if old.ends_with('\n') && !new.ends_with('\n')
+            || !block_keeps_meaning(prefix, old, &new, *column)
+        {
+            return false;
+        }
+        next = end;
+        k += 1;
+    }
+    true
+}
+
+/// Whether the block `new` (after `prefix`) reads as `old` does, its keys in `column`.
+fn block_keeps_meaning(prefix: &str, old: &str, new: &str, column: usize) -> bool {
+    let (before, after) = (
+        Document::parse(&format!("{prefix}{old}")),
+        Document::parse(&format!("{prefix}{new}")),
+    );
+    if !before.yaml_errors.is_empty() || super::check(&before, &after).is_err() {
+        return false;
+    }
+    // The keys of the block stay where their siblings are.
+    let Some(entries) = after.tree.root.and_then(|r| block_entries(&after, r)) else {
+        return false;
+    };
+    let entries = if prefix.is_empty() {
+        entries
+    } else {
+        match entries.first().and_then(|e| block_entries(&after, e.value)) {
+            Some(inner) => inner,
+            None => return false,
+        }
+    };
+    key_starts(&after, entries, column).is_some()
+}
+
 /// Adds the edits turning `text[old]` into `new` (followed by one blank line when `blank`).
 fn push_diff(text: &str, old: Range<usize>, new: &str, blank: bool, edits: &mut Vec<Edit>) {
     let before = &text[old.clone()];
