@@ -57,11 +57,11 @@ fn main() {
     }
     let _ = writeln!(
         std::io::stdout(),
-        "| file | lines | as is ms | disturbed ms | edits | blocks: as is ms | disturbed ms | after an edit ms | same result | range of 20 lines ms |"
+        "| file | lines | as is ms | disturbed ms | edits | blocks: as is ms | after an edit ms | disturbed ms | after an edit ms | same result | range of 20 lines ms |"
     );
     let _ = writeln!(
         std::io::stdout(),
-        "|---|---|---|---|---|---|---|---|---|---|"
+        "|---|---|---|---|---|---|---|---|---|---|---|"
     );
     for f in files {
         let Ok(text) = std::fs::read_to_string(&f) else {
@@ -80,24 +80,13 @@ fn main() {
             dirty.push(t1.elapsed());
             edits = out.ok().flatten().map_or(0, |e| e.len());
         }
-        // Block by block: from an empty cache, then one character typed in the middle line
-        // of the disturbed text with the cache of its formatting.
-        let (mut b_clean, mut b_dirty, mut b_edit) = (Vec::new(), Vec::new(), Vec::new());
-        // The end of the first line after the middle that gives a key a plain value.
-        let half = messy
-            .match_indices('\n')
-            .nth(messy.lines().count() / 2)
-            .map_or(0, |(i, _)| i);
-        let middle = messy[half..]
-            .split_inclusive('\n')
-            .scan(half, |at, line| {
-                let start = *at;
-                *at += line.len();
-                Some((start, line))
-            })
-            .find(|(_, l)| l.contains(": ") && !l.trim_end().ends_with(['|', '>', ':', '\'', '"']))
-            .map_or(half, |(start, l)| start + l.trim_end().len());
-        let edited = Document::parse(&format!("{}x{}", &messy[..middle], &messy[middle..]));
+        // Block by block: from an empty cache, then one character typed in the middle of
+        // the text with the cache of its formatting.
+        let (mut b_clean, mut b_dirty) = (Vec::new(), Vec::new());
+        let (mut b_edit_clean, mut b_edit) = (Vec::new(), Vec::new());
+        let half = middle_line(&messy);
+        let edited = Document::parse(&typed_in_middle(&messy));
+        let edited_clean = Document::parse(&typed_in_middle(&text));
         let mut same = true;
         for _ in 0..runs {
             let t0 = Instant::now();
@@ -105,6 +94,16 @@ fn main() {
                 format_by_blocks(&doc, Options::default(), &mut Cache::default(), BLOCKS).ok(),
             );
             b_clean.push(t0.elapsed());
+            let mut cache = Cache::default();
+            let _ = format_by_blocks(&doc, Options::default(), &mut cache, BLOCKS);
+            let t3 = Instant::now();
+            let out = format_by_blocks(&edited_clean, Options::default(), &mut cache, BLOCKS);
+            b_edit_clean.push(t3.elapsed());
+            same &= applied(&edited_clean.text, out)
+                == applied(
+                    &edited_clean.text,
+                    format_document(&edited_clean, Options::default()),
+                );
             let mut cache = Cache::default();
             let t1 = Instant::now();
             let out = format_by_blocks(&messy_doc, Options::default(), &mut cache, BLOCKS);
@@ -136,17 +135,41 @@ fn main() {
         let name = f.rsplit('/').nth(1).unwrap_or(&f).to_owned();
         let _ = writeln!(
             std::io::stdout(),
-            "| {name} | {} | {:.2} | {:.2} | {edits} | {:.2} | {:.2} | {:.2} | {} | {:.2} |",
+            "| {name} | {} | {:.2} | {:.2} | {edits} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {:.2} |",
             text.lines().count(),
             median(clean),
             median(dirty),
             median(b_clean),
+            median(b_edit_clean),
             median(b_dirty),
             median(b_edit),
             if same { "yes" } else { "NO" },
             median(ranged),
         );
     }
+}
+
+/// Where the line after the middle of `text` starts.
+fn middle_line(text: &str) -> usize {
+    text.match_indices('\n')
+        .nth(text.lines().count() / 2)
+        .map_or(0, |(i, _)| i)
+}
+
+/// `text` with an `x` typed at the end of the first line after the middle that gives a key a
+/// plain value.
+fn typed_in_middle(text: &str) -> String {
+    let half = middle_line(text);
+    let at = text[half..]
+        .split_inclusive('\n')
+        .scan(half, |at, line| {
+            let start = *at;
+            *at += line.len();
+            Some((start, line))
+        })
+        .find(|(_, l)| l.contains(": ") && !l.trim_end().ends_with(['|', '>', ':', '\'', '"']))
+        .map_or(half, |(start, l)| start + l.trim_end().len());
+    format!("{}x{}", &text[..at], &text[at..])
 }
 
 /// The text formatting gives, or why it refused.
