@@ -295,9 +295,10 @@ impl Snapshot {
     /// thread). Those of the default options are computed once and kept, and serve every
     /// request whose options come to the same for this document (see
     /// [`format::effective_options`]); a concurrent caller waits for the computation already
-    /// running. `None` when the version is not analysed or the formatter failed.
+    /// running. It needs the parsed text only, not the checks. `None` when the version is not
+    /// analysed or the formatter failed.
     pub fn formatting(&self, options: format::Options) -> Option<FormatResult> {
-        let doc = &self.analysis()?.doc;
+        let doc = &self.document()?;
         let compute = |o| {
             guarded("formatting", || {
                 let mut blocks = self

@@ -35,8 +35,8 @@ pub async fn handle(
     backend: &Backend,
     params: DocumentFormattingParams,
 ) -> Result<Option<Vec<TextEdit>>> {
-    let Some(analysis::Analysed { state, .. }) =
-        analysis::current(&backend.session, &params.text_document.uri, "formatting").await
+    let Some(analysis::Parsed { state, .. }) =
+        analysis::parsed(&backend.session, &params.text_document.uri, "formatting").await
     else {
         return Ok(None);
     };
@@ -76,7 +76,6 @@ pub(crate) fn prepare(backend: &Backend, uri: &Uri, state: &Arc<Snapshot>) {
             return;
         }
         let job = tokio::task::spawn_blocking(move || {
-            state.analyse();
             let _ = state.formatting(format::Options::default());
         });
         if let Err(e) = job.await {

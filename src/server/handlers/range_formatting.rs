@@ -23,7 +23,7 @@ pub async fn handle(
     backend: &Backend,
     params: DocumentRangeFormattingParams,
 ) -> Result<Option<Vec<TextEdit>>> {
-    let Some(analysis::Analysed { state, .. }) = analysis::current(
+    let Some(analysis::Parsed { state, .. }) = analysis::parsed(
         &backend.session,
         &params.text_document.uri,
         "rangeFormatting",
@@ -38,7 +38,7 @@ pub async fn handle(
     let version = Arc::clone(&state);
     let result = formatting::off_the_async_threads(move || {
         let all = version.formatting(options)?;
-        let doc = &version.analysis()?.doc;
+        let doc = &version.document()?;
         guarded("formatting a range", || match all {
             Ok(Some(all)) => format::edits_in_range(doc, &all, range),
             other => other,
