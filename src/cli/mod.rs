@@ -6,6 +6,7 @@ pub mod expand;
 pub mod fix;
 pub mod format;
 pub mod init;
+pub mod progress;
 pub mod render;
 
 use std::path::PathBuf;
