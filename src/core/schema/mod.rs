@@ -5,7 +5,7 @@ pub mod validate;
 mod value;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use regex_automata::meta::Regex;
 
@@ -46,14 +46,18 @@ pub fn properties(schema: Value) -> Option<Object> {
 /// A `patternProperties` pattern of the schema, compiled once per process (`None` when it is
 /// not a valid regex), with the `regex` crate's syntax and engine but no literal prefilter:
 /// building one for an alternation of words (`(amd64|arm64|...)`) costs more than a
-/// process's matches of a few keys gain from it.
+/// process's matches of a few keys gain from it. Shared, so the search caches made for it are
+/// reused from one use to the next (a copy of a `Regex` starts with none).
 #[must_use]
-pub fn pattern(p: &'static str) -> Option<Regex> {
-    static COMPILED: LazyLock<Mutex<HashMap<&'static str, Option<Regex>>>> =
-        LazyLock::new(Mutex::default);
+pub fn pattern(p: &'static str) -> Option<Arc<Regex>> {
+    type Compiled = HashMap<&'static str, Option<Arc<Regex>>>;
+    static COMPILED: LazyLock<Mutex<Compiled>> = LazyLock::new(Mutex::default);
     match COMPILED.lock() {
-        Ok(mut compiled) => compiled.entry(p).or_insert_with(|| compile(p)).clone(),
-        Err(_) => compile(p),
+        Ok(mut compiled) => compiled
+            .entry(p)
+            .or_insert_with(|| compile(p).map(Arc::new))
+            .clone(),
+        Err(_) => compile(p).map(Arc::new),
     }
 }
 

@@ -15,6 +15,7 @@ use std::fmt::Write as _;
 
 use std::cell::RefCell;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
@@ -781,7 +782,7 @@ impl Validator<'_> {
 
     fn check_object(&self, id: NodeId, kw: &Kw, loc: &Loc, out: &mut Vec<Diagnostic>) {
         let tree = &self.doc.tree;
-        let patterns: Vec<(Regex, Value)> = kw
+        let patterns: Vec<(Arc<Regex>, Value)> = kw
             .pattern_properties
             .map(|m| {
                 m.iter()
@@ -835,7 +836,7 @@ impl Validator<'_> {
         id: NodeId,
         e: Entry,
         kw: &Kw,
-        patterns: &[(Regex, Value)],
+        patterns: &[(Arc<Regex>, Value)],
         loc: &Loc,
         out: &mut Vec<Diagnostic>,
     ) {
