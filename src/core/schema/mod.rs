@@ -113,21 +113,6 @@ static PART_COMMON: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         .unwrap_or_default()
 });
 
-/// Plugin-specific part keys: the first plugin block that has each, with that key's schema.
-static PLUGIN_KEYS: LazyLock<HashMap<&'static str, (&'static str, Value)>> = LazyLock::new(|| {
-    let mut map = HashMap::new();
-    for (plugin, then) in PLUGIN_BLOCKS.iter() {
-        if let Some(props) = then.get("properties").and_then(Value::as_object) {
-            for (k, v) in props {
-                if !PART_COMMON.contains(k) {
-                    map.entry(k).or_insert((*plugin, v));
-                }
-            }
-        }
-    }
-    map
-});
-
 /// Whether `key` is a part key shared by all plugins.
 #[must_use]
 pub fn is_common_part_key(key: &str) -> bool {
@@ -148,10 +133,18 @@ pub fn plugin_accepts_key(plugin: &str, key: &str) -> bool {
         })
 }
 
-/// The schema of a plugin-specific part key and the first plugin that has it.
+/// The schema of a plugin-specific part key and the first plugin that has it (looked up in
+/// the plugin blocks as asked: a run asks about a few keys, fewer than the blocks have).
 #[must_use]
 pub fn plugin_key(key: &str) -> Option<(&'static str, Value)> {
-    PLUGIN_KEYS.get(key).copied()
+    if is_common_part_key(key) {
+        return None;
+    }
+    PLUGIN_BLOCKS.iter().find_map(|(plugin, then)| {
+        then.get("properties")?
+            .get(key)
+            .map(|schema| (*plugin, schema))
+    })
 }
 
 /// Every part key of every plugin (common keys first).
@@ -159,8 +152,14 @@ pub fn plugin_key(key: &str) -> Option<(&'static str, Value)> {
 pub fn all_part_keys() -> Vec<&'static str> {
     let mut v: Vec<&str> = PART_COMMON.iter().copied().collect();
     v.sort_unstable();
-    let mut extra: Vec<&str> = PLUGIN_KEYS.keys().copied().collect();
+    let mut extra: Vec<&str> = PLUGIN_BLOCKS
+        .iter()
+        .filter_map(|(_, then)| then.get("properties").and_then(Value::as_object))
+        .flat_map(|props| props.iter().map(|(k, _)| k))
+        .filter(|k| !is_common_part_key(k))
+        .collect();
     extra.sort_unstable();
+    extra.dedup();
     v.extend(extra);
     v
 }
