@@ -430,7 +430,7 @@ fn check_file(
 ) -> std::io::Result<Checked> {
     let file = target.path.as_path();
     let bytes = if target.listed_regular {
-        files::read_listed_regular(file, MAX_TEXT_BYTES as u64)?
+        files::read_known_regular(file, MAX_TEXT_BYTES as u64)?
     } else {
         files::read_regular(file, MAX_TEXT_BYTES as u64)?
     };

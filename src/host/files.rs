@@ -6,8 +6,9 @@
 //!
 //! Rules, for every caller:
 //! - the path is looked at with `stat` (links followed) and refused unless it is a regular
-//!   file (or, for [`read_listed_regular`], its directory listing gave it as a regular file,
-//!   not a link); it is then opened with `O_NONBLOCK` (on unix), so even a FIFO put there
+//!   file (for [`read_known_regular`], the caller has just done that look: its own `stat`,
+//!   or a directory listing that gave the path as a regular file, not a link); it is then
+//!   opened with `O_NONBLOCK` (on unix), so even a FIFO put there
 //!   after the look cannot block the open, and the opened handle is checked again with `fstat`
 //!   (whose size is the one checked against the limit);
 //! - at most `limit` bytes are read; one more byte is asked for to tell a file of exactly
@@ -155,13 +156,14 @@ pub fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     read_checked(path, limit)
 }
 
-/// [`read_regular`] for a path that a directory listing just gave as a regular file, not a
-/// link (`host::walk`): the listing's entry type is the look before the open, so the path is
-/// not looked at a second time. The opened handle is checked all the same.
+/// [`read_regular`] for a path the caller has just found to be a regular file (its own
+/// `stat`, links followed, or a directory listing that gave it as a regular file, not a link):
+/// that is the look before the open, so the path is not looked at a second time. The opened
+/// handle is checked all the same.
 ///
 /// # Errors
 /// As [`read_regular`].
-pub fn read_listed_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+pub fn read_known_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     read_checked(path, limit)
 }
 
@@ -254,10 +256,10 @@ mod tests {
         let e = read_regular(tmp.path(), 4).unwrap_err();
         assert_eq!(e.to_string(), "it is a directory, not a regular file");
         // A path listed as a regular file is still refused if it is not one when opened.
-        assert_eq!(read_listed_regular(&p, 5).unwrap(), b"12345");
-        let e = read_listed_regular(tmp.path(), 4).unwrap_err();
+        assert_eq!(read_known_regular(&p, 5).unwrap(), b"12345");
+        let e = read_known_regular(tmp.path(), 4).unwrap_err();
         assert_eq!(e.to_string(), "it is a directory, not a regular file");
-        let e = read_listed_regular(&p, 4).unwrap_err();
+        let e = read_known_regular(&p, 4).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::FileTooLarge);
         assert_eq!(
             read_regular(&tmp.path().join("missing"), 4)
@@ -281,7 +283,7 @@ mod tests {
         let e = read_regular(&fifo, 10).unwrap_err();
         assert_eq!(e.to_string(), "it is a FIFO, not a regular file");
         // Put where a listing saw a regular file, it is refused once opened, without blocking.
-        let e = read_listed_regular(&fifo, 10).unwrap_err();
+        let e = read_known_regular(&fifo, 10).unwrap_err();
         assert_eq!(e.to_string(), "it is a FIFO, not a regular file");
         let e = read_regular(Path::new("/dev/zero"), 10).unwrap_err();
         assert_eq!(

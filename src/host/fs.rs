@@ -384,10 +384,8 @@ impl ProjectFs for RealFs {
         // The file as asked for, and what it is now: one `stat` decides whether the bytes kept
         // can be used (the same file, unchanged since it was read inside the project).
         let asked = clean(rel).map(|c| self.root.join(c));
-        let before = asked
-            .as_deref()
-            .and_then(|p| std::fs::metadata(p).ok())
-            .and_then(|m| Stamp::of(&m));
+        let meta = asked.as_deref().and_then(|p| std::fs::metadata(p).ok());
+        let before = meta.as_ref().and_then(Stamp::of);
         if let (Some(path), Some(stamp)) = (&asked, before)
             && let Some(bytes) = kept_file(path, stamp)
         {
@@ -395,7 +393,13 @@ impl ProjectFs for RealFs {
         }
         match self.resolve(rel) {
             Resolved::Inside(real) => {
-                let bytes = files::read_regular(&real, MAX_PROJECT_FILE_BYTES)?;
+                // The look just taken at the path (links followed) is the one before opening
+                // the file it leads to.
+                let bytes = if meta.as_ref().is_some_and(std::fs::Metadata::is_file) {
+                    files::read_known_regular(&real, MAX_PROJECT_FILE_BYTES)?
+                } else {
+                    files::read_regular(&real, MAX_PROJECT_FILE_BYTES)?
+                };
                 if let (Some(path), Some(stamp)) = (&asked, before) {
                     keep_file(path, stamp, &bytes);
                 }

@@ -39,7 +39,7 @@ pub struct FoundFile {
     /// The path below `dir`: directories entered, never links to them.
     pub relative: PathBuf,
     /// Whether the directory listing gave it as a regular file (not a link): the look before
-    /// opening it that `host::files::read_listed_regular` relies on.
+    /// opening it that `host::files::read_known_regular` relies on.
     pub listed_regular: bool,
 }
 
@@ -63,14 +63,16 @@ fn walk(dir: &Path, below: &mut PathBuf, out: &mut Vec<FoundFile>, depth: usize,
     let Ok(entries) = std::fs::read_dir(dir.join(&*below)) else {
         return;
     };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(std::fs::DirEntry::file_name);
-    for e in entries {
+    let mut entries: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|e| (e.file_name(), e))
+        .collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, e) in entries {
         if out.len() >= limit {
             return;
         }
         let Ok(ft) = e.file_type() else { continue };
-        let name = e.file_name();
         if ft.is_dir() {
             if !SKIP_DIRS.contains(&name.to_string_lossy().as_ref()) {
                 below.push(&name);
