@@ -284,14 +284,23 @@ pub fn run_mode_to(
         }
         errors += e;
         warnings += w;
+        // A blank line between findings.
+        let mut emit_piece = |piece: &str| {
+            emit(if text_items == 0 { "" } else { "\n" });
+            emit(piece);
+            text_items += 1;
+        };
         match findings {
             Findings::None => {}
-            Findings::Text(pieces) => {
-                for piece in pieces {
-                    // A blank line between findings.
-                    emit(if text_items == 0 { "" } else { "\n" });
-                    emit(&piece);
-                    text_items += 1;
+            Findings::Text(pieces) => pieces.iter().for_each(|piece| emit_piece(piece)),
+            Findings::Unrendered {
+                doc,
+                diagnostics,
+                color,
+            } => {
+                let shown = file.display().to_string();
+                for d in &diagnostics {
+                    emit_piece(&super::render::diagnostic(&shown, &doc, d, color));
                 }
             }
             Findings::Kept { doc, diagnostics } => {
@@ -349,6 +358,11 @@ pub fn run_mode_to(
 /// little.
 const FILES_PER_WORKER: usize = 4;
 
+/// The most findings of one file rendered where it is checked: a file with more (a hostile
+/// one can have hundreds of thousands) keeps its findings and they are rendered one at a time
+/// as they are printed, so only one of them is held rendered.
+const MAX_RENDERED_AHEAD: usize = 256;
+
 /// One file checked: its document and findings (after `--fix`, those of the fixed file), and
 /// what the fixes did.
 struct Checked {
@@ -382,6 +396,13 @@ enum Findings {
     None,
     /// Each finding in compiler-style text.
     Text(Vec<String>),
+    /// To be rendered as compiler-style text one finding at a time as they are printed (too
+    /// many findings to hold them all rendered).
+    Unrendered {
+        doc: Arc<Document>,
+        diagnostics: Vec<Diagnostic>,
+        color: bool,
+    },
     /// For the writer of a machine format.
     Kept {
         doc: Arc<Document>,
@@ -397,7 +418,7 @@ impl Checked {
         let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
         let findings = match show {
             Show::Nothing => Findings::None,
-            Show::Text { color } => {
+            Show::Text { color } if self.diagnostics.len() <= MAX_RENDERED_AHEAD => {
                 let shown = target.path.display().to_string();
                 Findings::Text(
                     self.diagnostics
@@ -406,6 +427,11 @@ impl Checked {
                         .collect(),
                 )
             }
+            Show::Text { color } => Findings::Unrendered {
+                doc: self.doc,
+                diagnostics: self.diagnostics,
+                color,
+            },
             Show::Kept => Findings::Kept {
                 doc: self.doc,
                 diagnostics: self.diagnostics,
@@ -516,6 +542,44 @@ mod tests {
         assert_eq!(all.stdout, format!("{}\n{summary}\n", blocks.join("\n")));
         assert_eq!(all.exit_code, i32::from(failed));
         assert!(all.stdout.contains("bogus-key") && all.stdout.contains("p007"));
+    }
+
+    /// A file with more findings than are rendered ahead is printed the same way, one finding
+    /// at a time.
+    #[test]
+    fn a_file_with_many_findings_is_printed_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let many = MAX_RENDERED_AHEAD + 10;
+        let keys = |n: usize| {
+            (0..n).fold(String::new(), |mut s, i| {
+                let _ = writeln!(s, "bogus{i}: 1");
+                s
+            })
+        };
+        let (few, keys) = (keys(3), keys(many));
+        std::fs::write(
+            dir.path().join("rockcraft.yaml"),
+            format!("{PROJECT}{keys}"),
+        )
+        .unwrap();
+        std::fs::create_dir(dir.path().join("few")).unwrap();
+        std::fs::write(
+            dir.path().join("few/rockcraft.yaml"),
+            format!("{PROJECT}{few}"),
+        )
+        .unwrap();
+        let r = run(&[dir.path().display().to_string()], Format::Text);
+        let findings = r.stdout.matches("error[unknown-key]").count();
+        assert_eq!(findings, many + 3);
+        // Each finding after the first follows a blank line.
+        assert_eq!(
+            r.stdout.matches("\n\nerror[unknown-key]").count(),
+            findings - 1
+        );
+        assert!(
+            r.stdout
+                .ends_with(&format!("\n\n{findings} errors, 0 warnings in 2 files\n"))
+        );
     }
 
     #[test]
