@@ -5,8 +5,6 @@
 use std::collections::BTreeMap;
 use std::sync::{Condvar, Mutex, OnceLock, PoisonError};
 
-use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
-
 /// The stack of every thread that parses, analyses or expands a project (the server's
 /// runtime threads, blocking pool included, and the command line's work thread). The depth
 /// limits on input (`core::yaml::MAX_DEPTH`, `core::extensions::frameworks::python::depth`)
@@ -18,18 +16,6 @@ pub const WORK_STACK_SIZE: usize = 8 << 20;
 
 /// The name of the command line's work thread.
 const WORK_THREAD_NAME: &str = "rockcraft-lsp-work";
-
-/// Applies `f` to every item, on every core (threads with [`WORK_STACK_SIZE`] stacks), and
-/// returns the results in the items' order. A single item, or a pool that cannot be started,
-/// is done on the calling thread (no threads are started for one project).
-pub fn map_in_order<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    if items.len() > 1
-        && let Some(pool) = pool()
-    {
-        return pool.install(|| items.par_iter().map(&f).collect());
-    }
-    items.iter().map(f).collect()
-}
 
 /// Applies `f` to every item on every core and hands the results to `sink`, with their
 /// items, on the calling thread in the items' order, each as soon as it and those before it
@@ -203,13 +189,13 @@ impl<R> Drop for Stop<'_, R> {
     }
 }
 
-/// How many threads [`map_in_order`] runs on (starting them).
+/// How many threads [`for_each_in_order`] runs on (starting them).
 #[must_use]
 pub fn workers() -> usize {
     pool().map_or(1, rayon::ThreadPool::current_num_threads)
 }
 
-/// The threads of [`map_in_order`], started on first use (as many as cores, or
+/// The threads of [`for_each_in_order`], started on first use (as many as cores, or
 /// `RAYON_NUM_THREADS`).
 fn pool() -> Option<&'static rayon::ThreadPool> {
     static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
@@ -243,19 +229,6 @@ pub fn on_work_thread<T: Send>(work: impl FnOnce() -> T + Send) -> std::io::Resu
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn parallel_results_keep_the_items_order() {
-        let items: Vec<u32> = (0..500).collect();
-        let doubled = map_in_order(&items, |&i| {
-            // Uneven work, so the items finish out of order.
-            std::thread::sleep(std::time::Duration::from_micros(u64::from(i % 7) * 50));
-            i * 2
-        });
-        assert_eq!(doubled, items.iter().map(|i| i * 2).collect::<Vec<_>>());
-        assert_eq!(map_in_order(&[3], |&i| i + 1), vec![4]);
-        assert!(map_in_order(&[] as &[u32], |&i| i).is_empty());
-    }
 
     #[test]
     fn results_are_handed_over_in_order_with_few_held_at_once() {
