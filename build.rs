@@ -1,8 +1,9 @@
 //! Prepares at build time what the binary would otherwise parse or compile at every start:
 //! rockcraft's JSON schema (`schemas/rockcraft.json`) as flat tables read in place
 //! (`src/core/schema/value.rs`), and the YAML 1.1 scalar patterns
-//! (`src/core/yaml/patterns.rs`) as dense DFAs (`yaml-*.dfa`, read by
-//! `src/core/yaml/resolve.rs`).
+//! (`src/core/yaml/patterns.rs`) and the schema's `patternProperties` patterns as dense DFAs
+//! (`yaml-*.dfa`, read by `src/core/yaml/resolve.rs`; `schema-patterns.dfa`, read by
+//! `src/core/schema/mod.rs`).
 //!
 //! The schema's files in `OUT_DIR`:
 //! - `schema-strings.txt`: every string and key of the schema, each once, end to end;
@@ -12,7 +13,7 @@
 //! - `schema-entries.bin`: the entries of objects in the file's order, as `u32` triples (key
 //!   offset, key length, value's node), each object's together.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use regex_automata::dfa::{StartKind, dense};
@@ -131,6 +132,54 @@ fn prepare_patterns(out: &Path) {
     }
 }
 
+/// The `patternProperties` patterns of `v` and below it.
+fn schema_patterns(v: &Value, out: &mut BTreeSet<String>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::Object(p)) = m.get("patternProperties") {
+                out.extend(p.keys().cloned());
+            }
+            m.values().for_each(|v| schema_patterns(v, out));
+        }
+        Value::Array(a) => a.iter().for_each(|v| schema_patterns(v, out)),
+        _ => {}
+    }
+}
+
+/// Writes the schema's `patternProperties` patterns as dense DFAs for unanchored searches (a
+/// pattern matches a key it occurs in, as JSON Schema says), one record per pattern: the
+/// pattern's length and the DFA's as little-endian `u32`s, then the pattern and the DFA, each
+/// padded to four bytes so every DFA starts aligned. A pattern no dense DFA can express is left
+/// out (it is compiled when used).
+fn prepare_schema_patterns(out: &Path, schema: &Value) {
+    let big_endian = std::env::var("CARGO_CFG_TARGET_ENDIAN").is_ok_and(|e| e == "big");
+    let mut patterns = BTreeSet::new();
+    schema_patterns(schema, &mut patterns);
+    let pad = |bytes: &mut Vec<u8>| bytes.resize(bytes.len().next_multiple_of(4), 0);
+    let mut file = Vec::new();
+    for pattern in &patterns {
+        let Ok(dfa) = dense::Builder::new()
+            .configure(dense::Config::new().start_kind(StartKind::Unanchored))
+            .build(pattern)
+        else {
+            continue;
+        };
+        let (bytes, skip) = if big_endian {
+            dfa.to_bytes_big_endian()
+        } else {
+            dfa.to_bytes_little_endian()
+        };
+        let dfa = &bytes[skip..];
+        file.extend(num(pattern.len()).to_le_bytes());
+        file.extend(num(dfa.len()).to_le_bytes());
+        file.extend(pattern.as_bytes());
+        pad(&mut file);
+        file.extend(dfa);
+        pad(&mut file);
+    }
+    std::fs::write(out.join("schema-patterns.dfa"), file).expect("OUT_DIR is writable");
+}
+
 fn main() {
     println!("cargo::rerun-if-changed={SCHEMA}");
     println!("cargo::rerun-if-changed=src/core/yaml/patterns.rs");
@@ -156,4 +205,5 @@ fn main() {
         &words(t.entries.iter().flatten().copied()),
     );
     prepare_patterns(out);
+    prepare_schema_patterns(out, &schema);
 }

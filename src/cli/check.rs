@@ -58,6 +58,22 @@ pub struct Report {
 /// A path that does not exist or cannot be read; directories without a `rockcraft.yaml`, when
 /// nothing else was named.
 pub fn collect_files(paths: &[String]) -> Result<(Vec<PathBuf>, Vec<String>), String> {
+    collect(paths).map(|(found, warnings)| (found.into_iter().map(|f| f.path).collect(), warnings))
+}
+
+/// A file to check, with what finding it told about it.
+struct Target {
+    path: PathBuf,
+    /// Its directory with the links resolved, when known.
+    real_dir: Option<PathBuf>,
+    /// Whether a directory listing gave it as a regular file (not a link).
+    listed_regular: bool,
+}
+
+/// [`collect_files`], with each file's resolved directory: a directory named is resolved once
+/// and the files found below it are in the directories the search entered (never through a
+/// link), so no file costs a look at its directory.
+fn collect(paths: &[String]) -> Result<(Vec<Target>, Vec<String>), String> {
     let (mut files, mut warnings, mut dirs) = (Vec::new(), Vec::new(), Vec::new());
     let mut seen = HashSet::new();
     for p in paths {
@@ -65,22 +81,46 @@ pub fn collect_files(paths: &[String]) -> Result<(Vec<PathBuf>, Vec<String>), St
         let meta = std::fs::metadata(path).map_err(|e| format!("{p}: {e}"))?;
         let mut found = Vec::new();
         if meta.is_dir() {
-            found.extend(walk::project_files(path, usize::MAX));
+            let real_root = std::fs::canonicalize(path).ok();
+            for f in walk::project_entries(path, usize::MAX) {
+                let real = real_root.as_ref().map(|r| r.join(&f.relative));
+                let real_dir = real
+                    .as_deref()
+                    .and_then(Path::parent)
+                    .map(Path::to_path_buf);
+                let id = real.unwrap_or_else(|| identity(&f.path).0);
+                found.push((
+                    id,
+                    Target {
+                        path: f.path,
+                        real_dir,
+                        listed_regular: f.listed_regular,
+                    },
+                ));
+            }
             dirs.push(p.as_str());
         } else {
-            found.push(path.to_path_buf());
+            let (id, real_dir) = identity(path);
+            found.push((
+                id,
+                Target {
+                    path: path.to_path_buf(),
+                    real_dir,
+                    listed_regular: false,
+                },
+            ));
         }
-        for file in found {
-            if !seen.insert(identity(&file)) {
+        for (id, target) in found {
+            if !seen.insert(id) {
                 continue;
             }
             // (A device or a FIFO is refused with the reason instead.)
-            if meta.is_file() && file.file_name() != Some(OsStr::new(PROJECT_FILE)) {
+            if meta.is_file() && target.path.file_name() != Some(OsStr::new(PROJECT_FILE)) {
                 warnings.push(format!(
                     "warning: {p} is not named {PROJECT_FILE}; it is checked as one"
                 ));
             }
-            files.push(file);
+            files.push(target);
         }
     }
     if dirs.is_empty() && files.is_empty() {
@@ -93,17 +133,20 @@ pub fn collect_files(paths: &[String]) -> Result<(Vec<PathBuf>, Vec<String>), St
 }
 
 /// What two names of one file share: its directory resolved (relative or absolute, `.` and
-/// `..`, links) and its name. A link to a project file from another directory stays a file of
-/// its own, checked with the project directory next to it.
-fn identity(file: &Path) -> PathBuf {
-    let dir = file
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or_else(|| Path::new("."));
-    match (std::fs::canonicalize(dir), file.file_name()) {
-        (Ok(dir), Some(name)) => dir.join(name),
-        _ => file.to_path_buf(),
+/// `..`, links) and its name; and that directory. A link to a project file from another
+/// directory stays a file of its own, checked with the project directory next to it.
+fn identity(file: &Path) -> (PathBuf, Option<PathBuf>) {
+    match (std::fs::canonicalize(dir_of(file)), file.file_name()) {
+        (Ok(dir), Some(name)) => (dir.join(name), Some(dir)),
+        _ => (file.to_path_buf(), None),
     }
+}
+
+/// The directory of a project file (`.` for a bare name).
+fn dir_of(file: &Path) -> &Path {
+    file.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."))
 }
 
 /// Checks the given paths.
@@ -155,7 +198,7 @@ pub fn run_mode_to(
     out: &mut dyn std::io::Write,
 ) -> Report {
     let mut report = Report::default();
-    let files = match collect_files(paths) {
+    let files = match collect(paths) {
         Ok((files, warnings)) => {
             for w in warnings {
                 report.stderr.push_str(&w);
@@ -193,69 +236,84 @@ pub fn run_mode_to(
     let mut fixes = 0usize;
     let indexes = HostIndexes::load(packages);
     let experimental = crate::host::env::experimental_extensions();
-    let check = |file: &PathBuf| check_file(file, &indexes, experimental, mode, color);
-    // Files are checked in parallel, a batch at a time, and reported in the order given: the
-    // output is the same as one at a time, and only a batch's findings are held at once (a
-    // hostile file can have hundreds of thousands). One file starts no threads.
-    let batch = if files.len() > 1 {
+    // The compiler-style text is rendered where the file is checked; the other formats are
+    // written in order by one writer.
+    let show = match (&writer, mode) {
+        (_, FixMode::Diff) => Show::Nothing,
+        (None, _) => Show::Text { color },
+        (Some(_), _) => Show::Kept,
+    };
+    let check = |target: &Target| {
+        check_file(target, &indexes, experimental, mode, color).map(|c| c.shown(target, show))
+    };
+    // Files are checked on every core and reported in the order given, each as soon as it and
+    // those before it are done: the output is the same as one at a time, and only a few files'
+    // findings are held at once (a hostile file can have hundreds of thousands). One file
+    // starts no threads.
+    let ahead = if files.len() > 1 {
         FILES_PER_WORKER * threads::workers()
     } else {
         1
     };
-    for batch in files.chunks(batch) {
-        for (file, checked) in batch.iter().zip(threads::map_in_order(batch, check)) {
-            let shown = file.display().to_string();
-            let Checked {
-                doc,
-                diagnostics,
-                fixed,
-            } = match checked {
-                Ok(checked) => checked,
-                Err(e) => {
-                    let _ = writeln!(report.stderr, "error: {shown}: {e}");
-                    io_failed = true;
-                    continue;
-                }
-            };
-            match fixed {
-                Done::Nothing => {}
-                Done::Shown { diff, applied } => {
-                    emit(&diff);
-                    fixes += applied;
-                }
-                Done::Written { applied, .. } => fixes += applied,
-                Done::LeftAlone { message, io_error } => {
-                    report.stderr.push_str(&message);
-                    io_failed |= io_error;
-                }
+    threads::for_each_in_order(&files, ahead, check, |target, checked| {
+        let file = &target.path;
+        let Shown {
+            errors: e,
+            warnings: w,
+            fixed,
+            findings,
+        } = match checked {
+            Ok(shown) => shown,
+            Err(e) => {
+                let _ = writeln!(report.stderr, "error: {}: {e}", file.display());
+                io_failed = true;
+                return;
             }
-            for d in &diagnostics {
-                match d.severity {
-                    Severity::Error => errors += 1,
-                    Severity::Warning => warnings += 1,
-                    _ => {}
-                }
+        };
+        match fixed {
+            Done::Nothing => {}
+            Done::Shown { diff, applied } => {
+                emit(&diff);
+                fixes += applied;
             }
-            if mode == FixMode::Diff {
-                continue;
-            }
-            if let Some(w) = &mut writer {
-                emit(&w.file(FileFindings {
-                    path: file,
-                    doc: &doc,
-                    diagnostics: &diagnostics,
-                }));
-                continue;
-            }
-            for d in &diagnostics {
-                // A blank line between findings.
-                let piece = super::render::diagnostic(&shown, &doc, d, color);
-                emit(if text_items == 0 { "" } else { "\n" });
-                emit(&piece);
-                text_items += 1;
+            Done::Written { applied, .. } => fixes += applied,
+            Done::LeftAlone { message, io_error } => {
+                report.stderr.push_str(&message);
+                io_failed |= io_error;
             }
         }
-    }
+        errors += e;
+        warnings += w;
+        // A blank line between findings.
+        let mut emit_piece = |piece: &str| {
+            emit(if text_items == 0 { "" } else { "\n" });
+            emit(piece);
+            text_items += 1;
+        };
+        match findings {
+            Findings::None => {}
+            Findings::Text(pieces) => pieces.iter().for_each(|piece| emit_piece(piece)),
+            Findings::Unrendered {
+                doc,
+                diagnostics,
+                color,
+            } => {
+                let shown = file.display().to_string();
+                for d in &diagnostics {
+                    emit_piece(&super::render::diagnostic(&shown, &doc, d, color));
+                }
+            }
+            Findings::Kept { doc, diagnostics } => {
+                if let Some(w) = &mut writer {
+                    emit(&w.file(FileFindings {
+                        path: file,
+                        doc: &doc,
+                        diagnostics: &diagnostics,
+                    }));
+                }
+            }
+        }
+    });
     if let Some(w) = &mut writer {
         emit(&w.finish());
     }
@@ -295,10 +353,15 @@ pub fn run_mode_to(
     report
 }
 
-/// How many files per core are checked in parallel before their findings are printed: enough
-/// to keep the cores busy across files of uneven cost, few enough that holding their findings
-/// costs little.
+/// How many files per core may be checked ahead of the one being reported: enough to keep
+/// the cores busy across files of uneven cost, few enough that holding their findings costs
+/// little.
 const FILES_PER_WORKER: usize = 4;
+
+/// The most findings of one file rendered where it is checked: a file with more (a hostile
+/// one can have hundreds of thousands) keeps its findings and they are rendered one at a time
+/// as they are printed, so only one of them is held rendered.
+const MAX_RENDERED_AHEAD: usize = 256;
 
 /// One file checked: its document and findings (after `--fix`, those of the fixed file), and
 /// what the fixes did.
@@ -308,20 +371,100 @@ struct Checked {
     fixed: Done,
 }
 
+/// What is reported of one file checked: its counts, what the fixes did, and its findings.
+struct Shown {
+    errors: usize,
+    warnings: usize,
+    fixed: Done,
+    findings: Findings,
+}
+
+/// How the findings of a file are reported.
+#[derive(Clone, Copy)]
+enum Show {
+    /// Not at all (`--diff` shows the diffs only).
+    Nothing,
+    /// In compiler-style text.
+    Text { color: bool },
+    /// By the writer of a machine format.
+    Kept,
+}
+
+/// A file's findings, ready for the report.
+enum Findings {
+    /// Nothing to show (`--diff` shows the diffs only).
+    None,
+    /// Each finding in compiler-style text.
+    Text(Vec<String>),
+    /// To be rendered as compiler-style text one finding at a time as they are printed (too
+    /// many findings to hold them all rendered).
+    Unrendered {
+        doc: Arc<Document>,
+        diagnostics: Vec<Diagnostic>,
+        color: bool,
+    },
+    /// For the writer of a machine format.
+    Kept {
+        doc: Arc<Document>,
+        diagnostics: Vec<Diagnostic>,
+    },
+}
+
+impl Checked {
+    /// What is reported of the file, as `show` says. The document is dropped here unless a
+    /// writer needs it.
+    fn shown(self, target: &Target, show: Show) -> Shown {
+        let count = |s: Severity| self.diagnostics.iter().filter(|d| d.severity == s).count();
+        let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+        let findings = match show {
+            Show::Nothing => Findings::None,
+            Show::Text { color } if self.diagnostics.len() <= MAX_RENDERED_AHEAD => {
+                let shown = target.path.display().to_string();
+                Findings::Text(
+                    self.diagnostics
+                        .iter()
+                        .map(|d| super::render::diagnostic(&shown, &self.doc, d, color))
+                        .collect(),
+                )
+            }
+            Show::Text { color } => Findings::Unrendered {
+                doc: self.doc,
+                diagnostics: self.diagnostics,
+                color,
+            },
+            Show::Kept => Findings::Kept {
+                doc: self.doc,
+                diagnostics: self.diagnostics,
+            },
+        };
+        Shown {
+            errors,
+            warnings,
+            fixed: self.fixed,
+            findings,
+        }
+    }
+}
+
 /// Reads, analyses and (as `mode` says) fixes one file; the error is the file's read error.
 fn check_file(
-    file: &Path,
+    target: &Target,
     indexes: &HostIndexes,
     experimental: bool,
     mode: FixMode,
     color: bool,
 ) -> std::io::Result<Checked> {
-    let bytes = files::read_regular(file, MAX_TEXT_BYTES as u64)?;
-    let dir = file
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or_else(|| Path::new("."));
-    let fs = RealFs::new(dir);
+    let file = target.path.as_path();
+    let bytes = if target.listed_regular {
+        files::read_known_regular(file, MAX_TEXT_BYTES as u64)?
+    } else {
+        files::read_regular(file, MAX_TEXT_BYTES as u64)?
+    };
+    let dir = dir_of(file);
+    let fs = match &target.real_dir {
+        Some(real) => RealFs::resolved(dir, Some(real.clone())),
+        None => RealFs::new(dir),
+    };
     let inputs = Inputs {
         fs: &fs,
         packages: indexes,
@@ -399,6 +542,44 @@ mod tests {
         assert_eq!(all.stdout, format!("{}\n{summary}\n", blocks.join("\n")));
         assert_eq!(all.exit_code, i32::from(failed));
         assert!(all.stdout.contains("bogus-key") && all.stdout.contains("p007"));
+    }
+
+    /// A file with more findings than are rendered ahead is printed the same way, one finding
+    /// at a time.
+    #[test]
+    fn a_file_with_many_findings_is_printed_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let many = MAX_RENDERED_AHEAD + 10;
+        let keys = |n: usize| {
+            (0..n).fold(String::new(), |mut s, i| {
+                let _ = writeln!(s, "bogus{i}: 1");
+                s
+            })
+        };
+        let (few, keys) = (keys(3), keys(many));
+        std::fs::write(
+            dir.path().join("rockcraft.yaml"),
+            format!("{PROJECT}{keys}"),
+        )
+        .unwrap();
+        std::fs::create_dir(dir.path().join("few")).unwrap();
+        std::fs::write(
+            dir.path().join("few/rockcraft.yaml"),
+            format!("{PROJECT}{few}"),
+        )
+        .unwrap();
+        let r = run(&[dir.path().display().to_string()], Format::Text);
+        let findings = r.stdout.matches("error[unknown-key]").count();
+        assert_eq!(findings, many + 3);
+        // Each finding after the first follows a blank line.
+        assert_eq!(
+            r.stdout.matches("\n\nerror[unknown-key]").count(),
+            findings - 1
+        );
+        assert!(
+            r.stdout
+                .ends_with(&format!("\n\n{findings} errors, 0 warnings in 2 files\n"))
+        );
     }
 
     #[test]

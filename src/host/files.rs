@@ -6,8 +6,11 @@
 //!
 //! Rules, for every caller:
 //! - the path is looked at with `stat` (links followed) and refused unless it is a regular
-//!   file; it is then opened with `O_NONBLOCK` (on unix), so even a FIFO put there after the
-//!   look cannot block the open, and the opened handle is checked again with `fstat`;
+//!   file (for [`read_known_regular`], the caller has just done that look: its own `stat`,
+//!   or a directory listing that gave the path as a regular file, not a link); it is then
+//!   opened with `O_NONBLOCK` (on unix), so even a FIFO put there
+//!   after the look cannot block the open, and the opened handle is checked again with `fstat`
+//!   (whose size is the one checked against the limit);
 //! - at most `limit` bytes are read; one more byte is asked for to tell a file of exactly
 //!   `limit` bytes from a larger one, which is refused with a message naming the limit;
 //! - the errors are [`io::Error`]s whose text says what the file is and why it is refused,
@@ -95,13 +98,19 @@ pub fn open_regular(path: &Path) -> io::Result<File> {
     if !meta.is_file() {
         return Err(not_regular(&meta));
     }
+    open_checked(path).map(|(file, _)| file)
+}
+
+/// Opens `path` without blocking and checks that the handle is a regular file: the file and
+/// its metadata.
+fn open_checked(path: &Path) -> io::Result<(File, Metadata)> {
     let file = open_nonblocking(path)?;
     // The path may have been replaced between the look and the open.
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Err(not_regular(&meta));
     }
-    Ok(file)
+    Ok((file, meta))
 }
 
 #[cfg(unix)]
@@ -140,9 +149,29 @@ pub fn read_limited(reader: impl Read, limit: u64) -> io::Result<Vec<u8>> {
 /// # Errors
 /// As [`open_regular`], or the file is larger than `limit` bytes ([`too_large`]).
 pub fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
-    let file = open_regular(path)?;
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
+    read_checked(path, limit)
+}
+
+/// [`read_regular`] for a path the caller has just found to be a regular file (its own
+/// `stat`, links followed, or a directory listing that gave it as a regular file, not a link):
+/// that is the look before the open, so the path is not looked at a second time. The opened
+/// handle is checked all the same.
+///
+/// # Errors
+/// As [`read_regular`].
+pub fn read_known_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    read_checked(path, limit)
+}
+
+/// Opens, checks and reads `path` (see [`read_regular`]).
+fn read_checked(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    let (file, meta) = open_checked(path)?;
     // The size the file claims, checked first so a huge file is refused without reading it.
-    let claimed = file.metadata()?.len();
+    let claimed = meta.len();
     if claimed > limit {
         return Err(too_large(limit));
     }
@@ -226,6 +255,12 @@ mod tests {
         );
         let e = read_regular(tmp.path(), 4).unwrap_err();
         assert_eq!(e.to_string(), "it is a directory, not a regular file");
+        // A path listed as a regular file is still refused if it is not one when opened.
+        assert_eq!(read_known_regular(&p, 5).unwrap(), b"12345");
+        let e = read_known_regular(tmp.path(), 4).unwrap_err();
+        assert_eq!(e.to_string(), "it is a directory, not a regular file");
+        let e = read_known_regular(&p, 4).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::FileTooLarge);
         assert_eq!(
             read_regular(&tmp.path().join("missing"), 4)
                 .unwrap_err()
@@ -246,6 +281,9 @@ mod tests {
         assert!(made.success());
         // Opening a FIFO for reading would wait for a writer; it is refused at once.
         let e = read_regular(&fifo, 10).unwrap_err();
+        assert_eq!(e.to_string(), "it is a FIFO, not a regular file");
+        // Put where a listing saw a regular file, it is refused once opened, without blocking.
+        let e = read_known_regular(&fifo, 10).unwrap_err();
         assert_eq!(e.to_string(), "it is a FIFO, not a regular file");
         let e = read_regular(Path::new("/dev/zero"), 10).unwrap_err();
         assert_eq!(

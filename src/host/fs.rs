@@ -10,15 +10,18 @@
 //!   cannot be read instead of calling it missing;
 //! - a directory listing holds at most [`MAX_LISTED_ENTRIES`] entries and is kept, per
 //!   directory, until the directory's modification time changes;
+//! - what [`ProjectFs::stat`] finds at a path is looked up once per `RealFs` (one is made for
+//!   one expansion, completion or command, and the extensions and lints of one run ask about
+//!   the same few paths again and again);
 //! - a file's bytes are kept (a few dozen files, a few MiB in all) and reused while one `stat`
 //!   of its path finds the same file (device, inode), length and modification time, so an
 //!   expansion run at every keystroke reads the same manifests once; [`forget`] drops them at
 //!   once (the editor's watched-file events).
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use crate::core::extensions::fs::{Listing, clean};
@@ -55,12 +58,18 @@ const MAX_KEPT_FILES: usize = 64;
 /// The most bytes kept of all the files together.
 const MAX_KEPT_BYTES: usize = 8 * 1024 * 1024;
 
-/// The real file system under a project directory.
+/// How many paths' [`ProjectFs::stat`] answers one [`RealFs`] keeps (a run asks about a few
+/// dozen; a hostile project's thousands of `prime` entries are looked at each time past this).
+const MAX_KEPT_STATS: usize = 1024;
+
+/// The real file system under a project directory, as it is for one run: make one per run.
 #[derive(Clone, Debug)]
 pub struct RealFs {
     root: PathBuf,
     /// The root with its links resolved, once (`None` when it cannot be resolved yet).
     real_root: Option<PathBuf>,
+    /// What [`ProjectFs::stat`] found, per path asked.
+    stats: Arc<Mutex<HashMap<String, Option<DirEntry>>>>,
 }
 
 /// Where a path of the project leads.
@@ -78,7 +87,19 @@ impl RealFs {
     pub fn new(root: impl Into<PathBuf>) -> Self {
         let root = root.into();
         let real_root = std::fs::canonicalize(&root).ok();
-        Self { root, real_root }
+        Self::resolved(root, real_root)
+    }
+
+    /// A project at `root` whose links the caller has just resolved to `real_root`
+    /// (`canonicalize`, or a walk down from a resolved directory that entered no link):
+    /// [`RealFs::new`] without resolving the root again.
+    #[must_use]
+    pub fn resolved(root: impl Into<PathBuf>, real_root: Option<PathBuf>) -> Self {
+        Self {
+            root: root.into(),
+            real_root,
+            stats: Arc::default(),
+        }
     }
 
     /// The root with its links resolved.
@@ -145,6 +166,25 @@ impl RealFs {
                 ))
             }
             Err(e) => Resolved::Missing(e),
+        }
+    }
+
+    /// What is at `rel` now (see [`ProjectFs::stat`]).
+    fn stat_now(&self, rel: &str) -> Option<DirEntry> {
+        let name = Path::new(rel)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match self.resolve(rel) {
+            Resolved::Inside(real) => Some(entry_of(name, &std::fs::metadata(real).ok()?)),
+            // It is there, but neither a file nor a directory one may read.
+            Resolved::Refused(_) => Some(DirEntry {
+                name,
+                is_dir: false,
+                is_file: false,
+                executable: false,
+            }),
+            Resolved::Missing(_) => None,
         }
     }
 
@@ -282,7 +322,8 @@ impl Stamp {
     }
 }
 
-/// A file's bytes kept for reuse, under the path they were asked by.
+/// A file's bytes kept for reuse, under the path they were asked by (always spelt as the
+/// project root joined with the cleaned relative path, so paths are compared as strings).
 struct KeptFile {
     path: PathBuf,
     stamp: Stamp,
@@ -300,7 +341,7 @@ fn kept_file(path: &Path, now: Stamp) -> Option<Vec<u8>> {
     let files = kept_files().lock().ok()?;
     files
         .iter()
-        .find(|f| f.path == path && f.stamp == now)
+        .find(|f| f.stamp == now && f.path.as_os_str() == path.as_os_str())
         .map(|f| f.bytes.clone())
 }
 
@@ -317,7 +358,7 @@ fn keep_file(path: &Path, stamp: Stamp, bytes: &[u8]) {
     let Ok(mut files) = kept_files().lock() else {
         return;
     };
-    files.retain(|f| f.path != path);
+    files.retain(|f| f.path.as_os_str() != path.as_os_str());
     let mut total: usize = files.iter().map(|f| f.bytes.len()).sum::<usize>() + bytes.len();
     while files.len() >= MAX_KEPT_FILES || total > MAX_KEPT_BYTES {
         let Some(old) = files.pop_front() else { break };
@@ -343,10 +384,8 @@ impl ProjectFs for RealFs {
         // The file as asked for, and what it is now: one `stat` decides whether the bytes kept
         // can be used (the same file, unchanged since it was read inside the project).
         let asked = clean(rel).map(|c| self.root.join(c));
-        let before = asked
-            .as_deref()
-            .and_then(|p| std::fs::metadata(p).ok())
-            .and_then(|m| Stamp::of(&m));
+        let meta = asked.as_deref().and_then(|p| std::fs::metadata(p).ok());
+        let before = meta.as_ref().and_then(Stamp::of);
         if let (Some(path), Some(stamp)) = (&asked, before)
             && let Some(bytes) = kept_file(path, stamp)
         {
@@ -354,7 +393,13 @@ impl ProjectFs for RealFs {
         }
         match self.resolve(rel) {
             Resolved::Inside(real) => {
-                let bytes = files::read_regular(&real, MAX_PROJECT_FILE_BYTES)?;
+                // The look just taken at the path (links followed) is the one before opening
+                // the file it leads to.
+                let bytes = if meta.as_ref().is_some_and(std::fs::Metadata::is_file) {
+                    files::read_known_regular(&real, MAX_PROJECT_FILE_BYTES)?
+                } else {
+                    files::read_regular(&real, MAX_PROJECT_FILE_BYTES)?
+                };
                 if let (Some(path), Some(stamp)) = (&asked, before) {
                     keep_file(path, stamp, &bytes);
                 }
@@ -366,21 +411,18 @@ impl ProjectFs for RealFs {
     }
 
     fn stat(&self, rel: &str) -> Option<DirEntry> {
-        let name = Path::new(rel)
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        match self.resolve(rel) {
-            Resolved::Inside(real) => Some(entry_of(name, &std::fs::metadata(real).ok()?)),
-            // It is there, but neither a file nor a directory one may read.
-            Resolved::Refused(_) => Some(DirEntry {
-                name,
-                is_dir: false,
-                is_file: false,
-                executable: false,
-            }),
-            Resolved::Missing(_) => None,
+        if let Ok(stats) = self.stats.lock()
+            && let Some(found) = stats.get(rel)
+        {
+            return found.clone();
         }
+        let found = self.stat_now(rel);
+        if let Ok(mut stats) = self.stats.lock()
+            && stats.len() < MAX_KEPT_STATS
+        {
+            stats.insert(rel.to_owned(), found.clone());
+        }
+        found
     }
 
     fn listing(&self, rel: &str, prefix: &str) -> Listing {

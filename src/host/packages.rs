@@ -283,6 +283,14 @@ impl PackageIndexes for HostIndexes {
         });
         ReleaseIndexes::assemble(release, checkout, self.configured.user.iter().chain(host))
     }
+
+    fn debs_for_release(&self, release: Option<&str>) -> ReleaseIndexes<'_> {
+        let host = release.and_then(|r| {
+            let files = self.configured.lists.get(r)?;
+            Some(self.host.get(r)?.get_or_init(|| load_files(files)))
+        });
+        ReleaseIndexes::debs_only(release, self.configured.user.iter().chain(host))
+    }
 }
 
 #[cfg(test)]

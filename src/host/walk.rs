@@ -25,33 +25,66 @@ pub const MAX_DEPTH: usize = 32;
 /// refuses anything but a regular file, with the reason).
 #[must_use]
 pub fn project_files(dir: &Path, limit: usize) -> Vec<PathBuf> {
+    project_entries(dir, limit)
+        .into_iter()
+        .map(|f| f.path)
+        .collect()
+}
+
+/// A `rockcraft.yaml` found by [`project_entries`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FoundFile {
+    /// `dir` joined with the names walked down to the file.
+    pub path: PathBuf,
+    /// The path below `dir`: directories entered, never links to them.
+    pub relative: PathBuf,
+    /// Whether the directory listing gave it as a regular file (not a link): the look before
+    /// opening it that `host::files::read_known_regular` relies on.
+    pub listed_regular: bool,
+}
+
+/// [`project_files`], with what the listing said of each file. No file costs a `stat`: the
+/// listing's entry types say which names are directories, files or links (only a link named
+/// `rockcraft.yaml` is looked at, to leave out a link to a directory).
+#[must_use]
+pub fn project_entries(dir: &Path, limit: usize) -> Vec<FoundFile> {
     let mut out = Vec::new();
-    walk(dir, &mut out, 0, limit);
+    walk(dir, &mut PathBuf::new(), &mut out, 0, limit);
+    for f in &mut out {
+        f.path = dir.join(&f.relative);
+    }
     out
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize, limit: usize) {
+fn walk(dir: &Path, below: &mut PathBuf, out: &mut Vec<FoundFile>, depth: usize, limit: usize) {
     if depth > MAX_DEPTH || out.len() >= limit {
         return;
     }
-    let Ok(entries) = std::fs::read_dir(dir) else {
+    let Ok(entries) = std::fs::read_dir(dir.join(&*below)) else {
         return;
     };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(std::fs::DirEntry::file_name);
-    for e in entries {
+    let mut entries: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|e| (e.file_name(), e))
+        .collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, e) in entries {
         if out.len() >= limit {
             return;
         }
         let Ok(ft) = e.file_type() else { continue };
-        let name = e.file_name();
-        let name = name.to_string_lossy();
         if ft.is_dir() {
-            if !SKIP_DIRS.contains(&name.as_ref()) {
-                walk(&e.path(), out, depth + 1, limit);
+            if !SKIP_DIRS.contains(&name.to_string_lossy().as_ref()) {
+                below.push(&name);
+                walk(dir, below, out, depth + 1, limit);
+                below.pop();
             }
-        } else if name == PROJECT_FILE && !e.path().is_dir() {
-            out.push(e.path());
+        } else if name == PROJECT_FILE && (ft.is_file() || !e.path().is_dir()) {
+            out.push(FoundFile {
+                path: PathBuf::new(),
+                relative: below.join(&name),
+                listed_regular: ft.is_file(),
+            });
         }
     }
 }
@@ -83,6 +116,10 @@ mod tests {
             ["a/deeper", "a", "b"]
         );
         assert_eq!(rel(project_files(root.path(), 2)), ["a/deeper", "a"]);
+        let found = project_entries(root.path(), 1);
+        assert_eq!(found[0].relative, Path::new("a/deeper").join(PROJECT_FILE));
+        assert_eq!(found[0].path, root.path().join(&found[0].relative));
+        assert!(found[0].listed_regular);
         assert!(project_files(&root.path().join("missing"), 10).is_empty());
     }
 }

@@ -90,6 +90,14 @@ impl PackageIndexes for Loaded {
             self.user.as_deref().into_iter().chain(host),
         )
     }
+
+    fn debs_for_release(&self, release: Option<&str>) -> ReleaseIndexes<'_> {
+        let host = match release.and_then(|r| self.host.get(r)) {
+            Some(Host::Ready(h)) => Some(&**h),
+            _ => None,
+        };
+        ReleaseIndexes::debs_only(release, self.user.as_deref().into_iter().chain(host))
+    }
 }
 
 /// The session's package indexes. Cloning is cheap and shares them.

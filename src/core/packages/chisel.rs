@@ -102,7 +102,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(&*p.package, "libpq5");
-        assert_eq!(p.slices, ["copyright".into(), "libs".into()]);
+        assert_eq!(p.slices, ["copyright", "libs"]);
         assert_eq!(slices_of_file("slices:\n  a: {}\n"), None);
         assert_eq!(slices_of_file("package: [x]\n"), None);
         assert!(

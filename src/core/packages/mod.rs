@@ -69,6 +69,17 @@ impl<'a> ReleaseIndexes<'a> {
         }
     }
 
+    /// [`ReleaseIndexes::assemble`] without the slices, for a check that asks about no
+    /// Chisel slice (a release's bundled slices are then not even read).
+    #[must_use]
+    pub fn debs_only(release: Option<&str>, debs: impl IntoIterator<Item = &'a DebIndex>) -> Self {
+        Self {
+            release: release.map(str::to_owned),
+            slices: None,
+            debs: debs.into_iter().filter(|d| !d.is_empty()).collect(),
+        }
+    }
+
     /// Whether a Debian package index is loaded for the release.
     #[must_use]
     pub fn has_debs(&self) -> bool {
@@ -80,6 +91,12 @@ impl<'a> ReleaseIndexes<'a> {
 pub trait PackageIndexes {
     /// What is known for `release` (`ubuntu-24.04`), or for a document without a release.
     fn for_release(&self, release: Option<&str>) -> ReleaseIndexes<'_>;
+
+    /// What [`Self::for_release`] gives, where only the Debian packages are asked about: the
+    /// slices may be left out.
+    fn debs_for_release(&self, release: Option<&str>) -> ReleaseIndexes<'_> {
+        self.for_release(release)
+    }
 }
 
 /// The bundled slice index and a fixed list of deb indexes for every release (tests, the
@@ -92,6 +109,10 @@ pub struct StaticIndexes<'a> {
 impl PackageIndexes for StaticIndexes<'_> {
     fn for_release(&self, release: Option<&str>) -> ReleaseIndexes<'_> {
         ReleaseIndexes::assemble(release, None, self.debs.iter().copied())
+    }
+
+    fn debs_for_release(&self, release: Option<&str>) -> ReleaseIndexes<'_> {
+        ReleaseIndexes::debs_only(release, self.debs.iter().copied())
     }
 }
 

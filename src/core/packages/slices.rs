@@ -1,29 +1,37 @@
 //! Chisel slices: the bundled per-release index (generated from canonical/chisel-releases) and
 //! the owned [`Slices`] of one release, which a user's own chisel-releases checkout also yields.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::{LazyLock, OnceLock};
 
 /// The generated index of package and slice names (see `tools/gen_slice_index.py`).
 const BUNDLED_SLICES: &str = include_str!("../../../data/chisel-slices.txt");
 
-/// One Chisel package and its slice names (sorted).
+/// One Chisel package and its slice names (sorted). The bundled index's names are read in
+/// place; a checkout's are copied.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SlicePackage {
-    pub package: Box<str>,
-    pub slices: Vec<Box<str>>,
+    pub package: Cow<'static, str>,
+    pub slices: Vec<Cow<'static, str>>,
 }
 
 impl SlicePackage {
     #[must_use]
-    pub fn new(package: &str, slices: impl IntoIterator<Item = impl Into<Box<str>>>) -> Self {
-        let mut slices: Vec<Box<str>> = slices.into_iter().map(Into::into).collect();
+    pub fn new(package: &str, slices: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
+        Self::sorted(
+            Cow::Owned(package.to_owned()),
+            slices
+                .into_iter()
+                .map(|s| Cow::Owned(s.as_ref().to_owned()))
+                .collect(),
+        )
+    }
+
+    fn sorted(package: Cow<'static, str>, mut slices: Vec<Cow<'static, str>>) -> Self {
         slices.sort_unstable();
         slices.dedup();
-        Self {
-            package: package.into(),
-            slices,
-        }
+        Self { package, slices }
     }
 
     /// Whether the package defines `slice`.
@@ -128,7 +136,12 @@ impl SliceIndex {
         let mut current: Option<(&'static str, usize)> = None;
         let mut pos = 0;
         for line in text.split_inclusive('\n') {
-            let t = line.trim();
+            // (Only a line opening with `[` is trimmed whole.)
+            let t = if line.trim_start().starts_with('[') {
+                line.trim()
+            } else {
+                ""
+            };
             if let Some(name) = t.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
                 if let Some((n, start)) = current.take() {
                     sections.insert(n, (start, pos));
@@ -158,16 +171,17 @@ impl SliceIndex {
     #[must_use]
     pub fn release(&self, release: &str) -> Option<&Slices> {
         let (&(start, end), cell) = (self.sections.get(release)?, self.parsed.get(release)?);
+        let text: &'static str = self.text;
         Some(cell.get_or_init(|| {
             Slices::new(
-                self.text[start..end]
+                text[start..end]
                     .lines()
                     .map(str::trim)
                     .filter(|l| !l.is_empty() && !l.starts_with('#'))
                     .filter_map(|l| {
-                        let mut words = l.split_whitespace();
+                        let mut words = l.split_whitespace().map(Cow::Borrowed);
                         let package = words.next()?;
-                        Some(SlicePackage::new(package, words))
+                        Some(SlicePackage::sorted(package, words.collect()))
                     }),
             )
         }))
@@ -203,7 +217,7 @@ mod tests {
         ]);
         let names: Vec<_> = s.packages().iter().map(|p| &*p.package).collect();
         assert_eq!(names, ["a", "b"]);
-        assert_eq!(s.package("b").unwrap().slices, ["w".into(), "x".into()]);
+        assert_eq!(s.package("b").unwrap().slices, ["w", "x"]);
         assert!(s.has_slice("a_bins"));
         assert_eq!(s.with_prefix("b").count(), 1);
     }

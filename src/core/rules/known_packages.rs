@@ -25,8 +25,8 @@ use super::{quote_list, string_items};
 const MAX_SUGGESTIONS: usize = 8;
 
 /// The diagnostics of `doc` against the indexes of its release. A document that names no
-/// package needs no index: the release's are not even assembled (the bundled slices of a
-/// release are parsed on first use).
+/// package needs no index: the release's are not even assembled; one that names no slice
+/// needs no slices (the bundled slices of a release are read on first use).
 #[must_use]
 pub fn diagnose(doc: &Document, indexes: &dyn PackageIndexes) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -35,7 +35,11 @@ pub fn diagnose(doc: &Document, indexes: &dyn PackageIndexes) -> Vec<Diagnostic>
         return out;
     }
     let release = document_release(doc);
-    let known = indexes.for_release(release.as_deref());
+    let known = if names.iter().any(|&(_, name, key)| asks_slice(name, key)) {
+        indexes.for_release(release.as_deref())
+    } else {
+        indexes.debs_for_release(release.as_deref())
+    };
     check(doc, &names, &known, &mut out);
     out
 }
@@ -77,12 +81,17 @@ fn check(
         out,
     };
     for &(id, name, key) in names {
-        if key == "stage-packages" && is_slice_name(name) {
+        if asks_slice(name, key) {
             checker.slice(id, name);
         } else {
             checker.deb(id, name, key);
         }
     }
+}
+
+/// Whether the item `name` of the list `key` is checked as a Chisel slice.
+fn asks_slice(name: &str, key: &str) -> bool {
+    key == "stage-packages" && is_slice_name(name)
 }
 
 struct Checker<'a, 'k> {
@@ -375,6 +384,30 @@ mod tests {
                 stage-packages: [libc6_nope
             ",
         );
+    }
+
+    /// Indexes whose slices must not be asked for.
+    struct NoSlices(DebIndex);
+
+    impl PackageIndexes for NoSlices {
+        fn for_release(&self, _release: Option<&str>) -> ReleaseIndexes<'_> {
+            panic!("the slices were asked for")
+        }
+
+        fn debs_for_release(&self, release: Option<&str>) -> ReleaseIndexes<'_> {
+            ReleaseIndexes::debs_only(release, [&self.0])
+        }
+    }
+
+    #[test]
+    fn a_project_naming_no_slice_asks_for_the_debian_packages_only() {
+        let idx = NoSlices(DebIndex::from_texts(["Package: curl\n"]));
+        let doc = Document::parse(
+            "base: ubuntu@24.04\nparts:\n  p:\n    plugin: nil\n    stage-packages: [curl, curll]\n    build-packages: [libc6_libs]\n",
+        );
+        let found = diagnose(&doc, &idx);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.iter().all(|d| d.code == Code::UnknownPackage));
     }
 
     /// A user's checkout replaces the bundled slices for its release.

@@ -15,12 +15,13 @@ use std::fmt::Write as _;
 
 use std::cell::RefCell;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
 use super::{
-    Array, Kind as JsonKind, Object, Value, all_part_keys, deref, is_common_part_key, plugin_key,
-    plugin_owning_key,
+    Array, Kind as JsonKind, Object, Pattern, Value, all_part_keys, deref, is_common_part_key,
+    plugin_key, plugin_owning_key,
 };
 use crate::core::cancel::Cancel;
 use crate::core::code::Code;
@@ -32,7 +33,6 @@ use crate::core::py;
 use crate::core::suggest;
 use crate::core::yaml::incremental::Change;
 use crate::core::yaml::{Entry, NodeId, NodeKind, PathSeg, ScalarStyle, ScalarValue};
-use regex_automata::meta::Regex;
 
 /// Checks the document against the schema.
 #[must_use]
@@ -781,7 +781,7 @@ impl Validator<'_> {
 
     fn check_object(&self, id: NodeId, kw: &Kw, loc: &Loc, out: &mut Vec<Diagnostic>) {
         let tree = &self.doc.tree;
-        let patterns: Vec<(Regex, Value)> = kw
+        let patterns: Vec<(Arc<Pattern>, Value)> = kw
             .pattern_properties
             .map(|m| {
                 m.iter()
@@ -835,7 +835,7 @@ impl Validator<'_> {
         id: NodeId,
         e: Entry,
         kw: &Kw,
-        patterns: &[(Regex, Value)],
+        patterns: &[(Arc<Pattern>, Value)],
         loc: &Loc,
         out: &mut Vec<Diagnostic>,
     ) {
