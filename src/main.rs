@@ -36,9 +36,10 @@ fn main() -> ExitCode {
             // is released for it); the report keeps I/O errors for stderr.
             drop(stdout);
             let color = use_color(color);
+            let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
             on_work_thread(&mut std::io::sink(), || {
                 let mut out = std::io::BufWriter::new(std::io::stdout());
-                cli::check::run_mode_to(&paths, format, &packages, fix, color, &mut out)
+                cli::check::run_mode_to(&paths, format, &packages, fix, color, progress, &mut out)
             })
         }
         Command::ExpandExtensions {

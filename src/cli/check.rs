@@ -13,6 +13,7 @@ use crate::cli::format::github::Github;
 use crate::cli::format::json::Json;
 use crate::cli::format::sarif::Sarif;
 use crate::cli::format::{FileFindings, Writer};
+use crate::cli::progress::Progress;
 use crate::core::code::Code;
 use crate::core::diagnostic::{Diagnostic, Severity};
 use crate::core::document::Document;
@@ -170,7 +171,7 @@ pub fn run_mode(
     mode: FixMode,
 ) -> Report {
     let mut out = Vec::new();
-    let mut report = run_mode_to(paths, format, packages, mode, false, &mut out);
+    let mut report = run_mode_to(paths, format, packages, mode, false, false, &mut out);
     report.stdout = String::from_utf8_lossy(&out).into_owned();
     report
 }
@@ -185,16 +186,18 @@ pub fn run_to(
     color: bool,
     out: &mut dyn std::io::Write,
 ) -> Report {
-    run_mode_to(paths, format, packages, FixMode::Report, color, out)
+    run_mode_to(paths, format, packages, FixMode::Report, color, false, out)
 }
 
-/// [`run_to`], fixing or showing the fixes as `mode` says.
+/// [`run_to`], fixing or showing the fixes as `mode` says. With `progress`, a run over many
+/// files that takes a while shows how far it is on stderr (when it is a terminal).
 pub fn run_mode_to(
     paths: &[String],
     format: Format,
     packages: &PackageSettings,
     mode: FixMode,
     color: bool,
+    progress: bool,
     out: &mut dyn std::io::Write,
 ) -> Report {
     let mut report = Report::default();
@@ -216,8 +219,16 @@ pub fn run_mode_to(
     let mut text_items = 0usize;
     let mut io_failed = false;
     let mut write_failed = false;
+    let progress = Progress::files(files.len(), progress && files.len() > 1);
     let mut emit = |text: &str| {
-        if !write_failed && out.write_all(text.as_bytes()).is_err() {
+        if !write_failed
+            && progress
+                .suspend(|drawn| {
+                    let written = out.write_all(text.as_bytes());
+                    written.and_then(|()| if drawn { out.flush() } else { Ok(()) })
+                })
+                .is_err()
+        {
             // A closed pipe (`| head`): stop writing, keep counting.
             write_failed = true;
         }
@@ -256,6 +267,7 @@ pub fn run_mode_to(
         1
     };
     threads::for_each_in_order(&files, ahead, check, |target, checked| {
+        progress.advance(1);
         let file = &target.path;
         let Shown {
             errors: e,

@@ -1,6 +1,8 @@
 //! Progress of long command-line work: a bar on stderr, shown on a terminal only and only once
-//! the work has run long enough for one to help, cleared when the work ends.
+//! the work has run long enough for one to help, cleared when the work ends (when the
+//! [`Progress`] is dropped).
 
+use std::cell::Cell;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -17,8 +19,10 @@ pub struct Progress {
     bar: ProgressBar,
     started: Instant,
     /// Where the bar is drawn once shown; `None` when it never is, or is already.
-    target: Option<fn() -> ProgressDrawTarget>,
+    target: Cell<Option<fn() -> ProgressDrawTarget>>,
     show_after: Duration,
+    /// Whether the bar is drawn.
+    shown: Cell<bool>,
 }
 
 impl Progress {
@@ -49,28 +53,38 @@ impl Progress {
         Self {
             bar,
             started: Instant::now(),
-            target,
+            target: Cell::new(target),
             show_after,
+            shown: Cell::new(false),
         }
     }
 
     /// Counts `n` more files done, showing the bar once the work has run long enough.
-    pub fn advance(&mut self, n: usize) {
+    pub fn advance(&self, n: usize) {
         self.bar.inc(u64::try_from(n).unwrap_or(u64::MAX));
         if self.started.elapsed() >= self.show_after
             && let Some(target) = self.target.take()
         {
             self.bar.set_draw_target(target());
+            self.shown.set(true);
         }
     }
 
-    /// Runs `f` (which prints) with the bar taken off the screen, so lines are not mixed with it.
-    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
-        self.bar.suspend(f)
+    /// Runs `f` (which prints) with the bar taken off the screen, so lines are not mixed with
+    /// it; `f` learns whether the bar is drawn (then what it prints must reach the screen
+    /// before the bar comes back: flushed).
+    pub fn suspend<R>(&self, f: impl FnOnce(bool) -> R) -> R {
+        if self.shown.get() {
+            self.bar.suspend(|| f(true))
+        } else {
+            f(false)
+        }
     }
+}
 
-    /// Ends the work: the bar is cleared.
-    pub fn finish(self) {
+/// The work ends with its progress: the bar is cleared.
+impl Drop for Progress {
+    fn drop(&mut self) {
         self.bar.finish_and_clear();
     }
 }
@@ -90,7 +104,10 @@ mod tests {
 
     impl Recorder {
         fn text(&self) -> String {
-            self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
+            self.0
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone()
         }
         fn push(&self, s: &str) {
             self.0
@@ -144,25 +161,25 @@ mod tests {
 
     #[test]
     fn long_work_shows_how_far_it_is_then_clears() {
-        let mut p = Progress::drawn_on(500, Some(screen), Duration::ZERO);
+        let p = Progress::drawn_on(500, Some(screen), Duration::ZERO);
         p.advance(120);
         p.advance(1);
         p.bar.tick();
         let shown = SCREEN.with(Recorder::text);
         assert!(shown.contains("checking 121/500 files"), "{shown:?}");
-        p.finish();
+        drop(p);
         assert!(SCREEN.with(Recorder::text).ends_with("<clear>"));
     }
 
     #[test]
     fn short_work_and_other_outputs_show_nothing() {
-        let mut quick = Progress::drawn_on(500, Some(screen), Duration::from_hours(1));
+        let quick = Progress::drawn_on(500, Some(screen), Duration::from_hours(1));
         quick.advance(500);
-        quick.finish();
-        let mut off = Progress::drawn_on(500, None, Duration::ZERO);
+        drop(quick);
+        let off = Progress::drawn_on(500, None, Duration::ZERO);
         off.advance(10);
         off.bar.tick();
-        off.finish();
+        drop(off);
         assert_eq!(SCREEN.with(Recorder::text), "");
     }
 }
