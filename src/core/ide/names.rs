@@ -138,7 +138,11 @@ fn collect(doc: &Document, near: Option<u32>) -> Vec<Occurrence> {
 fn may_have_aliases(text: &str) -> bool {
     let bytes = text.as_bytes();
     memchr::memchr_iter(b'*', bytes).any(|i| {
-        i == 0 || matches!(bytes[i - 1], b' ' | b'\n' | b'\t' | b'\r' | b'[' | b'{' | b',' | b':' | b'-' | b'?')
+        i == 0
+            || matches!(
+                bytes[i - 1],
+                b' ' | b'\n' | b'\t' | b'\r' | b'[' | b'{' | b',' | b':' | b'-' | b'?'
+            )
     })
 }
 
