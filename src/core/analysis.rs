@@ -20,6 +20,8 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     /// The schema findings per entry of the top-level mappings, for [`analyze_after`].
     pub memo: Memo,
+    /// The rules' findings per part, for [`analyze_after`].
+    pub rules: rules::Memo,
 }
 
 /// Parses and checks a `rockcraft.yaml` text. Never fails.
@@ -37,11 +39,12 @@ pub fn analyze_with(text: &str, cancel: Cancel<'_>) -> Analysis {
 /// The analysis of an already parsed document, stopping early once `cancel` is set.
 #[must_use]
 pub fn checked(doc: Arc<Document>, cancel: Cancel<'_>) -> Analysis {
-    let (diagnostics, memo) = diagnose_reusing(&doc, None, cancel);
+    let (diagnostics, memo, rules) = diagnose_reusing(&doc, None, cancel);
     Analysis {
         doc,
         diagnostics,
         memo,
+        rules,
     }
 }
 
@@ -57,7 +60,8 @@ pub fn analyze_after(previous: &Analysis, text: &str, cancel: Cancel<'_>) -> Ana
 
 /// [`checked`] on `doc`, read from `previous`'s text by [`Document::reparse`] (which said what
 /// `change` it made, if it read only part of the text): the schema findings of the entries the
-/// change left alone are taken from `previous`.
+/// change left alone, and the rules' findings of the parts it left alone, are taken from
+/// `previous`.
 #[must_use]
 pub fn checked_after(
     previous: &Analysis,
@@ -67,12 +71,13 @@ pub fn checked_after(
 ) -> Analysis {
     let reuse = change
         .filter(|_| same_context(&previous.doc, &doc))
-        .map(|c| (&previous.memo, c));
-    let (diagnostics, memo) = diagnose_reusing(&doc, reuse, cancel);
+        .map(|c| (previous, c));
+    let (diagnostics, memo, rules) = diagnose_reusing(&doc, reuse, cancel);
     Analysis {
         doc,
         diagnostics,
         memo,
+        rules,
     }
 }
 
@@ -97,12 +102,13 @@ fn diagnose_with(doc: &Document, cancel: Cancel<'_>) -> Vec<Diagnostic> {
     diagnose_reusing(doc, None, cancel).0
 }
 
-/// [`diagnose_with`], reusing schema findings as [`validate_reusing`] does.
+/// [`diagnose_with`], reusing the schema findings and the rules' findings of `reuse`'s analysis
+/// as [`validate_reusing`] and [`rules::check_reusing`] do.
 fn diagnose_reusing(
     doc: &Document,
-    reuse: Option<(&Memo, Change)>,
+    reuse: Option<(&Analysis, Change)>,
     cancel: Cancel<'_>,
-) -> (Vec<Diagnostic>, Memo) {
+) -> (Vec<Diagnostic>, Memo, rules::Memo) {
     let mut out: Vec<Diagnostic> = doc
         .yaml_errors
         .iter()
@@ -111,15 +117,16 @@ fn diagnose_reusing(
     if doc.has_fatal_yaml_errors() {
         // A partial tree would produce misleading "missing key" errors; report only the
         // syntax problem until the YAML reads again.
-        return (out, Memo::default());
+        return (out, Memo::default(), rules::Memo::default());
     }
-    let (found, memo) = validate_reusing(doc, reuse, cancel);
+    let (found, memo) = validate_reusing(doc, reuse.map(|(a, c)| (&a.memo, c)), cancel);
     out.extend(found);
+    let mut rule_memo = rules::Memo::default();
     if !cancel.is_cancelled() {
-        rules::check(doc, &mut out);
+        rule_memo = rules::check_reusing(doc, reuse.map(|(a, c)| (&a.rules, c)), &mut out);
     }
     out.sort_by_key(|d| (d.range.start(), d.range.end(), d.severity));
-    (out, memo)
+    (out, memo, rule_memo)
 }
 
 fn yaml_diagnostic(doc: &Document, e: &crate::core::yaml::YamlError) -> Diagnostic {

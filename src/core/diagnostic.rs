@@ -2,6 +2,7 @@
 
 pub use crate::core::code::{Code, Severity};
 use crate::core::text::TextRange;
+use crate::core::yaml::incremental::Change;
 
 /// A text replacement.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -65,6 +66,23 @@ impl Diagnostic {
             }],
         });
         self
+    }
+
+    /// This finding of an edit's old text placed on the new text: every range moved by
+    /// `change`; `None` when a range lies within the changed run.
+    #[must_use]
+    pub fn moved(&self, change: Change) -> Option<Diagnostic> {
+        let mut d = self.clone();
+        d.range = change.map_range(d.range)?;
+        for r in &mut d.related {
+            r.range = change.map_range(r.range)?;
+        }
+        for f in &mut d.fixes {
+            for e in &mut f.edits {
+                e.range = change.map_range(e.range)?;
+            }
+        }
+        Some(d)
     }
 
     #[must_use]

@@ -60,15 +60,26 @@ impl Document {
     /// (`None`: all of them).
     #[must_use]
     pub fn reparse(&self, text: &str) -> (Self, Option<Change>) {
+        // Without a JSON value built at its reading, this tree's conversion cannot fail (see
+        // `from_parsed`), so the read need not look at every node to make sure.
+        let read = if self.json.get().is_none() {
+            yaml::incremental::reparse_simple
+        } else {
+            yaml::incremental::reparse
+        };
         if self.yaml_errors.is_empty()
-            && let Some((tree, change)) = yaml::incremental::reparse(&self.tree, &self.text, text)
+            && let Some((tree, change)) = read(&self.tree, &self.text, text)
         {
-            let parsed = yaml::Parsed {
-                tree,
-                errors: Vec::new(),
-            };
+            // A tree read in part has no alias and only scalar keys, as the one it came from:
+            // its JSON value is left for `json`, as `from_parsed` would.
             return (
-                Self::from_parsed(text.to_owned(), Lines::new(text), parsed),
+                Self {
+                    text: text.to_owned(),
+                    lines: Lines::new(text),
+                    tree,
+                    yaml_errors: Vec::new(),
+                    json: OnceLock::new(),
+                },
                 Some(change),
             );
         }

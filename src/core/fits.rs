@@ -10,35 +10,14 @@ use crate::core::facts::{
 };
 use crate::core::rules;
 use crate::core::schema;
+use crate::core::yaml::NodeId;
 
 /// Whether `value` may stand at `keys` (a key path such as `["base"]`), given the rest of
 /// `doc`. `experimental` says whether experimental extensions are enabled where the project is
 /// packed. Places whose values do not depend on the rest of the project always fit.
 #[must_use]
 pub fn value_fits(doc: &Document, keys: &[&str], value: &str, experimental: bool) -> bool {
-    match keys {
-        ["base"] => bases_fit(doc, value, doc.build_base(), experimental),
-        ["build-base"] => match doc.base() {
-            Some(base) => bases_fit(doc, base, Some(value), experimental),
-            None => true,
-        },
-        // The npm plugin downloads Node.js only for a version it is told.
-        ["parts", part, "npm-include-node"] => {
-            !matches!(value, "true" | "True" | "yes")
-                || doc
-                    .tree
-                    .top("parts")
-                    .and_then(|p| doc.tree.get(p, part))
-                    .and_then(|p| doc.tree.get(p, "npm-node-version"))
-                    .is_some_and(|v| !doc.tree.is_null(v))
-        }
-        ["parts", part, "plugin"] => {
-            plugin_offered(value, doc.effective_build_base().as_deref())
-                && plugin_takes_the_part(doc, part, value)
-        }
-        ["parts", part, "source-type"] => source_type_takes_the_part(doc, part, value),
-        _ => true,
-    }
+    Fits::new(doc).value_fits(keys, value, experimental)
 }
 
 /// The build base that makes `base` fit `doc` when the project has none and `base` needs
@@ -46,62 +25,159 @@ pub fn value_fits(doc: &Document, keys: &[&str], value: &str, experimental: bool
 /// a build base that fits, else the default build base.
 #[must_use]
 pub fn build_base_for(doc: &Document, base: &str, experimental: bool) -> Option<&'static str> {
-    if doc.build_base().is_some() {
-        return None;
-    }
-    let candidate = if at_spelling(base) == DEVEL_SERIES {
-        DEVEL
-    } else if base == BARE {
-        doc.base()
-            .and_then(|b| BUILD_BASES.iter().copied().find(|bb| *bb == b))
-            .filter(|bb| bases_fit(doc, base, Some(bb), experimental))
-            .unwrap_or(DEFAULT_BUILD_BASE)
-    } else {
-        return None;
-    };
-    bases_fit(doc, base, Some(candidate), experimental).then_some(candidate)
+    Fits::new(doc).build_base_for(base, experimental)
 }
 
-/// Whether the pair (`base`, `build_base`) builds `doc`: a build base where one is needed, the
-/// development series only on `devel`, every declared extension and every part's plugin on
-/// offer there, and part names with `/` only on the bases that allow them.
-fn bases_fit(doc: &Document, base: &str, build_base: Option<&str>, experimental: bool) -> bool {
-    let base_at = at_spelling(base);
-    let needs_build_base = base_at == BARE || !BUILD_BASES.contains(&base_at.as_str());
-    if needs_build_base && build_base.is_none() {
-        return false;
-    }
-    if base_at == DEVEL_SERIES && build_base != Some(DEVEL) {
-        return false;
-    }
-    let extensions_fit = doc
-        .declared_extensions()
-        .iter()
-        .all(|e| registry::expands_on(e, base, build_base, experimental));
-    let slash_fits = slash_allowed(build_base.unwrap_or(base))
-        || !doc
-            .section("parts")
-            .iter()
-            .any(|p| doc.tree.text(p.key).is_some_and(|n| n.contains('/')));
-    let builds_on = at_spelling(build_base.unwrap_or(base));
-    let plugins_fit = doc.section("parts").iter().all(|p| {
-        doc.tree
-            .get(p.value, "plugin")
-            .and_then(|v| doc.tree.text(v))
-            .is_none_or(|plugin| plugin_offered(plugin, Some(&builds_on)))
-    });
-    // No system below a bare base to overlay.
-    let overlay_fits = base_at != BARE
-        || !doc
-            .section("parts")
-            .iter()
-            .any(|p| rules::part_uses_overlay(doc, p.value));
-    extensions_fit && slash_fits && plugins_fit && overlay_fits
+/// [`value_fits`] and [`build_base_for`] for many values of one document: what the bases'
+/// answers read of every part is read once, at the first question that needs it.
+pub struct Fits<'d> {
+    doc: &'d Document,
+    parts: std::cell::OnceCell<PartFacts<'d>>,
+    /// The last part looked up by name, and its node.
+    part: std::cell::RefCell<Option<(String, Option<NodeId>)>>,
 }
 
-/// Whether every key already written in `part` is one `plugin` accepts.
-fn plugin_takes_the_part(doc: &Document, part: &str, plugin: &str) -> bool {
-    let Some(node) = doc.tree.top("parts").and_then(|p| doc.tree.get(p, part)) else {
+/// What the bases' answers read of the parts.
+struct PartFacts<'d> {
+    /// Some part name has a `/`.
+    slash: bool,
+    /// The plugins the parts name, each once.
+    plugins: Vec<&'d str>,
+    /// Some part declares something for the overlay step.
+    overlay: bool,
+}
+
+impl<'d> Fits<'d> {
+    #[must_use]
+    pub fn new(doc: &'d Document) -> Self {
+        Fits {
+            doc,
+            parts: std::cell::OnceCell::new(),
+            part: std::cell::RefCell::new(None),
+        }
+    }
+
+    /// The node of the part `name` (looked up once for the many values asked about it).
+    fn part(&self, name: &str) -> Option<NodeId> {
+        let mut last = self.part.borrow_mut();
+        if let Some((n, node)) = last.as_ref()
+            && n == name
+        {
+            return *node;
+        }
+        let doc = self.doc;
+        let node = doc.tree.top("parts").and_then(|p| doc.tree.get(p, name));
+        *last = Some((name.to_owned(), node));
+        node
+    }
+
+    fn parts(&self) -> &PartFacts<'d> {
+        self.parts.get_or_init(|| {
+            let doc = self.doc;
+            let mut facts = PartFacts {
+                slash: false,
+                plugins: Vec::new(),
+                overlay: false,
+            };
+            for p in doc.section("parts") {
+                facts.slash |= doc.tree.text(p.key).is_some_and(|n| n.contains('/'));
+                if let Some(plugin) = doc
+                    .tree
+                    .get(p.value, "plugin")
+                    .and_then(|v| doc.tree.text(v))
+                    && !facts.plugins.contains(&plugin)
+                {
+                    facts.plugins.push(plugin);
+                }
+                facts.overlay = facts.overlay || rules::part_uses_overlay(doc, p.value);
+            }
+            facts
+        })
+    }
+
+    /// [`value_fits`].
+    #[must_use]
+    pub fn value_fits(&self, keys: &[&str], value: &str, experimental: bool) -> bool {
+        let doc = self.doc;
+        match keys {
+            ["base"] => self.bases_fit(value, doc.build_base(), experimental),
+            ["build-base"] => match doc.base() {
+                Some(base) => self.bases_fit(base, Some(value), experimental),
+                None => true,
+            },
+            // The npm plugin downloads Node.js only for a version it is told.
+            ["parts", part, "npm-include-node"] => {
+                !matches!(value, "true" | "True" | "yes")
+                    || self
+                        .part(part)
+                        .and_then(|p| doc.tree.get(p, "npm-node-version"))
+                        .is_some_and(|v| !doc.tree.is_null(v))
+            }
+            ["parts", part, "plugin"] => {
+                plugin_offered(value, doc.effective_build_base().as_deref())
+                    && plugin_takes_the_part(doc, self.part(part), value)
+            }
+            ["parts", part, "source-type"] => {
+                source_type_takes_the_part(doc, self.part(part), value)
+            }
+            _ => true,
+        }
+    }
+
+    /// [`build_base_for`].
+    #[must_use]
+    pub fn build_base_for(&self, base: &str, experimental: bool) -> Option<&'static str> {
+        let doc = self.doc;
+        if doc.build_base().is_some() {
+            return None;
+        }
+        let candidate = if at_spelling(base) == DEVEL_SERIES {
+            DEVEL
+        } else if base == BARE {
+            doc.base()
+                .and_then(|b| BUILD_BASES.iter().copied().find(|bb| *bb == b))
+                .filter(|bb| self.bases_fit(base, Some(bb), experimental))
+                .unwrap_or(DEFAULT_BUILD_BASE)
+        } else {
+            return None;
+        };
+        self.bases_fit(base, Some(candidate), experimental)
+            .then_some(candidate)
+    }
+
+    /// Whether the pair (`base`, `build_base`) builds the document: a build base where one is
+    /// needed, the development series only on `devel`, every declared extension and every
+    /// part's plugin on offer there, and part names with `/` only on the bases that allow them.
+    fn bases_fit(&self, base: &str, build_base: Option<&str>, experimental: bool) -> bool {
+        let doc = self.doc;
+        let base_at = at_spelling(base);
+        let needs_build_base = base_at == BARE || !BUILD_BASES.contains(&base_at.as_str());
+        if needs_build_base && build_base.is_none() {
+            return false;
+        }
+        if base_at == DEVEL_SERIES && build_base != Some(DEVEL) {
+            return false;
+        }
+        let extensions_fit = doc
+            .declared_extensions()
+            .iter()
+            .all(|e| registry::expands_on(e, base, build_base, experimental));
+        let parts = self.parts();
+        let slash_fits = slash_allowed(build_base.unwrap_or(base)) || !parts.slash;
+        let builds_on = at_spelling(build_base.unwrap_or(base));
+        let plugins_fit = parts
+            .plugins
+            .iter()
+            .all(|plugin| plugin_offered(plugin, Some(&builds_on)));
+        // No system below a bare base to overlay.
+        let overlay_fits = base_at != BARE || !parts.overlay;
+        extensions_fit && slash_fits && plugins_fit && overlay_fits
+    }
+}
+
+/// Whether every key already written in `part` (its node) is one `plugin` accepts.
+fn plugin_takes_the_part(doc: &Document, part: Option<NodeId>, plugin: &str) -> bool {
+    let Some(node) = part else {
         return true;
     };
     doc.tree
@@ -113,11 +189,11 @@ fn plugin_takes_the_part(doc: &Document, part: &str, plugin: &str) -> bool {
 
 /// Whether the source type `value` takes every `source-*` option the part sets (craft-parts
 /// refuses a non-empty option its source handler does not have).
-fn source_type_takes_the_part(doc: &Document, part: &str, value: &str) -> bool {
+fn source_type_takes_the_part(doc: &Document, part: Option<NodeId>, value: &str) -> bool {
     let Some(t) = SOURCE_TYPES.iter().find(|t| t.name == value) else {
         return true;
     };
-    let Some(node) = doc.tree.top("parts").and_then(|p| doc.tree.get(p, part)) else {
+    let Some(node) = part else {
         return true;
     };
     doc.tree.entries(node).iter().all(|e| {

@@ -294,3 +294,170 @@ fn editing_one_part_of_many_rereads_only_that_part() {
         "part edit",
     );
 }
+
+/// A project whose parts and services give the rules something to find in every part: names
+/// with `/`, `after` lists naming parts that exist, are missing or wait for each other, parts
+/// without plugins, mixed packages, fileset syntax, build environments, overlays, an
+/// extension's part with entries outside its directory.
+fn rule_shapes() -> String {
+    let mut text = String::from(
+        "name: x\nbase: ubuntu@22.04\nversion: '1'\nsummary: s\ndescription: d\n\
+         platforms:\n  amd64:\nextensions: [flask-framework]\nparts:\n",
+    );
+    for i in 0..16 {
+        let shape = match i % 8 {
+            0 => format!(
+                "  part-{i}:\n    plugin: nil\n    after: [part-{}]\n",
+                i + 1
+            ),
+            1 => format!(
+                "  part-{i}:\n    plugin: nil\n    after: [part-{}, nope]\n",
+                i - 1
+            ),
+            2 => format!(
+                "  my/part-{i}:\n    plugin: dump\n    source: .\n    stage-packages: [libc6, libc6_libs]\n"
+            ),
+            3 => format!("  part-{i}:\n    stage: [+lib, /abs, -/abs]\n    prime:\n      - '!x'\n"),
+            4 => format!(
+                "  part-{i}:\n    plugin: python\n    build-environment:\n      - A: 1\n        B: 2\n      - {{}}\n    overlay-script: x\n    override-overlay: y\n"
+            ),
+            5 if i == 5 => {
+                "  flask-framework/install-app:\n    prime: [app/x, flask/app/y, -z]\n".to_owned()
+            }
+            5 => format!(
+                "  part-{i}:\n    plugin: nil\n    after: [part-{}]\n",
+                i - 5
+            ),
+            6 => format!(
+                "  part-{i}:\n    plugin: colcon\n    overlay-packages: [a]\n    after: part-{i}\n"
+            ),
+            _ => format!(
+                "  part-{i}:\n    plugin: nil\n    after: [pebble, flask-framework/dependencies, part-{}]\n",
+                i - 7
+            ),
+        };
+        text.push_str(&shape);
+    }
+    text.push_str(
+        "services:\n  s:\n    override: replace\n    command: x [ y ]\n    after: [t]\n  \
+         t:\n    override: replace\n    command: y\n    requires: [s, u]\n\
+         checks:\n  c:\n    override: replace\n    http:\n      url: u\n",
+    );
+    text
+}
+
+/// An edit of what the rules read: a part renamed or an `after` item changed (`part-N`), the
+/// base, build base or extensions changed, a line of what the rules check added to a part, a
+/// line of a part removed.
+fn rule_edit(text: &str, rng: &mut Rng) -> String {
+    let mut out = text.to_owned();
+    match rng.below(5) {
+        0 | 1 => {
+            let at: Vec<usize> = text.match_indices("part-").map(|(i, _)| i + 5).collect();
+            if at.is_empty() {
+                return out;
+            }
+            let a = at[rng.below(at.len())];
+            let b = a + text[a..].bytes().take_while(u8::is_ascii_digit).count();
+            out.replace_range(a..b, &rng.below(20).to_string());
+        }
+        2 => {
+            const TOP: &[&str] = &[
+                "base: ubuntu@24.04\n",
+                "base: bare\n",
+                "base: ubuntu:22.04\n",
+                "build-base: ubuntu@24.04\n",
+                "build-base: devel\n",
+                "extensions: [django-framework]\n",
+                "extensions: []\n",
+                "build_base: ubuntu@22.04\n",
+            ];
+            let line = TOP[rng.below(TOP.len())];
+            let key = &line[..=line.find(':').unwrap_or(0)];
+            match text.find(&format!("\n{key}")) {
+                Some(i) => {
+                    let end = text[i + 1..].find('\n').map_or(text.len(), |e| i + 2 + e);
+                    out.replace_range(i + 1..end, line);
+                }
+                None => out.insert_str(text.find("parts:").unwrap_or(0), line),
+            }
+        }
+        3 => {
+            const LINES: &[&str] = &[
+                "    after: [part-3, part-1]\n",
+                "    after: [part-2]\n",
+                "    plugin: nil\n",
+                "    plugin: colcon\n",
+                "    prime: [+a, /b]\n",
+                "    overlay: [x]\n",
+                "    stage-packages: [a_b, c]\n",
+                "    overlay-script: s\n",
+            ];
+            let keys: Vec<usize> = text.match_indices("\n  ").map(|(i, _)| i + 1).collect();
+            if keys.is_empty() {
+                return out;
+            }
+            let k = keys[rng.below(keys.len())];
+            let end = text[k..].find('\n').map_or(text.len(), |e| k + e + 1);
+            out.insert_str(end, LINES[rng.below(LINES.len())]);
+        }
+        _ => {
+            let lines: Vec<usize> = text.match_indices("\n    ").map(|(i, _)| i + 1).collect();
+            if lines.is_empty() {
+                return out;
+            }
+            let a = lines[rng.below(lines.len())];
+            let end = text[a..].find('\n').map_or(text.len(), |e| a + e + 1);
+            out.replace_range(a..end, "");
+        }
+    }
+    out
+}
+
+#[test]
+fn incremental_rules_equal_full_rules_on_edits_to_parts() {
+    let mut rng = Rng(0x1234_5678_9abc_def1);
+    let base = rule_shapes();
+    let first = analyze(&base);
+    assert!(
+        first.diagnostics.len() > 20,
+        "the rules must find things: {:?}",
+        first.diagnostics
+    );
+    let (mut steps, mut kept) = (0usize, 0usize);
+    for round in 0..60 {
+        let mut previous = first.clone();
+        let mut current = base.clone();
+        for step in 0..20 {
+            let next = if rng.below(4) == 0 {
+                edit(&current, &mut rng)
+            } else {
+                rule_edit(&current, &mut rng)
+            };
+            if next == current {
+                continue;
+            }
+            let incremental = analyze_after(&previous, &next, Cancel::NEVER);
+            if previous.doc.reparse(&next).1.is_some() {
+                kept += 1;
+            }
+            steps += 1;
+            assert_same(
+                &incremental,
+                &analyze(&next),
+                &format!("round {round}, edit {step}:\n--- before\n{current}\n--- after\n{next}"),
+            );
+            if incremental.doc.yaml_errors.is_empty() {
+                previous = incremental;
+                current = next;
+            } else {
+                previous = first.clone();
+                current = base.clone();
+            }
+        }
+    }
+    assert!(
+        kept * 2 > steps,
+        "only {kept} of {steps} edits were incremental"
+    );
+}

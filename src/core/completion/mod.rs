@@ -617,14 +617,10 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
             }
         }
         ([Some("parts"), Some(part), Some("plugin")], false) => {
+            let fits = fits::Fits::new(project.doc);
             for pl in plugins_for(project.build_base()) {
                 // Only plugins that take the keys the part already has.
-                if !fits::value_fits(
-                    project.doc,
-                    &["parts", part, "plugin"],
-                    pl,
-                    sources.experimental,
-                ) {
+                if !fits.value_fits(&["parts", part, "plugin"], pl, sources.experimental) {
                     continue;
                 }
                 let detail = project
@@ -725,14 +721,15 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
             let first = out.items.len();
             schema_items::values(out, &path);
             let mut offered = out.items.split_off(first);
+            let doc = project.doc;
+            let fits = fits::Fits::new(doc);
             offered.retain_mut(|item| {
-                let doc = project.doc;
-                if fits::value_fits(doc, &[*key], &item.label, sources.experimental) {
+                if fits.value_fits(&[*key], &item.label, sources.experimental) {
                     return true;
                 }
                 // `bare` and the development series come with the build base they need.
                 let Some(bb) = (*key == "base")
-                    .then(|| fits::build_base_for(doc, &item.label, sources.experimental))
+                    .then(|| fits.build_base_for(&item.label, sources.experimental))
                     .flatten()
                 else {
                     return false;
@@ -750,9 +747,8 @@ fn values(out: &mut Out<'_>, project: &Project<'_>, sources: &Sources<'_>) {
             schema_items::values(out, &path);
             if let Some(keys) = p.iter().copied().collect::<Option<Vec<&str>>>() {
                 let mut offered = out.items.split_off(first);
-                offered.retain(|item| {
-                    fits::value_fits(project.doc, &keys, &item.label, sources.experimental)
-                });
+                let fits = fits::Fits::new(project.doc);
+                offered.retain(|item| fits.value_fits(&keys, &item.label, sources.experimental));
                 out.items.extend(offered);
             }
         }
@@ -975,9 +971,10 @@ fn source_types(out: &mut Out<'_>, project: &Project<'_>, part: &str, experiment
         .and_then(|p| tree.get(p, "source"))
         .and_then(|s| tree.text(s))
         .and_then(inferred_source_type);
+    let fits = fits::Fits::new(project.doc);
     for t in SOURCE_TYPES {
         let keys = ["parts", part, "source-type"];
-        if !fits::value_fits(project.doc, &keys, t.name, experimental) {
+        if !fits.value_fits(&keys, t.name, experimental) {
             continue;
         }
         let item = out.value(

@@ -64,6 +64,24 @@ pub struct Occurrence {
 /// Every name written in `doc`, definitions and references, in the order they appear.
 #[must_use]
 pub fn occurrences(doc: &Document) -> Vec<Occurrence> {
+    collect(doc, None)
+}
+
+/// The occurrences of `doc`, or with `near`, those of the entries that can hold something
+/// written at that offset: of each section, the last entry whose key starts at or before it
+/// (entries are in the order they are written, and a name is written inside its entry unless
+/// an alias brings it from elsewhere, which the caller rules out).
+fn collect(doc: &Document, near: Option<u32>) -> Vec<Occurrence> {
+    let entries = |section: &str| {
+        let all = doc.section(section);
+        match near {
+            None => all,
+            Some(at) => {
+                let i = all.partition_point(|e| u32::from(doc.range(e.key).start()) <= at);
+                &all[i.saturating_sub(1)..i]
+            }
+        }
+    };
     let mut out = Vec::new();
     let mut push = |node: NodeId, kind: NameKind, role: Role| {
         if let Some(name) = name_text(doc, node) {
@@ -82,18 +100,18 @@ pub fn occurrences(doc: &Document) -> Vec<Occurrence> {
         NameKind::Check,
         NameKind::Platform,
     ] {
-        for e in doc.section(kind.section()) {
+        for e in entries(kind.section()) {
             push(e.key, kind, Role::Definition);
         }
     }
-    for part in doc.section("parts") {
+    for part in entries("parts") {
         if let Some(after) = doc.tree.get(part.value, "after") {
             for item in items(doc, after) {
                 push(item, NameKind::Part, Role::Reference);
             }
         }
     }
-    for svc in doc.section("services") {
+    for svc in entries("services") {
         for key in ["after", "before", "requires"] {
             if let Some(list) = doc.tree.get(svc.value, key) {
                 for item in items(doc, list) {
@@ -114,10 +132,27 @@ pub fn occurrences(doc: &Document) -> Vec<Occurrence> {
     out
 }
 
+/// Whether `text` may hold a YAML alias (`*name` at the start of a value): a `*` at the start
+/// of the text or after a space, a line break or a flow indicator. Globs such as `usr/lib/*`
+/// do not count; `- *.so` does, which only costs a longer search.
+fn may_have_aliases(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'*', bytes).any(|i| {
+        i == 0
+            || matches!(
+                bytes[i - 1],
+                b' ' | b'\n' | b'\t' | b'\r' | b'[' | b'{' | b',' | b':' | b'-' | b'?'
+            )
+    })
+}
+
 /// The name written at `offset` (ends inclusive, so a cursor right after a name finds it).
 #[must_use]
 pub fn at(doc: &Document, offset: u32) -> Option<Occurrence> {
-    occurrences(doc)
+    // Without aliases a name is written inside the entry that holds it, so only the entries
+    // around the offset need looking at.
+    let near = (!may_have_aliases(&doc.text)).then_some(offset);
+    collect(doc, near)
         .into_iter()
         .find(|o| u32::from(o.range.start()) <= offset && offset <= u32::from(o.range.end()))
 }
@@ -220,6 +255,33 @@ fn name_text(doc: &Document, id: NodeId) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`at`] looks only around the offset; it finds what a search of every occurrence finds,
+    /// at every offset of projects written in many shapes (flow lists, quoted names, a single
+    /// name for a list, aliases, names defined twice).
+    #[test]
+    fn the_name_at_an_offset_is_the_one_all_occurrences_have_there() {
+        let projects = [
+            PROJECT.to_owned(),
+            "parts: {a: {after: [b, 'c']}, b: {after: a}}\nservices: {s: {after: [t]}, t: {}}\n"
+                .to_owned(),
+            "x: &l [a, b]\nparts:\n  a:\n    after: *l\n  b:\n    after: [a]\n".to_owned(),
+            "parts:\n  a:\n    after: [b]\n  a:\n    after: [a]\nentrypoint-service: s\n\
+             services:\n  s:\n    requires: s\n    on-check-failure:\n      c: restart\n\
+             checks:\n  c:\n    exec: {command: x}\nplatforms:\n  amd64:\n"
+                .to_owned(),
+        ];
+        for text in projects {
+            let doc = Document::parse(&text);
+            let all = occurrences(&doc);
+            for offset in 0..=u32::try_from(text.len()).unwrap_or(0) {
+                let expected = all.iter().find(|o| {
+                    u32::from(o.range.start()) <= offset && offset <= u32::from(o.range.end())
+                });
+                assert_eq!(at(&doc, offset).as_ref(), expected, "{text}\nat {offset}");
+            }
+        }
+    }
 
     const PROJECT: &str = "\
 name: app

@@ -374,6 +374,7 @@ pub fn run_bytes(bytes: Vec<u8>, inputs: &Inputs<'_>) -> Findings {
                 doc: std::sync::Arc::new(Document::parse(&text)),
                 diagnostics: Vec::new(),
                 memo: crate::core::schema::validate::Memo::default(),
+                rules: crate::core::rules::Memo::default(),
             };
             let diagnostics = vec![not_utf8(&analysis.doc, at, byte)];
             Findings {
@@ -524,6 +525,7 @@ mod cancel_tests {
             doc: std::sync::Arc::new(Document::parse(&text)),
             diagnostics: Vec::new(),
             memo: crate::core::schema::validate::Memo::default(),
+            rules: crate::core::rules::Memo::default(),
         }
     }
 

@@ -7,72 +7,69 @@
 use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
-use crate::core::yaml::ScalarStyle;
+use crate::core::yaml::{Entry, ScalarStyle};
 
 use super::error_at;
 
 /// Leading characters other tools give a meaning that filesets do not.
 const FOREIGN_MARKS: &[(char, &str)] = &[('+', "an inclusion"), ('!', "a negation")];
 
-pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
-    for part in doc.section("parts") {
-        let name = doc.tree.text(part.key).unwrap_or_default();
-        for key in ["stage", "prime"] {
-            let Some(list) = doc.tree.get(part.value, key) else {
+pub(super) fn check_part(doc: &Document, part: Entry, out: &mut Vec<Diagnostic>) {
+    let name = doc.tree.text(part.key).unwrap_or_default();
+    for key in ["stage", "prime"] {
+        let Some(list) = doc.tree.get(part.value, key) else {
+            continue;
+        };
+        for &item in doc.tree.items(list) {
+            let Some(scalar) = doc.tree.scalar(item) else {
                 continue;
             };
-            for &item in doc.tree.items(list) {
-                let Some(scalar) = doc.tree.scalar(item) else {
-                    continue;
-                };
-                let range = doc.range(item);
-                if error_at(out, range) {
-                    continue;
-                }
-                let entry = scalar.text.as_str();
-                let path = entry.strip_prefix('-').unwrap_or(entry);
-                if path.starts_with('/') {
-                    // The project model refuses an absolute inclusion; an absolute exclusion
-                    // passes it and stops the build at the step.
-                    let (code, when) = if entry.starts_with('/') {
-                        (
-                            Code::FilesetAbsolute,
-                            "so rockcraft refuses the project".to_owned(),
-                        )
-                    } else {
-                        (
-                            Code::FilesetAbsoluteExclusion,
-                            format!("so the build of `{name}` stops at its {key} step"),
-                        )
-                    };
-                    out.push(Diagnostic::new(
-                        range,
-                        code,
-                        format!(
-                            "`{entry}` is an absolute path, but `{key}` entries are relative to the part's directory, {when}. Write `{}`",
-                            entry.replacen('/', "", 1)
-                        ),
-                    ));
-                    continue;
-                }
-                let Some(&(mark, meaning)) =
-                    FOREIGN_MARKS.iter().find(|(m, _)| entry.starts_with(*m))
-                else {
-                    continue;
-                };
-                let rest = &entry[mark.len_utf8()..];
-                let mut d = Diagnostic::new(
-                    range,
-                    Code::FilesetSyntax,
-                    format!(
-                        "`{mark}` does not mark {meaning} in `{key}`: `{entry}` matches only names that start with `{mark}`, so it most likely selects nothing. Write `{rest}` to include it, or `-{rest}` to leave it out"
-                    ),
-                );
-                if scalar.style == ScalarStyle::Plain && !rest.is_empty() {
-                    d = d.with_fix(format!("Write `{rest}`"), range, rest);
-                }
-                out.push(d);
+            let range = doc.range(item);
+            if error_at(out, range) {
+                continue;
             }
+            let entry = scalar.text.as_str();
+            let path = entry.strip_prefix('-').unwrap_or(entry);
+            if path.starts_with('/') {
+                // The project model refuses an absolute inclusion; an absolute exclusion
+                // passes it and stops the build at the step.
+                let (code, when) = if entry.starts_with('/') {
+                    (
+                        Code::FilesetAbsolute,
+                        "so rockcraft refuses the project".to_owned(),
+                    )
+                } else {
+                    (
+                        Code::FilesetAbsoluteExclusion,
+                        format!("so the build of `{name}` stops at its {key} step"),
+                    )
+                };
+                out.push(Diagnostic::new(
+                    range,
+                    code,
+                    format!(
+                        "`{entry}` is an absolute path, but `{key}` entries are relative to the part's directory, {when}. Write `{}`",
+                        entry.replacen('/', "", 1)
+                    ),
+                ));
+                continue;
+            }
+            let Some(&(mark, meaning)) = FOREIGN_MARKS.iter().find(|(m, _)| entry.starts_with(*m))
+            else {
+                continue;
+            };
+            let rest = &entry[mark.len_utf8()..];
+            let mut d = Diagnostic::new(
+                range,
+                Code::FilesetSyntax,
+                format!(
+                    "`{mark}` does not mark {meaning} in `{key}`: `{entry}` matches only names that start with `{mark}`, so it most likely selects nothing. Write `{rest}` to include it, or `-{rest}` to leave it out"
+                ),
+            );
+            if scalar.style == ScalarStyle::Plain && !rest.is_empty() {
+                d = d.with_fix(format!("Write `{rest}`"), range, rest);
+            }
+            out.push(d);
         }
     }
 }

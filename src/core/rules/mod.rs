@@ -1,9 +1,11 @@
 //! Project-model rules the schema cannot express, one file per rule.
 //!
-//! Each rule is `pub fn check(doc: &Document, out: &mut Vec<Diagnostic>)` and must never
-//! panic on any tree (broken input reaches the rules with a partial tree only when the YAML
-//! itself is valid). `out` already holds the YAML and schema diagnostics when the rules run,
-//! so a rule can avoid reporting a problem a second time.
+//! Each rule is `pub fn check(doc: &Document, out: &mut Vec<Diagnostic>)`, or, for the rules
+//! about one part, `check_part` on one entry of `parts:` (run part by part by [`memo`], which
+//! keeps their findings per part for the next edit). A rule must never panic on any tree
+//! (broken input reaches the rules with a partial tree only when the YAML itself is valid).
+//! `out` already holds the YAML and schema diagnostics when the rules run, so a rule can avoid
+//! reporting a problem a second time.
 //!
 //! Each rule's tests sit at the bottom of its file, written as annotated YAML: comment lines
 //! with carets under the source mark the diagnostics expected there (`test_support`).
@@ -13,7 +15,9 @@
 
 use crate::core::diagnostic::{Diagnostic, Severity};
 use crate::core::document::Document;
+use crate::core::extensions::registry::{self, ExtensionInfo};
 use crate::core::text::{TextRange, TextSize};
+use crate::core::yaml::incremental::Change;
 use crate::core::yaml::{Entry, NodeId, ScalarValue};
 
 mod base;
@@ -24,6 +28,7 @@ mod extensions;
 mod filesets;
 pub mod known_packages;
 mod license;
+mod memo;
 pub(crate) mod name;
 mod packages;
 mod part_cycles;
@@ -37,10 +42,24 @@ mod service_command;
 mod version;
 
 pub(crate) use base::build_base_edit;
+pub use memo::Memo;
 pub(crate) use packages::part_uses_overlay;
 
 /// Runs every rule.
 pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
+    let _ = check_reusing(doc, None, out);
+}
+
+/// [`check`], taking the findings of the parts outside `reuse`'s change from its memo instead
+/// of checking them again, and returning the memo of this document. The caller vouches that
+/// the memo is of the document `doc` was read from by the change, and that the top-level keys
+/// a part's checks read are written the same in both
+/// (the schema's `CONTEXT_KEYS`).
+pub fn check_reusing(
+    doc: &Document,
+    reuse: Option<(&Memo, Change)>,
+    out: &mut Vec<Diagnostic>,
+) -> Memo {
     extensions::check(doc, out);
     name::check(doc, out);
     version::check(doc, out);
@@ -48,17 +67,47 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     environment::check(doc, out);
     platforms::check(doc, out);
     entrypoint::check(doc, out);
-    plugins::check(doc, out);
-    packages::check(doc, out);
-    part_names::check(doc, out);
-    part_fields::check(doc, out);
+    // plugins, packages, part_names, part_fields, prime_prefix and filesets, part by part.
+    let ctx = PartContext::of(doc);
+    let parts = memo::run(doc, &ctx, reuse, out);
     checks::check(doc, out);
-    references::check(doc, out);
-    part_cycles::check(doc, out);
+    references::check(doc, &ctx, &parts, out);
+    part_cycles::check(&parts, out);
     license::check(doc, out);
-    prime_prefix::check(doc, out);
-    filesets::check(doc, out);
     service_command::check(doc, out);
+    Memo::new(parts)
+}
+
+/// What the rules about one part read from the rest of the document.
+pub(super) struct PartContext<'d> {
+    /// The registered extensions the project declares.
+    declared: Vec<&'static ExtensionInfo>,
+    /// The system parts are built on ([`Document::effective_build_base`]).
+    build_base: Option<String>,
+    /// Whether `build-base` is written (else the build base comes from `base`).
+    build_base_written: bool,
+    /// Whether the base is `bare`.
+    bare: bool,
+    /// The base entry, as `(key, value)`, that refuses `/` in part names, if it does.
+    slash_refused_by: Option<(&'d str, &'d str)>,
+}
+
+impl PartContext<'_> {
+    fn of(doc: &Document) -> PartContext<'_> {
+        PartContext {
+            declared: doc.declared_extensions(),
+            build_base: doc.effective_build_base(),
+            build_base_written: doc.build_base().is_some(),
+            bare: doc.base() == Some(crate::core::facts::BARE),
+            slash_refused_by: part_names::refusing_base(doc),
+        }
+    }
+
+    /// [`Document::is_extension_part`].
+    fn is_extension_part(&self, part: &str) -> bool {
+        registry::owner_of_part(part)
+            .is_some_and(|ext| self.declared.iter().any(|d| d.name == ext.name))
+    }
 }
 
 /// The text of a scalar that the loader reads as a string (not a number, boolean or null).

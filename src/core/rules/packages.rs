@@ -7,7 +7,7 @@ use crate::core::document::Document;
 use crate::core::facts::is_slice_name;
 use crate::core::yaml::Entry;
 
-use super::string_value;
+use super::{PartContext, string_value};
 
 const OVERLAY_KEYS: &[&str] = &[
     "overlay",
@@ -16,27 +16,29 @@ const OVERLAY_KEYS: &[&str] = &[
     "override-overlay",
 ];
 
-pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
-    let bare = doc.base() == Some(crate::core::facts::BARE);
-    for part in doc.section("parts") {
-        let name = doc.tree.text(part.key).unwrap_or_default();
-        if let Some(list) = doc.tree.entry(part.value, "stage-packages") {
-            mixed(doc, name, list, out);
-        }
-        if bare {
-            for e in doc.tree.entries(part.value) {
-                let Some(key) = doc.tree.text(e.key) else {
-                    continue;
-                };
-                if OVERLAY_KEYS.contains(&key) && uses_overlay(doc, key, *e) {
-                    out.push(Diagnostic::new(
-                        doc.key_range(*e),
-                        Code::OverlayOnBare,
-                        format!(
-                            "part `{name}` uses `{key}`, but the base is `bare`: there is no base system to overlay. Remove `{key}`, or use an Ubuntu base such as `base: ubuntu@24.04`"
-                        ),
-                    ));
-                }
+pub(super) fn check_part(
+    doc: &Document,
+    ctx: &PartContext,
+    part: Entry,
+    out: &mut Vec<Diagnostic>,
+) {
+    let name = doc.tree.text(part.key).unwrap_or_default();
+    if let Some(list) = doc.tree.entry(part.value, "stage-packages") {
+        mixed(doc, name, list, out);
+    }
+    if ctx.bare {
+        for e in doc.tree.entries(part.value) {
+            let Some(key) = doc.tree.text(e.key) else {
+                continue;
+            };
+            if OVERLAY_KEYS.contains(&key) && uses_overlay(doc, key, *e) {
+                out.push(Diagnostic::new(
+                    doc.key_range(*e),
+                    Code::OverlayOnBare,
+                    format!(
+                        "part `{name}` uses `{key}`, but the base is `bare`: there is no base system to overlay. Remove `{key}`, or use an Ubuntu base such as `base: ubuntu@24.04`"
+                    ),
+                ));
             }
         }
     }

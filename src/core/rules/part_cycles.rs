@@ -8,54 +8,47 @@ use std::fmt::Write as _;
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
+use rustc_hash::FxHashMap;
 
 use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
-use crate::core::document::Document;
-use crate::core::yaml::NodeId;
+use crate::core::text::TextRange;
 
-use super::name_items;
+use super::memo::Parts;
 
-pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
+/// Finds the circles among the parts' facts gathered by [`super::memo`].
+pub(super) fn check(parts: &Parts, out: &mut Vec<Diagnostic>) {
     // Nodes are parts (by name); an edge `a → b` is the `after` item of `a` that names `b`.
-    let mut graph: DiGraph<&str, NodeId> = DiGraph::new();
-    let mut index: HashMap<&str, NodeIndex> = HashMap::new();
-    let parts = doc.section("parts");
-    for part in parts {
-        if let Some(name) = doc.tree.text(part.key) {
-            index.entry(name).or_insert_with(|| graph.add_node(name));
-        }
+    let mut graph: DiGraph<&str, TextRange> = DiGraph::new();
+    let mut index: FxHashMap<&str, NodeIndex> = FxHashMap::default();
+    for name in parts.names.iter().filter_map(Option::as_deref) {
+        index.entry(name).or_insert_with(|| graph.add_node(name));
     }
-    for part in parts {
-        let Some(me) = doc.tree.text(part.key) else {
+    for item in &parts.after {
+        let Some(me) = parts
+            .names
+            .get(item.part as usize)
+            .and_then(Option::as_deref)
+        else {
             continue;
         };
-        let Some(after) = doc.tree.get(part.value, "after") else {
-            continue;
-        };
-        for (item, name) in name_items(doc, after) {
-            if let Some(&to) = index.get(name)
-                && name != me
-            {
-                graph.add_edge(index[me], to, item);
-            }
+        let name = item.name.as_str();
+        if let (Some(&from), Some(&to)) = (index.get(me), index.get(name))
+            && name != me
+        {
+            graph.add_edge(from, to, item.range);
         }
     }
     for component in tarjan_scc(&graph) {
         if component.len() > 1 {
-            report(doc, &graph, &component, out);
+            report(&graph, &component, out);
         }
     }
 }
 
 /// One finding per circle: the shortest way round from the part that sorts first, shown on its
 /// first `after` item on that way.
-fn report(
-    doc: &Document,
-    graph: &DiGraph<&str, NodeId>,
-    component: &[NodeIndex],
-    out: &mut Vec<Diagnostic>,
-) {
+fn report(graph: &DiGraph<&str, TextRange>, component: &[NodeIndex], out: &mut Vec<Diagnostic>) {
     let Some(&start) = component.iter().min_by_key(|&&n| graph[n]) else {
         return;
     };
@@ -73,7 +66,7 @@ fn report(
         }
     }
     out.push(Diagnostic::new(
-        doc.range(first_item),
+        first_item,
         Code::PartCycle,
         format!(
             "{chain}: these parts wait for each other, so none can be built first and `rockcraft pack` stops before building anything; remove one of these `after` entries"
@@ -84,13 +77,13 @@ fn report(
 /// The edges (target part, `after` item) of a shortest path from `start` back to itself
 /// inside `component`, found breadth first.
 fn shortest_circle(
-    graph: &DiGraph<&str, NodeId>,
+    graph: &DiGraph<&str, TextRange>,
     component: &[NodeIndex],
     start: NodeIndex,
-) -> Option<Vec<(NodeIndex, NodeId)>> {
+) -> Option<Vec<(NodeIndex, TextRange)>> {
     let inside: HashSet<NodeIndex> = component.iter().copied().collect();
     // How each part was first reached: (from, item).
-    let mut reached: HashMap<NodeIndex, (NodeIndex, NodeId)> = HashMap::new();
+    let mut reached: HashMap<NodeIndex, (NodeIndex, TextRange)> = HashMap::new();
     let mut queue = VecDeque::from([start]);
     while let Some(n) = queue.pop_front() {
         for edge in graph.edges(n) {

@@ -5,49 +5,48 @@
 use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
+use crate::core::yaml::Entry;
 
 use super::error_at;
 
-pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
+pub(super) fn check_part(doc: &Document, part: Entry, out: &mut Vec<Diagnostic>) {
     let tree = &doc.tree;
-    for part in doc.section("parts") {
-        let name = tree.text(part.key).unwrap_or_default();
-        if let Some(env) = tree.get(part.value, "build-environment") {
-            for &item in tree.items(env) {
-                let entries = tree.entries(item);
-                let n = entries.len();
-                // A block mapping's range runs to the next line: show its first key instead.
-                let range = entries
-                    .first()
-                    .map_or(doc.range(item), |e| doc.range(e.key));
-                if !tree.is_mapping(item) || n == 1 || error_at(out, range) {
-                    continue;
-                }
-                let what = if n == 0 {
-                    "sets no variable".to_owned()
-                } else {
-                    format!("sets {n} variables")
-                };
-                out.push(Diagnostic::new(
-                    range,
-                    Code::BuildEnvironmentEntry,
-                    format!(
-                        "this `build-environment` entry of `{name}` {what}, but each entry must set exactly one (`- NAME: value`), and rockcraft stops with an internal error otherwise: give each variable its own `-` item"
-                    ),
-                ));
+    let name = tree.text(part.key).unwrap_or_default();
+    if let Some(env) = tree.get(part.value, "build-environment") {
+        for &item in tree.items(env) {
+            let entries = tree.entries(item);
+            let n = entries.len();
+            // A block mapping's range runs to the next line: show its first key instead.
+            let range = entries
+                .first()
+                .map_or(doc.range(item), |e| doc.range(e.key));
+            if !tree.is_mapping(item) || n == 1 || error_at(out, range) {
+                continue;
             }
-        }
-        let script = tree.entry(part.value, "overlay-script");
-        let overlay = tree.entry(part.value, "override-overlay");
-        if let (Some(_), Some(o)) = (script, overlay) {
+            let what = if n == 0 {
+                "sets no variable".to_owned()
+            } else {
+                format!("sets {n} variables")
+            };
             out.push(Diagnostic::new(
-                doc.key_range(o),
-                Code::OverlayScriptConflict,
+                range,
+                Code::BuildEnvironmentEntry,
                 format!(
-                    "part `{name}` has both `overlay-script` and `override-overlay`, and rockcraft refuses that: keep one (`override-overlay` replaces the overlay step, `overlay-script` is its older spelling)"
+                    "this `build-environment` entry of `{name}` {what}, but each entry must set exactly one (`- NAME: value`), and rockcraft stops with an internal error otherwise: give each variable its own `-` item"
                 ),
             ));
         }
+    }
+    let script = tree.entry(part.value, "overlay-script");
+    let overlay = tree.entry(part.value, "override-overlay");
+    if let (Some(_), Some(o)) = (script, overlay) {
+        out.push(Diagnostic::new(
+            doc.key_range(o),
+            Code::OverlayScriptConflict,
+            format!(
+                "part `{name}` has both `overlay-script` and `override-overlay`, and rockcraft refuses that: keep one (`override-overlay` replaces the overlay step, `overlay-script` is its older spelling)"
+            ),
+        ));
     }
 }
 

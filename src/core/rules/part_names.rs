@@ -6,47 +6,53 @@ use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
 use crate::core::facts::BASES_ALLOWING_SLASH_IN_PART_NAMES;
+use crate::core::yaml::Entry;
 
-pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
-    let Some(root) = doc.root_map() else {
-        return;
-    };
-    // The raw keys, as rockcraft reads them before its model (no Python spellings).
-    let Some(base) = doc
+use super::PartContext;
+
+/// The base entry that decides (`build-base`, else `base`: the raw keys, as rockcraft reads
+/// them before its model, without Python spellings) as `(key, value)`, when it refuses `/`.
+pub(super) fn refusing_base(doc: &Document) -> Option<(&str, &str)> {
+    let root = doc.root_map()?;
+    let base = doc
         .tree
         .entry(root, "build-base")
-        .or_else(|| doc.tree.entry(root, "base"))
-    else {
-        return;
-    };
+        .or_else(|| doc.tree.entry(root, "base"))?;
     let key = doc.tree.text(base.key).unwrap_or_default();
     let base_text = doc.tree.text(base.value).unwrap_or_default();
-    if BASES_ALLOWING_SLASH_IN_PART_NAMES.contains(&base_text) {
+    (!BASES_ALLOWING_SLASH_IN_PART_NAMES.contains(&base_text)).then_some((key, base_text))
+}
+
+pub(super) fn check_part(
+    doc: &Document,
+    ctx: &PartContext,
+    part: Entry,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some((key, base_text)) = ctx.slash_refused_by else {
+        return;
+    };
+    let Some(name) = doc.tree.text(part.key) else {
+        return;
+    };
+    if !name.contains('/') {
         return;
     }
-    for part in doc.section("parts") {
-        let Some(name) = doc.tree.text(part.key) else {
-            continue;
-        };
-        if !name.contains('/') {
-            continue;
-        }
-        let what = if doc.is_extension_part(name) {
-            format!(
-                "`{name}` overrides an extension's part, but on `{key}: {base_text}` rockcraft refuses any part name with `/` written in rockcraft.yaml (\"Invalid part names\"), extension parts included: leave the part to the extension, or build on `ubuntu@24.04`"
-            )
-        } else {
-            format!(
-                "part names cannot contain `/` when building on `{key}: {base_text}` (rockcraft allows it only on older bases such as `ubuntu@24.04`): rename `{name}`, for example to `{}`",
-                name.replace('/', "-")
-            )
-        };
-        out.push(Diagnostic::new(
-            doc.key_range(*part),
-            Code::PartNameSlash,
-            what,
-        ));
-    }
+    let what = if ctx.is_extension_part(name) {
+        format!(
+            "`{name}` overrides an extension's part, but on `{key}: {base_text}` rockcraft refuses any part name with `/` written in rockcraft.yaml (\"Invalid part names\"), extension parts included: leave the part to the extension, or build on `ubuntu@24.04`"
+        )
+    } else {
+        format!(
+            "part names cannot contain `/` when building on `{key}: {base_text}` (rockcraft allows it only on older bases such as `ubuntu@24.04`): rename `{name}`, for example to `{}`",
+            name.replace('/', "-")
+        )
+    };
+    out.push(Diagnostic::new(
+        doc.key_range(part),
+        Code::PartNameSlash,
+        what,
+    ));
 }
 
 #[cfg(test)]

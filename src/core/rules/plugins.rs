@@ -5,63 +5,67 @@ use crate::core::code::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
 use crate::core::facts::{self, PLUGINS_NEVER, plugin_bases};
+use crate::core::yaml::Entry;
 
-use super::{quote_list, string_value};
+use super::{PartContext, quote_list, string_value};
 
 /// A part without a plugin is reported here for the parts you write; a part named after an
 /// extension is checked once merged (the project-model stage runs this rule on the expanded
 /// project, where the extension's own parts carry their plugins).
-pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
-    let build_base = doc.effective_build_base();
-    for part in doc.section("parts") {
-        let Some(entry) = doc.tree.entry(part.value, "plugin") else {
-            let name = doc.tree.text(part.key).unwrap_or_default();
-            // An extension's part gets its plugin from the extension (checked once merged).
-            if doc.tree.is_mapping(part.value) && !doc.is_extension_part(name) {
-                out.push(Diagnostic::new(
-                    doc.key_range(*part),
-                    Code::PluginMissing,
-                    plugin_missing_message(name),
-                ));
-            }
-            continue;
-        };
-        let Some(plugin) = string_value(doc, entry.value) else {
-            continue;
-        };
-        let range = doc.range(entry.value);
-        let part_name = doc.tree.text(part.key).unwrap_or_default();
-        if PLUGINS_NEVER.contains(&plugin) {
+pub(super) fn check_part(
+    doc: &Document,
+    ctx: &PartContext,
+    part: Entry,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(entry) = doc.tree.entry(part.value, "plugin") else {
+        let name = doc.tree.text(part.key).unwrap_or_default();
+        // An extension's part gets its plugin from the extension (checked once merged).
+        if doc.tree.is_mapping(part.value) && !ctx.is_extension_part(name) {
             out.push(Diagnostic::new(
-                range,
-                Code::PluginUnavailable,
-                format!(
-                    "rockcraft does not provide the `{plugin}` plugin (craft-parts has it, but rockcraft never registers it), so part `{part_name}` cannot use it; pick another plugin, for example `nil` with an `override-build` script"
-                ),
+                doc.key_range(part),
+                Code::PluginMissing,
+                plugin_missing_message(name),
             ));
-            continue;
         }
-        if facts::plugin_offered(plugin, build_base.as_deref()) {
-            continue;
-        }
-        let Some(bases) = plugin_bases(plugin) else {
-            continue;
-        };
-        let base = build_base.as_deref().unwrap_or_default();
-        let source = if doc.build_base().is_some() {
-            "build-base"
-        } else {
-            "base"
-        };
+        return;
+    };
+    let Some(plugin) = string_value(doc, entry.value) else {
+        return;
+    };
+    let range = doc.range(entry.value);
+    let part_name = doc.tree.text(part.key).unwrap_or_default();
+    if PLUGINS_NEVER.contains(&plugin) {
         out.push(Diagnostic::new(
             range,
             Code::PluginUnavailable,
             format!(
-                "the `{plugin}` plugin is not available when building on `{base}` (the `{source}`); rockcraft offers it only on {}. Change the {source} or use another plugin",
-                quote_list(bases)
+                "rockcraft does not provide the `{plugin}` plugin (craft-parts has it, but rockcraft never registers it), so part `{part_name}` cannot use it; pick another plugin, for example `nil` with an `override-build` script"
             ),
         ));
+        return;
     }
+    let build_base = ctx.build_base.as_deref();
+    if facts::plugin_offered(plugin, build_base) {
+        return;
+    }
+    let Some(bases) = plugin_bases(plugin) else {
+        return;
+    };
+    let base = build_base.unwrap_or_default();
+    let source = if ctx.build_base_written {
+        "build-base"
+    } else {
+        "base"
+    };
+    out.push(Diagnostic::new(
+        range,
+        Code::PluginUnavailable,
+        format!(
+            "the `{plugin}` plugin is not available when building on `{base}` (the `{source}`); rockcraft offers it only on {}. Change the {source} or use another plugin",
+            quote_list(bases)
+        ),
+    ));
 }
 
 /// Why rockcraft refuses a part without `plugin` ("'plugin' not defined"), and the fix.

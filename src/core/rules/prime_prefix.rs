@@ -8,23 +8,27 @@ use crate::core::diagnostic::{Diagnostic, Edit, Fix};
 use crate::core::document::Document;
 use crate::core::facts::PREFIX_RULES;
 use crate::core::text::TextRange;
+use crate::core::yaml::Entry;
 
-pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
-    let declared = doc.declared_extensions();
-    for rule in PREFIX_RULES {
+use super::PartContext;
+
+/// Checks one part; it is given only the first part of a name (the one a lookup by name finds).
+pub(super) fn check_part(
+    doc: &Document,
+    ctx: &PartContext,
+    part_entry: Entry,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(name) = doc.tree.text(part_entry.key) else {
+        return;
+    };
+    for rule in PREFIX_RULES.iter().filter(|r| r.part == name) {
         let (part, list, suggested) = (rule.part, rule.key, rule.dir);
         let ext = rule.extension();
-        if !declared.iter().any(|d| d.name == ext) {
+        if !ctx.declared.iter().any(|d| d.name == ext) {
             continue;
         }
-        let Some(part_node) = doc
-            .section("parts")
-            .iter()
-            .find(|e| doc.tree.text(e.key) == Some(part))
-            .map(|e| e.value)
-        else {
-            continue;
-        };
+        let part_node = part_entry.value;
         let Some(list_node) = doc.tree.get(part_node, list) else {
             continue;
         };

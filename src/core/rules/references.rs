@@ -10,61 +10,63 @@ use crate::core::diagnostic::Diagnostic;
 use crate::core::document::Document;
 use crate::core::suggest;
 
-use super::{name_items, quote_list, string_items};
+use rustc_hash::FxHashSet;
+
+use super::memo::Parts;
+use super::{PartContext, quote_list, string_items};
 
 /// Parts rockcraft adds to every project it packs.
 const HIDDEN_PARTS: &[&str] = &["pebble"];
 
-pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
-    parts(doc, out);
+pub(super) fn check(doc: &Document, ctx: &PartContext, parts: &Parts, out: &mut Vec<Diagnostic>) {
+    self::parts(ctx, parts, out);
     services(doc, out);
 }
 
-fn parts(doc: &Document, out: &mut Vec<Diagnostic>) {
-    let mut known: Vec<String> = doc
-        .section("parts")
+/// Part `after` items, from the parts' facts gathered by [`super::memo`].
+fn parts(ctx: &PartContext, parts: &Parts, out: &mut Vec<Diagnostic>) {
+    let mut known: Vec<String> = parts
+        .names
         .iter()
-        .filter_map(|p| doc.tree.text(p.key).map(str::to_owned))
+        .filter_map(|n| n.as_deref().map(str::to_owned))
         .collect();
-    for ext in doc.declared_extensions() {
+    for ext in &ctx.declared {
         known.extend(ext.parts.iter().map(|p| format!("{}/{p}", ext.name)));
     }
     known.extend(HIDDEN_PARTS.iter().map(|p| (*p).to_owned()));
-    let known_set: std::collections::HashSet<&str> = known.iter().map(String::as_str).collect();
-    for part in doc.section("parts") {
-        let me = doc.tree.text(part.key).unwrap_or_default();
-        let Some(after) = doc.tree.get(part.value, "after") else {
-            continue;
-        };
-        for (id, name) in name_items(doc, after) {
-            if name == me {
-                out.push(Diagnostic::new(
-                    doc.range(id),
-                    Code::UnknownPartRef,
-                    format!(
-                        "part `{me}` cannot come after itself: remove `{name}` from its `after`"
-                    ),
-                ));
-                continue;
-            }
-            if known_set.contains(name) {
-                continue;
-            }
-            let mut d = Diagnostic::new(
-                doc.range(id),
+    let known_set: FxHashSet<&str> = known.iter().map(String::as_str).collect();
+    for item in &parts.after {
+        let me = parts
+            .names
+            .get(item.part as usize)
+            .and_then(Option::as_deref)
+            .unwrap_or_default();
+        let name = item.name.as_str();
+        if name == me {
+            out.push(Diagnostic::new(
+                item.range,
                 Code::UnknownPartRef,
-                format!(
-                    "part `{me}` is to be built after `{name}`, but the project has no part `{name}`; `rockcraft pack` stops before building anything"
-                ),
-            );
-            if let Some(s) =
-                suggest::closest(name, known.iter().map(String::as_str).filter(|k| *k != me))
-            {
-                let _ = write!(d.message, ". Did you mean `{s}`?");
-                d = d.with_fix(format!("Replace with `{s}`"), doc.range(id), s);
-            }
-            out.push(d);
+                format!("part `{me}` cannot come after itself: remove `{name}` from its `after`"),
+            ));
+            continue;
         }
+        if known_set.contains(name) {
+            continue;
+        }
+        let mut d = Diagnostic::new(
+            item.range,
+            Code::UnknownPartRef,
+            format!(
+                "part `{me}` is to be built after `{name}`, but the project has no part `{name}`; `rockcraft pack` stops before building anything"
+            ),
+        );
+        if let Some(s) =
+            suggest::closest(name, known.iter().map(String::as_str).filter(|k| *k != me))
+        {
+            let _ = write!(d.message, ". Did you mean `{s}`?");
+            d = d.with_fix(format!("Replace with `{s}`"), item.range, s);
+        }
+        out.push(d);
     }
 }
 

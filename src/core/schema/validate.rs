@@ -124,21 +124,6 @@ impl Validator<'_> {
     }
 }
 
-/// A finding of the old text on the new one (`None` if a range is within the change).
-fn moved(d: &Diagnostic, change: Change) -> Option<Diagnostic> {
-    let mut d = d.clone();
-    d.range = change.map_range(d.range)?;
-    for r in &mut d.related {
-        r.range = change.map_range(r.range)?;
-    }
-    for f in &mut d.fixes {
-        for e in &mut f.edits {
-            e.range = change.map_range(e.range)?;
-        }
-    }
-    Some(d)
-}
-
 /// The keywords of one schema object, read in a single pass (schema objects are small, so
 /// comparing a few keys beats hashing every keyword on every node).
 #[derive(Default)]
@@ -923,7 +908,7 @@ impl Validator<'_> {
             && let Some(found) = memo.entries.get(&(schema, old))
             && let Some(moved) = found
                 .iter()
-                .map(|d| moved(d, change))
+                .map(|d| d.moved(change))
                 .collect::<Option<Vec<_>>>()
         {
             out.extend(moved.iter().cloned());

@@ -69,6 +69,14 @@ pub fn reparse(tree: &Tree, old_text: &str, new_text: &str) -> Option<(Tree, Cha
     if conversion_may_fail(tree) {
         return None;
     }
+    reparse_simple(tree, old_text, new_text)
+}
+
+/// [`reparse`] of a tree known to have no aliases and only scalar keys (for which
+/// [`conversion_may_fail`] is false), without looking at every node to make sure. The new
+/// tree has none either.
+#[must_use]
+pub fn reparse_simple(tree: &Tree, old_text: &str, new_text: &str) -> Option<(Tree, Change)> {
     let old_len = u32::try_from(old_text.len()).ok()?;
     let new_len = u32::try_from(new_text.len()).ok()?;
     let (first, old_end) = changed(old_text, new_text)?;
