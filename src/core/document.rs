@@ -1,9 +1,8 @@
 //! A parsed `rockcraft.yaml`: the text, its line index, the YAML tree, the loaded data and the
 //! handful of project facts (bases, declared extensions) that many rules need.
 
-use std::sync::OnceLock;
-
 use std::borrow::Cow;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 
@@ -15,8 +14,10 @@ use crate::core::yaml::{self, Entry, NodeId, Tree, YamlError, YamlErrorKind};
 
 #[derive(Debug, Clone)]
 pub struct Document {
-    pub text: String,
-    pub lines: Lines,
+    /// The text, shared with whoever else keeps this version (the server's snapshot of it).
+    pub text: Arc<str>,
+    /// The line index of `text`, shared likewise.
+    pub lines: Arc<Lines>,
     pub tree: Tree,
     /// Syntax errors, duplicate keys and alias problems.
     pub yaml_errors: Vec<YamlError>,
@@ -28,15 +29,24 @@ pub struct Document {
 impl Document {
     #[must_use]
     pub fn parse(text: &str) -> Self {
+        // Parsed before the text is copied: the copy is not held through the parse.
         let parsed = yaml::parse(text);
-        Self::from_parsed(text.to_owned(), Lines::new(text), parsed)
+        Self::from_parsed(Arc::from(text), Arc::new(Lines::new(text)), parsed)
+    }
+
+    /// [`Document::parse`] of a text and line index that the caller keeps too: the document
+    /// holds them without copying.
+    #[must_use]
+    pub fn parse_shared(text: Arc<str>, lines: Arc<Lines>) -> Self {
+        let parsed = yaml::parse(&text);
+        Self::from_parsed(text, lines, parsed)
     }
 
     /// A document from its text, line index and YAML tree. The JSON value is built now only
     /// when building it can report problems (aliases, or keys that are not scalars); otherwise
     /// it can only succeed and is left for [`Document::json`].
     #[must_use]
-    pub fn from_parsed(text: String, lines: Lines, parsed: yaml::Parsed) -> Self {
+    pub fn from_parsed(text: Arc<str>, lines: Arc<Lines>, parsed: yaml::Parsed) -> Self {
         let json = OnceLock::new();
         let mut yaml_errors = parsed.errors;
         if yaml::conversion_may_fail(&parsed.tree) {
@@ -60,6 +70,13 @@ impl Document {
     /// (`None`: all of them).
     #[must_use]
     pub fn reparse(&self, text: &str) -> (Self, Option<Change>) {
+        self.reparse_shared(Arc::from(text), Arc::new(Lines::new(text)))
+    }
+
+    /// [`Document::reparse`] of a text and line index that the caller keeps too (see
+    /// [`Document::parse_shared`]).
+    #[must_use]
+    pub fn reparse_shared(&self, text: Arc<str>, lines: Arc<Lines>) -> (Self, Option<Change>) {
         // Without a JSON value built at its reading, this tree's conversion cannot fail (see
         // `from_parsed`), so the read need not look at every node to make sure.
         let read = if self.json.get().is_none() {
@@ -68,14 +85,14 @@ impl Document {
             yaml::incremental::reparse
         };
         if self.yaml_errors.is_empty()
-            && let Some((tree, change)) = read(&self.tree, &self.text, text)
+            && let Some((tree, change)) = read(&self.tree, &self.text, &text)
         {
             // A tree read in part has no alias and only scalar keys, as the one it came from:
             // its JSON value is left for `json`, as `from_parsed` would.
             return (
                 Self {
-                    text: text.to_owned(),
-                    lines: Lines::new(text),
+                    text,
+                    lines,
                     tree,
                     yaml_errors: Vec::new(),
                     json: OnceLock::new(),
@@ -83,7 +100,7 @@ impl Document {
                 Some(change),
             );
         }
-        (Self::parse(text), None)
+        (Self::parse_shared(text, lines), None)
     }
 
     /// The document as `PyYAML` would load it (aliases and `<<` merge keys expanded).

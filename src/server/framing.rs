@@ -44,6 +44,9 @@ const HEADER_END: &[u8] = b"\r\n\r\n";
 const RESYNC_MARK: &[u8] = b"Content-Length";
 /// Bytes read from the client per read call.
 const READ_CHUNK: usize = 16 * 1024;
+/// The most buffer room kept between messages: the buffers a large message (a `didOpen` of a
+/// big document) grew are freed once it is handed on, not kept for the session's life.
+const KEPT_BUFFER: usize = 64 * 1024;
 
 /// One unit the deframer yields.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,6 +151,11 @@ impl Deframer {
                         return None;
                     }
                     let body = self.buf.split_to(len);
+                    if self.buf.capacity() > KEPT_BUFFER && self.buf.len() <= KEPT_BUFFER {
+                        // What follows a large message moves out of its allocation, which
+                        // then goes with the body.
+                        self.buf = BytesMut::from(&self.buf[..]);
+                    }
                     self.state = State::Header { scanned: 0 };
                     return Some(check_body(&body));
                 }
@@ -329,6 +337,10 @@ impl<R: AsyncRead + Unpin> AsyncRead for Filtered<R> {
                 let n = out.remaining().min(this.pending.len() - this.read);
                 out.put_slice(&this.pending[this.read..this.read + n]);
                 this.read += n;
+                if this.read == this.pending.len() && this.pending.capacity() > KEPT_BUFFER {
+                    this.pending = Vec::new();
+                    this.read = 0;
+                }
                 return Poll::Ready(Ok(()));
             }
             if let Some(frame) = this.deframer.next_frame() {
@@ -560,6 +572,28 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[tokio::test]
+    async fn a_large_message_leaves_no_large_buffer_behind() {
+        use tokio::io::AsyncReadExt as _;
+        let text = "x".repeat(4 * KEPT_BUFFER);
+        let open = format!(
+            r#"{{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{{"text":"{text}"}}}}"#
+        );
+        let first = framed(&open);
+        let mut input = first.clone();
+        input.extend(framed(GOOD));
+        let mut filtered = Filtered::new(input.as_slice());
+        let mut got = vec![0; first.len()];
+        filtered.read_exact(&mut got).await.unwrap();
+        assert_eq!(got, first);
+        assert!(filtered.pending.capacity() <= KEPT_BUFFER);
+        assert!(filtered.deframer.buf.capacity() <= KEPT_BUFFER);
+        // What followed it is still there.
+        let mut rest = Vec::new();
+        filtered.read_to_end(&mut rest).await.unwrap();
+        assert_eq!(rest, framed(GOOD));
     }
 
     #[test]

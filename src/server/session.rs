@@ -64,8 +64,10 @@ pub enum Outcome {
 #[derive(Debug)]
 pub struct Snapshot {
     pub version: i32,
-    pub text: String,
-    pub lines: Lines,
+    /// The text, shared with the parsed document (one copy per version).
+    pub text: Arc<str>,
+    /// Its line index, shared likewise.
+    pub lines: Arc<Lines>,
     /// The parsed text, by whoever parses first (`None` inside: the parser failed).
     parsed: OnceLock<Option<pipeline::Read>>,
     outcome: OnceLock<Outcome>,
@@ -98,7 +100,7 @@ impl Snapshot {
     /// A version without its analysis yet (documents that are not analysed get their outcome at
     /// once). Cheap: no parsing.
     #[must_use]
-    pub fn new(uri: &Uri, version: i32, text: String, lines: Lines) -> Self {
+    pub fn new(uri: &Uri, version: i32, text: Arc<str>, lines: Arc<Lines>) -> Self {
         let outcome = OnceLock::new();
         if !is_rockcraft_yaml(uri) {
             let _ = outcome.set(Outcome::Ignored);
@@ -272,7 +274,11 @@ impl Snapshot {
             .get_or_init(|| {
                 let basis = self.basis.lock().ok().and_then(|b| b.clone());
                 guarded("parsing the document", || {
-                    pipeline::read(&self.text, basis.as_deref())
+                    pipeline::read_shared(
+                        Arc::clone(&self.text),
+                        Arc::clone(&self.lines),
+                        basis.as_deref(),
+                    )
                 })
             })
             .clone()
@@ -460,7 +466,8 @@ impl Session {
     /// `inline_below` is zero.
     #[must_use]
     pub fn open(&self, uri: Uri, version: i32, text: String, inline_below: Duration) -> Opened {
-        let lines = Lines::new(&text);
+        let text: Arc<str> = Arc::from(text);
+        let lines = Arc::new(Lines::new(&text));
         let snapshot = Arc::new(Snapshot::new(&uri, version, text, lines));
         let life = self.lives.fetch_add(1, Ordering::Relaxed) + 1;
         let wake = Arc::new(Notify::new());
@@ -516,7 +523,7 @@ impl Session {
         let (text, lines, made) = next(&doc.snapshot)?;
         let basis = doc.snapshot.basis_for_next();
         let snapshot = Arc::new(
-            Snapshot::new(uri, version, text, lines)
+            Snapshot::new(uri, version, Arc::from(text), Arc::new(lines))
                 .with_basis(basis)
                 .formats_after(&doc.snapshot),
         );
@@ -781,7 +788,7 @@ mod tests {
             tokio::task::spawn_blocking(|| ()).await.unwrap();
         }
         assert!(old.upgrade().is_none(), "the old version is still held");
-        assert_eq!(s.snapshot(&uri()).unwrap().text, "name: b\n");
+        assert_eq!(&*s.snapshot(&uri()).unwrap().text, "name: b\n");
     }
 
     #[test]
@@ -806,7 +813,7 @@ mod tests {
             )))
             .is_none()
         );
-        assert_eq!(s.snapshot(&uri()).unwrap().text, "name: b\n");
+        assert_eq!(&*s.snapshot(&uri()).unwrap().text, "name: b\n");
         let second = s.open(uri(), 1, "name: z\n".into(), Duration::ZERO);
         assert!(first.stop.is_cancelled() && !second.stop.is_cancelled());
         assert!(second.life > first.life);
@@ -939,6 +946,18 @@ mod tests {
         };
         assert!(Arc::ptr_eq(&parsed, &a.doc), "parsed twice");
         assert!(!a.diagnostics.is_empty());
+        // One text and one line index per version, the snapshot's and its document's, also
+        // when the version is read from the previous one.
+        assert!(Arc::ptr_eq(&v1.text, &parsed.text) && Arc::ptr_eq(&v1.lines, &parsed.lines));
+        s.change(&uri(), 2, Duration::ZERO, |o| {
+            Some(edit(&o.text, 6, 7, "b"))
+        });
+        let v2 = s.snapshot(&uri()).unwrap();
+        let Outcome::Analysed(a2) = v2.analyse() else {
+            panic!("not analysed")
+        };
+        assert!(Arc::ptr_eq(&v2.text, &a2.doc.text) && Arc::ptr_eq(&v2.lines, &a2.doc.lines));
+        assert_eq!(&*a2.doc.text, "name: b\nbogus: 1\n");
         // Documents that are not analysed have no parse for requests either.
         let other: Uri = "file:///p/other.yaml".parse().unwrap();
         drop(s.open(other.clone(), 1, "a: 1\n".into(), Duration::ZERO));

@@ -243,7 +243,7 @@ fn is_word_char(c: char) -> bool {
 #[must_use]
 /// `lines` are the document's lines, as [`Outline::lines`] gives them.
 pub(super) fn context(doc: &Document, offset: u32, lines: &[Line<'_>]) -> Option<Ctx> {
-    let text = doc.text.as_str();
+    let text: &str = &doc.text;
     let offset = (offset as usize).min(text.len());
     if !text.is_char_boundary(offset) {
         return None;

@@ -248,7 +248,7 @@ fn run_formatter(text: &str, settings: &FormatOptions) -> Result<String, String>
 /// # Errors
 /// As [`format`].
 fn checked(doc: &Document, printed: String) -> Result<String, String> {
-    if printed == doc.text {
+    if *printed == *doc.text {
         return Ok(printed);
     }
     let parsed = Document::parse(&printed);
@@ -259,7 +259,7 @@ fn checked(doc: &Document, printed: String) -> Result<String, String> {
         }
         None => (printed, parsed),
     };
-    if out != doc.text
+    if *out != *doc.text
         && let Err(why) = check(doc, &parsed)
     {
         return scalars_kept(doc, &out).ok_or_else(|| format!("formatting {why}"));

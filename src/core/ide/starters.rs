@@ -234,7 +234,7 @@ pub fn starter_actions(doc: &Document, dir_name: Option<&str>) -> Vec<Action> {
         return Vec::new();
     }
     let name = name_for_directory(dir_name);
-    let text = doc.text.as_str();
+    let text: &str = &doc.text;
     let crlf = text.contains("\r\n");
     // The end of the last line that holds a comment (its own trailing spaces kept).
     let kept = text

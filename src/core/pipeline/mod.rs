@@ -35,7 +35,7 @@ use crate::core::ide::expansion::{ExpansionResult, map_error, top_value_range};
 use crate::core::ide::lints;
 use crate::core::packages::PackageIndexes;
 use crate::core::rules::known_packages;
-use crate::core::text::TextRange;
+use crate::core::text::{Lines, TextRange};
 use crate::core::yaml::PathSeg;
 use crate::core::yaml::incremental::Change;
 
@@ -82,16 +82,22 @@ pub struct Read {
 /// touched are read again).
 #[must_use]
 pub fn read(text: &str, previous: Option<&Analysis>) -> Read {
+    read_shared(Arc::from(text), Arc::new(Lines::new(text)), previous)
+}
+
+/// [`read`] of a text and line index the caller keeps too: the document shares them.
+#[must_use]
+pub fn read_shared(text: Arc<str>, lines: Arc<Lines>, previous: Option<&Analysis>) -> Read {
     match previous {
         Some(p) => {
-            let (doc, change) = p.doc.reparse(text);
+            let (doc, change) = p.doc.reparse_shared(text, lines);
             Read {
                 doc: Arc::new(doc),
                 change,
             }
         }
         None => Read {
-            doc: Arc::new(Document::parse(text)),
+            doc: Arc::new(Document::parse_shared(text, lines)),
             change: None,
         },
     }

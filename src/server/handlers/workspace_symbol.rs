@@ -3,6 +3,8 @@
 //! that hold many rocks. Files are found by the walk `check` uses and read off the async
 //! threads, only when regular, inside their folder and under the size cap.
 
+use std::sync::Arc;
+
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
     Location, OneOf, SymbolKind as LspKind, WorkspaceSymbol, WorkspaceSymbolParams,
@@ -37,8 +39,8 @@ pub async fn handle(
         for f in Workspace::find(&folders) {
             let Some(uri) = f.uri() else { continue };
             // An open document as edited; another as saved.
-            let text = if let Some(doc) = session.get(&uri) {
-                doc.snapshot.text.clone()
+            let text: Arc<str> = if let Some(doc) = session.get(&uri) {
+                Arc::clone(&doc.snapshot.text)
             } else {
                 let Some((_, bytes)) = read_found(&f) else {
                     continue;
@@ -46,7 +48,7 @@ pub async fn handle(
                 let Ok(text) = String::from_utf8(bytes) else {
                     continue;
                 };
-                text
+                text.into()
             };
             let Some(symbols) = guarded("listing a project's names", || {
                 names_of(&text, &query, enc, &uri)

@@ -395,7 +395,7 @@ enum Unit<'a> {
 
 /// `doc` cut into blocks; `None` when it is not made of independent blocks of lines.
 fn units(doc: &Document, thresholds: Thresholds) -> Option<Vec<Unit<'_>>> {
-    let text = doc.text.as_str();
+    let text: &str = &doc.text;
     if text.contains(['\r', '\t'])
         || text.starts_with("---")
         || text.starts_with("...")
@@ -444,7 +444,7 @@ fn split(
     block: Range<usize>,
     thresholds: Thresholds,
 ) -> Option<Unit<'_>> {
-    let text = doc.text.as_str();
+    let text: &str = &doc.text;
     if block.len() < thresholds.split_from || block.start != key {
         return None;
     }
@@ -524,7 +524,7 @@ fn block_entries(doc: &Document, id: crate::core::yaml::NodeId) -> Option<&[Entr
 /// Where the line of each entry's key starts, when every key is the first thing on its line
 /// at `column`.
 fn key_starts(doc: &Document, entries: &[Entry], column: usize) -> Option<Vec<usize>> {
-    let text = doc.text.as_str();
+    let text: &str = &doc.text;
     entries
         .iter()
         .map(|e| {
