@@ -65,16 +65,19 @@ pub(crate) fn prepare(backend: &Backend, uri: &Uri, state: &Arc<Snapshot>) {
     {
         return;
     }
-    let (session, uri, state) = (backend.session.clone(), uri.clone(), Arc::clone(state));
+    // The version is not kept alive while the pause runs: in a burst of typing, each replaced
+    // version (its text, tree and analysis) is freed at once.
+    let (session, uri, version) = (backend.session.clone(), uri.clone(), Arc::downgrade(state));
     let delay = backend.options.debounce;
     tokio::spawn(async move {
         tokio::time::sleep(delay).await;
-        if !session
-            .snapshot(&uri)
-            .is_some_and(|now| Arc::ptr_eq(&now, &state))
-        {
+        let Some(state) = version.upgrade().filter(|state| {
+            session
+                .snapshot(&uri)
+                .is_some_and(|now| Arc::ptr_eq(&now, state))
+        }) else {
             return;
-        }
+        };
         let job = tokio::task::spawn_blocking(move || {
             let _ = state.formatting(format::Options::default());
         });
