@@ -161,8 +161,8 @@ pub fn edits_in_range(
 /// The edits of `all` that lie on the lines `range` touches.
 #[must_use]
 pub fn edits_on_lines(doc: &Document, all: &[Edit], range: TextRange) -> Vec<Edit> {
-    let (first, last) = line_span(&doc.text, range);
     let starts = line_starts(&doc.text);
+    let (first, last) = line_span(&starts, range);
     let line_of = |offset: TextSize| {
         let o = usize::from(offset);
         starts.partition_point(|&s| s <= o).saturating_sub(1)
@@ -460,10 +460,10 @@ fn comment_texts(doc: &Document) -> Vec<&str> {
     v
 }
 
-/// The lines `range` touches, first and last (0-based); a range that ends at the start of a
-/// line does not touch that line.
-fn line_span(text: &str, range: TextRange) -> (usize, usize) {
-    let starts = line_starts(text);
+/// The lines `range` touches, first and last (0-based), from where each line starts (as
+/// [`line_starts`] gives them); a range that ends at the start of a line does not touch that
+/// line.
+fn line_span(starts: &[usize], range: TextRange) -> (usize, usize) {
     let line_of = |o: usize| starts.partition_point(|&s| s <= o).saturating_sub(1);
     let first = line_of(usize::from(range.start()));
     let end = usize::from(range.end());

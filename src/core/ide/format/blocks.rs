@@ -111,15 +111,45 @@ pub(super) fn format(
 ) -> Option<Vec<Edit>> {
     cache.answered = false;
     let units = units(doc, thresholds)?;
+    // The previous results are moved, not copied, into the new cache as blocks reuse them;
+    // when the document cannot be formatted by blocks, the cache keeps them all.
+    let mut previous = std::mem::take(&mut cache.kept);
+    let mut kept = FxHashMap::with_capacity_and_hasher(previous.len(), FxBuildHasher);
+    let mut reused = Vec::new();
+    let edits = edits_of(doc, &units, settings, &mut previous, &mut kept, &mut reused);
+    if edits.is_some() {
+        cache.kept = kept;
+        cache.reused = reused.len();
+    } else {
+        // As it was: the results taken from it go back.
+        for key in reused {
+            if let Some(k) = kept.remove(&key) {
+                previous.insert(key, k);
+            }
+        }
+        cache.kept = previous;
+    }
+    edits
+}
+
+/// The edits that format `units`, each block's result moved from `previous` into `kept`
+/// (its key noted in `reused`) when it was formatted before, else formatted now and put
+/// there; `None` when a block cannot be formatted on its own.
+fn edits_of(
+    doc: &Document,
+    units: &[Unit<'_>],
+    settings: &FormatOptions,
+    previous: &mut FxHashMap<u64, Kept>,
+    kept: &mut FxHashMap<u64, Kept>,
+    reused: &mut Vec<u64>,
+) -> Option<Vec<Edit>> {
     let salt = settings_hash(settings);
-    let mut kept = FxHashMap::with_capacity_and_hasher(cache.kept.len(), FxBuildHasher);
-    let mut reused = 0;
     let mut edits = Vec::new();
     let last = units.len().saturating_sub(1);
     for (i, unit) in units.iter().enumerate() {
         match unit {
             Unit::Whole(piece) => {
-                let printed = printed(doc, piece, settings, salt, cache, &mut kept, &mut reused)?;
+                let printed = printed(doc, piece, settings, salt, previous, kept, reused)?;
                 let old = piece.body.start..piece.trailing.end;
                 let new = match &printed {
                     Printed::Same if piece.trailing.is_empty() => continue,
@@ -139,15 +169,7 @@ pub(super) fn format(
                 let mut header_out: Option<&str> = None;
                 let mut outs = Vec::with_capacity(children.len());
                 for piece in children {
-                    outs.push(printed(
-                        doc,
-                        piece,
-                        settings,
-                        salt,
-                        cache,
-                        &mut kept,
-                        &mut reused,
-                    )?);
+                    outs.push(printed(doc, piece, settings, salt, previous, kept, reused)?);
                 }
                 for (piece, out) in children.iter().zip(&outs) {
                     let first = match out {
@@ -184,8 +206,6 @@ pub(super) fn format(
             }
         }
     }
-    cache.kept = kept;
-    cache.reused = reused;
     Some(edits)
 }
 
@@ -305,16 +325,16 @@ fn push_diff(text: &str, old: Range<usize>, new: &str, blank: bool, edits: &mut 
     }));
 }
 
-/// `piece` as the formatter leaves it, from `cache` when it was formatted before (the result
-/// goes into `kept`); `None` when it cannot be formatted on its own.
+/// `piece` as the formatter leaves it, from `previous` when it was formatted before (the
+/// result moves into `kept`); `None` when it cannot be formatted on its own.
 fn printed(
     doc: &Document,
     piece: &Piece<'_>,
     settings: &FormatOptions,
     salt: u64,
-    cache: &Cache,
+    previous: &mut FxHashMap<u64, Kept>,
     kept: &mut FxHashMap<u64, Kept>,
-    reused: &mut usize,
+    reused: &mut Vec<u64>,
 ) -> Option<Printed> {
     let body = &doc.text[piece.body.clone()];
     let key = {
@@ -324,9 +344,9 @@ fn printed(
         body.hash(&mut h);
         h.finish()
     };
-    match cache.kept.get(&key) {
+    match previous.remove(&key) {
         Some(Kept::Same) => {
-            *reused += 1;
+            reused.push(key);
             kept.insert(key, Kept::Same);
             return Some(Printed::Same);
         }
@@ -337,13 +357,13 @@ fn printed(
             && original.starts_with(piece.prefix)
             && original[piece.prefix.len()..] == *body =>
         {
-            *reused += 1;
+            reused.push(key);
             let out = formatted.to_string();
             kept.insert(
                 key,
                 Kept::Changed {
-                    original: original.clone(),
-                    formatted: formatted.clone(),
+                    original,
+                    formatted,
                 },
             );
             return Some(Printed::Changed(out));
