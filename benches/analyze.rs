@@ -1,6 +1,7 @@
 //! Times the per-edit analysis (parse, schema validation, rules) on the bundled samples and on
 //! a large generated file, and the analysis of an edit made from the previous analysis (a
-//! character typed at the end of the middle line). Run: `cargo bench --bench analyze [-- FILE...]`.
+//! character typed at the end of the middle line), with the part of it a request waits for
+//! (the reparse of the edited text). Run: `cargo bench --bench analyze [-- FILE...]`.
 
 use std::io::Write as _;
 use std::time::{Duration, Instant};
@@ -30,16 +31,16 @@ fn main() {
     }
     let _ = writeln!(
         std::io::stdout(),
-        "| file | bytes | parse µs | schema µs | rules µs | total µs | edit µs |"
+        "| file | bytes | parse µs | schema µs | rules µs | total µs | edit µs | edit reparse µs |"
     );
-    let _ = writeln!(std::io::stdout(), "|---|---|---|---|---|---|---|");
+    let _ = writeln!(std::io::stdout(), "|---|---|---|---|---|---|---|---|");
     for f in files {
         let Ok(text) = std::fs::read_to_string(&f) else {
             continue;
         };
         let runs = if text.len() > 100_000 { 20 } else { 300 };
         let (mut p, mut s, mut r, mut t) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        let mut e = Vec::new();
+        let (mut e, mut re) = (Vec::new(), Vec::new());
         let mut middle = text.len() / 2;
         while !text.is_char_boundary(middle) {
             middle -= 1;
@@ -67,6 +68,9 @@ fn main() {
             } else {
                 current.remove(middle);
             }
+            let t5 = Instant::now();
+            std::hint::black_box(previous.doc.reparse(&current));
+            re.push(t5.elapsed());
             let t4 = Instant::now();
             let next = analyze_after(&previous, &current, Cancel::NEVER);
             e.push(t4.elapsed());
@@ -75,13 +79,14 @@ fn main() {
         let name = f.rsplit('/').nth(1).unwrap_or(&f).to_owned();
         let _ = writeln!(
             std::io::stdout(),
-            "| {name} | {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} |",
+            "| {name} | {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} |",
             text.len(),
             median(p),
             median(s),
             median(r),
             median(t),
-            median(e)
+            median(e),
+            median(re)
         );
     }
 }
