@@ -159,4 +159,4 @@ fn yaml_diagnostic(doc: &Document, e: &crate::core::yaml::YamlError) -> Diagnost
 }
 
 #[cfg(test)]
-mod incremental_tests;
+pub(crate) mod incremental_tests;

@@ -257,6 +257,19 @@ impl Lines {
         self.len
     }
 
+    /// Where line `line` starts (`None` past the last line).
+    #[must_use]
+    pub fn start(&self, line: u32) -> Option<u32> {
+        self.starts.get(line as usize).copied()
+    }
+
+    /// How many lines the text has (an empty text, and one ending with a line break, end
+    /// with an empty line).
+    #[must_use]
+    pub fn count(&self) -> usize {
+        self.starts.len()
+    }
+
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len == 0

@@ -28,7 +28,8 @@ impl Rng {
     }
 }
 
-fn corpus() -> Vec<(String, String)> {
+/// Every project the tests and benchmarks hold, with its path.
+pub(crate) fn corpus() -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
     for dir in ["bench/samples", "tests/golden", "tests/pack"] {

@@ -5,8 +5,10 @@
 //! document that parses and on one that does not (`prime: [a, `, a half-typed key). The tree
 //! is consulted for what the lines cannot show: block scalars and multi-line flow collections.
 
+use std::cell::{OnceCell, RefCell};
+
 use crate::core::document::Document;
-use crate::core::text::{TextRange, TextSize};
+use crate::core::text::{Lines, TextRange, TextSize};
 use crate::core::yaml::{NodeKind, PathSeg};
 
 /// One step of a completion path: a mapping key or "an item of this list".
@@ -74,41 +76,143 @@ enum Mark<'a> {
     Key(&'a str, &'a str),
 }
 
-/// One line of the text (without its line break), as the cursor context reads it.
-pub(super) struct Line<'a> {
-    start: usize,
+/// The document's lines as the cursor context reads them: each line's text (without its line
+/// break) from the document's line index, and whether it is content of a block scalar
+/// (`key: |` / `key: >-`). Those flags are worked out in text order, only as far as a caller
+/// asks, and lines that cannot open a block scalar (no `|` or `>`) are passed over in bulk
+/// while none is open: a request near the top of a large document reads little of it.
+pub(super) struct TextLines<'a> {
     text: &'a str,
-    in_block_scalar: bool,
+    index: &'a Lines,
+    count: usize,
+    flags: RefCell<Flags>,
+    /// The lines that start at column 0 with something other than a space, found on first use.
+    top: OnceCell<Vec<u32>>,
 }
 
-/// The lines of `text` with their block-scalar flags. One pass without allocation per line.
-pub(super) fn split_lines(text: &str) -> Vec<Line<'_>> {
-    let mut out = Vec::with_capacity(text.len() / 16 + 1);
-    // Mark the content lines of block scalars (`key: |` / `key: >-`).
-    let mut block_col: Option<usize> = None;
-    for (start, t) in crate::core::text::lines_with_starts(text) {
-        let mut in_block_scalar = false;
-        let indent = t.len() - t.trim_start_matches(' ').len();
-        if let Some(c) = block_col {
+/// The block-scalar flags of the lines before `next`, and the column of the key whose block
+/// scalar is open at `next`.
+#[derive(Default)]
+struct Flags {
+    bits: Vec<u64>,
+    next: usize,
+    open: Option<usize>,
+}
+
+impl<'a> TextLines<'a> {
+    pub(super) fn new(text: &'a str, index: &'a Lines) -> Self {
+        Self {
+            text,
+            index,
+            count: index.count(),
+            flags: RefCell::new(Flags::default()),
+            top: OnceCell::new(),
+        }
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Where line `j` starts.
+    fn start(&self, j: usize) -> usize {
+        self.index
+            .start(u32::try_from(j).unwrap_or(u32::MAX))
+            .map_or(self.text.len(), |s| s as usize)
+    }
+
+    /// Line `j` without its line break.
+    fn text(&self, j: usize) -> &'a str {
+        self.index
+            .line_range(self.text, u32::try_from(j).unwrap_or(u32::MAX))
+            .and_then(|(s, e)| self.text.get(s as usize..e as usize))
+            .unwrap_or_default()
+    }
+
+    /// The spaces line `j` starts with (a blank line: all of them).
+    fn indent(&self, j: usize) -> usize {
+        // The line break is not a space: counting from the start stops at the line's end.
+        let rest = self
+            .text
+            .as_bytes()
+            .get(self.start(j)..)
+            .unwrap_or_default();
+        rest.iter().take_while(|&&b| b == b' ').count()
+    }
+
+    /// The line holding `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.index
+            .line_of(u32::try_from(offset).unwrap_or(u32::MAX)) as usize
+    }
+
+    /// Whether line `j` is content of a block scalar (blank lines inside one and right after
+    /// it count as content).
+    fn in_block_scalar(&self, j: usize) -> bool {
+        let mut f = self.flags.borrow_mut();
+        while f.next <= j && f.next < self.count {
+            self.read_flags(&mut f, j);
+        }
+        f.bits.get(j / 64).is_some_and(|w| w >> (j % 64) & 1 == 1)
+    }
+
+    /// Advances `f` by at least one line towards line `j`.
+    fn read_flags(&self, f: &mut Flags, j: usize) {
+        if f.open.is_none() {
+            // No block scalar is open: skip to the next line that could open one.
+            let from = self.start(f.next);
+            let upto = self.start(j + 1).max(from);
+            let found = (self.text.as_bytes().get(from..upto))
+                .and_then(|bytes| memchr::memchr2(b'|', b'>', bytes));
+            let Some(i) = found else {
+                f.next = j + 1;
+                return;
+            };
+            f.next = self.line_of(from + i);
+        }
+        let line = f.next;
+        let t = self.text(line);
+        let mut inside = false;
+        if let Some(c) = f.open {
+            let indent = t.len() - t.trim_start_matches(' ').len();
             if indent > c || t.trim().is_empty() {
-                in_block_scalar = true;
+                inside = true;
             } else {
-                block_col = None;
+                f.open = None;
             }
         }
-        if !in_block_scalar
+        if !inside
             && let Some((col, Mark::Key(_, v))) = last_mark(t)
             && (v.starts_with('|') || v.starts_with('>'))
         {
-            block_col = Some(col);
+            f.open = Some(col);
         }
-        out.push(Line {
-            start,
-            text: t,
-            in_block_scalar,
-        });
+        if inside {
+            let word = line / 64;
+            if f.bits.len() <= word {
+                f.bits.resize(word + 1, 0);
+            }
+            f.bits[word] |= 1 << (line % 64);
+        }
+        f.next = line + 1;
     }
-    out
+
+    /// The lines that start at column 0 with something other than a space (top-level keys,
+    /// comments, items of a top-level list), in order.
+    fn top(&self) -> &[u32] {
+        self.top.get_or_init(|| {
+            let bytes = self.text.as_bytes();
+            (0..self.count)
+                .filter(|&j| {
+                    let s = self.start(j);
+                    bytes
+                        .get(s)
+                        .is_some_and(|b| !matches!(b, b' ' | b'\n' | b'\r'))
+                })
+                .filter_map(|j| u32::try_from(j).ok())
+                .collect()
+        })
+    }
 }
 
 /// The structural markers of a line with their columns (`- name: x` → dash at 0, key at 2).
@@ -191,7 +295,7 @@ fn split_key(rest: &str) -> Option<(&str, &str)> {
 }
 
 /// The path of the node at mark `idx` of line `j` (given the line's marks).
-fn path_to_mark(lines: &[Line<'_>], j: usize, marks: &[(usize, Mark)], idx: usize) -> Vec<Seg> {
+fn path_to_mark(lines: &TextLines<'_>, j: usize, marks: &[(usize, Mark)], idx: usize) -> Vec<Seg> {
     let mut path = if idx == 0 {
         let dash = matches!(marks[0].1, Mark::Dash);
         parent_path(lines, j, marks[0].0, dash)
@@ -207,17 +311,15 @@ fn path_to_mark(lines: &[Line<'_>], j: usize, marks: &[(usize, Mark)], idx: usiz
 
 /// The path of the container holding something at column `col` on line `from`: the nearest
 /// structure above that is less indented (a `key:` at the same column also owns a `-` list).
-fn parent_path(lines: &[Line<'_>], from: usize, col: usize, dash: bool) -> Vec<Seg> {
+fn parent_path(lines: &TextLines<'_>, from: usize, col: usize, dash: bool) -> Vec<Seg> {
     for j in (0..from).rev() {
-        if lines[j].in_block_scalar {
+        // Every marker of a line indented past `col` is too: neither a match nor a stop; a
+        // line indented to `col` has no marker left of it, and one at it matters only to a `-`.
+        let indent = lines.indent(j);
+        if indent > col || (indent == col && !dash) || lines.in_block_scalar(j) {
             continue;
         }
-        // Every marker of a line indented past `col` is too: neither a match nor a stop.
-        let t = lines[j].text;
-        if t.len() - t.trim_start_matches(' ').len() > col {
-            continue;
-        }
-        let m = marks(t);
+        let m = marks(lines.text(j));
         if m.is_empty() {
             continue;
         }
@@ -242,7 +344,7 @@ fn is_word_char(c: char) -> bool {
 /// scalars, right after a colon).
 #[must_use]
 /// `lines` are the document's lines, as [`Outline::lines`] gives them.
-pub(super) fn context(doc: &Document, offset: u32, lines: &[Line<'_>]) -> Option<Ctx> {
+pub(super) fn context(doc: &Document, offset: u32, lines: &TextLines<'_>) -> Option<Ctx> {
     let text: &str = &doc.text;
     let offset = (offset as usize).min(text.len());
     if !text.is_char_boundary(offset) {
@@ -251,16 +353,15 @@ pub(super) fn context(doc: &Document, offset: u32, lines: &[Line<'_>]) -> Option
     if in_block_scalar(doc, offset) {
         return None;
     }
-    let cur = lines
-        .iter()
-        .rposition(|l| l.start <= offset)
-        .unwrap_or_default();
-    if lines[cur].in_block_scalar && !lines[cur].text.trim().is_empty() {
+    let cur = lines.line_of(offset);
+    let cur_start = lines.start(cur);
+    let line = lines.text(cur);
+    let cur_in_block_scalar = lines.in_block_scalar(cur);
+    if cur_in_block_scalar && !line.trim().is_empty() {
         return None;
     }
-    let line = lines[cur].text;
     // An offset inside the line break (between `\r` and `\n`) is at the end of the line.
-    let col = (offset - lines[cur].start).min(line.len());
+    let col = (offset - cur_start).min(line.len());
     let before_cursor = &line[..col.min(line.len())];
     let word_start = before_cursor
         .char_indices()
@@ -281,8 +382,8 @@ pub(super) fn context(doc: &Document, offset: u32, lines: &[Line<'_>]) -> Option
         return None;
     }
     let mut range = TextRange::new(
-        TextSize::from(u32::try_from(lines[cur].start + word_start).ok()?),
-        TextSize::from(u32::try_from(lines[cur].start + word_end).ok()?),
+        TextSize::from(u32::try_from(cur_start + word_start).ok()?),
+        TextSize::from(u32::try_from(cur_start + word_end).ok()?),
     );
     let colon_follows = line[word_end..].trim_start().starts_with(':');
     let mut ctx = Ctx {
@@ -331,7 +432,7 @@ pub(super) fn context(doc: &Document, offset: u32, lines: &[Line<'_>]) -> Option
         }
         return Some(ctx);
     }
-    if lines[cur].in_block_scalar || before.trim_end().ends_with(['[', '{', ',']) {
+    if cur_in_block_scalar || before.trim_end().ends_with(['[', '{', ',']) {
         return flow_from_tree(doc, offset, ctx, word);
     }
     if before.ends_with(':') {
@@ -362,14 +463,14 @@ pub(super) fn context(doc: &Document, offset: u32, lines: &[Line<'_>]) -> Option
             let mut p = path_to_mark(lines, cur, &m, m.len() - 1);
             p.pop();
             ctx.path = p;
-            ctx.siblings = list_items(lines, cur, *dash_col);
+            ctx.siblings = list_items(lines, 0, cur, *dash_col);
         }
         None if in_block_list(lines, cur, word_start) => {
             // An indentation-only line (or a word on its own) among the items of a list.
             ctx.slot = Slot::Item;
             ctx.lead = Lead::Dash;
             ctx.path = parent_path(lines, cur, word_start, true);
-            ctx.siblings = list_items(lines, cur, word_start);
+            ctx.siblings = list_items(lines, 0, cur, word_start);
         }
         None => {
             ctx.slot = Slot::Key;
@@ -384,7 +485,7 @@ pub(super) fn context(doc: &Document, offset: u32, lines: &[Line<'_>]) -> Option
 /// aside): the key's value, written with the space that must follow the colon. Elsewhere
 /// (after a colon inside a value, before text) nothing is completed.
 fn right_after_colon(
-    lines: &[Line<'_>],
+    lines: &TextLines<'_>,
     cur: usize,
     before: &str,
     word: &str,
@@ -411,30 +512,29 @@ fn right_after_colon(
 }
 
 /// A `Value` slot's list items written on the lines below its key, if there are any.
-fn items_below(lines: &[Line<'_>], cur: usize, ctx: &mut Ctx) {
-    let next = lines[cur + 1..]
-        .iter()
-        .filter(|l| !l.in_block_scalar)
-        .find_map(|l| first_mark(l.text));
+fn items_below(lines: &TextLines<'_>, cur: usize, ctx: &mut Ctx) {
+    let next = (cur + 1..lines.len())
+        .filter(|&j| !lines.in_block_scalar(j))
+        .find_map(|j| first_mark(lines.text(j)));
     if let Some((col, Mark::Dash)) = next
         && col >= ctx.key_column
     {
         ctx.items_column = Some(col);
         // The items below the key only: the lines above belong to other keys.
-        ctx.siblings = list_items(&lines[cur..], 0, col);
+        ctx.siblings = list_items(lines, cur, cur, col);
     }
 }
 
 /// Whether column `col` of line `cur` (a line without `-` or `key:`) is a place among the items
 /// of a block list: the nearest line above or below at that column (skipping more indented
 /// lines, which belong to an item) starts with `-`.
-fn in_block_list(lines: &[Line<'_>], cur: usize, col: usize) -> bool {
+fn in_block_list(lines: &TextLines<'_>, cur: usize, col: usize) -> bool {
     let at_col = |j: usize| -> Option<bool> {
-        let line = &lines[j];
-        if line.in_block_scalar {
+        // A line indented past `col` has its first marker past it too.
+        if lines.indent(j) > col || lines.in_block_scalar(j) {
             return None;
         }
-        let (c, mark) = first_mark(line.text)?;
+        let (c, mark) = first_mark(lines.text(j))?;
         match c.cmp(&col) {
             std::cmp::Ordering::Greater => None,
             std::cmp::Ordering::Equal => Some(matches!(mark, Mark::Dash)),
@@ -526,13 +626,14 @@ fn flow_from_tree(doc: &Document, offset: usize, mut ctx: Ctx, word: String) -> 
 }
 
 /// Keys written at column `col` in the same mapping as line `cur` (with inline values).
-fn sibling_keys(lines: &[Line<'_>], cur: usize, col: usize) -> Vec<(String, String)> {
+fn sibling_keys(lines: &TextLines<'_>, cur: usize, col: usize) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut visit = |j: usize| -> bool {
-        if lines[j].in_block_scalar {
+        // A line indented past `col` has no marker at `col` and goes on.
+        if lines.indent(j) > col || lines.in_block_scalar(j) {
             return true;
         }
-        let m = marks(lines[j].text);
+        let m = marks(lines.text(j));
         let Some((first, _)) = m.first() else {
             return true;
         };
@@ -546,9 +647,12 @@ fn sibling_keys(lines: &[Line<'_>], cur: usize, col: usize) -> Vec<(String, Stri
             break;
         }
     }
-    for (j, line) in lines.iter().enumerate().skip(cur + 1) {
-        let first = first_mark(line.text).map(|(c, _)| c);
-        if first.is_some_and(|c| c < col) && !line.in_block_scalar {
+    for j in cur + 1..lines.len() {
+        if lines.indent(j) > col {
+            continue;
+        }
+        let first = first_mark(lines.text(j)).map(|(c, _)| c);
+        if first.is_some_and(|c| c < col) && !lines.in_block_scalar(j) {
             break;
         }
         visit(j);
@@ -556,11 +660,21 @@ fn sibling_keys(lines: &[Line<'_>], cur: usize, col: usize) -> Vec<(String, Stri
     out
 }
 
-/// The scalar items of the block list whose `-` markers are at column `dash_col`.
-fn list_items(lines: &[Line<'_>], cur: usize, dash_col: usize) -> Vec<(String, String)> {
+/// The scalar items of the block list whose `-` markers are at column `dash_col`, looking up
+/// from line `cur` no further than line `floor`, and down from it.
+fn list_items(
+    lines: &TextLines<'_>,
+    floor: usize,
+    cur: usize,
+    dash_col: usize,
+) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut visit = |j: usize| -> bool {
-        let t = lines[j].text;
+        // A line indented past the markers belongs to an item.
+        if lines.indent(j) > dash_col {
+            return true;
+        }
+        let t = lines.text(j);
         let m = marks(t);
         let Some((first, mark)) = m.first() else {
             return true;
@@ -578,13 +692,13 @@ fn list_items(lines: &[Line<'_>], cur: usize, dash_col: usize) -> Vec<(String, S
         }
         true
     };
-    for j in (0..cur).rev() {
-        if !lines[j].in_block_scalar && !visit(j) {
+    for j in (floor..cur).rev() {
+        if !lines.in_block_scalar(j) && !visit(j) {
             break;
         }
     }
-    for (j, line) in lines.iter().enumerate().skip(cur + 1) {
-        if !line.in_block_scalar && !visit(j) {
+    for j in cur + 1..lines.len() {
+        if !lines.in_block_scalar(j) && !visit(j) {
             break;
         }
     }
@@ -594,28 +708,31 @@ fn list_items(lines: &[Line<'_>], cur: usize, dash_col: usize) -> Vec<(String, S
 /// Text-level facts about the document that survive syntax errors: the value of a top-level
 /// scalar key, the keys under a top-level mapping, the items of a top-level list.
 pub struct Outline<'a> {
-    lines: Vec<Line<'a>>,
+    lines: TextLines<'a>,
 }
 
 impl<'a> Outline<'a> {
     #[must_use]
-    pub fn new(text: &'a str) -> Self {
+    pub fn new(doc: &'a Document) -> Self {
         Self {
-            lines: split_lines(text),
+            lines: TextLines::new(&doc.text, &doc.lines),
         }
     }
 
     /// The document's lines, as [`context`] takes them.
-    pub(super) fn lines(&self) -> &[Line<'a>] {
+    pub(super) fn lines(&self) -> &TextLines<'a> {
         &self.lines
     }
 
     fn top_line(&self, key: &str) -> Option<(usize, String)> {
-        self.lines.iter().enumerate().find_map(|(j, l)| {
-            if l.in_block_scalar {
+        // A key at column 0 is on a line that starts with something other than a space.
+        let lines = &self.lines;
+        lines.top().iter().find_map(|&j| {
+            let j = j as usize;
+            if lines.in_block_scalar(j) {
                 return None;
             }
-            match first_mark(l.text) {
+            match first_mark(lines.text(j)) {
                 Some((0, Mark::Key(k, v))) if k == key => Some((j, v.to_owned())),
                 _ => None,
             }
@@ -634,13 +751,15 @@ impl<'a> Outline<'a> {
         let Some((j, _)) = self.top_line(key) else {
             return Vec::new();
         };
+        let lines = &self.lines;
         let mut col = None;
         let mut out = Vec::new();
-        for l in &self.lines[j + 1..] {
-            if l.in_block_scalar {
+        for j in j + 1..lines.len() {
+            // Once the keys' column is known, a line indented past it holds none of them.
+            if col.is_some_and(|c| lines.indent(j) > c) || lines.in_block_scalar(j) {
                 continue;
             }
-            let Some((c, mark)) = first_mark(l.text) else {
+            let Some((c, mark)) = first_mark(lines.text(j)) else {
                 continue;
             };
             if c == 0 {
@@ -671,8 +790,8 @@ impl<'a> Outline<'a> {
                 .collect();
         }
         let mut out = Vec::new();
-        for l in &self.lines[j + 1..] {
-            let t = l.text.trim_start();
+        for j in j + 1..self.lines.len() {
+            let t = self.lines.text(j).trim_start();
             if t.is_empty() || t.starts_with('#') {
                 continue;
             }
@@ -686,5 +805,88 @@ impl<'a> Outline<'a> {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::text::lines_with_starts;
+
+    /// The block-scalar flag of every line, worked out line by line from the top.
+    fn flags_from_the_top(text: &str) -> Vec<bool> {
+        let mut open: Option<usize> = None;
+        let mut out = Vec::new();
+        for (_, t) in lines_with_starts(text) {
+            let mut inside = false;
+            let indent = t.len() - t.trim_start_matches(' ').len();
+            if let Some(c) = open {
+                if indent > c || t.trim().is_empty() {
+                    inside = true;
+                } else {
+                    open = None;
+                }
+            }
+            if !inside
+                && let Some((col, Mark::Key(_, v))) = last_mark(t)
+                && (v.starts_with('|') || v.starts_with('>'))
+            {
+                open = Some(col);
+            }
+            out.push(inside);
+        }
+        out
+    }
+
+    #[test]
+    fn block_scalar_flags_read_on_demand_match_a_reading_from_the_top() {
+        let mut texts: Vec<String> = crate::core::analysis::incremental_tests::corpus()
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect();
+        texts.extend(
+            [
+                "a: |\n  x\n\n  y\nb: >-\n    z\n  w\nc: 1\n",
+                "p:\n  s: |+\n    k: |\n\n# c\n  t: >\n   u\n\t\n   v\n",
+                "- x: |\r\n  a|b\r\n- y\r  z: >\r    q\r",
+                "k: '|'\nl: \"> x\"\nm: a|b\nn: |2\n   x\n",
+                "",
+                "|",
+            ]
+            .map(str::to_owned),
+        );
+        let mut with_blocks = 0;
+        for text in &texts {
+            let expected = flags_from_the_top(text);
+            with_blocks += usize::from(expected.contains(&true));
+            let index = Lines::new(text);
+            assert_eq!(index.count(), expected.len(), "{text:?}");
+            let n = expected.len();
+            // Asked in text order, backwards, and hopping about: the same answers.
+            let orders: [Vec<usize>; 3] = [
+                (0..n).collect(),
+                (0..n).rev().collect(),
+                (0..n).map(|j| j * 7919 % n).collect(),
+            ];
+            for order in orders {
+                let lines = TextLines::new(text, &index);
+                for j in order {
+                    assert_eq!(
+                        lines.in_block_scalar(j),
+                        expected[j],
+                        "line {j} of {text:?}"
+                    );
+                }
+            }
+        }
+        assert!(with_blocks > 20, "{with_blocks}");
+    }
+
+    #[test]
+    fn top_lines_are_those_starting_at_column_zero() {
+        let text = "a: 1\n  b: 2\n\n# c\n- d\n\te\n   \nf:";
+        let index = Lines::new(text);
+        let lines = TextLines::new(text, &index);
+        assert_eq!(lines.top(), [0, 3, 4, 5, 7]);
     }
 }

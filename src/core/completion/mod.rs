@@ -174,8 +174,9 @@ pub struct Completions {
 /// The completion items at `offset` in `doc`, and whether the list is partial.
 #[must_use]
 pub fn complete_list(doc: &Document, offset: u32, sources: &Sources<'_>) -> Completions {
-    // The text is split into lines once, for the cursor context and the project outline.
-    let outline = Outline::new(&doc.text);
+    // One view of the lines for the cursor context and the project outline: what either
+    // works out about them (block scalars, top-level lines) is worked out once.
+    let outline = Outline::new(doc);
     let Some(mut ctx) = context::context(doc, offset, outline.lines()) else {
         return Completions::default();
     };
@@ -228,9 +229,9 @@ pub fn complete_list(doc: &Document, offset: u32, sources: &Sources<'_>) -> Comp
     }
 }
 
-/// Project facts read from the text (they survive syntax errors) and the tree. The outline's
-/// lines are split once per request (the cursor context needs them too); the rest is computed
-/// on first use: most requests need none of it, and some of it scans the whole text.
+/// Project facts read from the text (they survive syntax errors) and the tree, each computed
+/// on first use: most requests need none of them, and some (the part names) read a whole
+/// top-level section.
 struct Project<'a> {
     doc: &'a Document,
     outline: Outline<'a>,
