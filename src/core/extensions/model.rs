@@ -121,7 +121,8 @@ pub struct Prepared {
 ///
 /// # Errors
 /// A document that is not a mapping, or a field written under both of its names.
-pub fn prepare(expanded: &Value) -> Result<Prepared, ExpandError> {
+/// The expanded data is taken, not copied: a large project is not held twice.
+pub fn prepare(expanded: Value) -> Result<Prepared, ExpandError> {
     let Value::Object(map) = expanded else {
         return Err(ExpandError::project(
             Anchor::Document,
@@ -140,7 +141,7 @@ pub fn prepare(expanded: &Value) -> Result<Prepared, ExpandError> {
 #[must_use]
 pub fn finish(prepared: Prepared) -> ModelOutcome {
     let Prepared { data, mut warnings } = prepared;
-    let v = normalise(&data);
+    let v = normalise(data);
     if v.get("build-base").and_then(Value::as_str) == Some(facts::DEVEL) {
         warnings.push(DEVEL_WARNING.into());
     }
@@ -153,45 +154,57 @@ pub fn finish(prepared: Prepared) -> ModelOutcome {
 /// The Python field names (`run_user`) the model accepts besides the aliases (`run-user`).
 /// Returns the data with each Python name renamed to its alias; both spellings together are
 /// an error on the Python name, as in pydantic.
-fn resolve_aliases(map: &Map<String, Value>) -> Result<Map<String, Value>, ExpandError> {
-    let mut out = Map::new();
-    for (k, v) in map {
-        let alias = k.replace('_', "-");
-        let is_field_name = alias != *k && facts::PROJECT_FIELDS.contains(&alias.as_str());
-        if !is_field_name {
-            out.insert(k.clone(), v.clone());
-            continue;
+fn resolve_aliases(map: Map<String, Value>) -> Result<Map<String, Value>, ExpandError> {
+    // The first Python name (in the document's order) written beside its alias is refused.
+    for k in map.keys() {
+        if let Some(alias) = field_alias(k)
+            && map.contains_key(&alias)
+        {
+            return Err(both_spellings(k, &alias));
         }
-        if map.contains_key(&alias) {
-            let (what, fix) = if k == "run_user" {
-                (
-                    format!(
-                        "`{k}` and `{alias}` are both set: flask-framework, django-framework, fastapi-framework and go-framework add `run_user: _daemon_` (spelled with `_`), which rockcraft refuses next to a `run-user` written in rockcraft.yaml or added by expressjs-framework or spring-boot-framework."
-                    ),
-                    "Remove `run-user` from rockcraft.yaml if you wrote it (the extension already runs the services as `_daemon_`); if a second extension adds it, these two extensions cannot be used together.".to_owned(),
-                )
-            } else {
-                (
-                    format!(
-                        "`{k}` and `{alias}` are both set: `{k}` is another spelling of `{alias}`, and rockcraft refuses the project when both appear."
-                    ),
-                    format!("Keep only `{alias}`."),
-                )
-            };
-            return Err(ExpandError::project(
-                Anchor::Path(vec![PathSeg::Key(alias.clone())]),
-                MODEL_ERROR_HEADING,
-            )
-            .details(vec![Detail {
-                path: None,
-                message: what,
-            }])
-            .resolution(fix)
-            .doc(PROJECT_DOC_SLUG));
-        }
-        out.insert(alias, v.clone());
     }
-    Ok(out)
+    Ok(map
+        .into_iter()
+        .map(|(k, v)| match field_alias(&k) {
+            Some(alias) => (alias, v),
+            None => (k, v),
+        })
+        .collect())
+}
+
+/// The alias (`run-user`) of a project field written under its Python name (`run_user`).
+fn field_alias(key: &str) -> Option<String> {
+    let alias = key.replace('_', "-");
+    (alias != key && facts::PROJECT_FIELDS.contains(&alias.as_str())).then_some(alias)
+}
+
+/// The refusal of a field written under both of its names.
+fn both_spellings(k: &str, alias: &str) -> ExpandError {
+    let (what, fix) = if k == "run_user" {
+        (
+            format!(
+                "`{k}` and `{alias}` are both set: flask-framework, django-framework, fastapi-framework and go-framework add `run_user: _daemon_` (spelled with `_`), which rockcraft refuses next to a `run-user` written in rockcraft.yaml or added by expressjs-framework or spring-boot-framework."
+            ),
+            "Remove `run-user` from rockcraft.yaml if you wrote it (the extension already runs the services as `_daemon_`); if a second extension adds it, these two extensions cannot be used together.".to_owned(),
+        )
+    } else {
+        (
+            format!(
+                "`{k}` and `{alias}` are both set: `{k}` is another spelling of `{alias}`, and rockcraft refuses the project when both appear."
+            ),
+            format!("Keep only `{alias}`."),
+        )
+    };
+    ExpandError::project(
+        Anchor::Path(vec![PathSeg::Key(alias.to_owned())]),
+        MODEL_ERROR_HEADING,
+    )
+    .details(vec![Detail {
+        path: None,
+        message: what,
+    }])
+    .resolution(fix)
+    .doc(PROJECT_DOC_SLUG)
 }
 
 /// Warnings printed by field validators: they appear even when validation fails later.
@@ -211,15 +224,17 @@ fn field_warnings(data: &Map<String, Value>, out: &mut Vec<String>) {
 }
 
 /// The normalised document: model field order, defaults and coercions applied.
-fn normalise(data: &Map<String, Value>) -> Value {
+fn normalise(mut data: Map<String, Value>) -> Value {
     let mut out = Map::new();
     for &field in facts::PROJECT_FIELDS {
+        // Each field is moved out of the data, but `name`, which an empty `title` falls back to.
         let value = match field {
-            "title" => match data.get("title") {
-                Some(t) if py::truthy(t) => Some(t.clone()),
+            "name" => data.get("name").cloned(),
+            "title" => match data.remove("title") {
+                Some(t) if py::truthy(&t) => Some(t),
                 _ => data.get("name").cloned(),
             },
-            _ => data.get(field).cloned(),
+            _ => data.remove(field),
         };
         let Some(value) = value else { continue };
         let value = match field {

@@ -153,7 +153,7 @@ fn expand_loaded(doc: &Document, ctx: &Context<'_>, command: Command) -> Expande
         };
     }
     let outcome = apply_with_notes_cow(json, ctx, &mut notes)
-        .map(|v| project_model::check_with(&v, command, ctx.cancel));
+        .map(|v| project_model::check_with(v, command, ctx.cancel));
     Expanded { notes, outcome }
 }
 

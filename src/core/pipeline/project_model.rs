@@ -34,13 +34,14 @@ pub fn check(expanded: &Value) -> ModelOutcome {
 /// [`check`], following `command`'s loading.
 #[must_use]
 pub fn check_for(expanded: &Value, command: Command) -> ModelOutcome {
-    check_with(expanded, command, Cancel::NEVER)
+    check_with(expanded.clone(), command, Cancel::NEVER)
 }
 
-/// [`check_for`], stopping early once `cancel` is set (the outcome is then meaningless).
+/// [`check_for`] of an expanded project given away (a large one is not held twice), stopping
+/// early once `cancel` is set (the outcome is then meaningless).
 #[must_use]
-pub fn check_with(expanded: &Value, command: Command, cancel: Cancel<'_>) -> ModelOutcome {
-    let prepared = match model::prepare(expanded) {
+pub fn check_with(expanded: Value, command: Command, cancel: Cancel<'_>) -> ModelOutcome {
+    let mut prepared = match model::prepare(expanded) {
         Ok(p) => p,
         Err(e) => {
             return ModelOutcome {
@@ -49,7 +50,7 @@ pub fn check_with(expanded: &Value, command: Command, cancel: Cancel<'_>) -> Mod
             };
         }
     };
-    match validate(&prepared.data, command, cancel) {
+    match validate(&mut prepared.data, command, cancel) {
         Ok(()) => model::finish(prepared),
         Err(e) => ModelOutcome {
             warnings: prepared.warnings,
@@ -58,25 +59,38 @@ pub fn check_with(expanded: &Value, command: Command, cancel: Cancel<'_>) -> Mod
     }
 }
 
-/// The data as the model reads it before validating types (numbers coerced where rockcraft
-/// coerces them), so the analyzer does not report those coercions.
-fn coerced_for_analysis(data: &Map<String, Value>) -> Value {
-    let mut d = data.clone();
-    if let Some(v) = d.get_mut("version")
-        && let Value::Number(n) = v
-    {
-        *v = Value::String(py::number_str(n));
+/// The data emitted as YAML as the model reads it before validating types (numbers coerced
+/// where rockcraft coerces them), so the analyzer does not report those coercions. The data is
+/// lent for the emission and given back as it was (it is not copied).
+fn emitted_for_analysis(data: &mut Map<String, Value>) -> String {
+    let number = match data.get_mut("version") {
+        Some(v) => match v {
+            Value::Number(n) => {
+                let coerced = Value::String(py::number_str(n));
+                Some(std::mem::replace(v, coerced))
+            }
+            _ => None,
+        },
+        None => None,
+    };
+    let value = Value::Object(std::mem::take(data));
+    let text = emit::to_yaml_string(&value);
+    if let Value::Object(map) = value {
+        *data = map;
     }
-    Value::Object(d)
+    if let (Some(number), Some(v)) = (number, data.get_mut("version")) {
+        *v = number;
+    }
+    text
 }
 
 /// Runs the project-model checks on the expanded data.
 fn validate(
-    data: &Map<String, Value>,
+    data: &mut Map<String, Value>,
     command: Command,
     cancel: Cancel<'_>,
 ) -> Result<(), ExpandError> {
-    let text = emit::to_yaml_string(&coerced_for_analysis(data));
+    let text = emitted_for_analysis(data);
     let analysis = analyze_with(&text, cancel);
     let mut details = Vec::new();
     let mut anchor = None;
