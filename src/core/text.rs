@@ -76,7 +76,7 @@ pub fn lines_with_starts(text: &str) -> impl Iterator<Item = (usize, &str)> {
 
 /// Line starts of a text, for converting between byte offsets and positions. Lines end at
 /// `\n`, `\r\n` or a lone `\r`, as the LSP specification counts them.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lines {
     /// The offset each line starts at.
     starts: Vec<u32>,
@@ -130,6 +130,79 @@ impl Lines {
             multibyte,
             len: u32::try_from(text.len()).unwrap_or(u32::MAX),
         }
+    }
+
+    /// The index of `new_text`, which is this index's text with the bytes `start..old_end`
+    /// replaced by the `new_end - start` bytes at `start` (both ends on character
+    /// boundaries): what [`Lines::new`] gives, computed from this index and the new bytes only
+    /// (an edit of a large text costs a copy of the index, not a read of the text).
+    #[must_use]
+    pub fn replaced(&self, new_text: &str, start: u32, old_end: u32, new_end: u32) -> Self {
+        let bytes = new_text.as_bytes();
+        let len = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
+        let new_end = new_end.min(len);
+        let start = start.min(new_end);
+        let moved = |at: u32| at - old_end + new_end;
+        // A line starts after a `\n`, or after a `\r` that no `\n` follows: whether `s` starts
+        // one depends on the bytes at `s - 1` and `s`, unchanged before `start` and from
+        // `old_end` on.
+        let keep = self.starts.partition_point(|&s| s < start.max(1));
+        let mut starts = Vec::with_capacity(self.starts.len() + 1);
+        starts.extend_from_slice(&self.starts[..keep]);
+        for s in start.max(1)..=new_end {
+            let before = bytes[s as usize - 1];
+            if before == b'\n' || (before == b'\r' && bytes.get(s as usize) != Some(&b'\n')) {
+                starts.push(s);
+            }
+        }
+        let after = self.starts.partition_point(|&s| s <= old_end);
+        starts.extend(self.starts[after..].iter().map(|&s| moved(s)));
+        // The characters of the new bytes, between the kept ones and the moved ones (whose
+        // running totals change by what the replaced characters and the new ones differ).
+        let region = new_text
+            .get(start as usize..new_end as usize)
+            .unwrap_or_default();
+        let wide = Self::spliced(&self.wide, start, old_end, moved, region, |c| {
+            c.len_utf8() - c.len_utf16()
+        });
+        let multibyte = Self::spliced(&self.multibyte, start, old_end, moved, region, |c| {
+            c.len_utf8() - 1
+        });
+        Self {
+            starts,
+            wide,
+            multibyte,
+            len,
+        }
+    }
+
+    /// A running-total table (`wide` or `multibyte`) after the replacement of the characters
+    /// at `start..old_end` by those of `region`, each counting `count(c)`.
+    fn spliced(
+        table: &[(u32, u32)],
+        start: u32,
+        old_end: u32,
+        moved: impl Fn(u32) -> u32,
+        region: &str,
+        count: impl Fn(char) -> usize,
+    ) -> Vec<(u32, u32)> {
+        let keep = table.partition_point(|&(at, _)| at < start);
+        let after = table.partition_point(|&(at, _)| at < old_end);
+        let total_before = keep.checked_sub(1).map_or(0, |i| table[i].1);
+        let total_through = after.checked_sub(1).map_or(0, |i| table[i].1);
+        let mut out = Vec::with_capacity(table.len());
+        out.extend_from_slice(&table[..keep]);
+        let mut total = total_before;
+        for (i, c) in region.char_indices().filter(|(_, c)| !c.is_ascii()) {
+            total = total.saturating_add(u32::try_from(count(c)).unwrap_or(0));
+            out.push((start + u32::try_from(i).unwrap_or(0), total));
+        }
+        out.extend(
+            table[after..]
+                .iter()
+                .map(|&(at, t)| (moved(at), t - total_through + total)),
+        );
+        out
     }
 
     /// Bytes beyond the first of the characters before `offset`.
@@ -279,6 +352,41 @@ impl Lines {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_index_edited_in_place_is_the_index_of_the_edited_text() {
+        let texts = [
+            "",
+            "a",
+            "a\nbb\r\n\nccc\rd\n",
+            "\r\r\n\n\r",
+            "é\nx: ü\r\ny\n日本\r\n😀\n",
+            "name: x\nparts:\n  a:\n    plugin: nil\r\n",
+        ];
+        let pieces = ["", "\n", "\r", "\r\n", "x", "é", "😀\r", "\nab\r\ncd\n", "日\n本"];
+        let mut checked = 0;
+        for text in texts {
+            let ends: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            for (a, &start) in ends.iter().enumerate() {
+                for &end in &ends[a..] {
+                    for piece in pieces {
+                        let new = format!("{}{piece}{}", &text[..start], &text[end..]);
+                        let edited = Lines::new(text).replaced(
+                            &new,
+                            u32::try_from(start).unwrap(),
+                            u32::try_from(end).unwrap(),
+                            u32::try_from(start + piece.len()).unwrap(),
+                        );
+                        assert_eq!(edited, Lines::new(&new), "{text:?} {start}..{end} {piece:?}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 5000, "{checked}");
+    }
 
     #[test]
     fn a_search_from_a_hint_finds_the_same_line() {

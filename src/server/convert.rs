@@ -118,38 +118,45 @@ pub fn apply_changes(
         let new = changes[last_full].text.clone();
         let mut made: Vec<Replaced> = edits::between(text, &new).into_iter().collect();
         let lines = Lines::new(&new);
-        let (new, lines, more) = apply_ranged(new, lines, enc, tail);
+        let (new, edited, more) = apply_ranged(new, &lines, enc, tail);
         made.extend(more);
-        return (new, lines, made);
+        return (new, edited.unwrap_or(lines), made);
     }
     // Room for every inserted text at once: growing by doubling would keep up to twice the
     // document's size alive for this version.
     let inserted: usize = changes.iter().map(|c| c.text.len()).sum();
     let mut owned = String::with_capacity(text.len().saturating_add(inserted));
     owned.push_str(text);
-    apply_ranged(owned, lines.clone(), enc, changes)
+    let (new, edited, made) = apply_ranged(owned, lines, enc, changes);
+    (new, edited.unwrap_or_else(|| lines.clone()), made)
 }
 
+/// Applies ranged changes (and full ones) to `text`, whose index is `lines`; the index of the
+/// result is updated with each change, not rebuilt (`None`: no change, `lines` holds).
 fn apply_ranged(
     mut text: String,
-    mut lines: Lines,
+    lines: &Lines,
     enc: Encoding,
     changes: &[TextDocumentContentChangeEvent],
-) -> (String, Lines, Vec<Replaced>) {
+) -> (String, Option<Lines>, Vec<Replaced>) {
     let mut made = Vec::with_capacity(changes.len());
+    let mut edited: Option<Lines> = None;
     for change in changes {
         let Some(range) = change.range else {
             made.extend(edits::between(&text, &change.text));
             text.clone_from(&change.text);
-            lines = Lines::new(&text);
+            edited = Some(Lines::new(&text));
             continue;
         };
-        let r = LineMap::new(&text, &lines, enc).text_range(range);
+        let current = edited.as_ref().unwrap_or(lines);
+        let r = LineMap::new(&text, current, enc).text_range(range);
         text.replace_range(usize::from(r.start())..usize::from(r.end()), &change.text);
         made.push(Replaced::new(r, &change.text));
-        lines = Lines::new(&text);
+        let new_end = u32::from(r.start())
+            .saturating_add(u32::try_from(change.text.len()).unwrap_or(u32::MAX));
+        edited = Some(current.replaced(&text, r.start().into(), r.end().into(), new_end));
     }
-    (text, lines, made)
+    (text, edited, made)
 }
 
 #[must_use]
