@@ -258,10 +258,13 @@ impl Snapshot {
             Some(a) => Outcome::Analysed(Arc::new(a)),
             None => Outcome::Failed,
         });
-        // Analysed: the earlier version is not needed any more.
+        // Analysed: the earlier version is not needed any more. It is let go of before those
+        // waiting are woken: the expansion they start would otherwise build the project's
+        // data while the earlier version's tree is still being freed.
         if let Ok(mut b) = self.basis.lock() {
             b.take();
         }
+        drop(basis);
         self.settled.notify_waiters();
         Some(done)
     }
