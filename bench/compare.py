@@ -17,9 +17,10 @@ be had is left out with a note on stderr.
 
 Samples (--samples): flask (the init template), flask-edited (its parts uncommented),
 flask-prime (flask-edited, typing on a `prime` entry the expansion checks), errors, large (the
-generated 22k-line file).
+generated 22k-line file), huge (a generated 250k-line file; not in the default list).
 
 Usage: bench/compare.py [--runs N] [--servers LIST] [--samples LIST] [--previous REV]
+                        [--reuse LIST]
 Output: a Markdown table on stdout, one row per sample and server; reports in target/bench/cmp.
 """
 
@@ -31,6 +32,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import tarfile
 import io
 from pathlib import Path
@@ -72,6 +74,14 @@ SAMPLES = {
         "file": OUT / "large/rockcraft.yaml",
         "complete": ["4:7", "16378:13", "21831:14"],
         "hover": ["4:2", "16381:5", "21831:5"],
+        "edits": 20,
+    },
+    # Not in the default samples: 250,827 lines, 23,000 parts (`gen_large.py --parts 23000`).
+    "huge": {
+        "file": OUT / "huge/rockcraft.yaml",
+        "generate": ["--parts", "23000"],
+        "complete": ["4:7", "200000:13", "250801:14"],
+        "hover": ["4:2", "200002:5", "250801:5"],
         "edits": 20,
     },
 }
@@ -218,6 +228,20 @@ def measure(name: str, cmd: str, sample: str, runs: int, known: set[str]) -> dic
     return json.loads(report.read_text(encoding="utf-8")).get("median") or {}
 
 
+# Stands for the command of a server whose earlier report is shown (`--reuse`).
+REUSED = "<reused>"
+
+
+def reused(name: str, sample: str) -> dict | None:
+    """The medians of an earlier run's report for `name` on `sample`, saying when it was made."""
+    report = OUT / "cmp" / f"{name}-{sample}.json"
+    if not report.exists():
+        return None
+    made = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(report.stat().st_mtime))
+    note(f"== {name} / {sample}: the report of {made} ({report})")
+    return json.loads(report.read_text(encoding="utf-8")).get("median") or {}
+
+
 def fmt(v) -> str:
     if v is None:
         return "-"
@@ -260,6 +284,10 @@ def main() -> int:
     ap.add_argument("--servers", default="ours,previous,craft-ls,yls-1.25,yls-2.0")
     ap.add_argument("--samples", default="flask,errors,large")
     ap.add_argument("--previous", default=None, help="commit of the previous figures")
+    ap.add_argument("--reuse", default="",
+                    help="servers (comma-separated) whose reports from an earlier run of this script "
+                         "(target/bench/cmp/NAME-SAMPLE.json) are shown instead of measured again: "
+                         "the slow peers, measured once on a quiet machine")
     ap.add_argument("--print-previous", action="store_true",
                     help="build the previous version if needed, print its binary's path, stop")
     args = ap.parse_args()
@@ -274,11 +302,16 @@ def main() -> int:
             return 1
         print(binary)
         return 0
-    if not SAMPLES["large"]["file"].exists():
-        SAMPLES["large"]["file"].parent.mkdir(parents=True, exist_ok=True)
-        run([sys.executable, str(HERE / "gen_large.py"), "-o", str(SAMPLES["large"]["file"])])
+    for generated in ("large", "huge"):
+        spec = SAMPLES[generated]
+        if generated in args.samples.split(",") and not spec["file"].exists():
+            spec["file"].parent.mkdir(parents=True, exist_ok=True)
+            run([sys.executable, str(HERE / "gen_large.py"), *spec.get("generate", []),
+                 "-o", str(spec["file"])])
 
-    servers = commands([s for s in args.servers.split(",") if s], prev_rev)
+    reuse = [s for s in args.reuse.split(",") if s]
+    servers = commands([s for s in args.servers.split(",") if s and s not in reuse], prev_rev)
+    servers.update({name: REUSED for name in reuse})
     known = bench_args()
     header = "| sample | server | " + " | ".join(c for c, _ in COLUMNS) + " |"
     rows = [header, "|" + "---|" * (len(COLUMNS) + 2)]
@@ -288,7 +321,7 @@ def main() -> int:
             continue
         first = True
         for name, cmd in servers.items():
-            m = measure(name, cmd, sample, args.runs, known)
+            m = reused(name, sample) if cmd is REUSED else measure(name, cmd, sample, args.runs, known)
             if m is None:
                 note(f"{name} / {sample}: no report (see target/bench/cmp/{name}-{sample}.txt)")
                 continue

@@ -10,7 +10,9 @@
 #   3. the per-edit analysis and what a kept analysis costs per line (cargo bench --bench analyze);
 #   4. workspace diagnostics over 500 projects (bench/workspace_diagnostics.py).
 # Usage: bench/run.sh [RUNS]   (default 5). SERVERS=ours,previous,... and SAMPLES=flask,...
-# narrow part 1 (see bench/compare.py --help); BIN names an already built server.
+# narrow part 1 (see bench/compare.py --help); BIN names an already built server; REUSE=craft-ls,...
+# shows those servers' reports from an earlier run instead of measuring them again (the peers
+# take half an hour: measure them once on a quiet machine, then reuse their reports).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${1:-5}"
@@ -27,7 +29,8 @@ SAMPLES="${SAMPLES:-flask,flask-prime,errors,large}"
 
 echo "## Language server ($RUNS fresh server runs per row, medians)"
 echo
-python3 bench/compare.py --runs "$RUNS" --servers "$SERVERS" --samples "$SAMPLES"
+python3 bench/compare.py --runs "$RUNS" --servers "$SERVERS" --samples "$SAMPLES" \
+  --reuse "${REUSE:-}"
 echo
 
 echo "## Command line (whole processes)"
