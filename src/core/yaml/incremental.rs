@@ -202,7 +202,7 @@ impl Level {
         }
         let mut starts = Vec::with_capacity(entries.len());
         let mut indent = None;
-        for e in entries {
+        for e in entries.iter() {
             let key = u32::from(tree.node(e.key).span.start()) as usize;
             let before = text.get(..key)?;
             let line = before.rfind('\n').map_or(0, |i| i + 1);
@@ -461,35 +461,43 @@ fn splice(
         }
     };
     let shift = |r: TextRange| -> TextRange { r + TextSize::from(start) };
+    // Nodes before the run keep their ids and those after it all move by the same amount
+    // (none when the run has as many nodes as before): a container's children are shared
+    // with the old tree unless they move.
+    let moves = ids + added != ide;
+    let keep = |n: &Node| -> Node {
+        let kind = if moves && refers_from(&n.kind, ide) {
+            relink(&n.kind, moved)
+        } else {
+            n.kind.clone()
+        };
+        Node {
+            span: n.span,
+            kind,
+            parent: n.parent.map(moved),
+        }
+    };
     let mut nodes: Vec<Node> = Vec::with_capacity(usize::try_from(total).ok()?);
-    for (i, n) in old.nodes[..ids as usize].iter().enumerate().chain(
-        old.nodes[ide as usize..]
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (i + ide as usize, n)),
-    ) {
+    for (i, n) in old.nodes[..ids as usize].iter().enumerate() {
+        let mut node = keep(n);
         // Nodes outside the run lie wholly before or after it; the mappings around it get
         // their ends below.
-        let span =
-            if i == level.map.0 as usize || level.parent.is_some_and(|(r, _)| r.0 as usize == i) {
-                n.span
-            } else {
-                change.map_range(n.span)?
-            };
-        nodes.push(Node {
-            span,
-            kind: relink(&n.kind, moved),
-            parent: n.parent.map(moved),
-        });
-        if nodes.len() == ids as usize {
-            for f in &fresh.tree.nodes[1..run_read.nodes] {
-                nodes.push(Node {
-                    span: shift(f.span),
-                    kind: relink(&f.kind, placed),
-                    parent: f.parent.map(placed),
-                });
-            }
+        if i != level.map.0 as usize && level.parent.is_none_or(|(r, _)| r.0 as usize != i) {
+            node.span = change.map_range(n.span)?;
         }
+        nodes.push(node);
+    }
+    for f in &fresh.tree.nodes[1..run_read.nodes] {
+        nodes.push(Node {
+            span: shift(f.span),
+            kind: relink(&f.kind, placed),
+            parent: f.parent.map(placed),
+        });
+    }
+    for n in &old.nodes[ide as usize..] {
+        let mut node = keep(n);
+        node.span = change.map_range(n.span)?;
+        nodes.push(node);
     }
     if nodes.len() as u64 != total {
         return None;
@@ -505,7 +513,7 @@ fn splice(
         value: moved(e.value),
     }));
     if let NodeKind::Mapping { entries: slot, .. } = &mut nodes[level.map.0 as usize].kind {
-        *slot = entries;
+        *slot = entries.into();
     }
     // A block mapping ends where the last of its children ended when it was read (the
     // parser's end, before an empty value is placed after its colon): the old end when its
@@ -563,6 +571,19 @@ fn splice(
         root: old.root,
         comments,
     })
+}
+
+/// Whether a node refers to a node numbered `from` or later (children are numbered after
+/// their container and in order, so the last one is the highest).
+fn refers_from(kind: &NodeKind, from: u32) -> bool {
+    match kind {
+        NodeKind::Scalar(_) => false,
+        NodeKind::Mapping { entries, .. } => entries
+            .last()
+            .is_some_and(|e| e.key.0.max(e.value.0) >= from),
+        NodeKind::Sequence { items, .. } => items.last().is_some_and(|i| i.0 >= from),
+        NodeKind::Alias { target } => target.is_some_and(|t| t.0 >= from),
+    }
 }
 
 /// A node's kind with its children renamed.
