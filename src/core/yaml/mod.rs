@@ -7,12 +7,14 @@
 pub mod incremental;
 mod index;
 mod json;
+mod nodes;
 mod parse;
 mod patterns;
 mod resolve;
 
 pub use index::TreeIndex;
 pub use json::{ToJson, conversion_may_fail, to_json};
+pub use nodes::{CHUNK, Nodes};
 pub use parse::parse;
 pub use resolve::{ScalarValue, big_int_digits, resolve_plain, resolves_to_str};
 
@@ -161,7 +163,7 @@ pub fn dotted(path: &[PathSeg]) -> String {
 /// The parsed document.
 #[derive(Clone, Debug, Default)]
 pub struct Tree {
-    pub nodes: Vec<Node>,
+    pub nodes: Nodes,
     pub root: Option<NodeId>,
     pub comments: Vec<Comment>,
 }

@@ -93,12 +93,8 @@ pub(super) fn parse_until(text: &str, stop: u32) -> (Parsed, Option<u32>) {
     let mut parser = Parser::new_from_str_with_options(text, options);
     let mut b = Builder {
         text,
-        // About a node per 8 bytes of YAML: reserving it at once spares the copies (and the
-        // peak of old and new buffers) of growing by doubling; the excess is given back.
-        tree: Tree {
-            nodes: Vec::with_capacity((text.len() / 8).min(MAX_NODES)),
-            ..Tree::default()
-        },
+        // The nodes grow by chunks, never copied once written.
+        tree: Tree::default(),
         stack: Vec::new(),
         anchors: HashMap::new(),
         errors: Vec::new(),
