@@ -546,16 +546,41 @@ fn splice(
             parent: f.parent.map(placed),
         });
     }
-    let same = !moves && change.new_end == change.old_end;
+    // After the run, offsets move by the length the edit added.
+    let after = |r: TextRange| -> Option<TextRange> {
+        let (a, b) = (u32::from(r.start()), u32::from(r.end()));
+        if a < change.old_end {
+            return None;
+        }
+        let a = (a - change.old_end).checked_add(change.new_end)?;
+        let b = (b - change.old_end).checked_add(change.new_end)?;
+        Some(TextRange::new(a.into(), b.into()))
+    };
     let mut i = ide as usize;
     while i < old.nodes.len() {
-        if same && i.is_multiple_of(NODE_CHUNK) && nodes.share(&old.nodes, i / NODE_CHUNK) {
+        // Where the nodes keep their numbers, whole chunks are shared, or copied with their
+        // offsets moved.
+        if !moves
+            && i.is_multiple_of(NODE_CHUNK)
+            && let Some(chunk) = old.nodes.chunk(i / NODE_CHUNK)
+        {
+            if change.new_end == change.old_end && nodes.share(&old.nodes, i / NODE_CHUNK) {
+                i += NODE_CHUNK;
+                continue;
+            }
+            let mut copy = chunk.to_vec();
+            for n in &mut copy {
+                n.span = after(n.span)?;
+            }
+            if let Err(copy) = nodes.push_chunk(copy) {
+                nodes.extend(copy);
+            }
             i += NODE_CHUNK;
             continue;
         }
         let n = &old.nodes[i];
         let mut node = keep(n);
-        node.span = change.map_range(n.span)?;
+        node.span = after(n.span)?;
         nodes.push(node);
         i += 1;
     }

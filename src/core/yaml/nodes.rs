@@ -75,6 +75,21 @@ impl Nodes {
         }
     }
 
+    /// The `k`th chunk, when it is full.
+    pub(super) fn chunk(&self, k: usize) -> Option<&[Node]> {
+        self.full.get(k).map(|c| c.as_slice())
+    }
+
+    /// Appends a full chunk of nodes when this ends a chunk (else gives it back).
+    pub(super) fn push_chunk(&mut self, chunk: Vec<Node>) -> Result<(), Vec<Node>> {
+        if self.tail.is_empty() && chunk.len() == CHUNK {
+            self.full.push(Arc::new(chunk));
+            Ok(())
+        } else {
+            Err(chunk)
+        }
+    }
+
     /// Gives back the room reserved for nodes not read.
     pub fn shrink_to_fit(&mut self) {
         self.tail.shrink_to_fit();
@@ -86,6 +101,14 @@ impl Nodes {
             chunks: self.full.iter(),
             tail: Some(&self.tail),
             current: [].iter(),
+        }
+    }
+}
+
+impl Extend<Node> for Nodes {
+    fn extend<I: IntoIterator<Item = Node>>(&mut self, nodes: I) {
+        for node in nodes {
+            self.push(node);
         }
     }
 }
