@@ -147,7 +147,15 @@ fn apply_ranged(
         let r = LineMap::new(&text, &lines, enc).text_range(range);
         text.replace_range(usize::from(r.start())..usize::from(r.end()), &change.text);
         made.push(Replaced::new(r, &change.text));
-        lines = Lines::new(&text);
+        let (start, end) = (u32::from(r.start()), u32::from(r.end()));
+        lines = match u32::try_from(change.text.len())
+            .ok()
+            .and_then(|n| start.checked_add(n))
+        {
+            // Only the lines around the replaced range are read again.
+            Some(new_end) => lines.edited(&text, start, end, new_end),
+            None => Lines::new(&text),
+        };
     }
     (text, lines, made)
 }
