@@ -176,20 +176,14 @@ impl Lines {
         let first = (self.line_of(start) as usize).saturating_sub(1);
         let from = self.starts.get(first).copied().unwrap_or(0);
         let last = self.line_of(old_end) as usize + 2;
-        let (to_old, to_new) = match self.starts.get(last) {
-            Some(&s) => (s, s - old_end + new_end),
-            None => (self.len + 1, u32::try_from(len).unwrap_or(u32::MAX) + 1),
-        };
+        // The first line start after those, in the old text (none: read to the end).
+        let next = self.starts.get(last).copied();
+        let to = next.map_or(len, |s| (s - old_end + new_end) as usize - 1);
         let mut starts = Vec::with_capacity(self.starts.len() + 16);
         starts.extend_from_slice(&self.starts[..=first.min(self.starts.len() - 1)]);
-        push_breaks(
-            text.as_bytes(),
-            from as usize,
-            (to_new as usize - 1).min(len),
-            &mut starts,
-        );
-        if to_old <= self.len {
-            let after = self.starts.partition_point(|&s| s < to_old);
+        push_breaks(text.as_bytes(), from as usize, to, &mut starts);
+        if let Some(next) = next {
+            let after = self.starts.partition_point(|&s| s < next);
             starts.extend(self.starts[after..].iter().map(|&s| s - old_end + new_end));
         }
         starts.shrink_to_fit();
