@@ -53,7 +53,9 @@ impl Nodes {
     }
 
     pub fn push(&mut self, node: Node) {
-        if self.tail.capacity() == 0 {
+        // The first chunk grows as needed (most documents are small); the next ones, in a
+        // document known to be large, get their room at once.
+        if self.tail.capacity() == 0 && !self.full.is_empty() {
             self.tail.reserve_exact(CHUNK);
         }
         self.tail.push(node);
