@@ -22,6 +22,15 @@ pub struct Nodes {
 }
 
 impl Nodes {
+    /// Room for `n` nodes in the first chunk (at most a chunk's worth).
+    #[must_use]
+    pub fn with_capacity(n: usize) -> Self {
+        Self {
+            full: Vec::new(),
+            tail: Vec::with_capacity(n.min(CHUNK)),
+        }
+    }
+
     #[must_use]
     pub fn len(&self) -> usize {
         self.full.len() * CHUNK + self.tail.len()
@@ -33,6 +42,7 @@ impl Nodes {
     }
 
     #[must_use]
+    #[inline]
     pub fn get(&self, i: usize) -> Option<&Node> {
         match self.full.get(i / CHUNK) {
             Some(chunk) => chunk.get(i % CHUNK),
@@ -53,8 +63,8 @@ impl Nodes {
     }
 
     pub fn push(&mut self, node: Node) {
-        // The first chunk grows as needed (most documents are small); the next ones, in a
-        // document known to be large, get their room at once.
+        // The first chunk grows as needed (most documents are small, see `with_capacity`);
+        // the next ones, in a document known to be large, get their room at once.
         if self.tail.capacity() == 0 && !self.full.is_empty() {
             self.tail.reserve_exact(CHUNK);
         }
@@ -118,20 +128,25 @@ impl Extend<Node> for Nodes {
 impl Index<usize> for Nodes {
     type Output = Node;
 
+    #[inline]
     fn index(&self, i: usize) -> &Node {
-        match self.full.get(i / CHUNK) {
-            Some(chunk) => &chunk[i % CHUNK],
-            None => &self.tail[i - self.full.len() * CHUNK],
+        let base = self.full.len() * CHUNK;
+        if i >= base {
+            &self.tail[i - base]
+        } else {
+            &self.full[i / CHUNK][i % CHUNK]
         }
     }
 }
 
 impl IndexMut<usize> for Nodes {
+    #[inline]
     fn index_mut(&mut self, i: usize) -> &mut Node {
-        let full = self.full.len();
-        match self.full.get_mut(i / CHUNK) {
-            Some(chunk) => &mut Arc::make_mut(chunk)[i % CHUNK],
-            None => &mut self.tail[i - full * CHUNK],
+        let base = self.full.len() * CHUNK;
+        if i >= base {
+            &mut self.tail[i - base]
+        } else {
+            &mut Arc::make_mut(&mut self.full[i / CHUNK])[i % CHUNK]
         }
     }
 }

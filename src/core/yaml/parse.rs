@@ -11,8 +11,8 @@ use rustc_hash::{FxBuildHasher, FxHashMap};
 use granit_parser::{Event, Marker, Parser, ScalarStyle as GStyle, Span, StructureStyle, Tag};
 
 use super::{
-    Comment, Entry, MAX_DEPTH, Node, NodeId, NodeKind, Parsed, Scalar, ScalarStyle, ScalarValue,
-    Tree, YamlError, YamlErrorKind, resolve_plain,
+    Comment, Entry, MAX_DEPTH, Node, NodeId, NodeKind, Nodes, Parsed, Scalar, ScalarStyle,
+    ScalarValue, Tree, YamlError, YamlErrorKind, resolve_plain,
 };
 use crate::core::text::{TextRange, TextSize};
 
@@ -61,6 +61,9 @@ struct Builder<'t> {
     reached: Option<u32>,
     /// Emptied children lists of closed containers, for the next ones to fill.
     spare: Vec<(Vec<Entry>, Vec<NodeId>)>,
+    /// The children of every empty container (and of open ones), shared.
+    no_entries: Arc<[Entry]>,
+    no_items: Arc<[NodeId]>,
 }
 
 fn offset(text: &str, m: &Marker) -> u32 {
@@ -93,8 +96,13 @@ pub(super) fn parse_until(text: &str, stop: u32) -> (Parsed, Option<u32>) {
     let mut parser = Parser::new_from_str_with_options(text, options);
     let mut b = Builder {
         text,
-        // The nodes grow by chunks, never copied once written.
-        tree: Tree::default(),
+        // About a node per 8 bytes of YAML: reserving the first chunk's at once spares the
+        // copies of growing it by doubling (the excess is given back); the nodes grow by
+        // chunks, never copied once written.
+        tree: Tree {
+            nodes: Nodes::with_capacity(text.len() / 8),
+            ..Tree::default()
+        },
         stack: Vec::new(),
         anchors: HashMap::new(),
         errors: Vec::new(),
@@ -105,6 +113,8 @@ pub(super) fn parse_until(text: &str, stop: u32) -> (Parsed, Option<u32>) {
         stop,
         reached: None,
         spare: Vec::new(),
+        no_entries: Arc::from([]),
+        no_items: Arc::from([]),
     };
     loop {
         match parser.next_event() {
@@ -279,12 +289,12 @@ impl Builder<'_> {
         let flow = style == StructureStyle::Flow;
         let kind = if is_map {
             NodeKind::Mapping {
-                entries: Arc::from([]),
+                entries: Arc::clone(&self.no_entries),
                 flow,
             }
         } else {
             NodeKind::Sequence {
-                items: Arc::from([]),
+                items: Arc::clone(&self.no_items),
                 flow,
             }
         };
@@ -354,11 +364,15 @@ impl Builder<'_> {
         let node = &mut self.tree.nodes[frame.id.0 as usize];
         let flow = match &mut node.kind {
             NodeKind::Mapping { entries, flow } => {
-                *entries = Arc::from(frame.entries.as_slice());
+                if !frame.entries.is_empty() {
+                    *entries = Arc::from(frame.entries.as_slice());
+                }
                 *flow
             }
             NodeKind::Sequence { items, flow } => {
-                *items = Arc::from(frame.items.as_slice());
+                if !frame.items.is_empty() {
+                    *items = Arc::from(frame.items.as_slice());
+                }
                 *flow
             }
             _ => false,
