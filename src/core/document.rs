@@ -68,15 +68,33 @@ impl Document {
     /// kept ([`yaml::incremental`]); otherwise the whole text is read. Either way the result
     /// is what [`Document::parse`] gives. The [`Change`] says which lines were read again
     /// (`None`: all of them).
+    /// The line index is likewise made from this document's, read again around the change.
     #[must_use]
     pub fn reparse(&self, text: &str) -> (Self, Option<Change>) {
-        self.reparse_shared(Arc::from(text), Arc::new(Lines::new(text)))
+        if let Some((tree, change)) = self.reread(text) {
+            let lines = self
+                .lines
+                .edited(text, change.start, change.old_end, change.new_end);
+            return (
+                Self::read_in_part(Arc::from(text), Arc::new(lines), tree),
+                Some(change),
+            );
+        }
+        (Self::parse(text), None)
     }
 
     /// [`Document::reparse`] of a text and line index that the caller keeps too (see
     /// [`Document::parse_shared`]).
     #[must_use]
     pub fn reparse_shared(&self, text: Arc<str>, lines: Arc<Lines>) -> (Self, Option<Change>) {
+        if let Some((tree, change)) = self.reread(&text) {
+            return (Self::read_in_part(text, lines, tree), Some(change));
+        }
+        (Self::parse_shared(text, lines), None)
+    }
+
+    /// The tree of `text` read from this one, when only some blocks need reading again.
+    fn reread(&self, text: &str) -> Option<(Tree, Change)> {
         // Without a JSON value built at its reading, this tree's conversion cannot fail (see
         // `from_parsed`), so the read need not look at every node to make sure.
         let read = if self.json.get().is_none() {
@@ -84,23 +102,24 @@ impl Document {
         } else {
             yaml::incremental::reparse
         };
-        if self.yaml_errors.is_empty()
-            && let Some((tree, change)) = read(&self.tree, &self.text, &text)
-        {
-            // A tree read in part has no alias and only scalar keys, as the one it came from:
-            // its JSON value is left for `json`, as `from_parsed` would.
-            return (
-                Self {
-                    text,
-                    lines,
-                    tree,
-                    yaml_errors: Vec::new(),
-                    json: OnceLock::new(),
-                },
-                Some(change),
-            );
+        if self.yaml_errors.is_empty() {
+            read(&self.tree, &self.text, text)
+        } else {
+            None
         }
-        (Self::parse_shared(text, lines), None)
+    }
+
+    /// The document of a tree read in part by [`Document::reread`].
+    fn read_in_part(text: Arc<str>, lines: Arc<Lines>, tree: Tree) -> Self {
+        // A tree read in part has no alias and only scalar keys, as the one it came from:
+        // its JSON value is left for `json`, as `from_parsed` would.
+        Self {
+            text,
+            lines,
+            tree,
+            yaml_errors: Vec::new(),
+            json: OnceLock::new(),
+        }
     }
 
     /// The document as `PyYAML` would load it (aliases and `<<` merge keys expanded).

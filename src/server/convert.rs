@@ -154,7 +154,8 @@ fn apply_ranged(
         made.push(Replaced::new(r, &change.text));
         let new_end = u32::from(r.start())
             .saturating_add(u32::try_from(change.text.len()).unwrap_or(u32::MAX));
-        edited = Some(current.replaced(&text, r.start().into(), r.end().into(), new_end));
+        // Only the lines around the replaced range are read again.
+        edited = Some(current.edited(&text, r.start().into(), r.end().into(), new_end));
     }
     (text, edited, made)
 }

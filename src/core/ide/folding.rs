@@ -39,7 +39,7 @@ pub fn folding_ranges(doc: &Document, limit: Option<usize>) -> Vec<Fold> {
         let first_child = stack.len();
         match &doc.tree.node(id).kind {
             NodeKind::Mapping { entries, .. } => {
-                for e in entries {
+                for e in entries.iter() {
                     let end = doc
                         .content_range(doc.range(e.value))
                         .end()
@@ -50,7 +50,7 @@ pub fn folding_ranges(doc: &Document, limit: Option<usize>) -> Vec<Fold> {
                 }
             }
             NodeKind::Sequence { items, .. } => {
-                for &item in items {
+                for &item in items.iter() {
                     let span = doc.range(item);
                     let end = doc.content_range(span).end();
                     hint = push_region(doc, &mut out, hint, span.start(), end).unwrap_or(hint);

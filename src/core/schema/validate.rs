@@ -417,7 +417,7 @@ impl Validator<'_> {
             NodeKind::Scalar(s) => match s.value {
                 ScalarValue::Null => Kind::Null,
                 ScalarValue::Bool(_) => Kind::Bool,
-                ScalarValue::Int(_) | ScalarValue::BigInt(_) => Kind::Int,
+                ScalarValue::Int(_) | ScalarValue::BigInt => Kind::Int,
                 ScalarValue::Float(_) => Kind::Float,
                 ScalarValue::Str => Kind::Str,
                 ScalarValue::Timestamp => Kind::Date,

@@ -13,7 +13,10 @@
 //! return, a document marker or anything left of the blocks' indentation.
 
 use super::parse::{MAX_COMMENTS, MAX_NODES, parse_until};
-use super::{Comment, Entry, MAX_DEPTH, Node, NodeId, NodeKind, Parsed, Tree, conversion_may_fail};
+use super::{
+    CHUNK as NODE_CHUNK, Comment, Entry, MAX_DEPTH, Node, NodeId, NodeKind, Nodes, Parsed, Tree,
+    conversion_may_fail,
+};
 use crate::core::text::{TextRange, TextSize};
 
 /// Where the text changed: the run of lines `start..old_end` of the old text is
@@ -90,7 +93,7 @@ pub fn reparse_simple(tree: &Tree, old_text: &str, new_text: &str) -> Option<(Tr
             tree,
             old_text,
             tree.entries(root)[run.0].value,
-            level.block_end(run.0),
+            level.block_end(run.0)?,
             Some((root, run.0)),
         )
         && let Some(inner_run) = inner.run(first, old_end)
@@ -98,8 +101,8 @@ pub fn reparse_simple(tree: &Tree, old_text: &str, new_text: &str) -> Option<(Tr
         level = inner;
         run = inner_run;
     }
-    let start = level.starts[run.0];
-    let end = level.block_end(run.1);
+    let start = level.start(run.0)?;
+    let end = level.block_end(run.1)?;
     let new_end = end.checked_add(new_len)?.checked_sub(old_len)?;
     let change = Change {
         start,
@@ -164,31 +167,31 @@ fn changed(old: &str, new: &str) -> Option<(u32, u32)> {
 }
 
 /// The entries of one block mapping as blocks of lines.
-struct Level {
-    /// The mapping.
+struct Level<'t> {
+    tree: &'t Tree,
+    text: &'t str,
+    /// The mapping and its entries.
     map: NodeId,
+    entries: &'t [Entry],
     /// The entry of the root whose value the mapping is, when it is not the root.
     parent: Option<(NodeId, usize)>,
     /// The column of its keys.
     indent: usize,
-    /// Where each entry's first line starts.
-    starts: Vec<u32>,
     /// Where the last block ends (the end of the text, or the start of the next entry of
     /// the parent).
     end: u32,
-    /// The first node of each entry's subtree, and where the mapping's subtree ends.
-    first_node: Vec<u32>,
+    /// Where the mapping's subtree ends among the nodes.
     nodes_end: u32,
 }
 
-impl Level {
+impl<'t> Level<'t> {
     fn of(
-        tree: &Tree,
-        text: &str,
+        tree: &'t Tree,
+        text: &'t str,
         map: NodeId,
         end: u32,
         parent: Option<(NodeId, usize)>,
-    ) -> Option<Level> {
+    ) -> Option<Level<'t>> {
         let node = tree.node(map);
         let NodeKind::Mapping {
             entries,
@@ -197,31 +200,8 @@ impl Level {
         else {
             return None;
         };
-        if entries.is_empty() {
-            return None;
-        }
-        let mut starts = Vec::with_capacity(entries.len());
-        let mut indent = None;
-        for e in entries {
-            let key = u32::from(tree.node(e.key).span.start()) as usize;
-            let before = text.get(..key)?;
-            let line = before.rfind('\n').map_or(0, |i| i + 1);
-            // The key must be the first thing on its line, at the mapping's column.
-            if !before[line..].bytes().all(|b| b == b' ') {
-                return None;
-            }
-            let column = key - line;
-            if *indent.get_or_insert(column) != column {
-                return None;
-            }
-            let line = u32::try_from(line).ok()?;
-            if starts.last().is_some_and(|&s| s >= line) {
-                return None;
-            }
-            starts.push(line);
-        }
-        let indent = indent?;
-        let first_node = entries.iter().map(|e| e.key.0).collect::<Vec<_>>();
+        let key = u32::from(tree.node(entries.first()?.key).span.start()) as usize;
+        let line = text.get(..key)?.rfind('\n').map_or(0, |i| i + 1);
         let nodes_end = match parent {
             None => u32::try_from(tree.nodes.len()).ok()?,
             Some((root, i)) => match tree.entries(root).get(i + 1) {
@@ -229,32 +209,69 @@ impl Level {
                 None => u32::try_from(tree.nodes.len()).ok()?,
             },
         };
-        Some(Level {
+        let level = Level {
+            tree,
+            text,
             map,
+            entries,
             parent,
-            indent,
-            starts,
+            indent: key - line,
             end,
-            first_node,
             nodes_end,
-        })
+        };
+        level.start(0)?;
+        Some(level)
     }
 
-    fn block_end(&self, i: usize) -> u32 {
-        self.starts.get(i + 1).copied().unwrap_or(self.end)
+    /// Where the first line of entry `i` starts; `None` unless its key is the first thing on
+    /// that line, at the mapping's column. (Only the entries that bound a run are looked at:
+    /// the others are kept as they are.)
+    fn start(&self, i: usize) -> Option<u32> {
+        let key = u32::from(self.tree.node(self.entries.get(i)?.key).span.start()) as usize;
+        let before = self.text.get(..key)?;
+        let line = before.rfind('\n').map_or(0, |i| i + 1);
+        (key - line == self.indent && before[line..].bytes().all(|b| b == b' '))
+            .then(|| u32::try_from(line).ok())?
+    }
+
+    /// Where the block of entry `i` ends: where the next one starts, or the level's end.
+    fn block_end(&self, i: usize) -> Option<u32> {
+        if i + 1 < self.entries.len() {
+            self.start(i + 1)
+        } else {
+            Some(self.end)
+        }
+    }
+
+    /// The first node of entry `i`'s subtree (past the last entry, where the mapping's
+    /// subtree ends).
+    fn first_node(&self, i: usize) -> u32 {
+        self.entries.get(i).map_or(self.nodes_end, |e| e.key.0)
+    }
+
+    /// The entry whose block holds the offset `x`, at or after the first block's start.
+    fn block_of(&self, x: u32) -> Option<usize> {
+        // Keys are in the order of their offsets; a block starts at the line of its key.
+        let key_start = |e: &Entry| u32::from(self.tree.node(e.key).span.start());
+        let after = self.entries.partition_point(|e| key_start(e) <= x);
+        if after < self.entries.len() && self.start(after)? <= x {
+            return Some(after);
+        }
+        Some(after.saturating_sub(1))
     }
 
     /// The entries whose blocks hold the changed bytes `first..end` and the characters on
     /// either side of them (the edit may extend the block before or start a new one).
     fn run(&self, first: u32, end: u32) -> Option<(usize, usize)> {
-        let head = *self.starts.first()?;
+        let head = self.start(0)?;
         if first < head || end > self.end {
             return None;
         }
-        let block_of = |x: u32| self.starts.partition_point(|&s| s <= x).saturating_sub(1);
-        let a = block_of(first.saturating_sub(1).max(head));
-        let b = block_of(end.min(self.end.saturating_sub(1)).max(head));
-        (a <= b).then_some((a, b))
+        let a = self.block_of(first.saturating_sub(1).max(head))?;
+        let b = self.block_of(end.min(self.end.saturating_sub(1)).max(head))?;
+        // The blocks that bound the run must start lines at the mapping's column, in order.
+        let (sa, eb) = (self.start(a)?, self.block_end(b)?);
+        (a <= b && sa < eb).then_some((a, b))
     }
 }
 
@@ -373,7 +390,8 @@ fn read_run(text: &str, indent: usize, followed: Option<usize>) -> Option<Run> {
             _ => None,
         };
         let nodes = parsed.tree.nodes.len() - 2;
-        for n in &mut parsed.tree.nodes[1..nodes] {
+        for i in 1..nodes {
+            let n = &mut parsed.tree.nodes[i];
             let (a, b) = (place(n.span.start().into())?, place(n.span.end().into())?);
             n.span = TextRange::new(a.into(), b.into());
         }
@@ -416,27 +434,33 @@ fn splice(
     let map_entries = old.entries(level.map);
     let fresh_root = fresh.tree.root?;
     let fresh_entries = &fresh.tree.entries(fresh_root)[..run_read.entries];
-    // No key of the run may repeat a key of the blocks around it.
-    let outside = map_entries[..run.0]
+    // No key of the run may repeat a key of the blocks around it. The old mapping has no
+    // repeated key, so keys the run had before repeat none; others are looked for.
+    let mut kept_keys: Vec<&str> = map_entries
+        .get(run.0..=run.1)?
         .iter()
-        .chain(&map_entries[run.1 + 1..])
-        .filter_map(|e| old.text(e.key));
+        .filter_map(|e| old.text(e.key))
+        .collect();
+    kept_keys.sort_unstable();
     let mut fresh_keys: Vec<&str> = fresh_entries
         .iter()
         .filter_map(|e| fresh.tree.text(e.key))
+        .filter(|k| kept_keys.binary_search(k).is_err())
         .collect();
-    fresh_keys.sort_unstable();
-    for k in outside {
-        if fresh_keys.binary_search(&k).is_ok() {
-            return None;
+    if !fresh_keys.is_empty() {
+        fresh_keys.sort_unstable();
+        let outside = map_entries[..run.0]
+            .iter()
+            .chain(&map_entries[run.1 + 1..])
+            .filter_map(|e| old.text(e.key));
+        for k in outside {
+            if fresh_keys.binary_search(&k).is_ok() {
+                return None;
+            }
         }
     }
-    let ids = level.first_node[run.0];
-    let ide = level
-        .first_node
-        .get(run.1 + 1)
-        .copied()
-        .unwrap_or(level.nodes_end);
+    let ids = level.first_node(run.0);
+    let ide = level.first_node(run.1 + 1);
     if ids > ide || ide as usize > old.nodes.len() {
         return None;
     }
@@ -461,35 +485,104 @@ fn splice(
         }
     };
     let shift = |r: TextRange| -> TextRange { r + TextSize::from(start) };
-    let mut nodes: Vec<Node> = Vec::with_capacity(usize::try_from(total).ok()?);
-    for (i, n) in old.nodes[..ids as usize].iter().enumerate().chain(
-        old.nodes[ide as usize..]
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (i + ide as usize, n)),
-    ) {
-        // Nodes outside the run lie wholly before or after it; the mappings around it get
-        // their ends below.
-        let span =
-            if i == level.map.0 as usize || level.parent.is_some_and(|(r, _)| r.0 as usize == i) {
-                n.span
-            } else {
-                change.map_range(n.span)?
-            };
-        nodes.push(Node {
-            span,
-            kind: relink(&n.kind, moved),
+    // Nodes before the run keep their ids and those after it all move by the same amount
+    // (none when the run has as many nodes as before): a container's children are shared
+    // with the old tree unless they move.
+    let moves = ids + added != ide;
+    let keep = |n: &Node| -> Node {
+        let kind = if moves && refers_from(&n.kind, ide) {
+            relink(&n.kind, moved)
+        } else {
+            n.kind.clone()
+        };
+        Node {
+            span: n.span,
+            kind,
             parent: n.parent.map(moved),
-        });
-        if nodes.len() == ids as usize {
-            for f in &fresh.tree.nodes[1..run_read.nodes] {
-                nodes.push(Node {
-                    span: shift(f.span),
-                    kind: relink(&f.kind, placed),
-                    parent: f.parent.map(placed),
-                });
-            }
         }
+    };
+    // The chunks wholly before the run are shared; so are those after it when neither its
+    // nodes' numbers nor their offsets change.
+    let mut nodes = Nodes::default();
+    let mut k = 0;
+    while (k + 1) * NODE_CHUNK <= ids as usize && nodes.share(&old.nodes, k) {
+        k += 1;
+    }
+    // Of the nodes before the run, only the mappings around it name nodes after it: the root
+    // is renamed here when it is in a shared chunk, the level's mapping gets its entries below.
+    if let Some((root, _)) = level.parent
+        && (root.0 as usize) < nodes.len()
+    {
+        let kind = keep(old.nodes.get(root.0 as usize)?).kind;
+        nodes.get_mut(root.0 as usize)?.kind = kind;
+    }
+    // Nodes before the run end before its first key (a block scalar ends after the
+    // indentation of the line that follows it), which the edit kept in place: they keep
+    // their offsets. The last one and the containers it ends reach the furthest.
+    let reach = start.checked_add(u32::try_from(level.indent).ok()?)?;
+    let mut last = Some(NodeId(ids - 1));
+    while let Some(id) = last.filter(|&id| id != level.map) {
+        if u32::from(old.node(id).span.end()) > reach {
+            return None;
+        }
+        last = old.node(id).parent;
+    }
+    for i in nodes.len()..ids as usize {
+        let n = old.nodes.get(i)?;
+        // The mappings around the run get their ends below.
+        if i != level.map.0 as usize
+            && level.parent.is_none_or(|(r, _)| r.0 as usize != i)
+            && u32::from(n.span.end()) > reach
+        {
+            return None;
+        }
+        nodes.push(keep(n));
+    }
+    for i in 1..run_read.nodes {
+        let f = fresh.tree.nodes.get(i)?;
+        nodes.push(Node {
+            span: shift(f.span),
+            kind: relink(&f.kind, placed),
+            parent: f.parent.map(placed),
+        });
+    }
+    // After the run, offsets move by the length the edit added.
+    let after = |r: TextRange| -> Option<TextRange> {
+        let (a, b) = (u32::from(r.start()), u32::from(r.end()));
+        if a < change.old_end {
+            return None;
+        }
+        let a = (a - change.old_end).checked_add(change.new_end)?;
+        let b = (b - change.old_end).checked_add(change.new_end)?;
+        Some(TextRange::new(a.into(), b.into()))
+    };
+    let mut i = ide as usize;
+    while i < old.nodes.len() {
+        // Where the nodes keep their numbers, whole chunks are shared, or copied with their
+        // offsets moved.
+        if !moves
+            && i.is_multiple_of(NODE_CHUNK)
+            && let Some(chunk) = old.nodes.chunk(i / NODE_CHUNK)
+        {
+            if change.new_end == change.old_end && nodes.share(&old.nodes, i / NODE_CHUNK) {
+                i += NODE_CHUNK;
+                continue;
+            }
+            let mut copy = chunk.to_vec();
+            for n in &mut copy {
+                n.span = after(n.span)?;
+            }
+            if let Err(copy) = nodes.push_chunk(copy) {
+                nodes.extend(copy);
+            }
+            i += NODE_CHUNK;
+            continue;
+        }
+        let n = &old.nodes[i];
+        let mut node = keep(n);
+        node.span = after(n.span)?;
+        nodes.push(node);
+        i += 1;
     }
     if nodes.len() as u64 != total {
         return None;
@@ -505,7 +598,7 @@ fn splice(
         value: moved(e.value),
     }));
     if let NodeKind::Mapping { entries: slot, .. } = &mut nodes[level.map.0 as usize].kind {
-        *slot = entries;
+        *slot = entries.into();
     }
     // A block mapping ends where the last of its children ended when it was read (the
     // parser's end, before an empty value is placed after its colon): the old end when its
@@ -565,6 +658,19 @@ fn splice(
     })
 }
 
+/// Whether a node refers to a node numbered `from` or later (children are numbered after
+/// their container and in order, so the last one is the highest).
+fn refers_from(kind: &NodeKind, from: u32) -> bool {
+    match kind {
+        NodeKind::Scalar(_) => false,
+        NodeKind::Mapping { entries, .. } => entries
+            .last()
+            .is_some_and(|e| e.key.0.max(e.value.0) >= from),
+        NodeKind::Sequence { items, .. } => items.last().is_some_and(|i| i.0 >= from),
+        NodeKind::Alias { target } => target.is_some_and(|t| t.0 >= from),
+    }
+}
+
 /// A node's kind with its children renamed.
 fn relink(kind: &NodeKind, f: impl Fn(NodeId) -> NodeId) -> NodeKind {
     match kind {
@@ -593,6 +699,7 @@ fn relink(kind: &NodeKind, f: impl Fn(NodeId) -> NodeId) -> NodeKind {
 mod tests {
     use super::*;
     use crate::core::yaml::parse;
+    use std::fmt::Write as _;
 
     const PROJECT: &str = "name: x\nparts:\n  a:\n    plugin: nil\n  b:\n    plugin: dump\n    source: .\nservices:\n  s:\n    command: c\n";
 
@@ -627,6 +734,55 @@ mod tests {
         assert!(reread(PROJECT, &added).is_some());
         let top = PROJECT.replace("services:", "summary: s\nservices:");
         assert!(reread(PROJECT, &top).is_some());
+    }
+
+    /// A project with enough parts for its tree to span many chunks of nodes.
+    fn many_parts(parts: usize) -> String {
+        let mut text = String::from("name: x\nparts:\n");
+        for i in 0..parts {
+            let _ = write!(
+                text,
+                "  p{i}:\n    plugin: nil\n    stage-packages:\n      - a{i}\n      - b\n    override-build: |\n      make {i}\n"
+            );
+        }
+        text.push_str("services:\n  s:\n    command: c\n");
+        text
+    }
+
+    #[test]
+    fn edits_across_chunks_of_nodes_give_the_full_read() {
+        let old = many_parts(700);
+        assert!(parse(&old).tree.nodes.len() > 4 * NODE_CHUNK);
+        let mut edits = 0;
+        // Parts at chunk boundaries and in between, from the first to the last.
+        for i in [0, 1, 63, 64, 65, 127, 128, 300, 511, 512, 699] {
+            let at = old.find(&format!("  p{i}:\n")).expect("part");
+            let value = at + old[at..].find("nil").expect("plugin");
+            let mut same_length = old.clone();
+            same_length.replace_range(value..value + 3, "dmp");
+            let mut longer = old.clone();
+            longer.insert(value, 'x');
+            let mut shorter = old.clone();
+            shorter.remove(value);
+            let line = at + old[at..].find("      - b\n").expect("item");
+            let mut fewer = old.clone();
+            fewer.replace_range(line..line + "      - b\n".len(), "");
+            let mut more = old.clone();
+            more.insert_str(at, "  new:\n    plugin: nil\n");
+            for (k, new) in [same_length, longer, shorter, fewer, more]
+                .into_iter()
+                .enumerate()
+            {
+                assert!(reread(&old, &new).is_some(), "part {i}, edit {k}");
+                edits += 1;
+            }
+        }
+        // A value of the last top-level key, after every part.
+        let at = old.rfind("command: c").expect("command") + "command: ".len();
+        let mut new = old.clone();
+        new.replace_range(at..=at, "d");
+        assert!(reread(&old, &new).is_some());
+        assert_eq!(edits, 55);
     }
 
     #[test]

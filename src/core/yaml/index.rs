@@ -61,7 +61,7 @@ fn children(kind: &NodeKind) -> Vec<NodeId> {
         NodeKind::Mapping { entries, .. } => {
             entries.iter().flat_map(|e| [e.key, e.value]).collect()
         }
-        NodeKind::Sequence { items, .. } => items.clone(),
+        NodeKind::Sequence { items, .. } => items.to_vec(),
         _ => Vec::new(),
     }
 }

@@ -3,7 +3,9 @@
 
 use serde_json::{Map, Number, Value};
 
-use super::{MAX_DEPTH, NodeId, NodeKind, ScalarValue, Tree, YamlError, YamlErrorKind};
+use super::{
+    MAX_DEPTH, NodeId, NodeKind, ScalarValue, Tree, YamlError, YamlErrorKind, big_int_digits,
+};
 
 /// The JSON value of a document and any problems met while expanding aliases.
 #[derive(Debug, Clone)]
@@ -76,11 +78,14 @@ pub fn scalar_json(text: &str, value: &ScalarValue) -> Value {
         ScalarValue::Null => Value::Null,
         ScalarValue::Bool(b) => Value::Bool(*b),
         ScalarValue::Int(i) => Value::Number((*i).into()),
-        ScalarValue::BigInt(s) => s
-            .parse::<f64>()
-            .ok()
-            .and_then(Number::from_f64)
-            .map_or_else(|| Value::String(s.to_string()), Value::Number),
+        ScalarValue::BigInt => {
+            let digits = big_int_digits(text);
+            digits
+                .parse::<f64>()
+                .ok()
+                .and_then(Number::from_f64)
+                .map_or_else(|| Value::String(digits), Value::Number)
+        }
         ScalarValue::Float(f) => {
             Number::from_f64(*f).map_or_else(|| Value::String(text.to_owned()), Value::Number)
         }

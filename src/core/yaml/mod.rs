@@ -7,18 +7,21 @@
 pub mod incremental;
 mod index;
 mod json;
+mod nodes;
 mod parse;
 mod patterns;
 mod resolve;
 
 pub use index::TreeIndex;
 pub use json::{ToJson, conversion_may_fail, to_json};
+pub use nodes::{CHUNK, Nodes};
 pub use parse::parse;
-pub use resolve::{ScalarValue, resolve_plain, resolves_to_str};
+pub use resolve::{ScalarValue, big_int_digits, resolve_plain, resolves_to_str};
 
 use crate::core::text::TextRange;
 use compact_str::CompactString;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 /// How deeply collections may nest, in the tree and in the value its aliases expand to. Every walk
 /// over the tree and over its JSON value recurses once per level, so this bounds their stack.
@@ -64,15 +67,17 @@ pub struct Entry {
     pub value: NodeId,
 }
 
+/// What a node is. A container's children are shared (an edit's tree keeps the lists of the
+/// containers whose children it does not rename, see [`incremental`]).
 #[derive(Clone, Debug, PartialEq)]
 pub enum NodeKind {
     Scalar(Scalar),
     Mapping {
-        entries: Vec<Entry>,
+        entries: Arc<[Entry]>,
         flow: bool,
     },
     Sequence {
-        items: Vec<NodeId>,
+        items: Arc<[NodeId]>,
         flow: bool,
     },
     /// `*name`: refers to an anchored node (`None` when the anchor is unknown).
@@ -158,7 +163,7 @@ pub fn dotted(path: &[PathSeg]) -> String {
 /// The parsed document.
 #[derive(Clone, Debug, Default)]
 pub struct Tree {
-    pub nodes: Vec<Node>,
+    pub nodes: Nodes,
     pub root: Option<NodeId>,
     pub comments: Vec<Comment>,
 }
@@ -298,7 +303,7 @@ impl Tree {
         'descend: loop {
             match &self.node(cur).kind {
                 NodeKind::Mapping { entries, .. } => {
-                    for e in entries {
+                    for e in entries.iter() {
                         for id in [e.key, e.value] {
                             if contains(self.node(id).span, offset) {
                                 cur = id;
@@ -309,7 +314,7 @@ impl Tree {
                     return Some(cur);
                 }
                 NodeKind::Sequence { items, .. } => {
-                    for &id in items {
+                    for &id in items.iter() {
                         if contains(self.node(id).span, offset) {
                             cur = id;
                             continue 'descend;

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::hash::BuildHasher as _;
+use std::sync::Arc;
 
 use compact_str::CompactString;
 use rustc_hash::{FxBuildHasher, FxHashMap};
@@ -10,8 +11,8 @@ use rustc_hash::{FxBuildHasher, FxHashMap};
 use granit_parser::{Event, Marker, Parser, ScalarStyle as GStyle, Span, StructureStyle, Tag};
 
 use super::{
-    Comment, Entry, MAX_DEPTH, Node, NodeId, NodeKind, Parsed, Scalar, ScalarStyle, ScalarValue,
-    Tree, YamlError, YamlErrorKind, resolve_plain,
+    Comment, Entry, MAX_DEPTH, Node, NodeId, NodeKind, Nodes, Parsed, Scalar, ScalarStyle,
+    ScalarValue, Tree, YamlError, YamlErrorKind, resolve_plain,
 };
 use crate::core::text::{TextRange, TextSize};
 
@@ -35,6 +36,10 @@ struct Frame {
     seen: Option<FxHashMap<u64, u32>>,
     /// End offset of the last child, for block containers' spans.
     last_end: u32,
+    /// The children read so far (a mapping's entries, a sequence's items), given to the node
+    /// when it closes.
+    entries: Vec<Entry>,
+    items: Vec<NodeId>,
 }
 
 struct Builder<'t> {
@@ -54,6 +59,11 @@ struct Builder<'t> {
     /// See [`parse_until`].
     stop: u32,
     reached: Option<u32>,
+    /// Emptied children lists of closed containers, for the next ones to fill.
+    spare: Vec<(Vec<Entry>, Vec<NodeId>)>,
+    /// The children of every empty container (and of open ones), shared.
+    no_entries: Arc<[Entry]>,
+    no_items: Arc<[NodeId]>,
 }
 
 fn offset(text: &str, m: &Marker) -> u32 {
@@ -86,10 +96,11 @@ pub(super) fn parse_until(text: &str, stop: u32) -> (Parsed, Option<u32>) {
     let mut parser = Parser::new_from_str_with_options(text, options);
     let mut b = Builder {
         text,
-        // About a node per 8 bytes of YAML: reserving it at once spares the copies (and the
-        // peak of old and new buffers) of growing by doubling; the excess is given back.
+        // About a node per 8 bytes of YAML: reserving the first chunk's at once spares the
+        // copies of growing it by doubling (the excess is given back); the nodes grow by
+        // chunks, never copied once written.
         tree: Tree {
-            nodes: Vec::with_capacity((text.len() / 8).min(MAX_NODES)),
+            nodes: Nodes::with_capacity(text.len() / 8),
             ..Tree::default()
         },
         stack: Vec::new(),
@@ -101,6 +112,9 @@ pub(super) fn parse_until(text: &str, stop: u32) -> (Parsed, Option<u32>) {
         line_starts: None,
         stop,
         reached: None,
+        spare: Vec::new(),
+        no_entries: Arc::from([]),
+        no_items: Arc::from([]),
     };
     loop {
         match parser.next_event() {
@@ -275,12 +289,12 @@ impl Builder<'_> {
         let flow = style == StructureStyle::Flow;
         let kind = if is_map {
             NodeKind::Mapping {
-                entries: Vec::new(),
+                entries: Arc::clone(&self.no_entries),
                 flow,
             }
         } else {
             NodeKind::Sequence {
-                items: Vec::new(),
+                items: Arc::clone(&self.no_items),
                 flow,
             }
         };
@@ -298,12 +312,15 @@ impl Builder<'_> {
         if anchor != 0 {
             self.anchors.insert(anchor, id);
         }
+        let (entries, items) = self.spare.pop().unwrap_or_default();
         self.stack.push(Frame {
             id,
             is_map,
             pending_key: None,
             seen: None,
             last_end: end,
+            entries,
+            items,
         });
     }
 
@@ -341,14 +358,28 @@ impl Builder<'_> {
 
     /// Closes the innermost container at `end` (the end of its closing event).
     fn close(&mut self, end: u32) {
-        let Some(frame) = self.stack.pop() else {
+        let Some(mut frame) = self.stack.pop() else {
             return;
         };
         let node = &mut self.tree.nodes[frame.id.0 as usize];
-        let flow = matches!(
-            node.kind,
-            NodeKind::Mapping { flow: true, .. } | NodeKind::Sequence { flow: true, .. }
-        );
+        let flow = match &mut node.kind {
+            NodeKind::Mapping { entries, flow } => {
+                if !frame.entries.is_empty() {
+                    *entries = Arc::from(frame.entries.as_slice());
+                }
+                *flow
+            }
+            NodeKind::Sequence { items, flow } => {
+                if !frame.items.is_empty() {
+                    *items = Arc::from(frame.items.as_slice());
+                }
+                *flow
+            }
+            _ => false,
+        };
+        frame.entries.clear();
+        frame.items.clear();
+        self.spare.push((frame.entries, frame.items));
         let stop = if flow {
             end.max(frame.last_end)
         } else {
@@ -377,17 +408,14 @@ impl Builder<'_> {
             self.reached = Some(frame.last_end);
         }
         frame.last_end = frame.last_end.max(u32::from(span.end()));
-        let parent = frame.id;
         if frame.is_map {
             match frame.pending_key.take() {
                 None => frame.pending_key = Some(id),
                 Some(key) => {
                     self.place_empty_value(key, id);
-                    let dup = self.first_with_key(parent, key);
-                    if let NodeKind::Mapping { entries, .. } =
-                        &mut self.tree.nodes[parent.0 as usize].kind
-                    {
-                        entries.push(Entry { key, value: id });
+                    let dup = self.first_with_key(key);
+                    if let Some(frame) = self.stack.last_mut() {
+                        frame.entries.push(Entry { key, value: id });
                     }
                     let dup = dup.and_then(|first| {
                         let NodeKind::Scalar(s) = &self.tree.nodes[key.0 as usize].kind else {
@@ -407,27 +435,23 @@ impl Builder<'_> {
                     }
                 }
             }
-        } else if let NodeKind::Sequence { items, .. } =
-            &mut self.tree.nodes[parent.0 as usize].kind
-        {
-            items.push(id);
+        } else {
+            frame.items.push(id);
         }
     }
 
-    /// The span of the first key of the mapping `map` (the innermost open one) written as
-    /// the scalar `key`, which is about to be added to it. Scalar keys are compared by text,
-    /// as the loader compares them.
-    fn first_with_key(&mut self, map: NodeId, key: NodeId) -> Option<TextRange> {
+    /// The span of the first key of the innermost open mapping written as the scalar `key`,
+    /// which is about to be added to it. Scalar keys are compared by text, as the loader
+    /// compares them.
+    fn first_with_key(&mut self, key: NodeId) -> Option<TextRange> {
         let nodes = &self.tree.nodes;
         let NodeKind::Scalar(s) = &nodes[key.0 as usize].kind else {
-            return None;
-        };
-        let NodeKind::Mapping { entries, .. } = &nodes[map.0 as usize].kind else {
             return None;
         };
         let text = s.text.as_str();
         let same = |e: &Entry| matches!(&nodes[e.key.0 as usize].kind, NodeKind::Scalar(k) if k.text == text);
         let frame = self.stack.last_mut()?;
+        let entries = &frame.entries;
         if entries.len() < INDEXED_FROM {
             return entries
                 .iter()
@@ -511,7 +535,7 @@ impl Builder<'_> {
             "str" => ScalarValue::Str,
             "null" => ScalarValue::Null,
             "bool" if matches!(plain, ScalarValue::Bool(_)) => plain,
-            "int" if matches!(plain, ScalarValue::Int(_) | ScalarValue::BigInt(_)) => plain,
+            "int" if matches!(plain, ScalarValue::Int(_) | ScalarValue::BigInt) => plain,
             "float" if matches!(plain, ScalarValue::Float(_)) => plain,
             "float" if matches!(plain, ScalarValue::Int(_)) => match plain {
                 #[allow(clippy::cast_precision_loss)]
@@ -560,13 +584,6 @@ impl Builder<'_> {
         // The tree is kept as long as its document: give back what growing it reserved.
         self.tree.nodes.shrink_to_fit();
         self.tree.comments.shrink_to_fit();
-        for node in &mut self.tree.nodes {
-            match &mut node.kind {
-                NodeKind::Mapping { entries, .. } => entries.shrink_to_fit(),
-                NodeKind::Sequence { items, .. } => items.shrink_to_fit(),
-                _ => {}
-            }
-        }
         Parsed {
             tree: self.tree,
             errors: self.errors,

@@ -17,8 +17,9 @@ pub enum ScalarValue {
     Null,
     Bool(bool),
     Int(i64),
-    /// An integer too large for `i64` (kept as decimal digits).
-    BigInt(Box<str>),
+    /// An integer too large for `i64` (its digits are read from the text when needed, see
+    /// [`big_int_digits`]).
+    BigInt,
     Float(f64),
     /// A date or date-time (`PyYAML` builds a `datetime` object).
     Timestamp,
@@ -32,7 +33,7 @@ impl ScalarValue {
         match self {
             Self::Null => "null",
             Self::Bool(_) => "boolean",
-            Self::Int(_) | Self::BigInt(_) => "integer",
+            Self::Int(_) | Self::BigInt => "integer",
             Self::Float(_) => "number",
             Self::Timestamp => "date",
             Self::Str => "string",
@@ -129,6 +130,25 @@ pub fn resolves_to_str(text: &str) -> bool {
 
 /// Reads an integer matched by [`INT`] the way `PyYAML`'s `construct_yaml_int` does.
 fn int_value(text: &str) -> ScalarValue {
+    match read_int(text) {
+        (Some(v), _) => i64::try_from(v).map_or(ScalarValue::BigInt, ScalarValue::Int),
+        (None, _) => ScalarValue::BigInt,
+    }
+}
+
+/// The digits of a [`ScalarValue::BigInt`] written as `text`: in decimal when the value fits
+/// `i128`, else the text without its underscores.
+#[must_use]
+pub fn big_int_digits(text: &str) -> String {
+    match read_int(text) {
+        (Some(v), _) => v.to_string(),
+        (None, cleaned) => cleaned,
+    }
+}
+
+/// The value of an integer matched by [`INT`] when it fits `i128`, and its text without
+/// underscores.
+fn read_int(text: &str) -> (Option<i128>, String) {
     let cleaned: String = text.chars().filter(|&c| c != '_').collect();
     let (neg, digits) = match cleaned.as_bytes().first() {
         Some(b'-') => (true, &cleaned[1..]),
@@ -154,13 +174,7 @@ fn int_value(text: &str) -> ScalarValue {
     } else {
         digits.parse::<i128>().ok()
     };
-    match parsed.map(|v| if neg { -v } else { v }) {
-        Some(v) => match i64::try_from(v) {
-            Ok(v) => ScalarValue::Int(v),
-            Err(_) => ScalarValue::BigInt(v.to_string().into()),
-        },
-        None => ScalarValue::BigInt(cleaned.into()),
-    }
+    (parsed.map(|v| if neg { -v } else { v }), cleaned)
 }
 
 /// Reads a float matched by [`FLOAT`] the way `PyYAML`'s `construct_yaml_float` does.
@@ -323,10 +337,7 @@ mod tests {
         }
         assert!(matches!(resolve_plain(".inf"), Float(f) if f.is_infinite()));
         assert!(matches!(resolve_plain(".NaN"), Float(f) if f.is_nan()));
-        assert!(matches!(
-            resolve_plain("99999999999999999999999"),
-            BigInt(_)
-        ));
+        assert!(matches!(resolve_plain("99999999999999999999999"), BigInt));
     }
 
     #[test]
