@@ -79,17 +79,25 @@ impl<'d> Fits<'d> {
                 plugins: Vec::new(),
                 overlay: false,
             };
+            let tree = &doc.tree;
             for p in doc.section("parts") {
-                facts.slash |= doc.tree.text(p.key).is_some_and(|n| n.contains('/'));
-                if let Some(plugin) = doc
-                    .tree
-                    .get(p.value, "plugin")
-                    .and_then(|v| doc.tree.text(v))
+                facts.slash |= tree.text(p.key).is_some_and(|n| n.contains('/'));
+                // One pass over the part's keys (a large project has tens of thousands).
+                let mut plugin = None;
+                for e in tree.entries(p.value) {
+                    match tree.text(e.key) {
+                        Some("plugin") => plugin = tree.text(e.value),
+                        Some(key) if !facts.overlay => {
+                            facts.overlay = rules::entry_uses_overlay(doc, key, *e);
+                        }
+                        _ => {}
+                    }
+                }
+                if let Some(plugin) = plugin
                     && !facts.plugins.contains(&plugin)
                 {
                     facts.plugins.push(plugin);
                 }
-                facts.overlay = facts.overlay || rules::part_uses_overlay(doc, p.value);
             }
             facts
         })

@@ -43,7 +43,7 @@ mod version;
 
 pub(crate) use base::build_base_edit;
 pub use memo::Memo;
-pub(crate) use packages::part_uses_overlay;
+pub(crate) use packages::entry_uses_overlay;
 
 /// Runs every rule.
 pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {

@@ -31,7 +31,7 @@ pub(super) fn check_part(
             let Some(key) = doc.tree.text(e.key) else {
                 continue;
             };
-            if OVERLAY_KEYS.contains(&key) && uses_overlay(doc, key, *e) {
+            if entry_uses_overlay(doc, key, *e) {
                 out.push(Diagnostic::new(
                     doc.key_range(*e),
                     Code::OverlayOnBare,
@@ -44,16 +44,12 @@ pub(super) fn check_part(
     }
 }
 
-/// Whether an overlay key declares overlay content, as craft-parts decides it.
-/// Whether a part (its mapping node) declares anything for the overlay step.
-pub(crate) fn part_uses_overlay(doc: &Document, part: crate::core::yaml::NodeId) -> bool {
-    doc.tree.entries(part).iter().any(|e| {
-        doc.tree
-            .text(e.key)
-            .is_some_and(|k| OVERLAY_KEYS.contains(&k) && uses_overlay(doc, k, *e))
-    })
+/// Whether a part's entry `e`, under `key`, declares anything for the overlay step.
+pub(crate) fn entry_uses_overlay(doc: &Document, key: &str, e: Entry) -> bool {
+    OVERLAY_KEYS.contains(&key) && uses_overlay(doc, key, e)
 }
 
+/// Whether an overlay key declares overlay content, as craft-parts decides it.
 fn uses_overlay(doc: &Document, key: &str, e: Entry) -> bool {
     let tree = &doc.tree;
     match key {
