@@ -1,8 +1,9 @@
 //! `textDocument/completion`: converts the core's completion items to LSP items.
 //!
-//! The items are computed on the parse of the current text (`server::analysis::parsed`): a
-//! request right after an edit waits for that parse, never for the schema and rule checks,
-//! and never answers from an older version.
+//! The items are computed on the parse of the current text: a request right after an edit
+//! waits for that parse (done on the same blocking thread as the items, or awaited while the
+//! document's analysis does it), never for the schema and rule checks, and never answers from
+//! an older version.
 //!
 //! Package and slice names come from the session's package indexes as loaded so far (see
 //! `server::packages`): a request never reads a package list. While the indexes the document's
@@ -73,30 +74,28 @@ pub async fn handle(
 ) -> Result<Option<CompletionResponse>> {
     let pos = params.text_document_position;
     // Positions refer to the current text: wait for its parse (the items do not depend on the
-    // checks), never use an older version.
-    let Some(analysis::Parsed {
-        state,
-        document,
-        doc,
-    }) = analysis::parsed(&backend.session, &pos.text_document.uri, "completion").await
-    else {
+    // checks), never use an older version. The parse, when not done yet, and the items are
+    // computed in one go on a blocking thread (the items list project directories too).
+    let Some(doc) = backend.session.get(&pos.text_document.uri) else {
+        tracing::debug!("completion for a document that is not open");
         return Ok(None);
     };
+    let state = std::sync::Arc::clone(&doc.snapshot);
+    if !state.is_analysable() {
+        return Ok(None);
+    }
     let map = LineMap::new(&state.text, &state.lines, backend.encoding());
     let offset = u32::from(map.offset(pos.position));
     let dir = project_dir(&pos.text_document.uri);
-    let release = document_release(&document);
-    if let Some(r) = &release {
-        backend.packages.want(&backend.events, r);
-    }
-    let packages = backend.packages.snapshot();
+    let loaded = backend.packages.snapshot();
     let snippets = backend.completion.snippets();
-    let loaded = std::sync::Arc::clone(&packages);
     let experimental = backend.settings.experimental();
     // The latest expansion, also of an older version: the parts the extensions generate.
     let expansion = doc.expansion.clone();
-    // Resolves and lists the project directory: on a blocking thread.
-    let completions = tokio::task::spawn_blocking(move || {
+    let parsing = std::sync::Arc::clone(&state);
+    let job = tokio::task::spawn_blocking(move || {
+        let document = parsing.document()?;
+        let release = document_release(&document);
         guarded("computing completions", || {
             let root = dir.map(RealFs::new);
             let sources = Sources {
@@ -109,11 +108,27 @@ pub async fn handle(
             };
             completion::complete_list(&document, offset, &sources)
         })
-    })
-    .await
-    .ok()
-    .flatten()
-    .unwrap_or_default();
+        .map(|completions| (completions, release))
+    });
+    let (completions, release) = match tokio::time::timeout(analysis::WAIT, job).await {
+        Ok(Ok(Some(done))) => done,
+        Ok(Ok(None)) => return Ok(None),
+        Ok(Err(e)) => {
+            tracing::error!("completion task failed: {e}");
+            return Ok(None);
+        }
+        Err(_) => {
+            tracing::warn!(
+                version = state.version,
+                "completion: parse not ready in time"
+            );
+            return Ok(None);
+        }
+    };
+    // The package indexes of the document's release are loaded for the next requests.
+    if let Some(r) = &release {
+        backend.packages.want(&backend.events, r);
+    }
     let items = completions.items;
     let package_items = items
         .iter()
@@ -123,7 +138,7 @@ pub async fn handle(
     // So is a list of project paths that left some out.
     let incomplete = completions.incomplete
         || package_items >= MAX_PACKAGE_ITEMS
-        || packages.is_loading(release.as_deref());
+        || backend.packages.snapshot().is_loading(release.as_deref());
     // The core orders the items (likeliest first): `sortText` keeps that order in the client.
     let width = items.len().to_string().len();
     let items = items
