@@ -170,6 +170,7 @@ pub struct Tree {
 
 impl Tree {
     #[must_use]
+    #[inline]
     pub fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id.0 as usize]
     }
@@ -187,10 +188,20 @@ impl Tree {
         id
     }
 
+    /// The node `id` stands for (after aliases): looked up once when it is no alias.
+    #[inline]
+    fn resolved(&self, id: NodeId) -> &Node {
+        let node = self.node(id);
+        match node.kind {
+            NodeKind::Alias { .. } => self.node(self.resolve(id)),
+            _ => node,
+        }
+    }
+
     /// The scalar at `id` (after aliases), if it is one.
     #[must_use]
     pub fn scalar(&self, id: NodeId) -> Option<&Scalar> {
-        match &self.node(self.resolve(id)).kind {
+        match &self.resolved(id).kind {
             NodeKind::Scalar(s) => Some(s),
             _ => None,
         }
@@ -205,7 +216,7 @@ impl Tree {
     /// The entries of the mapping at `id` (after aliases), or an empty slice.
     #[must_use]
     pub fn entries(&self, id: NodeId) -> &[Entry] {
-        match &self.node(self.resolve(id)).kind {
+        match &self.resolved(id).kind {
             NodeKind::Mapping { entries, .. } => entries,
             _ => &[],
         }
@@ -214,7 +225,7 @@ impl Tree {
     /// The items of the sequence at `id` (after aliases), or an empty slice.
     #[must_use]
     pub fn items(&self, id: NodeId) -> &[NodeId] {
-        match &self.node(self.resolve(id)).kind {
+        match &self.resolved(id).kind {
             NodeKind::Sequence { items, .. } => items,
             _ => &[],
         }
@@ -222,12 +233,12 @@ impl Tree {
 
     #[must_use]
     pub fn is_mapping(&self, id: NodeId) -> bool {
-        matches!(self.node(self.resolve(id)).kind, NodeKind::Mapping { .. })
+        matches!(self.resolved(id).kind, NodeKind::Mapping { .. })
     }
 
     #[must_use]
     pub fn is_sequence(&self, id: NodeId) -> bool {
-        matches!(self.node(self.resolve(id)).kind, NodeKind::Sequence { .. })
+        matches!(self.resolved(id).kind, NodeKind::Sequence { .. })
     }
 
     /// Whether the node is a null scalar (`~`, `null` or nothing at all).

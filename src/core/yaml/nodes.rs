@@ -130,11 +130,9 @@ impl Index<usize> for Nodes {
 
     #[inline]
     fn index(&self, i: usize) -> &Node {
-        let base = self.full.len() * CHUNK;
-        if i >= base {
-            &self.tail[i - base]
-        } else {
-            &self.full[i / CHUNK][i % CHUNK]
+        match self.full.get(i / CHUNK) {
+            Some(chunk) => &chunk[i % CHUNK],
+            None => &self.tail[i - self.full.len() * CHUNK],
         }
     }
 }
