@@ -16,6 +16,7 @@ pub mod fix;
 pub mod ide;
 pub mod packages;
 pub mod pipeline;
+pub mod prepared;
 pub mod py;
 pub mod rules;
 pub mod schema;

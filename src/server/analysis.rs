@@ -140,32 +140,46 @@ pub async fn parsed(session: &Session, uri: &Uri, request: &str) -> Option<Parse
         return None;
     };
     let state = Arc::clone(&doc.snapshot);
-    let document = if let Some(a) = state.analysis() {
-        Arc::clone(&a.doc)
-    } else if state.is_analysable() {
-        let s = Arc::clone(&state);
-        match tokio::time::timeout(WAIT, tokio::task::spawn_blocking(move || s.document())).await {
-            Ok(Ok(found)) => found?,
-            Ok(Err(e)) => {
-                tracing::error!("parsing task failed: {e}");
-                return None;
-            }
-            Err(_) => {
-                tracing::warn!(
-                    version = state.version,
-                    "{request}: parse not ready in time"
-                );
-                return None;
-            }
-        }
-    } else {
-        return None;
+    let document = match state.analysis() {
+        Some(a) => Arc::clone(&a.doc),
+        None => on_parsed(&state, request, Some).await?,
     };
     Some(Parsed {
         doc,
         state,
         document,
     })
+}
+
+/// `work` run on the parse of the version `state` (its analysis's, the one done or being
+/// done, or done now) on a blocking thread, for at most [`WAIT`]: a request that needs a
+/// blocking thread anyway parses on it, instead of waiting on one for the parse and on another
+/// for its work. `None` when the version is not an analysed `rockcraft.yaml`, its parse could
+/// not be had in time, or `work` answers none.
+pub async fn on_parsed<T: Send + 'static>(
+    state: &Arc<Snapshot>,
+    request: &str,
+    work: impl FnOnce(Arc<Document>) -> Option<T> + Send + 'static,
+) -> Option<T> {
+    if !state.is_analysable() {
+        return None;
+    }
+    let parsing = Arc::clone(state);
+    let job = tokio::task::spawn_blocking(move || work(parsing.document()?));
+    match tokio::time::timeout(WAIT, job).await {
+        Ok(Ok(done)) => done,
+        Ok(Err(e)) => {
+            tracing::error!("{request} task failed: {e}");
+            None
+        }
+        Err(_) => {
+            tracing::warn!(
+                version = state.version,
+                "{request}: parse not ready in time"
+            );
+            None
+        }
+    }
 }
 
 /// Makes sure `state`'s analysis is done: at once when it is, else computed on a blocking

@@ -4,6 +4,7 @@ mod tags;
 pub mod validate;
 mod value;
 
+use crate::core::prepared::{Aligned, prepared};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, LazyLock, Mutex};
 
@@ -68,18 +69,8 @@ impl Pattern {
     }
 }
 
-/// The bytes `build.rs` wrote for the schema's patterns, aligned as [`DFA::from_bytes`] reads
-/// them.
-#[repr(C)]
-struct Aligned<B: ?Sized> {
-    _align: [u32; 0],
-    bytes: B,
-}
-
-static PREPARED: &Aligned<[u8]> = &Aligned {
-    _align: [],
-    bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/schema-patterns.dfa")),
-};
+/// The bytes `build.rs` wrote for the schema's patterns.
+static PREPARED: &Aligned<[u8]> = prepared!("schema-patterns.dfa");
 
 /// The DFA prepared for `pattern`, if there is one (see `build.rs` for the records).
 fn prepared(pattern: &str) -> Option<DFA<&'static [u32]>> {

@@ -3,6 +3,7 @@
 //! `version: 0.1` is a float, `yes`/`on`/`off` are booleans, `1_000` and `0x1f` are integers,
 //! `0755` is octal, `1:30` is sexagesimal (90), `2024-01-01` is a date.
 
+use crate::core::prepared::{Aligned, prepared};
 use std::sync::LazyLock;
 
 use regex_automata::dfa::Automaton;
@@ -41,25 +42,10 @@ impl ScalarValue {
     }
 }
 
-/// The bytes of a DFA `build.rs` wrote, aligned as [`DFA::from_bytes`] reads them.
-#[repr(C)]
-struct Aligned<B: ?Sized> {
-    _align: [u32; 0],
-    bytes: B,
-}
-
-static INT_DFA: &Aligned<[u8]> = &Aligned {
-    _align: [],
-    bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/yaml-int.dfa")),
-};
-static FLOAT_DFA: &Aligned<[u8]> = &Aligned {
-    _align: [],
-    bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/yaml-float.dfa")),
-};
-static TIMESTAMP_DFA: &Aligned<[u8]> = &Aligned {
-    _align: [],
-    bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/yaml-timestamp.dfa")),
-};
+// The DFAs `build.rs` wrote for the YAML 1.1 scalar patterns.
+static INT_DFA: &Aligned<[u8]> = prepared!("yaml-int.dfa");
+static FLOAT_DFA: &Aligned<[u8]> = prepared!("yaml-float.dfa");
+static TIMESTAMP_DFA: &Aligned<[u8]> = prepared!("yaml-timestamp.dfa");
 
 /// A whole-text match against one of [`patterns`]: the DFA prepared at build time, read in
 /// place (no regex is compiled when a run starts); the pattern compiled now should those

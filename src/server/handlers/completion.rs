@@ -76,25 +76,21 @@ pub async fn handle(
     // Positions refer to the current text: wait for its parse (the items do not depend on the
     // checks), never use an older version. The parse, when not done yet, and the items are
     // computed in one go on a blocking thread (the items list project directories too).
-    let Some(doc) = backend.session.get(&pos.text_document.uri) else {
+    let uri = &pos.text_document.uri;
+    let Some(doc) = backend.session.get(uri) else {
         tracing::debug!("completion for a document that is not open");
         return Ok(None);
     };
-    let state = std::sync::Arc::clone(&doc.snapshot);
-    if !state.is_analysable() {
-        return Ok(None);
-    }
+    let state = doc.snapshot;
     let map = LineMap::new(&state.text, &state.lines, backend.encoding());
     let offset = u32::from(map.offset(pos.position));
-    let dir = project_dir(&pos.text_document.uri);
+    let dir = project_dir(uri);
     let loaded = backend.packages.snapshot();
     let snippets = backend.completion.snippets();
     let experimental = backend.settings.experimental();
     // The latest expansion, also of an older version: the parts the extensions generate.
-    let expansion = doc.expansion.clone();
-    let parsing = std::sync::Arc::clone(&state);
-    let job = tokio::task::spawn_blocking(move || {
-        let document = parsing.document()?;
+    let expansion = doc.expansion;
+    let Some((completions, release)) = analysis::on_parsed(&state, "completion", move |document| {
         let release = document_release(&document);
         guarded("computing completions", || {
             let root = dir.map(RealFs::new);
@@ -109,21 +105,10 @@ pub async fn handle(
             completion::complete_list(&document, offset, &sources)
         })
         .map(|completions| (completions, release))
-    });
-    let (completions, release) = match tokio::time::timeout(analysis::WAIT, job).await {
-        Ok(Ok(Some(done))) => done,
-        Ok(Ok(None)) => return Ok(None),
-        Ok(Err(e)) => {
-            tracing::error!("completion task failed: {e}");
-            return Ok(None);
-        }
-        Err(_) => {
-            tracing::warn!(
-                version = state.version,
-                "completion: parse not ready in time"
-            );
-            return Ok(None);
-        }
+    })
+    .await
+    else {
+        return Ok(None);
     };
     // The package indexes of the document's release are loaded for the next requests.
     if let Some(r) = &release {

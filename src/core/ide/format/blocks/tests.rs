@@ -20,6 +20,13 @@ fn both(text: &str, cache: &mut Cache) -> (String, String) {
     (whole, blocks)
 }
 
+/// Formats `text` block by block with an empty cache and checks it gives what whole-document
+/// formatting gives.
+fn agrees_with_the_whole(text: &str) {
+    let (whole, blocks) = both(text, &mut Cache::default());
+    assert_eq!(blocks, whole, "{text:?}");
+}
+
 const MESSY: &str = "\
 # a project
 name:    demo
@@ -88,9 +95,7 @@ fn documents_not_made_of_blocks_are_formatted_whole() {
         "- a\n-   b\n",
         "a: &x {k: 1}\nb: *x\nc:   2\n",
     ] {
-        let mut cache = Cache::default();
-        let (whole, blocks) = both(text, &mut cache);
-        assert_eq!(blocks, whole, "{text:?}");
+        agrees_with_the_whole(text);
     }
 }
 
@@ -98,9 +103,7 @@ fn documents_not_made_of_blocks_are_formatted_whole() {
 fn a_block_the_formatter_would_change_the_meaning_of_is_left_to_the_whole() {
     // Refusals and successes agree with the whole document's.
     let text = "name: a\nparts:\n  p:\n    plugin: nil\n  q: [unclosed\n";
-    let mut cache = Cache::default();
-    let (whole, blocks) = both(text, &mut cache);
-    assert_eq!(blocks, whole);
+    agrees_with_the_whole(text);
 }
 
 #[test]
