@@ -165,21 +165,9 @@ pub async fn on_parsed<T: Send + 'static>(
         return None;
     }
     let parsing = Arc::clone(state);
-    let job = tokio::task::spawn_blocking(move || work(parsing.document()?));
-    match tokio::time::timeout(WAIT, job).await {
-        Ok(Ok(done)) => done,
-        Ok(Err(e)) => {
-            tracing::error!("{request} task failed: {e}");
-            None
-        }
-        Err(_) => {
-            tracing::warn!(
-                version = state.version,
-                "{request}: parse not ready in time"
-            );
-            None
-        }
-    }
+    within_wait(state, request, move || work(parsing.document()?))
+        .await
+        .flatten()
 }
 
 /// Makes sure `state`'s analysis is done: at once when it is, else computed on a blocking
@@ -190,21 +178,29 @@ pub async fn ensure(state: &Arc<Snapshot>) -> bool {
         return true;
     }
     let s = Arc::clone(state);
-    let job = tokio::task::spawn_blocking(move || {
+    within_wait(state, "analysis", move || {
         s.analyse();
-    });
-    match tokio::time::timeout(WAIT, job).await {
-        Ok(Ok(())) => true,
+    })
+    .await
+    .is_some()
+}
+
+/// `job` run on a blocking thread for `state`'s sake, waited for at most [`WAIT`]; `None` (and
+/// a log line naming `what`) when it failed or took longer.
+async fn within_wait<T: Send + 'static>(
+    state: &Snapshot,
+    what: &str,
+    job: impl FnOnce() -> T + Send + 'static,
+) -> Option<T> {
+    match tokio::time::timeout(WAIT, tokio::task::spawn_blocking(job)).await {
+        Ok(Ok(done)) => Some(done),
         Ok(Err(e)) => {
-            tracing::error!("analysis task failed: {e}");
-            false
+            tracing::error!("{what} task failed: {e}");
+            None
         }
         Err(_) => {
-            tracing::warn!(
-                version = state.version,
-                "analysis not ready in time; answering without it"
-            );
-            false
+            tracing::warn!(version = state.version, "{what} not ready in time");
+            None
         }
     }
 }
