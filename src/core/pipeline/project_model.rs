@@ -63,16 +63,11 @@ pub fn check_with(expanded: Value, command: Command, cancel: Cancel<'_>) -> Mode
 /// where rockcraft coerces them), so the analyzer does not report those coercions. The data is
 /// lent for the emission and given back as it was (it is not copied).
 fn emitted_for_analysis(data: &mut Map<String, Value>) -> String {
-    let number = match data.get_mut("version") {
-        Some(v) => match v {
-            Value::Number(n) => {
-                let coerced = Value::String(py::number_str(n));
-                Some(std::mem::replace(v, coerced))
-            }
-            _ => None,
-        },
-        None => None,
-    };
+    let number = data.get_mut("version").and_then(|v| {
+        let Value::Number(n) = v else { return None };
+        let coerced = Value::String(py::number_str(n));
+        Some(std::mem::replace(v, coerced))
+    });
     let value = Value::Object(std::mem::take(data));
     let text = emit::to_yaml_string(&value);
     if let Value::Object(map) = value {
