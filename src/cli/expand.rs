@@ -108,7 +108,7 @@ fn locate(doc: &Document, anchor: &Anchor) -> Option<String> {
         Anchor::File(f) => return Some(f.clone()),
         Anchor::Document => return None,
     };
-    let (line, col) = doc.line_col(u32::from(tree.node(node).span.start()));
+    let (line, col) = doc.line_col(u32::from(tree.span(node).start()));
     Some(format!("{PROJECT_FILE}:{line}:{col}"))
 }
 

@@ -167,7 +167,7 @@ impl Document {
     /// Source range of a node.
     #[must_use]
     pub fn range(&self, id: NodeId) -> TextRange {
-        self.tree.node(id).span
+        self.tree.span(id)
     }
 
     /// `span` without the trailing blank space and line breaks a block value takes in (the

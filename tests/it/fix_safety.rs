@@ -52,7 +52,7 @@ fn value_ends(tree: &Tree) -> Vec<u32> {
         let is_value =
             tree.entries(parent).iter().any(|e| e.value == id) || tree.items(parent).contains(&id);
         if is_value && (tree.scalar(id).is_some() || tree.is_null(id)) {
-            out.push(u32::from(node.span.end()));
+            out.push(u32::from(tree.span(id).end()));
         }
     }
     out

@@ -554,7 +554,7 @@ fn in_block_scalar(doc: &Document, offset: usize) -> bool {
     doc.tree.node_at(off).is_some_and(|id| {
         let n = doc.tree.node(id);
         matches!(&n.kind, NodeKind::Scalar(s) if matches!(s.style, crate::core::yaml::ScalarStyle::Literal | crate::core::yaml::ScalarStyle::Folded))
-            && u32::from(n.span.start()) < off
+            && u32::from(doc.tree.span(id).start()) < off
     })
 }
 

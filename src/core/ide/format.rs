@@ -276,11 +276,11 @@ fn scalars_kept(doc: &Document, out: &str) -> Option<String> {
     let line_of = |o: usize| starts.partition_point(|&s| s <= o).saturating_sub(1);
     // Whether each line belongs to a scalar written over several lines.
     let mut kept = vec![false; starts.len()];
-    for n in &doc.tree.nodes {
+    for (span, n) in doc.tree.nodes.spanned() {
         if !matches!(n.kind, NodeKind::Scalar(_)) {
             continue;
         }
-        let (s, e) = (usize::from(n.span.start()), usize::from(n.span.end()));
+        let (s, e) = (usize::from(span.start()), usize::from(span.end()));
         let (first, last) = (line_of(s), line_of(e.saturating_sub(1).max(s)));
         if last > first {
             for k in &mut kept[first..=last] {
@@ -314,7 +314,7 @@ const MAX_FORMAT_COLUMN: usize = 56;
 
 /// `Ok` when the formatter can take `doc`, else why not.
 fn within_formatter_limits(doc: &Document) -> Result<(), String> {
-    for node in &doc.tree.nodes {
+    for (span, node) in doc.tree.nodes.spanned() {
         let mut depth = 0;
         let mut up = node.parent;
         while let Some(p) = up {
@@ -327,13 +327,13 @@ fn within_formatter_limits(doc: &Document) -> Result<(), String> {
             up = doc.tree.node(p).parent;
         }
         // The indentation of the line the node starts on.
-        let start = usize::from(node.span.start());
+        let start = usize::from(span.start());
         let line = &doc.text[line_start(&doc.text, start)..];
         let own = line.len() - line.trim_start_matches(' ').len();
         if own > MAX_FORMAT_COLUMN {
             return Err(format!(
                 "line {} is indented by more than {MAX_FORMAT_COLUMN} columns, more than the formatter takes",
-                doc.line_number(node.span.start())
+                doc.line_number(span.start())
             ));
         }
     }
@@ -397,9 +397,9 @@ fn restore_quotes(doc: &Document, printed: &Document) -> Option<String> {
     let styles = |d: &Document| {
         d.tree
             .nodes
-            .iter()
-            .filter_map(|n| match &n.kind {
-                NodeKind::Scalar(s) => Some((n.span, s.style)),
+            .spanned()
+            .filter_map(|(span, n)| match &n.kind {
+                NodeKind::Scalar(s) => Some((span, s.style)),
                 _ => None,
             })
             .collect::<Vec<_>>()

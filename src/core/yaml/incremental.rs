@@ -200,7 +200,7 @@ impl<'t> Level<'t> {
         else {
             return None;
         };
-        let key = u32::from(tree.node(entries.first()?.key).span.start()) as usize;
+        let key = u32::from(tree.span(entries.first()?.key).start()) as usize;
         let line = text.get(..key)?.rfind('\n').map_or(0, |i| i + 1);
         let nodes_end = match parent {
             None => u32::try_from(tree.nodes.len()).ok()?,
@@ -227,7 +227,7 @@ impl<'t> Level<'t> {
     /// that line, at the mapping's column. (Only the entries that bound a run are looked at:
     /// the others are kept as they are.)
     fn start(&self, i: usize) -> Option<u32> {
-        let key = u32::from(self.tree.node(self.entries.get(i)?.key).span.start()) as usize;
+        let key = u32::from(self.tree.span(self.entries.get(i)?.key).start()) as usize;
         let before = self.text.get(..key)?;
         let line = before.rfind('\n').map_or(0, |i| i + 1);
         (key - line == self.indent && before[line..].bytes().all(|b| b == b' '))
@@ -252,7 +252,7 @@ impl<'t> Level<'t> {
     /// The entry whose block holds the offset `x`, at or after the first block's start.
     fn block_of(&self, x: u32) -> Option<usize> {
         // Keys are in the order of their offsets; a block starts at the line of its key.
-        let key_start = |e: &Entry| u32::from(self.tree.node(e.key).span.start());
+        let key_start = |e: &Entry| u32::from(self.tree.span(e.key).start());
         let after = self.entries.partition_point(|e| key_start(e) <= x);
         if after < self.entries.len() && self.start(after)? <= x {
             return Some(after);
@@ -342,7 +342,7 @@ fn read_run(text: &str, indent: usize, followed: Option<usize>) -> Option<Run> {
         if tree.text(last.key) != NEXT_KEY.strip_suffix(":\n")
             || last.key.0 as usize + 2 != nodes
             || last.value.0 as usize + 1 != nodes
-            || u32::from(tree.node(last.key).span.start()) < len
+            || u32::from(tree.span(last.key).start()) < len
         {
             return None;
         }
@@ -360,7 +360,7 @@ fn read_run(text: &str, indent: usize, followed: Option<usize>) -> Option<Run> {
         if !matches!(key.kind, NodeKind::Scalar(_)) {
             return None;
         }
-        let at = u32::from(key.span.start()) as usize;
+        let at = u32::from(tree.span(e.key).start()) as usize;
         line_start = text
             .get(..at)?
             .rfind('\n')
@@ -391,9 +391,12 @@ fn read_run(text: &str, indent: usize, followed: Option<usize>) -> Option<Run> {
         };
         let nodes = parsed.tree.nodes.len() - 2;
         for i in 1..nodes {
-            let n = &mut parsed.tree.nodes[i];
-            let (a, b) = (place(n.span.start().into())?, place(n.span.end().into())?);
-            n.span = TextRange::new(a.into(), b.into());
+            let span = parsed.tree.nodes.span(i)?;
+            let (a, b) = (place(span.start().into())?, place(span.end().into())?);
+            parsed
+                .tree
+                .nodes
+                .set_span(i, TextRange::new(a.into(), b.into()));
         }
         if parsed
             .tree
@@ -405,7 +408,7 @@ fn read_run(text: &str, indent: usize, followed: Option<usize>) -> Option<Run> {
         }
         place(end)?
     } else {
-        u32::from(parsed.tree.node(root).span.end())
+        u32::from(parsed.tree.span(root).end())
     };
     let nodes = if followed.is_some() {
         parsed.tree.nodes.len() - 2
@@ -489,14 +492,15 @@ fn splice(
     // (none when the run has as many nodes as before): a container's children are shared
     // with the old tree unless they move.
     let moves = ids + added != ide;
-    let keep = |n: &Node| -> Node {
+    // A node of the old tree, renumbered, with its range (`span`) as in the old tree.
+    let keep = |n: &Node, span: TextRange| -> Node {
         let kind = if moves && refers_from(&n.kind, ide) {
             relink(&n.kind, moved)
         } else {
             n.kind.clone()
         };
         Node {
-            span: n.span,
+            span,
             kind,
             parent: n.parent.map(moved),
         }
@@ -513,7 +517,12 @@ fn splice(
     if let Some((root, _)) = level.parent
         && (root.0 as usize) < nodes.len()
     {
-        let kind = keep(old.nodes.get(root.0 as usize)?).kind;
+        let n = old.nodes.get(root.0 as usize)?;
+        let kind = if moves && refers_from(&n.kind, ide) {
+            relink(&n.kind, moved)
+        } else {
+            n.kind.clone()
+        };
         nodes.get_mut(root.0 as usize)?.kind = kind;
     }
     // Nodes before the run end before its first key (a block scalar ends after the
@@ -522,26 +531,26 @@ fn splice(
     let reach = start.checked_add(u32::try_from(level.indent).ok()?)?;
     let mut last = Some(NodeId(ids - 1));
     while let Some(id) = last.filter(|&id| id != level.map) {
-        if u32::from(old.node(id).span.end()) > reach {
+        if u32::from(old.span(id).end()) > reach {
             return None;
         }
         last = old.node(id).parent;
     }
     for i in nodes.len()..ids as usize {
-        let n = old.nodes.get(i)?;
+        let (n, span) = (old.nodes.get(i)?, old.nodes.span(i)?);
         // The mappings around the run get their ends below.
         if i != level.map.0 as usize
             && level.parent.is_none_or(|(r, _)| r.0 as usize != i)
-            && u32::from(n.span.end()) > reach
+            && u32::from(span.end()) > reach
         {
             return None;
         }
-        nodes.push(keep(n));
+        nodes.push(keep(n, span));
     }
     for i in 1..run_read.nodes {
         let f = fresh.tree.nodes.get(i)?;
         nodes.push(Node {
-            span: shift(f.span),
+            span: shift(fresh.tree.nodes.span(i)?),
             kind: relink(&f.kind, placed),
             parent: f.parent.map(placed),
         });
@@ -558,29 +567,22 @@ fn splice(
     };
     let mut i = ide as usize;
     while i < old.nodes.len() {
-        // Where the nodes keep their numbers, whole chunks are shared, or copied with their
-        // offsets moved.
+        // Where the nodes keep their numbers, whole chunks are shared, their offsets moved
+        // (every node in them must be after the edit).
         if !moves
             && i.is_multiple_of(NODE_CHUNK)
-            && let Some(chunk) = old.nodes.chunk(i / NODE_CHUNK)
+            && let Some(mut spans) = old.nodes.chunk_spans(i / NODE_CHUNK)
         {
-            if change.new_end == change.old_end && nodes.share(&old.nodes, i / NODE_CHUNK) {
+            if !spans.all(|r| u32::from(r.start()) >= change.old_end) {
+                return None;
+            }
+            let by = change.new_end.wrapping_sub(change.old_end);
+            if nodes.share_moved(&old.nodes, i / NODE_CHUNK, by) {
                 i += NODE_CHUNK;
                 continue;
             }
-            let mut copy = chunk.to_vec();
-            for n in &mut copy {
-                n.span = after(n.span)?;
-            }
-            if let Err(copy) = nodes.push_chunk(copy) {
-                nodes.extend(copy);
-            }
-            i += NODE_CHUNK;
-            continue;
         }
-        let n = &old.nodes[i];
-        let mut node = keep(n);
-        node.span = after(n.span)?;
+        let node = keep(&old.nodes[i], after(old.nodes.span(i)?)?);
         nodes.push(node);
         i += 1;
     }
@@ -614,20 +616,20 @@ fn splice(
         ),
     ] {
         let Some(c) = c else { continue };
-        let node = &mut nodes[c.0 as usize];
         let new_end = match end {
             Some(e) if last => e,
             None if last => run_read.end + start,
-            _ => change.map(u32::from(old.node(c).span.end()))?,
+            _ => change.map(u32::from(old.span(c).end()))?,
         };
         // Its start is where its first key is, which is kept (the run's first line starts
         // with a key at the same column).
-        let first = u32::from(node.span.start());
+        let first = u32::from(nodes.span(c.0 as usize)?.start());
         let begin = change.map(first).or_else(|| {
-            let fresh_first = u32::from(fresh.tree.node(fresh_root).span.start()) + start;
+            let fresh_first = u32::from(fresh.tree.span(fresh_root).start()) + start;
             (c == level.map && run.0 == 0 && fresh_first == first).then_some(first)
         })?;
-        node.span = TextRange::new(TextSize::from(begin), TextSize::from(new_end.max(begin)));
+        let span = TextRange::new(TextSize::from(begin), TextSize::from(new_end.max(begin)));
+        nodes.set_span(c.0 as usize, span);
         end = Some(new_end);
     }
     let mut comments: Vec<Comment> = Vec::new();
@@ -783,6 +785,46 @@ mod tests {
         new.replace_range(at..=at, "d");
         assert!(reread(&old, &new).is_some());
         assert_eq!(edits, 55);
+    }
+
+    #[test]
+    fn chained_edits_share_the_chunks_after_them_and_give_the_full_read() {
+        let mut text = many_parts(700);
+        let mut tree = parse(&text).tree;
+        // Each edit is read from the tree the one before it made, so the chunks after it are
+        // shared with their offsets moved again (forward and back, from the top to the end).
+        let steps = [
+            (5, "x"),
+            (600, "a-much-longer-value"),
+            (0, "y"),
+            (300, "nil"),
+            (699, "zz"),
+            (128, "n"),
+            (5, "a-much-much-longer-value"),
+            (600, "n"),
+            (1, ""),
+            (1, "nil"),
+        ];
+        for (step, (part, value)) in steps.into_iter().enumerate() {
+            let head = format!("  p{part}:\n    plugin: ");
+            let at = text.find(&head).expect("part") + head.len();
+            let end = at + text[at..].find('\n').expect("line end");
+            let mut new = text.clone();
+            new.replace_range(at..end, value);
+            let (next, _) = reparse(&tree, &text, &new).expect("read in place");
+            let full = parse(&new);
+            assert_eq!(next.nodes, full.tree.nodes, "step {step}");
+            assert_eq!(next.comments, full.tree.comments, "step {step}");
+            // The edited part's chunk and the first one (the mapping of the parts, whose
+            // entries are renumbered) are copied; a part may straddle two chunks.
+            let chunks = tree.nodes.full_chunks();
+            let shared = next.nodes.chunks_shared_with(&tree.nodes);
+            assert!(
+                shared + 3 >= chunks,
+                "step {step}: {shared} of {chunks} shared"
+            );
+            (text, tree) = (new, next);
+        }
     }
 
     #[test]

@@ -33,11 +33,14 @@ impl Tree {
             let mut last = (0, 0);
             let mut in_order = true;
             for (pos, child) in children.iter().enumerate() {
-                let Some(n) = self.nodes.get(child.0 as usize) else {
+                let (Some(n), Some(r)) = (
+                    self.nodes.get(child.0 as usize),
+                    self.nodes.span(child.0 as usize),
+                ) else {
                     in_order = false;
                     continue;
                 };
-                let span = (u32::from(n.span.start()), u32::from(n.span.end()));
+                let span = (u32::from(r.start()), u32::from(r.end()));
                 in_order &= span.0 >= last.0 && span.1 >= last.1;
                 last = span;
                 let here = &mut slot[child.0 as usize];
@@ -72,7 +75,7 @@ impl TreeIndex<'_> {
     pub fn node_at(&self, offset: u32) -> Option<NodeId> {
         let tree = self.tree;
         let mut cur = tree.root?;
-        if !contains(tree.node(cur).span, offset) {
+        if !contains(tree.span(cur), offset) {
             return None;
         }
         loop {
@@ -104,11 +107,11 @@ impl TreeIndex<'_> {
         child: impl Fn(usize) -> NodeId,
         offset: u32,
     ) -> Option<NodeId> {
-        let span = |i: usize| self.tree.node(child(i)).span;
+        let span = |i: usize| self.tree.span(child(i));
         if !self.ordered[parent.0 as usize] {
             return (0..len)
                 .map(&child)
-                .find(|&id| contains(self.tree.node(id).span, offset));
+                .find(|&id| contains(self.tree.span(id), offset));
         }
         // Ends in order: the children before the first one ending at or after `offset` all
         // end before it; starts in order: if that one starts after `offset`, so do the rest.

@@ -114,7 +114,7 @@ impl Ctx<'_> {
         if !self.reported_too_deep {
             self.reported_too_deep = true;
             self.errors.push(YamlError {
-                range: self.tree.node(self.outer_alias.unwrap_or(id)).span,
+                range: self.tree.span(self.outer_alias.unwrap_or(id)),
                 kind: YamlErrorKind::TooDeep,
                 message: format!(
                     "expanding the aliases (and `<<` merge keys) of this value goes more than {MAX_DEPTH} levels deep, past this checker's limit; the deeper levels are read as null. Replace the chain of aliases with plain values"
@@ -144,7 +144,7 @@ impl Ctx<'_> {
         if !self.exhausted {
             self.exhausted = true;
             self.errors.push(YamlError {
-                range: self.tree.node(self.outer_alias.unwrap_or(id)).span,
+                range: self.tree.span(self.outer_alias.unwrap_or(id)),
                 kind: YamlErrorKind::AliasBudget,
                 message: "expanding the aliases of this file would produce a huge document (an alias bomb); the rest is not expanded. Replace the nested aliases with plain values".into(),
             });
@@ -210,7 +210,7 @@ impl Ctx<'_> {
     fn alias(&mut self, id: NodeId, target: NodeId) -> Value {
         if self.active.contains(&target) || self.is_ancestor(target, id) {
             self.errors.push(YamlError {
-                range: self.tree.node(id).span,
+                range: self.tree.span(id),
                 kind: YamlErrorKind::RecursiveAlias,
                 message: "this alias refers to a node that contains it, which would never end; use a plain value".into(),
             });
@@ -253,7 +253,7 @@ impl Ctx<'_> {
             NodeKind::Sequence { .. } => "a list",
             NodeKind::Alias { .. } => "this value",
         };
-        let span = self.tree.node(id).span;
+        let span = self.tree.span(id);
         self.errors.push(YamlError {
             range: span,
             kind: YamlErrorKind::UnhashableKey,

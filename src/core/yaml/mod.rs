@@ -88,9 +88,10 @@ pub enum NodeKind {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
-    /// Source range of the node. For a value that was left empty (`key:`) this is an empty
-    /// range right after the key's colon.
-    pub span: TextRange,
+    /// Source range of the node as held (read it with [`Tree::span`]: a chunk of nodes shared
+    /// after an edit holds the offsets they had before it). For a value that was left empty
+    /// (`key:`) this is an empty range right after the key's colon.
+    span: TextRange,
     pub kind: NodeKind,
     /// Parent container, if any.
     pub parent: Option<NodeId>,
@@ -173,6 +174,13 @@ impl Tree {
     #[inline]
     pub fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id.0 as usize]
+    }
+
+    /// The node's source range.
+    #[must_use]
+    #[inline]
+    pub fn span(&self, id: NodeId) -> TextRange {
+        self.nodes.span(id.0 as usize).unwrap_or_default()
     }
 
     /// Follows aliases to the node they stand for (at most a few hops; a broken alias
@@ -308,7 +316,7 @@ impl Tree {
     #[must_use]
     pub fn node_at(&self, offset: u32) -> Option<NodeId> {
         let mut cur = self.root?;
-        if !contains(self.node(cur).span, offset) {
+        if !contains(self.span(cur), offset) {
             return None;
         }
         'descend: loop {
@@ -316,7 +324,7 @@ impl Tree {
                 NodeKind::Mapping { entries, .. } => {
                     for e in entries.iter() {
                         for id in [e.key, e.value] {
-                            if contains(self.node(id).span, offset) {
+                            if contains(self.span(id), offset) {
                                 cur = id;
                                 continue 'descend;
                             }
@@ -326,7 +334,7 @@ impl Tree {
                 }
                 NodeKind::Sequence { items, .. } => {
                     for &id in items.iter() {
-                        if contains(self.node(id).span, offset) {
+                        if contains(self.span(id), offset) {
                             cur = id;
                             continue 'descend;
                         }

@@ -1,5 +1,7 @@
 //! A tree's nodes, kept in chunks of a fixed size that the trees of successive versions of a
-//! document share: the tree of an edit copies only the chunks it changes.
+//! document share: the tree of an edit copies only the chunks it changes. A shared chunk after
+//! an edit that changed the text's length keeps its nodes as they are and notes how far their
+//! offsets moved, so an edit copies no chunk it does not touch.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -7,18 +9,34 @@ use std::ops::{Index, IndexMut};
 use std::sync::Arc;
 
 use super::Node;
+use crate::core::text::{TextRange, TextSize};
 
 /// Nodes per chunk: 64 KiB of them, few enough for the allocator to hand a freed chunk to the
 /// next one (larger blocks get fresh pages, which cost more to touch than to fill).
 pub const CHUNK: usize = 1024;
 
-/// The nodes of a [`super::Tree`], numbered from 0 in the order they were read.
+/// A full chunk of nodes, and how far its nodes' offsets have moved since they were read
+/// (added to them, wrapping: an offset moved back is a large addend).
+#[derive(Clone)]
+struct Chunk {
+    nodes: Arc<Vec<Node>>,
+    shift: u32,
+}
+
+/// The nodes of a [`super::Tree`], numbered from 0 in the order they were read. A node's range
+/// is read with [`Nodes::span`] (or [`super::Tree::span`]), which adds its chunk's shift.
 #[derive(Clone, Default)]
 pub struct Nodes {
     /// Full chunks, shared with other trees.
-    full: Vec<Arc<Vec<Node>>>,
-    /// The nodes after them (fewer than [`CHUNK`]).
+    full: Vec<Chunk>,
+    /// The nodes after them (fewer than [`CHUNK`]); their offsets are as held.
     tail: Vec<Node>,
+}
+
+/// `r` with `by` added to both ends (wrapping, see [`Chunk`]).
+fn moved(r: TextRange, by: u32) -> TextRange {
+    let at = |s: TextSize| TextSize::from(u32::from(s).wrapping_add(by));
+    TextRange::new(at(r.start()), at(r.end()))
 }
 
 impl Nodes {
@@ -41,27 +59,76 @@ impl Nodes {
         self.full.is_empty() && self.tail.is_empty()
     }
 
-    #[must_use]
+    /// The node at `i` and the shift of its offsets.
     #[inline]
-    pub fn get(&self, i: usize) -> Option<&Node> {
+    fn locate(&self, i: usize) -> Option<(&Node, u32)> {
         match self.full.get(i / CHUNK) {
-            Some(chunk) => chunk.get(i % CHUNK),
-            None if i / CHUNK == self.full.len() => self.tail.get(i % CHUNK),
+            Some(chunk) => chunk.nodes.get(i % CHUNK).map(|n| (n, chunk.shift)),
+            None if i / CHUNK == self.full.len() => self.tail.get(i % CHUNK).map(|n| (n, 0)),
             None => None,
         }
     }
 
-    /// The node at `i`, for changing it (its chunk is copied first when another tree shares
-    /// it).
+    /// The node at `i` (its kind and parent; its range is [`Nodes::span`]).
+    #[must_use]
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<&Node> {
+        self.locate(i).map(|(n, _)| n)
+    }
+
+    /// The source range of the node at `i`.
+    #[must_use]
+    #[inline]
+    pub fn span(&self, i: usize) -> Option<TextRange> {
+        self.locate(i).map(|(n, shift)| moved(n.span, shift))
+    }
+
+    /// The node at `i` with its source range, as a node of its own.
+    #[must_use]
+    pub fn get_placed(&self, i: usize) -> Option<Node> {
+        self.locate(i).map(|(n, shift)| Node {
+            span: moved(n.span, shift),
+            kind: n.kind.clone(),
+            parent: n.parent,
+        })
+    }
+
+    /// Sets the source range of the node at `i` (its chunk is copied first when another tree
+    /// shares it); says whether there is such a node.
+    pub fn set_span(&mut self, i: usize, span: TextRange) -> bool {
+        let (k, full) = (i / CHUNK, self.full.len());
+        let (node, shift) = match k.cmp(&full) {
+            Ordering::Less => {
+                let chunk = &mut self.full[k];
+                (
+                    Arc::make_mut(&mut chunk.nodes).get_mut(i % CHUNK),
+                    chunk.shift,
+                )
+            }
+            Ordering::Equal => (self.tail.get_mut(i % CHUNK), 0),
+            Ordering::Greater => (None, 0),
+        };
+        match node {
+            Some(n) => {
+                n.span = moved(span, shift.wrapping_neg());
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The node at `i`, for changing its kind or parent (its chunk is copied first when
+    /// another tree shares it; its range is changed with [`Nodes::set_span`]).
     pub fn get_mut(&mut self, i: usize) -> Option<&mut Node> {
         let (k, full) = (i / CHUNK, self.full.len());
         match k.cmp(&full) {
-            Ordering::Less => Arc::make_mut(&mut self.full[k]).get_mut(i % CHUNK),
+            Ordering::Less => Arc::make_mut(&mut self.full[k].nodes).get_mut(i % CHUNK),
             Ordering::Equal => self.tail.get_mut(i % CHUNK),
             Ordering::Greater => None,
         }
     }
 
+    /// Appends a node whose range is as given.
     pub fn push(&mut self, node: Node) {
         // The first chunk grows as needed (most documents are small, see `with_capacity`);
         // the next ones, in a document known to be large, get their room at once.
@@ -71,35 +138,55 @@ impl Nodes {
         self.tail.push(node);
         if self.tail.len() == CHUNK {
             let full = std::mem::take(&mut self.tail);
-            self.full.push(Arc::new(full));
+            self.full.push(Chunk {
+                nodes: Arc::new(full),
+                shift: 0,
+            });
         }
     }
 
     /// Appends the `k`th chunk of `other` without copying it, when it is full and this ends
     /// a chunk; says whether it did.
     pub(super) fn share(&mut self, other: &Nodes, k: usize) -> bool {
+        self.share_moved(other, k, 0)
+    }
+
+    /// Like [`Nodes::share`], with the chunk's offsets moved by `by` (wrapping: a text made
+    /// shorter by `d` moves them by `d.wrapping_neg()`). The caller knows every offset in it
+    /// stays in the text.
+    pub(super) fn share_moved(&mut self, other: &Nodes, k: usize, by: u32) -> bool {
         match other.full.get(k) {
             Some(chunk) if self.tail.is_empty() => {
-                self.full.push(Arc::clone(chunk));
+                self.full.push(Chunk {
+                    nodes: Arc::clone(&chunk.nodes),
+                    shift: chunk.shift.wrapping_add(by),
+                });
                 true
             }
             _ => false,
         }
     }
 
-    /// The `k`th chunk, when it is full.
-    pub(super) fn chunk(&self, k: usize) -> Option<&[Node]> {
-        self.full.get(k).map(|c| c.as_slice())
+    /// The source ranges of the `k`th chunk's nodes, when it is full.
+    pub(super) fn chunk_spans(&self, k: usize) -> Option<impl Iterator<Item = TextRange> + '_> {
+        self.full
+            .get(k)
+            .map(|c| c.nodes.iter().map(move |n| moved(n.span, c.shift)))
     }
 
-    /// Appends a full chunk of nodes when this ends a chunk (else gives it back).
-    pub(super) fn push_chunk(&mut self, chunk: Vec<Node>) -> Result<(), Vec<Node>> {
-        if self.tail.is_empty() && chunk.len() == CHUNK {
-            self.full.push(Arc::new(chunk));
-            Ok(())
-        } else {
-            Err(chunk)
-        }
+    /// How many full chunks this holds in common with `other` (the same memory).
+    #[cfg(test)]
+    pub(super) fn chunks_shared_with(&self, other: &Nodes) -> usize {
+        self.full
+            .iter()
+            .zip(&other.full)
+            .filter(|(a, b)| Arc::ptr_eq(&a.nodes, &b.nodes))
+            .count()
+    }
+
+    #[cfg(test)]
+    pub(super) fn full_chunks(&self) -> usize {
+        self.full.len()
     }
 
     /// Gives back the room reserved for nodes not read.
@@ -107,13 +194,24 @@ impl Nodes {
         self.tail.shrink_to_fit();
     }
 
+    /// The nodes in order (their kinds and parents; see [`Nodes::spanned`] for their ranges).
     #[must_use]
     pub fn iter(&self) -> Iter<'_> {
         Iter {
             chunks: self.full.iter(),
             tail: Some(&self.tail),
             current: [].iter(),
+            shift: 0,
         }
+    }
+
+    /// The nodes in order, each with its source range.
+    pub fn spanned(&self) -> impl Iterator<Item = (TextRange, &Node)> + '_ {
+        let mut it = self.iter();
+        std::iter::from_fn(move || {
+            let n = it.next()?;
+            Some((moved(n.span, it.shift), n))
+        })
     }
 }
 
@@ -131,7 +229,7 @@ impl Index<usize> for Nodes {
     #[inline]
     fn index(&self, i: usize) -> &Node {
         match self.full.get(i / CHUNK) {
-            Some(chunk) => &chunk[i % CHUNK],
+            Some(chunk) => &chunk.nodes[i % CHUNK],
             None => &self.tail[i - self.full.len() * CHUNK],
         }
     }
@@ -144,30 +242,43 @@ impl IndexMut<usize> for Nodes {
         if i >= base {
             &mut self.tail[i - base]
         } else {
-            &mut Arc::make_mut(&mut self.full[i / CHUNK])[i % CHUNK]
+            &mut Arc::make_mut(&mut self.full[i / CHUNK].nodes)[i % CHUNK]
         }
     }
 }
 
-/// Two trees' nodes are equal when they hold equal nodes in the same order.
+/// Two trees' nodes are equal when they hold equal nodes, at the same ranges, in the same
+/// order.
 impl PartialEq for Nodes {
     fn eq(&self, other: &Self) -> bool {
-        self.len() == other.len() && self.iter().eq(other.iter())
+        self.len() == other.len()
+            && self
+                .spanned()
+                .zip(other.spanned())
+                .all(|((r, a), (s, b))| r == s && a.kind == b.kind && a.parent == b.parent)
     }
 }
 
 impl fmt::Debug for Nodes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.iter()).finish()
+        f.debug_list()
+            .entries(self.spanned().map(|(span, n)| Node {
+                span,
+                kind: n.kind.clone(),
+                parent: n.parent,
+            }))
+            .finish()
     }
 }
 
 /// The nodes in order.
 #[derive(Clone)]
 pub struct Iter<'a> {
-    chunks: std::slice::Iter<'a, Arc<Vec<Node>>>,
+    chunks: std::slice::Iter<'a, Chunk>,
     tail: Option<&'a Vec<Node>>,
     current: std::slice::Iter<'a, Node>,
+    /// The shift of the chunk `current` reads.
+    shift: u32,
 }
 
 impl<'a> Iterator for Iter<'a> {
@@ -178,9 +289,9 @@ impl<'a> Iterator for Iter<'a> {
             if let Some(node) = self.current.next() {
                 return Some(node);
             }
-            self.current = match self.chunks.next() {
-                Some(chunk) => chunk.iter(),
-                None => self.tail.take()?.iter(),
+            (self.current, self.shift) = match self.chunks.next() {
+                Some(chunk) => (chunk.nodes.iter(), chunk.shift),
+                None => (self.tail.take()?.iter(), 0),
             };
         }
     }
@@ -242,5 +353,35 @@ mod tests {
         assert_ne!(a, b);
         b.push(node(0));
         assert!(!b.share(&a, 1));
+    }
+
+    fn at(a: u32, b: u32) -> TextRange {
+        TextRange::new(a.into(), b.into())
+    }
+
+    #[test]
+    fn a_shared_chunk_reads_its_offsets_moved_and_keeps_the_move_when_copied() {
+        let mut a = Nodes::default();
+        for i in 0..CHUNK + 2 {
+            a.push(node(i));
+        }
+        let mut b = Nodes::default();
+        assert!(b.share_moved(&a, 0, 10));
+        let mut c = Nodes::default();
+        // Moved back by 5 from `b`: 5 after `a`.
+        assert!(c.share_moved(&b, 0, 5u32.wrapping_neg()));
+        assert_eq!(b.span(3), Some(at(13, 13)));
+        assert_eq!(c.span(3), Some(at(8, 8)));
+        assert_eq!(c.spanned().nth(4).map(|(r, _)| r), Some(at(9, 9)));
+        assert!(c.set_span(3, at(1, 2)));
+        assert_eq!(c.span(3), Some(at(1, 2)));
+        assert_eq!(c.span(4), Some(at(9, 9)));
+        assert_eq!(b.span(3), Some(at(13, 13)));
+        assert_eq!(a.span(3), Some(at(3, 3)));
+        assert!(!c.set_span(CHUNK, at(0, 0)));
+        // Equal nodes at moved ranges are not equal.
+        let mut d = Nodes::default();
+        assert!(d.share(&a, 0));
+        assert_ne!(b, d);
     }
 }

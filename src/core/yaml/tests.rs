@@ -42,9 +42,10 @@ fn kind_name(k: &YamlErrorKind) -> &'static str {
 
 fn walk(tree: &Tree, text: &str, id: NodeId, depth: usize, out: &mut String) {
     let n = tree.node(id);
+    let span = tree.span(id);
     let (a, b) = (
-        u32::from(n.span.start()) as usize,
-        u32::from(n.span.end()) as usize,
+        u32::from(span.start()) as usize,
+        u32::from(span.end()) as usize,
     );
     let pad = "  ".repeat(depth);
     match &n.kind {
@@ -202,7 +203,7 @@ fn byte_offsets_after_non_ascii_block_scalar() {
         .tree
         .entry(parsed.tree.root.unwrap(), "name")
         .unwrap();
-    let span = parsed.tree.node(name.key).span;
+    let span = parsed.tree.span(name.key);
     assert_eq!(&text[span.start().into()..span.end().into()], "name");
     assert_eq!(parsed.tree.text(name.value), Some("app"));
     assert_eq!(
@@ -256,7 +257,7 @@ fn empty_value_span_sits_after_the_colon_at_top_level() {
         .tree
         .entry(parsed.tree.root.unwrap(), "build-base")
         .unwrap();
-    assert_eq!(u32::from(parsed.tree.node(e.value).span.start()), 19);
+    assert_eq!(u32::from(parsed.tree.span(e.value).start()), 19);
 }
 
 /// The errors of `kind` in a parse and its JSON conversion.

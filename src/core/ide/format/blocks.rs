@@ -472,7 +472,7 @@ fn split(
     if children.len() < 2 {
         return None;
     }
-    let first_key = usize::from(doc.tree.node(children[0].key).span.start());
+    let first_key = usize::from(doc.tree.span(children[0].key).start());
     let column = first_key - line_start(text, first_key);
     let starts = key_starts(doc, children, column)?;
     let header_end = text[key..].find('\n').map(|i| key + i + 1)?;
@@ -514,7 +514,7 @@ fn ends_in_blank_lines(doc: &Document, entry: Entry, piece: &Piece<'_>) -> bool 
                 if matches!(s.style, ScalarStyle::Literal | ScalarStyle::Folded) =>
             {
                 // The indicator ends the last line with text before the content.
-                let start = usize::from(doc.tree.node(id).span.start());
+                let start = usize::from(doc.tree.span(id).start());
                 let before = &doc.text[..line_start(&doc.text, start)];
                 let header = before
                     .lines()
@@ -548,7 +548,7 @@ fn key_starts(doc: &Document, entries: &[Entry], column: usize) -> Option<Vec<us
     entries
         .iter()
         .map(|e| {
-            let at = usize::from(doc.tree.node(e.key).span.start());
+            let at = usize::from(doc.tree.span(e.key).start());
             let line = line_start(text, at);
             (at - line == column && text[line..at].bytes().all(|b| b == b' ')).then_some(line)
         })
