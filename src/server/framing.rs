@@ -1,18 +1,12 @@
-//! A framing filter between the client's byte stream and tower-lsp-server: the library's reader
-//! ends the session on the first message it cannot decode (bad JSON, JSON that is not a JSON-RPC
-//! message, a bad header), and buffers headers without bound. This filter reads the frames
-//! itself, with bounded headers and bodies, passes every message the library accepts through
-//! unchanged, and replaces each malformed one by a [`MALFORMED_METHOD`] request that
-//! the `protocol` service wrapper answers with the JSON-RPC error (id `null`), as vscode-jsonrpc
-//! does; the session goes on.
-
-use std::io;
-use std::pin::Pin;
-use std::task::{Context, Poll};
+//! The frames of the client's byte stream, read with bounded headers and bodies: each message
+//! that tower-lsp-server's types decode is passed on unchanged, and each malformed one (bad
+//! JSON, JSON that is not a JSON-RPC message, a bad header, an endless header or an oversized
+//! body) becomes a [`Frame::Malformed`] that [`crate::server::transport`] turns into a
+//! [`MALFORMED_METHOD`] request, which the `protocol` service wrapper answers with the JSON-RPC
+//! error (id `null`), as vscode-jsonrpc does; the session goes on.
 
 use bytes::{Buf, BytesMut};
 use serde::Deserialize;
-use tokio::io::{AsyncRead, ReadBuf};
 use tower_lsp_server::jsonrpc::{Request, Response};
 
 /// The longest header block (all header lines and the blank line) accepted. Real clients send
@@ -43,7 +37,7 @@ const HEADER_END: &[u8] = b"\r\n\r\n";
 /// What a resynchronisation looks for after unreadable bytes.
 const RESYNC_MARK: &[u8] = b"Content-Length";
 /// Bytes read from the client per read call.
-const READ_CHUNK: usize = 16 * 1024;
+pub const READ_CHUNK: usize = 16 * 1024;
 /// The most buffer room kept between messages: the buffers a large message (a `didOpen` of a
 /// big document) grew are freed once it is handed on, not kept for the session's life.
 const KEPT_BUFFER: usize = 64 * 1024;
@@ -68,29 +62,6 @@ impl Frame {
             code: PARSE_ERROR,
             message: message.into(),
         }
-    }
-
-    /// The bytes handed to tower-lsp-server for this frame: the body itself, or the stand-in
-    /// request, framed with a single `Content-Length` header.
-    #[must_use]
-    pub fn encode(&self) -> Vec<u8> {
-        let standin;
-        let body: &[u8] = match self {
-            Self::Message(body) => body,
-            Self::Malformed { code, message } => {
-                standin = serde_json::json!({
-                    "jsonrpc": "2.0",
-                    "id": null,
-                    "method": MALFORMED_METHOD,
-                    "params": {"code": code, "message": message},
-                })
-                .to_string();
-                standin.as_bytes()
-            }
-        };
-        let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-        out.extend_from_slice(body);
-        out
     }
 }
 
@@ -301,77 +272,6 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-/// The client's byte stream as tower-lsp-server should see it: only well-formed frames, with
-/// malformed messages replaced by stand-in requests (see the module documentation).
-#[derive(Debug)]
-pub struct Filtered<R> {
-    inner: R,
-    deframer: Deframer,
-    /// Encoded frames not yet read by the server, and how much of them was read.
-    pending: Vec<u8>,
-    read: usize,
-    eof: bool,
-}
-
-impl<R> Filtered<R> {
-    pub fn new(inner: R) -> Self {
-        Self {
-            inner,
-            deframer: Deframer::default(),
-            pending: Vec::new(),
-            read: 0,
-            eof: false,
-        }
-    }
-}
-
-impl<R: AsyncRead + Unpin> AsyncRead for Filtered<R> {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        out: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        let this = self.get_mut();
-        loop {
-            if this.read < this.pending.len() {
-                let n = out.remaining().min(this.pending.len() - this.read);
-                out.put_slice(&this.pending[this.read..this.read + n]);
-                this.read += n;
-                if this.read == this.pending.len() && this.pending.capacity() > KEPT_BUFFER {
-                    this.pending = Vec::new();
-                    this.read = 0;
-                }
-                return Poll::Ready(Ok(()));
-            }
-            if let Some(frame) = this.deframer.next_frame() {
-                if let Frame::Malformed { code, message } = &frame {
-                    tracing::warn!("malformed message from the client ({code}): {message}");
-                }
-                this.pending = frame.encode();
-                this.read = 0;
-                continue;
-            }
-            if this.eof {
-                return Poll::Ready(Ok(()));
-            }
-            let mut chunk = [0u8; READ_CHUNK];
-            let mut chunk_buf = ReadBuf::new(&mut chunk);
-            match Pin::new(&mut this.inner).poll_read(cx, &mut chunk_buf) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                Poll::Ready(Ok(())) => {
-                    let got = chunk_buf.filled();
-                    if got.is_empty() {
-                        this.eof = true;
-                    } else {
-                        this.deframer.push(got);
-                    }
-                }
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -563,9 +463,7 @@ mod tests {
                 let end = (at + n).min(input.len());
                 d.push(&input[at..end]);
                 at = end;
-                while let Some(f) = d.next_frame() {
-                    let _ = f.encode();
-                }
+                while d.next_frame().is_some() {}
                 // Only a body announced by a valid header is buffered beyond a header's bound.
                 if matches!(d.state, State::Header { .. } | State::Resync) {
                     assert!(d.buf.len() < MAX_HEADER_BYTES + 300, "{}", d.buf.len());
@@ -574,41 +472,23 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn a_large_message_leaves_no_large_buffer_behind() {
-        use tokio::io::AsyncReadExt as _;
+    #[test]
+    fn a_large_message_leaves_no_large_buffer_behind() {
         let text = "x".repeat(4 * KEPT_BUFFER);
         let open = format!(
             r#"{{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{{"text":"{text}"}}}}"#
         );
-        let first = framed(&open);
-        let mut input = first.clone();
+        let mut input = framed(&open);
         input.extend(framed(GOOD));
-        let mut filtered = Filtered::new(input.as_slice());
-        let mut got = vec![0; first.len()];
-        filtered.read_exact(&mut got).await.unwrap();
-        assert_eq!(got, first);
-        assert!(filtered.pending.capacity() <= KEPT_BUFFER);
-        assert!(filtered.deframer.buf.capacity() <= KEPT_BUFFER);
+        let mut d = Deframer::default();
+        d.push(&input);
+        assert_eq!(d.next_frame(), Some(Frame::Message(open.into_bytes())));
+        assert!(d.buf.capacity() <= KEPT_BUFFER, "{}", d.buf.capacity());
         // What followed it is still there.
-        let mut rest = Vec::new();
-        filtered.read_to_end(&mut rest).await.unwrap();
-        assert_eq!(rest, framed(GOOD));
-    }
-
-    #[test]
-    fn standin_is_a_request_with_a_null_id() {
-        let f = Frame::Malformed {
-            code: PARSE_ERROR,
-            message: "x".into(),
-        };
-        let got = all(&f.encode());
-        let Frame::Message(body) = &got[0] else {
-            panic!("stand-in not accepted: {got:?}");
-        };
-        let v: serde_json::Value = serde_json::from_slice(body).unwrap();
-        assert_eq!(v["method"], MALFORMED_METHOD);
-        assert_eq!(v["id"], serde_json::Value::Null);
-        assert_eq!(v["params"]["code"], PARSE_ERROR);
+        assert_eq!(
+            d.next_frame(),
+            Some(Frame::Message(GOOD.as_bytes().to_vec()))
+        );
+        assert_eq!(d.next_frame(), None);
     }
 }

@@ -5,8 +5,9 @@
 //! [`handlers`], and [`Backend`]'s `LanguageServer` methods are one-line delegates to them.
 //!
 //! Module graph (what each module uses; there are no cycles):
-//! - leaves: `guard`, [`edits`], [`events`] (the publisher's queue), [`framing`] (the filter on
-//!   the client's byte stream); [`convert`] uses `edits`; `protocol` uses `framing`;
+//! - leaves: `guard`, [`edits`], [`events`] (the publisher's queue), [`framing`] (the frames of
+//!   the client's byte stream); [`convert`] uses `edits`; `protocol` and [`transport`] (the
+//!   message loop) use `framing`;
 //! - [`session`] (open documents, their snapshots and job handles): `edits`, `guard`;
 //! - background jobs: [`analysis`] (`session`, `events`), [`expansion`] (`analysis`, `session`,
 //!   `events`), [`packages`] (`session`, `events`); [`settings`] (`expansion`, `packages`);
@@ -37,6 +38,7 @@ pub mod raw_reply;
 pub mod session;
 pub mod settings;
 pub mod snippet_edit;
+pub mod transport;
 pub mod workspace;
 
 use std::process::ExitCode;
@@ -66,7 +68,7 @@ use tower_lsp_server::ls_types::{
     DidChangeWorkspaceFoldersParams, DocumentDiagnosticParams, DocumentDiagnosticReportResult,
     WorkspaceDiagnosticParams, WorkspaceDiagnosticReportResult,
 };
-use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+use tower_lsp_server::{Client, LanguageServer, LspService};
 
 use crate::core::text::Encoding;
 use events::Events;
@@ -459,12 +461,15 @@ where
                 Backend::expanded_project,
             )
             .finish();
-    let input = framing::Filtered::new(input);
     let replies = raw_reply::Replies::default();
     let output = raw_reply::Spliced::new(Box::pin(output), replies.clone());
-    Server::new(input, output, socket)
-        .serve(protocol::Protocol(service, extras, replies))
-        .await;
+    transport::serve(
+        input,
+        output,
+        socket,
+        protocol::Protocol(service, extras, replies),
+    )
+    .await;
     if shutdown_requested.load(Ordering::SeqCst) {
         ServeExit::Clean
     } else {

@@ -1,0 +1,242 @@
+//! The session's message loop: frames read from the client by [`framing::Deframer`] go to the
+//! service (requests and notifications) or back to the client socket (answers to the server's
+//! own requests); the service's answers and the server's requests are written as
+//! `Content-Length` frames. Nothing here keeps a buffer the size of the largest message: the
+//! deframer gives a large message's allocation away with it, and each outgoing frame is written
+//! from its own buffer, freed once written.
+//!
+//! The order of things follows the JSON-RPC session tower-lsp-server defines: up to
+//! [`MAX_CONCURRENT`] requests are handled at once (a notification is handled before the next
+//! message is read, so edits apply in order), `exit` ends the reading at once, and the loop
+//! returns when the input is done and every answer is written.
+
+use std::fmt::Display;
+use std::future::Future;
+use std::pin::Pin;
+
+use futures::channel::mpsc;
+use futures::{FutureExt as _, Sink, SinkExt as _, StreamExt as _, stream};
+use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
+use tower::Service;
+use tower_lsp_server::ClientSocket;
+use tower_lsp_server::jsonrpc::{Id, Request, Response};
+
+use super::framing::{Deframer, Frame, MALFORMED_METHOD, READ_CHUNK};
+
+/// Requests handled at the same time; more wait in the queue.
+pub const MAX_CONCURRENT: usize = 4;
+/// Requests read ahead of their handling before reading waits.
+const QUEUE: usize = 100;
+
+/// A request's handling, as the queue holds it.
+type Handling = Pin<Box<dyn Future<Output = Option<Response>> + Send>>;
+
+/// Serves `service` over `input` and `output` until the client sends `exit` or closes `input`,
+/// and every answer is written.
+pub async fn serve<I, O, S>(input: I, output: O, socket: ClientSocket, mut service: S)
+where
+    I: AsyncRead + Unpin,
+    O: AsyncWrite + Unpin,
+    S: Service<Request, Response = Option<Response>>,
+    S::Error: Display,
+    S::Future: Send + 'static,
+{
+    let (to_client, from_client) = socket.split();
+    let (to_client, stop_to_client) = stream::abortable(to_client);
+    let (queue, handlings) = mpsc::channel::<Handling>(QUEUE);
+    let answers = handlings
+        .buffer_unordered(MAX_CONCURRENT)
+        .filter_map(std::future::ready)
+        .map(Outgoing::Response);
+    let outgoing = stream::select(answers, to_client.map(Outgoing::Request));
+    let read = async move {
+        read_loop(input, &mut service, queue, from_client).await;
+        // The server's requests still queued are dropped: nobody will answer them.
+        stop_to_client.abort();
+    };
+    futures::join!(read, write_loop(output, outgoing));
+}
+
+/// What the server writes.
+enum Outgoing {
+    Response(Response),
+    Request(Request),
+}
+
+/// Reads frames and hands each on, until `exit`, the end of the input or a read error.
+async fn read_loop<I, S, R>(
+    mut input: I,
+    service: &mut S,
+    mut queue: mpsc::Sender<Handling>,
+    mut from_client: R,
+) where
+    I: AsyncRead + Unpin,
+    S: Service<Request, Response = Option<Response>>,
+    S::Error: Display,
+    S::Future: Send + 'static,
+    R: Sink<Response> + Unpin,
+    R::Error: Display,
+{
+    let mut deframer = Deframer::default();
+    let mut chunk = vec![0; READ_CHUNK];
+    loop {
+        while let Some(frame) = deframer.next_frame() {
+            let message = match incoming(frame) {
+                Ok(message) => message,
+                Err(e) => {
+                    tracing::error!("cannot read a checked message: {e}");
+                    continue;
+                }
+            };
+            match message {
+                Incoming::Request(request) => {
+                    if let Err(e) = std::future::poll_fn(|cx| service.poll_ready(cx)).await {
+                        tracing::error!("the server stopped taking messages: {e}");
+                        return;
+                    }
+                    // The specification asks the server to exit at once; a client need not close
+                    // its end after `exit`.
+                    let exit = request.method() == "exit";
+                    let handling = service.call(request).map(|answer| {
+                        answer.unwrap_or_else(|e| {
+                            tracing::error!("a request failed: {e}");
+                            None
+                        })
+                    });
+                    if queue.send(Box::pin(handling)).await.is_err() || exit {
+                        return;
+                    }
+                }
+                Incoming::Response(response) => {
+                    if let Err(e) = from_client.send(response).await {
+                        tracing::error!("cannot route the client's answer: {e}");
+                        return;
+                    }
+                }
+            }
+        }
+        match input.read(&mut chunk).await {
+            Ok(0) => return,
+            Ok(n) => deframer.push(&chunk[..n]),
+            Err(e) => {
+                tracing::error!("cannot read from the client: {e}");
+                return;
+            }
+        }
+    }
+}
+
+/// A message from the client.
+enum Incoming {
+    Request(Request),
+    Response(Response),
+}
+
+/// The message of a frame. A malformed frame becomes a stand-in request (see
+/// [`crate::server::framing`]) that the protocol wrapper answers with its error.
+fn incoming(frame: Frame) -> serde_json::Result<Incoming> {
+    match frame {
+        Frame::Message(body) => {
+            // The deframer let through only JSON-RPC requests, notifications and responses.
+            let value: serde_json::Value = serde_json::from_slice(&body)?;
+            drop(body);
+            if value.get("method").is_some() {
+                serde_json::from_value(value).map(Incoming::Request)
+            } else {
+                serde_json::from_value(value).map(Incoming::Response)
+            }
+        }
+        Frame::Malformed { code, message } => {
+            tracing::warn!("malformed message from the client ({code}): {message}");
+            Ok(Incoming::Request(
+                Request::build(MALFORMED_METHOD)
+                    .id(Id::Null)
+                    .params(serde_json::json!({"code": code, "message": message}))
+                    .finish(),
+            ))
+        }
+    }
+}
+
+/// Writes each outgoing message as a frame, flushed at once, until there are no more.
+async fn write_loop<O, M>(mut output: O, mut outgoing: M)
+where
+    O: AsyncWrite + Unpin,
+    M: futures::Stream<Item = Outgoing> + Unpin,
+{
+    while let Some(message) = outgoing.next().await {
+        let body = match &message {
+            Outgoing::Response(r) => serde_json::to_vec(r),
+            Outgoing::Request(r) => serde_json::to_vec(r),
+        };
+        drop(message);
+        let body = match body {
+            Ok(body) => body,
+            Err(e) => {
+                tracing::error!("cannot write a message: {e}");
+                continue;
+            }
+        };
+        let header = format!("Content-Length: {}\r\n\r\n", body.len());
+        let written = async {
+            output.write_all(header.as_bytes()).await?;
+            output.write_all(&body).await?;
+            output.flush().await
+        };
+        if let Err(e) = written.await {
+            tracing::error!("cannot write to the client: {e}");
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::framing::PARSE_ERROR;
+
+    #[test]
+    fn a_malformed_frame_is_a_standin_request_with_a_null_id() {
+        let frame = Frame::Malformed {
+            code: PARSE_ERROR,
+            message: "x".into(),
+        };
+        let Ok(Incoming::Request(request)) = incoming(frame) else {
+            panic!("no stand-in request");
+        };
+        assert_eq!(request.method(), MALFORMED_METHOD);
+        assert_eq!(request.id(), Some(&Id::Null));
+        let (_, _, params) = request.into_parts();
+        assert_eq!(params.unwrap()["code"], PARSE_ERROR);
+    }
+
+    #[test]
+    fn bodies_read_as_requests_notifications_or_responses() {
+        let read = |body: &str| incoming(Frame::Message(body.as_bytes().to_vec())).unwrap();
+        let Incoming::Request(r) = read(r#"{"jsonrpc":"2.0","id":3,"method":"shutdown"}"#) else {
+            panic!("not a request");
+        };
+        assert_eq!((r.method(), r.id()), ("shutdown", Some(&Id::Number(3))));
+        let Incoming::Request(n) = read(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#)
+        else {
+            panic!("not a notification");
+        };
+        assert_eq!((n.method(), n.id()), ("initialized", None));
+        let Incoming::Response(a) = read(r#"{"jsonrpc":"2.0","id":"s1","result":null}"#) else {
+            panic!("not a response");
+        };
+        assert_eq!(a.id(), &Id::String("s1".into()));
+    }
+
+    #[tokio::test]
+    async fn answers_are_written_as_frames() {
+        let answer = Response::from_ok(Id::Number(1), serde_json::json!({"a": "é"}));
+        let mut out = Vec::new();
+        write_loop(&mut out, stream::iter([Outgoing::Response(answer)])).await;
+        let body = r#"{"jsonrpc":"2.0","result":{"a":"é"},"id":1}"#;
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            format!("Content-Length: {}\r\n\r\n{body}", body.len())
+        );
+    }
+}
