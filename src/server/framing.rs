@@ -1,7 +1,7 @@
 //! The frames of the client's byte stream, read with bounded headers and bodies: each message
 //! that tower-lsp-server's types decode is passed on unchanged, and each malformed one (bad
 //! JSON, JSON that is not a JSON-RPC message, a bad header, an endless header or an oversized
-//! body) becomes a [`Frame::Malformed`] that [`crate::server::transport`] turns into a
+//! body) becomes a [`Frame::Malformed`] that the message loop (`transport`) turns into a
 //! [`MALFORMED_METHOD`] request, which the `protocol` service wrapper answers with the JSON-RPC
 //! error (id `null`), as vscode-jsonrpc does; the session goes on.
 

@@ -1,4 +1,4 @@
-//! The session's message loop: frames read from the client by [`framing::Deframer`] go to the
+//! The session's message loop: frames read from the client by [`Deframer`] go to the
 //! service (requests and notifications) or back to the client socket (answers to the server's
 //! own requests); the service's answers and the server's requests are written as
 //! `Content-Length` frames. Nothing here keeps a buffer the size of the largest message: the
