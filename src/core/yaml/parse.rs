@@ -44,6 +44,8 @@ struct Frame {
 
 struct Builder<'t> {
     text: &'t str,
+    /// The tree being built: its nodes are all its own (no chunk shared with another tree, so
+    /// none read with a moved offset), and their `span` fields are the offsets themselves.
     tree: Tree,
     stack: Vec<Frame>,
     anchors: HashMap<usize, NodeId>,
