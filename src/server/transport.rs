@@ -5,10 +5,10 @@
 //! deframer gives a large message's allocation away with it, and each outgoing frame is written
 //! from its own buffer, freed once written.
 //!
-//! The order of things follows the JSON-RPC session tower-lsp-server defines: up to
-//! [`MAX_CONCURRENT`] requests are handled at once (a notification is handled before the next
-//! message is read, so edits apply in order), `exit` ends the reading at once, and the loop
-//! returns when the input is done and every answer is written.
+//! The order of things is the one tower-lsp-server's own loop keeps: messages reach the service
+//! in the order they arrive, up to [`MAX_CONCURRENT`] handlings run at once (started in that
+//! order), `exit` ends the reading at once, and the loop returns when the input is done and
+//! every answer is written.
 
 use std::fmt::Display;
 use std::future::Future;
@@ -23,7 +23,7 @@ use tower_lsp_server::jsonrpc::{Id, Request, Response};
 
 use super::framing::{Deframer, Frame, MALFORMED_METHOD, READ_CHUNK};
 
-/// Requests handled at the same time; more wait in the queue.
+/// Requests and notifications handled at the same time; more wait in the queue.
 pub const MAX_CONCURRENT: usize = 4;
 /// Requests read ahead of their handling before reading waits.
 const QUEUE: usize = 100;
