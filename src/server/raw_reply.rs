@@ -79,6 +79,8 @@ impl Replies {
 const HEADER_END: &[u8] = b"\r\n\r\n";
 /// A header block longer than this is not the library's: it is passed on as it is.
 const MAX_HEADER: usize = 1024;
+/// The most buffer room kept between frames: what a large frame grew is given back after it.
+const KEPT_BUFFER: usize = 64 * 1024;
 /// The longest body that can be a `null` reply to splice (`{"jsonrpc":"2.0","result":null,`
 /// and an id).
 const MAX_NULL_REPLY: usize = 256;
@@ -143,6 +145,9 @@ impl<W> Spliced<W> {
                 None => self.out.extend_from_slice(&self.inbox[..end]),
             }
             self.inbox.drain(..end);
+            if self.inbox.capacity() > KEPT_BUFFER && self.inbox.len() <= KEPT_BUFFER {
+                self.inbox.shrink_to(KEPT_BUFFER);
+            }
         }
     }
 
@@ -172,8 +177,13 @@ impl<W: AsyncWrite + Unpin> Spliced<W> {
                 Err(e) => return Poll::Ready(Err(e)),
             }
         }
-        self.out.clear();
         self.written = 0;
+        if self.out.capacity() > KEPT_BUFFER {
+            // The room a large reply took is given back, not kept for the session's life.
+            self.out = Vec::new();
+        } else {
+            self.out.clear();
+        }
         Poll::Ready(Ok(()))
     }
 }
@@ -270,6 +280,36 @@ mod tests {
             );
             assert!(replies.take("7").is_none(), "a filed text is written once");
         }
+    }
+
+    #[tokio::test]
+    async fn a_large_reply_leaves_no_large_buffer_behind() {
+        let replies = Replies::default();
+        replies.file(
+            &Id::Number(1),
+            format!("\"{}\"", "x".repeat(4 * KEPT_BUFFER)).into_bytes(),
+        );
+        let mut w = Spliced::new(Vec::new(), replies);
+        let big = frame(&format!(
+            r#"{{"jsonrpc":"2.0","method":"m","params":"{}"}}"#,
+            "y".repeat(4 * KEPT_BUFFER)
+        ));
+        w.write_all(&big).await.unwrap();
+        w.write_all(&frame(r#"{"jsonrpc":"2.0","result":null,"id":1}"#))
+            .await
+            .unwrap();
+        w.flush().await.unwrap();
+        assert!(w.inbox.capacity() <= KEPT_BUFFER, "{}", w.inbox.capacity());
+        assert!(w.out.capacity() <= KEPT_BUFFER, "{}", w.out.capacity());
+        assert_eq!(
+            w.inner.len(),
+            big.len()
+                + frame(&format!(
+                    r#"{{"jsonrpc":"2.0","result":"{}","id":1}}"#,
+                    "x".repeat(4 * KEPT_BUFFER)
+                ))
+                .len()
+        );
     }
 
     #[tokio::test]
