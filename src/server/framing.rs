@@ -1,5 +1,5 @@
 //! The frames of the client's byte stream, read with bounded headers and bodies: each message
-//! that tower-lsp-server's types decode is passed on unchanged, and each malformed one (bad
+//! is decoded once into tower-lsp-server's request or response type, and each malformed one (bad
 //! JSON, JSON that is not a JSON-RPC message, a bad header, an endless header or an oversized
 //! body) becomes a [`Frame::Malformed`] that the message loop (`transport`) turns into a
 //! [`MALFORMED_METHOD`] request, which the `protocol` service wrapper answers with the JSON-RPC
@@ -43,10 +43,12 @@ pub const READ_CHUNK: usize = 16 * 1024;
 const KEPT_BUFFER: usize = 64 * 1024;
 
 /// One unit the deframer yields.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Frame {
-    /// A body that tower-lsp-server decodes (passed on unchanged).
-    Message(Vec<u8>),
+    /// A request or notification, decoded once from its body.
+    Request(Request),
+    /// The client's answer to a request of the server's.
+    Response(Response),
     /// Something that must be answered with a JSON-RPC error (id `null`).
     Malformed {
         /// [`PARSE_ERROR`] or [`INVALID_REQUEST`].
@@ -231,39 +233,30 @@ fn shorten(value: &str) -> String {
     }
 }
 
-/// A body tower-lsp-server accepts becomes a [`Frame::Message`]; anything else is answered.
+/// A body that is a JSON-RPC 2.0 message becomes its [`Frame::Request`] or [`Frame::Response`],
+/// read once (the JSON value is moved into the message, not copied); anything else is answered.
 fn check_body(body: &[u8]) -> Frame {
     let value: serde_json::Value = match serde_json::from_slice(body) {
         Ok(v) => v,
         Err(e) => return Frame::parse_error(format!("message body is not JSON: {e}")),
     };
-    if is_jsonrpc(&value) {
-        Frame::Message(body.to_vec())
-    } else {
-        Frame::Malformed {
-            code: INVALID_REQUEST,
-            message: "message body is not a JSON-RPC 2.0 request, notification or response"
-                .to_owned(),
-        }
-    }
+    decode(value).unwrap_or_else(|| Frame::Malformed {
+        code: INVALID_REQUEST,
+        message: "message body is not a JSON-RPC 2.0 request, notification or response".to_owned(),
+    })
 }
 
-/// A JSON-RPC 2.0 message that tower-lsp-server decodes: a response (`result` or `error`, and an
-/// `id`), or a request or notification with a string `method`.
-fn is_jsonrpc(value: &serde_json::Value) -> bool {
-    let Some(object) = value.as_object() else {
-        return false;
-    };
+/// A JSON-RPC 2.0 message: a response (`result` or `error`, and an `id`), or a request or
+/// notification with a string `method`.
+fn decode(value: serde_json::Value) -> Option<Frame> {
+    let object = value.as_object()?;
     if object.get("jsonrpc").and_then(serde_json::Value::as_str) != Some("2.0") {
-        return false;
+        return None;
     }
-    if object.contains_key("method") {
-        object
-            .get("method")
-            .is_some_and(serde_json::Value::is_string)
-            && Request::deserialize(value).is_ok()
-    } else {
-        Response::deserialize(value).is_ok()
+    match object.get("method") {
+        Some(method) if !method.is_string() => None,
+        Some(_) => Request::deserialize(value).ok().map(Frame::Request),
+        None => Response::deserialize(value).ok().map(Frame::Response),
     }
 }
 
@@ -275,6 +268,17 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tower_lsp_server::jsonrpc::Id;
+
+    /// The frame of a well-formed message, decoded on its own.
+    fn message(body: &str) -> Frame {
+        let value: serde_json::Value = serde_json::from_str(body).unwrap();
+        if value.get("method").is_some() {
+            Frame::Request(serde_json::from_value(value).unwrap())
+        } else {
+            Frame::Response(serde_json::from_value(value).unwrap())
+        }
+    }
 
     fn framed(body: &str) -> Vec<u8> {
         format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
@@ -289,7 +293,7 @@ mod tests {
     fn code(f: &Frame) -> Option<i64> {
         match f {
             Frame::Malformed { code, .. } => Some(*code),
-            Frame::Message(_) => None,
+            Frame::Request(_) | Frame::Response(_) => None,
         }
     }
 
@@ -310,12 +314,30 @@ mod tests {
             assert_eq!(
                 got,
                 vec![
-                    Frame::Message(GOOD.as_bytes().to_vec()),
-                    Frame::Message(br#"{"jsonrpc":"2.0","id":1,"result":null}"#.to_vec()),
+                    message(GOOD),
+                    message(r#"{"jsonrpc":"2.0","id":1,"result":null}"#),
                 ],
                 "chunk size {chunk}"
             );
         }
+    }
+
+    #[test]
+    fn bodies_decode_as_requests_notifications_or_responses() {
+        let Frame::Request(r) = check_body(GOOD.as_bytes()) else {
+            panic!("not a request");
+        };
+        assert_eq!((r.method(), r.id()), ("shutdown", Some(&Id::Number(1))));
+        let body = br#"{"jsonrpc":"2.0","method":"initialized","params":{"a":[1]}}"#;
+        let Frame::Request(n) = check_body(body) else {
+            panic!("not a notification");
+        };
+        assert_eq!((n.method(), n.id()), ("initialized", None));
+        assert_eq!(n.params(), Some(&serde_json::json!({"a": [1]})));
+        let Frame::Response(a) = check_body(br#"{"jsonrpc":"2.0","id":"s1","result":null}"#) else {
+            panic!("not a response");
+        };
+        assert_eq!(a.id(), &Id::String("s1".into()));
     }
 
     #[test]
@@ -325,7 +347,7 @@ mod tests {
         let got = all(&input);
         assert_eq!(got.len(), 2);
         assert_eq!(code(&got[0]), Some(PARSE_ERROR));
-        assert_eq!(got[1], Frame::Message(GOOD.as_bytes().to_vec()));
+        assert_eq!(got[1], message(GOOD));
     }
 
     #[test]
@@ -374,11 +396,7 @@ mod tests {
             input.extend(framed(GOOD));
             let got = all(&input);
             assert_eq!(code(&got[0]), Some(PARSE_ERROR), "{header:?}");
-            assert_eq!(
-                got.last(),
-                Some(&Frame::Message(GOOD.as_bytes().to_vec())),
-                "{header:?}"
-            );
+            assert_eq!(got.last(), Some(&message(GOOD)), "{header:?}");
         }
     }
 
@@ -395,7 +413,7 @@ mod tests {
         }
         d.push(&framed(GOOD));
         let got: Vec<_> = std::iter::from_fn(|| d.next_frame()).collect();
-        assert_eq!(got, vec![Frame::Message(GOOD.as_bytes().to_vec())]);
+        assert_eq!(got, vec![message(GOOD)]);
     }
 
     #[test]
@@ -414,10 +432,7 @@ mod tests {
             assert!(d.buf.is_empty());
         }
         d.push(&framed(GOOD));
-        assert_eq!(
-            d.next_frame(),
-            Some(Frame::Message(GOOD.as_bytes().to_vec()))
-        );
+        assert_eq!(d.next_frame(), Some(message(GOOD)));
     }
 
     #[test]
@@ -482,13 +497,10 @@ mod tests {
         input.extend(framed(GOOD));
         let mut d = Deframer::default();
         d.push(&input);
-        assert_eq!(d.next_frame(), Some(Frame::Message(open.into_bytes())));
+        assert_eq!(d.next_frame(), Some(message(&open)));
         assert!(d.buf.capacity() <= KEPT_BUFFER, "{}", d.buf.capacity());
         // What followed it is still there.
-        assert_eq!(
-            d.next_frame(),
-            Some(Frame::Message(GOOD.as_bytes().to_vec()))
-        );
+        assert_eq!(d.next_frame(), Some(message(GOOD)));
         assert_eq!(d.next_frame(), None);
     }
 }

@@ -81,38 +81,32 @@ async fn read_loop<I, S, R>(
     let mut chunk = vec![0; READ_CHUNK];
     loop {
         while let Some(frame) = deframer.next_frame() {
-            let message = match incoming(frame) {
-                Ok(message) => message,
-                Err(e) => {
-                    tracing::error!("cannot read a checked message: {e}");
-                    continue;
-                }
-            };
-            match message {
-                Incoming::Request(request) => {
-                    if let Err(e) = std::future::poll_fn(|cx| service.poll_ready(cx)).await {
-                        tracing::error!("the server stopped taking messages: {e}");
-                        return;
-                    }
-                    // The specification asks the server to exit at once; a client need not close
-                    // its end after `exit`.
-                    let exit = request.method() == "exit";
-                    let handling = service.call(request).map(|answer| {
-                        answer.unwrap_or_else(|e| {
-                            tracing::error!("a request failed: {e}");
-                            None
-                        })
-                    });
-                    if queue.send(Box::pin(handling)).await.is_err() || exit {
-                        return;
-                    }
-                }
-                Incoming::Response(response) => {
+            let request = match frame {
+                Frame::Request(request) => request,
+                Frame::Malformed { code, message } => standin(code, &message),
+                Frame::Response(response) => {
                     if let Err(e) = from_client.send(response).await {
                         tracing::error!("cannot route the client's answer: {e}");
                         return;
                     }
+                    continue;
                 }
+            };
+            if let Err(e) = std::future::poll_fn(|cx| service.poll_ready(cx)).await {
+                tracing::error!("the server stopped taking messages: {e}");
+                return;
+            }
+            // The specification asks the server to exit at once; a client need not close its
+            // end after `exit`.
+            let exit = request.method() == "exit";
+            let handling = service.call(request).map(|answer| {
+                answer.unwrap_or_else(|e| {
+                    tracing::error!("a request failed: {e}");
+                    None
+                })
+            });
+            if queue.send(Box::pin(handling)).await.is_err() || exit {
+                return;
             }
         }
         match input.read(&mut chunk).await {
@@ -126,36 +120,14 @@ async fn read_loop<I, S, R>(
     }
 }
 
-/// A message from the client.
-enum Incoming {
-    Request(Request),
-    Response(Response),
-}
-
-/// The message of a frame. A malformed frame becomes a stand-in request (see
-/// [`crate::server::framing`]) that the protocol wrapper answers with its error.
-fn incoming(frame: Frame) -> serde_json::Result<Incoming> {
-    match frame {
-        Frame::Message(body) => {
-            // The deframer let through only JSON-RPC requests, notifications and responses.
-            let value: serde_json::Value = serde_json::from_slice(&body)?;
-            drop(body);
-            if value.get("method").is_some() {
-                serde_json::from_value(value).map(Incoming::Request)
-            } else {
-                serde_json::from_value(value).map(Incoming::Response)
-            }
-        }
-        Frame::Malformed { code, message } => {
-            tracing::warn!("malformed message from the client ({code}): {message}");
-            Ok(Incoming::Request(
-                Request::build(MALFORMED_METHOD)
-                    .id(Id::Null)
-                    .params(serde_json::json!({"code": code, "message": message}))
-                    .finish(),
-            ))
-        }
-    }
+/// The stand-in request of a malformed message (see [`crate::server::framing`]), which the
+/// protocol wrapper answers with its error.
+fn standin(code: i64, message: &str) -> Request {
+    tracing::warn!("malformed message from the client ({code}): {message}");
+    Request::build(MALFORMED_METHOD)
+        .id(Id::Null)
+        .params(serde_json::json!({"code": code, "message": message}))
+        .finish()
 }
 
 /// Writes each outgoing message as a frame, flushed at once, until there are no more.
@@ -196,36 +168,12 @@ mod tests {
     use crate::server::framing::PARSE_ERROR;
 
     #[test]
-    fn a_malformed_frame_is_a_standin_request_with_a_null_id() {
-        let frame = Frame::Malformed {
-            code: PARSE_ERROR,
-            message: "x".into(),
-        };
-        let Ok(Incoming::Request(request)) = incoming(frame) else {
-            panic!("no stand-in request");
-        };
+    fn a_malformed_message_is_a_standin_request_with_a_null_id() {
+        let request = standin(PARSE_ERROR, "x");
         assert_eq!(request.method(), MALFORMED_METHOD);
         assert_eq!(request.id(), Some(&Id::Null));
         let (_, _, params) = request.into_parts();
         assert_eq!(params.unwrap()["code"], PARSE_ERROR);
-    }
-
-    #[test]
-    fn bodies_read_as_requests_notifications_or_responses() {
-        let read = |body: &str| incoming(Frame::Message(body.as_bytes().to_vec())).unwrap();
-        let Incoming::Request(r) = read(r#"{"jsonrpc":"2.0","id":3,"method":"shutdown"}"#) else {
-            panic!("not a request");
-        };
-        assert_eq!((r.method(), r.id()), ("shutdown", Some(&Id::Number(3))));
-        let Incoming::Request(n) = read(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#)
-        else {
-            panic!("not a notification");
-        };
-        assert_eq!((n.method(), n.id()), ("initialized", None));
-        let Incoming::Response(a) = read(r#"{"jsonrpc":"2.0","id":"s1","result":null}"#) else {
-            panic!("not a response");
-        };
-        assert_eq!(a.id(), &Id::String("s1".into()));
     }
 
     #[tokio::test]
