@@ -6,6 +6,7 @@
 pub mod env;
 pub mod files;
 pub mod fs;
+pub mod memory;
 pub mod packages;
 pub mod scratch;
 pub mod threads;

@@ -8,7 +8,8 @@
 //! - leaves: `guard`, [`edits`], [`events`] (the publisher's queue), [`framing`] (the frames of
 //!   the client's byte stream); [`convert`] uses `edits`; `protocol` and [`transport`] (the
 //!   message loop) use `framing`;
-//! - [`session`] (open documents, their snapshots and job handles): `edits`, `guard`;
+//! - [`idle`] (a leaf: freed memory given back to the system when edits pause);
+//! - [`session`] (open documents, their snapshots and job handles): `edits`, `guard`, `idle`;
 //! - background jobs: [`analysis`] (`session`, `events`), [`expansion`] (`analysis`, `session`,
 //!   `events`), [`packages`] (`session`, `events`); [`settings`] (`expansion`, `packages`);
 //! - [`diagnostics`] (`session`, `packages`, `convert`) and [`publisher`] (`session`,
@@ -30,6 +31,7 @@ pub mod expansion;
 pub mod framing;
 mod guard;
 pub mod handlers;
+pub mod idle;
 pub mod packages;
 mod protocol;
 pub mod publisher;
@@ -483,7 +485,7 @@ where
 #[must_use]
 pub fn run_stdio() -> ExitCode {
     init_logging();
-    limit_malloc_arenas();
+    crate::host::memory::limit_arenas();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("rockcraft-lsp")
@@ -517,22 +519,4 @@ fn init_logging() {
         .with_writer(std::io::stderr)
         .with_ansi(false)
         .try_init();
-}
-
-/// glibc gives each thread that allocates under contention its own malloc arena and keeps
-/// freed memory in it, so a server that parses a large file on a few different threads over
-/// its life ends up with several copies' worth of resident memory. One arena is enough for a
-/// language server (allocation is not its bottleneck) and keeps peak RSS to about what one
-/// analysis needs.
-fn limit_malloc_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        // SAFETY: `mallopt` only sets an allocator tunable; it is called before the runtime
-        // starts its threads, and `M_ARENA_MAX` with a positive value is always valid.
-        #[allow(unsafe_code)]
-        let ok = unsafe { libc::mallopt(libc::M_ARENA_MAX, 1) };
-        if ok != 1 {
-            tracing::debug!("mallopt(M_ARENA_MAX) was refused");
-        }
-    }
 }

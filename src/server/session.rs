@@ -694,7 +694,8 @@ pub fn is_rockcraft_yaml(uri: &Uri) -> bool {
 /// Lets go of a replaced version. When this is its last reference, its text, tree and
 /// analysis (tens of MiB for a file of hundreds of thousands of lines, milliseconds to free)
 /// are freed on a blocking thread, so the edit's handler and other documents' requests do not
-/// wait for it; outside a runtime (tests) it is freed here.
+/// wait for it; outside a runtime (tests) it is freed here. Once edits pause, what was freed
+/// is given back to the system ([`super::idle`]).
 fn let_go(old: Arc<Snapshot>) {
     if Arc::strong_count(&old) > 1 {
         return;
@@ -702,6 +703,7 @@ fn let_go(old: Arc<Snapshot>) {
     match tokio::runtime::Handle::try_current() {
         Ok(runtime) => {
             runtime.spawn_blocking(move || drop(old));
+            super::idle::TRIMMER.freed(&runtime);
         }
         Err(_) => drop(old),
     }
