@@ -38,9 +38,10 @@ const HEADER_END: &[u8] = b"\r\n\r\n";
 const RESYNC_MARK: &[u8] = b"Content-Length";
 /// Bytes read from the client per read call.
 pub const READ_CHUNK: usize = 16 * 1024;
-/// The most buffer room kept between messages: the buffers a large message (a `didOpen` of a
-/// big document) grew are freed once it is handed on, not kept for the session's life.
-const KEPT_BUFFER: usize = 64 * 1024;
+/// The most buffer room kept between messages, read or written: the buffers a large message (a
+/// `didOpen` of a big document, a large reply) grew are freed once it is handed on, not kept
+/// for the session's life.
+pub const KEPT_BUFFER: usize = 64 * 1024;
 
 /// One unit the deframer yields.
 #[derive(Debug, Clone, PartialEq)]

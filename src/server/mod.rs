@@ -6,8 +6,8 @@
 //!
 //! Module graph (what each module uses; there are no cycles):
 //! - leaves: `guard`, [`edits`], [`events`] (the publisher's queue), [`framing`] (the frames of
-//!   the client's byte stream); [`convert`] uses `edits`; `protocol` and [`transport`] (the
-//!   message loop) use `framing`;
+//!   the client's byte stream); [`convert`] uses `edits`; `protocol`, [`raw_reply`] (replies
+//!   written as JSON text) and [`transport`] (the message loop) use `framing`;
 //! - [`idle`] (a leaf: freed memory given back to the system when edits pause);
 //! - [`session`] (open documents, their snapshots and job handles): `edits`, `guard`, `idle`;
 //! - background jobs: [`analysis`] (`session`, `events`), [`expansion`] (`analysis`, `session`,

@@ -19,6 +19,8 @@ use serde_json::Value;
 use tokio::io::AsyncWrite;
 use tower_lsp_server::jsonrpc::Id;
 
+use super::framing::KEPT_BUFFER;
+
 tokio::task_local! {
     /// The JSON text of the reply of the request whose handler runs in this scope.
     static SLOT: RefCell<Option<Vec<u8>>>;
@@ -79,8 +81,6 @@ impl Replies {
 const HEADER_END: &[u8] = b"\r\n\r\n";
 /// A header block longer than this is not the library's: it is passed on as it is.
 const MAX_HEADER: usize = 1024;
-/// The most buffer room kept between frames: what a large frame grew is given back after it.
-const KEPT_BUFFER: usize = 64 * 1024;
 /// The longest body that can be a `null` reply to splice (`{"jsonrpc":"2.0","result":null,`
 /// and an id).
 const MAX_NULL_REPLY: usize = 256;

@@ -492,16 +492,19 @@ fn splice(
     // (none when the run has as many nodes as before): a container's children are shared
     // with the old tree unless they move.
     let moves = ids + added != ide;
-    // A node of the old tree, renumbered, with its range (`span`) as in the old tree.
-    let keep = |n: &Node, span: TextRange| -> Node {
-        let kind = if moves && refers_from(&n.kind, ide) {
+    // The kind of a node of the old tree, its references renumbered.
+    let kept_kind = |n: &Node| -> NodeKind {
+        if moves && refers_from(&n.kind, ide) {
             relink(&n.kind, moved)
         } else {
             n.kind.clone()
-        };
+        }
+    };
+    // A node of the old tree, renumbered, with its range (`span`) as in the old tree.
+    let keep = |n: &Node, span: TextRange| -> Node {
         Node {
             span,
-            kind,
+            kind: kept_kind(n),
             parent: n.parent.map(moved),
         }
     };
@@ -517,12 +520,7 @@ fn splice(
     if let Some((root, _)) = level.parent
         && (root.0 as usize) < nodes.len()
     {
-        let n = old.nodes.get(root.0 as usize)?;
-        let kind = if moves && refers_from(&n.kind, ide) {
-            relink(&n.kind, moved)
-        } else {
-            n.kind.clone()
-        };
+        let kind = kept_kind(old.nodes.get(root.0 as usize)?);
         nodes.get_mut(root.0 as usize)?.kind = kind;
     }
     // Nodes before the run end before its first key (a block scalar ends after the
@@ -537,7 +535,7 @@ fn splice(
         last = old.node(id).parent;
     }
     for i in nodes.len()..ids as usize {
-        let (n, span) = (old.nodes.get(i)?, old.nodes.span(i)?);
+        let (n, span) = old.nodes.get_spanned(i)?;
         // The mappings around the run get their ends below.
         if i != level.map.0 as usize
             && level.parent.is_none_or(|(r, _)| r.0 as usize != i)
@@ -582,8 +580,8 @@ fn splice(
                 continue;
             }
         }
-        let node = keep(&old.nodes[i], after(old.nodes.span(i)?)?);
-        nodes.push(node);
+        let (n, span) = old.nodes.get_spanned(i)?;
+        nodes.push(keep(n, after(span)?));
         i += 1;
     }
     if nodes.len() as u64 != total {

@@ -33,10 +33,7 @@ impl Tree {
             let mut last = (0, 0);
             let mut in_order = true;
             for (pos, child) in children.iter().enumerate() {
-                let (Some(n), Some(r)) = (
-                    self.nodes.get(child.0 as usize),
-                    self.nodes.span(child.0 as usize),
-                ) else {
+                let Some((n, r)) = self.nodes.get_spanned(child.0 as usize) else {
                     in_order = false;
                     continue;
                 };

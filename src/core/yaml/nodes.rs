@@ -83,14 +83,11 @@ impl Nodes {
         self.locate(i).map(|(n, shift)| moved(n.span, shift))
     }
 
-    /// The node at `i` with its source range, as a node of its own.
+    /// The node at `i` and its source range.
     #[must_use]
-    pub fn get_placed(&self, i: usize) -> Option<Node> {
-        self.locate(i).map(|(n, shift)| Node {
-            span: moved(n.span, shift),
-            kind: n.kind.clone(),
-            parent: n.parent,
-        })
+    #[inline]
+    pub fn get_spanned(&self, i: usize) -> Option<(&Node, TextRange)> {
+        self.locate(i).map(|(n, shift)| (n, moved(n.span, shift)))
     }
 
     /// Sets the source range of the node at `i` (its chunk is copied first when another tree
